@@ -1,0 +1,155 @@
+/**
+ * Typed errors for the whole runtime, in one module.
+ *
+ * Every error carries a stable `code`, a `retryable` flag the caller can act on, and the
+ * underlying `cause`. Add new kinds here rather than throwing bare `Error`s.
+ *
+ * @module
+ */
+
+/** Options shared by every voxstate error. */
+export interface VoxstateErrorOptions {
+  /** True when the same operation may succeed if tried again (a full queue, a timeout). */
+  retryable?: boolean;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error voxstate throws on purpose.
+ *
+ * @example
+ * ```ts
+ * try { await pool.run(task) } catch (err) {
+ *   if (err instanceof VoxstateError && err.retryable) retryLater();
+ * }
+ * ```
+ */
+export class VoxstateError extends Error {
+  /** A stable, machine-readable kind, used as a metric label. */
+  readonly code: string;
+  /** True when trying again may succeed. */
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: VoxstateErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Configuration is missing or has a wrong value. Never retryable. */
+export class ConfigError extends VoxstateError {
+  constructor(message: string, options: VoxstateErrorOptions = {}) {
+    super('config', message, { ...options, retryable: false });
+  }
+}
+
+/** An operation took longer than its deadline. */
+export class TimeoutError extends VoxstateError {
+  readonly timeoutMs: number;
+  constructor(what: string, timeoutMs: number, options: VoxstateErrorOptions = {}) {
+    super('timeout', `${what} timed out after ${timeoutMs} ms`, { retryable: true, ...options });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The work was cancelled (hang-up, barge-in, shutdown). Not a failure to report. */
+export class AbortedError extends VoxstateError {
+  constructor(what: string, options: VoxstateErrorOptions = {}) {
+    super('aborted', `${what} was aborted`, { ...options, retryable: false });
+  }
+}
+
+/** A worker pool refused a task because its queue is full. Retry later or degrade. */
+export class QueueFullError extends VoxstateError {
+  constructor(pool: string, options: VoxstateErrorOptions = {}) {
+    super('queue_full', `the ${pool} worker pool queue is full`, { ...options, retryable: true });
+  }
+}
+
+/** A worker thread died or a model threw while running a task. */
+export class WorkerError extends VoxstateError {
+  constructor(pool: string, message: string, options: VoxstateErrorOptions = {}) {
+    super('worker', `${pool} worker: ${message}`, { retryable: true, ...options });
+  }
+}
+
+/** A model is not available locally and may not be downloaded (offline mode). */
+export class ModelMissingError extends VoxstateError {
+  constructor(modelId: string, modelDir: string, options: VoxstateErrorOptions = {}) {
+    super(
+      'model_missing',
+      `model "${modelId}" is not in ${modelDir} and offline mode is on; ` +
+        `run \`voxstate models pull ${modelId}\` on a machine with internet access ` +
+        `and copy ${modelDir} here, or set VOXSTATE_MODEL_DIR`,
+      { ...options, retryable: false },
+    );
+  }
+}
+
+/** An external provider (LLM, STT, TTS, embeddings API) failed. */
+export class ProviderError extends VoxstateError {
+  readonly provider: string;
+  readonly status: number | undefined;
+  constructor(
+    provider: string,
+    message: string,
+    options: VoxstateErrorOptions & { status?: number } = {},
+  ) {
+    super('provider', `${provider}: ${message}`, {
+      retryable: options.retryable ?? (options.status === undefined || options.status >= 500),
+      cause: options.cause,
+    });
+    this.provider = provider;
+    this.status = options.status;
+  }
+}
+
+/** A per-turn budget (LLM calls, tokens, steps) was exceeded. */
+export class BudgetExceededError extends VoxstateError {
+  readonly budget: string;
+  constructor(budget: string, limit: number, options: VoxstateErrorOptions = {}) {
+    super('budget_exceeded', `turn budget exceeded: ${budget} > ${limit}`, {
+      ...options,
+      retryable: false,
+    });
+    this.budget = budget;
+  }
+}
+
+/** Outside input (audio frame, RTP packet, ARI event, file) could not be parsed. */
+export class ParseError extends VoxstateError {
+  /** Where the bad input came from, such as `file.jsonl:12` or `audiosocket`. */
+  readonly source: string;
+  constructor(source: string, message: string, options: VoxstateErrorOptions = {}) {
+    super('parse', `${source}: ${message}`, { ...options, retryable: false });
+    this.source = source;
+  }
+}
+
+/** A storage backend (Redis, LanceDB) is unavailable. */
+export class StorageError extends VoxstateError {
+  constructor(store: string, message: string, options: VoxstateErrorOptions = {}) {
+    super('storage', `${store}: ${message}`, { retryable: true, ...options });
+  }
+}
+
+/** The telephony layer (ARI, media connection) failed. */
+export class TelephonyError extends VoxstateError {
+  constructor(message: string, options: VoxstateErrorOptions = {}) {
+    super('telephony', message, { retryable: true, ...options });
+  }
+}
+
+/** The metric label for any thrown value: the voxstate code, or `unknown`. */
+export function errorKind(err: unknown): string {
+  return err instanceof VoxstateError ? err.code : 'unknown';
+}
+
+/** True for errors that mean "cancelled", from voxstate or from `AbortController`. */
+export function isAbortError(err: unknown): boolean {
+  if (err instanceof AbortedError) return true;
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError');
+}
