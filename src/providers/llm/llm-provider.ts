@@ -24,6 +24,8 @@ export interface LlmRequest {
 export interface LlmUsage {
   inputTokens: number;
   outputTokens: number;
+  /** True when the server reported no usage and the counts are estimates (4 chars a token). */
+  estimated?: boolean;
 }
 
 /** What a stream yields: text deltas, then usage once at the end. */
