@@ -1,0 +1,137 @@
+/**
+ * The catalogue of every voxstate metric that the docs, the alert rules and the Grafana
+ * dashboard rely on: name, type, help, labels and buckets.
+ *
+ * Components create their metrics with the helpers in `metrics.ts` under these names; the
+ * runtime calls {@link registerCatalog} once at start-up so that every catalogued metric exists
+ * (and shows in `/metrics`) before its first observation. Tests check that the alert rules and
+ * the dashboard use only names listed here. Times are in seconds, costs in currency units.
+ *
+ * @module
+ */
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { counter, FAST_BUCKETS, gauge, histogram } from './metrics.js';
+
+/** One catalogued metric. */
+export interface CatalogEntry {
+  name: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  help: string;
+  labelNames: readonly string[];
+  /** Histogram buckets; defaults to VOICE_LATENCY_BUCKETS. */
+  buckets?: number[];
+}
+
+/** Buckets (currency units) for the cost of one call. */
+export const COST_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
+
+/** Buckets (seconds) for the event-loop delay and worker queue waits. */
+const LOOP_BUCKETS = FAST_BUCKETS;
+
+const c = (name: string, help: string, labelNames: string[] = []): CatalogEntry => ({
+  name,
+  type: 'counter',
+  help,
+  labelNames,
+});
+const g = (name: string, help: string, labelNames: string[] = []): CatalogEntry => ({
+  name,
+  type: 'gauge',
+  help,
+  labelNames,
+});
+const h = (
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+  buckets?: number[],
+): CatalogEntry => ({ name, type: 'histogram', help, labelNames, ...(buckets ? { buckets } : {}) });
+
+/** Every catalogued metric. */
+export const METRIC_CATALOG: readonly CatalogEntry[] = [
+  // calls (runtime)
+  g('voxstate_active_calls', 'Calls in progress'),
+  c('voxstate_calls_total', 'Finished calls', ['direction', 'end_reason']),
+  h('voxstate_greeting_latency_seconds', 'Answer to first greeting audio'),
+  h('voxstate_stage_latency_seconds', 'End of speech to a stage of the turn', ['stage']),
+  c('voxstate_barge_ins_total', 'Caller interruptions of bot audio'),
+  h('voxstate_barge_in_to_silence_seconds', 'Barge-in detected to bot audio stopped'),
+  c('voxstate_errors_total', 'Errors by kind and component', ['kind', 'component']),
+  h('voxstate_prompt_upgrade_seconds', 'Compact to full prompt upgrade duration'),
+  // embeddings and retrieval
+  h('voxstate_local_embedding_latency_seconds', 'Local query embedding latency (worker)'),
+  h('voxstate_fallback_embedding_latency_seconds', 'Cloud fallback embedding latency'),
+  c('voxstate_hybrid_retrieval_total', 'Hybrid retrieval answers by serving layer', ['layer']),
+  // LLM
+  h('voxstate_llm_first_token_seconds', 'LLM request to first token', ['model']),
+  c('voxstate_llm_routing_decisions_total', 'Model routing decisions', ['model', 'reason']),
+  c('voxstate_budget_exceeded_total', 'Per-turn budget overruns', ['budget']),
+  c('voxstate_offline_answers_total', 'Answers given without the LLM (offline fallback)'),
+  // TTS
+  c('voxstate_tts_cache_requests_total', 'TTS cache lookups', ['result', 'layer']),
+  g('voxstate_tts_cache_hit_ratio', 'TTS cache hit ratio since start'),
+  h('voxstate_tts_first_byte_seconds', 'TTS request to first audio byte', ['engine', 'cache']),
+  // infrastructure
+  g('voxstate_redis_up', '1 while Redis is connected'),
+  g('voxstate_worker_queue_depth', 'Tasks waiting in a worker pool queue', ['pool']),
+  h('voxstate_worker_wait_seconds', 'Time a task waited for a worker', ['pool'], LOOP_BUCKETS),
+  g(
+    'voxstate_event_loop_delay_seconds',
+    'Main event-loop delay since the previous scrape, by quantile (0.5, 0.99, max)',
+    ['quantile'],
+  ),
+  // cost
+  c('voxstate_call_cost_total', 'Cost of finished calls, currency units', ['component']),
+  c('voxstate_call_cost_baseline_total', 'What finished calls would cost on the baseline'),
+  h('voxstate_call_cost', 'Cost of one call, currency units', [], COST_BUCKETS),
+  c('voxstate_call_cost_anomalies_total', 'Calls that cost more than 200% of the average'),
+  c('voxstate_flag_assignments_total', 'Calls assigned to each flag variant', ['flag', 'variant']),
+  c('voxstate_variant_cost_total', 'Cost of finished calls per flag variant', ['flag', 'variant']),
+  // call log
+  c('voxstate_call_events_dropped_total', 'Call log events dropped by the per-call bound'),
+  // dead-letter queue
+  c('voxstate_dlq_enqueued_total', 'Jobs put on the dead-letter queue', ['kind']),
+  c('voxstate_dlq_retried_total', 'Dead-letter retries run', ['kind', 'result']),
+  c('voxstate_dlq_failed_total', 'Jobs failed for good after the last attempt', ['kind']),
+  g('voxstate_dlq_depth', 'Jobs waiting in the dead-letter queue', ['state']),
+  g('voxstate_dlq_buffered', 'Jobs held in memory while Redis is unreachable'),
+];
+
+/** The catalogue entry for `name`; throws on an unknown name (a typo is a bug). */
+export function catalogEntry(name: string): CatalogEntry {
+  const entry = METRIC_CATALOG.find((e) => e.name === name);
+  if (!entry) throw new Error(`metric ${name} is not in the catalogue`);
+  return entry;
+}
+
+/** The counter `name` from the catalogue, created in `registry` on first use. */
+export function catalogCounter(registry: Registry, name: string): Counter<string> {
+  return counter(registry, catalogEntry(name));
+}
+
+/** The gauge `name` from the catalogue, created in `registry` on first use. */
+export function catalogGauge(registry: Registry, name: string): Gauge<string> {
+  return gauge(registry, catalogEntry(name));
+}
+
+/** The histogram `name` from the catalogue, created in `registry` on first use. */
+export function catalogHistogram(registry: Registry, name: string): Histogram<string> {
+  return histogram(registry, catalogEntry(name));
+}
+
+/**
+ * Get-or-creates every catalogued metric in `registry`, with its type and labels.
+ *
+ * @example
+ * ```ts
+ * const registry = createRegistry();
+ * registerCatalog(registry); // at start-up, before components add their observations
+ * ```
+ */
+export function registerCatalog(registry: Registry): void {
+  for (const entry of METRIC_CATALOG) {
+    if (entry.type === 'counter') counter(registry, entry);
+    else if (entry.type === 'gauge') gauge(registry, entry);
+    else histogram(registry, entry);
+  }
+}

@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CallEventLog } from '../../src/calllog/call-log.js';
+import { enforceRetention } from '../../src/calllog/retention.js';
+import { CostLedger } from '../../src/cost/ledger.js';
+import { DEFAULT_PRICES } from '../../src/cost/prices.js';
+import { type CallRecord, type CallStore, openCallStore } from '../../src/cost/store.js';
+
+const DAY = 86_400_000;
+
+function record(id: string, startedAt: number, tokens = 1000): CallRecord {
+  const ledger = new CostLedger({ prices: DEFAULT_PRICES });
+  ledger.record('llm', { model: 'claude-haiku-4-5', inputTokens: tokens, outputTokens: 100 });
+  const log = new CallEventLog({ startedAt, now: () => startedAt + 1500 });
+  log.add('started', { direction: 'inbound' });
+  log.add('ended', { reason: 'hangup' });
+  return {
+    id,
+    startedAt,
+    endedAt: startedAt + 60_000,
+    direction: 'inbound',
+    flags: { stt: 'whisper' },
+    cost: ledger.breakdown(),
+    turns: 3,
+    endReason: 'caller_hangup',
+    events: log.toJSON(),
+  };
+}
+
+describe('CallStore', () => {
+  let dir: string;
+  let store: CallStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'voxstate-calls-'));
+    store = await openCallStore({ dataDir: dir });
+  });
+  afterEach(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('returns nothing before the first write', async () => {
+    expect(await store.queryCalls()).toEqual([]);
+    expect(await store.count()).toBe(0);
+  });
+
+  it('writes a call and reads it back with its breakdown, flags and event log', async () => {
+    const r = record('c1', 1_700_000_000_000);
+    await store.write(r);
+    const [back] = await store.queryCalls();
+    expect(back).toEqual(r);
+  });
+
+  it('upserts by id so a retried write makes no duplicate', async () => {
+    await store.write(record('c1', 1_700_000_000_000));
+    await store.write(record('c1', 1_700_000_000_000, 2000));
+    const rows = await store.queryCalls();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.cost.llm).toBeCloseTo(2000 * 1e-6 + 100 * 5e-6, 12);
+  });
+
+  it('filters by start time', async () => {
+    const now = 1_700_000_000_000;
+    await store.writeMany([record('a', now - 3 * DAY), record('b', now - DAY), record('c', now)]);
+    const since = await store.queryCalls({ since: now - 2 * DAY });
+    expect(since.map((r) => r.id)).toEqual(['b', 'c']);
+    const until = await store.queryCalls({ until: now - 2 * DAY });
+    expect(until.map((r) => r.id)).toEqual(['a']);
+  });
+
+  it('a second store instance on the same folder sees the rows (durable)', async () => {
+    await store.write(record('c1', 1_700_000_000_000));
+    const other = await openCallStore({ dataDir: dir });
+    expect((await other.queryCalls()).map((r) => r.id)).toEqual(['c1']);
+    other.close();
+  });
+
+  it('retention deletes calls older than the period and keeps the rest', async () => {
+    const now = 1_700_000_000_000;
+    await store.writeMany([
+      record('old', now - 40 * DAY),
+      record('edge', now - 29 * DAY),
+      record('new', now - DAY),
+    ]);
+    const result = await enforceRetention(store, 30, now);
+    expect(result.deleted).toBe(1);
+    expect((await store.queryCalls()).map((r) => r.id)).toEqual(['edge', 'new']);
+    expect((await enforceRetention(store, 30, now)).deleted).toBe(0);
+  });
+});
