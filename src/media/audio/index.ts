@@ -14,6 +14,7 @@ export {
   int16ArrayToFloat32,
   int16ToFloat32,
 } from './pcm.js';
+export { RealFft } from './real-fft.js';
 export { Resampler, resample } from './resample.js';
 export { readWav, type WavAudio, writeWav } from './wav.js';
 export {
