@@ -1,0 +1,455 @@
+/**
+ * A dead-letter queue on Redis for post-call work that fails (call record write, costs,
+ * transcripts).
+ *
+ * `submit()` runs the job's handler at once; only when that fails does the job enter the queue.
+ * Design, with three keys per queue:
+ * - a sorted set `<name>:delayed` holds jobs waiting for their backoff, scored by due time;
+ * - a stream `<name>:ready` with consumer group `workers` holds jobs due to run: the worker loop
+ *   moves due jobs into it atomically (Lua), reads it with XREADGROUP, and after each run acks
+ *   and deletes the entry in the same MULTI that reschedules it or marks it failed, so a job is
+ *   always in exactly one place;
+ * - a hash `<name>:failed` keeps jobs that failed their last attempt, for `voxstate dlq list` and
+ *   `voxstate dlq retry`.
+ * A job read but never acked (the process died while running it) stays pending in the group and
+ * is reclaimed with XAUTOCLAIM by any instance once it has been idle for `claimIdleMs`. Delivery
+ * is at least once: handlers must be idempotent (the call store upserts by id).
+ *
+ * Attempts: the direct run is attempt 1; attempt n+1 runs `baseDelayMs * 2^(n-1)` after attempt
+ * n failed; after `maxAttempts` (3) the job is failed for good.
+ *
+ * When Redis is unreachable, failed jobs wait in a bounded in-memory buffer (oldest dropped and
+ * logged when full) that is flushed when Redis returns; on `stop()` whatever is still buffered is
+ * written to `spillFile` (JSON lines) and read back by the next `start()`.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
+import type { Logger } from '../telemetry/logger.js';
+import { GROUP, PROMOTE_DUE, type QueueKeys, queueKeys, REQUEUE_FAILED } from './scripts.js';
+
+/** A unit of post-call work. `payload` must survive JSON. */
+export interface DeadLetterJob {
+  kind: string;
+  payload: unknown;
+}
+
+/** Runs one job; throws to fail the attempt. */
+export type JobHandler = (payload: unknown, info: { id: string; attempt: number }) => Promise<void>;
+
+/** A job as stored in Redis. */
+export interface JobEnvelope extends DeadLetterJob {
+  id: string;
+  /** Attempts made so far. */
+  attempts: number;
+  createdAt: number;
+  lastError?: string;
+  failedAt?: number;
+}
+
+/** What happened to a submitted job. */
+export type SubmitResult = 'done' | 'queued' | 'buffered';
+
+/** Options for {@link DeadLetterQueue}. */
+export interface DeadLetterQueueOptions {
+  /** A connection from `connectQueueRedis()`. */
+  redis: Redis;
+  /** Key namespace (default `dlq`). */
+  name?: string;
+  handlers?: Record<string, JobHandler>;
+  /** Default 3. */
+  maxAttempts?: number;
+  /** Wait after the first failed attempt, doubled after each further one (default 60 000). */
+  baseDelayMs?: number;
+  /** Worker poll interval (default 1000). */
+  pollMs?: number;
+  /** Jobs pending on a consumer for this long are reclaimed (default 300 000). */
+  claimIdleMs?: number;
+  /** Consumer name in the group (default `<hostname>:<pid>`). */
+  consumer?: string;
+  /** Jobs held in memory while Redis is down (default 1000). */
+  bufferSize?: number;
+  /** JSON-lines file for jobs still buffered at `stop()`; read back at `start()`. */
+  spillFile?: string;
+  registry?: Registry;
+  logger?: Logger;
+  now?: () => number;
+}
+
+const BATCH = 20;
+
+/** Counts of the queue's jobs. */
+export interface QueueStats {
+  ready: number;
+  delayed: number;
+  failed: number;
+  buffered: number;
+}
+
+/**
+ * @example
+ * ```ts
+ * const dlq = new DeadLetterQueue({ redis: connectQueueRedis(), registry, logger,
+ *   handlers: { 'call.record': (p) => store.write(p as CallRecord) } });
+ * dlq.start();
+ * await dlq.submit({ kind: 'call.record', payload: record }); // 'done' | 'queued' | 'buffered'
+ * ```
+ */
+export class DeadLetterQueue {
+  readonly keys: QueueKeys;
+  readonly #redis: Redis;
+  readonly #handlers = new Map<string, JobHandler>();
+  readonly #o: Required<
+    Pick<
+      DeadLetterQueueOptions,
+      'maxAttempts' | 'baseDelayMs' | 'pollMs' | 'claimIdleMs' | 'consumer' | 'bufferSize' | 'now'
+    >
+  >;
+  readonly #spillFile: string | undefined;
+  readonly #logger: Logger | undefined;
+  readonly #m;
+  #buffer: JobEnvelope[] = [];
+  #groupReady = false;
+  #running = false;
+  #timer: NodeJS.Timeout | undefined;
+  #tickDone: Promise<void> = Promise.resolve();
+  readonly #onReady = () => void this.flush().catch(() => undefined);
+
+  constructor(options: DeadLetterQueueOptions) {
+    this.#redis = options.redis;
+    this.keys = queueKeys(options.name ?? 'dlq');
+    for (const [kind, h] of Object.entries(options.handlers ?? {})) this.#handlers.set(kind, h);
+    this.#o = {
+      maxAttempts: options.maxAttempts ?? 3,
+      baseDelayMs: options.baseDelayMs ?? 60_000,
+      pollMs: options.pollMs ?? 1_000,
+      claimIdleMs: options.claimIdleMs ?? 300_000,
+      consumer: options.consumer ?? `${hostname()}:${process.pid}`,
+      bufferSize: options.bufferSize ?? 1_000,
+      now: options.now ?? Date.now,
+    };
+    this.#spillFile = options.spillFile;
+    this.#logger = options.logger;
+    const r = options.registry;
+    this.#m = r && {
+      enqueued: catalogCounter(r, 'voxstate_dlq_enqueued_total'),
+      retried: catalogCounter(r, 'voxstate_dlq_retried_total'),
+      failed: catalogCounter(r, 'voxstate_dlq_failed_total'),
+      depth: catalogGauge(r, 'voxstate_dlq_depth'),
+      buffered: catalogGauge(r, 'voxstate_dlq_buffered'),
+    };
+    this.#redis.on('ready', this.#onReady);
+  }
+
+  /** Registers (or replaces) the handler of `kind`. */
+  handle(kind: string, handler: JobHandler): void {
+    this.#handlers.set(kind, handler);
+  }
+
+  /** Jobs held in memory because Redis was unreachable. */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+
+  /**
+   * Runs the job now; on failure queues it for retries (or buffers it while Redis is down).
+   * Never throws for a failing job. A kind without a local handler is queued for whichever
+   * instance has one.
+   */
+  async submit(job: DeadLetterJob): Promise<SubmitResult> {
+    const env: JobEnvelope = {
+      id: randomUUID(),
+      kind: job.kind,
+      payload: job.payload,
+      attempts: 0,
+      createdAt: this.#o.now(),
+    };
+    const handler = this.#handlers.get(job.kind);
+    if (handler) {
+      env.attempts = 1;
+      try {
+        await handler(job.payload, { id: env.id, attempt: 1 });
+        return 'done';
+      } catch (err) {
+        env.lastError = errorText(err);
+        this.#logger?.warn(
+          { kind: job.kind, jobId: env.id, err: env.lastError },
+          'post-call job failed; queued for retry',
+        );
+      }
+    }
+    this.#m?.enqueued.inc({ kind: job.kind });
+    if (env.attempts >= this.#o.maxAttempts) {
+      env.failedAt = this.#o.now();
+      return (await this.#tryWrite(
+        () => this.#redis.hset(this.keys.failed, env.id, JSON.stringify(env)),
+        env,
+      ))
+        ? 'queued'
+        : 'buffered';
+    }
+    return (await this.#schedule(env)) ? 'queued' : 'buffered';
+  }
+
+  /** Starts the worker loop (and reads back a spill file). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loadSpill();
+    const loop = () => {
+      if (!this.#running) return;
+      this.#tickDone = this.tick()
+        .catch((err) => this.#logger?.debug({ err: errorText(err) }, 'dlq tick failed'))
+        .finally(() => {
+          if (this.#running) this.#timer = setTimeout(loop, this.#o.pollMs);
+        });
+    };
+    loop();
+  }
+
+  /** Stops the loop, waits for the job in hand, flushes the buffer, spills what is left. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    await this.#tickDone;
+    await this.flush().catch(() => undefined);
+    this.#redis.off('ready', this.#onReady);
+    if (this.#buffer.length > 0 && this.#spillFile) {
+      writeFileSync(this.#spillFile, `${this.#buffer.map((e) => JSON.stringify(e)).join('\n')}\n`);
+      this.#logger?.warn(
+        { jobs: this.#buffer.length, file: this.#spillFile },
+        'dlq jobs spilled to file',
+      );
+      this.#buffer = [];
+    } else if (this.#buffer.length > 0) {
+      this.#logger?.error(
+        { jobs: this.#buffer.length },
+        'dlq jobs lost at shutdown: Redis unreachable and no spill file',
+      );
+    }
+    this.#m?.buffered.set(this.#buffer.length);
+  }
+
+  /** Moves buffered jobs to Redis; resolves to how many are still buffered. */
+  async flush(): Promise<number> {
+    while (this.#buffer.length > 0) {
+      const env = this.#buffer[0]!;
+      try {
+        await this.#redis.zadd(this.keys.delayed, this.#o.now(), JSON.stringify(env));
+      } catch {
+        break;
+      }
+      this.#buffer.shift();
+    }
+    this.#m?.buffered.set(this.#buffer.length);
+    return this.#buffer.length;
+  }
+
+  /** One pass of the worker: flush, promote due jobs, reclaim stale ones, run ready ones. */
+  async tick(): Promise<void> {
+    await this.flush();
+    await this.#ensureGroup();
+    await this.#redis.eval(
+      PROMOTE_DUE,
+      2,
+      this.keys.delayed,
+      this.keys.ready,
+      this.#o.now(),
+      BATCH,
+    );
+    const claimed = (await this.#redis.xautoclaim(
+      this.keys.ready,
+      GROUP,
+      this.#o.consumer,
+      this.#o.claimIdleMs,
+      '0-0',
+      'COUNT',
+      BATCH,
+    )) as [string, [string, string[]][]];
+    for (const entry of claimed[1] ?? []) if (entry) await this.#run(entry);
+    const read = (await this.#redis.xreadgroup(
+      'GROUP',
+      GROUP,
+      this.#o.consumer,
+      'COUNT',
+      BATCH,
+      'STREAMS',
+      this.keys.ready,
+      '>',
+    )) as [string, [string, string[]][]][] | null;
+    for (const entry of read?.[0]?.[1] ?? []) await this.#run(entry);
+    await this.#updateDepth();
+  }
+
+  /** Counts of ready, delayed, failed and buffered jobs. */
+  async stats(): Promise<QueueStats> {
+    const [ready, delayed, failed] = await Promise.all([
+      this.#redis.xlen(this.keys.ready),
+      this.#redis.zcard(this.keys.delayed),
+      this.#redis.hlen(this.keys.failed),
+    ]);
+    return { ready, delayed, failed, buffered: this.#buffer.length };
+  }
+
+  /** Jobs that failed for good, oldest first. */
+  async listFailed(): Promise<JobEnvelope[]> {
+    const all = await this.#redis.hgetall(this.keys.failed);
+    return Object.values(all)
+      .map((v) => JSON.parse(v) as JobEnvelope)
+      .sort((a, b) => (a.failedAt ?? 0) - (b.failedAt ?? 0));
+  }
+
+  /**
+   * Puts failed jobs back on the queue with fresh attempts, to run at once on the instance that
+   * has their handler. Returns the number requeued.
+   */
+  async retryFailed(id: string | 'all'): Promise<number> {
+    const all = await this.#redis.hgetall(this.keys.failed);
+    const ids = id === 'all' ? Object.keys(all) : [id];
+    let n = 0;
+    for (const jobId of ids) {
+      const old = all[jobId];
+      if (old === undefined) continue;
+      const { failedAt: _f, ...rest } = JSON.parse(old) as JobEnvelope;
+      const env: JobEnvelope = { ...rest, attempts: 0 };
+      n += Number(
+        await this.#redis.eval(
+          REQUEUE_FAILED,
+          2,
+          this.keys.failed,
+          this.keys.delayed,
+          jobId,
+          old,
+          this.#o.now(),
+          JSON.stringify(env),
+        ),
+      );
+    }
+    return n;
+  }
+
+  async #run([entryId, fields]: [string, string[]]): Promise<void> {
+    const raw = fields[fields.indexOf('job') + 1];
+    const env = raw === undefined ? undefined : safeParse(raw);
+    const done = this.#redis
+      .multi()
+      .xack(this.keys.ready, GROUP, entryId)
+      .xdel(this.keys.ready, entryId);
+    if (!env) {
+      this.#logger?.error({ entryId }, 'dlq entry without a job; dropped');
+      await done.exec();
+      return;
+    }
+    const handler = this.#handlers.get(env.kind);
+    if (!handler) {
+      await done
+        .zadd(this.keys.delayed, this.#o.now() + this.#o.pollMs * 10, JSON.stringify(env))
+        .exec();
+      return;
+    }
+    env.attempts += 1;
+    try {
+      await handler(env.payload, { id: env.id, attempt: env.attempts });
+      this.#m?.retried.inc({ kind: env.kind, result: 'ok' });
+      this.#logger?.info(
+        { kind: env.kind, jobId: env.id, attempt: env.attempts },
+        'dlq job succeeded',
+      );
+      await done.exec();
+    } catch (err) {
+      env.lastError = errorText(err);
+      this.#m?.retried.inc({ kind: env.kind, result: 'error' });
+      if (env.attempts >= this.#o.maxAttempts) {
+        env.failedAt = this.#o.now();
+        this.#m?.failed.inc({ kind: env.kind });
+        this.#logger?.error(
+          { kind: env.kind, jobId: env.id, err: env.lastError },
+          'dlq job failed for good',
+        );
+        await done.hset(this.keys.failed, env.id, JSON.stringify(env)).exec();
+      } else {
+        await done
+          .zadd(this.keys.delayed, this.#dueAfter(env.attempts), JSON.stringify(env))
+          .exec();
+      }
+    }
+  }
+
+  #dueAfter(attempts: number): number {
+    return this.#o.now() + this.#o.baseDelayMs * 2 ** Math.max(0, attempts - 1);
+  }
+
+  async #schedule(env: JobEnvelope): Promise<boolean> {
+    const due = env.attempts === 0 ? this.#o.now() : this.#dueAfter(env.attempts);
+    return this.#tryWrite(() => this.#redis.zadd(this.keys.delayed, due, JSON.stringify(env)), env);
+  }
+
+  async #tryWrite(write: () => Promise<unknown>, env: JobEnvelope): Promise<boolean> {
+    if (this.#buffer.length === 0) {
+      try {
+        await write();
+        return true;
+      } catch {
+        // Redis is unreachable: keep the job in memory.
+      }
+    }
+    this.#buffer.push(env);
+    if (this.#buffer.length > this.#o.bufferSize) {
+      const lost = this.#buffer.shift();
+      this.#logger?.error(
+        { kind: lost?.kind, jobId: lost?.id },
+        'dlq buffer full; oldest job dropped',
+      );
+    }
+    this.#m?.buffered.set(this.#buffer.length);
+    return false;
+  }
+
+  async #ensureGroup(): Promise<void> {
+    if (this.#groupReady) return;
+    try {
+      await this.#redis.xgroup('CREATE', this.keys.ready, GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+    this.#groupReady = true;
+  }
+
+  async #updateDepth(): Promise<void> {
+    if (!this.#m) return;
+    const s = await this.stats();
+    this.#m.depth.set({ state: 'ready' }, s.ready);
+    this.#m.depth.set({ state: 'delayed' }, s.delayed);
+    this.#m.depth.set({ state: 'failed' }, s.failed);
+  }
+
+  #loadSpill(): void {
+    const file = this.#spillFile;
+    if (!file || !existsSync(file)) return;
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    for (const line of lines) {
+      const env = safeParse(line);
+      if (env) this.#buffer.push(env);
+    }
+    unlinkSync(file);
+    this.#logger?.info({ jobs: lines.length, file }, 'dlq jobs read back from spill file');
+  }
+}
+
+function safeParse(text: string): JobEnvelope | undefined {
+  try {
+    const v = JSON.parse(text) as JobEnvelope;
+    return typeof v?.id === 'string' && typeof v.kind === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
