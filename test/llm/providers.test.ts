@@ -100,7 +100,9 @@ describe.each(KINDS)('$name provider against its fixture server', (kind) => {
       }),
     );
     const first = await registry.getSingleMetric('voxstate_llm_first_token_seconds')!.get();
-    const count = first.values.find((v) => v.metricName?.endsWith('_count'));
+    const count = first.values.find((v) =>
+      (v as { metricName?: string }).metricName?.endsWith('_count'),
+    );
     expect(count?.value).toBe(1);
   });
 
