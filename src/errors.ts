@@ -153,3 +153,20 @@ export function isAbortError(err: unknown): boolean {
   if (err instanceof AbortedError) return true;
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError');
 }
+
+/** Asterisk refused an ARI REST request (status >= 400), e.g. a channel that is already gone. */
+export class AriRequestError extends TelephonyError {
+  /** The operation, such as `channels.hangup`. */
+  readonly operation: string;
+  /** True when the target no longer exists (404): a channel already hung up, a bridge destroyed. */
+  readonly notFound: boolean;
+  constructor(
+    operation: string,
+    message: string,
+    options: VoxstateErrorOptions & { notFound?: boolean } = {},
+  ) {
+    super(`ARI ${operation}: ${message}`, { retryable: false, cause: options.cause });
+    this.operation = operation;
+    this.notFound = options.notFound ?? false;
+  }
+}
