@@ -1,0 +1,75 @@
+/**
+ * Retrieve actor: knowledge-base passages for the caller's question, from the hybrid retriever
+ * (result cache, local vectors plus keywords, cloud fallback, keywords alone). It waits for the
+ * prefetched query vector when one is in flight, and passes its abort signal on, so leaving the
+ * state (hang-up, barge-in) cancels the work.
+ *
+ * @module
+ */
+import { fromPromise } from 'xstate';
+import type { HybridRetriever } from '../knowledge/hybrid-retriever.js';
+
+/** Input of the retrieve actor. */
+export interface RetrieveInput {
+  callId: string;
+  query: string;
+  language?: string;
+}
+
+/** A passage for the answer prompt. */
+export interface RetrievedPassageOutput {
+  id: string;
+  text: string;
+  score: number;
+  /** `document:line`. */
+  source: string;
+}
+
+/** Output of the retrieve actor. */
+export interface RetrieveOutput {
+  passages: RetrievedPassageOutput[];
+  /** Layer that served: the result cache, the local model, the cloud model, or keywords only. */
+  layer: 'cache' | 'local' | 'cloud' | 'keyword';
+  /** Best cosine similarity of the serving vector layer (0 for keyword-only). */
+  similarity: number;
+  /** How long retrieval waited for the in-flight prefetch, ms. */
+  waitedForPrefetchMs: number;
+}
+
+/** Dependencies of {@link createRetrieveActor}. */
+export interface RetrieveDeps {
+  retriever: HybridRetriever;
+  /** Passages wanted (default: the retriever's). */
+  k?: number;
+}
+
+/**
+ * Creates the retrieve actor logic.
+ *
+ * @example
+ * ```ts
+ * const machine = callMachine.provide({ actors: { retrieve: createRetrieveActor({ retriever }) } });
+ * // invoke: { id: 'retrieve', src: 'retrieve', input: ({ context }) => ({ callId, query, language }), onDone, onError }
+ * ```
+ */
+export function createRetrieveActor(deps: RetrieveDeps) {
+  return fromPromise<RetrieveOutput, RetrieveInput>(async ({ input, signal }) => {
+    const result = await deps.retriever.retrieve({
+      query: input.query,
+      signal,
+      ...(input.language ? { language: input.language } : {}),
+      ...(deps.k ? { k: deps.k } : {}),
+    });
+    return {
+      passages: result.passages.map((p) => ({
+        id: p.id,
+        text: p.text,
+        score: p.score,
+        source: p.source,
+      })),
+      layer: result.layer,
+      similarity: result.similarity,
+      waitedForPrefetchMs: result.waitedForPrefetchMs,
+    };
+  });
+}

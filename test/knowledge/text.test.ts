@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../src/errors.js';
+import { keywordTerms } from '../../src/knowledge/keyword-terms.js';
+import { detectLanguage } from '../../src/knowledge/language.js';
+import { normalizeQuery } from '../../src/knowledge/normalize.js';
+import { vectorTableName } from '../../src/knowledge/table-name.js';
+import { decodeVector, encodeVector } from '../../src/knowledge/vector-codec.js';
+
+describe('text helpers', () => {
+  it('detects languages by script', () => {
+    expect(detectLanguage('We deliver every day')).toBe('en');
+    expect(detectLanguage('Доставка работает каждый день')).toBe('ru');
+    expect(detectLanguage('Доставляємо щодня, включно з неділею')).toBe('uk');
+    expect(detectLanguage('אנחנו שולחים כל יום')).toBe('he');
+    expect(detectLanguage('12:00 — 14:00')).toBe('und');
+  });
+
+  it('normalizes queries for cache keys', () => {
+    expect(normalizeQuery('  Do you   DELIVER?! ')).toBe('do you deliver');
+    expect(normalizeQuery('Е\u0308ЛКА')).toBe(normalizeQuery('ёлка'));
+  });
+
+  it('reduces inflected words to shared keyword stems', () => {
+    const a = keywordTerms('доставка').split(' ');
+    const b = keywordTerms('доставку').split(' ');
+    expect(a.filter((t) => b.includes(t))).toEqual(['достав']);
+    expect(keywordTerms('Deliveries').split(' ')).toContain(
+      keywordTerms('delivered').split(' ')[1],
+    );
+  });
+
+  it('round-trips vectors through Float32 LE bytes and rejects bad lengths', () => {
+    const v = Float32Array.from([0.5, -0.25, 1e-7, 3]);
+    const bytes = encodeVector(v.subarray(1));
+    expect(bytes.length).toBe(12);
+    expect(bytes.readFloatLE(0)).toBe(-0.25);
+    expect(Array.from(decodeVector(bytes, 3))).toEqual(Array.from(v.subarray(1)));
+    expect(() => decodeVector(Buffer.alloc(7))).toThrow(ParseError);
+  });
+
+  it('derives distinct, safe table names from model ids', () => {
+    const a = vectorTableName('local:Xenova/multilingual-e5-small');
+    expect(a).toMatch(/^kb_vec_local_xenova_multilingual_e5_small_[0-9a-f]{8}$/);
+    expect(vectorTableName('a/b')).not.toBe(vectorTableName('a_b'));
+  });
+});
