@@ -1,0 +1,255 @@
+/**
+ * Scripted callers: what a simulated caller says and does, step by step, on the media timeline.
+ *
+ * A script is a list of steps: say something (synthesized with espeak-ng ahead of the call, or
+ * given as audio), pause, press DTMF keys, wait for the bot to finish speaking, barge in while the
+ * bot speaks, or hang up. The runner advances 20 ms per frame pulled by the simulated media
+ * stream, hears the bot's audio, and records both sides and a timeline.
+ *
+ * @module
+ */
+
+import { EventEmitter } from 'node:events';
+import { FRAME_MS } from '../media/format.js';
+import { CallRecording } from './call-recording.js';
+
+/** One step of a caller script. */
+export type CallerStep =
+  /**
+   * Say `say`. `audio` (16 kHz samples) skips synthesis; `interruptAfterMs` waits until the bot is
+   * speaking and barges in that many ms later.
+   */
+  | { say: string; lang?: string; audio?: Int16Array; interruptAfterMs?: number }
+  /** Stay silent for `pause` ms. */
+  | { pause: number }
+  /** Press these keys, `gapMs` apart (default 150). */
+  | { dtmf: string; gapMs?: number }
+  /** Hang up. */
+  | { hangup: true }
+  /** Wait until the bot has spoken and then been silent for `silenceMs` (default 800), at most `timeoutMs` (default 30000). */
+  | { waitForBot: { silenceMs?: number; timeoutMs?: number } };
+
+/** A caller script and its options. */
+export interface CallerScript {
+  steps: CallerStep[];
+  /** espeak-ng voice for `say` steps without `lang`; default `en-us`. */
+  lang?: string;
+  /** Frame RMS (16-bit units) above which bot audio counts as speech; default 200. */
+  botSpeechRms?: number;
+}
+
+/** An utterance on the media timeline (simulator-only ground truth for `--stt=script`). */
+export interface ScriptUtterance {
+  text: string;
+  startMs: number;
+  endMs: number;
+}
+
+const SILENCE = Buffer.alloc(640);
+const BOT_END_SILENCE_MS = 200;
+
+/** A tone, handy as speech stand-in in tests: `ms` of a sine at `hz`, 16 kHz. */
+export function toneAudio(hz: number, ms: number, amplitude = 8000): Int16Array {
+  const n = Math.round((ms / 1000) * 16_000);
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++)
+    out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 16_000));
+  return out;
+}
+
+function rms(frame: Buffer): number {
+  let sum = 0;
+  const n = frame.length >> 1;
+  for (let i = 0; i < n; i++) {
+    const v = frame.readInt16LE(i * 2);
+    sum += v * v;
+  }
+  return n === 0 ? 0 : Math.sqrt(sum / n);
+}
+
+interface StepState {
+  startedMs: number;
+  pos: number;
+  speaking: boolean;
+  botHeard: boolean;
+  bargeAtMs?: number;
+  digitIndex: number;
+}
+
+/**
+ * Plays a {@link CallerScript} one frame at a time.
+ *
+ * Events: `dtmf` (digit), `hangup`, `utterance` ({@link ScriptUtterance}), `done`.
+ */
+export class CallerScriptRunner extends EventEmitter<{
+  dtmf: [digit: string];
+  hangup: [];
+  utterance: [utterance: ScriptUtterance];
+  done: [];
+}> {
+  readonly recording = new CallRecording();
+  readonly utterances: ScriptUtterance[] = [];
+  readonly #steps: CallerStep[];
+  readonly #audio: ReadonlyMap<number, Int16Array>;
+  readonly #threshold: number;
+  #index = 0;
+  #nowMs = 0;
+  #state: StepState = { startedMs: 0, pos: 0, speaking: false, botHeard: false, digitIndex: 0 };
+  #botSpeaking = false;
+  #lastBotLoudMs = -1;
+  #finished = false;
+
+  /** `audio` holds the 16 kHz samples of each `say` step, by step index. */
+  constructor(script: CallerScript, audio: ReadonlyMap<number, Int16Array>) {
+    super();
+    this.#steps = script.steps;
+    this.#audio = audio;
+    this.#threshold = script.botSpeechRms ?? 200;
+  }
+
+  /** Media time in ms (20 ms per frame pulled). */
+  get nowMs(): number {
+    return this.#nowMs;
+  }
+
+  /** True once every step has run (or the caller hung up). */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** The scripted text being spoken at media time `atMs`, if any. */
+  textAt(atMs: number): string | undefined {
+    return this.utterances.find((u) => atMs >= u.startMs && atMs < u.endMs)?.text;
+  }
+
+  /** The next 20 ms the caller sends (slin16 LE, 640 bytes); advances time by 20 ms. */
+  nextFrame(): Buffer {
+    const frame = this.#produce();
+    this.recording.addCaller(frame, this.#nowMs);
+    this.#nowMs += FRAME_MS;
+    if (this.#botSpeaking && this.#nowMs - this.#lastBotLoudMs > BOT_END_SILENCE_MS) {
+      this.#botSpeaking = false;
+      this.recording.mark('bot.audio.end', this.#lastBotLoudMs + FRAME_MS);
+    }
+    return frame;
+  }
+
+  /** Bot audio that reached the caller (slin16 LE). */
+  hear(pcm: Buffer): void {
+    this.recording.addBot(pcm, this.#nowMs);
+    if (rms(pcm) < this.#threshold) return;
+    this.#lastBotLoudMs = this.#nowMs;
+    this.#state.botHeard = true;
+    if (!this.#botSpeaking) {
+      this.#botSpeaking = true;
+      this.recording.mark('bot.audio.start', this.#nowMs);
+    }
+  }
+
+  /** Stops the script (the call ended). */
+  stop(): void {
+    if (!this.#finished) this.recording.mark('call.end', this.#nowMs);
+    this.#finished = true;
+  }
+
+  #next(): void {
+    this.#index++;
+    this.#state = {
+      startedMs: this.#nowMs,
+      pos: 0,
+      speaking: false,
+      botHeard: false,
+      digitIndex: 0,
+    };
+  }
+
+  #produce(): Buffer {
+    for (let guard = 0; guard < 1000 && !this.#finished; guard++) {
+      const step = this.#steps[this.#index];
+      if (step === undefined) {
+        this.#finished = true;
+        this.emit('done');
+        break;
+      }
+      const frame = this.#run(step);
+      if (frame) return frame;
+    }
+    return SILENCE;
+  }
+
+  /** Runs `step` for this frame; returns its audio, or undefined to move straight on. */
+  #run(step: CallerStep): Buffer | undefined {
+    const s = this.#state;
+    const now = this.#nowMs;
+    if ('say' in step) {
+      if (step.interruptAfterMs !== undefined && !s.speaking) {
+        if (s.bargeAtMs === undefined) {
+          if (!this.#botSpeaking)
+            return now - s.startedMs > 30_000 ? this.#startSpeech(step) : SILENCE;
+          s.bargeAtMs = now + step.interruptAfterMs;
+        }
+        if (now < s.bargeAtMs) return SILENCE;
+      }
+      if (!s.speaking) return this.#startSpeech(step);
+      return this.#speak(step);
+    }
+    if ('pause' in step) {
+      if (now - s.startedMs < step.pause) return SILENCE;
+      this.#next();
+      return undefined;
+    }
+    if ('dtmf' in step) {
+      const gap = step.gapMs ?? 150;
+      if (s.digitIndex < step.dtmf.length && now - s.startedMs >= s.digitIndex * gap) {
+        const digit = step.dtmf[s.digitIndex++]!;
+        this.recording.mark('caller.dtmf', now, { digit });
+        this.emit('dtmf', digit);
+      }
+      if (s.digitIndex >= step.dtmf.length) this.#next();
+      return SILENCE;
+    }
+    if ('hangup' in step) {
+      this.recording.mark('caller.hangup', now);
+      this.#finished = true;
+      this.#next();
+      this.emit('hangup');
+      return SILENCE;
+    }
+    const { silenceMs = 800, timeoutMs = 30_000 } = step.waitForBot;
+    const quietFor = now - Math.max(this.#lastBotLoudMs, s.startedMs);
+    if (
+      (s.botHeard && !this.#botSpeaking && quietFor >= silenceMs) ||
+      now - s.startedMs >= timeoutMs
+    ) {
+      this.#next();
+      return undefined;
+    }
+    return SILENCE;
+  }
+
+  #startSpeech(step: Extract<CallerStep, { say: string }>): Buffer {
+    this.#state.speaking = true;
+    this.#state.pos = 0;
+    this.#state.startedMs = this.#nowMs;
+    this.recording.mark('caller.speech.start', this.#nowMs, { text: step.say });
+    return this.#speak(step);
+  }
+
+  #speak(step: Extract<CallerStep, { say: string }>): Buffer {
+    const audio = this.#audio.get(this.#index) ?? step.audio ?? new Int16Array(0);
+    const s = this.#state;
+    if (s.pos >= audio.length) {
+      const utterance = { text: step.say, startMs: s.startedMs, endMs: this.#nowMs };
+      this.utterances.push(utterance);
+      this.recording.mark('caller.speech.end', this.#nowMs, { text: step.say });
+      this.emit('utterance', utterance);
+      this.#next();
+      return this.#produce();
+    }
+    const frame = Buffer.alloc(640);
+    const n = Math.min(320, audio.length - s.pos);
+    for (let i = 0; i < n; i++) frame.writeInt16LE(audio[s.pos + i]!, i * 2);
+    s.pos += n;
+    return frame;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The simulator's side of one externalMedia channel: what a simulated Asterisk does with the
+ * media of an AudioSocket or RTP channel.
+ *
+ * @module
+ */
+
+/** Hooks the simulator gives a media link. */
+export interface MediaLinkHooks {
+  /** The next 20 ms of audio heard in the bridge (slin16 LE, 640 bytes) to send to the app. */
+  pull(): Buffer;
+  /** Audio the app sent (slin16 LE 16 kHz, any length). */
+  onAudio(frame16k: Buffer): void;
+  /** The app ended the media (AudioSocket hangup message or socket closed). */
+  onClosedByApp(): void;
+}
+
+/** The simulator's end of one externalMedia channel. */
+export interface MediaLink {
+  readonly encapsulation: 'audiosocket' | 'rtp';
+  /** Frames sent to the app so far; times 20 gives this stream's media time in ms. */
+  readonly framesSent: number;
+  /** Frames received from the app that the link dropped (e.g. slin16 over RTP, as Asterisk 22). */
+  readonly framesDropped: number;
+  /** Forwards a DTMF digit to the app where the transport carries it (AudioSocket). */
+  sendDtmf(digit: string): void;
+  /** Ends the media as Asterisk does when the channel hangs up. */
+  close(): void;
+  /** Fault injection: drop the transport abruptly (TCP reset). */
+  reset(): void;
+}

@@ -1,0 +1,116 @@
+/**
+ * The simulator's state objects: channels, bridges and playbacks, and their JSON shapes as
+ * Asterisk's ARI returns them.
+ *
+ * @module
+ */
+
+import type { CallerScriptRunner } from './caller-script.js';
+import type { MediaLink } from './media-link.js';
+
+/** Asterisk channel states used by the simulator. */
+export type ChannelState = 'Down' | 'Ring' | 'Ringing' | 'Up';
+
+/** What a simulated channel stands for. */
+export type ChannelKind = 'caller' | 'outbound' | 'external';
+
+/** A simulated channel. */
+export interface SimChannel {
+  id: string;
+  name: string;
+  state: ChannelState;
+  caller: { name: string; number: string };
+  connected: { name: string; number: string };
+  dialplan: { context: string; exten: string; priority: number };
+  creationtime: string;
+  language: string;
+  kind: ChannelKind;
+  app: string;
+  inStasis: boolean;
+  variables: Map<string, string>;
+  /** Variables returned with the externalMedia response (`UNICASTRTP_LOCAL_*`). */
+  channelvars?: Record<string, string>;
+  bridgeId?: string;
+  /** The media transport of an externalMedia channel. */
+  link?: MediaLink;
+  /** AudioSocket UUID (`data`) of an externalMedia channel. */
+  uuid?: string;
+  /** The scripted person on a caller or outbound channel. */
+  runner?: CallerScriptRunner;
+  /** Media time (ms) of the driving media link when this caller's script started. */
+  scriptOffsetMs?: number;
+  destroyed: boolean;
+  onDestroyed: Array<() => void>;
+}
+
+/** A simulated bridge. */
+export interface SimBridge {
+  id: string;
+  name: string;
+  type: string;
+  channels: string[];
+  creationtime: string;
+}
+
+/** A simulated playback. */
+export interface SimPlayback {
+  id: string;
+  media_uri: string;
+  target_uri: string;
+  language: string;
+  state: 'queued' | 'playing' | 'done' | 'stopped';
+  timer?: NodeJS.Timeout;
+  app: string;
+}
+
+/** Channel JSON as ARI sends it. */
+export function channelJson(ch: SimChannel, withVars = false): Record<string, unknown> {
+  return {
+    id: ch.id,
+    name: ch.name,
+    state: ch.state,
+    protocol_id: '',
+    caller: ch.caller,
+    connected: ch.connected,
+    accountcode: '',
+    dialplan: {
+      ...ch.dialplan,
+      app_name: ch.inStasis ? 'Stasis' : '',
+      app_data: ch.inStasis ? ch.app : '',
+    },
+    creationtime: ch.creationtime,
+    language: ch.language,
+    ...(withVars && ch.channelvars ? { channelvars: ch.channelvars } : {}),
+  };
+}
+
+/** Bridge JSON as ARI sends it. */
+export function bridgeJson(b: SimBridge): Record<string, unknown> {
+  return {
+    id: b.id,
+    technology: 'simple_bridge',
+    bridge_type: b.type,
+    bridge_class: 'stasis',
+    creator: 'Stasis',
+    name: b.name,
+    channels: [...b.channels],
+    creationtime: b.creationtime,
+    video_mode: 'none',
+  };
+}
+
+/** Playback JSON as ARI sends it. */
+export function playbackJson(p: SimPlayback): Record<string, unknown> {
+  return {
+    id: p.id,
+    media_uri: p.media_uri,
+    target_uri: p.target_uri,
+    language: p.language,
+    state: p.state,
+  };
+}
+
+/** Asterisk's timestamp format: `2024-05-01T10:00:00.000+0000`. */
+export function ariTimestamp(date = new Date()): string {
+  return date.toISOString().replace('Z', '+0000');
+}

@@ -1,0 +1,387 @@
+/**
+ * The connection to Asterisk's ARI: the real `ari-client` for the REST API, with the hazards
+ * measured on ari-client 2.2.0 guarded (see docs/asterisk.md):
+ *
+ * - **Bad credentials** make swagger-client reject `connect` AND throw an uncaught exception
+ *   (`SwaggerApi.prototype.fail` calls the failure callback, then `throw`s the message from an
+ *   HTTP callback). Two layers contain it. First, before calling `connect`, the credentials are
+ *   probed with our own authenticated `fetch` of `/ari/api-docs/resources.json`, so a 401 becomes
+ *   a typed {@link TelephonyError} (`retryable: false`) and swagger-client never sees it. Second,
+ *   for any other document failure (a 404 or 500 on a resource document, Asterisk dying between
+ *   the probe and the load), swagger-client's `fail` is patched once per process to report
+ *   without throwing. We chose this over a temporary `process.on('uncaughtException')` guard:
+ *   such a listener is process-wide, would also swallow unrelated crashes from other calls during
+ *   the window, and disables Node's default crash-on-uncaught for everyone while installed.
+ * - **Unknown event types** make ari-client throw a TypeError from its socket handler. voxstate
+ *   does not use ari-client's events socket at all: it opens the WebSocket itself and hands each
+ *   message to the client only when `events.json` has a model for its type
+ *   ({@link dispatchAriMessage}); others are counted and reported as `unknownEvent`.
+ * - **REST calls never settle** when Asterisk is down: every call goes through {@link AriRest},
+ *   which puts a deadline on it ({@link TimeoutError}).
+ * - **The events socket gives up** after about 10 tries: ours reconnects forever with capped
+ *   exponential backoff, emitting `disconnected` and `connected`, and pings to notice a dead peer.
+ * - **Credentials are global** in swagger-client: one ARI login per process. A second connection
+ *   with other credentials is refused with a {@link ConfigError}.
+ *
+ * @module
+ */
+
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import ari from 'ari-client';
+import WebSocket from 'ws';
+import { ConfigError, TelephonyError, TimeoutError } from '../errors.js';
+import { type Logger, silentLogger } from '../telemetry/logger.js';
+import { dispatchAriMessage } from './ari-dispatch.js';
+import { AriRest } from './ari-rest.js';
+import type { AriEventBase, Client } from './ari-types.js';
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { withTimeout } from './with-timeout.js';
+
+/** Options of {@link connectAri}. */
+export interface AriConnectionOptions {
+  /** ARI base URL, e.g. `http://asterisk:8088` (only protocol and host are used). */
+  url: string;
+  user: string;
+  password: string;
+  /** Stasis app name(s) to receive events for. */
+  app: string | string[];
+  /** Deadline of every REST call; default 5000 ms. */
+  requestTimeoutMs?: number;
+  /** Deadline of the initial probe, API load and first WebSocket open; default 10000 ms. */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff of the events WebSocket; default 250 ms doubling to 10 s. */
+  reconnect?: BackoffOptions;
+  /** WebSocket ping period to detect a dead peer; default 15000 ms (0 disables). */
+  pingIntervalMs?: number;
+  /** Subscribe to all events (`subscribeAll=true`). */
+  subscribeAll?: boolean;
+  logger?: Logger;
+}
+
+/** Events of an {@link AriConnection}. */
+export interface AriConnectionEvents {
+  /** The events WebSocket is open (first time and after every reconnect). */
+  connected: [];
+  /** The events WebSocket went away; reconnecting with backoff. */
+  disconnected: [reason: string];
+  /** Every event ari-client accepted (also emitted on `client` under its type). */
+  event: [event: AriEventBase];
+  /** An event whose type has no model in events.json: dropped instead of crashing ari-client. */
+  unknownEvent: [type: string, event: unknown];
+  /** A recoverable problem (malformed message, a listener that threw, a failed reconnect). */
+  error: [err: Error];
+}
+
+const requireCjs = createRequire(import.meta.url);
+let swaggerPatched = false;
+
+/**
+ * Makes swagger-client's `SwaggerApi.prototype.fail` report without throwing, once per process.
+ * ari-client loads the same swagger-client module instance, so the patch covers it.
+ */
+export function patchSwaggerFail(): void {
+  if (swaggerPatched) return;
+  const swaggerPath = requireCjs.resolve('swagger-client', {
+    paths: [requireCjs.resolve('ari-client')],
+  });
+  const swagger = requireCjs(swaggerPath) as {
+    SwaggerApi: {
+      prototype: { fail(this: { failure(m: unknown): void }, message: unknown): void };
+    };
+  };
+  swagger.SwaggerApi.prototype.fail = function fail(message: unknown): void {
+    this.failure(message);
+  };
+  swaggerPatched = true;
+}
+
+interface ActiveLogin {
+  key: string;
+  count: number;
+}
+let activeLogin: ActiveLogin | undefined;
+
+function loginKey(url: string, user: string, password: string): string {
+  return `${new URL(url).host}\u0000${user}\u0000${password}`;
+}
+
+/**
+ * Checks the URL and credentials with an authenticated GET of `resources.json`, so that a wrong
+ * password becomes a typed error before swagger-client is involved.
+ */
+export async function probeAri(
+  url: string,
+  user: string,
+  password: string,
+  timeoutMs: number,
+): Promise<void> {
+  const target = new URL('/ari/api-docs/resources.json', url);
+  let res: Response;
+  try {
+    res = await fetch(target, {
+      headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'TimeoutError')
+      throw new TimeoutError(`ARI probe of ${target.host}`, timeoutMs, { cause: err });
+    throw new TelephonyError(`ARI at ${target.host} is unreachable: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  await res.arrayBuffer().catch(() => undefined);
+  if (res.status === 401 || res.status === 403) {
+    throw new TelephonyError(
+      `ARI at ${target.host} rejected the credentials of user "${user}" (${res.status})`,
+      {
+        retryable: false,
+      },
+    );
+  }
+  if (res.status !== 200) {
+    throw new TelephonyError(`ARI at ${target.host} answered ${res.status} for resources.json`);
+  }
+}
+
+/**
+ * A live ARI connection: `rest` for guarded REST calls, `client` for ari-client's event API
+ * (`client.on('StasisStart', ...)`, `channel.on(...)`), and connection-state events.
+ */
+export class AriConnection extends EventEmitter<AriConnectionEvents> {
+  /** The ari-client instance. Prefer `rest` for calls: raw client calls have no deadline. */
+  readonly client: Client;
+  /** Guarded REST calls. */
+  readonly rest: AriRest;
+  readonly #options: AriConnectionOptions;
+  readonly #log: Logger;
+  readonly #loginKey: string;
+  #ws: WebSocket | undefined;
+  #attempt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #awaitingPong = false;
+  #closed = false;
+  #connected = false;
+  /** Events dropped because their type had no model. */
+  unknownEvents = 0;
+  /** Reconnections of the events socket so far. */
+  reconnects = 0;
+
+  /** @internal Use {@link connectAri}. */
+  constructor(client: Client, options: AriConnectionOptions, key: string) {
+    super();
+    this.client = client;
+    this.#options = options;
+    this.#log = options.logger ?? silentLogger();
+    this.#loginKey = key;
+    this.rest = new AriRest(client, options.requestTimeoutMs ?? 5_000);
+  }
+
+  /** True while the events WebSocket is open. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** The Stasis app names. */
+  get apps(): string[] {
+    return Array.isArray(this.#options.app) ? this.#options.app : [this.#options.app];
+  }
+
+  /** @internal Opens the events socket; resolves on the first open. */
+  openEvents(timeoutMs: number): Promise<void> {
+    return withTimeout(
+      new Promise<void>((resolve, reject) => {
+        this.#open((err) => (err ? reject(err) : resolve()));
+      }),
+      timeoutMs,
+      'ARI events WebSocket',
+    );
+  }
+
+  /** Closes the events socket for good and releases the process-wide login. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#pingTimer);
+    this.#ws?.removeAllListeners();
+    this.#ws?.on('error', () => undefined);
+    this.#ws?.terminate();
+    this.#ws = undefined;
+    if (this.#connected) {
+      this.#connected = false;
+      this.emit('disconnected', 'closed');
+    }
+    if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
+  }
+
+  #eventsUrl(): string {
+    const base = new URL(this.#options.url);
+    const u = new URL('/ari/events', base);
+    u.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    u.searchParams.set('app', this.apps.join(','));
+    u.searchParams.set('api_key', `${this.#options.user}:${this.#options.password}`);
+    if (this.#options.subscribeAll) u.searchParams.set('subscribeAll', 'true');
+    return u.toString();
+  }
+
+  #open(first?: (err?: Error) => void): void {
+    if (this.#closed) return;
+    const ws = new WebSocket(this.#eventsUrl(), {
+      handshakeTimeout: this.#options.connectTimeoutMs ?? 10_000,
+    });
+    this.#ws = ws;
+    let settled = false;
+    ws.on('open', () => {
+      settled = true;
+      this.#attempt = 0;
+      this.#connected = true;
+      this.#startPing(ws);
+      this.#log.info({ apps: this.apps }, 'ARI events connected');
+      first?.();
+      this.emit('connected');
+    });
+    ws.on('message', (data) => this.#onMessage(data.toString()));
+    ws.on('pong', () => {
+      this.#awaitingPong = false;
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      const err = new TelephonyError(`ARI events WebSocket refused: HTTP ${res.statusCode}`, {
+        retryable: res.statusCode !== 401,
+      });
+      res.resume();
+      ws.terminate();
+      if (!settled && first) {
+        settled = true;
+        first(err);
+        this.#closed = true;
+        return;
+      }
+      this.#emitError(err);
+    });
+    ws.on('error', (err) => {
+      if (!settled && first) {
+        settled = true;
+        this.#closed = true;
+        first(new TelephonyError(`ARI events WebSocket: ${err.message}`, { cause: err }));
+        return;
+      }
+      this.#log.warn({ err }, 'ARI events socket error');
+    });
+    ws.on('close', (code) => {
+      if (this.#ws !== ws) return;
+      clearInterval(this.#pingTimer);
+      if (this.#closed) return;
+      if (this.#connected) {
+        this.#connected = false;
+        this.emit('disconnected', `events socket closed (${code})`);
+      }
+      this.#scheduleReconnect();
+    });
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer) return;
+    const delay = backoffDelay(this.#attempt++, this.#options.reconnect);
+    this.#log.warn({ delayMs: delay, attempt: this.#attempt }, 'ARI events reconnecting');
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      this.reconnects++;
+      this.#open();
+    }, delay);
+  }
+
+  #startPing(ws: WebSocket): void {
+    const every = this.#options.pingIntervalMs ?? 15_000;
+    if (every <= 0) return;
+    this.#awaitingPong = false;
+    clearInterval(this.#pingTimer);
+    this.#pingTimer = setInterval(() => {
+      if (this.#awaitingPong) {
+        ws.terminate();
+        return;
+      }
+      this.#awaitingPong = true;
+      ws.ping();
+    }, every);
+  }
+
+  #onMessage(raw: string): void {
+    let result: ReturnType<typeof dispatchAriMessage>;
+    try {
+      result = dispatchAriMessage(this.client, raw);
+    } catch (err) {
+      this.#emitError(
+        new TelephonyError(`an ARI event listener threw: ${(err as Error).message}`, {
+          cause: err,
+        }),
+      );
+      return;
+    }
+    if (result.kind === 'unknown') {
+      this.unknownEvents++;
+      this.#log.debug({ type: result.type }, 'ARI event type without a model: dropped');
+      this.emit('unknownEvent', result.type, raw);
+    } else if (result.kind === 'invalid') {
+      this.#emitError(result.error);
+    } else {
+      this.emit('event', result.event);
+    }
+  }
+
+  #emitError(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else this.#log.warn({ err }, 'ARI connection problem');
+  }
+}
+
+/**
+ * Connects to ARI: probes the credentials, loads the API with ari-client, opens the events
+ * WebSocket. Rejects with {@link TelephonyError} (`retryable: false` for wrong credentials),
+ * {@link TimeoutError}, or {@link ConfigError} for a second login with other credentials.
+ *
+ * @example
+ * ```ts
+ * const ari = await connectAri({ url: 'http://asterisk:8088', user: 'voxstate', password, app: 'voxstate' });
+ * ari.client.on('StasisStart', (event, channel) => { ... });
+ * await ari.rest.answer(channel.id);
+ * ```
+ */
+export async function connectAri(options: AriConnectionOptions): Promise<AriConnection> {
+  let key: string;
+  try {
+    key = loginKey(options.url, options.user, options.password);
+  } catch (err) {
+    throw new ConfigError(`ARI url is not a URL: ${options.url}`, { cause: err });
+  }
+  if (activeLogin && activeLogin.key !== key) {
+    throw new ConfigError(
+      'ari-client keeps credentials globally (in swagger-client): one ARI login per process; close the other connection first',
+    );
+  }
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  patchSwaggerFail();
+  await probeAri(options.url, options.user, options.password, timeoutMs);
+  if (activeLogin && activeLogin.key !== key)
+    throw new ConfigError('another ARI login started meanwhile');
+  activeLogin = activeLogin ?? { key, count: 0 };
+  activeLogin.count++;
+  let conn: AriConnection | undefined;
+  try {
+    const client = await withTimeout(
+      ari.connect(options.url, options.user, options.password),
+      timeoutMs,
+      'ARI connect',
+    );
+    conn = new AriConnection(client, options, key);
+    await conn.openEvents(timeoutMs);
+    return conn;
+  } catch (err) {
+    if (conn) conn.close();
+    else if (activeLogin?.key === key && --activeLogin.count <= 0) activeLogin = undefined;
+    if (err instanceof TelephonyError || err instanceof TimeoutError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new TelephonyError(`ARI connect failed: ${message}`, { cause: err });
+  }
+}

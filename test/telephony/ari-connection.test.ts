@@ -1,0 +1,147 @@
+import ari from 'ari-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, TelephonyError, TimeoutError } from '../../src/errors.js';
+import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import {
+  type AriConnection,
+  connectAri,
+  patchSwaggerFail,
+} from '../../src/telephony/ari-connection.js';
+
+describe('connectAri against the simulated Asterisk', () => {
+  let sim: SimulatedAsterisk;
+  let url: string;
+  let conn: AriConnection | undefined;
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => uncaught.push(err);
+
+  beforeEach(async () => {
+    uncaught.length = 0;
+    process.on('uncaughtException', onUncaught);
+    sim = new SimulatedAsterisk({ user: 'vox', password: 'secret' });
+    ({ url } = await sim.start());
+  });
+  afterEach(async () => {
+    conn?.close();
+    conn = undefined;
+    await sim.stop();
+    process.off('uncaughtException', onUncaught);
+  });
+
+  const connect = (extra: Partial<Parameters<typeof connectAri>[0]> = {}) =>
+    connectAri({
+      url,
+      user: 'vox',
+      password: 'secret',
+      app: 'voxstate',
+      requestTimeoutMs: 300,
+      ...extra,
+    });
+
+  it('connects, receives Stasis events through ari-client and calls REST', async () => {
+    conn = await connect();
+    expect(conn.connected).toBe(true);
+    const started = new Promise<{ args: string[]; id: string }>((resolve) => {
+      conn!.client.on('StasisStart', (event, channel) =>
+        resolve({ args: event.args, id: channel.id }),
+      );
+    });
+    const call = await sim.placeCall({
+      app: 'voxstate',
+      callerNumber: '+15551230000',
+      args: ['x'],
+    });
+    const got = await started;
+    expect(got).toEqual({ args: ['x'], id: call.channelId });
+    await conn.rest.answer(call.channelId);
+    expect(await conn.rest.getChannelVar(call.channelId, 'NOPE').catch((e) => e.name)).toBe(
+      'AriRequestError',
+    );
+    await conn.rest.hangup(call.channelId);
+    await call.ended;
+    // a second hangup of a gone channel is not an error
+    await conn.rest.hangup(call.channelId);
+  });
+
+  it('rejects wrong credentials with a typed error and no uncaught exception', async () => {
+    const err = await connect({ password: 'wrong' }).catch((e) => e);
+    expect(err).toBeInstanceOf(TelephonyError);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/rejected the credentials/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(uncaught).toEqual([]);
+  });
+
+  it("contains swagger-client's throw even when ari-client is called directly with a wrong password", async () => {
+    patchSwaggerFail();
+    await expect(ari.connect(url, 'vox', 'wrong')).rejects.toBeDefined();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(uncaught).toEqual([]);
+  });
+
+  it('drops an event of an unknown type instead of crashing, and keeps delivering', async () => {
+    conn = await connect();
+    const unknown: string[] = [];
+    conn.on('unknownEvent', (type) => unknown.push(type));
+    const started = new Promise<void>((resolve) => conn!.client.on('StasisStart', () => resolve()));
+    sim.pushRawEvent('voxstate', { type: 'BrandNewAsteriskEvent', channel: { id: 'x' } });
+    sim.pushRawEvent('voxstate', { type: 'ChannelDtmfReceived' });
+    await sim.placeCall({ app: 'voxstate' });
+    await started;
+    expect(unknown).toEqual(['BrandNewAsteriskEvent']);
+    expect(conn.unknownEvents).toBe(1);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('times out a REST call to an Asterisk that stopped answering', async () => {
+    conn = await connect();
+    sim.faults.stallRest(true);
+    const t0 = Date.now();
+    const err = await conn.rest.answer('1.1').catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    sim.faults.stallRest(false);
+  });
+
+  it('reconnects with backoff when the events socket drops, and keeps working', async () => {
+    conn = await connect({ reconnect: { initialMs: 20, maxMs: 100 } });
+    const states: string[] = [];
+    conn.on('disconnected', () => states.push('disconnected'));
+    conn.on('connected', () => states.push('connected'));
+    sim.faults.refuseEventSockets(true);
+    sim.faults.dropEventSockets();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(conn.connected).toBe(false);
+    sim.faults.refuseEventSockets(false);
+    await until(() => conn!.connected);
+    expect(states).toEqual(['disconnected', 'connected']);
+    expect(conn.reconnects).toBeGreaterThan(1);
+    await sim.waitForApp('voxstate');
+    const started = new Promise<void>((resolve) => conn!.client.on('StasisStart', () => resolve()));
+    await sim.placeCall({ app: 'voxstate' });
+    await started;
+  });
+
+  it('allows one login per process', async () => {
+    conn = await connect();
+    await expect(connect({ user: 'other' })).rejects.toBeInstanceOf(ConfigError);
+    conn.close();
+    conn = await connect();
+    expect(conn.connected).toBe(true);
+  });
+
+  it('fails fast when nothing listens', async () => {
+    await sim.stop();
+    await expect(connect()).rejects.toBeInstanceOf(TelephonyError);
+    sim = new SimulatedAsterisk();
+    await sim.start();
+  });
+});
+
+async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
