@@ -148,6 +148,15 @@ describe('readWav formats', () => {
     const wav = writeWav(Float32Array.of(0.5, 0.5, 0.5), 16000);
     wav.writeUInt32LE(0xffffffff, 40);
     expect(readWav(wav).samples.length).toBe(3);
+    wav.writeUInt32LE(0, 4);
+    wav.writeUInt32LE(0, 40);
+    expect(readWav(wav).samples.length).toBe(3);
+  });
+
+  it('reads an empty file and a truncated data chunk', () => {
+    expect(readWav(writeWav(new Float32Array(0), 8000)).samples.length).toBe(0);
+    const wav = writeWav(new Float32Array(10), 8000);
+    expect(readWav(wav.subarray(0, wav.length - 5)).samples.length).toBe(7);
   });
 
   it.each([

@@ -107,14 +107,17 @@ export function readWav(data: Uint8Array): WavAudio {
     const id = tag(data, offset);
     const declared = view.getUint32(offset + 4, true);
     const body = offset + 8;
-    // Streaming writers leave the data size at 0 or 0xFFFFFFFF: read what is there.
+    // Truncated files: read what is there. Streaming writers leave sizes at 0 or 0xFFFFFFFF.
     const size = Math.min(declared, data.byteLength - body);
     if (id === 'fmt ') {
       if (declared > data.byteLength - body) fail('fmt chunk runs past the end of the file');
       fmt = parseFmt(view, body, size);
     } else if (id === 'data') {
       if (!fmt) fail('data chunk comes before the fmt chunk');
-      const dataSize = declared === 0 || declared === 0xffffffff ? data.byteLength - body : size;
+      const riffSize = view.getUint32(4, true);
+      const streamed = riffSize === 0 || riffSize === 0xffffffff;
+      const unknown = declared === 0xffffffff || (declared === 0 && streamed);
+      const dataSize = unknown ? data.byteLength - body : size;
       return decode(fmt, view, data, body, dataSize);
     }
     offset = body + declared + (declared & 1);
