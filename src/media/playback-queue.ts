@@ -1,0 +1,422 @@
+/**
+ * The playback queue of one call: audio items (fillers, answer chunks, prompts) played in order
+ * through the {@link Pacer} to the call's media sink.
+ *
+ * - Items can be fed while they play (an answer streams in sentence by sentence).
+ * - `stopAll()` is barge-in: sending stops at once and every queued item is discarded; the time
+ *   from the caller's speech to silence is observed in `voxstate_barge_in_to_silence_seconds`.
+ * - A filler is never cut mid-word: each filler item is one short phrase, and an answer joins at
+ *   the filler's phrase boundary (`'boundary'`: the filler phrase that is playing finishes, later
+ *   filler phrases are skipped once answer audio is ready) or after all queued filler phrases
+ *   (`'after'`).
+ * - Echo cooldown: `isSpeaking`, `lastAudioAtMs` and the `speaking` event let endpointing ignore
+ *   the bot's own echo while it speaks and for `echoCooldownMs` after.
+ *
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import type { Registry } from 'prom-client';
+import type { FillerJoin } from '../speech/config.js';
+import type { Logger } from '../telemetry/logger.js';
+import { histogram, seconds } from '../telemetry/metrics.js';
+import { FRAME_MS, formatInfo, type MediaFormat } from './format.js';
+import { Pacer, type PacerClock, realClock } from './pacer.js';
+
+/** What an item is; fillers join answers at phrase boundaries. */
+export type PlaybackKind = 'filler' | 'answer' | 'prompt';
+
+/**
+ * How an item ended: `played` to its last frame, `cancelled` by its owner, `stopped` by
+ * `stopAll()` (barge-in, hang-up), `skipped` (a filler phrase an answer overtook).
+ */
+export type PlaybackEndReason = 'played' | 'cancelled' | 'stopped' | 'skipped';
+
+/** Options of one item. */
+export interface PlaybackItemOptions {
+  /** False keeps the item through a barge-in `stopAll()` (default true). */
+  interruptible?: boolean;
+  /** A name for logs (phrase key, sentence number). */
+  label?: string;
+  /** When its first frame has been sent. */
+  onStart?: () => void;
+  /** When it ended, for any reason. */
+  onEnd?: (reason: PlaybackEndReason) => void;
+}
+
+/** Events of a {@link PlaybackQueue}. */
+export interface PlaybackEvents {
+  'item.started': [item: PlaybackItem];
+  'item.ended': [item: PlaybackItem, reason: PlaybackEndReason];
+  /** The bot started or stopped sending audio, at `atMs` on the queue's clock. */
+  speaking: [speaking: boolean, atMs: number];
+  /** Everything queued has been played. */
+  idle: [];
+}
+
+/** One audio item of the queue; fed with {@link PlaybackItem.append} until {@link PlaybackItem.end}. */
+export class PlaybackItem {
+  readonly id: number;
+  readonly kind: PlaybackKind;
+  readonly interruptible: boolean;
+  readonly label: string | undefined;
+  /** `queued`, `playing`, then `ended`. */
+  state: 'queued' | 'playing' | 'ended' = 'queued';
+  /** Frames sent so far. */
+  framesPlayed = 0;
+  readonly #queue: PlaybackQueue;
+  readonly #frameBytes: number;
+  readonly #silence: number;
+  readonly #frames: Buffer[] = [];
+  #partial: Buffer | undefined;
+  #inputEnded = false;
+  readonly #options: PlaybackItemOptions;
+
+  /** @internal Created by {@link PlaybackQueue.open}. */
+  constructor(queue: PlaybackQueue, id: number, kind: PlaybackKind, options: PlaybackItemOptions) {
+    this.#queue = queue;
+    this.id = id;
+    this.kind = kind;
+    this.interruptible = options.interruptible ?? true;
+    this.label = options.label;
+    this.#options = options;
+    const info = formatInfo(queue.format);
+    this.#frameBytes = info.frameBytes;
+    this.#silence = queue.format === 'ulaw' ? 0xff : 0;
+  }
+
+  /** Whole frames waiting to be sent. */
+  get bufferedFrames(): number {
+    return this.#frames.length;
+  }
+
+  /** True once `end()` was called. */
+  get inputEnded(): boolean {
+    return this.#inputEnded;
+  }
+
+  /** True when every frame it will ever have has been sent. */
+  get drained(): boolean {
+    return this.#inputEnded && this.#frames.length === 0;
+  }
+
+  /** Adds wire bytes (any length); ignored once the item has ended. */
+  append(chunk: Uint8Array): void {
+    if (this.state === 'ended' || this.#inputEnded || chunk.byteLength === 0) return;
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#partial) {
+      bytes = Buffer.concat([this.#partial, bytes]);
+      this.#partial = undefined;
+    }
+    let offset = 0;
+    while (bytes.byteLength - offset >= this.#frameBytes) {
+      this.#frames.push(Buffer.from(bytes.subarray(offset, offset + this.#frameBytes)));
+      offset += this.#frameBytes;
+    }
+    if (offset < bytes.byteLength) this.#partial = Buffer.from(bytes.subarray(offset));
+    this.#queue.wake();
+  }
+
+  /** No more audio: the last partial frame is padded with silence. */
+  end(): void {
+    if (this.#inputEnded) return;
+    this.#inputEnded = true;
+    if (this.#partial) {
+      const frame = Buffer.alloc(this.#frameBytes, this.#silence);
+      this.#partial.copy(frame);
+      this.#frames.push(frame);
+      this.#partial = undefined;
+    }
+    this.#queue.wake();
+  }
+
+  /**
+   * Removes the item. A queued item never plays. A playing one stops at once, unless
+   * `finishCurrent` is set: then it plays to its end (a phrase is never cut mid-word).
+   */
+  cancel(options: { finishCurrent?: boolean } = {}): void {
+    this.#queue.cancelItem(this, options.finishCurrent ?? false);
+  }
+
+  /** @internal */
+  takeFrame(): Buffer | undefined {
+    return this.#frames.shift();
+  }
+
+  /** @internal */
+  finish(reason: PlaybackEndReason): boolean {
+    if (this.state === 'ended') return false;
+    this.state = 'ended';
+    this.#frames.length = 0;
+    this.#partial = undefined;
+    this.#inputEnded = true;
+    this.#options.onEnd?.(reason);
+    return true;
+  }
+
+  /** @internal */
+  started(): void {
+    this.#options.onStart?.();
+  }
+}
+
+/** Options for {@link PlaybackQueue}. */
+export interface PlaybackQueueOptions {
+  format: MediaFormat;
+  /** Where frames go (the call's media connection). */
+  sink: (frame: Buffer) => void;
+  /** How answers join fillers (default `boundary`). */
+  fillerJoin?: FillerJoin;
+  /** Echo window after the last frame, ms (default 300). */
+  echoCooldownMs?: number;
+  /** Most frames a late tick sends at once (default 3). */
+  maxBurstFrames?: number;
+  clock?: PacerClock;
+  registry?: Registry;
+  logger?: Logger;
+}
+
+/**
+ * The playback queue of one call.
+ *
+ * @example
+ * ```ts
+ * const playback = new PlaybackQueue({ format: 'ulaw', sink: (f) => media.send(f), registry });
+ * playback.on('speaking', (speaking, atMs) => endpointer.setBotSpeaking(speaking, atMs));
+ * playback.enqueue('filler', fillerAudio);
+ * const answer = playback.open('answer');
+ * for await (const chunk of tts.synthesize(sentence, opts)) answer.append(chunk);
+ * answer.end();
+ * // caller speaks:
+ * playback.stopAll({ atMs: speechStartMs });
+ * ```
+ */
+export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
+  readonly format: MediaFormat;
+  readonly #sink: (frame: Buffer) => void;
+  readonly #fillerJoin: FillerJoin;
+  readonly #echoCooldownMs: number;
+  readonly #clock: PacerClock;
+  readonly #pacer: Pacer;
+  readonly #logger: Logger | undefined;
+  readonly #bargeIn: ReturnType<typeof histogram> | undefined;
+  readonly #queue: PlaybackItem[] = [];
+  #current: PlaybackItem | undefined;
+  #startPending = false;
+  #nextId = 1;
+  #speaking = false;
+  #lastAudioAtMs: number | undefined;
+  #closed = false;
+
+  constructor(options: PlaybackQueueOptions) {
+    super();
+    this.format = options.format;
+    this.#sink = options.sink;
+    this.#fillerJoin = options.fillerJoin ?? 'boundary';
+    this.#echoCooldownMs = options.echoCooldownMs ?? 300;
+    this.#clock = options.clock ?? realClock;
+    this.#logger = options.logger;
+    this.#pacer = new Pacer({
+      clock: this.#clock,
+      maxBurstFrames: options.maxBurstFrames,
+      pull: () => this.#pull(),
+      send: (frame, timing) => this.#send(frame, timing.sentAt),
+      onIdle: (atMs) => this.#idle(atMs),
+    });
+    if (options.registry) {
+      this.#bargeIn = histogram(options.registry, {
+        name: 'voxstate_barge_in_to_silence_seconds',
+        help: 'From the caller starting to speak over the bot to the bot sending no more audio',
+      });
+    }
+  }
+
+  /** True while frames are being sent. */
+  get isSpeaking(): boolean {
+    return this.#speaking;
+  }
+
+  /** When the last frame sent ends playing, ms on the queue's clock; undefined before any. */
+  get lastAudioAtMs(): number | undefined {
+    return this.#lastAudioAtMs;
+  }
+
+  /** The item playing now. */
+  get current(): PlaybackItem | undefined {
+    return this.#current;
+  }
+
+  /** Items waiting (the playing one not included). */
+  get pending(): readonly PlaybackItem[] {
+    return this.#queue;
+  }
+
+  /** True when nothing plays or waits. */
+  get idle(): boolean {
+    return this.#current === undefined && this.#queue.length === 0;
+  }
+
+  /** The queue's clock, ms. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /**
+   * True while caller audio is likely the bot's own echo: the bot is speaking, or its last
+   * audio ended less than `echoCooldownMs` ago.
+   */
+  inEchoWindow(nowMs: number = this.#clock.now()): boolean {
+    if (this.#speaking) return true;
+    return this.#lastAudioAtMs !== undefined && nowMs < this.#lastAudioAtMs + this.#echoCooldownMs;
+  }
+
+  /** Queues a streaming item; feed it with `append()` and close it with `end()`. */
+  open(kind: PlaybackKind, options: PlaybackItemOptions = {}): PlaybackItem {
+    const item = new PlaybackItem(this, this.#nextId++, kind, options);
+    if (this.#closed) {
+      item.finish('stopped');
+      return item;
+    }
+    this.#queue.push(item);
+    return item;
+  }
+
+  /** Queues a whole clip. */
+  enqueue(kind: PlaybackKind, audio: Uint8Array, options: PlaybackItemOptions = {}): PlaybackItem {
+    const item = this.open(kind, options);
+    item.append(audio);
+    item.end();
+    return item;
+  }
+
+  /**
+   * Barge-in: stops sending at once and discards every queued item (non-interruptible ones
+   * survive unless `force`). `atMs` is when the caller started speaking, on the queue's clock;
+   * the metric measures from it to silence. Returns the number of items discarded.
+   */
+  stopAll(options: { atMs?: number; force?: boolean } = {}): number {
+    const force = options.force ?? false;
+    let dropped = 0;
+    const current = this.#current;
+    if (current && (force || current.interruptible)) {
+      this.#current = undefined;
+      this.#end(current, 'stopped');
+      dropped += 1;
+    }
+    for (const item of [...this.#queue]) {
+      if (!force && !item.interruptible) continue;
+      this.#queue.splice(this.#queue.indexOf(item), 1);
+      this.#end(item, 'stopped');
+      dropped += 1;
+    }
+    const now = this.#clock.now();
+    if (!this.#current) {
+      this.#pacer.stop();
+      this.#setSpeaking(false, now);
+    }
+    if (options.atMs !== undefined || dropped > 0) {
+      this.#bargeIn?.observe(seconds(Math.max(0, now - (options.atMs ?? now))));
+    }
+    if (!this.#current) this.wake();
+    return dropped;
+  }
+
+  /** Stops everything and refuses new items (hang-up). */
+  close(): void {
+    this.#closed = true;
+    this.stopAll({ force: true });
+  }
+
+  /** @internal Called by items when they get audio. */
+  wake(): void {
+    if (this.#closed || this.#pacer.running) return;
+    if (this.#current?.bufferedFrames || this.#current?.drained || this.#queue.length > 0) {
+      this.#pacer.start();
+    }
+  }
+
+  /** @internal Called by {@link PlaybackItem.cancel}. */
+  cancelItem(item: PlaybackItem, finishCurrent: boolean): void {
+    if (item.state === 'ended') return;
+    if (item === this.#current) {
+      if (finishCurrent) return;
+      this.#current = undefined;
+      this.#end(item, 'cancelled');
+      this.wake();
+      return;
+    }
+    const at = this.#queue.indexOf(item);
+    if (at >= 0) this.#queue.splice(at, 1);
+    this.#end(item, 'cancelled');
+  }
+
+  #end(item: PlaybackItem, reason: PlaybackEndReason): void {
+    if (item.finish(reason)) this.emit('item.ended', item, reason);
+  }
+
+  /** The next item to play, applying the filler join rule. */
+  #advance(): PlaybackItem | undefined {
+    if (this.#fillerJoin === 'boundary') {
+      const answerAt = this.#queue.findIndex(
+        (i) => i.kind !== 'filler' && (i.bufferedFrames > 0 || i.inputEnded),
+      );
+      for (let i = 0; i < answerAt; i++) {
+        const head = this.#queue[0];
+        if (head?.kind !== 'filler') break;
+        this.#queue.shift();
+        this.#end(head, 'skipped');
+      }
+    }
+    return this.#queue.shift();
+  }
+
+  #pull(): Buffer | undefined {
+    for (;;) {
+      let item = this.#current;
+      if (!item) {
+        item = this.#advance();
+        if (!item) return undefined;
+        this.#current = item;
+      }
+      const frame = item.takeFrame();
+      if (frame) {
+        if (item.state === 'queued') {
+          item.state = 'playing';
+          this.#startPending = true;
+        }
+        return frame;
+      }
+      if (!item.inputEnded) return undefined;
+      this.#current = undefined;
+      this.#end(item, 'played');
+    }
+  }
+
+  #send(frame: Buffer, sentAt: number): void {
+    const item = this.#current;
+    this.#setSpeaking(true, sentAt);
+    this.#lastAudioAtMs = sentAt + FRAME_MS;
+    try {
+      this.#sink(frame);
+    } catch (err) {
+      this.#logger?.warn({ err: (err as Error).message }, 'playback sink failed');
+    }
+    if (!item) return;
+    item.framesPlayed += 1;
+    if (this.#startPending) {
+      this.#startPending = false;
+      item.started();
+      this.emit('item.started', item);
+    }
+  }
+
+  #idle(atMs: number): void {
+    this.#setSpeaking(false, atMs);
+    if (this.idle) this.emit('idle');
+  }
+
+  #setSpeaking(speaking: boolean, atMs: number): void {
+    if (this.#speaking === speaking) return;
+    this.#speaking = speaking;
+    this.emit('speaking', speaking, atMs);
+  }
+}
