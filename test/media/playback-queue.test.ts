@@ -95,8 +95,8 @@ describe('PlaybackQueue', () => {
     clock.advance(2_000);
     expect(tags()).toHaveLength(before);
     expect(reasons).toEqual(['stopped', 'stopped', 'stopped']);
-    const metric = await registry.getSingleMetric('voxstate_barge_in_to_silence_seconds')?.get();
-    const sum = metric?.values.find((v) => v.metricName?.endsWith('_sum'))?.value;
+    const text = await registry.getSingleMetricAsString('voxstate_barge_in_to_silence_seconds');
+    const sum = Number(/_sum (\S+)/.exec(text)?.[1]);
     expect(sum).toBeCloseTo(0.03, 6);
     // the queue is usable again after a barge-in
     queue.enqueue('prompt', clip(4, 2));
@@ -177,7 +177,9 @@ describe('PlaybackQueue', () => {
         fc.integer({ min: 0, max: 6 }),
         (phrases, answerAtMs, answerFrames, join, jitterMs) => {
           const { clock, queue, tags } = setup({ fillerJoin: join, jitterMs });
-          phrases.forEach((frames, i) => queue.enqueue('filler', clip(10 + i, frames)));
+          phrases.forEach((frames, i) => {
+            queue.enqueue('filler', clip(10 + i, frames));
+          });
           clock.advance(answerAtMs);
           queue.enqueue('answer', clip(99, answerFrames));
           clock.advance(5_000);
