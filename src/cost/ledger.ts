@@ -158,7 +158,10 @@ export class CostLedger {
 
   #price(kind: CostKind, name: string, usage: UsageByKind[CostKind]): number {
     const n = (v: number) => (Number.isFinite(v) && v > 0 ? v : 0);
-    const table = this.#prices[kind] as Record<string, Record<string, number> | undefined>;
+    const table = this.#prices[kind] as unknown as Record<
+      string,
+      Record<string, number> | undefined
+    >;
     const price = table[name];
     if (!price) {
       const key = `${kind}:${name}`;

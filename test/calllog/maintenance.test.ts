@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/commands/maintenance.js';
+import { emptyBreakdown } from '../../src/cost/ledger.js';
+import { type CallRecord, openCallStore } from '../../src/cost/store.js';
+
+const DAY = 86_400_000;
+
+function call(id: string, startedAt: number): CallRecord {
+  return {
+    id,
+    startedAt,
+    endedAt: startedAt + 1000,
+    direction: 'outbound',
+    flags: {},
+    cost: emptyBreakdown('USD'),
+    turns: 0,
+    endReason: 'hangup',
+    events: { events: [{ t: 0, type: 'started' }], dropped: 0 },
+  };
+}
+
+describe('voxstate maintenance', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'voxstate-maint-'));
+    const store = await openCallStore({ dataDir: dir });
+    const now = Date.now();
+    await store.writeMany([
+      call('old', now - 45 * DAY),
+      call('week', now - 8 * DAY),
+      call('new', now - DAY),
+    ]);
+    store.close();
+  });
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  async function cli(args: string[]) {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const o: string[] = [];
+    const e: string[] = [];
+    out.on('data', (c) => o.push(String(c)));
+    err.on('data', (c) => e.push(String(c)));
+    return { code: await run(args, { out, err }), out: o.join(''), err: e.join('') };
+  }
+
+  it('deletes calls older than the retention period and compacts', async () => {
+    const r = await cli(['--data-dir', dir, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ days: 30, deleted: 1, remaining: 2 });
+    const r7 = await cli(['--data-dir', dir, '--retention-days', '7']);
+    expect(r7.out).toMatch(/deleted 1 calls .*; 1 kept/);
+    const store = await openCallStore({ dataDir: dir });
+    expect((await store.queryCalls()).map((c) => c.id)).toEqual(['new']);
+    store.close();
+  });
+
+  it('rejects a bad retention value with one line', async () => {
+    const r = await cli(['--data-dir', dir, '--retention-days=-1']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'voxstate maintenance: VOXSTATE_RETENTION_DAYS must be a positive number of days, not "-1"\n',
+    );
+  });
+});
