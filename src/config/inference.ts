@@ -18,7 +18,8 @@ import { ConfigError } from '../errors.js';
 /** Weight precision to load (`onnx/model.onnx`, `model_quantized.onnx`, `model_fp16.onnx`, ...). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
 
-const DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4'];
+/** Every accepted {@link ModelDtype}. */
+export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4'];
 
 /** A model on the Hugging Face hub (or in the local model folder). */
 export interface ModelRef {
@@ -121,8 +122,8 @@ function int(env: Env, name: string, fallback: number, min: number): number {
 function dtype(env: Env, name: string, fallback: ModelDtype): ModelDtype {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!(DTYPES as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${DTYPES.join(', ')}, got "${raw}"`);
+  if (!(MODEL_DTYPES as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${MODEL_DTYPES.join(', ')}, got "${raw}"`);
   }
   return raw as ModelDtype;
 }
