@@ -19,14 +19,61 @@ export function isLanguage(value: unknown): value is Language {
 
 const UK_LETTERS = /[іїєґ]/iu;
 const RU_LETTERS = /[ыэъё]/iu;
-const UK_WORDS =
-  /(^|[^\p{L}])(що|це|як|чи|коли|де|скільки|будь ласка|дякую|привіт|ви|ваш|мені|можна)(?=$|[^\p{L}])/iu;
-const RU_WORDS =
-  /(^|[^\p{L}])(что|это|как|когда|где|сколько|пожалуйста|спасибо|привет|вы|ваш|мне|можно)(?=$|[^\p{L}])/iu;
+const UK_HINTS = stems([
+  'що',
+  'це',
+  'як',
+  'чи',
+  'коли',
+  'де',
+  'скільки',
+  'будь ласка',
+  'дяку',
+  'привіт',
+  'мені',
+  'можна',
+  'замов',
+  'скарж',
+  'скарг',
+  'обслугов',
+  'субот',
+  'неділ',
+  'працю',
+  'хліб',
+  'зараз',
+  'треба',
+]);
+const RU_HINTS = stems([
+  'что',
+  'это',
+  'как',
+  'когда',
+  'где',
+  'сколько',
+  'пожалуйста',
+  'спасибо',
+  'привет',
+  'мне',
+  'можно',
+  'заказ',
+  'жалоб',
+  'обслужив',
+  'суббот',
+  'воскрес',
+  'работа',
+  'хлеб',
+  'сейчас',
+  'нужно',
+]);
+
+function stems(list: string[]): RegExp {
+  return new RegExp(`(?<![\\p{L}])(${list.join('|')})`, 'giu');
+}
 
 /**
  * The language of `text`: Hebrew letters -> `he`; Cyrillic -> `uk` when it has Ukrainian-only
- * letters (і ї є ґ) or Ukrainian function words, else `ru`; Latin -> `en`. Text without letters
+ * letters (і ї є ґ), `ru` when it has Russian-only letters (ы э ъ ё), else by counting
+ * Ukrainian and Russian word stems (ties go to `ru`); Latin -> `en`. Text without letters
  * gets `fallback`.
  *
  * @example
@@ -49,8 +96,9 @@ export function detectLanguage(text: string, fallback: Language = 'en'): Languag
   if (cyrillic === max) {
     if (UK_LETTERS.test(text)) return 'uk';
     if (RU_LETTERS.test(text)) return 'ru';
-    if (UK_WORDS.test(text) && !RU_WORDS.test(text)) return 'uk';
-    return 'ru';
+    const uk = text.match(UK_HINTS)?.length ?? 0;
+    const ru = text.match(RU_HINTS)?.length ?? 0;
+    return uk > ru ? 'uk' : 'ru';
   }
   return 'en';
 }

@@ -1,0 +1,75 @@
+/**
+ * The answerer interface: a caller's question plus the retrieved passages in, a stream of
+ * speakable text out. The LLM answerer (routing, budgets, retry and fail-over) and the offline
+ * extractive answerer implement it; `createAnswerer` picks one from the configuration.
+ *
+ * @module
+ */
+import type { ChatMessage, LlmUsage } from '../providers/llm/llm-provider.js';
+import type { ModelTier } from './heuristics.js';
+
+/** A knowledge-base passage retrieved for the question. */
+export interface AnswerPassage {
+  id: string;
+  text: string;
+  score: number;
+}
+
+/** One question to answer. */
+export interface AnswerRequest {
+  /** The caller's phrase (transcript). */
+  query: string;
+  /** Retrieved passages, best first. */
+  passages: AnswerPassage[];
+  /** The call's conversation so far (see `history.ts`). */
+  history: ChatMessage[];
+  /** The system prompt in force (compact or full). */
+  system: string;
+  /** The caller's language code (`en`, `ru`, `uk`, `he`); detected from `query` when empty. */
+  language: string;
+  /** Aborted on barge-in and hang-up: the LLM stream closes. */
+  signal: AbortSignal;
+}
+
+/**
+ * What an answer stream yields.
+ *
+ * - `model`: an LLM attempt starts on this model (one per attempt; `attempt` counts from 1).
+ * - `text`: a speakable piece (a clause or a sentence) ready for TTS, in order. Pieces are
+ *   released by the speech chunker, so the first one comes as early as possible.
+ * - `usage`: token usage of one LLM call, for the cost ledger.
+ * - `retry`: an attempt failed before anything was said; another model is tried.
+ * - `offline`: the answer comes from the offline answerer (no LLM).
+ * - `done`: the end, with the whole spoken text and how it ended.
+ */
+export type AnswerEvent =
+  | {
+      type: 'model';
+      provider: string;
+      model: string;
+      tier: ModelTier;
+      reason: string;
+      attempt: number;
+    }
+  | { type: 'text'; text: string }
+  | { type: 'usage'; provider: string; model: string; usage: LlmUsage }
+  | { type: 'retry'; provider: string; model: string; error: string }
+  | { type: 'offline' }
+  | {
+      type: 'done';
+      text: string;
+      offline: boolean;
+      /**
+       * `answered`; `fallback` (a spoken fallback phrase: budget exceeded or every model
+       * failed); `truncated` (a model failed after part of the answer was spoken).
+       */
+      outcome: 'answered' | 'fallback' | 'truncated';
+    };
+
+/** Answers questions as a stream of {@link AnswerEvent}s. */
+export interface Answerer {
+  /** `llm` or `offline`. */
+  readonly kind: 'llm' | 'offline';
+  /** Streams the answer; throws `AbortedError` when `request.signal` is aborted. */
+  answer(request: AnswerRequest): AsyncIterable<AnswerEvent>;
+}

@@ -1,0 +1,141 @@
+/**
+ * The offline answerer: no API key, no LLM. It answers extractively from the retrieved
+ * passages: for FAQ passages (`Q: ... A: ...`, also `Вопрос:/Ответ:`, `В:/О:`,
+ * `Питання:/Відповідь:`, `שאלה:/תשובה:`) the answer part of the best matching question; for
+ * prose, the best matching sentence (and the next one when it matches too), by content-word
+ * overlap with the query. Passages in the query's language are preferred; when nothing matches
+ * well enough it says, in the query's language, that it does not know and gives the phone
+ * number. It is used by the demo and whenever no LLM provider is configured, and says so in the
+ * log and in `voxstate_offline_answers_total{outcome,language}`.
+ *
+ * @module
+ */
+import type { Logger } from 'pino';
+import type { Counter, Registry } from 'prom-client';
+import { AbortedError } from '../errors.js';
+import { dontKnowPhrase } from '../prompts/greeting.js';
+import { silentLogger } from '../telemetry/logger.js';
+import { counter } from '../telemetry/metrics.js';
+import { detectLanguage, isLanguage, type Language } from '../text/language.js';
+import { SpeechChunker } from '../text/speech-chunker.js';
+import type { AnswerEvent, Answerer, AnswerPassage, AnswerRequest } from './answerer.js';
+import { contentWords, overlap } from './word-match.js';
+
+/** Options of {@link createOfflineAnswerer}. */
+export interface OfflineAnswererOptions {
+  /** Phone number for the "I don't know" fallback. */
+  phone: string;
+  /** Least share of the query's content words a match needs (default 0.5). */
+  minOverlap?: number;
+  registry?: Registry;
+  logger?: Logger;
+}
+
+/** An extracted answer candidate. */
+export interface OfflineCandidate {
+  text: string;
+  score: number;
+  passageId: string;
+  language: Language;
+  kind: 'faq' | 'prose';
+}
+
+const FAQ =
+  /^\s*(?:Q|Question|Вопрос|В|Питання|П|שאלה|ש)\s*[:.]\s*([\s\S]+?)\s+(?:A|Answer|Ответ|О|Відповідь|В|תשובה|ת)\s*[:.]\s*([\s\S]+)$/i;
+
+/** Splits a FAQ passage into question and answer, or undefined for prose. */
+export function parseFaq(text: string): { question: string; answer: string } | undefined {
+  const m = FAQ.exec(text.trim());
+  return m ? { question: m[1]!.trim(), answer: m[2]!.trim() } : undefined;
+}
+
+function sentences(text: string): string[] {
+  const c = new SpeechChunker({ firstClause: false, maxChars: 400 });
+  return [...c.push(text.replace(/\s+/g, ' ')), ...c.flush()];
+}
+
+/** All answer candidates for `query` in `passages`, best first. */
+export function findCandidates(query: string, passages: AnswerPassage[]): OfflineCandidate[] {
+  const q = contentWords(query);
+  const out: OfflineCandidate[] = [];
+  passages.forEach((p, rank) => {
+    const tieBreak = 0.01 * (1 - rank / Math.max(1, passages.length));
+    for (const block of p.text.split(/\n\s*\n/)) {
+      const faq = parseFaq(block);
+      if (faq) {
+        const score = Math.max(
+          overlap(q, contentWords(faq.question)),
+          0.8 * overlap(q, contentWords(`${faq.question} ${faq.answer}`)),
+        );
+        out.push({
+          text: faq.answer,
+          score: score + tieBreak,
+          passageId: p.id,
+          language: detectLanguage(faq.answer),
+          kind: 'faq',
+        });
+        continue;
+      }
+      const ss = sentences(block);
+      ss.forEach((s, i) => {
+        const score = overlap(q, contentWords(s));
+        if (score === 0) return;
+        const next = ss[i + 1];
+        const withNext = next && overlap(q, contentWords(next)) > 0 ? `${s} ${next}` : s;
+        out.push({
+          text: withNext,
+          score: score + tieBreak,
+          passageId: p.id,
+          language: detectLanguage(s),
+          kind: 'prose',
+        });
+      });
+    }
+  });
+  return out.sort((a, b) => b.score - a.score);
+}
+
+function offlineCounter(registry: Registry): Counter<'outcome' | 'language'> {
+  return counter(registry, {
+    name: 'voxstate_offline_answers_total',
+    help: 'Answers given by the offline (extractive, no LLM) answerer, by outcome and language',
+    labelNames: ['outcome', 'language'] as const,
+  });
+}
+
+/**
+ * Creates the offline answerer.
+ *
+ * @example
+ * ```ts
+ * const answerer = createOfflineAnswerer({ phone: business.phone, registry });
+ * ```
+ */
+export function createOfflineAnswerer(options: OfflineAnswererOptions): Answerer {
+  const minOverlap = options.minOverlap ?? 0.5;
+  const log = options.logger ?? silentLogger();
+  const answers = options.registry ? offlineCounter(options.registry) : undefined;
+
+  async function* answer(req: AnswerRequest): AsyncGenerator<AnswerEvent> {
+    if (req.signal.aborted) throw new AbortedError('offline answer');
+    const language: Language = isLanguage(req.language) ? req.language : detectLanguage(req.query);
+    yield { type: 'offline' };
+    const all = findCandidates(req.query, req.passages).filter((c) => c.score >= minOverlap);
+    const best = all.find((c) => c.language === language) ?? all[0];
+    const text = best ? best.text : dontKnowPhrase(language, options.phone);
+    const outcome = best ? 'answered' : 'fallback';
+    answers?.inc({ outcome, language });
+    log.info(
+      { offline: true, outcome, language, passageId: best?.passageId, kind: best?.kind },
+      'offline answerer (no LLM configured)',
+    );
+    const chunker = new SpeechChunker();
+    for (const piece of [...chunker.push(text), ...chunker.flush()]) {
+      if (req.signal.aborted) throw new AbortedError('offline answer');
+      yield { type: 'text', text: piece };
+    }
+    yield { type: 'done', text, offline: true, outcome };
+  }
+
+  return { kind: 'offline', answer };
+}
