@@ -43,7 +43,7 @@ describe('connectAri against the simulated Asterisk', () => {
     expect(conn.connected).toBe(true);
     const started = new Promise<{ args: string[]; id: string }>((resolve) => {
       conn!.client.on('StasisStart', (event, channel) =>
-        resolve({ args: event.args, id: channel.id }),
+        resolve({ args: [event.args].flat(), id: channel.id }),
       );
     });
     const call = await sim.placeCall({

@@ -1,0 +1,122 @@
+/**
+ * One phone call as the rest of voxstate sees it: who called, which way, its two-way audio as a
+ * {@link MediaConnection}, DTMF, and hang-up from either side.
+ *
+ * @module
+ */
+
+import { EventEmitter } from 'node:events';
+import type { MediaConnection } from '../media/media-connection.js';
+
+/** Which side placed the call. */
+export type CallDirection = 'inbound' | 'outbound';
+
+/** Why a call ended. */
+export type HangupReason =
+  /** The caller's channel left Stasis or was destroyed (they hung up). */
+  | 'remote'
+  /** The app called `hangup()`. */
+  | 'local'
+  /** The media connection closed or the media channel went away. */
+  | 'media'
+  /** The ARI app was stopped. */
+  | 'shutdown';
+
+/** Events of a {@link PhoneCall}. */
+export interface PhoneCallEvents {
+  /** A DTMF digit from the caller (ARI ChannelDtmfReceived; works for every transport). */
+  dtmf: [digit: string];
+  /** The call ended; everything it held (bridge, media channel, connection) is being released. */
+  hangup: [reason: HangupReason];
+}
+
+/** Facts about a call, fixed at set-up. */
+export interface PhoneCallInfo {
+  /** The caller's (or callee's, outbound) channel id; also the call's id. */
+  id: string;
+  direction: CallDirection;
+  /** Caller ID number of the far end (inbound: caller; outbound: the dialled number). */
+  callerNumber: string;
+  callerName: string;
+  /** The dialled extension (inbound) or endpoint (outbound). */
+  called: string;
+  /** Channel language from Asterisk. */
+  language: string;
+  /** Stasis args of the caller's channel. */
+  args: string[];
+  mediaChannelId: string;
+  bridgeId: string;
+}
+
+/**
+ * A live call.
+ *
+ * @example
+ * ```ts
+ * app.on('call', (call) => {
+ *   call.media.on('audio', (frame) => vad.push(frame));
+ *   call.on('dtmf', (digit) => actor.send({ type: 'ari.dtmf', digit }));
+ *   call.on('hangup', () => actor.send({ type: 'ari.hangup' }));
+ * });
+ * ```
+ */
+export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCallInfo {
+  readonly id: string;
+  readonly direction: CallDirection;
+  readonly callerNumber: string;
+  readonly callerName: string;
+  readonly called: string;
+  readonly language: string;
+  readonly args: string[];
+  readonly mediaChannelId: string;
+  readonly bridgeId: string;
+  /** The call's audio: slin16 LE 20 ms frames in, the same out. */
+  readonly media: MediaConnection;
+  /** `performance.now()` when the call was handed to the app. */
+  readonly startedAt = performance.now();
+  #endReason: HangupReason | undefined;
+  readonly #hangup: (reason: HangupReason) => Promise<void>;
+
+  /** @internal Built by `AriApp`. */
+  constructor(
+    info: PhoneCallInfo,
+    media: MediaConnection,
+    hangup: (reason: HangupReason) => Promise<void>,
+  ) {
+    super();
+    this.id = info.id;
+    this.direction = info.direction;
+    this.callerNumber = info.callerNumber;
+    this.callerName = info.callerName;
+    this.called = info.called;
+    this.language = info.language;
+    this.args = info.args;
+    this.mediaChannelId = info.mediaChannelId;
+    this.bridgeId = info.bridgeId;
+    this.media = media;
+    this.#hangup = hangup;
+  }
+
+  /** True once the call has ended. */
+  get ended(): boolean {
+    return this.#endReason !== undefined;
+  }
+
+  /** Why it ended, once it has. */
+  get endReason(): HangupReason | undefined {
+    return this.#endReason;
+  }
+
+  /** Hangs up: the caller's channel, the media channel and the bridge. Resolves when released. */
+  hangup(): Promise<void> {
+    return this.#hangup('local');
+  }
+
+  /** @internal Marks the call ended and emits `hangup` once. */
+  markEnded(reason: HangupReason): boolean {
+    if (this.#endReason !== undefined) return false;
+    this.#endReason = reason;
+    this.emit('hangup', reason);
+    return true;
+  }
+}

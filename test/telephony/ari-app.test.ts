@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
+import { toneAudio } from '../../src/simulator/caller-script.js';
+import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import { AriApp } from '../../src/telephony/ari-app.js';
+import { type AriConnection, connectAri } from '../../src/telephony/ari-connection.js';
+import type { HangupReason, PhoneCall } from '../../src/telephony/phone-call.js';
+
+function tone(value: number): Buffer {
+  const b = Buffer.alloc(640);
+  for (let i = 0; i < 320; i++) b.writeInt16LE(Math.round(value * Math.sin(i / 3)), i * 2);
+  return b;
+}
+
+async function until(cond: () => boolean, timeoutMs = 4000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function nextCall(app: AriApp): Promise<PhoneCall> {
+  return new Promise((resolve) => app.once('call', resolve));
+}
+
+describe.each(['audiosocket', 'rtp'] as const)('AriApp with %s media', (transport) => {
+  let sim: SimulatedAsterisk;
+  let ari: AriConnection;
+  let audio: AudioSocketServer;
+  let app: AriApp;
+
+  beforeEach(async () => {
+    sim = new SimulatedAsterisk();
+    const { url } = await sim.start();
+    audio = new AudioSocketServer();
+    const { port } = await audio.listen();
+    ari = await connectAri({
+      url,
+      user: 'voxstate',
+      password: 'voxstate',
+      app: 'voxstate',
+      requestTimeoutMs: 2000,
+    });
+    app = new AriApp({
+      ari,
+      media:
+        transport === 'audiosocket'
+          ? { transport, server: audio, externalHost: `127.0.0.1:${port}` }
+          : { transport, bindHost: '127.0.0.1', externalAddress: '127.0.0.1' },
+    });
+    app.start();
+  });
+  afterEach(async () => {
+    await app.stop();
+    ari.close();
+    await audio.close();
+    await sim.stop();
+  });
+
+  it('answers a caller, bridges media both ways, relays DTMF, and cleans up when the caller hangs up', async () => {
+    const incoming = nextCall(app);
+    const simCall = await sim.placeCall({
+      callerNumber: '+15557654321',
+      script: {
+        steps: [
+          { say: 'hello', audio: toneAudio(440, 300) },
+          { dtmf: '42' },
+          { waitForBot: { silenceMs: 200, timeoutMs: 3000 } },
+          { hangup: true },
+        ],
+      },
+    });
+    const call = await incoming;
+    expect(call.direction).toBe('inbound');
+    expect(call.callerNumber).toBe('+15557654321');
+    expect(call.id).toBe(simCall.channelId);
+    expect(call.media.transport).toBe(transport);
+
+    const frames: Buffer[] = [];
+    const digits: string[] = [];
+    const ended = new Promise<HangupReason>((resolve) => call.on('hangup', resolve));
+    call.media.on('audio', (f) => frames.push(f));
+    call.on('dtmf', (d) => digits.push(d));
+    await until(() => digits.length === 2);
+    expect(digits).toEqual(['4', '2']);
+    // The caller's tone came through as 640-byte frames with energy in them.
+    expect(frames.every((f) => f.length === 640)).toBe(true);
+    expect(
+      frames.some(
+        (f) => Math.abs(f.readInt16LE(100)) > 1000 || Math.abs(f.readInt16LE(300)) > 1000,
+      ),
+    ).toBe(true);
+
+    // The bot answers: 300 ms of audio, paced at 20 ms.
+    for (let i = 0; i < 15; i++) {
+      call.media.send(tone(6000));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await ended).toBe('remote');
+    await simCall.ended;
+    const kinds = simCall.recording.timeline.map((e) => e.kind);
+    expect(kinds).toContain('bot.audio.start');
+    expect(simCall.recording.turns()[0]?.latencyMs).toBeGreaterThanOrEqual(0);
+    // No leaks: bridge destroyed, media channel hung up, nothing left in the app.
+    await until(() => sim.bridges.size === 0 && sim.channels.size === 0 && app.activeCalls === 0);
+    await until(() => call.media.closed);
+  });
+
+  it('hangs up everything when the app hangs up', async () => {
+    const incoming = nextCall(app);
+    const simCall = await sim.placeCall({});
+    const call = await incoming;
+    const reasons: string[] = [];
+    app.on('callEnded', (_c, r) => reasons.push(r));
+    await call.hangup();
+    await simCall.ended;
+    expect(reasons).toEqual(['local']);
+    expect(sim.channels.size).toBe(0);
+    expect(sim.bridges.size).toBe(0);
+  });
+
+  it('originates an outbound call that resolves when the callee answers', async () => {
+    const call = await app.originate('PJSIP/1000', { callerId: '"Clinic" <100>', timeoutSec: 5 });
+    expect(call.direction).toBe('outbound');
+    expect(call.callerNumber).toBe('1000');
+    const frames: Buffer[] = [];
+    call.media.on('audio', (f) => frames.push(f));
+    await until(() => frames.length >= 3);
+    await call.hangup();
+    await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+  });
+});
+
+describe('AriApp failures', () => {
+  it('rejects an originate nobody answers, and ends a call whose media connection resets', async () => {
+    const sim = new SimulatedAsterisk({
+      onOriginate: (endpoint) => ({ answer: endpoint !== 'PJSIP/busy' }),
+    });
+    const { url } = await sim.start();
+    const audio = new AudioSocketServer();
+    const { port } = await audio.listen();
+    const ari = await connectAri({ url, user: 'voxstate', password: 'voxstate', app: 'voxstate' });
+    const app = new AriApp({
+      ari,
+      media: { transport: 'audiosocket', server: audio, externalHost: `127.0.0.1:${port}` },
+    });
+    app.start();
+    try {
+      await expect(app.originate('PJSIP/busy', { timeoutSec: 0.2 })).rejects.toThrow(
+        /No user responding|timed out/,
+      );
+      const incoming = nextCall(app);
+      const simCall = await sim.placeCall({});
+      const call = await incoming;
+      const ended = new Promise<HangupReason>((resolve) => call.on('hangup', resolve));
+      sim.faults.resetMedia(call.mediaChannelId);
+      expect(await ended).toBe('media');
+      await simCall.ended;
+      await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+    } finally {
+      await app.stop();
+      ari.close();
+      await audio.close();
+      await sim.stop();
+    }
+  });
+});
