@@ -69,28 +69,18 @@ export function createPrefetchEmbeddingActor(deps: PrefetchEmbeddingDeps) {
         }
         if (started.has(trimmed) && !reply) return;
         started.add(trimmed);
-        prefetcher.prefetch(trimmed).then(
-          (outcome) => {
-            if (!reply) return;
-            if (outcome === 'skipped') {
+        void prefetcher.prefetch(trimmed).then(({ outcome, error }) => {
+          if (outcome === 'failed') {
+            deps.logger?.debug({ callId: input.callId, err: error }, 'prefetch failed');
+            if (reply) send({ type: 'prefetch.failed', error: error ?? 'prefetch failed' });
+          } else if (outcome === 'skipped') {
+            if (reply)
               send({
                 type: 'prefetch.failed',
                 error: 'prefetch limit reached; retrieval embeds the query itself',
               });
-            } else send({ type: 'prefetch.ready', source: outcome });
-          },
-          (err: unknown) => {
-            deps.logger?.debug(
-              { callId: input.callId, err: (err as Error).message },
-              'prefetch failed',
-            );
-            if (reply)
-              send({
-                type: 'prefetch.failed',
-                error: err instanceof Error ? err.message : String(err),
-              });
-          },
-        );
+          } else if (reply) send({ type: 'prefetch.ready', source: outcome });
+        });
       };
       receive((event) => {
         if (event.type === 'stt.final') start(event.text, true);

@@ -13,8 +13,19 @@ import { seconds } from '../telemetry/metrics.js';
 import type { CachedEmbedder, SourcedVector } from './cached-embedder.js';
 import type { KnowledgeMetrics } from './metrics.js';
 
-/** How a prefetch was served: a cache layer, a new local embedding, an embedding already in flight, or skipped. */
-export type PrefetchOutcome = 'memory' | 'redis' | 'local' | 'inflight' | 'skipped';
+/**
+ * How a prefetch ended: served from a cache layer, computed now (`local`, also when the prefetch
+ * embedder is the cloud one), joined an embedding already in flight, skipped over the bound, or
+ * failed.
+ */
+export type PrefetchOutcome = 'memory' | 'redis' | 'local' | 'inflight' | 'skipped' | 'failed';
+
+/** The result of {@link Prefetcher.prefetch}. */
+export interface PrefetchResult {
+  outcome: PrefetchOutcome;
+  /** Why it failed, for `failed`. */
+  error?: string;
+}
 
 /** Options for {@link Prefetcher}. */
 export interface PrefetcherOptions {
@@ -39,7 +50,7 @@ export interface AwaitedVector {
  * @example
  * ```ts
  * const prefetcher = new Prefetcher({ embedder: cachedLocal, maxConcurrent: 8, metrics });
- * void prefetcher.prefetch('do you deliver on sunday'); // at end of speech
+ * void prefetcher.prefetch('do you deliver on sunday'); // at end of speech; never rejects
  * const ready = await prefetcher.await('do you deliver on sunday'); // in retrieval
  * ```
  */
@@ -63,32 +74,22 @@ export class Prefetcher {
   }
 
   /**
-   * Starts (or joins) the embedding of `text`. Resolves with the outcome; rejects only if the
-   * embedding itself failed (the failure is also logged and counted), so callers may ignore it.
+   * Starts (or joins) the embedding of `text` and resolves with the outcome. Never rejects: a
+   * failure is logged, counted and returned as `failed`.
    */
-  async prefetch(text: string): Promise<PrefetchOutcome> {
+  async prefetch(text: string): Promise<PrefetchResult> {
     if (this.#embedder.peek(text)) return this.#count('memory');
     if (this.#embedder.inflight(text)) return this.#count('inflight');
     if (this.#active >= this.#max) return this.#count('skipped');
     this.#active++;
     try {
       const { source } = await this.#embedder.embedOne(text, { kind: 'query' });
-      return this.#count(
-        source === 'redis'
-          ? 'redis'
-          : source === 'inflight'
-            ? 'inflight'
-            : source === 'memory'
-              ? 'memory'
-              : 'local',
-      );
+      const known = source === 'redis' || source === 'inflight' || source === 'memory';
+      return this.#count(known ? source : 'local');
     } catch (err) {
-      this.#metrics?.prefetch.inc({ outcome: 'failed' });
-      this.#logger?.warn(
-        { err: (err as Error).message },
-        'embedding prefetch failed; retrieval will embed again',
-      );
-      throw err;
+      const error = err instanceof Error ? err.message : String(err);
+      this.#logger?.warn({ err: error }, 'embedding prefetch failed; retrieval will embed again');
+      return { ...this.#count('failed'), error };
     } finally {
       this.#active--;
     }
@@ -115,9 +116,9 @@ export class Prefetcher {
     }
   }
 
-  #count(outcome: PrefetchOutcome): PrefetchOutcome {
+  #count(outcome: PrefetchOutcome): PrefetchResult {
     this.#metrics?.prefetch.inc({ outcome });
-    return outcome;
+    return { outcome };
   }
 }
 

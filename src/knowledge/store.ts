@@ -107,6 +107,9 @@ export class KnowledgeStore {
   /** Opens (or creates) the database in `options.dir`. */
   static async open(options: KnowledgeStoreOptions): Promise<KnowledgeStore> {
     try {
+      // LanceDB's native logger prints a warning for every table it creates; keep errors only
+      // unless the operator asked for more with LANCEDB_LOG.
+      process.env.LANCEDB_LOG ??= 'error';
       mkdirSync(options.dir, { recursive: true });
       const db = await connect(options.dir, {
         readConsistencyInterval: (options.readConsistencyMs ?? 5_000) / 1000,

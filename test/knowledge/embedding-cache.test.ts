@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/cache/redis.js';
+import { CachedEmbedder } from '../../src/knowledge/cached-embedder.js';
+import { EmbeddingCache } from '../../src/knowledge/embedding-cache.js';
+import { knowledgeMetrics } from '../../src/knowledge/metrics.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { HashEmbedder } from '../fakes/hash-embedder.js';
+import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
+
+const PREFIX = `voxstate-test-kb-${randomUUID()}:`;
+
+async function counterValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  const found = metric?.values.find((v) =>
+    Object.entries(labels).every(([k, l]) => v.labels[k] === l),
+  );
+  return found?.value ?? 0;
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('embedding cache on the real Redis', () => {
+  const admin = new Redis('redis://127.0.0.1:6379', { keyPrefix: PREFIX });
+  let proxy: TcpProxy;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: 6379 });
+    redis = connectRedis({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      keyPrefix: PREFIX,
+      logger: silentLogger(),
+    });
+    await until(() => redis.status === 'ready');
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await proxy.close();
+    const keys = await admin.keys(`${PREFIX}*`);
+    if (keys.length) await admin.del(...keys.map((k) => k.slice(PREFIX.length)));
+    await admin.quit();
+  });
+
+  it('stores vectors as Float32 bytes with a TTL, keyed by model and normalized text', async () => {
+    const cache = new EmbeddingCache({ redis, ttlMs: 60_000 });
+    const key = cache.key('test:m', 'query', '  Do you DELIVER? ');
+    expect(key).toBe(cache.key('test:m', 'query', 'do you deliver'));
+    expect(key).not.toBe(cache.key('test:other', 'query', 'do you deliver'));
+    expect(key).not.toBe(cache.key('test:m', 'passage', 'do you deliver'));
+    await cache.set(key, Float32Array.from([1, 0.5, -2]));
+    const raw = await admin.getBuffer(key);
+    expect(raw?.length).toBe(12);
+    expect(raw?.readFloatLE(4)).toBe(0.5);
+    const ttl = await admin.pttl(key);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    const other = new EmbeddingCache({ redis });
+    expect(await other.get(key)).toEqual({
+      vector: Float32Array.from([1, 0.5, -2]),
+      layer: 'redis',
+    });
+    expect((await other.get(key))?.layer).toBe('memory');
+  });
+
+  it('two concurrent identical queries embed once; the second instance reads Redis', async () => {
+    const registry = new Registry();
+    const metrics = knowledgeMetrics(registry);
+    const inner = new HashEmbedder({ model: `test:${randomUUID()}`, latencyMs: 30 });
+    const a = new CachedEmbedder(inner, new EmbeddingCache({ redis, metrics }), { metrics });
+    const [x, y] = await Promise.all([
+      a.embedOne('When do you open?', { kind: 'query' }),
+      a.embedOne('when do you open', { kind: 'query' }),
+    ]);
+    expect(inner.calls).toBe(1);
+    expect(x.source).toBe('local');
+    expect(y.source).toBe('inflight');
+    expect(Array.from(y.vector)).toEqual(Array.from(x.vector));
+    expect((await a.embedOne('WHEN do you open', { kind: 'query' })).source).toBe('memory');
+    await until(async () => (await admin.exists(a.key('when do you open'))) === 1);
+    const b = new CachedEmbedder(inner, new EmbeddingCache({ redis, metrics }), { metrics });
+    expect((await b.embedOne('when do you open?', { kind: 'query' })).source).toBe('redis');
+    expect(inner.calls).toBe(1);
+    expect(await counterValue(registry, 'voxstate_embedding_cache_total', { result: 'miss' })).toBe(
+      1,
+    );
+    expect(
+      await counterValue(registry, 'voxstate_embedding_cache_total', { result: 'memory' }),
+    ).toBe(1);
+    expect(
+      await counterValue(registry, 'voxstate_embedding_cache_total', { result: 'redis' }),
+    ).toBe(1);
+    const hist = await registry.getSingleMetric('voxstate_local_embedding_latency_seconds')?.get();
+    expect(
+      hist?.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
+        ?.value,
+    ).toBe(1);
+  });
+
+  it('keeps answering while Redis is unreachable and uses it again once it is back', async () => {
+    const registry = new Registry();
+    const metrics = knowledgeMetrics(registry);
+    const inner = new HashEmbedder({ model: `test:${randomUUID()}` });
+    const cache = new EmbeddingCache({ redis, metrics, logger: silentLogger() });
+    const embedder = new CachedEmbedder(inner, cache, { metrics });
+
+    await proxy.cut();
+    await until(() => redis.status !== 'ready');
+    const started = performance.now();
+    const down = await embedder.embedOne('is the shop open on sunday', { kind: 'query' });
+    expect(down.source).toBe('local');
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(
+      await counterValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
+    ).toBeGreaterThan(0);
+    expect(await admin.exists(embedder.key('is the shop open on sunday'))).toBe(0);
+    expect((await embedder.embedOne('is the shop open on sunday', { kind: 'query' })).source).toBe(
+      'memory',
+    );
+
+    await proxy.restore();
+    await until(() => redis.status === 'ready');
+    const up = await embedder.embedOne('do you bake gluten free bread', { kind: 'query' });
+    expect(up.source).toBe('local');
+    await until(
+      async () => (await admin.exists(embedder.key('do you bake gluten free bread'))) === 1,
+    );
+    cache.clearMemory();
+    expect(
+      (await embedder.embedOne('do you bake gluten-free bread?', { kind: 'query' })).source,
+    ).toBe('redis');
+    expect(inner.calls).toBe(2);
+  });
+});
+
+describe('embedding cache without Redis', () => {
+  it('is the in-process LRU with TTL', async () => {
+    let now = 0;
+    const cache = new EmbeddingCache({ ttlMs: 1000, memoryEntries: 2, now: () => now });
+    await cache.set('a', Float32Array.from([1]));
+    expect((await cache.get('a'))?.layer).toBe('memory');
+    now = 1001;
+    expect(await cache.get('a')).toBeUndefined();
+  });
+
+  it('cancels the shared embedding only when every waiter has aborted', async () => {
+    const inner = new HashEmbedder({ latencyMs: 50 });
+    const embedder = new CachedEmbedder(inner, new EmbeddingCache());
+    const c1 = new AbortController();
+    const c2 = new AbortController();
+    const p1 = embedder.embedOne('cake price', { kind: 'query', signal: c1.signal });
+    const p2 = embedder.embedOne('cake price', { kind: 'query', signal: c2.signal });
+    c1.abort();
+    await expect(p1).rejects.toMatchObject({ code: 'aborted' });
+    expect((await p2).source).toBe('inflight');
+    const c3 = new AbortController();
+    const p3 = embedder.embedOne('bread price', { kind: 'query', signal: c3.signal });
+    const flight = embedder.inflight('bread price');
+    c3.abort();
+    await expect(p3).rejects.toMatchObject({ code: 'aborted' });
+    await expect(flight).rejects.toMatchObject({ code: 'aborted' });
+    expect(embedder.inflightCount).toBe(0);
+  });
+});
