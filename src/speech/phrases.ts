@@ -6,24 +6,19 @@
  *
  * @module
  */
+import type { PhraseKey } from '../actors/contracts.js';
 
-/** A fixed phrase other than a filler. */
-export type PhraseKey =
-  | 'greeting'
-  | 'goodbye'
-  | 'apology'
-  | 'not_understood'
-  | 'still_there'
-  | 'budget_exceeded';
+export type { PhraseKey } from '../actors/contracts.js';
 
 /** Every {@link PhraseKey}. */
 export const PHRASE_KEYS: readonly PhraseKey[] = [
   'greeting',
   'goodbye',
   'apology',
-  'not_understood',
-  'still_there',
-  'budget_exceeded',
+  'didNotCatch',
+  'stillThere',
+  'budgetExceeded',
+  'timeUp',
 ];
 
 /** Values filled into phrases. */
@@ -46,10 +41,11 @@ const PHRASES: Record<string, LanguagePhrases> = {
     fixed: {
       goodbye: 'Thank you for calling. Goodbye!',
       apology: "I'm sorry, something went wrong on my side. Could you say that once more?",
-      not_understood: "Sorry, I didn't catch that. Could you say it again?",
-      still_there: 'Are you still there?',
-      budget_exceeded:
+      didNotCatch: "Sorry, I didn't catch that. Could you say it again?",
+      stillThere: 'Are you still there?',
+      budgetExceeded:
         "I'm sorry, I can't answer that right now. Is there anything else I can help with?",
+      timeUp: "I'm sorry, we've run out of time for this call. Thank you, and goodbye!",
     },
     fillers: [
       'One moment...',
@@ -65,9 +61,10 @@ const PHRASES: Record<string, LanguagePhrases> = {
     fixed: {
       goodbye: 'Спасибо за звонок. До свидания!',
       apology: 'Извините, у меня что-то пошло не так. Повторите, пожалуйста, ещё раз.',
-      not_understood: 'Простите, не расслышала. Повторите, пожалуйста.',
-      still_there: 'Вы ещё на линии?',
-      budget_exceeded: 'Извините, сейчас я не могу ответить на этот вопрос. Чем ещё могу помочь?',
+      didNotCatch: 'Простите, не расслышала. Повторите, пожалуйста.',
+      stillThere: 'Вы ещё на линии?',
+      budgetExceeded: 'Извините, сейчас я не могу ответить на этот вопрос. Чем ещё могу помочь?',
+      timeUp: 'К сожалению, время звонка истекло. Спасибо и до свидания!',
     },
     fillers: [
       'Секундочку...',
@@ -85,9 +82,10 @@ const PHRASES: Record<string, LanguagePhrases> = {
     fixed: {
       goodbye: 'Дякую за дзвінок. До побачення!',
       apology: 'Вибачте, у мене щось пішло не так. Повторіть, будь ласка, ще раз.',
-      not_understood: 'Перепрошую, не розчула. Повторіть, будь ласка.',
-      still_there: 'Ви ще на лінії?',
-      budget_exceeded: 'Вибачте, зараз я не можу відповісти на це питання. Чим ще можу допомогти?',
+      didNotCatch: 'Перепрошую, не розчула. Повторіть, будь ласка.',
+      stillThere: 'Ви ще на лінії?',
+      budgetExceeded: 'Вибачте, зараз я не можу відповісти на це питання. Чим ще можу допомогти?',
+      timeUp: 'На жаль, час дзвінка вичерпано. Дякую і до побачення!',
     },
     fillers: [
       'Секундочку...',
@@ -102,9 +100,10 @@ const PHRASES: Record<string, LanguagePhrases> = {
     fixed: {
       goodbye: 'תודה שהתקשרתם. להתראות!',
       apology: 'סליחה, משהו השתבש אצלי. אפשר לחזור על זה שוב?',
-      not_understood: 'סליחה, לא שמעתי טוב. אפשר לחזור על זה?',
-      still_there: 'אתם עדיין על הקו?',
-      budget_exceeded: 'סליחה, אין לי אפשרות לענות על זה כרגע. אפשר לעזור במשהו אחר?',
+      didNotCatch: 'סליחה, לא שמעתי טוב. אפשר לחזור על זה?',
+      stillThere: 'אתם עדיין על הקו?',
+      budgetExceeded: 'סליחה, אין לי אפשרות לענות על זה כרגע. אפשר לעזור במשהו אחר?',
+      timeUp: 'מצטערים, הזמן לשיחה הסתיים. תודה ולהתראות!',
     },
     fillers: ['רגע אחד...', 'רק שנייה...', 'מיד אבדוק...', 'רגע, בודקים...', 'שנייה אחת בבקשה...'],
   },

@@ -1,0 +1,107 @@
+/**
+ * The `playFiller` actor: while the bot thinks, plays one short filler phrase from the cache
+ * ("One moment...", "Секундочку..."), never the same one twice in a row in a call and not again
+ * until the others were used. Sends `filler.started` when its first frame has been sent and
+ * `filler.done` when it ended (played, overtaken at a phrase boundary by the answer, or stopped
+ * by a barge-in); `filler.failed` when it could not be synthesized. Stopping the actor lets a
+ * phrase that is playing finish (never cut mid-word) and drops it if it has not started.
+ *
+ * @module
+ */
+import { type EventObject, fromCallback } from 'xstate';
+import { isAbortError } from '../errors.js';
+import type { FillerEvent } from '../machines/call.types.js';
+import type { PlaybackQueue } from '../media/playback-queue.js';
+import { FillerPicker } from '../speech/fillers.js';
+import type { TtsService } from '../speech/tts-service.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { FillerInput } from './contracts.js';
+
+/** Dependencies of {@link createPlayFillerActor}. */
+export interface PlayFillerDeps {
+  /** The call's playback queue (undefined once the call is gone). */
+  getPlayback(callId: string): PlaybackQueue | undefined;
+  tts: TtsService;
+  /** [0, 1) source for the filler choice; injectable for tests. */
+  random?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * Creates the `playFiller` actor logic. The fillers used in a call are remembered per playback
+ * queue (one per call), so they are forgotten with the call.
+ *
+ * @example
+ * ```ts
+ * const playFiller = createPlayFillerActor({ getPlayback: (id) => sessions.get(id)?.playback, tts });
+ * callMachine.provide({ actors: { playFiller } });
+ * ```
+ */
+export function createPlayFillerActor(deps: PlayFillerDeps) {
+  const pickers = new WeakMap<PlaybackQueue, Map<string, FillerPicker>>();
+  const pick = (playback: PlaybackQueue, language: string): string => {
+    let byLanguage = pickers.get(playback);
+    if (!byLanguage) {
+      byLanguage = new Map();
+      pickers.set(playback, byLanguage);
+    }
+    let picker = byLanguage.get(language);
+    if (!picker) {
+      picker = new FillerPicker(language, deps.random);
+      byLanguage.set(language, picker);
+    }
+    return picker.next();
+  };
+
+  return fromCallback<EventObject, FillerInput, FillerEvent>(({ input, sendBack }) => {
+    let stopped = false;
+    const send = (event: FillerEvent) => {
+      if (!stopped) sendBack(event);
+    };
+    const playback = deps.getPlayback(input.callId);
+    if (!playback || playback.format !== input.format) {
+      const error = playback ? 'format mismatch' : 'the call has no playback queue';
+      queueMicrotask(() => send({ type: 'filler.failed', error }));
+      return () => {
+        stopped = true;
+      };
+    }
+    const text = pick(playback, input.language);
+    const controller = new AbortController();
+    const item = playback.open('filler', {
+      label: 'filler',
+      onStart: () => send({ type: 'filler.started' }),
+      onEnd: (reason) => {
+        if (reason !== 'cancelled') send({ type: 'filler.done' });
+      },
+    });
+    void (async () => {
+      try {
+        for await (const chunk of deps.tts.synthesize(text, {
+          language: input.language,
+          format: input.format,
+          signal: controller.signal,
+        })) {
+          item.append(chunk);
+        }
+        item.end();
+      } catch (err) {
+        item.cancel();
+        if (stopped || isAbortError(err)) return;
+        const error = err instanceof Error ? err.message : String(err);
+        deps.logger?.warn({ callId: input.callId, err: error }, 'filler failed');
+        send({ type: 'filler.failed', error });
+      }
+    })();
+    return () => {
+      stopped = true;
+      if (item.state === 'playing') {
+        // Let the phrase finish: its synthesis keeps feeding it and the queue plays it out.
+        item.cancel({ finishCurrent: true });
+        return;
+      }
+      controller.abort();
+      item.cancel();
+    };
+  });
+}
