@@ -1,0 +1,142 @@
+/**
+ * Contracts of the call machine's child actors: their input, output and the events they send
+ * to the machine. Real implementations (src/actors/*) and test actors (test/fakes/) both
+ * satisfy these types; the machine registers them by name in `setup()` and tests swap them with
+ * `machine.provide({ actors })`.
+ *
+ * Every actor gets the `callId` and finds the call's resources (media connection, playback
+ * queue, utterance audio) in the runtime's call session, so the machine's context stays small
+ * and serializable.
+ *
+ * @module
+ */
+import type {
+  CallbackActorLogic,
+  EventObject,
+  NonReducibleUnknown,
+  PromiseActorLogic,
+} from 'xstate';
+import type {
+  AnswerEvent,
+  EndpointingEvent,
+  FillerEvent,
+  HistoryMessage,
+  MediaEvent,
+  PassageRef,
+  PrefetchEvent,
+  SpeakEvent,
+  SttEvent,
+} from '../machines/call.types.js';
+import type { MediaFormat } from '../media/format.js';
+
+/** Input every per-call actor gets. */
+export interface CallActorInput {
+  callId: string;
+}
+
+/** Media in/out: forwards hang-up, DTMF and media errors of the call's connection. */
+export interface MediaInput extends CallActorInput {
+  format: MediaFormat;
+}
+
+/** Voice activity and endpointing: turns caller audio into speech start/end events. */
+export interface EndpointingInput extends CallActorInput {
+  /** Language, for endpointing defaults that differ by language. */
+  language: string;
+}
+
+/** The fixed phrases the bot speaks from cache. */
+export type PhraseKey =
+  | 'greeting'
+  | 'goodbye'
+  | 'apology'
+  | 'didNotCatch'
+  | 'stillThere'
+  | 'budgetExceeded'
+  | 'timeUp';
+
+/** Speech synthesis and playback of one phrase or text. */
+export interface SpeakInput extends CallActorInput {
+  phrase: PhraseKey | { text: string };
+  language: string;
+  format: MediaFormat;
+  /** True when caller speech may stop it (the machine decides; default true). */
+  interruptible?: boolean;
+}
+
+/** Filler playback while the bot thinks. */
+export interface FillerInput extends CallActorInput {
+  language: string;
+  format: MediaFormat;
+}
+
+/** Embedding prefetch: receives transcripts (`stt.partial`, `stt.final`). */
+export interface PrefetchInput extends CallActorInput {
+  language?: string;
+}
+
+/** Transcription of one utterance (audio held by the call session). */
+export interface TranscribeInput extends CallActorInput {
+  utteranceId: string;
+  language?: string;
+}
+
+/** A final transcript. Empty `text` means nothing intelligible was said. */
+export interface TranscribeOutput {
+  text: string;
+  language?: string;
+  engine: string;
+}
+
+/** Retrieval from the knowledge base. */
+export interface RetrieveInput extends CallActorInput {
+  query: string;
+  language?: string;
+}
+
+/** Retrieved passages and which layer served them. */
+export interface RetrieveOutput {
+  passages: PassageRef[];
+  layer: string;
+  similarity: number;
+  waitedForPrefetchMs: number;
+}
+
+/** Streaming an answer: LLM sentence by sentence into TTS and out to the caller. */
+export interface AnswerInput extends CallActorInput {
+  query: string;
+  passages: PassageRef[];
+  history: HistoryMessage[];
+  prompt: 'compact' | 'full';
+  language: string;
+  format: MediaFormat;
+}
+
+/** The compact-to-full prompt upgrade. */
+export interface UpgradePromptOutput {
+  variant: 'full';
+  chars: number;
+  builtInMs: number;
+}
+
+type Callback<
+  TInput,
+  TEmitted extends EventObject,
+  TReceived extends EventObject = EventObject,
+> = CallbackActorLogic<TReceived, TInput, TEmitted>;
+
+/** The actor logic the call machine needs, by the names it registers them under. */
+export interface CallActors {
+  media: Callback<MediaInput, MediaEvent>;
+  endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent>;
+  speak: Callback<SpeakInput, SpeakEvent>;
+  playFiller: Callback<FillerInput, FillerEvent>;
+  prefetchEmbedding: Callback<PrefetchInput, PrefetchEvent, SttEvent>;
+  transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
+  retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;
+  streamAnswer: Callback<AnswerInput, AnswerEvent>;
+  upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
+}
+
+/** Unused-input marker for actors that take none. */
+export type NoInput = NonReducibleUnknown;

@@ -1,0 +1,125 @@
+/**
+ * The call machine's `setup()`: types, the actors it needs (placeholders until the runtime
+ * provides them), and its named actions, guards and delays. The states are built on it in
+ * `call.machine.ts` and the region files beside it.
+ *
+ * @module
+ */
+import { assign, not, raise, setup, stateIn } from 'xstate';
+import type { CallActors } from '../actors/contracts.js';
+import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
+import {
+  type CallContext,
+  type CallEvent,
+  type CallInput,
+  type CallOutput,
+  DEFAULT_LIMITS,
+  type EndReason,
+} from './call.types.js';
+
+const MAX_DTMF = 32;
+
+/** Appends messages to a history and keeps only the last `max`. */
+export function boundHistory<T>(history: readonly T[], add: readonly T[], max: number): T[] {
+  const next = [...history, ...add];
+  return next.length > max ? next.slice(next.length - max) : next;
+}
+
+/** The initial context for a call's input. */
+export function initialCallContext(input: CallInput): CallContext {
+  return {
+    callId: input.callId,
+    direction: input.direction,
+    language: input.language,
+    format: input.format,
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    bargeInOnGreeting: input.bargeInOnGreeting ?? false,
+    maxHistory: input.maxHistory ?? 8,
+    greeting: 'pending',
+    prompt: 'compact',
+    turns: 0,
+    silencePrompts: 0,
+    notUnderstood: 0,
+    bargeIns: 0,
+    utterance: '',
+    passages: [],
+    retrievalLayer: '',
+    history: [],
+    dtmf: '',
+  };
+}
+
+const actors = {
+  media: unprovidedCallback('media'),
+  endpointing: unprovidedCallback('endpointing'),
+  speak: unprovidedCallback('speak'),
+  playFiller: unprovidedCallback('playFiller'),
+  prefetchEmbedding: unprovidedCallback('prefetchEmbedding'),
+  transcribe: unprovidedPromise('transcribe'),
+  retrieve: unprovidedPromise('retrieve'),
+  streamAnswer: unprovidedCallback('streamAnswer'),
+  upgradePrompt: unprovidedPromise('upgradePrompt'),
+} satisfies CallActors as CallActors;
+
+/** Reads `output.text` of a done event without trusting its shape. */
+function outputText(event: unknown): string {
+  const output = (event as { output?: { text?: unknown } }).output;
+  return typeof output?.text === 'string' ? output.text.trim() : '';
+}
+
+/** The typed `setup()` every part of the call machine is built on. */
+export const callSetup = setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as CallInput,
+    output: {} as CallOutput,
+  },
+  actors: { ...actors },
+  actions: {
+    end: assign((_, params: { reason: EndReason }) => ({ endReason: params.reason })),
+    fail: assign(({ event }, params: { actor: string }) => {
+      const err = (event as { error?: unknown }).error;
+      const message = err instanceof Error ? err.message : String(err ?? 'failed');
+      return { lastError: { actor: params.actor, message } };
+    }),
+    countSilencePrompt: assign({ silencePrompts: ({ context }) => context.silencePrompts + 1 }),
+    countNotUnderstood: assign({ notUnderstood: ({ context }) => context.notUnderstood + 1 }),
+    useFullPrompt: assign({ prompt: 'full' }),
+    greetingEnded: raise({ type: 'greeting.ended' }),
+    countBargeIn: assign({ bargeIns: ({ context }) => context.bargeIns + 1 }),
+    recordDtmf: assign({
+      dtmf: ({ context, event }) =>
+        event.type === 'media.dtmf' ? (context.dtmf + event.digit).slice(-MAX_DTMF) : context.dtmf,
+    }),
+    clearTurn: assign({ utterance: '', passages: [], retrievalLayer: '' }),
+    recordTurn: assign(({ context, event }) => {
+      if (event.type !== 'answer.done') return {};
+      return {
+        turns: context.turns + 1,
+        history: boundHistory(
+          context.history,
+          [
+            { role: 'user' as const, content: context.utterance },
+            { role: 'assistant' as const, content: event.text },
+          ],
+          context.maxHistory,
+        ),
+      };
+    }),
+  },
+  guards: {
+    isInbound: ({ context }) => context.direction === 'inbound',
+    bargeInOnGreeting: ({ context }) => context.bargeInOnGreeting,
+    mayRepromptSilence: ({ context }) => context.silencePrompts < context.limits.maxSilencePrompts,
+    lastTurn: ({ context }) => context.turns + 1 >= context.limits.maxTurns,
+    transcriptEmpty: ({ event }) => outputText(event) === '',
+    tooManyNotUnderstood: ({ context }) =>
+      context.notUnderstood + 1 >= context.limits.maxNotUnderstood,
+    notSayingGoodbye: not(stateIn('#call.active.conversation.goodbye')),
+  },
+  delays: {
+    maxSilence: ({ context }) => context.limits.maxSilenceMs,
+    maxCallDuration: ({ context }) => context.limits.maxCallMs,
+  },
+});

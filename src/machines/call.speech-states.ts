@@ -1,0 +1,121 @@
+/**
+ * States of the call machine's conversation region that speak one fixed phrase (reprompt,
+ * apology, "didn't catch that", goodbye) and the greeting.
+ *
+ * @module
+ */
+import { assign } from 'xstate';
+import type { PhraseKey } from '../actors/contracts.js';
+import { callSetup } from './call.setup.js';
+
+const LISTEN_AGAIN = '#call.active.conversation.listening.hearing';
+
+/**
+ * A state that speaks `phrase` and then goes to `next`; caller speech interrupts it and is
+ * listened to at once.
+ */
+export function phraseState(id: string, phrase: PhraseKey, next: string) {
+  return callSetup.createStateConfig({
+    invoke: {
+      id,
+      src: 'speak',
+      input: ({ context }) => ({
+        callId: context.callId,
+        phrase,
+        language: context.language,
+        format: context.format,
+      }),
+      onError: { target: next, actions: { type: 'fail', params: { actor: id } } },
+    },
+    on: {
+      'speak.done': next,
+      'speak.failed': { target: next, actions: { type: 'fail', params: { actor: id } } },
+      'media.speech.start': LISTEN_AGAIN,
+    },
+  });
+}
+
+/** The goodbye: not interruptible, then the call ends. */
+export const goodbyeState = callSetup.createStateConfig({
+  invoke: {
+    id: 'goodbye',
+    src: 'speak',
+    input: ({ context }) => ({
+      callId: context.callId,
+      phrase: context.endReason === 'max_duration' ? ('timeUp' as const) : ('goodbye' as const),
+      language: context.language,
+      format: context.format,
+      interruptible: false,
+    }),
+    onError: { target: '#call.ended', actions: { type: 'fail', params: { actor: 'goodbye' } } },
+  },
+  on: {
+    'speak.done': '#call.ended',
+    'speak.failed': {
+      target: '#call.ended',
+      actions: { type: 'fail', params: { actor: 'goodbye' } },
+    },
+  },
+});
+
+/**
+ * The greeting. Outbound calls: the bot speaks first and is not interrupted (unless
+ * configured). Inbound: if the caller speaks before the greeting is audible, listen first.
+ * Every way out raises `greeting.ended`, which lets the prompt upgrade start.
+ */
+export const greetingState = callSetup.createStateConfig({
+  initial: 'pending',
+  invoke: {
+    id: 'greeting',
+    src: 'speak',
+    input: ({ context }) => ({
+      callId: context.callId,
+      phrase: 'greeting' as const,
+      language: context.language,
+      format: context.format,
+    }),
+    onError: {
+      target: 'listening',
+      actions: [
+        assign({ greeting: 'failed' }),
+        { type: 'fail', params: { actor: 'greeting' } },
+        'greetingEnded',
+      ],
+    },
+  },
+  on: {
+    'speak.done': {
+      target: 'listening',
+      actions: [assign({ greeting: 'spoken' }), 'greetingEnded'],
+    },
+    'speak.failed': {
+      target: 'listening',
+      actions: [
+        assign({ greeting: 'failed' }),
+        { type: 'fail', params: { actor: 'greeting' } },
+        'greetingEnded',
+      ],
+    },
+  },
+  states: {
+    pending: {
+      on: {
+        'speak.started': { target: 'speaking', actions: assign({ greeting: 'speaking' }) },
+        'media.speech.start': {
+          guard: 'isInbound',
+          target: LISTEN_AGAIN,
+          actions: [assign({ greeting: 'skipped' }), 'greetingEnded'],
+        },
+      },
+    },
+    speaking: {
+      on: {
+        'media.speech.start': {
+          guard: 'bargeInOnGreeting',
+          target: LISTEN_AGAIN,
+          actions: [assign({ greeting: 'spoken' }), 'countBargeIn', 'greetingEnded'],
+        },
+      },
+    },
+  },
+});

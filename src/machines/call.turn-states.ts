@@ -1,0 +1,166 @@
+/**
+ * The turn states of the call machine's conversation region: `listening`, `thinking` (filler,
+ * embedding prefetch and transcription start together at the end of speech, then retrieval)
+ * and `answering` (streamed sentence by sentence; caller speech barges in).
+ *
+ * @module
+ */
+import { and, assign, sendTo } from 'xstate';
+import { callSetup } from './call.setup.js';
+
+const CONVERSATION = '#call.active.conversation';
+const HEARING = `${CONVERSATION}.listening.hearing`;
+
+/** Waiting for the caller; silence is reprompted, then ends the call. */
+export const listeningState = callSetup.createStateConfig({
+  initial: 'waiting',
+  entry: 'clearTurn',
+  states: {
+    waiting: {
+      after: {
+        maxSilence: [
+          { guard: 'mayRepromptSilence', target: `${CONVERSATION}.reprompt` },
+          {
+            target: `${CONVERSATION}.goodbye`,
+            actions: { type: 'end', params: { reason: 'max_silence' } },
+          },
+        ],
+      },
+      on: { 'media.speech.start': 'hearing' },
+    },
+    hearing: {
+      entry: assign({ silencePrompts: 0 }),
+    },
+  },
+  on: { 'media.speech.end': `${CONVERSATION}.thinking` },
+});
+
+/** From the end of speech to retrieved passages, with a filler playing. */
+export const thinkingState = callSetup.createStateConfig({
+  initial: 'transcribing',
+  invoke: [
+    {
+      id: 'filler',
+      src: 'playFiller',
+      input: ({ context }) => ({
+        callId: context.callId,
+        language: context.language,
+        format: context.format,
+      }),
+      onError: { actions: { type: 'fail', params: { actor: 'filler' } } },
+    },
+    {
+      id: 'prefetch',
+      src: 'prefetchEmbedding',
+      input: ({ context }) => ({ callId: context.callId, language: context.language }),
+      onError: { actions: { type: 'fail', params: { actor: 'prefetch' } } },
+    },
+  ],
+  on: {
+    'media.speech.start': { target: HEARING, actions: 'countBargeIn' },
+  },
+  states: {
+    transcribing: {
+      invoke: {
+        id: 'transcribe',
+        src: 'transcribe',
+        input: ({ context, event }) => ({
+          callId: context.callId,
+          utteranceId: event.type === 'media.speech.end' ? event.utteranceId : '',
+          language: context.language,
+        }),
+        onDone: [
+          {
+            guard: and(['transcriptEmpty', 'tooManyNotUnderstood']),
+            target: `${CONVERSATION}.goodbye`,
+            actions: [
+              assign({ notUnderstood: ({ context }) => context.notUnderstood + 1 }),
+              { type: 'end', params: { reason: 'not_understood' } },
+            ],
+          },
+          { guard: 'transcriptEmpty', target: `${CONVERSATION}.didNotCatch` },
+          {
+            target: 'retrieving',
+            actions: [
+              assign({
+                utterance: ({ event }) => event.output.text.trim(),
+                language: ({ context, event }) => event.output.language ?? context.language,
+                notUnderstood: 0,
+              }),
+              sendTo('prefetch', ({ event }) => ({
+                type: 'stt.final' as const,
+                text: event.output.text.trim(),
+                language: event.output.language,
+              })),
+            ],
+          },
+        ],
+        onError: {
+          target: `${CONVERSATION}.apology`,
+          actions: { type: 'fail', params: { actor: 'transcribe' } },
+        },
+      },
+    },
+    retrieving: {
+      invoke: {
+        id: 'retrieve',
+        src: 'retrieve',
+        input: ({ context }) => ({
+          callId: context.callId,
+          query: context.utterance,
+          language: context.language,
+        }),
+        onDone: {
+          target: `${CONVERSATION}.answering`,
+          actions: assign({
+            passages: ({ event }) => event.output.passages.slice(0, 5),
+            retrievalLayer: ({ event }) => event.output.layer,
+          }),
+        },
+        onError: {
+          target: `${CONVERSATION}.answering`,
+          actions: [
+            assign({ passages: [], retrievalLayer: 'failed' }),
+            { type: 'fail', params: { actor: 'retrieve' } },
+          ],
+        },
+      },
+    },
+  },
+});
+
+/** The answer streams into speech; caller speech stops it (barge-in). */
+export const answeringState = callSetup.createStateConfig({
+  invoke: {
+    id: 'answer',
+    src: 'streamAnswer',
+    input: ({ context }) => ({
+      callId: context.callId,
+      query: context.utterance,
+      passages: context.passages,
+      history: context.history,
+      prompt: context.prompt,
+      language: context.language,
+      format: context.format,
+    }),
+    onError: {
+      target: `${CONVERSATION}.apology`,
+      actions: { type: 'fail', params: { actor: 'answer' } },
+    },
+  },
+  on: {
+    'answer.done': [
+      {
+        guard: 'lastTurn',
+        target: `${CONVERSATION}.goodbye`,
+        actions: ['recordTurn', { type: 'end', params: { reason: 'max_turns' } }],
+      },
+      { target: `${CONVERSATION}.listening`, actions: 'recordTurn' },
+    ],
+    'answer.failed': {
+      target: `${CONVERSATION}.apology`,
+      actions: { type: 'fail', params: { actor: 'answer' } },
+    },
+    'media.speech.start': { target: HEARING, actions: 'countBargeIn' },
+  },
+});

@@ -1,0 +1,169 @@
+/**
+ * Types of the call machine: its input, context, events and output.
+ *
+ * The context is small and serializable (strings, numbers, plain arrays): sockets, streams,
+ * audio and other per-call resources live outside the machine, in the runtime's call session,
+ * and actors find them by `callId`.
+ *
+ * @module
+ */
+import type { MediaFormat } from '../media/format.js';
+
+/** Who placed the call. Outbound: the bot always speaks first. */
+export type CallDirection = 'inbound' | 'outbound';
+
+/** Why a call ended. */
+export type EndReason =
+  | 'hangup'
+  | 'max_turns'
+  | 'max_silence'
+  | 'max_duration'
+  | 'not_understood'
+  | 'error';
+
+/** Limits that end a call politely, with a goodbye phrase. */
+export interface CallLimits {
+  /** Answered turns after which the bot says goodbye. */
+  maxTurns: number;
+  /** Silence in `listening` before the bot reacts, ms. */
+  maxSilenceMs: number;
+  /** "Are you still there?" prompts before the bot says goodbye. */
+  maxSilencePrompts: number;
+  /** Wall-clock length of the whole call, ms. */
+  maxCallMs: number;
+  /** Consecutive empty transcripts before the bot says goodbye. */
+  maxNotUnderstood: number;
+}
+
+/** Defaults a production line would start from. */
+export const DEFAULT_LIMITS: CallLimits = {
+  maxTurns: 30,
+  maxSilenceMs: 8_000,
+  maxSilencePrompts: 2,
+  maxCallMs: 15 * 60_000,
+  maxNotUnderstood: 3,
+};
+
+/** Input of the call machine. */
+export interface CallInput {
+  callId: string;
+  direction: CallDirection;
+  /** ISO 639-1 language the call starts in. */
+  language: string;
+  format: MediaFormat;
+  limits?: Partial<CallLimits>;
+  /** Let caller speech interrupt the greeting (default false). */
+  bargeInOnGreeting?: boolean;
+  /** Most history messages kept for the LLM (default 8). */
+  maxHistory?: number;
+}
+
+/** A retrieved passage, as much of it as the answer needs. */
+export interface PassageRef {
+  id: string;
+  text: string;
+  score: number;
+}
+
+/** One message of the bounded conversation history. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** What the greeting is doing. */
+export type GreetingStatus = 'pending' | 'speaking' | 'spoken' | 'skipped' | 'failed';
+
+/** The call machine's context. */
+export interface CallContext {
+  callId: string;
+  direction: CallDirection;
+  language: string;
+  format: MediaFormat;
+  limits: CallLimits;
+  bargeInOnGreeting: boolean;
+  maxHistory: number;
+  greeting: GreetingStatus;
+  /** Which system prompt a turn that starts now uses. */
+  prompt: 'compact' | 'full';
+  /** Answered turns. */
+  turns: number;
+  silencePrompts: number;
+  notUnderstood: number;
+  bargeIns: number;
+  /** The current turn's transcript. Personal data: sanitized for the inspector. */
+  utterance: string;
+  passages: PassageRef[];
+  retrievalLayer: string;
+  history: HistoryMessage[];
+  /** Recent DTMF digits (bounded). */
+  dtmf: string;
+  /** Last actor failure, for logs and the call record. */
+  lastError?: { actor: string; message: string };
+  endReason?: EndReason;
+}
+
+/** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
+export type MediaEvent =
+  | { type: 'media.hangup'; reason?: string }
+  | { type: 'ari.hangup'; cause?: number }
+  | { type: 'media.dtmf'; digit: string }
+  | { type: 'media.error'; message: string };
+
+/** Events from voice activity detection and endpointing. */
+export type EndpointingEvent =
+  | { type: 'media.speech.start' }
+  | { type: 'media.speech.end'; utteranceId: string; durationMs: number };
+
+/** Events from speaking actors (greeting, goodbye, prompts). */
+export type SpeakEvent =
+  | { type: 'speak.started' }
+  | { type: 'speak.done' }
+  | { type: 'speak.failed'; error: string };
+
+/** Events from the filler actor. */
+export type FillerEvent =
+  | { type: 'filler.started' }
+  | { type: 'filler.done' }
+  | { type: 'filler.failed'; error: string };
+
+/** Events from the embedding prefetch actor. */
+export type PrefetchEvent =
+  | { type: 'prefetch.ready'; source: string }
+  | { type: 'prefetch.failed'; error: string };
+
+/** Events from the answer-streaming actor. */
+export type AnswerEvent =
+  | { type: 'llm.sentence'; index: number; text: string }
+  | { type: 'answer.audio.started' }
+  | { type: 'answer.done'; text: string; model: string; interrupted?: false }
+  | { type: 'answer.failed'; error: string; retryable: boolean };
+
+/** Transcript events, forwarded to the prefetch actor. */
+export type SttEvent =
+  | { type: 'stt.partial'; text: string; stable: boolean }
+  | { type: 'stt.final'; text: string; language?: string };
+
+/** Internal events the machine raises to itself. */
+export type InternalEvent = { type: 'greeting.ended' };
+
+/** Every event the call machine takes. */
+export type CallEvent =
+  | MediaEvent
+  | EndpointingEvent
+  | SpeakEvent
+  | FillerEvent
+  | PrefetchEvent
+  | AnswerEvent
+  | SttEvent
+  | InternalEvent;
+
+/** What the machine outputs when the call ends. */
+export interface CallOutput {
+  callId: string;
+  endReason: EndReason;
+  turns: number;
+  bargeIns: number;
+  greeting: GreetingStatus;
+  prompt: 'compact' | 'full';
+}
