@@ -184,8 +184,9 @@ export class CallerScriptRunner extends EventEmitter<{
     if ('say' in step) {
       if (step.interruptAfterMs !== undefined && !s.speaking) {
         if (s.bargeAtMs === undefined) {
-          if (!this.#botSpeaking)
-            return now - s.startedMs > 30_000 ? this.#startSpeech(step) : SILENCE;
+          const botTalkingNow =
+            this.#lastBotLoudMs >= s.startedMs && now - this.#lastBotLoudMs <= 2 * FRAME_MS;
+          if (!botTalkingNow) return now - s.startedMs > 30_000 ? this.#startSpeech(step) : SILENCE;
           s.bargeAtMs = now + step.interruptAfterMs;
         }
         if (now < s.bargeAtMs) return SILENCE;
@@ -218,7 +219,7 @@ export class CallerScriptRunner extends EventEmitter<{
     const { silenceMs = 800, timeoutMs = 30_000 } = step.waitForBot;
     const quietFor = now - Math.max(this.#lastBotLoudMs, s.startedMs);
     if (
-      (s.botHeard && !this.#botSpeaking && quietFor >= silenceMs) ||
+      (s.botHeard && quietFor >= silenceMs) ||
       now - s.startedMs >= timeoutMs
     ) {
       this.#next();

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { readWav } from '../../src/media/audio/wav.js';
+import { CallerScriptRunner, toneAudio } from '../../src/simulator/caller-script.js';
+
+const loud = (() => {
+  const b = Buffer.alloc(640);
+  for (let i = 0; i < 320; i++) b.writeInt16LE(i % 2 === 0 ? 5000 : -5000, i * 2);
+  return b;
+})();
+const quiet = Buffer.alloc(640);
+
+function energy(frame: Buffer): number {
+  let max = 0;
+  for (let i = 0; i < 320; i++) max = Math.max(max, Math.abs(frame.readInt16LE(i * 2)));
+  return max;
+}
+
+describe('CallerScriptRunner', () => {
+  it('speaks, pauses, presses keys and hangs up on the media timeline', () => {
+    const runner = new CallerScriptRunner(
+      {
+        steps: [
+          { say: 'one', audio: toneAudio(300, 100) },
+          { pause: 60 },
+          { dtmf: '12', gapMs: 40 },
+          { say: 'two', audio: toneAudio(300, 40) },
+          { hangup: true },
+        ],
+      },
+      new Map(),
+    );
+    const digits: string[] = [];
+    let hungUp = false;
+    runner.on('dtmf', (d) => digits.push(d));
+    runner.on('hangup', () => {
+      hungUp = true;
+    });
+    const frames = Array.from({ length: 20 }, () => runner.nextFrame());
+    expect(frames.slice(0, 5).every((f) => energy(f) > 1000)).toBe(true);
+    expect(energy(frames[5]!)).toBe(0);
+    expect(digits).toEqual(['1', '2']);
+    expect(hungUp).toBe(true);
+    expect(runner.utterances).toEqual([
+      { text: 'one', startMs: 0, endMs: 100 },
+      { text: 'two', startMs: expect.any(Number), endMs: expect.any(Number) },
+    ]);
+    expect(runner.textAt(40)).toBe('one');
+    expect(runner.textAt(150)).toBeUndefined();
+    const kinds = runner.recording.timeline.map((e) => e.kind);
+    expect(kinds).toEqual([
+      'caller.speech.start',
+      'caller.speech.end',
+      'caller.dtmf',
+      'caller.dtmf',
+      'caller.speech.start',
+      'caller.speech.end',
+      'caller.hangup',
+    ]);
+  });
+
+  it('waits for the bot to finish, then barges in while it speaks again, and measures turn latency', () => {
+    const runner = new CallerScriptRunner(
+      {
+        steps: [
+          { say: 'question', audio: toneAudio(300, 60) },
+          { waitForBot: { silenceMs: 100 } },
+          { say: 'stop', audio: toneAudio(300, 40), interruptAfterMs: 60 },
+        ],
+      },
+      new Map(),
+    );
+    const tick = (n: number, bot?: Buffer) => {
+      const out: Buffer[] = [];
+      for (let i = 0; i < n; i++) {
+        if (bot) runner.hear(bot);
+        out.push(runner.nextFrame());
+      }
+      return out;
+    };
+    tick(3); // the question, 60 ms
+    tick(5); // 100 ms of bot silence: no bot audio yet, keep waiting
+    tick(5, loud); // the bot answers for 100 ms
+    const waiting = tick(5, quiet); // silence: waitForBot completes after 100 ms
+    expect(waiting.every((f) => energy(f) === 0)).toBe(true);
+    tick(2, quiet);
+    const barge = tick(6, loud); // bot speaks again; the caller cuts in 60 ms later
+    expect(energy(barge[0]!)).toBe(0);
+    expect(barge.slice(3).some((f) => energy(f) > 1000)).toBe(true);
+    const [turn] = runner.recording.turns();
+    expect(turn).toMatchObject({ text: 'question', speechEndMs: 60, latencyMs: 100 });
+    const wav = readWav(runner.recording.toWav('mix'));
+    expect(wav.sampleRate).toBe(16_000);
+    expect(wav.samples.length).toBe((runner.nowMs / 1000) * 16_000);
+  });
+});
