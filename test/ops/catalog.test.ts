@@ -18,7 +18,7 @@ interface Rule {
 
 const alerts = parse(read('alerts.yml')) as { groups: { name: string; rules: Rule[] }[] };
 const dashboard = JSON.parse(read('grafana-dashboard.json')) as {
-  panels: { type: string; title: string; targets?: { expr: string }[] }[];
+  panels: { id: number; type: string; title: string; targets?: { expr: string }[] }[];
 };
 const alertExprs = alerts.groups.flatMap((g) => g.rules.map((r) => r.expr));
 const dashExprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
@@ -156,7 +156,7 @@ describe('Grafana dashboard (docs/operations/grafana-dashboard.json)', () => {
     ]) {
       expect(used.has(name), name).toBe(true);
     }
-    const ids = dashboard.panels.map((p) => (p as { id: number }).id);
+    const ids = dashboard.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
