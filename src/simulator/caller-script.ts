@@ -218,10 +218,7 @@ export class CallerScriptRunner extends EventEmitter<{
     }
     const { silenceMs = 800, timeoutMs = 30_000 } = step.waitForBot;
     const quietFor = now - Math.max(this.#lastBotLoudMs, s.startedMs);
-    if (
-      (s.botHeard && quietFor >= silenceMs) ||
-      now - s.startedMs >= timeoutMs
-    ) {
+    if ((s.botHeard && quietFor >= silenceMs) || now - s.startedMs >= timeoutMs) {
       this.#next();
       return undefined;
     }
