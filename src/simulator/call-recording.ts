@@ -112,7 +112,7 @@ export class CallRecording {
         const base = slot * FRAME_SAMPLES;
         for (let i = 0; i < frame.length >> 1; i++) {
           const v = out[base + i]! + frame.readInt16LE(i * 2);
-          out[base + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+          out[base + i] = Math.min(32767, Math.max(-32768, v));
         }
       });
     };
