@@ -16,7 +16,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { TelephonyError, TimeoutError } from '../errors.js';
+import { AriRequestError, TelephonyError, TimeoutError } from '../errors.js';
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import type { MediaConnection } from '../media/media-connection.js';
 import { RtpEndpoint } from '../media/rtp.js';
@@ -122,6 +122,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   readonly #originates = new Map<string, PendingOriginate>();
   readonly #listeners: Array<[string, (...args: never[]) => void]> = [];
   #started = false;
+  #offConnected: (() => void) | undefined;
 
   constructor(options: AriAppOptions) {
     super();
@@ -153,6 +154,9 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     on('StasisStart', (event, channel) => this.#onStasisStart(event, channel as Channel));
     on('StasisEnd', (_e, channel) => this.#onChannelGone((channel as Channel).id));
     on('ChannelDestroyed', (event, channel) => this.#onChannelDestroyed(event, channel as Channel));
+    const onReconnect = () => void this.#reconcile();
+    this.#ari.on('connected', onReconnect);
+    this.#offConnected = () => this.#ari.off('connected', onReconnect);
     on('ChannelDtmfReceived', (event, channel) => {
       const state = this.#byChannel.get((channel as Channel).id);
       if (state?.call && state.channelId === (channel as Channel).id)
@@ -166,6 +170,8 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       const states = new Set(this.#byChannel.values());
       await Promise.all([...states].map((s) => this.#end(s, 'shutdown')));
     }
+    this.#offConnected?.();
+    this.#offConnected = undefined;
     const client = this.#ari.client as unknown as EventEmitter;
     for (const [type, fn] of this.#listeners.splice(0))
       client.off(type, fn as (...args: unknown[]) => void);
@@ -213,6 +219,33 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       throw err;
     }
     return answered;
+  }
+
+  /**
+   * After the events socket comes back, events sent while it was down are lost (a caller may
+   * have hung up meanwhile): ask Asterisk about every live call's channels and end the gone ones.
+   */
+  async #reconcile(): Promise<void> {
+    const states = [...new Set(this.#byChannel.values())].filter((s) => s.call && !s.ending);
+    await Promise.all(
+      states.map(async (state) => {
+        for (const [id, reason] of [
+          [state.channelId, 'remote'],
+          [state.mediaChannelId, 'media'],
+        ] as const) {
+          if (!id) continue;
+          try {
+            await this.#ari.rest.getChannel(id);
+          } catch (err) {
+            if (err instanceof AriRequestError && err.notFound) {
+              if (reason === 'remote') state.gone = true;
+              await this.#end(state, reason);
+              return;
+            }
+          }
+        }
+      }),
+    );
   }
 
   #isOwnMedia(channel: Channel, args: unknown): boolean {

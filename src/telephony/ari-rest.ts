@@ -62,6 +62,10 @@ export class AriRest {
     }
   }
 
+  getChannel(channelId: string): Promise<Channel> {
+    return this.call('channels.get', () => this.#client.channels.get({ channelId }));
+  }
+
   answer(channelId: string): Promise<void> {
     return this.call('channels.answer', () => this.#client.channels.answer({ channelId }));
   }

@@ -166,3 +166,80 @@ describe('AriApp failures', () => {
     }
   });
 });
+
+describe('AriApp resilience', () => {
+  let sim: SimulatedAsterisk;
+  let ari: AriConnection;
+  let audio: AudioSocketServer;
+  let app: AriApp;
+  let port: number;
+
+  beforeEach(async () => {
+    sim = new SimulatedAsterisk();
+    const { url } = await sim.start();
+    audio = new AudioSocketServer();
+    ({ port } = await audio.listen());
+    ari = await connectAri({
+      url,
+      user: 'voxstate',
+      password: 'voxstate',
+      app: 'voxstate',
+      reconnect: { initialMs: 20, maxMs: 50 },
+    });
+  });
+  afterEach(async () => {
+    await app.stop();
+    ari.close();
+    await audio.close();
+    await sim.stop();
+  });
+
+  it('keeps a call through an events-socket outage and notices a hang-up that happened during it', async () => {
+    app = new AriApp({
+      ari,
+      media: { transport: 'audiosocket', server: audio, externalHost: `127.0.0.1:${port}` },
+    });
+    app.start();
+    const incoming = nextCall(app);
+    const kept = await sim.placeCall({});
+    const keptCall = await incoming;
+    const incoming2 = nextCall(app);
+    const dropped = await sim.placeCall({});
+    const droppedCall = await incoming2;
+    const frames: Buffer[] = [];
+    keptCall.media.on('audio', (f) => frames.push(f));
+
+    sim.faults.refuseEventSockets(true);
+    sim.faults.dropEventSockets();
+    await until(() => !ari.connected);
+    dropped.hangup(); // its StasisEnd is lost: nobody is listening
+    const before = frames.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(frames.length).toBeGreaterThan(before); // media keeps flowing meanwhile
+    sim.faults.refuseEventSockets(false);
+    await until(() => droppedCall.ended);
+    expect(droppedCall.endReason).toBe('remote');
+    expect(keptCall.ended).toBe(false);
+    await keptCall.hangup();
+    await kept.ended;
+    await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+  });
+
+  it('reports a call whose media cannot be set up and releases its channels', async () => {
+    app = new AriApp({
+      ari,
+      media: { transport: 'audiosocket', server: audio, externalHost: '127.0.0.1:1' },
+    });
+    app.start();
+    const failed = new Promise<[string, Error]>((resolve) =>
+      app.once('callFailed', (id, err) => resolve([id, err])),
+    );
+    const call = await sim.placeCall({});
+    const [id, err] = await failed;
+    expect(id).toBe(call.channelId);
+    expect(err.name).toBe('AriRequestError');
+    await call.ended;
+    expect(sim.channels.size).toBe(0);
+    expect(sim.bridges.size).toBe(0);
+  });
+});
