@@ -1,0 +1,65 @@
+/**
+ * Drives a call machine actor through a scripted call with auto-settling test actors:
+ * the greeting, then N question/answer turns, then a hang-up. Shared by the machine tests and
+ * the machine benchmark.
+ */
+import { type Actor, createActor } from 'xstate';
+import type { callMachine } from '../../src/machines/call.machine.js';
+import type { CallInput } from '../../src/machines/call.types.js';
+import { type CallActorHarness, createCallActorHarness } from './call-actors.js';
+
+/** Lets settled promise actors deliver their done events. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 4; i++) await Promise.resolve();
+}
+
+/** A harness whose transcription, retrieval and prompt upgrade settle by themselves. */
+export function autoHarness(record = true): CallActorHarness {
+  return createCallActorHarness({
+    record,
+    autoSettle: {
+      transcribe: () => ({ text: 'When do you open on Sunday?', engine: 'test' }),
+      retrieve: () => ({
+        passages: [{ id: 'hours', text: 'Sunday 9:00-15:00.', score: 0.91 }],
+        layer: 'local',
+        similarity: 0.91,
+        waitedForPrefetchMs: 0,
+      }),
+      upgradePrompt: () => ({ variant: 'full', chars: 3200, builtInMs: 1 }),
+    },
+  });
+}
+
+/** Input of a scripted call. */
+export function scriptedInput(callId: string, overrides: Partial<CallInput> = {}): CallInput {
+  return { callId, direction: 'inbound', language: 'en', format: 'slin16', ...overrides };
+}
+
+/** One question and answer, driven by events as the real actors would send them. */
+export async function driveTurn(actor: Actor<typeof callMachine>, n: number): Promise<void> {
+  actor.send({ type: 'media.speech.start' });
+  actor.send({ type: 'media.speech.end', utteranceId: `u${n}`, durationMs: 1200 });
+  await settle();
+  actor.send({ type: 'filler.started' });
+  actor.send({ type: 'prefetch.ready', source: 'local' });
+  actor.send({ type: 'llm.sentence', index: 0, text: 'On Sunday we open at nine.' });
+  actor.send({ type: 'answer.audio.started' });
+  actor.send({ type: 'answer.done', text: 'On Sunday we open at nine.', model: 'test' });
+}
+
+/** Runs a whole scripted call and returns the stopped actor. */
+export async function runScriptedCall(
+  machine: typeof callMachine,
+  callId: string,
+  turns = 5,
+): Promise<Actor<typeof callMachine>> {
+  const actor = createActor(machine, { input: scriptedInput(callId) });
+  actor.start();
+  actor.send({ type: 'speak.started' });
+  actor.send({ type: 'speak.done' });
+  await settle();
+  for (let i = 0; i < turns; i++) await driveTurn(actor, i);
+  actor.send({ type: 'media.hangup', reason: 'caller' });
+  actor.stop();
+  return actor;
+}

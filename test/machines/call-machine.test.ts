@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, fromCallback } from 'xstate';
+import { boundHistory, callMachine, initialCallContext } from '../../src/machines/call.machine.js';
+import type { CallInput } from '../../src/machines/call.types.js';
+import { CountingClock, createCallActorHarness } from '../fakes/call-actors.js';
+import {
+  autoHarness,
+  driveTurn,
+  runScriptedCall,
+  scriptedInput,
+  settle,
+} from '../fakes/scripted-call.js';
+
+const at = (actor: { getSnapshot(): { value: unknown } }) =>
+  JSON.stringify(actor.getSnapshot().value);
+
+function start(input: Partial<CallInput> = {}, harness = autoHarness()) {
+  const clock = new CountingClock();
+  const actor = createActor(callMachine.provide({ actors: harness.actors }), {
+    input: scriptedInput('t1', input),
+    clock,
+  });
+  actor.start();
+  return { actor, harness, clock };
+}
+
+describe('call machine', () => {
+  it('runs a scripted five-turn call and ends on hang-up with every actor stopped', async () => {
+    const harness = autoHarness();
+    const actor = await runScriptedCall(callMachine.provide({ actors: harness.actors }), 'c5', 5);
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(actor.getSnapshot().output).toMatchObject({
+      endReason: 'hangup',
+      turns: 5,
+      prompt: 'full',
+    });
+    expect(harness.running.size).toBe(0);
+    expect(harness.log.filter((e) => e === 'start:answer')).toHaveLength(5);
+  });
+
+  it('starts filler, prefetch and transcription together at the end of speech', async () => {
+    const { actor, harness } = start({}, createCallActorHarness());
+    actor.send({ type: 'speak.done' });
+    actor.send({ type: 'media.speech.start' });
+    const before = harness.log.length;
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
+    expect(harness.log.slice(before)).toEqual([
+      'start:filler',
+      'start:prefetch',
+      'start:transcribe',
+    ]);
+    expect(harness.inputs.get('transcribe')).toMatchObject({ utteranceId: 'u1' });
+  });
+
+  it('answers with the compact prompt while the upgrade runs, and the full one after', async () => {
+    const { actor, harness } = start({}, createCallActorHarness());
+    actor.send({ type: 'speak.done' });
+    expect(harness.running.has('upgradePrompt')).toBe(true);
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
+    harness.resolve('transcribe', { text: 'hours?', engine: 't' });
+    await settle();
+    harness.resolve('retrieve', {
+      passages: [],
+      layer: 'keyword',
+      similarity: 0,
+      waitedForPrefetchMs: 0,
+    });
+    await settle();
+    expect(harness.inputs.get('answer')).toMatchObject({ prompt: 'compact', query: 'hours?' });
+    harness.resolve('upgradePrompt', { variant: 'full', chars: 3000, builtInMs: 2 });
+    await settle();
+    expect(at(actor)).toContain('"answering"');
+    actor.send({ type: 'answer.done', text: 'We open at 9.', model: 'm' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u2', durationMs: 500 });
+    harness.resolve('transcribe', { text: 'and Sunday?', engine: 't' });
+    await settle();
+    harness.resolve('retrieve', {
+      passages: [],
+      layer: 'keyword',
+      similarity: 0,
+      waitedForPrefetchMs: 0,
+    });
+    await settle();
+    expect(harness.inputs.get('answer')).toMatchObject({
+      prompt: 'full',
+      history: [
+        { role: 'user', content: 'hours?' },
+        { role: 'assistant', content: 'We open at 9.' },
+      ],
+    });
+  });
+
+  it('forwards the final transcript to the prefetch actor', async () => {
+    const received: unknown[] = [];
+    const harness = autoHarness();
+    const actors = {
+      ...harness.actors,
+      prefetchEmbedding: fromCallback(({ receive }) => {
+        receive((e) => received.push(e));
+      }),
+    };
+    const actor = createActor(callMachine.provide({ actors: actors as never }), {
+      input: scriptedInput('p'),
+    });
+    actor.start();
+    actor.send({ type: 'speak.done' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
+    await settle();
+    expect(received).toEqual([
+      { type: 'stt.final', text: 'When do you open on Sunday?', language: undefined },
+    ]);
+    actor.stop();
+  });
+
+  it('inbound: a caller who speaks before the greeting is listened to first', () => {
+    const { actor, harness } = start({ direction: 'inbound' }, createCallActorHarness());
+    actor.send({ type: 'media.speech.start' });
+    expect(at(actor)).toContain('"hearing"');
+    expect(actor.getSnapshot().context.greeting).toBe('skipped');
+    expect(harness.running.has('greeting')).toBe(false);
+    expect(harness.running.has('upgradePrompt')).toBe(true);
+  });
+
+  it('outbound: the bot speaks first; caller speech does not stop the greeting unless configured', () => {
+    const { actor } = start({ direction: 'outbound' });
+    actor.send({ type: 'media.speech.start' });
+    actor.send({ type: 'speak.started' });
+    actor.send({ type: 'media.speech.start' });
+    expect(at(actor)).toContain('"greeting"');
+    const configured = start({ direction: 'outbound', bargeInOnGreeting: true });
+    configured.actor.send({ type: 'speak.started' });
+    configured.actor.send({ type: 'media.speech.start' });
+    expect(at(configured.actor)).toContain('"hearing"');
+    expect(configured.actor.getSnapshot().context.bargeIns).toBe(1);
+  });
+
+  it('barge-in during the answer stops the answer actor and listens again', async () => {
+    const { actor, harness } = start();
+    actor.send({ type: 'speak.done' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
+    await settle();
+    expect(harness.running.has('answer')).toBe(true);
+    actor.send({ type: 'media.speech.start' });
+    expect(harness.running.has('answer')).toBe(false);
+    expect(harness.log.at(-1)).toBe('stop:answer');
+    expect(at(actor)).toContain('"hearing"');
+    expect(actor.getSnapshot().context.bargeIns).toBe(1);
+  });
+
+  it('max turns: the last answer is followed by a goodbye', async () => {
+    const { actor } = start({ limits: { maxTurns: 2 } });
+    actor.send({ type: 'speak.done' });
+    await driveTurn(actor as never, 0);
+    expect(at(actor)).toContain('"listening"');
+    await driveTurn(actor as never, 1);
+    expect(at(actor)).toContain('"goodbye"');
+    actor.send({ type: 'speak.done' });
+    expect(actor.getSnapshot().output).toMatchObject({ endReason: 'max_turns', turns: 2 });
+  });
+
+  it('max silence: reprompts, then says goodbye', () => {
+    const { actor, clock, harness } = start({
+      limits: { maxSilenceMs: 7000, maxSilencePrompts: 1 },
+    });
+    actor.send({ type: 'speak.done' });
+    clock.advance(6999);
+    expect(at(actor)).toContain('"listening"');
+    clock.advance(1);
+    expect(at(actor)).toContain('"reprompt"');
+    expect(harness.inputs.get('reprompt')).toMatchObject({ phrase: 'stillThere' });
+    actor.send({ type: 'speak.done' });
+    clock.advance(7000);
+    expect(at(actor)).toContain('"goodbye"');
+    actor.send({ type: 'speak.done' });
+    expect(actor.getSnapshot().output?.endReason).toBe('max_silence');
+    expect(clock.pending).toBe(0);
+  });
+
+  it('max call duration: says the time-up goodbye from any state', () => {
+    const { actor, clock, harness } = start({
+      limits: { maxCallMs: 60_000, maxSilenceMs: 100_000 },
+    });
+    actor.send({ type: 'speak.done' });
+    clock.advance(60_000);
+    expect(at(actor)).toContain('"goodbye"');
+    expect(harness.inputs.get('goodbye')).toMatchObject({ phrase: 'timeUp', interruptible: false });
+    actor.send({ type: 'media.speech.start' });
+    expect(at(actor)).toContain('"goodbye"');
+  });
+
+  it("empty transcripts: says it didn't catch that, then gives up politely", async () => {
+    const harness = createCallActorHarness();
+    const { actor } = start({ limits: { maxNotUnderstood: 2 } }, harness);
+    actor.send({ type: 'speak.done' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 300 });
+    harness.resolve('transcribe', { text: '', engine: 't' });
+    await settle();
+    expect(at(actor)).toContain('"didNotCatch"');
+    actor.send({ type: 'speak.done' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u2', durationMs: 300 });
+    harness.resolve('transcribe', { text: ' ', engine: 't' });
+    await settle();
+    expect(at(actor)).toContain('"goodbye"');
+    actor.send({ type: 'speak.done' });
+    expect(actor.getSnapshot().output?.endReason).toBe('not_understood');
+  });
+
+  it('a failed transcription or answer is met with an apology, and the call goes on', async () => {
+    const harness = createCallActorHarness();
+    const { actor } = start({}, harness);
+    actor.send({ type: 'speak.done' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 300 });
+    harness.reject('transcribe', new Error('whisper crashed'));
+    await settle();
+    expect(at(actor)).toContain('"apology"');
+    expect(actor.getSnapshot().context.lastError).toEqual({
+      actor: 'transcribe',
+      message: 'whisper crashed',
+    });
+    actor.send({ type: 'speak.done' });
+    expect(at(actor)).toContain('"listening"');
+  });
+
+  it('a media actor that fails ends the call with reason error', () => {
+    const harness = autoHarness();
+    const actors = {
+      ...harness.actors,
+      media: fromCallback(() => {
+        throw new Error('socket gone');
+      }),
+    };
+    const actor = createActor(callMachine.provide({ actors: actors as never }), {
+      input: scriptedInput('m'),
+    });
+    actor.start();
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(actor.getSnapshot().output?.endReason).toBe('error');
+  });
+
+  it('an actor that was not provided fails with a clear error', () => {
+    const actor = createActor(callMachine, { input: scriptedInput('x') });
+    actor.start();
+    expect(actor.getSnapshot().context.lastError?.message).toMatch(
+      /"media" actor was not provided/,
+    );
+  });
+
+  it('keeps a small, serializable context that survives a persisted-snapshot round trip', async () => {
+    const { actor, harness } = start();
+    actor.send({ type: 'speak.done' });
+    await driveTurn(actor as never, 0);
+    actor.send({ type: 'media.dtmf', digit: '5' });
+    const persisted = actor.getPersistedSnapshot();
+    const json = JSON.stringify(persisted);
+    expect(json.length).toBeLessThan(4096);
+    const restored = createActor(callMachine.provide({ actors: harness.actors }), {
+      snapshot: JSON.parse(json),
+      input: scriptedInput('t1'),
+    });
+    restored.start();
+    expect(restored.getSnapshot().context).toEqual(actor.getSnapshot().context);
+    expect(restored.getSnapshot().value).toEqual(actor.getSnapshot().value);
+    restored.stop();
+  });
+});
+
+describe('call machine helpers', () => {
+  it('bounds the history to the last messages', () => {
+    expect(boundHistory([1, 2, 3], [4, 5], 4)).toEqual([2, 3, 4, 5]);
+    expect(boundHistory([], [1], 4)).toEqual([1]);
+  });
+
+  it('fills limits from defaults', () => {
+    const ctx = initialCallContext(scriptedInput('c', { limits: { maxTurns: 3 } }));
+    expect(ctx.limits.maxTurns).toBe(3);
+    expect(ctx.limits.maxSilenceMs).toBe(8000);
+    expect(ctx.prompt).toBe('compact');
+  });
+});
