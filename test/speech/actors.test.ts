@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyActorLogic, assign, createActor, type EventObject, setup } from 'xstate';
+import type { CallActors, FillerInput, SpeakInput } from '../../src/actors/contracts.js';
+import { createPlayFillerActor } from '../../src/actors/play-filler.js';
+import { createSpeakActor } from '../../src/actors/speak.js';
+import { PlaybackQueue } from '../../src/media/playback-queue.js';
+import { fillerTexts, phraseText } from '../../src/speech/phrases.js';
+import { TtsCache } from '../../src/speech/tts-cache.js';
+import { TtsService } from '../../src/speech/tts-service.js';
+import { CountingEngine } from './counting-engine.js';
+import { FakeClock } from './fake-clock.js';
+
+/** A parent machine that runs `logic` while in `running` and records what it sends back. */
+function harness<TInput>(logic: AnyActorLogic, input: TInput) {
+  const machine = setup({
+    types: { context: {} as { events: string[] }, events: {} as EventObject },
+    actors: { child: logic },
+  }).createMachine({
+    context: { events: [] },
+    initial: 'running',
+    states: {
+      running: {
+        invoke: { id: 'child', src: 'child', input: () => input },
+        on: { STOP: 'stopped' },
+      },
+      stopped: {},
+    },
+    on: {
+      '*': { actions: assign({ events: ({ context, event }) => [...context.events, event.type] }) },
+    },
+  });
+  const actor = createActor(machine);
+  actor.start();
+  return {
+    events: () => actor.getSnapshot().context.events.filter((e) => e !== 'STOP'),
+    stop: () => actor.send({ type: 'STOP' }),
+    actor,
+  };
+}
+
+function world(options: { bytesPerChar?: number } = {}) {
+  const clock = new FakeClock();
+  const frames: Buffer[] = [];
+  const playback = new PlaybackQueue({ format: 'ulaw', sink: (f) => frames.push(f), clock });
+  const engine = new CountingEngine({ bytesPerChar: options.bytesPerChar ?? 400 });
+  const tts = new TtsService({ engines: [engine], cache: new TtsCache() });
+  const deps = {
+    getPlayback: (id: string) => (id === 'call-1' ? playback : undefined),
+    tts,
+    phraseVars: () => ({ businessName: 'Acme Dental' }),
+  };
+  return { clock, frames, playback, engine, tts, deps };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('speak actor', () => {
+  it('matches the call machine contract', () => {
+    const w = world();
+    const speak: CallActors['speak'] = createSpeakActor(w.deps);
+    const playFiller: CallActors['playFiller'] = createPlayFillerActor(w.deps);
+    expect(speak).toBeDefined();
+    expect(playFiller).toBeDefined();
+  });
+
+  it('speaks the greeting with the business name: started at the first frame, done after the last', async () => {
+    const w = world();
+    const input: SpeakInput = {
+      callId: 'call-1',
+      phrase: 'greeting',
+      language: 'en',
+      format: 'ulaw',
+    };
+    const h = harness(createSpeakActor(w.deps), input);
+    await tick();
+    expect(h.events()).toEqual([]);
+    w.clock.advance(1);
+    expect(h.events()).toEqual(['speak.started']);
+    const text = phraseText('greeting', 'en', { businessName: 'Acme Dental' });
+    expect(text).toContain('Acme Dental');
+    const expected = w.engine.audioFor(text);
+    const frames = Math.ceil(expected.byteLength / 160);
+    w.clock.advance(frames * 20 - 40);
+    expect(h.events()).toEqual(['speak.started']);
+    w.clock.advance(60);
+    expect(h.events()).toEqual(['speak.started', 'speak.done']);
+    expect(Buffer.concat(w.frames).subarray(0, expected.byteLength).equals(expected)).toBe(true);
+  });
+
+  it('stops its audio at once when the state is left', async () => {
+    const w = world();
+    const h = harness(createSpeakActor(w.deps), {
+      callId: 'call-1',
+      phrase: { text: 'A long answer that takes a few seconds to say.' },
+      language: 'en',
+      format: 'ulaw',
+    });
+    await tick();
+    w.clock.advance(200);
+    const sent = w.frames.length;
+    h.stop();
+    w.clock.advance(5_000);
+    expect(w.frames.length).toBe(sent);
+    expect(w.playback.idle).toBe(true);
+    expect(h.events()).toEqual(['speak.started']);
+  });
+
+  it('reports a failed synthesis and a missing call', async () => {
+    const w = world();
+    w.engine.failNext = true;
+    const h = harness(createSpeakActor(w.deps), {
+      callId: 'call-1',
+      phrase: 'goodbye',
+      language: 'ru',
+      format: 'ulaw',
+    });
+    const gone = harness(createSpeakActor(w.deps), {
+      callId: 'call-2',
+      phrase: 'goodbye',
+      language: 'ru',
+      format: 'ulaw',
+    });
+    await tick();
+    w.clock.advance(100);
+    expect(h.events()).toEqual(['speak.failed']);
+    expect(gone.events()).toEqual(['speak.failed']);
+    expect(w.frames).toHaveLength(0);
+  });
+});
+
+describe('playFiller actor', () => {
+  it('never repeats a filler within a call until all were used', async () => {
+    const w = world({ bytesPerChar: 16 });
+    const logic = createPlayFillerActor({ ...w.deps, random: () => 0.99 });
+    const input: FillerInput = { callId: 'call-1', language: 'ru', format: 'ulaw' };
+    const seen: Buffer[] = [];
+    for (let i = 0; i < fillerTexts('ru').length; i++) {
+      const before = w.frames.length;
+      const h = harness(logic, input);
+      await tick();
+      w.clock.advance(2_000);
+      expect(h.events()).toEqual(['filler.started', 'filler.done']);
+      seen.push(Buffer.concat(w.frames.slice(before)));
+    }
+    const tags = new Set(seen.map((b) => b[0]));
+    const expectedTags = new Set(fillerTexts('ru').map((t) => w.engine.audioFor(t)[0]));
+    expect(tags).toEqual(expectedTags);
+    expect(w.engine.calls).toBe(fillerTexts('ru').length);
+  });
+
+  it('lets the playing phrase finish when stopped, and the answer follows it', async () => {
+    const w = world();
+    const h = harness(createPlayFillerActor({ ...w.deps, random: () => 0 }), {
+      callId: 'call-1',
+      language: 'en',
+      format: 'ulaw',
+    });
+    await tick();
+    w.clock.advance(100); // mid-phrase
+    h.stop();
+    w.playback.enqueue('answer', Buffer.alloc(1_600, 0x42));
+    w.clock.advance(10_000);
+    const filler = w.engine.audioFor(fillerTexts('en')[0] as string);
+    const fillerFrames = Math.ceil(filler.byteLength / 160);
+    expect(w.frames).toHaveLength(fillerFrames + 10);
+    expect(
+      Buffer.concat(w.frames.slice(0, fillerFrames)).subarray(0, filler.byteLength).equals(filler),
+    ).toBe(true);
+    expect(w.frames.slice(fillerFrames).every((f) => f[0] === 0x42)).toBe(true);
+  });
+
+  it('drops a filler that has not started when stopped', async () => {
+    const w = world();
+    w.playback.enqueue('prompt', Buffer.alloc(1_600, 0x42));
+    const h = harness(createPlayFillerActor(w.deps), {
+      callId: 'call-1',
+      language: 'en',
+      format: 'ulaw',
+    });
+    await tick();
+    w.clock.advance(50);
+    h.stop();
+    w.clock.advance(5_000);
+    expect(w.frames).toHaveLength(10);
+    expect(h.events()).toEqual([]);
+  });
+
+  it('plays a cached filler within 50 ms of being started (real clock)', async () => {
+    const frames: number[] = [];
+    const playback = new PlaybackQueue({
+      format: 'ulaw',
+      sink: () => frames.push(performance.now()),
+    });
+    const engine = new CountingEngine();
+    const tts = new TtsService({ engines: [engine], cache: new TtsCache() });
+    for (const text of fillerTexts('en')) {
+      await tts.synthesizeAll(text, { language: 'en', format: 'ulaw' });
+    }
+    const logic = createPlayFillerActor({ getPlayback: () => playback, tts });
+    const started = performance.now();
+    const h = harness(logic, { callId: 'c', language: 'en', format: 'ulaw' });
+    await new Promise((r) => setTimeout(r, 60));
+    h.stop();
+    playback.close();
+    expect(frames.length).toBeGreaterThan(0);
+    expect((frames[0] as number) - started).toBeLessThan(50);
+  });
+});
