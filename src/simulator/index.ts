@@ -1,0 +1,22 @@
+/**
+ * The simulated Asterisk: a development tool that lets voxstate (and users' own test suites) run
+ * phone calls without a PBX. See {@link SimulatedAsterisk}.
+ *
+ * @module
+ */
+
+export type { TimelineEvent, TimelineKind, Turn } from './call-recording.js';
+export { CallRecording } from './call-recording.js';
+export type { CallerScript, CallerStep, ScriptUtterance } from './caller-script.js';
+export { CallerScriptRunner, toneAudio } from './caller-script.js';
+export { synthesizeScript } from './script-audio.js';
+export { parseCallerScript } from './script-file.js';
+export type {
+  CalleeBehavior,
+  PlaceCallOptions,
+  SimCall,
+  SimFaults,
+  SimulatedAsteriskOptions,
+  SimulatorEvents,
+} from './simulated-asterisk.js';
+export { SimulatedAsterisk } from './simulated-asterisk.js';

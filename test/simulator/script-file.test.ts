@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../src/errors.js';
+import { parseCallerScript } from '../../src/simulator/script-file.js';
+
+describe('parseCallerScript', () => {
+  it('accepts every step kind', () => {
+    const script = parseCallerScript({
+      lang: 'ru',
+      steps: [
+        { waitForBot: {} },
+        { say: 'Здравствуйте', lang: 'ru', interruptAfterMs: 500 },
+        { dtmf: '12#', gapMs: 100 },
+        { pause: 300 },
+        { waitForBot: { silenceMs: 700, timeoutMs: 5000 } },
+        { hangup: true },
+      ],
+    });
+    expect(script.steps).toHaveLength(6);
+    expect(script.lang).toBe('ru');
+    expect(parseCallerScript([{ pause: 1 }]).steps).toEqual([{ pause: 1 }]);
+  });
+
+  it.each([
+    [{ steps: [{ say: '' }] }, /step 1: `say`/],
+    [{ steps: [{ pause: -1 }] }, /step 1: `pause`/],
+    [{ steps: [{ pause: 1 }, { dtmf: '12x' }] }, /step 2: `dtmf`/],
+    [{ steps: [{ hangup: 'yes' }] }, /`hangup` must be true/],
+    [{ steps: [{ sing: 'la' }] }, /unknown step: sing/],
+    [{ nope: true }, /expected \{ steps/],
+  ])('rejects %j', (value, message) => {
+    expect(() => parseCallerScript(value, 'call.json')).toThrow(ParseError);
+    expect(() => parseCallerScript(value, 'call.json')).toThrow(message);
+  });
+});
