@@ -25,6 +25,11 @@ describe('WhisperStt', () => {
     expect(audio.length).toBe(24000);
   });
 
+  test('warmUp loads the model with an empty utterance', async () => {
+    const stt = new WhisperStt(pools.whisper, config);
+    await expect(stt.warmUp()).resolves.toBeUndefined();
+  });
+
   test('the configured language is used unless the request names one', async () => {
     const stt = new WhisperStt(pools.whisper, {
       ...config,

@@ -43,6 +43,14 @@ export class WhisperStt implements SttEngine {
     this.language = config.whisper.language;
   }
 
+  /**
+   * Loads the model on one thread ahead of the first call (an empty utterance), so the first
+   * caller does not wait for the thread start and the model load (about 2 s).
+   */
+  async warmUp(signal?: AbortSignal): Promise<void> {
+    await this.pool.run({ audio: new Float32Array(0), language: 'en' }, signal ? { signal } : {});
+  }
+
   /** Transcribes one utterance. */
   async transcribe(request: SttRequest): Promise<SttResult> {
     const audio = request.audio.slice();
