@@ -38,6 +38,8 @@ export interface IngestOptions {
   /** Texts per embedding request (default 16). */
   batchSize?: number;
   signal?: AbortSignal;
+  /** Why there is no embedder, for the one log line that says the ingest is keyword-only. */
+  noEmbedderReason?: string;
 }
 
 /** What an ingest did. */
@@ -87,10 +89,13 @@ export async function ingest(
 ): Promise<IngestSummary> {
   const started = performance.now();
   const { store, embedders, logger } = options;
-  if (embedders.length === 0) {
-    logger?.warn('no embedding model available: ingesting text for keyword search only');
-  }
   const listing = await listSources(paths);
+  if (embedders.length === 0) {
+    logger?.warn(
+      { reason: options.noEmbedderReason },
+      `no embedding model available${options.noEmbedderReason ? ` (${options.noEmbedderReason})` : ''}: ingesting text for keyword search only`,
+    );
+  }
   const storedDocs = await store.documents();
   const storedChunks = await store.chunkIds();
   const errors: ParseError[] = [];

@@ -29,6 +29,8 @@ export interface KnowledgeRuntimeDeps {
   localEmbedder?: Embedder;
   /** Overrides the cloud embedder built from `config.cloud`. */
   cloudEmbedder?: Embedder;
+  /** Why there is no local embedder, for the one log line that says what retrieval does instead. */
+  localUnavailable?: string;
   /** A shared Redis connection; otherwise one is opened from `config.redisUrl` (and closed by `close`). */
   redis?: Redis;
 }
@@ -101,10 +103,12 @@ export async function createKnowledgeRuntime(
     ? new CachedEmbedder(cloudInner, embeddingCache, { metrics, logger })
     : undefined;
   if (!local) {
+    const why = deps.localUnavailable ? ` (${deps.localUnavailable})` : '';
     logger.warn(
+      { reason: deps.localUnavailable },
       cloud
-        ? 'no local embedding model: retrieval uses keywords and the cloud embedder'
-        : 'no embedding model available: retrieval uses keyword search only',
+        ? `no local embedding model${why}: retrieval uses keywords and the cloud embedder`
+        : `no embedding model available${why}: retrieval uses keyword search only`,
     );
   }
   const prefetchWith = local ?? cloud;

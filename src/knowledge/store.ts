@@ -107,9 +107,6 @@ export class KnowledgeStore {
   /** Opens (or creates) the database in `options.dir`. */
   static async open(options: KnowledgeStoreOptions): Promise<KnowledgeStore> {
     try {
-      // LanceDB's native logger prints a warning for every table it creates; keep errors only
-      // unless the operator asked for more with LANCEDB_LOG.
-      process.env.LANCEDB_LOG ??= 'error';
       mkdirSync(options.dir, { recursive: true });
       const db = await connect(options.dir, {
         readConsistencyInterval: (options.readConsistencyMs ?? 5_000) / 1000,
@@ -138,7 +135,7 @@ export class KnowledgeStore {
       for (let i = 0; i < rows.length; i += BATCH) await table.add(rows.slice(i, i + BATCH));
       return;
     }
-    const created = await this.#db.createTable(name, rows.slice(0, BATCH), { mode: 'overwrite' });
+    const created = await this.#db.createTable(name, rows.slice(0, BATCH));
     this.#tables.set(name, created);
     for (let i = BATCH; i < rows.length; i += BATCH) await created.add(rows.slice(i, i + BATCH));
   }

@@ -1,0 +1,285 @@
+/**
+ * `voxstate kb ingest <path...>` reads Markdown, text and FAQ (JSONL, CSV) files into the
+ * knowledge base, embedding them with the local model and, when configured, the cloud model;
+ * `voxstate kb search "<text>"` runs the hybrid retriever and prints the passages with their
+ * scores and the index and layer that found them. Without a local model both fall back to
+ * keyword search and say so once.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { Registry } from 'prom-client';
+import { inferenceConfigFromEnv } from '../../config/inference.js';
+import { ConfigError, VoxstateError } from '../../errors.js';
+import { type KnowledgeConfig, kbDir, knowledgeConfigFromEnv } from '../../knowledge/config.js';
+import { type IngestProgress, type IngestSummary, ingest } from '../../knowledge/ingest.js';
+import { createKnowledgeRuntime } from '../../knowledge/knowledge-runtime.js';
+import { openLocalEmbedding } from '../../knowledge/local-embedding.js';
+import { KnowledgeStore } from '../../knowledge/store.js';
+import type { Embedder } from '../../providers/embeddings/embedder.js';
+import { OpenAiEmbedder } from '../../providers/embeddings/openai-embedder.js';
+import { createLogger, type Logger } from '../../telemetry/logger.js';
+
+const USAGE = `usage: voxstate kb <ingest|search> [options]
+
+  voxstate kb ingest <path...>       ingest Markdown, .txt, FAQ .jsonl and FAQ .csv files or folders
+  voxstate kb search "<text>"        search the knowledge base
+
+  --k <n>              search: passages to show (default VOXSTATE_KB_TOP_K or 4)
+  --lang <code>        search: prefer passages in this language (en, ru, uk, he)
+  --threshold <x>      search: local similarity threshold (default VOXSTATE_KB_THRESHOLD or 0.78)
+  --data-dir <dir>     data folder (default VOXSTATE_DATA_DIR or ./data)
+  --model-dir <dir>    model folder (default VOXSTATE_MODEL_DIR or ./models)
+  --no-local           do not use the local embedding model
+  --no-cloud           do not use the cloud embedding model (VOXSTATE_CLOUD_EMBED_MODEL)
+  --json               print JSON
+  -h, --help           show this help
+`;
+
+/** Output streams, replaceable in tests. */
+export interface CommandIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Options {
+  k?: string;
+  lang?: string;
+  threshold?: string;
+  'data-dir'?: string;
+  'model-dir'?: string;
+  'no-local'?: boolean;
+  'no-cloud'?: boolean;
+  json?: boolean;
+  help?: boolean;
+}
+
+/** A logger printing `warning: <message>` lines (level warn and above) for people. */
+function humanLogger(io: CommandIo, env: Env): Logger {
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const entry = JSON.parse(line) as { level: number; msg?: string };
+        io.err.write(
+          `${entry.level >= 50 ? 'error' : entry.level >= 40 ? 'warning' : 'info'}: ${entry.msg ?? ''}\n`,
+        );
+      }
+      done();
+    },
+  });
+  return createLogger({ level: env.VOXSTATE_LOG_LEVEL ?? 'warn', destination });
+}
+
+function progressBar(io: CommandIo): IngestProgress | undefined {
+  if (!io.err.isTTY) return undefined;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: io.err as NodeJS.WriteStream,
+      format: 'embedding [{bar}] {value}/{total} chunks',
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start: (total) => bar.start(total, 0),
+    advance: (n) => bar.increment(n),
+    stop: () => bar.stop(),
+  };
+}
+
+function cloudEmbedder(config: KnowledgeConfig): Embedder | undefined {
+  const c = config.cloud;
+  if (!c) return undefined;
+  return new OpenAiEmbedder({
+    model: c.model,
+    dimensions: c.dimensions,
+    apiKey: c.apiKey,
+    ...(c.baseURL ? { baseURL: c.baseURL } : {}),
+    requestDimensions: c.requestDimensions,
+    timeoutMs: c.timeoutMs,
+  });
+}
+
+function printSummary(io: CommandIo, s: IngestSummary, json: boolean): void {
+  if (json) {
+    io.out.write(`${JSON.stringify({ ...s, errors: s.errors.map((e) => e.message) })}\n`);
+    return;
+  }
+  for (const e of s.errors) io.err.write(`${e.message}\n`);
+  io.out.write(
+    `ingested ${s.documents} documents, ${s.chunks} chunks in ${s.seconds.toFixed(2)} s: ` +
+      `${s.embedded} embedded, ${s.reused} reused, ${s.skipped} in unchanged files, ${s.removed} removed` +
+      `${s.errors.length ? `, ${s.errors.length} malformed records skipped` : ''}\n` +
+      `models: ${s.keywordOnly ? 'none (keyword search only)' : s.models.join(', ')}; version ${s.version}\n`,
+  );
+}
+
+async function runIngest(
+  paths: string[],
+  o: Options,
+  io: CommandIo,
+  env: Env,
+  logger: Logger,
+): Promise<number> {
+  if (paths.length === 0) {
+    io.err.write('voxstate kb ingest: give at least one file or folder\n');
+    return 1;
+  }
+  const missing = paths.find((p) => !existsSync(p));
+  if (missing) throw new ConfigError(`no such file or folder: ${missing}`);
+  const config = knowledgeConfigFromEnv(env);
+  const registry = new Registry();
+  const { local, unavailable } = o['no-local']
+    ? { local: undefined, unavailable: 'disabled by --no-local' }
+    : await openLocalEmbedding(inferenceConfigFromEnv(env), { registry, logger });
+  const cloud = o['no-cloud'] ? undefined : cloudEmbedder(config);
+  const embedders = [local?.embedder, cloud].filter((e): e is Embedder => e !== undefined);
+  if (!local && cloud) logger.warn(`${unavailable}: embedding with the cloud model only`);
+  const store = await KnowledgeStore.open({ dir: kbDir(config) });
+  try {
+    const progress = progressBar(io);
+    const summary = await ingest(paths, {
+      store,
+      embedders,
+      logger,
+      ...(progress ? { progress } : {}),
+      ...(unavailable ? { noEmbedderReason: unavailable } : {}),
+    });
+    printSummary(io, summary, o.json ?? false);
+    return 0;
+  } finally {
+    store.close();
+    await local?.close();
+  }
+}
+
+async function runSearch(
+  words: string[],
+  o: Options,
+  io: CommandIo,
+  env: Env,
+  logger: Logger,
+): Promise<number> {
+  const query = words.join(' ').trim();
+  if (!query) {
+    io.err.write('voxstate kb search: give the text to search for\n');
+    return 1;
+  }
+  const config = knowledgeConfigFromEnv(env);
+  if (o['no-cloud']) config.cloud = undefined;
+  const k = o.k === undefined ? config.topK : Number(o.k);
+  if (!Number.isInteger(k) || k < 1) {
+    io.err.write('voxstate kb search: --k must be a positive integer\n');
+    return 1;
+  }
+  const registry = new Registry();
+  const { local, unavailable } = o['no-local']
+    ? { local: undefined, unavailable: 'disabled by --no-local' }
+    : await openLocalEmbedding(inferenceConfigFromEnv(env), { registry, logger });
+  const kb = await createKnowledgeRuntime(config, {
+    registry,
+    logger,
+    ...(local ? { localEmbedder: local.embedder } : {}),
+    ...(unavailable ? { localUnavailable: unavailable } : {}),
+  });
+  try {
+    const result = await kb.retriever.retrieve({
+      query,
+      k,
+      ...(o.lang ? { language: o.lang } : {}),
+    });
+    if (o.json) {
+      io.out.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    }
+    io.out.write(
+      `layer: ${result.layer}${result.layer === 'cache' ? ` (computed by ${result.computedBy})` : ''}, ` +
+        `best similarity ${result.similarity.toFixed(3)}, ${result.tookMs.toFixed(1)} ms, kb version ${result.version}\n`,
+    );
+    if (result.passages.length === 0)
+      io.out.write('no passages found (is the knowledge base ingested?)\n');
+    result.passages.forEach((p, i) => {
+      const scores = [
+        `score ${p.score.toFixed(3)}`,
+        ...(p.similarity !== undefined ? [`cosine ${p.similarity.toFixed(3)}`] : []),
+        ...(p.keywordScore !== undefined ? [`bm25 ${p.keywordScore.toFixed(2)}`] : []),
+      ].join(', ');
+      const text = p.text.replace(/\s+/gu, ' ');
+      io.out.write(
+        `\n${i + 1}. ${p.source} [${p.lang}] found by ${p.foundBy.join('+')} (${scores})\n   ${text.length > 300 ? `${text.slice(0, 300)}...` : text}\n`,
+      );
+    });
+    return 0;
+  } finally {
+    await kb.close();
+    await local?.close();
+  }
+}
+
+/**
+ * Runs `voxstate kb ...`; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * await run(['ingest', 'examples/knowledge-base']);
+ * await run(['search', 'do you deliver on sunday?', '--k', '3']);
+ * ```
+ */
+export async function run(
+  argv: string[],
+  io: CommandIo = { out: process.stdout, err: process.stderr },
+  env: Env = process.env,
+): Promise<number> {
+  let values: Options;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        k: { type: 'string' },
+        lang: { type: 'string' },
+        threshold: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'model-dir': { type: 'string' },
+        'no-local': { type: 'boolean' },
+        'no-cloud': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    io.err.write(`voxstate kb: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const [sub, ...rest] = positionals;
+  if (values.help || !sub) {
+    (values.help ? io.out : io.err).write(USAGE);
+    return values.help ? 0 : 1;
+  }
+  const merged: Env = {
+    ...env,
+    ...(values['data-dir'] ? { VOXSTATE_DATA_DIR: values['data-dir'] } : {}),
+    ...(values['model-dir'] ? { VOXSTATE_MODEL_DIR: values['model-dir'] } : {}),
+    ...(values.threshold ? { VOXSTATE_KB_THRESHOLD: values.threshold } : {}),
+  };
+  const logger = humanLogger(io, merged);
+  try {
+    if (sub === 'ingest') return await runIngest(rest, values, io, merged, logger);
+    if (sub === 'search') return await runSearch(rest, values, io, merged, logger);
+    io.err.write(`voxstate kb: unknown subcommand "${sub}"\n${USAGE}`);
+    return 1;
+  } catch (err) {
+    if (err instanceof VoxstateError) {
+      io.err.write(`voxstate kb: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
