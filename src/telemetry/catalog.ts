@@ -25,9 +25,6 @@ export interface CatalogEntry {
 /** Buckets (currency units) for the cost of one call. */
 export const COST_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
 
-/** Buckets (seconds) for the event-loop delay and worker queue waits. */
-const LOOP_BUCKETS = FAST_BUCKETS;
-
 const c = (name: string, help: string, labelNames: string[] = []): CatalogEntry => ({
   name,
   type: 'counter',
@@ -59,22 +56,55 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   c('voxstate_errors_total', 'Errors by kind and component', ['kind', 'component']),
   h('voxstate_prompt_upgrade_seconds', 'Compact to full prompt upgrade duration'),
   // embeddings and retrieval
-  h('voxstate_local_embedding_latency_seconds', 'Local query embedding latency (worker)'),
-  h('voxstate_fallback_embedding_latency_seconds', 'Cloud fallback embedding latency'),
-  c('voxstate_hybrid_retrieval_total', 'Hybrid retrieval answers by serving layer', ['layer']),
+  h(
+    'voxstate_local_embedding_latency_seconds',
+    'Local query embedding latency (cache miss)',
+    [],
+    FAST_BUCKETS,
+  ),
+  h('voxstate_fallback_embedding_latency_seconds', 'Cloud (fallback) query embedding latency'),
+  c('voxstate_fallback_embedding_failures_total', 'Cloud embedding fallbacks that failed'),
+  c('voxstate_embedding_cache_total', 'Embedding cache lookups by result and embedder layer', [
+    'result',
+    'layer',
+  ]),
+  c('voxstate_embedding_cache_errors_total', 'Embedding cache Redis errors by operation', ['op']),
+  c('voxstate_hybrid_retrieval_total', 'Retrievals by the layer that served them', ['layer']),
+  h('voxstate_retrieval_latency_seconds', 'Knowledge-base retrieval latency by layer', ['layer']),
+  c('voxstate_retrieval_cache_total', 'Retrieval result cache lookups by result', ['result']),
+  c('voxstate_prefetch_total', 'Embedding prefetches by outcome', ['outcome']),
+  h(
+    'voxstate_prefetch_wait_seconds',
+    'How long retrieval waited for an in-flight prefetch',
+    [],
+    FAST_BUCKETS,
+  ),
   // LLM
-  h('voxstate_llm_first_token_seconds', 'LLM request to first token', ['model']),
+  h('voxstate_llm_first_token_seconds', 'LLM request to first token', ['provider', 'model']),
+  c('voxstate_llm_tokens_total', 'LLM tokens by provider, model and direction', [
+    'provider',
+    'model',
+    'direction',
+  ]),
+  c('voxstate_llm_errors_total', 'LLM request failures', ['provider', 'model', 'kind']),
   c('voxstate_llm_routing_decisions_total', 'Model routing decisions', ['model', 'reason']),
   c('voxstate_budget_exceeded_total', 'Per-turn budget overruns', ['budget']),
-  c('voxstate_offline_answers_total', 'Answers given without the LLM (offline fallback)'),
+  c('voxstate_offline_answers_total', 'Answers given without the LLM (offline answerer)', [
+    'outcome',
+    'language',
+  ]),
   // TTS
   c('voxstate_tts_cache_requests_total', 'TTS cache lookups', ['result', 'layer']),
-  g('voxstate_tts_cache_hit_ratio', 'TTS cache hit ratio since start'),
+  c('voxstate_tts_cache_errors_total', 'Redis errors of the TTS cache', ['op']),
+  g('voxstate_tts_cache_hit_ratio', 'Share of TTS cache lookups served from any layer since start'),
   h('voxstate_tts_first_byte_seconds', 'TTS request to first audio byte', ['engine', 'cache']),
+  h('voxstate_espeak_synthesis_seconds', 'espeak-ng synthesis of one sentence', [], FAST_BUCKETS),
   // infrastructure
   g('voxstate_redis_up', '1 while Redis is connected'),
   g('voxstate_worker_queue_depth', 'Tasks waiting in a worker pool queue', ['pool']),
-  h('voxstate_worker_wait_seconds', 'Time a task waited for a worker', ['pool'], LOOP_BUCKETS),
+  h('voxstate_worker_wait_seconds', 'Time a task waited for a worker', ['pool'], FAST_BUCKETS),
+  h('voxstate_worker_run_seconds', 'Dispatch to a worker until its result arrived', ['pool']),
+  c('voxstate_worker_errors_total', 'Worker pool failures by kind', ['pool', 'kind']),
   g(
     'voxstate_event_loop_delay_seconds',
     'Main event-loop delay since the previous scrape, by quantile (0.5, 0.99, max)',
