@@ -85,6 +85,8 @@ interface CallState {
   call?: PhoneCall;
   ending?: Promise<void>;
   gone: boolean;
+  /** Resources already released (`media`, `bridge:<id>`, `channel:<id>`). */
+  released: Set<string>;
 }
 
 interface PendingOriginate {
@@ -307,7 +309,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
 
   async #setup(channel: Channel, direction: CallDirection, args: string[]): Promise<PhoneCall> {
     const rest = this.#ari.rest;
-    const state: CallState = { channelId: channel.id, gone: false };
+    const state: CallState = { channelId: channel.id, gone: false, released: new Set() };
     this.#byChannel.set(channel.id, state);
     const abortIfGone = () => {
       if (state.gone || state.ending)
@@ -327,6 +329,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       abortIfGone();
     } catch (err) {
       await this.#end(state, state.gone ? 'remote' : 'local');
+      await this.#sweep(state);
       throw err;
     }
     const call = new PhoneCall(
@@ -424,11 +427,15 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     return state.ending;
   }
 
-  async #release(state: CallState, reason: HangupReason): Promise<void> {
+  /**
+   * Releases whatever the call holds and was not released yet. Runs at the end, and again after
+   * a failed set-up, since a set-up step may finish after the call already ended.
+   */
+  async #sweep(state: CallState): Promise<void> {
     const rest = this.#ari.rest;
-    state.call?.markEnded(reason);
     const media = state.media;
-    if (media && !media.closed) {
+    if (media && !media.closed && !state.released.has('media')) {
+      state.released.add('media');
       if (media.transport === 'audiosocket') {
         // A hangup message, then the socket half-closes; force it shut if the far end lingers.
         media.hangup();
@@ -438,9 +445,15 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       }
     }
     const steps: Array<Promise<void>> = [];
-    if (state.bridgeId) steps.push(rest.destroyBridge(state.bridgeId));
-    if (state.mediaChannelId) steps.push(rest.hangup(state.mediaChannelId));
-    if (!state.gone) steps.push(rest.hangup(state.channelId));
+    const once = (key: string, run: () => Promise<void>) => {
+      if (state.released.has(key)) return;
+      state.released.add(key);
+      steps.push(run());
+    };
+    const { bridgeId, mediaChannelId } = state;
+    if (bridgeId) once(`bridge:${bridgeId}`, () => rest.destroyBridge(bridgeId));
+    if (mediaChannelId) once(`channel:${mediaChannelId}`, () => rest.hangup(mediaChannelId));
+    if (!state.gone) once(`channel:${state.channelId}`, () => rest.hangup(state.channelId));
     const results = await Promise.allSettled(steps);
     for (const r of results) {
       if (r.status === 'rejected') {
@@ -449,11 +462,21 @@ export class AriApp extends EventEmitter<AriAppEvents> {
         else this.#log.warn({ err }, 'call clean-up request failed');
       }
     }
-    this.#byChannel.delete(state.channelId);
+    this.#forget(state);
+  }
+
+  #forget(state: CallState): void {
+    if (this.#byChannel.get(state.channelId) === state) this.#byChannel.delete(state.channelId);
     if (state.mediaChannelId) {
-      this.#byChannel.delete(state.mediaChannelId);
+      if (this.#byChannel.get(state.mediaChannelId) === state)
+        this.#byChannel.delete(state.mediaChannelId);
       this.#ownMedia.delete(state.mediaChannelId);
     }
+  }
+
+  async #release(state: CallState, reason: HangupReason): Promise<void> {
+    state.call?.markEnded(reason);
+    await this.#sweep(state);
     if (state.call) this.emit('callEnded', state.call, reason);
   }
 }

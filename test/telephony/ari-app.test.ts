@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
 import { toneAudio } from '../../src/simulator/caller-script.js';
@@ -223,6 +224,29 @@ describe('AriApp resilience', () => {
     await keptCall.hangup();
     await kept.ended;
     await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+  });
+
+  it('releases everything when the caller hangs up while the media is still being set up', async () => {
+    // A media host that accepts TCP but never speaks AudioSocket: set-up hangs on the UUID.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const silentPort = (silent.address() as net.AddressInfo).port;
+    app = new AriApp({
+      ari,
+      media: { transport: 'audiosocket', server: audio, externalHost: `127.0.0.1:${silentPort}` },
+      mediaTimeoutMs: 400,
+    });
+    app.start();
+    const failed = new Promise<Error>((resolve) =>
+      app.once('callFailed', (_id, err) => resolve(err)),
+    );
+    const call = await sim.placeCall({});
+    await until(() => sim.channels.size === 2); // caller + media channel
+    call.hangup();
+    const err = await failed;
+    expect(err.name).toMatch(/TelephonyError|TimeoutError/);
+    await until(() => sim.channels.size === 0 && sim.bridges.size === 0 && app.activeCalls === 0);
+    silent.close();
   });
 
   it('reports a call whose media cannot be set up and releases its channels', async () => {
