@@ -21,13 +21,18 @@
  * the result says so. A cloud TTS would add its own first-byte time (typically 150-300 ms) to
  * both LLM paths and nothing to the cached one.
  *
+ * Business data: `examples/knowledge-base/business.json` (the sample bakery), else inline test
+ * data.
+ *
  * Run: `npm run bench -- greeting [--json]`.
  *
  * @module
  */
+
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { formatInfo } from '../src/media/format.js';
-import { parseBusinessData } from '../src/prompts/business.js';
+import { loadBusinessData, parseBusinessData } from '../src/prompts/business.js';
 import { buildCompactPrompt } from '../src/prompts/compact-prompt.js';
 import { buildFullPrompt } from '../src/prompts/full-prompt.js';
 import { staticGreeting } from '../src/prompts/greeting.js';
@@ -60,7 +65,10 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** Runs the suite. */
 export default async function run(opts: { json: boolean }): Promise<Record<string, unknown>> {
-  const business = parseBusinessData(SAMPLE_BUSINESS_RAW);
+  const sample = 'examples/knowledge-base/business.json';
+  const business = existsSync(sample)
+    ? await loadBusinessData(sample)
+    : parseBusinessData(SAMPLE_BUSINESS_RAW);
   const greeting = staticGreeting(business, 'en');
   const server = await startOpenAiServer({
     fallback: { text: greeting, firstTokenMs, chunkDelayMs: CHUNK_MS },

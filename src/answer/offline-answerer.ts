@@ -1,7 +1,8 @@
 /**
  * The offline answerer: no API key, no LLM. It answers extractively from the retrieved
  * passages: for FAQ passages (`Q: ... A: ...`, also `Вопрос:/Ответ:`, `В:/О:`,
- * `Питання:/Відповідь:`, `שאלה:/תשובה:`) the answer part of the best matching question; for
+ * `Питання:/Відповідь:`, `שאלה:/תשובה:`, or the knowledge base's `question\nanswer` chunks) the
+ * answer part of the best matching question; for
  * prose, the best matching sentence (and the next one when it matches too), by content-word
  * overlap with the query. Passages in the query's language are preferred; when nothing matches
  * well enough it says, in the query's language, that it does not know and gives the phone
@@ -43,9 +44,17 @@ export interface OfflineCandidate {
 const FAQ =
   /^\s*(?:Q|Question|Вопрос|В|Питання|П|שאלה|ש)\s*[:.]\s*([\s\S]+?)\s+(?:A|Answer|Ответ|О|Відповідь|В|תשובה|ת)\s*[:.]\s*([\s\S]+)$/i;
 
-/** Splits a FAQ passage into question and answer, or undefined for prose. */
+/** An FAQ chunk as the knowledge base stores it: the question on the first line, the answer after. */
+const FAQ_LINES = /^([^\n]{3,300}[?؟])\s*\n\s*([\s\S]+)$/;
+
+/**
+ * Splits a FAQ passage into question and answer (`Q: ... A: ...` and its translations, or a
+ * first line ending in a question mark followed by the answer, as the knowledge base stores FAQ
+ * chunks); undefined for prose.
+ */
 export function parseFaq(text: string): { question: string; answer: string } | undefined {
-  const m = FAQ.exec(text.trim());
+  const t = text.trim();
+  const m = FAQ.exec(t) ?? FAQ_LINES.exec(t);
   return m ? { question: m[1]!.trim(), answer: m[2]!.trim() } : undefined;
 }
 
@@ -60,7 +69,8 @@ export function findCandidates(query: string, passages: AnswerPassage[]): Offlin
   const out: OfflineCandidate[] = [];
   passages.forEach((p, rank) => {
     const tieBreak = 0.01 * (1 - rank / Math.max(1, passages.length));
-    for (const block of p.text.split(/\n\s*\n/)) {
+    const faqWhole = parseFaq(p.text);
+    for (const block of faqWhole ? [p.text] : p.text.split(/\n\s*\n/)) {
       const faq = parseFaq(block);
       if (faq) {
         const score = Math.max(

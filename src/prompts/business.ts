@@ -30,6 +30,8 @@ export interface BusinessData {
   /** Phone number callers can be given. */
   phone: string;
   address: string;
+  /** The address as spoken in other languages, when given. */
+  addresses: Partial<Record<Language, string>>;
   /** Opening hours, one line each, e.g. `Mon-Fri 07:00-19:00`. */
   hours: string[];
   /** Languages the bot speaks, first = default. */
@@ -48,6 +50,12 @@ export interface BusinessData {
 }
 
 type Json = Record<string, unknown>;
+
+/** A kind guessed from the name (`bakery`, `cafe`, `shop`), else `business`. */
+function guessKind(name: string): string {
+  const m = /\b(bakery|cafe|café|restaurant|shop|store|salon|clinic|pharmacy)\b/i.exec(name);
+  return m ? m[1]!.toLowerCase() : 'business';
+}
 
 function fail(source: string, field: string, why: string): never {
   throw new ConfigError(`${source}: business data field "${field}" ${why}`);
@@ -78,6 +86,20 @@ function localized(v: unknown): Partial<Record<Language, string>> {
   return out;
 }
 
+const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** `["mon","tue","wed"]` -> `Mon-Wed`; other day lists joined with commas; strings kept. */
+function daysOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((d) => typeof d === 'string'))
+    return undefined;
+  const cap = (d: string) => d.charAt(0).toUpperCase() + d.slice(1);
+  const idx = v.map((d) => WEEK.indexOf(d.toLowerCase().slice(0, 3)));
+  const consecutive = idx.every((n, i) => n >= 0 && (i === 0 || n === idx[i - 1]! + 1));
+  if (consecutive && v.length >= 3) return `${cap(v[0]!)}-${cap(v.at(-1)!)}`;
+  return v.map(cap).join(', ');
+}
+
 function hoursOf(v: unknown, source: string): string[] {
   if (typeof v === 'string' && v.trim()) return [v.trim()];
   if (Array.isArray(v) && v.length > 0) {
@@ -85,7 +107,7 @@ function hoursOf(v: unknown, source: string): string[] {
       if (typeof h === 'string' && h.trim()) return h.trim();
       if (h && typeof h === 'object') {
         const o = h as Json;
-        const days = o.days ?? o.day;
+        const days = daysOf(o.days ?? o.day);
         if (o.closed === true && typeof days === 'string') return `${days} closed`;
         if (typeof days === 'string' && typeof o.open === 'string' && typeof o.close === 'string') {
           return `${days} ${o.open}-${o.close}`;
@@ -124,6 +146,15 @@ function policiesOf(v: unknown, source: string): BusinessPolicy[] {
   return fail(source, 'policies', 'must be a list or a map');
 }
 
+/** `deliveryHours: {open, close, lastOrder}` as a policy line. */
+function deliveryPolicy(v: unknown): BusinessPolicy[] {
+  if (!v || typeof v !== 'object') return [];
+  const o = v as Json;
+  if (typeof o.open !== 'string' || typeof o.close !== 'string') return [];
+  const last = typeof o.lastOrder === 'string' ? `; last same-day order at ${o.lastOrder}` : '';
+  return [{ topic: 'delivery hours', text: `Deliveries run ${o.open}-${o.close}${last}.` }];
+}
+
 /**
  * Validates and normalizes raw business data.
  *
@@ -144,13 +175,14 @@ export function parseBusinessData(raw: unknown, source = 'business data'): Busin
   const data: BusinessData = {
     name,
     names: localized(o.names ?? (typeof o.name === 'object' ? o.name : undefined)),
-    kind: str(o, 'kind', source, false) ?? str(o, 'type', source, false) ?? 'business',
+    kind: str(o, 'kind', source, false) ?? str(o, 'type', source, false) ?? guessKind(name),
     phone,
     address: str(o, 'address', source, true)!,
+    addresses: localized(o.address),
     hours: hoursOf(o.hours, source),
     languages: langs as Language[],
-    description: str(o, 'description', source, true)!,
-    policies: policiesOf(o.policies, source),
+    description: str(o, 'description', source, false) ?? `${name}.`,
+    policies: [...policiesOf(o.policies, source), ...deliveryPolicy(o.deliveryHours)],
     handoff: {
       phone: (typeof handoffRaw.phone === 'string' && handoffRaw.phone) || phone,
       rule:
@@ -191,6 +223,11 @@ export async function loadBusinessData(path: string): Promise<BusinessData> {
     throw new ConfigError(`${path} is not valid JSON`, { cause: err });
   }
   return parseBusinessData(raw, path);
+}
+
+/** The address as spoken in `language`. */
+export function businessAddress(business: BusinessData, language: Language): string {
+  return business.addresses[language] ?? business.address;
 }
 
 /** The business name as spoken in `language`. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type BusinessData, businessName } from './business.js';
+import { type BusinessData, businessAddress, businessName } from './business.js';
 import { LANGUAGE_NAMES } from './language-names.js';
 import { clip, type PromptOptions } from './prompt-options.js';
 
@@ -19,6 +19,14 @@ export function greetingRule(options: PromptOptions): string {
   return options.greeted === false
     ? 'Greet the caller in one short sentence and ask how you can help.'
     : 'The caller has just been greeted; do not greet again, just help.';
+}
+
+/** The first policy, clipped, as one more essential fact. */
+function keyPolicy(business: BusinessData): string {
+  const p = business.policies[0];
+  return p
+    ? ` ${clip(`${p.topic.charAt(0).toUpperCase()}${p.topic.slice(1)}: ${p.text}`, 110)}`
+    : '';
 }
 
 /**
@@ -37,7 +45,7 @@ export function buildCompactPrompt(business: BusinessData, options: PromptOption
   const langs = business.languages.map((l) => LANGUAGE_NAMES[l]).join(', ');
   return [
     `${who} phone assistant of ${name}, a ${business.kind}. ${greetingRule(options)}`,
-    `Facts: ${clip(business.description, 160)} Address: ${clip(business.address, 90)}. Hours: ${clip(business.hours.join('; '), 120)}. Phone: ${business.phone}.`,
+    `Facts: ${clip(business.description, 160)} Address: ${clip(businessAddress(business, language), 90)}. Hours: ${clip(business.hours.join('; '), 120)}. Phone: ${business.phone}.${keyPolicy(business)}`,
     'Voice style: you are heard, not read. One or two short spoken sentences, plain words; no lists, markdown, emoji or links. Say numbers and times as people say them.',
     `Answer in the caller's language (${langs}); start in ${LANGUAGE_NAMES[language]}. If you are unsure, say so and give the phone number. Never invent prices or facts.`,
   ].join('\n');

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type BusinessData, businessName } from './business.js';
+import { type BusinessData, businessAddress, businessName } from './business.js';
 import { greetingRule } from './compact-prompt.js';
 import { LANGUAGE_NAMES } from './language-names.js';
 import { clip, type PromptOptions } from './prompt-options.js';
@@ -45,7 +45,7 @@ export function buildFullPrompt(business: BusinessData, options: PromptOptions =
   const langs = business.languages.map((l) => LANGUAGE_NAMES[l]).join(', ');
   const facts = [
     `About ${name}: ${clip(business.description, 400)}`,
-    `Address: ${business.address}.`,
+    `Address: ${businessAddress(business, language)}.`,
     `Opening hours: ${business.hours.join('; ')}.`,
     `Phone: ${business.phone}.`,
     business.website ? `Website: ${business.website}.` : '',

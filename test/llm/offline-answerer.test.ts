@@ -99,6 +99,10 @@ describe('offline answerer', () => {
     expect(parseFaq('Q: a? A: b.')).toEqual({ question: 'a?', answer: 'b.' });
     expect(parseFaq('Питання: де? Відповідь: тут.')).toEqual({ question: 'де?', answer: 'тут.' });
     expect(parseFaq('Just prose.')).toBeUndefined();
+    expect(parseFaq('Do you deliver?\nYes, within 10 km.')).toEqual({
+      question: 'Do you deliver?',
+      answer: 'Yes, within 10 km.',
+    });
   });
 
   it('stops when aborted', async () => {

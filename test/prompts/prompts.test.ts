@@ -106,3 +106,23 @@ describe('prompts', () => {
     expect(staticGreeting(custom, 'en')).toBe('Hi, Sunny Crust!');
   });
 });
+
+describe('the sample knowledge base business file', () => {
+  it('loads examples/knowledge-base/business.json and builds prompts of the right size', async () => {
+    const { existsSync } = await import('node:fs');
+    const path = 'examples/knowledge-base/business.json';
+    if (!existsSync(path)) return;
+    const b = await loadBusinessData(path);
+    expect(b.languages.length).toBeGreaterThan(0);
+    expect(b.hours.length).toBeGreaterThan(0);
+    for (const language of b.languages) {
+      const compact = buildCompactPrompt(b, { language });
+      const full = buildFullPrompt(b, { language });
+      expect(compact.length).toBeGreaterThanOrEqual(600);
+      expect(compact.length).toBeLessThanOrEqual(1000);
+      expect(full.length).toBeGreaterThanOrEqual(2400);
+      expect(full.length).toBeLessThanOrEqual(4000);
+      expect(staticGreeting(b, language).length).toBeGreaterThan(5);
+    }
+  });
+});
