@@ -92,6 +92,9 @@ export interface QueueStats {
 }
 
 /**
+ * The dead-letter queue: `submit()` for post-call work, `start()`/`stop()` for the worker loop,
+ * `listFailed()`/`retryFailed()` for operators (see the module header for the design).
+ *
  * @example
  * ```ts
  * const dlq = new DeadLetterQueue({ redis: connectQueueRedis(), registry, logger,
