@@ -84,7 +84,6 @@ export function createAnswerer(config: AnswerConfig, deps: CreateAnswererDeps): 
       config.classifier && classifierModel ? createLlmClassifier(classifierModel) : undefined,
     classifierTimeoutMs: config.classifierTimeoutMs,
     unsureTier: config.unsureTier,
-    ...(deps.registry ? { registry: deps.registry } : {}),
   });
   log.info(describeAnswerConfig(config), 'LLM answerer configured');
   return createLlmAnswerer({

@@ -9,7 +9,7 @@
  */
 import type { Counter, Registry } from 'prom-client';
 import { LruCache } from '../cache/lru.js';
-import { isAbortError } from '../errors.js';
+import { AbortedError, isAbortError } from '../errors.js';
 import { counter } from '../telemetry/metrics.js';
 import type { Language } from '../text/language.js';
 import { classifyPhrase, type HeuristicOptions, type ModelTier } from './heuristics.js';
@@ -38,7 +38,6 @@ export interface RouterOptions {
   /** Cache of classifier decisions (default 10,000 entries, 1 h). */
   cache?: LruCache<string, ModelTier>;
   heuristics?: HeuristicOptions;
-  registry?: Registry;
 }
 
 /** The routing decisions counter, `voxstate_llm_routing_decisions_total{model,reason}`. */
@@ -124,8 +123,9 @@ export class ModelRouter {
       this.#cache.set(key, result);
       return { tier: result, reason: 'classifier', source: 'classifier', language };
     } catch (err) {
-      if (outer?.aborted && isAbortError(err)) throw err;
-      if (outer?.aborted) throw err;
+      if (outer?.aborted) {
+        throw isAbortError(err) ? err : new AbortedError('routing classifier', { cause: err });
+      }
       return { tier: unsure, reason: 'classifier_error', source: 'fixed', language };
     } finally {
       if (timer !== undefined) clearTimeout(timer);

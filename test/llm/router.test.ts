@@ -1,4 +1,3 @@
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { classifyPhrase } from '../../src/answer/heuristics.js';
 import { createLlmClassifier } from '../../src/answer/llm-classifier.js';
@@ -152,7 +151,7 @@ describe('ModelRouter', () => {
       reason: 'unsure',
     });
     expect(classifier).not.toHaveBeenCalled();
-    const off = new ModelRouter({ mode: 'off', classifier, registry: new Registry() });
+    const off = new ModelRouter({ mode: 'off', classifier });
     expect(await off.route('When do you open?')).toMatchObject({
       tier: 'strong',
       reason: 'routing_off',
