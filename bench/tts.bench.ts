@@ -21,6 +21,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../src/cache/redis.js';
@@ -267,6 +268,7 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
     server.options.latencyMs = 0;
     const mix = await hitRate(openai, redis);
     return {
+      machine: { cpus: cpus().length, loadAvg1m: round(loadavg()[0] ?? 0) },
       espeakFirstByte,
       openaiFirstByte: { serverLatencyMs: OPENAI_LATENCY_MS, ...openaiFirstByte },
       pacing: { calls: CALLS_AT_ONCE, seconds: PACE_SECONDS, ...pacingResult },
