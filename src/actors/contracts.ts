@@ -130,7 +130,9 @@ export interface CallActors {
   media: Callback<MediaInput, MediaEvent>;
   endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent>;
   speak: Callback<SpeakInput, SpeakEvent>;
+  /** Reports progress to the call timeline; sends nothing the machine needs. */
   playFiller: Callback<FillerInput, FillerEvent>;
+  /** Reports progress to the call timeline; sends nothing the machine needs. */
   prefetchEmbedding: Callback<PrefetchInput, PrefetchEvent, SttEvent>;
   transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
   retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;

@@ -121,23 +121,33 @@ export type SpeakEvent =
   | { type: 'speak.done' }
   | { type: 'speak.failed'; error: string };
 
-/** Events from the filler actor. */
+/**
+ * Progress of the filler actor. Progress events are not sent to the machine (an event the
+ * machine does not act on still costs a full macrostep): actors report them to the call's
+ * timeline, which feeds metrics and the call log.
+ */
 export type FillerEvent =
   | { type: 'filler.started' }
   | { type: 'filler.done' }
   | { type: 'filler.failed'; error: string };
 
-/** Events from the embedding prefetch actor. */
+/** Progress of the embedding prefetch actor (reported to the timeline, not the machine). */
 export type PrefetchEvent =
   | { type: 'prefetch.ready'; source: string }
   | { type: 'prefetch.failed'; error: string };
 
-/** Events from the answer-streaming actor. */
-export type AnswerEvent =
+/** Progress of the answer-streaming actor (reported to the timeline, not the machine). */
+export type AnswerProgressEvent =
   | { type: 'llm.sentence'; index: number; text: string }
-  | { type: 'answer.audio.started' }
-  | { type: 'answer.done'; text: string; model: string; interrupted?: false }
+  | { type: 'answer.audio.started' };
+
+/** How the answer-streaming actor finishes. */
+export type AnswerEvent =
+  | { type: 'answer.done'; text: string; model: string }
   | { type: 'answer.failed'; error: string; retryable: boolean };
+
+/** Every progress event an actor may report to the call's timeline. */
+export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
 export type SttEvent =
@@ -147,16 +157,8 @@ export type SttEvent =
 /** Internal events the machine raises to itself. */
 export type InternalEvent = { type: 'greeting.ended' };
 
-/** Every event the call machine takes. */
-export type CallEvent =
-  | MediaEvent
-  | EndpointingEvent
-  | SpeakEvent
-  | FillerEvent
-  | PrefetchEvent
-  | AnswerEvent
-  | SttEvent
-  | InternalEvent;
+/** Every event the call machine takes: only events that decide a transition. */
+export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | AnswerEvent | InternalEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {

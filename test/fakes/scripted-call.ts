@@ -40,10 +40,6 @@ export async function driveTurn(actor: Actor<typeof callMachine>, n: number): Pr
   actor.send({ type: 'media.speech.start' });
   actor.send({ type: 'media.speech.end', utteranceId: `u${n}`, durationMs: 1200 });
   await settle();
-  actor.send({ type: 'filler.started' });
-  actor.send({ type: 'prefetch.ready', source: 'local' });
-  actor.send({ type: 'llm.sentence', index: 0, text: 'On Sunday we open at nine.' });
-  actor.send({ type: 'answer.audio.started' });
   actor.send({ type: 'answer.done', text: 'On Sunday we open at nine.', model: 'test' });
 }
 
