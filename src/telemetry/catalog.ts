@@ -99,6 +99,16 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   g('voxstate_tts_cache_hit_ratio', 'Share of TTS cache lookups served from any layer since start'),
   h('voxstate_tts_first_byte_seconds', 'TTS request to first audio byte', ['engine', 'cache']),
   h('voxstate_espeak_synthesis_seconds', 'espeak-ng synthesis of one sentence', [], FAST_BUCKETS),
+  // telephony
+  g('voxstate_ari_connected', '1 while the ARI events WebSocket is open'),
+  c('voxstate_ari_reconnects_total', 'ARI events WebSocket reconnections'),
+  c('voxstate_ari_unknown_events_total', 'ARI events without a model for their type', ['type']),
+  h(
+    'voxstate_ari_request_seconds',
+    'ARI REST request duration by operation and outcome',
+    ['operation', 'outcome'],
+    FAST_BUCKETS,
+  ),
   // infrastructure
   g('voxstate_redis_up', '1 while Redis is connected'),
   g('voxstate_worker_queue_depth', 'Tasks waiting in a worker pool queue', ['pool']),
