@@ -1,0 +1,91 @@
+/**
+ * The `voxstate` command line: `voxstate <command> [options]`.
+ *
+ * Each command lives in `src/cli/commands/<command>.ts` and exports
+ * `run(argv: string[]): Promise<number>`; this entry only dispatches, loading a command's
+ * module when it is used so that `voxstate --help` starts at once.
+ *
+ * @module
+ */
+import { VoxstateError } from '../errors.js';
+
+interface CommandModule {
+  run(argv: string[]): Promise<number>;
+}
+
+/** The commands, with a one-line summary each. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  kb: {
+    summary: 'ingest and search the knowledge base',
+    load: () => import('./commands/kb.js'),
+  },
+  models: {
+    summary: 'list local models, or pull them into the model folder',
+    load: () => import('./commands/models.js'),
+  },
+  report: {
+    summary: 'cost report: daily totals, savings against the baseline, anomalies',
+    load: () => import('./commands/report.js'),
+  },
+  dlq: {
+    summary: 'list or retry failed background work in the dead-letter queue',
+    load: () => import('./commands/dlq.js'),
+  },
+  maintenance: {
+    summary: 'enforce the call-record retention period',
+    load: () => import('./commands/maintenance.js'),
+  },
+};
+
+/** The help text. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`,
+  );
+  return [
+    'voxstate: a voice-bot runtime for Asterisk',
+    '',
+    'usage: voxstate <command> [options]   (voxstate <command> --help for its options)',
+    '',
+    'commands:',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`voxstate: unknown command "${name}"\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (err) {
+    if (err instanceof VoxstateError && !process.env.VOXSTATE_DEBUG) {
+      process.stderr.write(`voxstate ${name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const entry = process.argv[1] ?? '';
+if (/(?:^|[\\/])(?:main\.[jt]s|voxstate(?:\.js)?)$/.test(entry)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
