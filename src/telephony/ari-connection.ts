@@ -29,10 +29,18 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import ari from 'ari-client';
+import type { Registry } from 'prom-client';
 import WebSocket from 'ws';
-import { ConfigError, TelephonyError, TimeoutError } from '../errors.js';
+import {
+  AbortedError,
+  ConfigError,
+  TelephonyError,
+  TimeoutError,
+  VoxstateError,
+} from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
+import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
 import type { AriEventBase, Client } from './ari-types.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
@@ -57,6 +65,8 @@ export interface AriConnectionOptions {
   /** Subscribe to all events (`subscribeAll=true`). */
   subscribeAll?: boolean;
   logger?: Logger;
+  /** The runtime's registry, for `voxstate_ari_*` metrics. */
+  registry?: Registry;
 }
 
 /** Events of an {@link AriConnection}. */
@@ -156,6 +166,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   readonly #options: AriConnectionOptions;
   readonly #log: Logger;
   readonly #loginKey: string;
+  readonly #metrics: AriMetrics;
   #ws: WebSocket | undefined;
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
@@ -175,7 +186,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.#options = options;
     this.#log = options.logger ?? silentLogger();
     this.#loginKey = key;
-    this.rest = new AriRest(client, options.requestTimeoutMs ?? 5_000);
+    this.#metrics = options.registry ? ariMetrics(options.registry) : NO_ARI_METRICS;
+    this.rest = new AriRest(client, options.requestTimeoutMs ?? 5_000, this.#metrics);
   }
 
   /** True while the events WebSocket is open. */
@@ -211,6 +223,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.#ws = undefined;
     if (this.#connected) {
       this.#connected = false;
+      this.#metrics.connected(false);
       this.emit('disconnected', 'closed');
     }
     if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
@@ -237,6 +250,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       settled = true;
       this.#attempt = 0;
       this.#connected = true;
+      this.#metrics.connected(true);
       this.#startPing(ws);
       this.#log.info({ apps: this.apps }, 'ARI events connected');
       first?.();
@@ -275,6 +289,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       if (this.#closed) return;
       if (this.#connected) {
         this.#connected = false;
+        this.#metrics.connected(false);
         this.emit('disconnected', `events socket closed (${code})`);
       }
       this.#scheduleReconnect();
@@ -288,6 +303,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.reconnects++;
+      this.#metrics.reconnect();
       this.#open();
     }, delay);
   }
@@ -321,6 +337,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     }
     if (result.kind === 'unknown') {
       this.unknownEvents++;
+      this.#metrics.unknownEvent(result.type);
       this.#log.debug({ type: result.type }, 'ARI event type without a model: dropped');
       this.emit('unknownEvent', result.type, raw);
     } else if (result.kind === 'invalid') {
@@ -383,5 +400,46 @@ export async function connectAri(options: AriConnectionOptions): Promise<AriConn
     if (err instanceof TelephonyError || err instanceof TimeoutError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     throw new TelephonyError(`ARI connect failed: ${message}`, { cause: err });
+  }
+}
+
+/**
+ * {@link connectAri}, tried again with capped exponential backoff while the failure is retryable
+ * (Asterisk not up yet, a timeout); wrong credentials and configuration errors fail at once.
+ * Stops with AbortedError when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * const ari = await connectAriWithRetry(options, { signal, onRetry: (err, ms) => log.warn({ err, ms }) });
+ * ```
+ */
+export async function connectAriWithRetry(
+  options: AriConnectionOptions,
+  retry: {
+    signal?: AbortSignal;
+    backoff?: BackoffOptions;
+    onRetry?: (err: Error, delayMs: number) => void;
+  } = {},
+): Promise<AriConnection> {
+  for (let attempt = 0; ; attempt++) {
+    if (retry.signal?.aborted) throw new AbortedError('ARI connect');
+    try {
+      return await connectAri(options);
+    } catch (err) {
+      if (!(err instanceof VoxstateError) || !err.retryable) throw err;
+      const delay = backoffDelay(attempt, retry.backoff);
+      retry.onRetry?.(err, delay);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          retry.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, delay);
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(new AbortedError('ARI connect'));
+        };
+        retry.signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
   }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { AriRequestError, VoxstateError } from '../errors.js';
+import { AriRequestError, TimeoutError, VoxstateError } from '../errors.js';
+import { type AriMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import type {
   Bridge,
   Channel,
@@ -47,17 +48,27 @@ export function toAriError(operation: string, err: unknown): Error {
 export class AriRest {
   readonly #client: Client;
   readonly #timeoutMs: number;
+  readonly #metrics: AriMetrics;
 
-  constructor(client: Client, timeoutMs: number) {
+  constructor(client: Client, timeoutMs: number, metrics: AriMetrics = NO_ARI_METRICS) {
     this.#client = client;
     this.#timeoutMs = timeoutMs;
+    this.#metrics = metrics;
   }
 
   /** Runs one call with the deadline and error mapping. */
   async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
     try {
-      return await withTimeout(run(), this.#timeoutMs, `ARI ${operation}`);
+      const result = await withTimeout(run(), this.#timeoutMs, `ARI ${operation}`);
+      this.#metrics.request(operation, 'ok', performance.now() - t0);
+      return result;
     } catch (err) {
+      this.#metrics.request(
+        operation,
+        err instanceof TimeoutError ? 'timeout' : 'error',
+        performance.now() - t0,
+      );
       throw toAriError(operation, err);
     }
   }

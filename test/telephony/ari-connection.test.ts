@@ -1,10 +1,12 @@
 import ari from 'ari-client';
+import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, TelephonyError, TimeoutError } from '../../src/errors.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import {
   type AriConnection,
   connectAri,
+  connectAriWithRetry,
   patchSwaggerFail,
 } from '../../src/telephony/ari-connection.js';
 
@@ -128,6 +130,52 @@ describe('connectAri against the simulated Asterisk', () => {
     conn.close();
     conn = await connect();
     expect(conn.connected).toBe(true);
+  });
+
+  it('reports connection state, reconnects, unknown events and request outcomes as metrics', async () => {
+    const registry = new Registry();
+    conn = await connect({ registry, reconnect: { initialMs: 10, maxMs: 20 } });
+    sim.pushRawEvent('voxstate', { type: 'Mystery' });
+    sim.faults.stallRest(true);
+    await conn.rest.answer('x').catch(() => undefined);
+    sim.faults.stallRest(false);
+    await conn.rest.answer('x').catch(() => undefined);
+    sim.faults.dropEventSockets();
+    await until(() => conn!.reconnects > 0 && conn!.connected);
+    const text = await registry.metrics();
+    expect(text).toContain('voxstate_ari_connected 1');
+    expect(text).toMatch(/voxstate_ari_reconnects_total [1-9]/);
+    expect(text).toContain('voxstate_ari_unknown_events_total{type="Mystery"} 1');
+    expect(text).toContain(
+      'voxstate_ari_request_seconds_count{operation="channels.answer",outcome="timeout"} 1',
+    );
+    expect(text).toContain(
+      'voxstate_ari_request_seconds_count{operation="channels.answer",outcome="error"} 1',
+    );
+  });
+
+  it('retries a connect while Asterisk is not up yet, but not wrong credentials', async () => {
+    const port = Number(new URL(url).port);
+    await sim.stop();
+    const retries: number[] = [];
+    const pending = connectAriWithRetry(
+      { url, user: 'vox', password: 'secret', app: 'voxstate' },
+      { backoff: { initialMs: 20, maxMs: 40 }, onRetry: (_e, ms) => retries.push(ms) },
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    sim = new SimulatedAsterisk({ user: 'vox', password: 'secret', port });
+    await sim.start();
+    const retried = await pending;
+    expect(retried.connected).toBe(true);
+    expect(retries.length).toBeGreaterThan(0);
+    retried.close();
+    conn = undefined;
+    await expect(
+      connectAriWithRetry(
+        { url, user: 'vox', password: 'bad', app: 'voxstate' },
+        { backoff: { initialMs: 10 } },
+      ),
+    ).rejects.toMatchObject({ retryable: false });
   });
 
   it('fails fast when nothing listens', async () => {
