@@ -4,8 +4,9 @@
  *
  * - Event-loop delay p99 (`monitorEventLoopDelay`) while concurrent simulated calls embed
  *   sentences (`bench-bert`, a generated 29 MB BERT costing milliseconds a call) and transcribe
- *   2 s utterances (`tiny-whisper` with `whisperLogMel`), once inline on the main thread and once
- *   on the pools. Goal: at least 5x lower with pools, p99 under 10 ms.
+ *   2 s utterances (`bench-whisper`, a generated Whisper whose encoder costs tens of
+ *   milliseconds, with `whisperLogMel`), once inline on the main thread and once on the pools,
+ *   at the same offered load. Goal: at least 5x lower with pools, p99 under 10 ms.
  * - Round-trip overhead of a pool call: an echo task through `InferencePool` against calling the
  *   same function directly. Goal: under 0.5 ms.
  * - Log-mel for a 3 s clip: transformers.js `WhisperFeatureExtractor` against `whisperLogMel`.
@@ -56,6 +57,7 @@ const SENTENCES = [
   'Сколько стоит доставка курьером сегодня?',
 ];
 const CALLS = 4;
+const PERIOD_MS = 500;
 const LOAD_MS = 4000;
 
 type Embed = (text: string) => Promise<unknown>;
@@ -75,22 +77,32 @@ function median(values: number[]): number {
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
-/** Runs `CALLS` simulated calls for `LOAD_MS`; returns event-loop delay and work done. */
+/**
+ * Runs `CALLS` simulated calls for `LOAD_MS`. Each call, every `PERIOD_MS` (staggered), embeds a
+ * sentence and transcribes an utterance: the same offered load in both modes, so the comparison
+ * shows where the work runs, not how much of it there is. Returns event-loop delay and work done.
+ */
 async function underLoad(embed: Embed, transcribe: Transcribe, clip: Float32Array) {
   const h = monitorEventLoopDelay({ resolution: 1 });
-  const deadline = performance.now() + LOAD_MS;
+  const started = performance.now();
+  const deadline = started + LOAD_MS;
   let embeddings = 0;
   let transcripts = 0;
+  let late = 0;
   h.enable();
   await Promise.all(
     Array.from({ length: CALLS }, async (_, call) => {
+      let next = started + (call * PERIOD_MS) / CALLS;
       let i = call;
-      while (performance.now() < deadline) {
+      while (next < deadline) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        else late++;
         await embed(SENTENCES[i++ % SENTENCES.length] as string);
         embeddings++;
         await transcribe(clip.slice());
         transcripts++;
-        await new Promise((r) => setTimeout(r, 20));
+        next += PERIOD_MS;
       }
     }),
   );
@@ -101,6 +113,8 @@ async function underLoad(embed: Embed, transcribe: Transcribe, clip: Float32Arra
     meanMs: round(h.mean / 1e6),
     embeddingsPerSecond: round(embeddings / (LOAD_MS / 1000), 1),
     transcriptsPerSecond: round(transcripts / (LOAD_MS / 1000), 1),
+    /** Turns that started late because the previous one was still running. */
+    lateTurns: late,
   };
 }
 
@@ -209,13 +223,19 @@ export default async function run(opts: BenchOptions): Promise<Record<string, un
   const bench = await ensureBenchModels();
   const clip = voicedSignal(2);
 
-  const inline = await inlineModels(bench.modelDir, bench.embedder, tiny.whisper);
+  const inline = await inlineModels(bench.modelDir, bench.embedder, bench.whisper);
   for (const s of SENTENCES) await inline.embed(s);
   const perCall: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const t = performance.now();
+  const perUtterance: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    let t = performance.now();
     await inline.embed(SENTENCES[i % SENTENCES.length] as string);
     perCall.push(performance.now() - t);
+    if (i % 3 === 0) {
+      t = performance.now();
+      await inline.transcribe(clip);
+      perUtterance.push(performance.now() - t);
+    }
   }
   const inlineLoad = await underLoad(inline.embed, inline.transcribe, clip);
 
@@ -254,8 +274,10 @@ export default async function run(opts: BenchOptions): Promise<Record<string, un
   const result = {
     suite: 'inference',
     calls: CALLS,
+    periodMs: PERIOD_MS,
     loadSeconds: LOAD_MS / 1000,
     embedderMsPerCall: round(median(perCall)),
+    whisperMsPerUtterance: round(median(perUtterance)),
     eventLoopInline: inlineLoad,
     eventLoopPools: poolLoad,
     eventLoopP99Ratio: round(inlineLoad.p99Ms / Math.max(poolLoad.p99Ms, 0.001), 1),
@@ -263,7 +285,7 @@ export default async function run(opts: BenchOptions): Promise<Record<string, un
     logMel3s: mel,
     loadMs: {
       benchBert: round(inline.embedderLoadMs, 1),
-      tinyWhisper: round(inline.whisperLoadMs, 1),
+      benchWhisper: round(inline.whisperLoadMs, 1),
       sileroVad: round(inline.vadLoadMs, 1),
       embeddingPoolColdStart: round(embeddingColdStartMs, 1),
       whisperPoolColdStart: round(whisperColdStartMs, 1),
@@ -273,6 +295,7 @@ export default async function run(opts: BenchOptions): Promise<Record<string, un
     const line = (k: string, v: unknown) =>
       process.stdout.write(`${k.padEnd(44)} ${JSON.stringify(v)}\n`);
     line('bench-bert ms per embedding (inline)', result.embedderMsPerCall);
+    line('bench-whisper ms per 2 s utterance (inline)', result.whisperMsPerUtterance);
     line('event-loop delay, inline', inlineLoad);
     line('event-loop delay, pools', poolLoad);
     line('p99 ratio inline / pools', result.eventLoopP99Ratio);
