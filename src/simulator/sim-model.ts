@@ -6,6 +6,7 @@
  */
 
 import type { CallerScriptRunner } from './caller-script.js';
+import type { ClockSubscriber } from './media-clock.js';
 import type { MediaLink } from './media-link.js';
 
 /** Asterisk channel states used by the simulator. */
@@ -60,6 +61,8 @@ export interface SimPlayback {
   language: string;
   state: 'queued' | 'playing' | 'done' | 'stopped';
   timer?: NodeJS.Timeout;
+  /** Feeds the playback's audio to the listener on the channel. */
+  source?: ClockSubscriber;
   app: string;
 }
 

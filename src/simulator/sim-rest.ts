@@ -265,6 +265,27 @@ function play(ctx: RestContext, id: string, q: URLSearchParams): RestReply {
   setImmediate(() => {
     if (!ctx.playbacks.has(playback.id)) return;
     ctx.emitEvent(ch.app, 'PlaybackStarted', { playback: playbackJson(playback) });
+    // The person on the channel hears it: the tone's frequency, or 400 Hz for sounds.
+    const runner = ch.runner;
+    if (runner) {
+      const hz = Number(/^tone:(\d+)/.exec(playback.media_uri)?.[1] ?? 400);
+      let phase = 0;
+      playback.source = {
+        tick: (n) => {
+          for (let f = 0; f < n; f++) {
+            const frame = Buffer.alloc(640);
+            for (let i = 0; i < 320; i++, phase++) {
+              frame.writeInt16LE(
+                Math.round(4000 * Math.sin((2 * Math.PI * hz * phase) / 16_000)),
+                i * 2,
+              );
+            }
+            runner.hear(frame);
+          }
+        },
+      };
+      ctx.clock.add(playback.source);
+    }
     // Tones play until stopped; anything else "lasts" one second.
     if (!playback.media_uri.startsWith('tone:')) {
       playback.timer = setTimeout(() => ctx.finishPlayback(playback, 'done'), 1000);

@@ -407,6 +407,7 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
   finishPlayback(p: SimPlayback, state: 'done' | 'stopped'): void {
     if (!this.playbacks.has(p.id)) return;
     clearTimeout(p.timer);
+    if (p.source) this.clock.remove(p.source);
     this.playbacks.delete(p.id);
     p.state = state;
     this.emitEvent(p.app, 'PlaybackFinished', {

@@ -182,6 +182,23 @@ describe('SimulatedAsterisk', () => {
     }
   });
 
+  it('plays a tone the caller hears until the playback is stopped', async () => {
+    const call = await sim.placeCall({});
+    const played = await rest(
+      'POST',
+      `/channels/${call.channelId}/play?media=tone:440&playbackId=pb1`,
+    );
+    expect(played).toMatchObject({ status: 201, body: { id: 'pb1', state: 'playing' } });
+    // The caller's clock runs when media pulls it; drive it here as a media stream would.
+    await until(() => events.some((e) => e.type === 'PlaybackStarted'));
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 5; i++) call.runner.nextFrame();
+    expect(call.recording.timeline.some((e) => e.kind === 'bot.audio.start')).toBe(true);
+    expect((await rest('DELETE', '/playbacks/pb1')).status).toBe(204);
+    await until(() => events.some((e) => e.type === 'PlaybackFinished'));
+    expect((await rest('DELETE', '/playbacks/pb1')).status).toBe(404);
+  });
+
   it('synthesizes a script with espeak-ng off the main thread and reports each utterance', async () => {
     const tts = createEspeakEngine();
     const speaking = new SimulatedAsterisk({ tts });
