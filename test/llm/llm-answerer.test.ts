@@ -145,6 +145,24 @@ describe('LLM answerer', () => {
     expect(down.requests).toHaveLength(1);
   });
 
+  it('fails over when the primary provider refuses connections', async () => {
+    const dead = await startOpenAiServer();
+    await dead.close();
+    const up = await startAnthropicServer({ replies: [{ text: 'Yes, we deliver.' }] });
+    servers.push(up);
+    const an = (model: string) =>
+      createAnthropicProvider({ model, apiKey: 'k', baseURL: up.baseURL });
+    const answerer = createLlmAnswerer({
+      models: { cheap: [oa(dead, 'mini'), an('haiku')], strong: [oa(dead, 'big'), an('sonnet')] },
+      router: new ModelRouter(),
+      fallbackPhone: '1',
+    });
+    const events = await collect(answerer.answer(request('Do you have rye bread?')));
+    expect(models(events)).toEqual(['openai:mini', 'anthropic:sonnet']);
+    expect(events.find((e) => e.type === 'retry')).toMatchObject({ error: 'provider' });
+    expect(done(events)).toMatchObject({ outcome: 'answered', text: 'Yes, we deliver.' });
+  });
+
   it('does not retry once a piece was released; the answer ends truncated', async () => {
     const s = await openai([
       {

@@ -212,6 +212,30 @@ describe.each(KINDS)('$name provider against its fixture server', (kind) => {
     expect(server.requests[0]!.closedEarly).toBe(true);
   });
 
+  it('does not cut a stream that lasts longer than the first-token deadline', async () => {
+    server = await kind.start({ replies: [{ text: 'a b c d e f', chunkDelayMs: 60 }] });
+    const llm =
+      kind.name === 'openai'
+        ? createOpenAiProvider({
+            model: 'm',
+            apiKey: 'k',
+            baseURL: server.baseURL,
+            firstTokenTimeoutMs: 150,
+            idleTimeoutMs: 150,
+          })
+        : createAnthropicProvider({
+            model: 'm',
+            apiKey: 'k',
+            baseURL: server.baseURL,
+            firstTokenTimeoutMs: 150,
+            idleTimeoutMs: 150,
+          });
+    const { text } = await collect(
+      llm.stream({ system: 's', messages: [{ role: 'user', content: 'x' }] }),
+    );
+    expect(text).toBe('a b c d e f');
+  });
+
   it('reports an empty answer and a refusal as typed errors', async () => {
     server = await kind.start({
       replies: [
