@@ -353,6 +353,15 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
     if (item.finish(reason)) this.emit('item.ended', item, reason);
   }
 
+  /** Boundary join: a filler that has not started yet gives way to answer audio that is ready. */
+  #answerOvertakes(item: PlaybackItem): boolean {
+    return (
+      this.#fillerJoin === 'boundary' &&
+      item.kind === 'filler' &&
+      this.#queue.some((i) => i.kind !== 'filler' && (i.bufferedFrames > 0 || i.inputEnded))
+    );
+  }
+
   /** The next item to play, applying the filler join rule. */
   #advance(): PlaybackItem | undefined {
     if (this.#fillerJoin === 'boundary') {
@@ -385,7 +394,12 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
         }
         return frame;
       }
-      if (!item.inputEnded) return undefined;
+      if (!item.inputEnded) {
+        if (!(item.state === 'queued' && this.#answerOvertakes(item))) return undefined;
+        this.#current = undefined;
+        this.#end(item, 'skipped');
+        continue;
+      }
       this.#current = undefined;
       this.#end(item, 'played');
     }

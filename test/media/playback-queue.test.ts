@@ -153,6 +153,24 @@ describe('PlaybackQueue', () => {
     ]);
   });
 
+  it('boundary join: a filler still being synthesized gives way to a ready answer', () => {
+    const { clock, queue, tags } = setup({ fillerJoin: 'boundary' });
+    queue.enqueue('prompt', clip(1, 2));
+    const filler = queue.open('filler'); // no audio yet (uncached synthesis)
+    clock.advance(100); // the prompt has played; the filler is up but silent
+    expect(queue.current).toBe(filler);
+    queue.enqueue('answer', clip(20, 3));
+    clock.advance(100);
+    filler.append(clip(11, 5));
+    filler.end();
+    clock.advance(500);
+    expect(runs(tags())).toEqual([
+      [1, 2],
+      [20, 3],
+    ]);
+    expect(filler.state).toBe('ended');
+  });
+
   it('after join: every queued filler phrase plays before the answer', () => {
     const { clock, queue, tags } = setup({ fillerJoin: 'after' });
     queue.enqueue('filler', clip(11, 10));
