@@ -20,10 +20,21 @@ export interface SpeechChunkerOptions {
   firstClause?: boolean;
   /** Longest piece before a forced cut at a space (default 250). */
   maxChars?: number;
+  /** Drop Markdown marks (`*`, `#`, backticks, list bullets) a model may emit (default true). */
+  stripMarkdown?: boolean;
+}
+
+/** A piece without the Markdown marks that TTS would read aloud. */
+export function stripMarkdown(piece: string): string {
+  return piece
+    .replace(/^\s*(?:[-•]|#{1,6})\s+/gmu, '')
+    .replace(/[*`#]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const TERMINATORS = new Set(['.', '!', '?', '…', '׃', '؟']);
-const CLOSERS = new Set(['»', '"', '”', '’', "'", ')', ']', '״', '“']);
+const CLOSERS = new Set(['»', '"', '”', '’', "'", ')', ']', '״', '“', '*', '`']);
 const OPENERS = new Set(['«', '"', '“', '„', '(', '[', "'", '‘', '״']);
 const CLAUSE = new Set([',', ';', ':']);
 const DASHES = new Set(['—', '–']);
@@ -55,11 +66,13 @@ export class SpeechChunker {
   readonly #minFirstWords: number;
   readonly #firstClause: boolean;
   readonly #maxChars: number;
+  readonly #clean: (piece: string) => string;
 
   constructor(options: SpeechChunkerOptions = {}) {
     this.#minFirstWords = options.minFirstWords ?? 3;
     this.#firstClause = options.firstClause ?? true;
     this.#maxChars = options.maxChars ?? 250;
+    this.#clean = options.stripMarkdown === false ? (p) => p : stripMarkdown;
   }
 
   /** Pieces released so far. */
@@ -81,7 +94,7 @@ export class SpeechChunker {
   /** Releases everything left (end of the stream). */
   flush(): string[] {
     const out = this.#drain(true);
-    const rest = this.#buf.trim();
+    const rest = this.#clean(this.#buf.trim());
     this.#buf = '';
     if (rest) {
       out.push(rest);
@@ -98,7 +111,7 @@ export class SpeechChunker {
       if (scan.kind === 'cut') at = scan.at;
       else if (this.#buf.length > this.#maxChars) at = this.#forcedCut();
       if (at === undefined) break;
-      const piece = this.#buf.slice(0, at).trim();
+      const piece = this.#clean(this.#buf.slice(0, at).trim());
       this.#buf = this.#buf.slice(at).replace(/^\s+/, '');
       if (piece) {
         out.push(piece);

@@ -122,6 +122,14 @@ describe('SpeechChunker streaming behaviour', () => {
     expect(c.push('Thanks')).toEqual(['It costs 3.5 dollars.']);
   });
 
+  it('drops Markdown marks a model may emit', () => {
+    expect(run('**Sure!** We have:\n- rye bread,\n- sourdough. `Great`')).toEqual([
+      'Sure!',
+      'We have: rye bread, sourdough.',
+      'Great',
+    ]);
+  });
+
   it('cuts an overlong run at a space, never inside a word', () => {
     const c = new SpeechChunker({ maxChars: 40 });
     const words =
