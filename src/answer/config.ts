@@ -9,7 +9,7 @@
  * | `OPENAI_BASE_URL` | OpenAI-compatible base URL (llama.cpp, vLLM, Ollama) | OpenAI API |
  * | `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL` | Anthropic key and base URL | - / Anthropic API |
  * | `VOXSTATE_LLM_PRIMARY` | `openai` or `anthropic` when both are configured | `openai` |
- * | `VOXSTATE_LLM_CHEAP_MODEL` | comma list of `[provider:]model`, in fail-over order | per provider |
+ * | `VOXSTATE_LLM_CHEAP_MODEL` | comma list of `[provider:]model`, in fail-over order; `none` = a single (strong) model | per provider |
  * | `VOXSTATE_LLM_STRONG_MODEL` | same, for the strong tier | per provider |
  * | `VOXSTATE_ROUTING` | `on` or `off` (off: always the strong model) | `on` |
  * | `VOXSTATE_ROUTING_CLASSIFIER` | `on` or `off`: LLM classifier for unsure phrases | `on` |
@@ -103,6 +103,7 @@ function url(env: Env, name: string): string | undefined {
 function parseModels(env: Env, name: string, providers: LlmProviderName[]): ModelRef[] | undefined {
   const v = value(env, name);
   if (v === undefined) return undefined;
+  if (v.toLowerCase() === 'none') return [];
   return v
     .split(',')
     .map((s) => s.trim())
