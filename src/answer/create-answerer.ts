@@ -77,9 +77,10 @@ export function createAnswerer(config: AnswerConfig, deps: CreateAnswererDeps): 
     });
   }
   const models = buildModelSet(config, deps.registry);
-  const classifierModel = models.cheap[0] ?? models.strong[0];
+  const single = models.cheap.length === 0 || models.strong.length === 0;
+  const classifierModel = models.cheap[0];
   const router = new ModelRouter({
-    mode: config.routing,
+    mode: single ? 'off' : config.routing,
     classifier:
       config.classifier && classifierModel ? createLlmClassifier(classifierModel) : undefined,
     classifierTimeoutMs: config.classifierTimeoutMs,

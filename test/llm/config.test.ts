@@ -41,6 +41,12 @@ describe('answer configuration', () => {
     expect(c.budget.maxTokens).toBe(4000);
   });
 
+  it('allows a single model with VOXSTATE_LLM_CHEAP_MODEL=none', () => {
+    const c = loadAnswerConfig({ OPENAI_API_KEY: 'k', VOXSTATE_LLM_CHEAP_MODEL: 'none' });
+    expect(c.cheap).toEqual([]);
+    expect(c.strong).toEqual([{ provider: 'openai', model: 'gpt-4o' }]);
+  });
+
   it('rejects bad values with ConfigError', () => {
     expect(() => loadAnswerConfig({ VOXSTATE_ROUTING: 'maybe' })).toThrow(ConfigError);
     expect(() => loadAnswerConfig({ VOXSTATE_BUDGET_LLM_CALLS: '0' })).toThrow(/positive integer/);
