@@ -1,8 +1,11 @@
-import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { DEFAULT_KNOWLEDGE_CONFIG, kbDir, knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
+import {
+  DEFAULT_KNOWLEDGE_CONFIG,
+  kbDir,
+  knowledgeConfigFromEnv,
+} from '../../src/knowledge/config.js';
 import { ingest } from '../../src/knowledge/ingest.js';
 import { createKnowledgeRuntime } from '../../src/knowledge/knowledge-runtime.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
@@ -27,15 +30,33 @@ describe('knowledge configuration', () => {
       OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
     });
     expect(kbDir(c)).toBe('/srv/vox/kb');
-    expect(c).toMatchObject({ redisUrl: 'redis://10.0.0.1:6379/2', threshold: 0.8, cloudMode: 'background', embeddingCacheTtlMs: 3_600_000, prefetchMaxConcurrent: 3 });
-    expect(c.cloud).toMatchObject({ model: 'text-embedding-3-small', dimensions: 512, apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1', requestDimensions: true });
+    expect(c).toMatchObject({
+      redisUrl: 'redis://10.0.0.1:6379/2',
+      threshold: 0.8,
+      cloudMode: 'background',
+      embeddingCacheTtlMs: 3_600_000,
+      prefetchMaxConcurrent: 3,
+    });
+    expect(c.cloud).toMatchObject({
+      model: 'text-embedding-3-small',
+      dimensions: 512,
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:9/v1',
+      requestDimensions: true,
+    });
   });
 
   it('rejects wrong values naming the variable', () => {
-    expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_THRESHOLD: 'high' })).toThrow(/VOXSTATE_KB_THRESHOLD/);
+    expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_THRESHOLD: 'high' })).toThrow(
+      /VOXSTATE_KB_THRESHOLD/,
+    );
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_THRESHOLD: '1.5' })).toThrow(ConfigError);
-    expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_CLOUD_MODE: 'always' })).toThrow(/fallback, background or off/);
-    expect(() => knowledgeConfigFromEnv({ VOXSTATE_REDIS_URL: 'localhost:6379' })).toThrow(/redis:\/\//);
+    expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_CLOUD_MODE: 'always' })).toThrow(
+      /fallback, background or off/,
+    );
+    expect(() => knowledgeConfigFromEnv({ VOXSTATE_REDIS_URL: 'localhost:6379' })).toThrow(
+      /redis:\/\//,
+    );
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_CLOUD_EMBED_MODEL: 'x' })).toThrow(/API_KEY/);
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_PREFETCH_MAX: '2.5' })).toThrow(/integer/);
   });
@@ -57,21 +78,37 @@ describe('createKnowledgeRuntime', () => {
       });
       const localEmbedder = new HashEmbedder({ model: 'test:local' });
       const { logger, lines } = captureLogger();
-      const kb = await createKnowledgeRuntime(config, { registry: new Registry(), logger, localEmbedder });
+      const kb = await createKnowledgeRuntime(config, {
+        registry: new Registry(),
+        logger,
+        localEmbedder,
+      });
       expect(kb.cloud?.model).toBe('openai:fixture-embed');
       const store = await KnowledgeStore.open({ dir: kbDir(config) });
-      await ingest([await copySampleKb(dir)], { store, embedders: [localEmbedder, kb.cloud!.inner] });
+      await ingest([await copySampleKb(dir)], {
+        store,
+        embedders: [localEmbedder, kb.cloud!.inner],
+      });
       store.close();
       expect((await kb.prefetcher!.prefetch('is delivery free over $40')).outcome).toBe('local');
       const r = await kb.retriever.retrieve({ query: 'is delivery free over $40', language: 'en' });
       expect(r.layer).toBe('cloud');
       expect(r.waitedForPrefetchMs).toBe(0);
-      expect((await kb.retriever.retrieve({ query: 'Is delivery free over $40?', language: 'en' })).layer).toBe('cache');
-      expect(lines.filter((l) => l.msg === 'retrieval served').map((l) => l.layer)).toEqual(['cloud', 'cache']);
+      expect(
+        (await kb.retriever.retrieve({ query: 'Is delivery free over $40?', language: 'en' }))
+          .layer,
+      ).toBe('cache');
+      expect(lines.filter((l) => l.msg === 'retrieval served').map((l) => l.layer)).toEqual([
+        'cloud',
+        'cache',
+      ]);
       await kb.close();
 
       const { logger: quiet, lines: warned } = captureLogger();
-      const bare = await createKnowledgeRuntime(knowledgeConfigFromEnv({ VOXSTATE_DATA_DIR: dir }), { registry: new Registry(), logger: quiet, localUnavailable: 'no model here' });
+      const bare = await createKnowledgeRuntime(
+        knowledgeConfigFromEnv({ VOXSTATE_DATA_DIR: dir }),
+        { registry: new Registry(), logger: quiet, localUnavailable: 'no model here' },
+      );
       expect(bare.prefetcher).toBeUndefined();
       expect(warned.filter((l) => String(l.msg).includes('keyword search only'))).toHaveLength(1);
       expect((await bare.retriever.retrieve({ query: 'delivery price' })).layer).toBe('keyword');

@@ -83,6 +83,17 @@ describe('ingest into LanceDB', () => {
     expect(hits.some((h) => h.chunk.text.includes('We do not accept checks'))).toBe(false);
   });
 
+  it('reuses the vector of a text that already exists in another document', async () => {
+    const source = await readFile(join(kb, 'en', 'faq.jsonl'), 'utf8');
+    await writeFile(join(kb, 'en', 'faq-copy.jsonl'), source.split('\n').slice(0, 2).join('\n'));
+    local.texts = [];
+    const summary = await ingest([kb], { store, embedders: [local] });
+    expect(summary.reused).toBe(2);
+    expect(summary.embedded).toBe(0);
+    expect(local.texts).toEqual([]);
+    expect(await store.vectorCount('test:local')).toBe(await store.chunkCount());
+  });
+
   it('reports a malformed file with file and line and ingests the rest', async () => {
     const bad = join(kb, 'en', 'extra.jsonl');
     await writeFile(
