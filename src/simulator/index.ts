@@ -9,6 +9,8 @@ export type { TimelineEvent, TimelineKind, Turn } from './call-recording.js';
 export { CallRecording } from './call-recording.js';
 export type { CallerScript, CallerStep, ScriptUtterance } from './caller-script.js';
 export { CallerScriptRunner, toneAudio } from './caller-script.js';
+export type { ScriptedCallResult, ScriptedCallsOptions } from './run-calls.js';
+export { runScriptedCalls } from './run-calls.js';
 export { synthesizeScript } from './script-audio.js';
 export { parseCallerScript } from './script-file.js';
 export type {
