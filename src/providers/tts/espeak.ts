@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import { AbortedError, QueueFullError, WorkerError } from '../../errors.js';
 import { FAST_BUCKETS, histogram, seconds } from '../../telemetry/metrics.js';
 import type { EspeakTask } from '../../workers/espeak.worker.js';
+import { workerEntry } from '../../workers/worker-file.js';
 import { espeakVoiceFor } from './espeak-voices.js';
 import { splitSentences } from './sentences.js';
 import type { TtsEngine, TtsRequest } from './tts-engine.js';
@@ -27,13 +28,6 @@ export interface EspeakEngineOptions {
   registry?: Registry;
 }
 
-/** The worker file and the Node flags it needs: `.ts` under tsx (sources), `.js` from dist. */
-export function espeakWorkerFile(): { filename: string; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(`../../workers/espeak.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  return { filename: url.href, execArgv: fromSource ? ['--import', 'tsx'] : [] };
-}
-
 /** The espeak-ng engine; {@link EspeakEngine.close} ends its worker threads. */
 export class EspeakEngine implements TtsEngine {
   readonly name = 'espeak';
@@ -45,7 +39,7 @@ export class EspeakEngine implements TtsEngine {
 
   constructor(options: EspeakEngineOptions = {}) {
     const threads = options.threads ?? 1;
-    const { filename, execArgv } = espeakWorkerFile();
+    const { filename, execArgv } = workerEntry('espeak');
     this.#pool = new Piscina<EspeakTask, Uint8Array>({
       filename,
       execArgv,
