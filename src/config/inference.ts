@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_ENDPOINTER_CONFIG, type EndpointerConfig } from '../media/endpointer.js';
 
 /** Weight precision to load (`onnx/model.onnx`, `model_quantized.onnx`, `model_fp16.onnx`, ...). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
@@ -61,8 +62,8 @@ export interface InferenceConfig {
     /** Upper bound on generated tokens per utterance. */
     maxNewTokens: number;
   };
-  /** Silero VAD v5 ONNX file (inputs `input`, `state`, `sr`). */
-  vad: { modelPath: string };
+  /** Silero VAD v5 ONNX file (inputs `input`, `state`, `sr`) and the endpointing rules. */
+  vad: { modelPath: string; endpointer: EndpointerConfig };
   pools: { embedding: PoolConfig; whisper: PoolConfig; vad: PoolConfig };
 }
 
@@ -98,7 +99,7 @@ export function defaultInferenceConfig(): InferenceConfig {
       language: undefined,
       maxNewTokens: 128,
     },
-    vad: { modelPath: defaultVadModelPath() },
+    vad: { modelPath: defaultVadModelPath(), endpointer: { ...DEFAULT_ENDPOINTER_CONFIG } },
     pools: {
       embedding: pool(Math.min(2, cores), 64),
       whisper: pool(Math.max(1, Math.min(4, cores - 1)), 16),
@@ -155,6 +156,37 @@ function threads(
   return { minThreads: min, maxThreads: max };
 }
 
+function probability(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new ConfigError(`${name} must be a probability between 0 and 1, got "${raw}"`);
+  }
+  return n;
+}
+
+function endpointer(env: Env, d: EndpointerConfig): EndpointerConfig {
+  const c: EndpointerConfig = {
+    ...d,
+    threshold: probability(env, 'VOXSTATE_VAD_THRESHOLD', d.threshold),
+    negThreshold: probability(env, 'VOXSTATE_VAD_NEG_THRESHOLD', d.negThreshold),
+    bargeInThreshold: probability(env, 'VOXSTATE_BARGE_IN_THRESHOLD', d.bargeInThreshold),
+    minSpeechMs: int(env, 'VOXSTATE_MIN_SPEECH_MS', d.minSpeechMs, 0),
+    endSilenceMs: int(env, 'VOXSTATE_END_SILENCE_MS', d.endSilenceMs, 1),
+    maxUtteranceMs: int(env, 'VOXSTATE_MAX_UTTERANCE_MS', d.maxUtteranceMs, 1),
+    echoCooldownMs: int(env, 'VOXSTATE_ECHO_COOLDOWN_MS', d.echoCooldownMs, 0),
+    bargeInMinSpeechMs: int(env, 'VOXSTATE_BARGE_IN_MIN_SPEECH_MS', d.bargeInMinSpeechMs, 0),
+    preRollMs: int(env, 'VOXSTATE_PRE_ROLL_MS', d.preRollMs, 0),
+  };
+  if (!(c.negThreshold <= c.threshold && c.threshold <= c.bargeInThreshold)) {
+    throw new ConfigError(
+      'VAD thresholds must satisfy VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD <= VOXSTATE_BARGE_IN_THRESHOLD',
+    );
+  }
+  return c;
+}
+
 function language(env: Env): string | undefined {
   const raw = env.VOXSTATE_STT_LANGUAGE;
   if (raw === undefined || raw === '' || raw === 'auto') return undefined;
@@ -177,6 +209,9 @@ function language(env: Env): string | undefined {
  * | `VOXSTATE_WHISPER_MODEL`, `_REVISION`, `_DTYPE`, `_MAX_TOKENS` | Whisper model |
  * | `VOXSTATE_STT_LANGUAGE` | `en`, `ru`, ... or `auto` (detect, the default) |
  * | `VOXSTATE_VAD_MODEL` | path of a Silero VAD v5 ONNX file |
+ * | `VOXSTATE_VAD_THRESHOLD`, `_NEG_THRESHOLD`, `VOXSTATE_BARGE_IN_THRESHOLD` | endpointer probabilities |
+ * | `VOXSTATE_MIN_SPEECH_MS`, `VOXSTATE_END_SILENCE_MS`, `VOXSTATE_MAX_UTTERANCE_MS` | endpointer times |
+ * | `VOXSTATE_ECHO_COOLDOWN_MS`, `VOXSTATE_BARGE_IN_MIN_SPEECH_MS`, `VOXSTATE_PRE_ROLL_MS` | barge-in guard |
  * | `VOXSTATE_INTRA_OP_THREADS` | ONNX Runtime threads per worker thread (default 1) |
  * | `VOXSTATE_{EMBEDDING,WHISPER,VAD}_THREADS` | pool size, `max` or `min-max` |
  * | `VOXSTATE_{EMBEDDING,WHISPER,VAD}_MAX_QUEUE` | bounded queue length per pool |
@@ -219,7 +254,10 @@ export function inferenceConfigFromEnv(env: Env): InferenceConfig {
       language: language(env),
       maxNewTokens: int(env, 'VOXSTATE_WHISPER_MAX_TOKENS', d.whisper.maxNewTokens, 1),
     },
-    vad: { modelPath: resolve(env.VOXSTATE_VAD_MODEL || d.vad.modelPath) },
+    vad: {
+      modelPath: resolve(env.VOXSTATE_VAD_MODEL || d.vad.modelPath),
+      endpointer: endpointer(env, d.vad.endpointer),
+    },
     pools: {
       embedding: pool('EMBEDDING', d.pools.embedding),
       whisper: pool('WHISPER', d.pools.whisper),

@@ -129,13 +129,15 @@ export default async function transcribe(task: WhisperTask): Promise<WhisperResu
     input_features: (features as unknown as { ort_tensor: unknown }).ort_tensor,
   });
   const encoderOutputs = new Tensor(encoded.last_hidden_state as never);
-  const language =
-    task.language ?? (m.languages.size > 0 ? await detectLanguage(m, encoderOutputs) : 'en');
+  // English-only checkpoints have no language tokens and refuse a language or task.
+  const multilingual = m.languages.size > 0;
+  const language = multilingual
+    ? (task.language ?? (await detectLanguage(m, encoderOutputs)))
+    : 'en';
   const ids = (await m.model.generate({
     inputs: features,
     encoder_outputs: encoderOutputs,
-    language,
-    task: 'transcribe',
+    ...(multilingual ? { language, task: 'transcribe' } : {}),
     max_new_tokens: data.maxNewTokens,
   } as never)) as Tensor;
   const [text = ''] = m.tokenizer.batch_decode(ids, { skip_special_tokens: true });

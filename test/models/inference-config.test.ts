@@ -95,3 +95,44 @@ describe('inference config', () => {
     expect(() => inferenceConfigFromEnv(env)).toThrow(message);
   });
 });
+
+describe('endpointing config', () => {
+  test('reads the endpointing rules', () => {
+    const e = inferenceConfigFromEnv({
+      VOXSTATE_VAD_THRESHOLD: '0.6',
+      VOXSTATE_VAD_NEG_THRESHOLD: '0.4',
+      VOXSTATE_BARGE_IN_THRESHOLD: '0.9',
+      VOXSTATE_MIN_SPEECH_MS: '150',
+      VOXSTATE_END_SILENCE_MS: '700',
+      VOXSTATE_MAX_UTTERANCE_MS: '20000',
+      VOXSTATE_ECHO_COOLDOWN_MS: '250',
+      VOXSTATE_BARGE_IN_MIN_SPEECH_MS: '500',
+      VOXSTATE_PRE_ROLL_MS: '100',
+    }).vad.endpointer;
+    expect(e).toEqual({
+      threshold: 0.6,
+      negThreshold: 0.4,
+      bargeInThreshold: 0.9,
+      minSpeechMs: 150,
+      endSilenceMs: 700,
+      maxUtteranceMs: 20000,
+      echoCooldownMs: 250,
+      bargeInMinSpeechMs: 500,
+      preRollMs: 100,
+      windowMs: 32,
+    });
+    expect(inferenceConfigFromEnv({}).vad.endpointer.endSilenceMs).toBe(500);
+  });
+
+  test.each([
+    [
+      { VOXSTATE_VAD_THRESHOLD: '1.5' },
+      /VOXSTATE_VAD_THRESHOLD must be a probability between 0 and 1/,
+    ],
+    [{ VOXSTATE_VAD_NEG_THRESHOLD: '0.7' }, /VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD/],
+    [{ VOXSTATE_END_SILENCE_MS: '0' }, /VOXSTATE_END_SILENCE_MS must be an integer >= 1/],
+  ])('rejects %o with a ConfigError', (env, message) => {
+    expect(() => inferenceConfigFromEnv(env)).toThrow(ConfigError);
+    expect(() => inferenceConfigFromEnv(env)).toThrow(message);
+  });
+});

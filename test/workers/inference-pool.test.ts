@@ -134,3 +134,30 @@ describe('InferencePool', () => {
     await expect(pool.run({ op: 'echo', value: 2 })).rejects.toBeInstanceOf(WorkerError);
   });
 });
+
+describe('InferencePool metrics', () => {
+  test('queue depth, wait and run histograms in seconds, labelled by pool', async () => {
+    const registry = new Registry();
+    const pool = makePool(4, registry);
+    const running = pool.run({ op: 'sleep', ms: 100 });
+    const queued = pool.run({ op: 'echo', value: 1 });
+    const depth = async () =>
+      (await registry.getSingleMetric('voxstate_worker_queue_depth')?.get())?.values[0];
+    expect(await depth()).toMatchObject({ value: 1, labels: { pool: 'behave' } });
+    await Promise.all([running, queued]);
+    expect((await depth())?.value).toBe(0);
+    const sum = async (name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values.find((v) =>
+        String((v as { metricName?: string }).metricName).endsWith('_sum'),
+      )?.value ?? -1;
+    const count = async (name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values.find((v) =>
+        String((v as { metricName?: string }).metricName).endsWith('_count'),
+      )?.value ?? -1;
+    expect(await count('voxstate_worker_run_seconds')).toBe(2);
+    expect(await count('voxstate_worker_wait_seconds')).toBe(2);
+    // the echo waited for the 100 ms sleep: about 0.1 s, not 100 (seconds, not ms)
+    expect(await sum('voxstate_worker_wait_seconds')).toBeGreaterThan(0.05);
+    expect(await sum('voxstate_worker_wait_seconds')).toBeLessThan(5);
+  });
+});
