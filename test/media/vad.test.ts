@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { AbortedError } from '../../src/errors.js';
-import { VadSession } from '../../src/media/vad.js';
+import { Endpointer, type EndpointerEvent } from '../../src/media/endpointer.js';
+import { VAD_WINDOW_MS, VadSession } from '../../src/media/vad.js';
 import { createInferencePools } from '../../src/workers/pools.js';
 import {
   VAD_CONTEXT,
@@ -77,5 +78,28 @@ describe('VadSession', () => {
     await expect(
       session.process(new Float32Array(VAD_WINDOW), AbortSignal.abort()),
     ).rejects.toBeInstanceOf(AbortedError);
+  });
+});
+
+describe('VadSession + Endpointer on real Silero', () => {
+  test('silence, 1 s of voice, silence: one utterance with the right audio range', async () => {
+    const audio = new Float32Array(16000 * 2.5);
+    audio.set(voicedSignal(1), 8000);
+    const session = new VadSession(pools.vad);
+    const endpointer = new Endpointer();
+    const events: EndpointerEvent[] = [];
+    let window = 0;
+    for (const f of frames(audio)) {
+      for (const p of await session.process(f)) {
+        events.push(...endpointer.push(p, window++ * VAD_WINDOW_MS));
+      }
+    }
+    expect(events.map((e) => e.type)).toEqual(['speech.start', 'speech.end']);
+    const end = events[1] as Extract<EndpointerEvent, { type: 'speech.end' }>;
+    expect(end.startMs).toBeGreaterThan(150);
+    expect(end.startMs).toBeLessThan(500);
+    expect(end.endMs).toBeGreaterThan(1300);
+    expect(end.endMs).toBeLessThan(1800);
+    expect(end.reason).toBe('silence');
   });
 });
