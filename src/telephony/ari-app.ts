@@ -40,6 +40,11 @@ export type AriMediaOptions =
       bindHost?: string;
       /** Our address as Asterisk can reach it; the port is each call's socket port. */
       externalAddress: string;
+      /**
+       * The externalMedia `format`: `ulaw` (default) or `slin16` (16 kHz in, PT 118). Audio
+       * back to Asterisk is always mu-law, since Asterisk 22 drops slin16 sent to it.
+       */
+      format?: 'ulaw' | 'slin16';
     };
 
 /** Options of {@link AriApp}. */
@@ -389,7 +394,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       const ch = await rest.externalMedia({
         app: this.#app,
         external_host: `${media.externalAddress}:${port}`,
-        format: 'ulaw',
+        format: media.format ?? 'ulaw',
         encapsulation: 'rtp',
         transport: 'udp',
       });

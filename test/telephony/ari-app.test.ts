@@ -133,6 +133,43 @@ describe.each(['audiosocket', 'rtp'] as const)('AriApp with %s media', (transpor
   });
 });
 
+describe('AriApp with RTP slin16 in', () => {
+  it('receives 16 kHz PT 118 audio and sends mu-law back', async () => {
+    const sim = new SimulatedAsterisk();
+    const { url } = await sim.start();
+    const ari = await connectAri({ url, user: 'voxstate', password: 'voxstate', app: 'voxstate' });
+    const app = new AriApp({
+      ari,
+      media: {
+        transport: 'rtp',
+        bindHost: '127.0.0.1',
+        externalAddress: '127.0.0.1',
+        format: 'slin16',
+      },
+    });
+    app.start();
+    try {
+      const incoming = nextCall(app);
+      const simCall = await sim.placeCall({
+        script: {
+          steps: [{ say: 'x', audio: toneAudio(440, 200) }, { waitForBot: { silenceMs: 100 } }],
+        },
+      });
+      const call = await incoming;
+      const frames: Buffer[] = [];
+      call.media.on('audio', (f) => frames.push(f));
+      await until(() => frames.some((f) => Math.abs(f.readInt16LE(200)) > 1000));
+      for (let i = 0; i < 10; i++) call.media.send(tone(6000));
+      await until(() => simCall.recording.timeline.some((e) => e.kind === 'bot.audio.start'));
+      await call.hangup();
+    } finally {
+      await app.stop();
+      ari.close();
+      await sim.stop();
+    }
+  });
+});
+
 describe('AriApp failures', () => {
   it('rejects an originate nobody answers, and ends a call whose media connection resets', async () => {
     const sim = new SimulatedAsterisk({
