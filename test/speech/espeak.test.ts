@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/cache/redis.js';
 import { decodeFromWire } from '../../src/media/audio/index.js';
 import { createEspeakEngine, type EspeakEngine } from '../../src/providers/tts/espeak.js';
 import { espeakVoiceFor } from '../../src/providers/tts/espeak-voices.js';
+import { TtsCache } from '../../src/speech/tts-cache.js';
+import { TtsService } from '../../src/speech/tts-service.js';
 
 let engine: EspeakEngine;
 
@@ -78,5 +82,27 @@ describe('espeak-ng engine (real WASM in a real worker)', () => {
       chunks.push(c);
     }
     expect(Buffer.concat(chunks).byteLength).toBeGreaterThan(4000);
+  });
+
+  it('a phrase one instance synthesized is served to another from Redis', async () => {
+    const redis = connectRedis({
+      url: 'redis://127.0.0.1:6379',
+      keyPrefix: `voxtest:tts:${randomUUID().slice(0, 8)}:`,
+    });
+    try {
+      if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
+      const a = new TtsService({ engines: [engine], cache: new TtsCache({ redis }) });
+      const b = new TtsService({ engines: [engine], cache: new TtsCache({ redis }) });
+      const opts = { language: 'uk', format: 'ulaw' as const };
+      const first = await a.synthesizeAll('Дякую за дзвінок. До побачення!', opts);
+      expect(first.source).toBe('engine');
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await b.synthesizeAll('Дякую за дзвінок. До побачення!', opts);
+      expect(second.source).toBe('redis');
+      expect(second.audio.equals(first.audio)).toBe(true);
+      await a.cache?.clear();
+    } finally {
+      redis.disconnect();
+    }
   });
 });
