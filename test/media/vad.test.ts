@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { AbortedError } from '../../src/errors.js';
 import { Endpointer, type EndpointerEvent } from '../../src/media/endpointer.js';
 import { VAD_WINDOW_MS, VadSession } from '../../src/media/vad.js';
+import { createEspeakEngine } from '../../src/providers/tts/espeak.js';
 import { createInferencePools } from '../../src/workers/pools.js';
 import {
   VAD_CONTEXT,
@@ -101,5 +102,40 @@ describe('VadSession + Endpointer on real Silero', () => {
     expect(end.endMs).toBeGreaterThan(1300);
     expect(end.endMs).toBeLessThan(1800);
     expect(end.reason).toBe('silence');
+  });
+});
+
+describe('VadSession on synthesized speech (espeak-ng)', () => {
+  test('a spoken sentence is speech, the silence around it is not', async () => {
+    const espeak = createEspeakEngine({ threads: 1 });
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of espeak.synthesize({
+        text: 'Hello, when is the shop open on Sunday?',
+        language: 'en',
+        format: 'slin16',
+      })) {
+        chunks.push(c);
+      }
+    } finally {
+      await espeak.close();
+    }
+    const pcm = Buffer.concat(chunks);
+    const speech = new Float32Array(pcm.length / 2);
+    for (let i = 0; i < speech.length; i++) speech[i] = pcm.readInt16LE(i * 2) / 32768;
+    expect(speech.length).toBeGreaterThan(16000);
+    const audio = new Float32Array(speech.length + 32000);
+    audio.set(speech, 16000);
+    const session = new VadSession(pools.vad);
+    const probs: number[] = [];
+    for (const f of frames(audio)) probs.push(...(await session.process(f)));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const lead = probs.slice(0, Math.floor(900 / VAD_WINDOW_MS));
+    const voiced = probs.slice(
+      Math.ceil(1000 / VAD_WINDOW_MS),
+      Math.floor((1000 + speech.length / 16) / VAD_WINDOW_MS),
+    );
+    expect(mean(lead)).toBeLessThan(0.1);
+    expect(mean(voiced)).toBeGreaterThan(0.5);
   });
 });
