@@ -35,6 +35,9 @@ export interface OfflineAnswererOptions {
 /** An extracted answer candidate. */
 export interface OfflineCandidate {
   text: string;
+  /** Share of the query's content words found (0..1). */
+  overlap: number;
+  /** Ranking score. */
   score: number;
   passageId: string;
   language: Language;
@@ -63,42 +66,63 @@ function sentences(text: string): string[] {
   return [...c.push(text.replace(/\s+/g, ' ')), ...c.flush()];
 }
 
-/** All answer candidates for `query` in `passages`, best first. */
+const ASKS_PRICE =
+  /\b(how much|price|cost)|сколько стоит|цен[аыу]|стоимост|скільки коштує|ціна|вартість|כמה עולה|מחיר|עלות/iu;
+const HAS_PRICE = /[$€£₪₴]|\d+[.,]\d{2}\b|\d\s*(руб|грн|шек|ש"ח|₪|dollars?|долл)/iu;
+const ASKS_TIME =
+  /\b(what time|when|hours)\b|во сколько|когда|часы работы|о котрій|коли|години роботи|מתי|באיזו שעה|שעות/iu;
+const HAS_TIME = /\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(am|pm)\b/iu;
+
+/**
+ * Bonus for a candidate of the kind of answer the question asks for: a price for "how much",
+ * a time for "when".
+ */
+function answerTypeBonus(query: string, text: string): number {
+  if (ASKS_PRICE.test(query) && HAS_PRICE.test(text)) return 0.15;
+  if (ASKS_TIME.test(query) && HAS_TIME.test(text)) return 0.15;
+  return 0;
+}
+
+/**
+ * All answer candidates for `query` in `passages`, best first. A candidate's `overlap` is the
+ * share of the query's content words it contains (the acceptance test); its `score`, used for
+ * ranking, adds the retriever's own score of its passage (30 %, relative to the best passage)
+ * and a bonus when it holds the kind of answer asked for (a price, a time).
+ */
 export function findCandidates(query: string, passages: AnswerPassage[]): OfflineCandidate[] {
   const q = contentWords(query);
   const out: OfflineCandidate[] = [];
+  const best = Math.max(1e-9, ...passages.map((p) => p.score));
   passages.forEach((p, rank) => {
-    const tieBreak = 0.01 * (1 - rank / Math.max(1, passages.length));
+    const prior = 0.3 * Math.max(0, p.score / best) + 0.001 * (passages.length - rank);
+    const add = (text: string, overlapValue: number, language: Language, kind: 'faq' | 'prose') => {
+      out.push({
+        text,
+        overlap: overlapValue,
+        score: 0.7 * overlapValue + prior + answerTypeBonus(query, text),
+        passageId: p.id,
+        language,
+        kind,
+      });
+    };
     const faqWhole = parseFaq(p.text);
     for (const block of faqWhole ? [p.text] : p.text.split(/\n\s*\n/)) {
       const faq = parseFaq(block);
       if (faq) {
-        const score = Math.max(
+        const o = Math.max(
           overlap(q, contentWords(faq.question)),
           0.8 * overlap(q, contentWords(`${faq.question} ${faq.answer}`)),
         );
-        out.push({
-          text: faq.answer,
-          score: score + tieBreak,
-          passageId: p.id,
-          language: detectLanguage(faq.answer),
-          kind: 'faq',
-        });
+        add(faq.answer, o, detectLanguage(faq.answer), 'faq');
         continue;
       }
       const ss = sentences(block);
-      ss.forEach((s, i) => {
-        const score = overlap(q, contentWords(s));
-        if (score === 0) return;
+      ss.forEach((sentence, i) => {
+        const o = overlap(q, contentWords(sentence));
+        if (o === 0) return;
         const next = ss[i + 1];
-        const withNext = next && overlap(q, contentWords(next)) > 0 ? `${s} ${next}` : s;
-        out.push({
-          text: withNext,
-          score: score + tieBreak,
-          passageId: p.id,
-          language: detectLanguage(s),
-          kind: 'prose',
-        });
+        const text = next && overlap(q, contentWords(next)) > 0 ? `${sentence} ${next}` : sentence;
+        add(text, o, detectLanguage(sentence), 'prose');
       });
     }
   });
@@ -130,7 +154,7 @@ export function createOfflineAnswerer(options: OfflineAnswererOptions): Answerer
     if (req.signal.aborted) throw new AbortedError('offline answer');
     const language: Language = isLanguage(req.language) ? req.language : detectLanguage(req.query);
     yield { type: 'offline' };
-    const all = findCandidates(req.query, req.passages).filter((c) => c.score >= minOverlap);
+    const all = findCandidates(req.query, req.passages).filter((c) => c.overlap >= minOverlap);
     const best = all.find((c) => c.language === language) ?? all[0];
     const text = best ? best.text : dontKnowPhrase(language, options.phone);
     const outcome = best ? 'answered' : 'fallback';

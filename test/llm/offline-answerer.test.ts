@@ -95,6 +95,29 @@ describe('offline answerer', () => {
     );
   });
 
+  it('ranks equal matches by the retriever score and prefers the kind of answer asked for', async () => {
+    const passages: AnswerPassage[] = [
+      {
+        id: 'cakes',
+        text: 'How much does a custom cake cost?\nCustom cakes cost from $38 per kilogram.',
+        score: 0.4,
+      },
+      {
+        id: 'delivery',
+        text: 'Do you deliver?\nYes, delivery costs $4.99 within 5 km.',
+        score: 0.9,
+      },
+      { id: 'slow', text: 'How fast is delivery?\nUsually within 60 to 90 minutes.', score: 0.8 },
+    ];
+    expect((await ask('How much is delivery?', 'en', passages)).done.text).toBe(
+      'Yes, delivery costs $4.99 within 5 km.',
+    );
+    const swapped = passages.map((p) => ({ ...p, score: p.id === 'cakes' ? 0.95 : 0.3 }));
+    expect((await ask('How much is delivery?', 'en', swapped)).done.text).toBe(
+      'Custom cakes cost from $38 per kilogram.',
+    );
+  });
+
   it('parses FAQ labels in four languages', () => {
     expect(parseFaq('Q: a? A: b.')).toEqual({ question: 'a?', answer: 'b.' });
     expect(parseFaq('Питання: де? Відповідь: тут.')).toEqual({ question: 'де?', answer: 'тут.' });
