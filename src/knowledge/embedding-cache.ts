@@ -5,7 +5,10 @@
  * the vector as Float32 little-endian bytes ({@link encodeVector}), with a TTL. Without Redis the
  * in-process layer is the whole cache. When Redis is down, lookups and writes fail fast (the
  * connection has no offline queue), are counted, and the cache carries on in memory; the client
- * reconnects by itself and the shared layer is used again as soon as it is back.
+ * reconnects by itself and the shared layer is used again as soon as it is back. A Redis that
+ * accepts the connection but does not answer (a network partition) costs at most
+ * `lookupTimeoutMs` once; after a failed lookup Redis is skipped for `retryAfterMs`, or until the
+ * client reconnects, so a sick Redis never sits on the answer path.
  *
  * @module
  */
@@ -27,6 +30,10 @@ export interface EmbeddingCacheOptions {
   memoryEntries?: number;
   metrics?: KnowledgeMetrics;
   logger?: Logger;
+  /** Longest wait for a Redis lookup before computing the vector instead, ms (default 30). */
+  lookupTimeoutMs?: number;
+  /** After a failed lookup, skip Redis lookups this long unless it reconnects, ms (default 1000). */
+  retryAfterMs?: number;
   /** Clock for the LRU, ms. */
   now?: () => number;
 }
@@ -54,7 +61,13 @@ export class EmbeddingCache {
   readonly #ttlMs: number;
   readonly #metrics: KnowledgeMetrics | undefined;
   readonly #logger: Logger | undefined;
+  readonly #lookupTimeoutMs: number;
+  readonly #retryAfterMs: number;
+  readonly #onReady = (): void => {
+    this.#skipUntil = 0;
+  };
   #redisFailing = false;
+  #skipUntil = 0;
 
   constructor(options: EmbeddingCacheOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 7 * 24 * 3600_000;
@@ -66,6 +79,14 @@ export class EmbeddingCache {
     this.#redis = options.redis;
     this.#metrics = options.metrics;
     this.#logger = options.logger;
+    this.#lookupTimeoutMs = options.lookupTimeoutMs ?? 30;
+    this.#retryAfterMs = options.retryAfterMs ?? 1000;
+    this.#redis?.on('ready', this.#onReady);
+  }
+
+  /** Stops listening to the Redis connection (the connection itself belongs to the caller). */
+  close(): void {
+    this.#redis?.off('ready', this.#onReady);
   }
 
   /** The cache key for a text embedded by `model` as `kind`. */
@@ -86,19 +107,31 @@ export class EmbeddingCache {
     return vector ? { vector, layer: 'redis' } : undefined;
   }
 
-  /** Looks only in Redis; undefined when missing, unconfigured or unavailable. Never rejects. */
+  /** Looks only in Redis; undefined when missing, unconfigured, unavailable or slow. Never rejects. */
   async getShared(key: string): Promise<Float32Array | undefined> {
-    if (!this.#redis) return undefined;
+    if (!this.#redis || performance.now() < this.#skipUntil) return undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const bytes = await this.#redis.getBuffer(key);
+      const bytes = await Promise.race([
+        this.#redis.getBuffer(key),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${this.#lookupTimeoutMs} ms`)),
+            this.#lookupTimeoutMs,
+          );
+        }),
+      ]);
       this.#recovered();
       if (!bytes) return undefined;
       const vector = decodeVector(bytes);
       this.#memory.set(key, vector);
       return vector;
     } catch (err) {
+      this.#skipUntil = performance.now() + this.#retryAfterMs;
       this.#failed('get', err);
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

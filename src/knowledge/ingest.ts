@@ -191,7 +191,19 @@ export async function ingest(
   } finally {
     options.progress?.stop();
   }
-  await store.writeDocuments(docs, removedDocs);
+  const changedDocs = docs.filter((d) => {
+    const stored = storedDocs.get(d.doc);
+    return stored?.docHash !== d.docHash || stored.chunks !== d.chunks;
+  });
+  await store.writeDocuments(changedDocs, removedDocs);
+  if (
+    changedDocs.length > 0 ||
+    removedDocs.length > 0 ||
+    embedded + reused > 0 ||
+    goneIds.length > 0
+  ) {
+    await store.compact();
+  }
   const summary: IngestSummary = {
     documents: listing.files.length,
     chunks: current.length,

@@ -149,6 +149,7 @@ export async function createKnowledgeRuntime(
     retriever,
     metrics,
     async close() {
+      embeddingCache.close();
       store.close();
       if (ownRedis) await ownRedis.quit().catch(() => ownRedis.disconnect());
     },

@@ -355,6 +355,17 @@ export class KnowledgeStore {
     return table ? table.countRows() : 0;
   }
 
+  /**
+   * Compacts the tables after writes (merges small fragments, folds deletions); old versions are
+   * pruned by LanceDB's default age rule, so a process still reading them is not disturbed.
+   */
+  async compact(): Promise<void> {
+    for (const name of await this.#db.tableNames()) {
+      const table = await this.#table(name);
+      if (table) await this.#guard(`compact ${name}`, () => table.optimize());
+    }
+  }
+
   /** Number of chunks. */
   async chunkCount(): Promise<number> {
     const table = await this.#table(CHUNKS_TABLE);

@@ -1,6 +1,7 @@
 /**
  * A TCP proxy on 127.0.0.1 that a test can cut (every connection dropped, new ones refused) and
- * restore on the same port: a Redis outage without touching the real Redis server.
+ * restore on the same port, or pause (connections stay open but nothing is forwarded, like a
+ * network partition) and resume: Redis outages without touching the real Redis server.
  *
  * @module
  */
@@ -15,6 +16,10 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /** Holds every byte in both directions; connections stay open. */
+  pause(): void;
+  /** Delivers what was held and forwards again. */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -33,13 +38,24 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  let paused = false;
+  const held: Array<() => void> = [];
+  const forward = (from: Socket, to: Socket): void => {
+    from.on('data', (data: Buffer) => {
+      const send = (): void => {
+        if (!to.destroyed) to.write(data);
+      };
+      if (paused) held.push(send);
+      else send();
+    });
+  };
   const listen = async (): Promise<void> => {
     const s = createServer((client) => {
       const upstream = connect(target.port, target.host);
       sockets.add(client);
       sockets.add(upstream);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      forward(client, upstream);
+      forward(upstream, client);
       const drop = (): void => {
         client.destroy();
         upstream.destroy();
@@ -72,6 +88,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     cut: stop,
     restore: listen,
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      for (const send of held.splice(0)) send();
+    },
     close: stop,
   };
 }

@@ -144,6 +144,38 @@ describe('embedding cache on the real Redis', () => {
     ).toBe('redis');
     expect(inner.calls).toBe(2);
   });
+  it('does not let a Redis that stops answering sit on the answer path', async () => {
+    const registry = new Registry();
+    const metrics = knowledgeMetrics(registry);
+    const inner = new HashEmbedder({ model: `test:${randomUUID()}` });
+    const cache = new EmbeddingCache({
+      redis,
+      metrics,
+      lookupTimeoutMs: 100,
+      retryAfterMs: 60_000,
+    });
+    const embedder = new CachedEmbedder(inner, cache, { metrics });
+    await embedder.embedOne('warm the connection', { kind: 'query' });
+    proxy.pause();
+    try {
+      let started = performance.now();
+      expect((await embedder.embedOne('what about parking', { kind: 'query' })).source).toBe(
+        'local',
+      );
+      const first = performance.now() - started;
+      expect(first).toBeGreaterThanOrEqual(95);
+      expect(first).toBeLessThan(400);
+      started = performance.now();
+      expect((await embedder.embedOne('any vegan cakes', { kind: 'query' })).source).toBe('local');
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(
+        await counterValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
+      ).toBe(1);
+    } finally {
+      proxy.resume();
+      cache.close();
+    }
+  });
 });
 
 describe('embedding cache without Redis', () => {

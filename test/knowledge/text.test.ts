@@ -29,6 +29,17 @@ describe('text helpers', () => {
     );
   });
 
+  it('meets Hebrew words with attached prefixes and plural endings', () => {
+    const shared = (a: string, b: string) => {
+      const t = keywordTerms(b).split(' ');
+      return keywordTerms(a)
+        .split(' ')
+        .filter((x) => t.includes(x));
+    };
+    expect(shared('והמשלוחים', 'משלוח')).toContain('משלוח');
+    expect(shared('למאפייה', 'מאפייה')).toContain('מאפייה');
+  });
+
   it('round-trips vectors through Float32 LE bytes and rejects bad lengths', () => {
     const v = Float32Array.from([0.5, -0.25, 1e-7, 3]);
     const bytes = encodeVector(v.subarray(1));
