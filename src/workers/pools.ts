@@ -1,7 +1,8 @@
 /**
- * Builds the three inference pools (embeddings, Whisper, voice activity) in one place, from
- * the inference configuration. Pools start their threads lazily up to `minThreads`; models load
- * on a thread's first task.
+ * Builds the inference pools (embeddings, Whisper, voice activity) in one place, from the
+ * inference configuration. Pools start `minThreads` threads at once; models load on a thread's
+ * first task. Use {@link createInferencePools} for all three, or one of the single-pool
+ * factories when a command needs only one (e.g. `voxstate kb` needs only embeddings).
  *
  * @module
  */
@@ -14,19 +15,81 @@ import type { VadResult, VadTask, VadWorkerData } from './vad.worker.js';
 import type { WhisperResult, WhisperTask, WhisperWorkerData } from './whisper.worker.js';
 import { workerEntry } from './worker-file.js';
 
+/** The embedding pool's type. */
+export type EmbeddingPool = InferencePool<EmbeddingTask, EmbeddingResult>;
+/** The Whisper pool's type. */
+export type WhisperPool = InferencePool<WhisperTask, WhisperResult>;
+/** The VAD pool's type. */
+export type VadPool = InferencePool<VadTask, VadResult>;
+
 /** The runtime's inference pools. */
 export interface InferencePools {
-  embedding: InferencePool<EmbeddingTask, EmbeddingResult>;
-  whisper: InferencePool<WhisperTask, WhisperResult>;
-  vad: InferencePool<VadTask, VadResult>;
+  embedding: EmbeddingPool;
+  whisper: WhisperPool;
+  vad: VadPool;
   /** Stops every thread; queued tasks are rejected. */
   close(): Promise<void>;
 }
 
-/** Dependencies of {@link createInferencePools}. */
+/** Dependencies of the pool factories. */
 export interface InferencePoolDeps {
   registry: Registry;
   logger: Logger;
+}
+
+function common(config: InferenceConfig) {
+  return {
+    modelDir: config.modelDir,
+    allowDownloads: config.allowDownloads,
+    intraOpNumThreads: config.intraOpNumThreads,
+  };
+}
+
+/** Creates the embedding pool (`config.embedder`, `config.pools.embedding`). */
+export function createEmbeddingPool(
+  config: InferenceConfig,
+  deps: InferencePoolDeps,
+): EmbeddingPool {
+  const workerData: EmbeddingWorkerData = { ...common(config), model: config.embedder };
+  return new InferencePool({
+    name: 'embedding',
+    worker: workerEntry('embedding'),
+    workerData,
+    ...config.pools.embedding,
+    ...deps,
+  });
+}
+
+/** Creates the Whisper pool (`config.whisper`, `config.pools.whisper`). */
+export function createWhisperPool(config: InferenceConfig, deps: InferencePoolDeps): WhisperPool {
+  const { id, revision, dtype, maxNewTokens } = config.whisper;
+  const workerData: WhisperWorkerData = {
+    ...common(config),
+    model: { id, revision, dtype },
+    maxNewTokens,
+  };
+  return new InferencePool({
+    name: 'whisper',
+    worker: workerEntry('whisper'),
+    workerData,
+    ...config.pools.whisper,
+    ...deps,
+  });
+}
+
+/** Creates the VAD pool (`config.vad.modelPath`, `config.pools.vad`). */
+export function createVadPool(config: InferenceConfig, deps: InferencePoolDeps): VadPool {
+  const workerData: VadWorkerData = {
+    modelPath: config.vad.modelPath,
+    intraOpNumThreads: config.intraOpNumThreads,
+  };
+  return new InferencePool({
+    name: 'vad',
+    worker: workerEntry('vad'),
+    workerData,
+    ...config.pools.vad,
+    ...deps,
+  });
 }
 
 /**
@@ -35,7 +98,9 @@ export interface InferencePoolDeps {
  * @example
  * ```ts
  * const pools = createInferencePools(inferenceConfigFromEnv(process.env), { registry, logger });
- * const embedder = new LocalEmbedder(pools.embedding, config);
+ * const embedder = await LocalEmbedder.create(pools.embedding, config);
+ * const stt = new WhisperStt(pools.whisper, config);
+ * const vad = new VadSession(pools.vad); // one per call
  * await pools.close();
  * ```
  */
@@ -43,46 +108,9 @@ export function createInferencePools(
   config: InferenceConfig,
   deps: InferencePoolDeps,
 ): InferencePools {
-  const common = {
-    modelDir: config.modelDir,
-    allowDownloads: config.allowDownloads,
-    intraOpNumThreads: config.intraOpNumThreads,
-  };
-  const embeddingData: EmbeddingWorkerData = { ...common, model: config.embedder };
-  const whisperData: WhisperWorkerData = {
-    ...common,
-    model: {
-      id: config.whisper.id,
-      revision: config.whisper.revision,
-      dtype: config.whisper.dtype,
-    },
-    maxNewTokens: config.whisper.maxNewTokens,
-  };
-  const vadData: VadWorkerData = {
-    modelPath: config.vad.modelPath,
-    intraOpNumThreads: config.intraOpNumThreads,
-  };
-  const embedding = new InferencePool<EmbeddingTask, EmbeddingResult>({
-    name: 'embedding',
-    worker: workerEntry('embedding'),
-    workerData: embeddingData,
-    ...config.pools.embedding,
-    ...deps,
-  });
-  const whisper = new InferencePool<WhisperTask, WhisperResult>({
-    name: 'whisper',
-    worker: workerEntry('whisper'),
-    workerData: whisperData,
-    ...config.pools.whisper,
-    ...deps,
-  });
-  const vad = new InferencePool<VadTask, VadResult>({
-    name: 'vad',
-    worker: workerEntry('vad'),
-    workerData: vadData,
-    ...config.pools.vad,
-    ...deps,
-  });
+  const embedding = createEmbeddingPool(config, deps);
+  const whisper = createWhisperPool(config, deps);
+  const vad = createVadPool(config, deps);
   return {
     embedding,
     whisper,
