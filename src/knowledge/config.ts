@@ -33,6 +33,8 @@ export interface KnowledgeConfig {
   embeddingCacheTtlMs: number;
   /** In-process embedding cache entries. */
   embeddingCacheEntries: number;
+  /** Longest wait for a Redis lookup before the vector is computed instead, ms. */
+  redisLookupTimeoutMs: number;
   /** Cosine similarity the local result must reach to be served without the cloud layer. */
   threshold: number;
   /** When the cloud embedder is used: `fallback` (below threshold), `background` (also refresh the cache), `off`. */
@@ -57,6 +59,7 @@ export const DEFAULT_KNOWLEDGE_CONFIG: KnowledgeConfig = {
   redisKeyPrefix: 'voxstate:',
   embeddingCacheTtlMs: 7 * 24 * 3600_000,
   embeddingCacheEntries: 5000,
+  redisLookupTimeoutMs: 30,
   threshold: 0.78,
   cloudMode: 'fallback',
   cloud: undefined,
@@ -103,6 +106,7 @@ function num(
  * | `VOXSTATE_REDIS_URL` | shared embedding cache, e.g. `redis://127.0.0.1:6379` (none: in-process) |
  * | `VOXSTATE_REDIS_PREFIX` | key prefix (`voxstate:`) |
  * | `VOXSTATE_EMBED_CACHE_TTL_S`, `VOXSTATE_EMBED_CACHE_ENTRIES` | embedding cache TTL (7 days) and in-process size (5000) |
+ * | `VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS` | longest wait for a Redis lookup before computing instead (30) |
  * | `VOXSTATE_KB_THRESHOLD` | local similarity threshold (0.78) |
  * | `VOXSTATE_KB_CLOUD_MODE` | `fallback`, `background` or `off` (`fallback`) |
  * | `VOXSTATE_KB_TOP_K`, `VOXSTATE_KB_KEYWORD_WEIGHT` | passages (4), keyword weight in the fusion (1) |
@@ -160,6 +164,7 @@ export function knowledgeConfigFromEnv(env: Env): KnowledgeConfig {
     embeddingCacheTtlMs:
       num(env, 'VOXSTATE_EMBED_CACHE_TTL_S', d.embeddingCacheTtlMs / 1000, 1) * 1000,
     embeddingCacheEntries: num(env, 'VOXSTATE_EMBED_CACHE_ENTRIES', d.embeddingCacheEntries, 1),
+    redisLookupTimeoutMs: num(env, 'VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS', d.redisLookupTimeoutMs, 1, 10_000),
     threshold: num(env, 'VOXSTATE_KB_THRESHOLD', d.threshold, -1, 1, false),
     cloudMode: cloudMode as CloudMode,
     cloud,

@@ -81,6 +81,7 @@ export async function createKnowledgeRuntime(
     ...(redis ? { redis } : {}),
     ttlMs: config.embeddingCacheTtlMs,
     memoryEntries: config.embeddingCacheEntries,
+    lookupTimeoutMs: config.redisLookupTimeoutMs,
     metrics,
     logger,
   });
