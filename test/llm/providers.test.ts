@@ -236,6 +236,18 @@ describe.each(KINDS)('$name provider against its fixture server', (kind) => {
     expect(text).toBe('a b c d e f');
   });
 
+  it('does not count time the consumer holds a chunk as a stall', async () => {
+    server = await kind.start({ replies: [{ text: 'one two three' }] });
+    const llm = kind.make(server, 'm', undefined, 100);
+    let text = '';
+    for await (const c of llm.stream({ system: 's', messages: [{ role: 'user', content: 'x' }] })) {
+      if (c.type !== 'text') continue;
+      text += c.text;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(text).toBe('one two three');
+  });
+
   it('reports an empty answer and a refusal as typed errors', async () => {
     server = await kind.start({
       replies: [

@@ -93,9 +93,11 @@ export async function* guardStream<E>(options: GuardOptions<E>): AsyncGenerator<
           sawText = true;
           metrics?.firstToken.observe({ provider, model }, (now() - started) / 1000);
         }
-        arm('stream idle', timeouts.idleMs);
         text += got.text;
+        // The clock stops while the consumer holds the chunk (a slow consumer is not a stall).
+        if (timer !== undefined) clearTimeout(timer);
         yield { type: 'text', text: got.text };
+        arm('stream idle', timeouts.idleMs);
       } else if (sawText) {
         arm('stream idle', timeouts.idleMs);
       }
