@@ -1,7 +1,7 @@
 /**
  * Builds speech output from configuration: the engines (espeak-ng always, as the offline
- * default; OpenAI when configured), the shared TTS cache, the TTS service, pre-warm and the
- * per-call playback queues.
+ * default and the fallback when a cloud engine fails before its first byte; OpenAI when
+ * configured), the shared TTS cache, the TTS service, pre-warm and the per-call playback queues.
  *
  * @module
  */
@@ -82,6 +82,7 @@ export function createSpeech(config: SpeechConfig, deps: SpeechDeps = {}): Speec
   const tts = new TtsService({
     engines,
     defaultEngine: config.engine,
+    fallbackEngine: 'espeak',
     cache,
     version: config.cache.version,
     registry: deps.registry,

@@ -6,11 +6,11 @@
  * @module
  */
 import type { Registry } from 'prom-client';
-import { ConfigError } from '../errors.js';
+import { ConfigError, isAbortError } from '../errors.js';
 import type { MediaFormat } from '../media/format.js';
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import type { Logger } from '../telemetry/logger.js';
-import { histogram, seconds } from '../telemetry/metrics.js';
+import { counter, histogram, seconds } from '../telemetry/metrics.js';
 import { SharedStream } from './shared-stream.js';
 import type { TtsCache, TtsCacheHit } from './tts-cache.js';
 import { ttsCacheKey } from './tts-cache.js';
@@ -39,6 +39,11 @@ export interface TtsServiceOptions {
   /** The engines; the first one is the default unless `defaultEngine` names another. */
   engines: TtsEngine[];
   defaultEngine?: string;
+  /**
+   * Engine that takes over when another one fails before its first byte (e.g. `espeak` behind
+   * a cloud engine). Its audio is cached under its own key.
+   */
+  fallbackEngine?: string;
   cache?: TtsCache;
   /** Cache version, part of every key (default `v1`). */
   version?: string;
@@ -60,6 +65,8 @@ export interface TtsServiceOptions {
 export class TtsService {
   readonly #engines = new Map<string, TtsEngine>();
   readonly #default: TtsEngine;
+  readonly #fallback: TtsEngine | undefined;
+  readonly #fallbacks: ReturnType<typeof counter<'from' | 'to'>> | undefined;
   readonly #cache: TtsCache | undefined;
   readonly #version: string;
   readonly #logger: Logger | undefined;
@@ -73,6 +80,7 @@ export class TtsService {
     const chosen = options.defaultEngine ? this.#engines.get(options.defaultEngine) : first;
     if (!chosen) throw new ConfigError(`unknown default TTS engine "${options.defaultEngine}"`);
     this.#default = chosen;
+    this.#fallback = options.fallbackEngine ? this.engine(options.fallbackEngine) : undefined;
     this.#cache = options.cache;
     this.#version = options.version ?? 'v1';
     this.#logger = options.logger;
@@ -81,6 +89,11 @@ export class TtsService {
         name: 'voxstate_tts_first_byte_seconds',
         help: 'Request to first audio byte, by engine and cache state (memory, redis, miss, off)',
         labelNames: ['engine', 'cache'] as const,
+      });
+      this.#fallbacks = counter(options.registry, {
+        name: 'voxstate_tts_fallbacks_total',
+        help: 'Syntheses taken over by the fallback engine after a failure before the first byte',
+        labelNames: ['from', 'to'] as const,
       });
     }
   }
@@ -123,8 +136,31 @@ export class TtsService {
    * from the engine, filling the cache once the synthesis completes.
    */
   async *synthesize(text: string, options: SynthesizeOptions): AsyncGenerator<Buffer> {
-    const started = performance.now();
     const engine = this.engine(options.engine);
+    const fallback = this.#fallback && this.#fallback !== engine ? this.#fallback : undefined;
+    let yielded = false;
+    try {
+      for await (const chunk of this.#synthesizeWith(engine, text, options)) {
+        yielded = true;
+        yield chunk;
+      }
+    } catch (err) {
+      if (yielded || !fallback || isAbortError(err) || options.signal?.aborted) throw err;
+      this.#fallbacks?.inc({ from: engine.name, to: fallback.name });
+      this.#logger?.warn(
+        { err: (err as Error)?.message, engine: engine.name, fallback: fallback.name },
+        'tts engine failed before its first byte; using the fallback engine',
+      );
+      yield* this.#synthesizeWith(fallback, text, options);
+    }
+  }
+
+  async *#synthesizeWith(
+    engine: TtsEngine,
+    text: string,
+    options: SynthesizeOptions,
+  ): AsyncGenerator<Buffer> {
+    const started = performance.now();
     const useCache = options.cache !== false && this.#cache !== undefined;
     let state = 'off';
     let first = true;
@@ -150,7 +186,7 @@ export class TtsService {
       }
       return;
     }
-    const key = this.keyFor(text, options);
+    const key = this.keyFor(text, { ...options, engine: engine.name });
     const hit = await this.#cache?.get(key);
     if (hit) {
       state = hit.layer;

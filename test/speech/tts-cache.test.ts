@@ -214,3 +214,31 @@ describe('TTS cache with the real Redis', () => {
     expect(engine.calls).toBe(1);
   });
 });
+
+describe('TtsService fallback engine', () => {
+  it('takes over when the engine fails before its first byte, and caches under its own key', async () => {
+    const cloud = new CountingEngine({ name: 'cloud' });
+    const local = new CountingEngine({ name: 'local' });
+    const registry = new Registry();
+    const tts = new TtsService({
+      engines: [cloud, local],
+      fallbackEngine: 'local',
+      cache: cache(),
+      registry,
+    });
+    const opts = { language: 'en', format: 'ulaw' as const };
+    cloud.failNext = true;
+    const audio = await drain(tts.synthesize('Let me check...', opts));
+    expect(audio.equals(local.audioFor('Let me check...'))).toBe(true);
+    expect(await tts.cached('Let me check...', opts)).toBeUndefined();
+    expect(await tts.cached('Let me check...', { ...opts, engine: 'local' })).toBeDefined();
+    const again = await drain(tts.synthesize('Let me check...', opts));
+    expect(again.equals(cloud.audioFor('Let me check...'))).toBe(true);
+    expect(await registry.getSingleMetricAsString('voxstate_tts_fallbacks_total')).toMatch(
+      /from="cloud",to="local"} 1/,
+    );
+    local.failNext = true;
+    cloud.failNext = true;
+    await expect(drain(tts.synthesize('Just a second...', opts))).rejects.toThrow(/scripted/);
+  });
+});
