@@ -9,6 +9,7 @@
  */
 import { fromCallback } from 'xstate';
 import type { Prefetcher } from '../knowledge/prefetcher.js';
+import type { PrefetchEvent, SttEvent } from '../machines/call.types.js';
 import type { Logger } from '../telemetry/logger.js';
 
 /** Input of the prefetch actor. */
@@ -19,7 +20,7 @@ export interface PrefetchEmbeddingInput {
 
 /** Events the prefetch actor receives. */
 export type PrefetchEmbeddingEvent =
-  | { type: 'stt.final'; text: string }
+  | { type: 'stt.final'; text: string; language?: string }
   | { type: 'stt.partial'; text: string; stable: boolean };
 
 /** Events the prefetch actor sends back to its parent. */
@@ -49,11 +50,11 @@ export interface PrefetchEmbeddingDeps {
  * ```
  */
 export function createPrefetchEmbeddingActor(deps: PrefetchEmbeddingDeps) {
-  return fromCallback<PrefetchEmbeddingEvent, PrefetchEmbeddingInput>(
+  return fromCallback<SttEvent, PrefetchEmbeddingInput, PrefetchEvent>(
     ({ input, sendBack, receive }) => {
       let stopped = false;
       const started = new Set<string>();
-      const send = (event: PrefetchEmbeddingEmitted): void => {
+      const send = (event: PrefetchEmbeddingEmitted & PrefetchEvent): void => {
         if (!stopped) sendBack(event);
       };
       const start = (text: string, reply: boolean): void => {

@@ -8,6 +8,10 @@
  */
 import { fromPromise } from 'xstate';
 import type { HybridRetriever } from '../knowledge/hybrid-retriever.js';
+import type {
+  RetrieveInput as CallRetrieveInput,
+  RetrieveOutput as CallRetrieveOutput,
+} from './contracts.js';
 
 /** Input of the retrieve actor. */
 export interface RetrieveInput {
@@ -25,7 +29,10 @@ export interface RetrievedPassageOutput {
   source: string;
 }
 
-/** Output of the retrieve actor. */
+/**
+ * Output of the retrieve actor: what it returns, more precisely than the call machine's contract
+ * (`src/actors/contracts.ts`), to which it is assignable.
+ */
 export interface RetrieveOutput {
   passages: RetrievedPassageOutput[];
   /** Layer that served: the result cache, the local model, the cloud model, or keywords only. */
@@ -53,23 +60,25 @@ export interface RetrieveDeps {
  * ```
  */
 export function createRetrieveActor(deps: RetrieveDeps) {
-  return fromPromise<RetrieveOutput, RetrieveInput>(async ({ input, signal }) => {
-    const result = await deps.retriever.retrieve({
-      query: input.query,
-      signal,
-      ...(input.language ? { language: input.language } : {}),
-      ...(deps.k ? { k: deps.k } : {}),
-    });
-    return {
-      passages: result.passages.map((p) => ({
-        id: p.id,
-        text: p.text,
-        score: p.score,
-        source: p.source,
-      })),
-      layer: result.layer,
-      similarity: result.similarity,
-      waitedForPrefetchMs: result.waitedForPrefetchMs,
-    };
-  });
+  return fromPromise<CallRetrieveOutput, CallRetrieveInput>(
+    async ({ input, signal }): Promise<RetrieveOutput> => {
+      const result = await deps.retriever.retrieve({
+        query: input.query,
+        signal,
+        ...(input.language ? { language: input.language } : {}),
+        ...(deps.k ? { k: deps.k } : {}),
+      });
+      return {
+        passages: result.passages.map((p) => ({
+          id: p.id,
+          text: p.text,
+          score: p.score,
+          source: p.source,
+        })),
+        layer: result.layer,
+        similarity: result.similarity,
+        waitedForPrefetchMs: result.waitedForPrefetchMs,
+      };
+    },
+  );
 }
