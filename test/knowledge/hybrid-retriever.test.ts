@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/cache/redis.js';
 import { ProviderError } from '../../src/errors.js';
 import { CachedEmbedder } from '../../src/knowledge/cached-embedder.js';
 import { EmbeddingCache } from '../../src/knowledge/embedding-cache.js';
@@ -17,6 +20,7 @@ import { OpenAiEmbedder } from '../../src/providers/embeddings/openai-embedder.j
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { HashEmbedder } from '../fakes/hash-embedder.js';
 import { type EmbeddingsServer, startEmbeddingsServer } from '../fakes/openai-embeddings-server.js';
+import { startTcpProxy } from '../fakes/tcp-proxy.js';
 import { copySampleKb, tempDir } from './helpers.js';
 
 const EXACT_FAQ =
@@ -188,6 +192,50 @@ describe('hybrid retriever on LanceDB with a cloud fixture server', () => {
     expect(r.similarity).toBe(0);
     expect(r.passages[0]!.source).toMatch(/^knowledge-base\/ru\/vozvrat\.md:/);
     expect(r.passages[0]!.foundBy).toEqual(['keyword']);
+  });
+
+  it('answers through a Redis outage and uses the shared cache again once Redis is back', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 6379 });
+    const prefix = `voxstate-test-kb-${randomUUID()}:`;
+    const redis = connectRedis({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      keyPrefix: prefix,
+      logger: silentLogger(),
+    });
+    const admin = new Redis('redis://127.0.0.1:6379', { keyPrefix: prefix });
+    try {
+      await expect.poll(() => redis.status).toBe('ready');
+      const registry = new Registry();
+      const metrics = knowledgeMetrics(registry);
+      const cache = new EmbeddingCache({ redis, metrics });
+      const local = new CachedEmbedder(localRaw, cache, { metrics });
+      const retriever = new HybridRetriever({ store, local, threshold: 0, metrics });
+      await proxy.cut();
+      await expect.poll(() => redis.status).not.toBe('ready');
+      const during = await retriever.retrieve({
+        query: 'Do you have a loyalty card?',
+        language: 'en',
+      });
+      expect(during.layer).toBe('local');
+      expect(during.passages[0]!.text).toContain('loyalty card');
+      await proxy.restore();
+      await expect.poll(() => redis.status, { timeout: 5000 }).toBe('ready');
+      await retriever.retrieve({ query: 'Can a company pay by invoice?', language: 'en' });
+      await expect.poll(() => admin.exists(local.key('can a company pay by invoice'))).toBe(1);
+      cache.clearMemory();
+      const other = new HybridRetriever({ store, local, threshold: 0, metrics });
+      await other.retrieve({ query: 'can a company pay by invoice', language: 'en' });
+      const hits =
+        (await registry.getSingleMetric('voxstate_embedding_cache_total')?.get())?.values ?? [];
+      expect(hits.find((v) => v.labels.result === 'redis')?.value).toBe(1);
+      cache.close();
+    } finally {
+      redis.disconnect();
+      await proxy.close();
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length) await admin.del(...keys.map((k) => k.slice(prefix.length)));
+      await admin.quit();
+    }
   });
 
   it('rejects with an abort error when the signal fires', async () => {
