@@ -64,6 +64,8 @@ export type AnswerEvent =
        * failed); `truncated` (a model failed after part of the answer was spoken).
        */
       outcome: 'answered' | 'fallback' | 'truncated';
+      /** With `outcome: 'fallback'`: why (`budget` exceeded, or every model `failed`). */
+      fallback?: 'budget' | 'failed';
     };
 
 /** Answers questions as a stream of {@link AnswerEvent}s. */

@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import { createAnthropicProvider } from '../providers/llm/anthropic.js';
 import type { LlmProvider } from '../providers/llm/llm-provider.js';
 import { createOpenAiProvider } from '../providers/llm/openai.js';
+import { phraseText } from '../speech/phrases.js';
 import { silentLogger } from '../telemetry/logger.js';
 import type { Answerer } from './answerer.js';
 import { type AnswerConfig, describeAnswerConfig, type ModelRef } from './config.js';
@@ -92,6 +93,9 @@ export function createAnswerer(config: AnswerConfig, deps: CreateAnswererDeps): 
     router,
     budget: config.budget,
     fallbackPhone: deps.phone,
+    // The cached phrases (pre-warmed in the TTS cache), so the fallback plays at once.
+    fallbackPhrase: (reason, language) =>
+      phraseText(reason === 'budget' ? 'budgetExceeded' : 'apology', language),
     health: new ProviderHealth(),
     maxAnswerTokens: config.maxAnswerTokens,
     ...(deps.registry ? { registry: deps.registry } : {}),

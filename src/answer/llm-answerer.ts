@@ -41,7 +41,13 @@ export interface LlmAnswererDeps {
   router: ModelRouter;
   /** Per-turn budget limits (default 3 calls, 8000 tokens). */
   budget?: BudgetLimits;
-  /** Phone number for the spoken fallback. */
+  /**
+   * The spoken fallback text: `budget` when the turn budget ran out, `failed` when every model
+   * failed. Default: "I'm sorry, I can't answer that right now. Please call us at <phone>".
+   * Return a phrase whose audio is pre-warmed in the TTS cache to have it play at once.
+   */
+  fallbackPhrase?: (reason: 'budget' | 'failed', language: Language) => string;
+  /** Phone number for the default spoken fallback. */
   fallbackPhone: string;
   health?: ProviderHealth;
   /** Answer length cap, tokens (default 300). */
@@ -75,10 +81,11 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       req.system.length + messages.reduce((n, m) => n + m.content.length, 0),
     );
     const spoken: string[] = [];
-    const fallback = function* (): Generator<AnswerEvent> {
-      const text = cannotAnswerPhrase(language, deps.fallbackPhone);
+    const fallback = function* (reason: 'budget' | 'failed'): Generator<AnswerEvent> {
+      const text =
+        deps.fallbackPhrase?.(reason, language) ?? cannotAnswerPhrase(language, deps.fallbackPhone);
       yield { type: 'text', text };
-      yield { type: 'done', text, offline: false, outcome: 'fallback' };
+      yield { type: 'done', text, offline: false, outcome: 'fallback', fallback: reason };
     };
 
     const decision = await deps.router.route(req.query, {
@@ -108,7 +115,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       } catch (err) {
         if (!(err instanceof BudgetExceededError)) throw err;
         log.warn({ budget: err.budget }, 'turn budget exceeded');
-        if (spoken.length === 0) yield* fallback();
+        if (spoken.length === 0) yield* fallback('budget');
         return;
       }
       const tier = deps.models.strong.includes(current) ? 'strong' : 'cheap';
@@ -174,7 +181,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
           return;
         }
         if (err instanceof BudgetExceededError) {
-          yield* fallback();
+          yield* fallback('budget');
           return;
         }
         provider = nextAttempt(deps.models, tried, health);
@@ -191,7 +198,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       }
     }
     log.error({ tried: tried.map((p) => p.model) }, 'every model failed; speaking the fallback');
-    yield* fallback();
+    yield* fallback('failed');
   }
 
   return { kind: 'llm', answer };

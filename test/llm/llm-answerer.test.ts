@@ -163,6 +163,20 @@ describe('LLM answerer', () => {
     expect(done(events)).toMatchObject({ outcome: 'answered', text: 'Yes, we deliver.' });
   });
 
+  it('speaks the configured fallback phrase when every model fails', async () => {
+    const s = await openai([{ fail: { status: 500 } }]);
+    const answerer = createLlmAnswerer({
+      models: { cheap: [oa(s, 'mini')], strong: [oa(s, 'big')] },
+      router: new ModelRouter(),
+      fallbackPhone: '1',
+      fallbackPhrase: (reason, language) => `${reason}/${language}`,
+    });
+    const events = await collect(answerer.answer(request('When do you open?')));
+    expect(texts(events)).toEqual(['failed/en']);
+    expect(done(events)).toMatchObject({ outcome: 'fallback', fallback: 'failed' });
+    expect(s.requests.map((r) => r.model)).toEqual(['mini', 'big']);
+  });
+
   it('does not retry once a piece was released; the answer ends truncated', async () => {
     const s = await openai([
       {
@@ -197,7 +211,7 @@ describe('LLM answerer', () => {
     expect(texts(events)).toEqual([
       "I'm sorry, I can't answer that right now. Please call us at +1 555 0142.",
     ]);
-    expect(done(events)).toMatchObject({ outcome: 'fallback' });
+    expect(done(events)).toMatchObject({ outcome: 'fallback', fallback: 'budget' });
     expect(s.requests).toHaveLength(1);
     const metric = await registry.getSingleMetric('voxstate_budget_exceeded_total')!.get();
     expect(metric.values).toEqual([
