@@ -126,7 +126,11 @@ export function guardLabel(guard: unknown, ids?: (path: string) => string): stri
 }
 
 /** The label of an event descriptor: `done transcribe`, `after maxSilence`, `always`, ... */
-export function eventLabel(eventType: string, delay?: unknown): string {
+export function eventLabel(
+  eventType: string,
+  delay?: unknown,
+  ids?: (path: string) => string,
+): string {
   if (delay !== undefined) {
     if (typeof delay === 'number') return `after ${delay}ms`;
     if (typeof delay === 'string') return `after ${delay}`;
@@ -138,7 +142,10 @@ export function eventLabel(eventType: string, delay?: unknown): string {
   const error = /^xstate\.error\.actor\.(.+)$/.exec(eventType);
   if (error) return `error ${error[1]}`;
   const stateDone = /^xstate\.done\.state\.(.+)$/.exec(eventType);
-  if (stateDone) return `done ${stateDone[1]}`;
+  if (stateDone) {
+    const path = stateDone[1] as string;
+    return `done ${ids ? ids(path) : path}`;
+  }
   return eventType;
 }
 
@@ -146,8 +153,12 @@ export function eventLabel(eventType: string, delay?: unknown): string {
 export function diagramModel(machine: AnyStateMachine): DiagramModel {
   const root = machine.root as AnyStateNode;
   const ids = assignIds(root);
+  const taken = new Set(ids.values());
+  let rootId = mermaidId(root.id);
+  while (taken.has(rootId)) rootId = `${rootId}_machine`;
+  ids.set(root, rootId);
   const byPath = new Map(allNodes(root).map((n) => [n.id as string, n]));
-  const idOf = (n: AnyStateNode): string => ids.get(n) ?? '[*]';
+  const idOf = (n: AnyStateNode): string => ids.get(n) as string;
   const idOfPath = (path: string): string => {
     const n = byPath.get(path);
     return n ? idOf(n) : mermaidId(path);
@@ -179,7 +190,7 @@ export function diagramModel(machine: AnyStateMachine): DiagramModel {
     const inPlace: string[] = [];
     const guardedEvents = new Set<string>();
     for (const t of transitionsOf(node)) {
-      const event = eventLabel(t.eventType, delays.get(t.eventType));
+      const event = eventLabel(t.eventType, delays.get(t.eventType), idOfPath);
       let label = event;
       if (t.guard !== undefined) {
         label = `${event} [${guardLabel(t.guard, idOfPath)}]`;
@@ -238,7 +249,17 @@ export function diagramModel(machine: AnyStateMachine): DiagramModel {
       if (kid.type === 'final') structure.push(`${indent}${idOf(kid)} --> [*]`);
     }
   }
-  body(root, '  ');
+  // Mermaid accepts region separators only inside a state, and a root with transitions of its
+  // own needs a box for them to start from: then the machine is drawn as one outer state.
+  const rootHasEdges = edges.some((e) => e.from === rootId);
+  if (root.type === 'parallel' || rootHasEdges) {
+    structure.push(`  [*] --> ${rootId}`);
+    structure.push(`  state ${rootId} {`);
+    body(root, '    ');
+    structure.push('  }');
+  } else {
+    body(root, '  ');
+  }
 
   return { states, edges: mergeEdges(edges), structure };
 }

@@ -37,7 +37,7 @@ const PHONE_KEY =
   /^(phone.*|.*phonenumber|msisdn|callernumber|callednumber|callerid(num|name)?|callername|connectednumber|connectedname|caller|connected|number|ani|dnis|exten|extension)$/;
 const SPOKEN_KEY =
   /^(utterance|text|transcript|partial|query|content|answer|sentence|dtmf|digit|digits|pin)$/;
-const IDENTIFIER = /(^id|id)$|^(type|createdat|sessionid|rootid|parentid)$/;
+const IDENTIFIER = /^(id|type|createdAt)$|Id$|_id$/;
 
 const PHONE_RUN = /(?<![\w+(])\+?\(?\d(?:[ ()-]{0,2}\d){6,15}(?!\w)/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -60,7 +60,7 @@ export function fieldKind(key: string): FieldKind {
   if (SECRET.test(k)) return 'secret';
   if (PHONE_KEY.test(k)) return 'phone';
   if (SPOKEN_KEY.test(k)) return 'spoken';
-  if (IDENTIFIER.test(k)) return 'identifier';
+  if (IDENTIFIER.test(key)) return 'identifier';
   return 'plain';
 }
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type AnyStateMachine, and, not, or, setup, stateIn } from 'xstate';
+import { type AnyStateMachine, and, createMachine, not, or, setup, stateIn } from 'xstate';
 import { ParseError } from '../../src/errors.js';
 import { callMachine } from '../../src/machines/call.machine.js';
 import {
@@ -234,10 +234,27 @@ describe('diagram edge cases', () => {
     expect(lines).toContain('a_idle --> s_state : after 250ms');
     expect(lines).toContain('s_state --> a_idle : always [ready or in b_idle]');
     expect(lines).toContain('b_idle --> s_note : after later [ready]');
-    expect(lines).toContain('a --> b : done edge-case.a');
+    expect(lines).toContain('a --> b : done a');
+    // A parallel root is drawn as one outer state, as Mermaid has regions only inside states.
+    expect(source).toMatch(/^ {2}\[\*\] --> edge_case\n {2}state edge_case \{\n {4}state a \{/m);
+    expect(source).toMatch(/\n {4}--\n {4}state b \{/);
     expect(lines).toContain('done --> [*]');
     expect(source).not.toContain('SELF');
     expect(renderActorLegend(edgeMachine)).toContain('`SELF`');
+  });
+
+  it('draws a root with transitions of its own as an outer state', () => {
+    const machine = createMachine({
+      id: 'a',
+      initial: 'a',
+      on: { RESET: '.a' },
+      states: { a: { on: { NEXT: 'b' } }, b: { type: 'final' } },
+    });
+    const source = renderStateDiagram(machine);
+    checkMermaid(source);
+    expect(source).toContain('  state a_machine {\n    [*] --> a\n');
+    expect(source).toContain('  a_machine --> a : RESET');
+    expect(source).toContain('  a --> b : NEXT');
   });
 
   it('reduces labels and guards to safe text', () => {
