@@ -148,7 +148,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
           }
           text += chunk.text;
           if (spoken.length === 0 && looksLikeRefusal(text)) {
-            throw new RefusalError(current.provider, text);
+            throw new RefusalError(current.provider, 'refusal-shaped opening');
           }
           budget.checkTokens(inputTokens + estimateTokens(text.length));
           for (const piece of chunker.push(chunk.text)) {
@@ -158,7 +158,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
         }
         const rest = chunker.flush();
         if (spoken.length === 0 && looksLikeRefusal(rest.join(' '))) {
-          throw new RefusalError(current.provider, text);
+          throw new RefusalError(current.provider, 'refusal-shaped opening');
         }
         for (const piece of rest) {
           spoken.push(piece);
