@@ -22,7 +22,7 @@ export const GENERATED_BEGIN =
 export const GENERATED_END = '<!-- generated:end -->';
 
 /** Words the Mermaid state lexer reads as keywords where an id is expected. */
-const RESERVED = /^(default.*|state|note|class|classdef|scale|direction|hide|end)$/i;
+const RESERVED = /^(default.*|state|note|class|classdef|scale|direction|hide|end|click|style)$/i;
 
 /** One drawn edge: source and target Mermaid ids and its label. */
 export interface DiagramEdge {
@@ -56,6 +56,8 @@ export interface DiagramModel {
 export function mermaidLabel(text: string): string {
   return text
     .replace(/[^A-Za-z0-9_.,()[\] !=+*/-]+/g, ' ')
+    // The lexer reads "direction LR" anywhere on a line as a layout statement.
+    .replace(/\b(direction)(\s+)(TB|BT|RL|LR)\b/gi, '$1-$3')
     .replace(/\s+/g, ' ')
     .trim();
 }

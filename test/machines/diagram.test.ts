@@ -259,6 +259,8 @@ describe('diagram edge cases', () => {
 
   it('reduces labels and guards to safe text', () => {
     expect(mermaidLabel('a: b; c # d\n%% e --> f')).toBe('a b c d e -- f');
+    expect(mermaidLabel('turn direction LR')).toBe('turn direction-LR');
+    expect(mermaidId('style')).toBe('s_style');
     expect(guardLabel('named')).toBe('named');
     expect(guardLabel({ type: 'withParams', params: { n: 1 } })).toBe('withParams');
     expect(guardLabel(() => true)).toBe('inline guard');
