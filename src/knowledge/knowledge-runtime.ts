@@ -10,9 +10,9 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { connectRedis } from '../cache/redis.js';
 import type { Embedder } from '../providers/embeddings/embedder.js';
-import { OpenAiEmbedder } from '../providers/embeddings/openai-embedder.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CachedEmbedder } from './cached-embedder.js';
+import { cloudEmbedderFromConfig } from './cloud-embedder.js';
 import { type KnowledgeConfig, kbDir } from './config.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { HybridRetriever, type RetrievalResult } from './hybrid-retriever.js';
@@ -85,18 +85,7 @@ export async function createKnowledgeRuntime(
     metrics,
     logger,
   });
-  const cloudInner =
-    deps.cloudEmbedder ??
-    (config.cloud
-      ? new OpenAiEmbedder({
-          model: config.cloud.model,
-          dimensions: config.cloud.dimensions,
-          apiKey: config.cloud.apiKey,
-          ...(config.cloud.baseURL ? { baseURL: config.cloud.baseURL } : {}),
-          requestDimensions: config.cloud.requestDimensions,
-          timeoutMs: config.cloud.timeoutMs,
-        })
-      : undefined);
+  const cloudInner = deps.cloudEmbedder ?? cloudEmbedderFromConfig(config);
   const local = deps.localEmbedder
     ? new CachedEmbedder(deps.localEmbedder, embeddingCache, { metrics, logger })
     : undefined;

@@ -14,13 +14,13 @@ import cliProgress from 'cli-progress';
 import { Registry } from 'prom-client';
 import { inferenceConfigFromEnv } from '../../config/inference.js';
 import { ConfigError, VoxstateError } from '../../errors.js';
-import { type KnowledgeConfig, kbDir, knowledgeConfigFromEnv } from '../../knowledge/config.js';
+import { cloudEmbedderFromConfig } from '../../knowledge/cloud-embedder.js';
+import { kbDir, knowledgeConfigFromEnv } from '../../knowledge/config.js';
 import { type IngestProgress, type IngestSummary, ingest } from '../../knowledge/ingest.js';
 import { createKnowledgeRuntime } from '../../knowledge/knowledge-runtime.js';
 import { openLocalEmbedding } from '../../knowledge/local-embedding.js';
 import { KnowledgeStore } from '../../knowledge/store.js';
 import type { Embedder } from '../../providers/embeddings/embedder.js';
-import { OpenAiEmbedder } from '../../providers/embeddings/openai-embedder.js';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
 
 const USAGE = `usage: voxstate kb <ingest|search> [options]
@@ -93,19 +93,6 @@ function progressBar(io: CommandIo): IngestProgress | undefined {
   };
 }
 
-function cloudEmbedder(config: KnowledgeConfig): Embedder | undefined {
-  const c = config.cloud;
-  if (!c) return undefined;
-  return new OpenAiEmbedder({
-    model: c.model,
-    dimensions: c.dimensions,
-    apiKey: c.apiKey,
-    ...(c.baseURL ? { baseURL: c.baseURL } : {}),
-    requestDimensions: c.requestDimensions,
-    timeoutMs: c.timeoutMs,
-  });
-}
-
 function printSummary(io: CommandIo, s: IngestSummary, json: boolean): void {
   if (json) {
     io.out.write(`${JSON.stringify({ ...s, errors: s.errors.map((e) => e.message) })}\n`);
@@ -138,7 +125,7 @@ async function runIngest(
   const { local, unavailable } = o['no-local']
     ? { local: undefined, unavailable: 'disabled by --no-local' }
     : await openLocalEmbedding(inferenceConfigFromEnv(env), { registry, logger });
-  const cloud = o['no-cloud'] ? undefined : cloudEmbedder(config);
+  const cloud = o['no-cloud'] ? undefined : cloudEmbedderFromConfig(config);
   const embedders = [local?.embedder, cloud].filter((e): e is Embedder => e !== undefined);
   if (!local && cloud) logger.warn(`${unavailable}: embedding with the cloud model only`);
   const store = await KnowledgeStore.open({ dir: kbDir(config) });
