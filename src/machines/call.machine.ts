@@ -68,13 +68,6 @@ export const callMachine = callSetup.createMachine({
           },
         },
       ],
-      after: {
-        maxCallDuration: {
-          guard: 'notSayingGoodbye',
-          target: '.conversation.goodbye',
-          actions: { type: 'end', params: { reason: 'max_duration' } },
-        },
-      },
       on: {
         'media.hangup': { target: 'ended', actions: { type: 'end', params: { reason: 'hangup' } } },
         'ari.hangup': { target: 'ended', actions: { type: 'end', params: { reason: 'hangup' } } },
@@ -83,6 +76,13 @@ export const callMachine = callSetup.createMachine({
       states: {
         conversation: {
           initial: 'greeting',
+          after: {
+            maxCallDuration: {
+              guard: 'notSayingGoodbye',
+              target: '.goodbye',
+              actions: { type: 'end', params: { reason: 'max_duration' } },
+            },
+          },
           states: {
             greeting: greetingState,
             listening: listeningState,

@@ -73,6 +73,7 @@ export const greetingState = callSetup.createStateConfig({
       phrase: 'greeting' as const,
       language: context.language,
       format: context.format,
+      interruptible: context.bargeInOnGreeting,
     }),
     onError: {
       target: 'listening',

@@ -54,12 +54,14 @@ export interface DiagramModel {
 
 /** Reduces text to characters that are safe in a Mermaid transition label. */
 export function mermaidLabel(text: string): string {
-  return text
-    .replace(/[^A-Za-z0-9_.,()[\] !=+*/-]+/g, ' ')
-    // The lexer reads "direction LR" anywhere on a line as a layout statement.
-    .replace(/\b(direction)(\s+)(TB|BT|RL|LR)\b/gi, '$1-$3')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/[^A-Za-z0-9_.,()[\] !=+*/-]+/g, ' ')
+      // The lexer reads "direction LR" anywhere on a line as a layout statement.
+      .replace(/\b(direction)(\s+)(TB|BT|RL|LR)\b/gi, '$1-$3')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Turns a state key or path into a Mermaid-safe id (letters, digits, `_`). */

@@ -277,3 +277,23 @@ describe('call machine helpers', () => {
     expect(ctx.prompt).toBe('compact');
   });
 });
+
+describe('call machine regions', () => {
+  it('the call-duration limit leaves the prompt region as it is', async () => {
+    const harness = createCallActorHarness();
+    const clock = new CountingClock();
+    const actor = createActor(callMachine.provide({ actors: harness.actors }), {
+      input: scriptedInput('r', { limits: { maxCallMs: 60_000, maxSilenceMs: 100_000 } }),
+      clock,
+    });
+    actor.start();
+    actor.send({ type: 'speak.done' });
+    harness.resolve('upgradePrompt', { variant: 'full', chars: 3000, builtInMs: 1 });
+    await settle();
+    expect(actor.getSnapshot().value).toMatchObject({ active: { prompt: 'full' } });
+    clock.advance(60_000);
+    expect(actor.getSnapshot().value).toEqual({
+      active: { conversation: 'goodbye', prompt: 'full' },
+    });
+  });
+});

@@ -147,7 +147,7 @@ describe('call machine diagram', () => {
     expect(lines).toContain('speaking --> hearing : media.speech.start [bargeInOnGreeting]');
     expect(lines).toContain('waiting --> reprompt : after maxSilence [mayRepromptSilence]');
     expect(lines).toContain('waiting --> goodbye : after maxSilence [else]');
-    expect(lines).toContain('active --> goodbye : after maxCallDuration [notSayingGoodbye]');
+    expect(lines).toContain('conversation --> goodbye : after maxCallDuration [notSayingGoodbye]');
     expect(lines).toContain(
       'transcribing --> goodbye : done transcribe [transcriptEmpty and tooManyNotUnderstood]',
     );
