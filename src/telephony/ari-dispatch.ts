@@ -60,7 +60,9 @@ export function dispatchAriMessage(client: Client, raw: string): DispatchResult 
     return { kind: 'invalid', error: new ParseError('ari-events', 'message has no type') };
   }
   const internals = client as unknown as ClientInternals;
-  const model = internals._swagger?.apis?.events?.models?.[event.type];
+  const models = internals._swagger?.apis?.events?.models;
+  // Own keys only: a `type` of "constructor" or "__proto__" must not find Object's members.
+  const model = models && Object.hasOwn(models, event.type) ? models[event.type] : undefined;
   if (!model) return { kind: 'unknown', type: event.type };
 
   const promoted: Record<string, unknown> = {};
@@ -75,9 +77,18 @@ export function dispatchAriMessage(client: Client, raw: string): DispatchResult 
       typeof factory !== 'function'
     )
       continue;
-    const instance = (factory as ResourceFactory)(client, value);
+    let instance: { _id(): unknown };
+    let instanceId: string;
+    try {
+      // ari-client copies every key onto the resource: `__proto__`, `_id` or `_client` in the
+      // message would break it (a TypeError here, before any listener runs).
+      instance = (factory as ResourceFactory)(client, value);
+      instanceId = String(instance._id());
+    } catch (err) {
+      const what = `${event.type}.${prop.name} is not a valid ${prop.dataType}`;
+      return { kind: 'invalid', error: new ParseError('ari-events', what, { cause: err }) };
+    }
     promoted[prop.name] = instance;
-    const instanceId = String(instance._id());
     const listeners = internals._instanceListeners[event.type];
     if (listeners) {
       const kept = listeners.filter((l) => !(l.id === instanceId && l.once));
