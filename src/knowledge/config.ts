@@ -164,7 +164,13 @@ export function knowledgeConfigFromEnv(env: Env): KnowledgeConfig {
     embeddingCacheTtlMs:
       num(env, 'VOXSTATE_EMBED_CACHE_TTL_S', d.embeddingCacheTtlMs / 1000, 1) * 1000,
     embeddingCacheEntries: num(env, 'VOXSTATE_EMBED_CACHE_ENTRIES', d.embeddingCacheEntries, 1),
-    redisLookupTimeoutMs: num(env, 'VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS', d.redisLookupTimeoutMs, 1, 10_000),
+    redisLookupTimeoutMs: num(
+      env,
+      'VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS',
+      d.redisLookupTimeoutMs,
+      1,
+      10_000,
+    ),
     threshold: num(env, 'VOXSTATE_KB_THRESHOLD', d.threshold, -1, 1, false),
     cloudMode: cloudMode as CloudMode,
     cloud,

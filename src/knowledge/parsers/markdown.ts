@@ -9,10 +9,12 @@ import type { ChunkDraft, ParsedDocument } from '../types.js';
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/u;
 
+// Link text and target stop at `[`, where the next match would start: without that, a line of
+// many `[` (or `[a](` without a closing parenthesis) takes quadratic time.
 function clean(line: string): string {
   return line
-    .replace(/!\[[^\]]*\]\([^)]*\)/gu, '')
-    .replace(/\[([^\]]+)\]\(([^)]+)\)/gu, '$1 ($2)')
+    .replace(/!\[[^[\]]*\]\([^)[]*\)/gu, '')
+    .replace(/\[([^[\]]+)\]\(([^)[]+)\)/gu, '$1 ($2)')
     .replace(/(\*\*|__|`)/gu, '');
 }
 
