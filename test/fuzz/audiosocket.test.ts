@@ -36,12 +36,10 @@ function pushChunked(
 
 /** One valid message and what the parser must yield for it. */
 const validMessage: fc.Arbitrary<{ bytes: Buffer; expected: AudioSocketMessage }> = fc.oneof(
-  fc
-    .uuid()
-    .map((uuid) => ({
-      bytes: uuidMessage(uuid),
-      expected: { kind: 'uuid', uuid } as AudioSocketMessage,
-    })),
+  fc.uuid().map((uuid) => ({
+    bytes: uuidMessage(uuid),
+    expected: { kind: 'uuid', uuid } as AudioSocketMessage,
+  })),
   fc.constantFrom(...'0123456789ABCD*#').map((digit) => ({
     bytes: dtmfMessage(digit),
     expected: { kind: 'dtmf', digit } as AudioSocketMessage,
