@@ -129,6 +129,8 @@ export function parsePriceTable(raw: unknown, source = 'prices'): PriceTable {
     if (section === undefined) continue;
     if (!isObject(section)) throw new ConfigError(`${source}: "${kind}" must be an object`);
     for (const [name, price] of Object.entries(section)) {
+      // JSON.parse keeps `__proto__` as a key; assigning it would replace the section's prototype.
+      if (name === '__proto__') throw new ConfigError(`${source}: ${kind}.__proto__ is not a name`);
       if (!isObject(price)) throw new ConfigError(`${source}: ${kind}.${name} must be an object`);
       for (const field of FIELDS[kind]) {
         const v = price[field];
@@ -144,7 +146,7 @@ export function parsePriceTable(raw: unknown, source = 'prices'): PriceTable {
     for (const [kind, name] of Object.entries(raw.baseline)) {
       if (!(kind in FIELDS))
         throw new ConfigError(`${source}: baseline.${kind}: unknown component`);
-      if (typeof name !== 'string' || !(name in base[kind as CostKind])) {
+      if (typeof name !== 'string' || !Object.hasOwn(base[kind as CostKind], name)) {
         throw new ConfigError(`${source}: baseline.${kind} must name a priced ${kind} entry`);
       }
       base.baseline[kind as CostKind] = name;
