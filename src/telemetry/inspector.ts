@@ -96,7 +96,10 @@ export function inspectorOptions(
   if (port !== undefined && port !== '') {
     const n = Number(port);
     if (!Number.isInteger(n) || n < 0 || n > 65_535) {
-      throw new ConfigError(`inspector port must be a number from 0 to 65535, got "${port}"`);
+      const name = typeof fromFlag === 'string' ? '--inspect' : 'VOXSTATE_INSPECT_PORT';
+      throw new ConfigError(
+        `${name}: the inspector port must be a number from 0 to 65535, got "${port}"`,
+      );
     }
     options.port = n;
   }
