@@ -168,7 +168,9 @@ export function loadAnswerConfig(env: Env = process.env): AnswerConfig {
   const cheap = parseModels(env, 'VOXSTATE_LLM_CHEAP_MODEL', configured) ?? defaults('cheap');
   const strong = parseModels(env, 'VOXSTATE_LLM_STRONG_MODEL', configured) ?? defaults('strong');
   if (configured.length > 0 && strong.length === 0 && cheap.length === 0) {
-    throw new ConfigError('no LLM model configured');
+    throw new ConfigError(
+      'VOXSTATE_LLM_CHEAP_MODEL and VOXSTATE_LLM_STRONG_MODEL are both "none": no LLM model configured',
+    );
   }
   const unsure = value(env, 'VOXSTATE_ROUTING_UNSURE') ?? 'strong';
   if (unsure !== 'cheap' && unsure !== 'strong') {
