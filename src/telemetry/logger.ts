@@ -1,13 +1,16 @@
 /**
  * Structured logging with pino.
  *
- * Transcripts, phone numbers and secrets only ever go into named fields, and those fields are
- * redacted by default. Set `redact: false` (or `VOXSTATE_LOG_PII=1`) only on a development
- * machine.
+ * Transcripts, phone numbers and secrets only ever go into named fields. Secrets (`apiKey`,
+ * `password`, `token`, `authorization`, ... at any depth, see `log-scrub.ts`) are always
+ * redacted; personal-data fields are redacted by default. Set `redact: false` (or
+ * `VOXSTATE_LOG_PII=1`) only on a development machine: it lets personal data through, never
+ * secrets.
  *
  * @module
  */
 import { type Logger, pino } from 'pino';
+import { LOG_CENSOR, scrubLogValue } from './log-scrub.js';
 
 export type { Logger } from 'pino';
 
@@ -34,15 +37,23 @@ export const SENSITIVE_FIELDS = [
 export interface LoggerOptions {
   /** pino level; defaults to `VOXSTATE_LOG_LEVEL` or `info`. */
   level?: string;
-  /** Redact personal data fields; defaults to true. */
+  /** Redact personal-data fields; defaults to true. Secrets are redacted either way. */
   redact?: boolean;
   /** Where to write; defaults to stdout. */
   destination?: NodeJS.WritableStream;
 }
 
-/** The redaction paths for {@link SENSITIVE_FIELDS}, at the top level and one level deep. */
-export function redactPaths(): string[] {
-  return SENSITIVE_FIELDS.flatMap((f) => [f, `*.${f}`]);
+const SECRET_FIELDS = ['apiKey', 'password', 'token', 'authorization'] as const;
+const PERSONAL_FIELDS: ReadonlySet<string> = new Set(
+  SENSITIVE_FIELDS.filter((f) => !(SECRET_FIELDS as readonly string[]).includes(f)),
+);
+
+/**
+ * pino redaction paths for `fields` (default {@link SENSITIVE_FIELDS}), at the top level and one
+ * level deep. The logger also scrubs deeper levels, see `log-scrub.ts`.
+ */
+export function redactPaths(fields: readonly string[] = SENSITIVE_FIELDS): string[] {
+  return fields.flatMap((f) => [f, `*.${f}`]);
 }
 
 /**
@@ -57,14 +68,29 @@ export function redactPaths(): string[] {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = options.redact ?? process.env.VOXSTATE_LOG_PII !== '1';
   const level = options.level ?? process.env.VOXSTATE_LOG_LEVEL ?? 'info';
-  const opts = {
+  const scrub = redact ? { personalFields: PERSONAL_FIELDS } : {};
+  const opts: pino.LoggerOptions = {
     level,
     base: { app: 'voxstate' },
-    ...(redact ? { redact: { paths: redactPaths(), censor: '[redacted]' } } : {}),
+    // Any depth, in log objects and in child bindings; the redact paths below are the fast path.
+    formatters: {
+      log: (object) => scrubLogValue(object, scrub) as Record<string, unknown>,
+      bindings: (bindings) => scrubLogValue(bindings, scrub) as pino.Bindings,
+    },
+    redact: {
+      paths: redact ? redactPaths() : redactPaths(SECRET_FIELDS),
+      censor: LOG_CENSOR,
+    },
   };
-  return options.destination
+  const logger = options.destination
     ? pino(opts, options.destination as pino.DestinationStream)
     : pino(opts);
+  // pino applies `formatters.bindings` to the base bindings only, not to `child()` bindings.
+  const child = logger.child;
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, scrubLogValue(bindings, scrub) as pino.Bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }
 
 /** A logger that writes nothing, for tests and library use. */
