@@ -97,6 +97,18 @@ function num(
   return n;
 }
 
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/u.test(new URL(raw).protocol)) {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** Ten years, in seconds: the longest TTL accepted (a larger one overflows to Infinity ms). */
+const MAX_TTL_S = 10 * 365 * 86_400;
+
 /**
  * Reads the knowledge configuration from environment variables.
  *
@@ -146,7 +158,8 @@ export function knowledgeConfigFromEnv(env: Env): KnowledgeConfig {
         'VOXSTATE_CLOUD_EMBED_MODEL is set but neither VOXSTATE_CLOUD_EMBED_API_KEY nor OPENAI_API_KEY is',
       );
     }
-    const baseURL = env.VOXSTATE_CLOUD_EMBED_BASE_URL || env.OPENAI_BASE_URL;
+    const baseURL =
+      httpUrl(env, 'VOXSTATE_CLOUD_EMBED_BASE_URL') ?? httpUrl(env, 'OPENAI_BASE_URL');
     cloud = {
       model,
       dimensions: num(env, 'VOXSTATE_CLOUD_EMBED_DIMENSIONS', 1536, 1, 65_536),
@@ -162,7 +175,7 @@ export function knowledgeConfigFromEnv(env: Env): KnowledgeConfig {
     redisUrl,
     redisKeyPrefix: env.VOXSTATE_REDIS_PREFIX ?? d.redisKeyPrefix,
     embeddingCacheTtlMs:
-      num(env, 'VOXSTATE_EMBED_CACHE_TTL_S', d.embeddingCacheTtlMs / 1000, 1) * 1000,
+      num(env, 'VOXSTATE_EMBED_CACHE_TTL_S', d.embeddingCacheTtlMs / 1000, 1, MAX_TTL_S) * 1000,
     embeddingCacheEntries: num(env, 'VOXSTATE_EMBED_CACHE_ENTRIES', d.embeddingCacheEntries, 1),
     redisLookupTimeoutMs: num(
       env,
@@ -179,7 +192,7 @@ export function knowledgeConfigFromEnv(env: Env): KnowledgeConfig {
     prefetchMaxConcurrent: num(env, 'VOXSTATE_PREFETCH_MAX', d.prefetchMaxConcurrent, 0),
     retrievalCacheEntries: num(env, 'VOXSTATE_RETRIEVAL_CACHE_ENTRIES', d.retrievalCacheEntries, 1),
     retrievalCacheTtlMs:
-      num(env, 'VOXSTATE_RETRIEVAL_CACHE_TTL_S', d.retrievalCacheTtlMs / 1000, 1) * 1000,
+      num(env, 'VOXSTATE_RETRIEVAL_CACHE_TTL_S', d.retrievalCacheTtlMs / 1000, 1, MAX_TTL_S) * 1000,
     versionRefreshMs: num(env, 'VOXSTATE_KB_VERSION_REFRESH_MS', d.versionRefreshMs, 0),
   };
 }
