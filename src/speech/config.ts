@@ -137,6 +137,15 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be a boolean (1/0, true/false), got "${raw}"`);
 }
 
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/u.test(new URL(raw).protocol)) {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
 const FORMATS: readonly MediaFormat[] = ['slin16', 'ulaw'];
 
 /**
@@ -185,7 +194,7 @@ export function speechConfigFromEnv(env: Env = process.env): SpeechConfig {
       pitch: int(env, 'VOXSTATE_ESPEAK_PITCH', d.espeak.pitch, 0, 99),
     },
     openai: {
-      baseUrl: env.VOXSTATE_OPENAI_TTS_BASE_URL?.trim() || env.OPENAI_BASE_URL?.trim() || undefined,
+      baseUrl: httpUrl(env, 'VOXSTATE_OPENAI_TTS_BASE_URL') ?? httpUrl(env, 'OPENAI_BASE_URL'),
       apiKey: env.VOXSTATE_OPENAI_TTS_API_KEY?.trim() || env.OPENAI_API_KEY?.trim() || undefined,
       model: env.VOXSTATE_OPENAI_TTS_MODEL?.trim() || d.openai.model,
       voice: env.VOXSTATE_OPENAI_TTS_VOICE?.trim() || d.openai.voice,
