@@ -10,6 +10,7 @@
  * @module
  */
 import { type Logger, pino } from 'pino';
+import { ConfigError } from '../errors.js';
 import { LOG_CENSOR, scrubLogValue } from './log-scrub.js';
 
 export type { Logger } from 'pino';
@@ -68,6 +69,10 @@ export function redactPaths(fields: readonly string[] = SENSITIVE_FIELDS): strin
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = options.redact ?? process.env.VOXSTATE_LOG_PII !== '1';
   const level = options.level ?? process.env.VOXSTATE_LOG_LEVEL ?? 'info';
+  if (!Object.hasOwn(pino.levels.values, level) && level !== 'silent') {
+    const known = [...Object.keys(pino.levels.values), 'silent'].join(', ');
+    throw new ConfigError(`log level (VOXSTATE_LOG_LEVEL) must be one of ${known}, got "${level}"`);
+  }
   const scrub = redact ? { personalFields: PERSONAL_FIELDS } : {};
   const opts: pino.LoggerOptions = {
     level,
