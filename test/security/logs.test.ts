@@ -153,7 +153,15 @@ describe('secrets never reach the logs', () => {
   });
 
   it('secret-looking names are recognised, counts of tokens are not', () => {
-    for (const k of ['apiKey', 'API_KEY', 'x-api-key', 'authToken', 'password', 'Cookie']) {
+    for (const k of [
+      'apiKey',
+      'API_KEY',
+      'x-api-key',
+      'authToken',
+      'password',
+      'ariPassword',
+      'Cookie',
+    ]) {
       expect(isSecretKey(k)).toBe(true);
     }
     for (const k of ['maxTokens', 'inputTokens', 'tokensTotal', 'model', 'baseURL', 'keyPrefix']) {
