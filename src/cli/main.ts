@@ -15,6 +15,10 @@ interface CommandModule {
 
 /** The commands, with a one-line summary each. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  demo: {
+    summary: 'one scripted call on the simulated Asterisk, with a per-turn timeline and a WAV',
+    load: () => import('./commands/demo.js'),
+  },
   kb: {
     summary: 'ingest and search the knowledge base',
     load: () => import('./commands/kb.js'),

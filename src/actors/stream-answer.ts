@@ -1,0 +1,161 @@
+/**
+ * The answer actor: streams the answer to the caller's question sentence by sentence. The
+ * answerer (LLM with routing and budgets, or the offline answerer) releases speakable pieces;
+ * each piece gets a playback item at once, in order, and is synthesized through the TTS cache
+ * into it, so the first clause plays while the rest is still being generated. The actor sends
+ * `answer.done` when the last piece has played. Stopping it (barge-in, hang-up) aborts the LLM
+ * stream, the synthesis, and the queued audio.
+ *
+ * @module
+ */
+import type { Registry } from 'prom-client';
+import { type EventObject, fromCallback } from 'xstate';
+import type { Answerer } from '../answer/answerer.js';
+import { errorKind, isAbortError, VoxstateError } from '../errors.js';
+import type { AnswerEvent } from '../machines/call.types.js';
+import type { PlaybackEndReason, PlaybackItem } from '../media/playback-queue.js';
+import type { CallSession, CallSessions } from '../runtime/call-session.js';
+import type { TtsService } from '../speech/tts-service.js';
+import { catalogCounter } from '../telemetry/catalog.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { AnswerInput } from './contracts.js';
+
+/** Dependencies of {@link createStreamAnswerActor}. */
+export interface StreamAnswerDeps {
+  sessions: CallSessions;
+  /** The answerer for a call (routing flags may differ per call). */
+  answererFor: (callId: string) => Answerer;
+  tts: TtsService;
+  /** Name of the TTS engine used, for the cost ledger. */
+  ttsEngine: string;
+  /** The system prompt of a call in a variant (from the call registry). */
+  systemPrompt: (callId: string, variant: 'compact' | 'full') => string;
+  registry?: Registry;
+  logger?: Logger;
+}
+
+/** Synthesizes `text` into `item`, recording its cost; a TTS failure skips the piece. */
+async function speakInto(
+  deps: StreamAnswerDeps,
+  session: CallSession,
+  item: PlaybackItem,
+  text: string,
+  language: string,
+  signal: AbortSignal,
+): Promise<void> {
+  let cached = true;
+  try {
+    for await (const chunk of deps.tts.synthesize(text, {
+      language,
+      format: session.playback.format,
+      signal,
+      onSource: (source) => {
+        cached = source !== 'engine';
+      },
+    })) {
+      item.append(chunk);
+    }
+    session.ledger.record('tts', { engine: deps.ttsEngine, characters: text.length, cached });
+  } finally {
+    item.end();
+  }
+}
+
+/**
+ * Creates the `streamAnswer` actor logic.
+ *
+ * @example
+ * ```ts
+ * const streamAnswer = createStreamAnswerActor({
+ *   sessions, answererFor: () => answerer, tts, ttsEngine: 'espeak',
+ *   systemPrompt: (id, v) => callRegistry.systemPrompt(id, v),
+ * });
+ * ```
+ */
+export function createStreamAnswerActor(deps: StreamAnswerDeps) {
+  const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
+
+  return fromCallback<EventObject, AnswerInput, AnswerEvent>(({ input, sendBack }) => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const items: PlaybackItem[] = [];
+    const session = deps.sessions.get(input.callId);
+
+    const run = async (s: CallSession): Promise<void> => {
+      const answerer = deps.answererFor(input.callId);
+      let model = answerer.kind === 'offline' ? 'offline' : '';
+      let text = '';
+      let synth = Promise.resolve();
+      const ended: Promise<PlaybackEndReason>[] = [];
+      for await (const ev of answerer.answer({
+        query: input.query,
+        passages: input.passages,
+        history: input.history.map((m) => ({ role: m.role, content: m.content })),
+        system: deps.systemPrompt(input.callId, input.prompt),
+        language: input.language,
+        signal,
+      })) {
+        if (ev.type === 'model') model = ev.model;
+        else if (ev.type === 'usage') {
+          s.ledger.record('llm', {
+            model: ev.model,
+            inputTokens: ev.usage.inputTokens,
+            outputTokens: ev.usage.outputTokens,
+          });
+        } else if (ev.type === 'retry') {
+          s.log.add('fallback', { from: ev.model, error: ev.error });
+        } else if (ev.type === 'done') {
+          text = ev.text;
+          if (ev.outcome !== 'answered') s.log.add('fallback', { outcome: ev.outcome });
+        } else if (ev.type === 'text') {
+          const piece = ev.text;
+          let onEnd: (reason: PlaybackEndReason) => void = () => {};
+          ended.push(new Promise((resolve) => (onEnd = resolve)));
+          const item = s.playback.open('answer', { label: `answer ${items.length}`, onEnd });
+          items.push(item);
+          synth = synth.then(() =>
+            speakInto(deps, s, item, piece, input.language, signal).catch((err: unknown) => {
+              if (signal.aborted || isAbortError(err)) return;
+              errors?.inc({ kind: errorKind(err), component: 'tts' });
+              deps.logger?.warn(
+                { callId: input.callId, err: (err as Error).message },
+                'tts failed; piece skipped',
+              );
+            }),
+          );
+        }
+      }
+      await synth;
+      await Promise.all(ended);
+      if (signal.aborted) return;
+      s.log.add('turn', {
+        model,
+        pieces: items.length,
+        firstAudioMs: Math.round(s.timeline.turns().at(-1)?.first_answer_audio ?? -1),
+      });
+      sendBack({ type: 'answer.done', text, model });
+    };
+
+    if (!session) {
+      queueMicrotask(() =>
+        sendBack({ type: 'answer.failed', error: 'no session for the call', retryable: false }),
+      );
+    } else {
+      run(session).catch((err: unknown) => {
+        if (signal.aborted || isAbortError(err)) return;
+        errors?.inc({ kind: errorKind(err), component: 'answer' });
+        session.log.add('error', { component: 'answer', kind: errorKind(err) });
+        deps.logger?.warn({ callId: input.callId, err: (err as Error).message }, 'answer failed');
+        sendBack({
+          type: 'answer.failed',
+          error: (err as Error).message,
+          retryable: err instanceof VoxstateError && err.retryable,
+        });
+      });
+    }
+    return () => {
+      controller.abort();
+      for (const item of items) item.cancel();
+    };
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * The transcribe actor: takes an utterance's audio from the call session and turns it into
+ * text with the call's speech-to-text engine (Whisper on the worker pool by default). The
+ * audio is handed over, not copied; the signal aborts a task still waiting for a thread.
+ *
+ * @module
+ */
+import { fromPromise } from 'xstate';
+import { ConfigError } from '../errors.js';
+import type { SttEngine } from '../providers/stt/stt-engine.js';
+import type { CallSessions } from '../runtime/call-session.js';
+import type { TranscribeInput, TranscribeOutput } from './contracts.js';
+
+/** Dependencies of {@link createTranscribeActor}. */
+export interface TranscribeDeps {
+  sessions: CallSessions;
+  /** The engine for a call (feature flags may pick per call). */
+  engineFor: (callId: string) => SttEngine;
+  /** Pass the call's language to the engine (default true); false lets Whisper detect it. */
+  forceLanguage?: boolean;
+}
+
+/**
+ * Creates the `transcribe` actor logic.
+ *
+ * @example
+ * ```ts
+ * const transcribe = createTranscribeActor({ sessions, engineFor: () => whisper });
+ * ```
+ */
+export function createTranscribeActor(deps: TranscribeDeps) {
+  return fromPromise<TranscribeOutput, TranscribeInput>(async ({ input, signal }) => {
+    const session = deps.sessions.get(input.callId);
+    if (!session) throw new ConfigError(`no session for call ${input.callId}`);
+    const utterance = session.takeUtterance(input.utteranceId);
+    if (!utterance) return { text: '', engine: 'none' };
+    const engine = deps.engineFor(input.callId);
+    const result = await engine.transcribe({
+      audio: utterance.audio,
+      language: deps.forceLanguage === false ? undefined : input.language,
+      signal,
+      scriptText: session.scriptText?.(utterance.startMs, utterance.endMs),
+    });
+    session.ledger.record('stt', { engine: result.engine, seconds: result.audioSeconds });
+    session.timeline.mark('transcript');
+    return { text: result.text, language: result.language, engine: result.engine };
+  });
+}

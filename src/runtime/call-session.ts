@@ -1,0 +1,167 @@
+/**
+ * The per-call resources that cannot live in the call machine's context: the media
+ * connection, the playback queue, utterance audio waiting for transcription, the timeline,
+ * the cost ledger and the call's event log. Actors find a call's session by its id in the
+ * runtime's {@link CallSessions}.
+ *
+ * @module
+ */
+import type { EventEmitter } from 'node:events';
+import type { Registry } from 'prom-client';
+import { CallEventLog } from '../calllog/call-log.js';
+import { CostLedger } from '../cost/ledger.js';
+import type { PriceTable } from '../cost/prices.js';
+import type { MediaConnection } from '../media/media-connection.js';
+import { PlaybackQueue } from '../media/playback-queue.js';
+import type { Logger } from '../telemetry/logger.js';
+import { CallTimeline } from './call-timeline.js';
+
+/** The telephony side of a call, as the runtime needs it (a `PhoneCall` satisfies it). */
+export interface CallEndpoint
+  extends EventEmitter<{ dtmf: [digit: string]; hangup: [reason: string] }> {
+  readonly id: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly language: string;
+  /** Personal data. */
+  readonly callerNumber: string;
+  readonly media: MediaConnection;
+  readonly ended: boolean;
+  hangup(): Promise<void>;
+}
+
+/** Audio of one utterance, held until it is transcribed. */
+export interface Utterance {
+  audio: Float32Array;
+  /** Position on the call's audio clock, ms. */
+  startMs: number;
+  endMs: number;
+}
+
+/** Options for {@link CallSession}. */
+export interface CallSessionOptions {
+  endpoint: CallEndpoint;
+  prices: PriceTable;
+  flags: Record<string, string>;
+  registry?: Registry;
+  logger?: Logger;
+  /** Builds the call's playback queue around a frame sink (the runtime's speech config). */
+  createPlayback?: (sink: (frame: Buffer) => void) => PlaybackQueue;
+  echoCooldownMs?: number;
+  /** Keep transcripts in the call log (default false). */
+  logTranscripts?: boolean;
+  /**
+   * Simulator only: the text the scripted caller spoke in an audio range, for `--stt=script`.
+   */
+  scriptText?: (startMs: number, endMs: number) => string | undefined;
+}
+
+const MAX_UTTERANCES = 4;
+
+/**
+ * One call's resources.
+ *
+ * @example
+ * ```ts
+ * const session = new CallSession({ endpoint: phoneCall, prices, flags, registry });
+ * sessions.add(session);
+ * // actors: sessions.get(callId)?.playback.enqueue(...)
+ * session.close();
+ * ```
+ */
+export class CallSession {
+  readonly id: string;
+  readonly endpoint: CallEndpoint;
+  readonly playback: PlaybackQueue;
+  readonly timeline: CallTimeline;
+  readonly ledger: CostLedger;
+  readonly log: CallEventLog;
+  readonly flags: Record<string, string>;
+  readonly startedAt = Date.now();
+  readonly scriptText: CallSessionOptions['scriptText'];
+  readonly #utterances = new Map<string, Utterance>();
+  #nextUtterance = 0;
+  #closed = false;
+
+  constructor(options: CallSessionOptions) {
+    this.endpoint = options.endpoint;
+    this.id = options.endpoint.id;
+    this.flags = options.flags;
+    this.scriptText = options.scriptText;
+    const media = options.endpoint.media;
+    this.timeline = new CallTimeline({ registry: options.registry });
+    const sink = (frame: Buffer) => {
+      if (!media.closed) media.send(frame);
+    };
+    this.playback =
+      options.createPlayback?.(sink) ??
+      new PlaybackQueue({
+        format: 'slin16',
+        sink,
+        echoCooldownMs: options.echoCooldownMs,
+        registry: options.registry,
+        logger: options.logger,
+      });
+    this.playback.on('item.started', (item) => {
+      if (item.kind === 'filler') this.timeline.mark('filler');
+      else if (item.kind === 'answer') this.timeline.mark('first_answer_audio');
+      else if (item.label === 'greeting') this.timeline.greetingAudio();
+    });
+    this.ledger = new CostLedger({ prices: options.prices, logger: options.logger });
+    this.log = new CallEventLog({
+      registry: options.registry,
+      includeTranscripts: options.logTranscripts ?? false,
+    });
+  }
+
+  /** True once {@link close} ran. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stores an utterance's audio and returns its id; old ones are dropped past a bound. */
+  putUtterance(utterance: Utterance): string {
+    const id = `${this.id}:u${++this.#nextUtterance}`;
+    this.#utterances.set(id, utterance);
+    if (this.#utterances.size > MAX_UTTERANCES) {
+      const oldest = this.#utterances.keys().next().value;
+      if (oldest !== undefined) this.#utterances.delete(oldest);
+    }
+    return id;
+  }
+
+  /** Takes (and forgets) an utterance's audio. */
+  takeUtterance(id: string): Utterance | undefined {
+    const u = this.#utterances.get(id);
+    this.#utterances.delete(id);
+    return u;
+  }
+
+  /** Stops playback and drops held audio. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.playback.close();
+    this.#utterances.clear();
+  }
+}
+
+/** The sessions of the calls in progress, by call id. */
+export class CallSessions {
+  readonly #sessions = new Map<string, CallSession>();
+
+  add(session: CallSession): void {
+    this.#sessions.set(session.id, session);
+  }
+  get(callId: string): CallSession | undefined {
+    return this.#sessions.get(callId);
+  }
+  delete(callId: string): boolean {
+    return this.#sessions.delete(callId);
+  }
+  get size(): number {
+    return this.#sessions.size;
+  }
+  values(): IterableIterator<CallSession> {
+    return this.#sessions.values();
+  }
+}

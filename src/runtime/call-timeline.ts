@@ -1,0 +1,119 @@
+/**
+ * The timeline of one call: when the call was answered, when the greeting was first heard, and
+ * for each turn when the caller stopped speaking and when the filler, the transcript, the
+ * retrieved passages and the first answer audio followed. It feeds the stage-latency
+ * histograms and keeps the last turns for the demo's per-turn table and the soak test.
+ *
+ * @module
+ */
+import type { Registry } from 'prom-client';
+import { catalogHistogram } from '../telemetry/catalog.js';
+import { seconds } from '../telemetry/metrics.js';
+
+/** A stage of a turn, measured from the end of the caller's speech. */
+export type TurnStage = 'filler' | 'transcript' | 'retrieval' | 'first_answer_audio';
+
+/** Stage times of one turn, ms after the end of speech. */
+export interface TurnTiming {
+  turn: number;
+  speechEndAtMs: number;
+  filler?: number;
+  transcript?: number;
+  retrieval?: number;
+  first_answer_audio?: number;
+  /** True when the caller interrupted the answer. */
+  bargeIn?: boolean;
+}
+
+const STAGE_LABEL: Record<TurnStage, string> = {
+  filler: 'speech_end_to_filler',
+  transcript: 'speech_end_to_transcript',
+  retrieval: 'speech_end_to_retrieval',
+  first_answer_audio: 'speech_end_to_first_answer_audio',
+};
+
+/** Options for {@link CallTimeline}. */
+export interface CallTimelineOptions {
+  registry?: Registry;
+  /** Clock, ms (default `performance.now`). */
+  now?: () => number;
+  /** Turns kept (default 50). */
+  maxTurns?: number;
+}
+
+/**
+ * Marks the stages of a call as they happen.
+ *
+ * @example
+ * ```ts
+ * const timeline = new CallTimeline({ registry });
+ * timeline.answered();
+ * timeline.greetingAudio(); // observes voxstate_greeting_latency_seconds once
+ * timeline.speechEnded();
+ * timeline.mark('filler');  // observes voxstate_stage_latency_seconds{stage="speech_end_to_filler"}
+ * ```
+ */
+export class CallTimeline {
+  readonly #now: () => number;
+  readonly #maxTurns: number;
+  readonly #stage;
+  readonly #greeting;
+  readonly #turns: TurnTiming[] = [];
+  #answeredAtMs: number | undefined;
+  #greetingMs: number | undefined;
+  #turnCount = 0;
+
+  constructor(options: CallTimelineOptions = {}) {
+    this.#now = options.now ?? (() => performance.now());
+    this.#maxTurns = options.maxTurns ?? 50;
+    this.#stage = options.registry
+      ? catalogHistogram(options.registry, 'voxstate_stage_latency_seconds')
+      : undefined;
+    this.#greeting = options.registry
+      ? catalogHistogram(options.registry, 'voxstate_greeting_latency_seconds')
+      : undefined;
+  }
+
+  /** The call was answered now, or at `atMs` on this timeline's clock. */
+  answered(atMs?: number): void {
+    this.#answeredAtMs = atMs ?? this.#now();
+  }
+
+  /** The first greeting frame went out now; measured once per call. */
+  greetingAudio(): void {
+    if (this.#answeredAtMs === undefined || this.#greetingMs !== undefined) return;
+    this.#greetingMs = this.#now() - this.#answeredAtMs;
+    this.#greeting?.observe(seconds(this.#greetingMs));
+  }
+
+  /** Answer to first greeting audio, ms, once it happened. */
+  get greetingLatencyMs(): number | undefined {
+    return this.#greetingMs;
+  }
+
+  /** The caller stopped speaking now: a new turn starts. */
+  speechEnded(): void {
+    this.#turns.push({ turn: ++this.#turnCount, speechEndAtMs: this.#now() });
+    if (this.#turns.length > this.#maxTurns) this.#turns.shift();
+  }
+
+  /** Marks `stage` of the current turn; only the first mark of a stage counts. */
+  mark(stage: TurnStage): void {
+    const turn = this.#turns.at(-1);
+    if (!turn || turn[stage] !== undefined) return;
+    const ms = this.#now() - turn.speechEndAtMs;
+    turn[stage] = ms;
+    this.#stage?.observe({ stage: STAGE_LABEL[stage] }, seconds(ms));
+  }
+
+  /** The caller interrupted the current turn's answer. */
+  bargedIn(): void {
+    const turn = this.#turns.at(-1);
+    if (turn) turn.bargeIn = true;
+  }
+
+  /** The turns kept, oldest first. */
+  turns(): readonly TurnTiming[] {
+    return this.#turns;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The runtime's configuration, composed from each area's own loader and validated at start:
+ * every wrong value is a `ConfigError` that names the variable.
+ *
+ * @module
+ */
+import { fileURLToPath } from 'node:url';
+import { type AnswerConfig, loadAnswerConfig } from '../answer/config.js';
+import { type FlagConfig, loadFlagConfig } from '../config/flags.js';
+import { type InferenceConfig, inferenceConfigFromEnv } from '../config/inference.js';
+import { loadPriceTable, type PriceTable } from '../cost/prices.js';
+import { ConfigError } from '../errors.js';
+import { type KnowledgeConfig, knowledgeConfigFromEnv } from '../knowledge/config.js';
+import { type CallLimits, DEFAULT_LIMITS } from '../machines/call.types.js';
+import { type SpeechConfig, speechConfigFromEnv } from '../speech/config.js';
+
+/** Speech-to-text engine: `whisper` (local, the default) or `script` (simulator only). */
+export type SttChoice = 'whisper' | 'script';
+
+/** Everything the runtime needs. */
+export interface RuntimeConfig {
+  inference: InferenceConfig;
+  knowledge: KnowledgeConfig;
+  speech: SpeechConfig;
+  answer: AnswerConfig;
+  flags: FlagConfig;
+  prices: PriceTable;
+  /** Business data file (JSON). */
+  businessFile: string;
+  stt: SttChoice;
+  /** Let Whisper detect each utterance's language instead of using the call's. */
+  detectLanguage: boolean;
+  limits: CallLimits;
+  bargeInOnGreeting: boolean;
+  /** Keep transcripts in call logs (default false). */
+  logTranscripts: boolean;
+  /** Redis URL shared by the caches and the dead-letter queue; undefined runs without Redis. */
+  redisUrl: string | undefined;
+}
+
+/** The sample business shipped in `examples/knowledge-base/`. */
+export const SAMPLE_BUSINESS_FILE = fileURLToPath(
+  new URL('../../examples/knowledge-base/business.json', import.meta.url),
+);
+
+type Env = NodeJS.ProcessEnv;
+
+function positiveMs(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new ConfigError(`${name} must be a positive number of milliseconds, got "${raw}"`);
+  }
+  return n;
+}
+
+function count(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new ConfigError(`${name} must be a whole number >= 0, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (1/0, yes/no, on/off), got "${raw}"`);
+}
+
+/**
+ * Reads the runtime configuration from the environment.
+ *
+ * @example
+ * ```ts
+ * const config = runtimeConfigFromEnv(process.env); // throws ConfigError on a wrong value
+ * ```
+ */
+export function runtimeConfigFromEnv(env: Env = process.env): RuntimeConfig {
+  const stt = (env.VOXSTATE_STT ?? 'whisper') as SttChoice;
+  if (stt !== 'whisper' && stt !== 'script') {
+    throw new ConfigError(`VOXSTATE_STT must be "whisper" or "script", got "${env.VOXSTATE_STT}"`);
+  }
+  return {
+    inference: inferenceConfigFromEnv(env),
+    knowledge: knowledgeConfigFromEnv(env),
+    speech: speechConfigFromEnv(env),
+    answer: loadAnswerConfig(env),
+    flags: loadFlagConfig(env),
+    prices: loadPriceTable(env),
+    businessFile: env.VOXSTATE_BUSINESS || SAMPLE_BUSINESS_FILE,
+    stt,
+    detectLanguage: bool(env, 'VOXSTATE_DETECT_LANGUAGE', false),
+    limits: {
+      maxTurns: count(env, 'VOXSTATE_MAX_TURNS', DEFAULT_LIMITS.maxTurns),
+      maxSilenceMs: positiveMs(env, 'VOXSTATE_MAX_SILENCE_MS', DEFAULT_LIMITS.maxSilenceMs),
+      maxSilencePrompts: count(
+        env,
+        'VOXSTATE_MAX_SILENCE_PROMPTS',
+        DEFAULT_LIMITS.maxSilencePrompts,
+      ),
+      maxCallMs: positiveMs(env, 'VOXSTATE_MAX_CALL_MS', DEFAULT_LIMITS.maxCallMs),
+      maxNotUnderstood: count(env, 'VOXSTATE_MAX_NOT_UNDERSTOOD', DEFAULT_LIMITS.maxNotUnderstood),
+    },
+    bargeInOnGreeting: bool(env, 'VOXSTATE_BARGE_IN_ON_GREETING', false),
+    logTranscripts: bool(env, 'VOXSTATE_LOG_TRANSCRIPTS', false),
+    redisUrl: env.VOXSTATE_REDIS_URL || undefined,
+  };
+}
