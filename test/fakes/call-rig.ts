@@ -1,0 +1,148 @@
+/**
+ * A complete call rig for end-to-end tests and benchmarks: the real runtime (worker pools,
+ * knowledge base, speech, answerer) connected through the real ari-client to the simulated
+ * Asterisk over loopback, with the sample knowledge base ingested and the generated tiny models.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Registry } from 'prom-client';
+import { ingest } from '../../src/knowledge/ingest.js';
+import { type RuntimeConfig, runtimeConfigFromEnv } from '../../src/runtime/config.js';
+import { type CallHandle, Runtime, type RuntimeOptions } from '../../src/runtime/runtime.js';
+import { connectTelephony, type Telephony } from '../../src/runtime/telephony.js';
+import type { CallerScript } from '../../src/simulator/caller-script.js';
+import { type SimCall, SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import { type Logger, silentLogger } from '../../src/telemetry/logger.js';
+import { ensureTinyModels } from '../fixtures/tiny-models.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Options of {@link startCallRig}. */
+export interface CallRigOptions {
+  /** `script` (default: transcripts from the caller script) or `whisper` (tiny generated model). */
+  stt?: 'script' | 'whisper';
+  /** Extra environment for the runtime configuration (e.g. LLM base URLs, limits). */
+  env?: NodeJS.ProcessEnv;
+  /** Changes to the configuration after it is read. */
+  configure?: (config: RuntimeConfig) => RuntimeConfig;
+  logger?: Logger;
+  registry?: Registry;
+  recordCalls?: boolean;
+  /** Ingest the sample knowledge base (default true). */
+  ingest?: boolean;
+  runtimeOptions?: Partial<RuntimeOptions>;
+}
+
+/** A running rig. */
+export interface CallRig {
+  runtime: Runtime;
+  sim: SimulatedAsterisk;
+  telephony: Telephony;
+  registry: Registry;
+  dataDir: string;
+  /** Places a call from the simulated caller and returns both sides of it. */
+  placeCall(
+    script: CallerScript,
+    options?: { language?: string; callerNumber?: string },
+  ): Promise<{ sim: SimCall; handle: CallHandle }>;
+  close(): Promise<void>;
+}
+
+/** The runtime configuration tests use: tiny models, a temporary data folder, no pre-warm. */
+export async function testRuntimeConfig(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RuntimeConfig> {
+  const models = await ensureTinyModels();
+  const config = runtimeConfigFromEnv({
+    VOXSTATE_MODEL_DIR: models.modelDir,
+    VOXSTATE_EMBEDDER_MODEL: models.embedder,
+    VOXSTATE_EMBEDDER_DTYPE: 'fp32',
+    VOXSTATE_WHISPER_MODEL: models.whisper,
+    VOXSTATE_WHISPER_DTYPE: 'fp32',
+    VOXSTATE_DATA_DIR: dataDir,
+    ...env,
+  });
+  return { ...config, speech: { ...config.speech, prewarm: false } };
+}
+
+/**
+ * Starts a rig.
+ *
+ * @example
+ * ```ts
+ * const rig = await startCallRig();
+ * const { sim, handle } = await rig.placeCall({ steps: [{ say: 'Are you open on Sunday?' }, { hangup: true }] });
+ * await handle.done;
+ * await rig.close();
+ * ```
+ */
+export async function startCallRig(options: CallRigOptions = {}): Promise<CallRig> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'voxstate-rig-'));
+  const base = await testRuntimeConfig(dataDir, options.env);
+  const config = (options.configure ?? ((c) => c))({ ...base, stt: options.stt ?? 'script' });
+  const registry = options.registry ?? new Registry();
+  const logger = options.logger ?? silentLogger();
+  let sim: SimulatedAsterisk | undefined;
+  const runtime = await Runtime.create({
+    config,
+    logger,
+    registry,
+    recordCalls: options.recordCalls ?? false,
+    scriptText: (callId, startMs, endMs) => sim?.scriptTextBetween(callId, startMs, endMs),
+    ...options.runtimeOptions,
+  });
+  if (options.ingest ?? true) {
+    await ingest([join(ROOT, 'examples/knowledge-base')], {
+      store: runtime.knowledge.store,
+      embedders: runtime.knowledge.local ? [runtime.knowledge.local] : [],
+      logger,
+    });
+  }
+  const espeak = runtime.speech.engines.find((e) => e.name === 'espeak');
+  sim = new SimulatedAsterisk({ ...(espeak ? { tts: espeak } : {}) });
+  const { url } = await sim.start();
+  const telephony = await connectTelephony(runtime, {
+    ariUrl: url,
+    ariUser: 'voxstate',
+    ariPassword: 'voxstate',
+    app: 'voxstate',
+    transport: 'audiosocket',
+    mediaBindHost: '127.0.0.1',
+    mediaPort: 0,
+    mediaExternalHost: '127.0.0.1',
+    requestTimeoutMs: 5_000,
+  });
+  const s = sim;
+  return {
+    runtime,
+    sim: s,
+    telephony,
+    registry,
+    dataDir,
+    async placeCall(script, callOptions = {}) {
+      const before = new Set(runtime.handles().map((h) => h.id));
+      const simCall = await s.placeCall({
+        app: 'voxstate',
+        language: callOptions.language ?? 'en',
+        callerNumber: callOptions.callerNumber ?? '+15550100',
+        script,
+      });
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const handle = runtime.handles().find((h) => !before.has(h.id));
+        if (handle) return { sim: simCall, handle };
+        if (Date.now() > deadline) throw new Error('the simulated call never reached the runtime');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    async close() {
+      await telephony.close();
+      await s.stop();
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
