@@ -129,6 +129,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   readonly #originates = new Map<string, PendingOriginate>();
   readonly #listeners: Array<[string, (...args: never[]) => void]> = [];
   #started = false;
+  #accepting = true;
   #offConnected: (() => void) | undefined;
 
   constructor(options: AriAppOptions) {
@@ -143,6 +144,20 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   /** Calls in progress (set-up or live). */
   get activeCalls(): number {
     return new Set([...this.#byChannel.values()].filter((s) => !s.gone)).size;
+  }
+
+  /** False once {@link stopAccepting} was called: new inbound calls are refused. */
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  /**
+   * Stops taking new calls (graceful shutdown): caller channels that enter the app from now on
+   * are hung up without being answered, and originates are refused. Calls in progress go on, and
+   * their events keep being handled.
+   */
+  stopAccepting(): void {
+    this.#accepting = false;
   }
 
   /** Starts listening to Stasis events. */
@@ -196,6 +211,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
    * `timeoutSec`, or TelephonyError when the channel is destroyed first.
    */
   async originate(endpoint: string, options: OriginateOptions = {}): Promise<PhoneCall> {
+    if (!this.#accepting) throw new TelephonyError('the ARI app is shutting down: no new calls');
     this.start();
     const channelId = randomUUID();
     const timeoutSec = options.timeoutSec ?? 30;
@@ -266,6 +282,11 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     if (!channel?.id || this.#isOwnMedia(channel, event.args)) return;
     if (this.#byChannel.has(channel.id)) return;
     const pending = this.#originates.get(channel.id);
+    if (!pending && !this.#accepting) {
+      this.#log.info({ channelId: channel.id }, 'shutting down: new call refused');
+      void this.#ari.rest.hangup(channel.id).catch(() => undefined);
+      return;
+    }
     const direction: CallDirection = pending ? 'outbound' : 'inbound';
     const args = Array.isArray(event.args) ? (event.args as unknown[]).map(String) : [];
     this.#setup(channel, direction, args).then(
