@@ -99,6 +99,8 @@ export class Runtime {
   readonly speech: Speech;
   readonly answerer: Answerer;
   readonly stt: SttEngine;
+  /** The shared Redis connection, when `redisUrl` is set. */
+  readonly redis: Redis | undefined;
   readonly #options: RuntimeOptions;
   readonly #machine;
   readonly #handles = new Map<string, CallHandle>();
@@ -116,6 +118,7 @@ export class Runtime {
     speech: Speech;
     answerer: Answerer;
     stt: SttEngine;
+    redis: Redis | undefined;
     createVad: () => VadSession;
     finisher: CallFinisher;
     closers: Array<() => Promise<void> | void>;
@@ -129,6 +132,7 @@ export class Runtime {
     this.speech = parts.speech;
     this.answerer = parts.answerer;
     this.stt = parts.stt;
+    this.redis = parts.redis;
     this.#finisher = parts.finisher;
     this.#closers = parts.closers;
     this.#active = catalogGauge(this.registry, 'voxstate_active_calls');
@@ -278,6 +282,7 @@ export class Runtime {
         speech,
         answerer,
         stt,
+        redis,
         createVad: () => new VadSession(vadPool),
         finisher,
         closers,
@@ -302,6 +307,7 @@ export class Runtime {
   readiness(): Record<string, boolean | string> {
     const state: Record<string, boolean | string> = {};
     for (const c of READY_COMPONENTS) state[c] = !this.#closed;
+    if (this.redis) state.redis = this.redis.status === 'ready' ? true : this.redis.status;
     return state;
   }
 

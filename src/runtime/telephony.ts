@@ -20,6 +20,8 @@ export interface Telephony {
     endpoint: string,
     options?: OriginateOptions & { purpose?: string },
   ): Promise<CallHandle>;
+  /** Stops taking new calls (graceful shutdown); calls in progress go on. */
+  stopAccepting(): void;
   /** Stops taking calls, hangs up the calls in progress, closes the connections. */
   close(): Promise<void>;
 }
@@ -95,7 +97,11 @@ export async function connectTelephony(
       const call = await app.originate(endpoint, rest);
       return runtime.startCall(call, purpose ? { purpose } : {});
     },
+    stopAccepting() {
+      app.stopAccepting();
+    },
     async close() {
+      app.stopAccepting();
       await app.stop(true);
       ari.close();
       await audio?.close();
