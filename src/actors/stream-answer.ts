@@ -44,6 +44,7 @@ async function speakInto(
   signal: AbortSignal,
 ): Promise<void> {
   let cached = true;
+  session.timeline.markDetail('tts_start');
   try {
     for await (const chunk of deps.tts.synthesize(text, {
       language,
@@ -53,6 +54,7 @@ async function speakInto(
         cached = source !== 'engine';
       },
     })) {
+      if (chunk.byteLength > 0) session.timeline.markDetail('answer_ready');
       item.append(chunk);
     }
     session.ledger.record('tts', { engine: deps.ttsEngine, characters: text.length, cached });
@@ -87,6 +89,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
       let text = '';
       let synth = Promise.resolve();
       const ended: Promise<PlaybackEndReason>[] = [];
+      s.timeline.markDetail('answer_start');
       for await (const ev of answerer.answer({
         query: input.query,
         passages: input.passages,
@@ -108,6 +111,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           text = ev.text;
           if (ev.outcome !== 'answered') s.log.add('fallback', { outcome: ev.outcome });
         } else if (ev.type === 'text') {
+          s.timeline.markDetail('answer_first_piece');
           const piece = ev.text;
           let onEnd: (reason: PlaybackEndReason) => void = () => {};
           ended.push(new Promise((resolve) => (onEnd = resolve)));

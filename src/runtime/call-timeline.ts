@@ -13,6 +13,15 @@ import { seconds } from '../telemetry/metrics.js';
 /** A stage of a turn, measured from the end of the caller's speech. */
 export type TurnStage = 'filler' | 'transcript' | 'retrieval' | 'first_answer_audio';
 
+/**
+ * Finer points of a turn's answer path, ms after the end of speech, for measuring the runtime's
+ * own overhead apart from provider time (not observed in metrics): `answer_start` the answerer
+ * was called, `answer_first_piece` it released its first speakable piece, `tts_start` synthesis
+ * of that piece began, `answer_ready` its first audio was queued for playback (it then waits
+ * for the filler's phrase boundary before `first_answer_audio`).
+ */
+export type TurnMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
+
 /** Stage times of one turn, ms after the end of speech. */
 export interface TurnTiming {
   turn: number;
@@ -23,6 +32,8 @@ export interface TurnTiming {
   first_answer_audio?: number;
   /** True when the caller interrupted the answer. */
   bargeIn?: boolean;
+  /** Finer points of the answer path, see {@link TurnMark}. */
+  marks?: Partial<Record<TurnMark, number>>;
 }
 
 const STAGE_LABEL: Record<TurnStage, string> = {
@@ -104,6 +115,15 @@ export class CallTimeline {
     const ms = this.#now() - turn.speechEndAtMs;
     turn[stage] = ms;
     this.#stage?.observe({ stage: STAGE_LABEL[stage] }, seconds(ms));
+  }
+
+  /** Marks a finer point of the current turn's answer path; only the first mark counts. */
+  markDetail(mark: TurnMark): void {
+    const turn = this.#turns.at(-1);
+    if (!turn) return;
+    turn.marks ??= {};
+    if (turn.marks[mark] !== undefined) return;
+    turn.marks[mark] = this.#now() - turn.speechEndAtMs;
   }
 
   /** The caller interrupted the current turn's answer. */
