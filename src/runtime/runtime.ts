@@ -207,7 +207,12 @@ export class Runtime {
     const closers: Array<() => Promise<void> | void> = [];
     try {
       const redis: Redis | undefined = config.redisUrl
-        ? connectRedis({ url: config.redisUrl, logger, registry })
+        ? connectRedis({
+            url: config.redisUrl,
+            keyPrefix: config.knowledge.redisKeyPrefix,
+            logger,
+            registry,
+          })
         : undefined;
       if (redis) closers.push(() => void redis.disconnect());
       const business = await loadBusinessData(config.businessFile);
