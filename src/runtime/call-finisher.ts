@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { CostAnomalyDetector } from '../cost/anomaly.js';
@@ -66,7 +67,12 @@ export async function createCallFinisher(options: CallFinisherOptions): Promise<
   if (options.enabled) {
     store = await openCallStore({ dataDir: options.dataDir });
     if (options.redis) {
-      dlq = new DeadLetterQueue({ redis: options.redis, registry, logger });
+      dlq = new DeadLetterQueue({
+        redis: options.redis,
+        registry,
+        logger,
+        spillFile: join(options.dataDir, 'dlq-spill.jsonl'),
+      });
       recorder = await createCallRecorder({ store, dlq, registry, logger });
       dlq.start();
     }
