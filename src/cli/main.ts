@@ -15,6 +15,14 @@ interface CommandModule {
 
 /** The commands, with a one-line summary each. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  serve: {
+    summary: 'answer calls from Asterisk (ARI) with the ops server, until SIGTERM',
+    load: () => import('./commands/serve.js'),
+  },
+  call: {
+    summary: 'place one outbound call through Asterisk and print its outcome',
+    load: () => import('./commands/call.js'),
+  },
   demo: {
     summary: 'one scripted call on the simulated Asterisk, with a per-turn timeline and a WAV',
     load: () => import('./commands/demo.js'),
