@@ -13,7 +13,7 @@ import { CostAnomalyDetector } from '../cost/anomaly.js';
 import { recordCallCost } from '../cost/metrics.js';
 import { type CallRecorder, createCallRecorder } from '../cost/recorder.js';
 import { type CallRecord, type CallStore, openCallStore } from '../cost/store.js';
-import { DeadLetterQueue } from '../dlq/dead-letter-queue.js';
+import { DeadLetterQueue, type DeadLetterQueueOptions } from '../dlq/dead-letter-queue.js';
 import { errorKind } from '../errors.js';
 import type { CallOutput } from '../machines/call.types.js';
 import { catalogCounter } from '../telemetry/catalog.js';
@@ -35,6 +35,8 @@ export interface CallFinisherOptions {
   redis: Redis | undefined;
   registry: Registry;
   logger: Logger;
+  /** Retry timing of the dead-letter queue (defaults: 60 s backoff, 1 s poll). */
+  deadLetter?: Pick<DeadLetterQueueOptions, 'baseDelayMs' | 'pollMs'>;
 }
 
 /** The call record of a finished call. */
@@ -72,6 +74,7 @@ export async function createCallFinisher(options: CallFinisherOptions): Promise<
         registry,
         logger,
         spillFile: join(options.dataDir, 'dlq-spill.jsonl'),
+        ...options.deadLetter,
       });
       recorder = await createCallRecorder({ store, dlq, registry, logger });
       dlq.start();

@@ -46,7 +46,11 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import { isLanguage, type Language } from '../text/language.js';
 import { createEmbeddingPool, createVadPool, createWhisperPool } from '../workers/pools.js';
-import { type CallFinisher, createCallFinisher } from './call-finisher.js';
+import {
+  type CallFinisher,
+  type CallFinisherOptions,
+  createCallFinisher,
+} from './call-finisher.js';
 import { type CallEndpoint, CallSession, CallSessions } from './call-session.js';
 import type { RuntimeConfig } from './config.js';
 
@@ -64,6 +68,8 @@ export interface RuntimeOptions {
   scriptText?: (callId: string, startMs: number, endMs: number) => string | undefined;
   /** Write call records to the data folder (default true). */
   recordCalls?: boolean;
+  /** Retry timing of the call records' dead-letter queue (tests use short delays). */
+  deadLetter?: CallFinisherOptions['deadLetter'];
 }
 
 /** A call in progress. */
@@ -275,6 +281,7 @@ export class Runtime {
         redis,
         registry,
         logger,
+        ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
       });
       closers.push(() => finisher.close());
 
