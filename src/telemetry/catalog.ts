@@ -98,6 +98,11 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   c('voxstate_tts_cache_errors_total', 'Redis errors of the TTS cache', ['op']),
   g('voxstate_tts_cache_hit_ratio', 'Share of TTS cache lookups served from any layer since start'),
   h('voxstate_tts_first_byte_seconds', 'TTS request to first audio byte', ['engine', 'cache']),
+  c(
+    'voxstate_tts_fallbacks_total',
+    'Syntheses taken over by the fallback engine after a failure before the first byte',
+    ['from', 'to'],
+  ),
   h('voxstate_espeak_synthesis_seconds', 'espeak-ng synthesis of one sentence', [], FAST_BUCKETS),
   // telephony
   g('voxstate_ari_connected', '1 while the ARI events WebSocket is open'),
