@@ -81,7 +81,10 @@ export async function runDemo(options: {
   const scriptPath = resolve(options.script ?? join(ROOT, 'examples/calls/demo-en.json'));
   const script = parseCallerScript(JSON.parse(await readFile(scriptPath, 'utf8')), scriptPath);
   const language = options.language ?? script.lang?.slice(0, 2) ?? 'en';
-  const logger = createLogger({ level: env.VOXSTATE_LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({
+    level: env.VOXSTATE_LOG_LEVEL ?? 'warn',
+    destination: process.stderr,
+  });
   let sim: SimulatedAsterisk | undefined;
   const runtime = await Runtime.create({
     config: { ...base, stt, speech: { ...base.speech, languages: [language] } },
