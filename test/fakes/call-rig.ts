@@ -123,7 +123,6 @@ export async function startCallRig(options: CallRigOptions = {}): Promise<CallRi
     registry,
     dataDir,
     async placeCall(script, callOptions = {}) {
-      const before = new Set(runtime.handles().map((h) => h.id));
       const simCall = await s.placeCall({
         app: 'voxstate',
         language: callOptions.language ?? 'en',
@@ -132,7 +131,7 @@ export async function startCallRig(options: CallRigOptions = {}): Promise<CallRi
       });
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const handle = runtime.handles().find((h) => !before.has(h.id));
+        const handle = runtime.handles().find((h) => h.id === simCall.channelId);
         if (handle) return { sim: simCall, handle };
         if (Date.now() > deadline) throw new Error('the simulated call never reached the runtime');
         await new Promise((r) => setTimeout(r, 5));
