@@ -4,7 +4,9 @@
  * until the others were used. Sends `filler.started` when its first frame has been sent and
  * `filler.done` when it ended (played, overtaken at a phrase boundary by the answer, or stopped
  * by a barge-in); `filler.failed` when it could not be synthesized. Stopping the actor lets a
- * phrase that is playing finish (never cut mid-word) and drops it if it has not started.
+ * phrase that is playing finish (never cut mid-word) and drops it if it has not started, unless
+ * it is next in line and starts within a short grace period (transcription and retrieval can
+ * end before a cached phrase's first frame; the answer then joins at its boundary).
  *
  * @module
  */
@@ -16,6 +18,12 @@ import { FillerPicker } from '../speech/fillers.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { FillerInput } from './contracts.js';
+
+/**
+ * How long a filler that is next in line but has not started yet may still start after the
+ * actor was stopped (thinking ended before its first frame), ms.
+ */
+const FILLER_GRACE_MS = 60;
 
 /** Dependencies of {@link createPlayFillerActor}. */
 export interface PlayFillerDeps {
@@ -68,10 +76,16 @@ export function createPlayFillerActor(deps: PlayFillerDeps) {
     }
     const text = pick(playback, input.language);
     const controller = new AbortController();
+    let onEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (onEnded = resolve));
     const item = playback.open('filler', {
       label: 'filler',
-      onStart: () => send({ type: 'filler.started' }),
+      onStart: () => {
+        onEnded();
+        send({ type: 'filler.started' });
+      },
       onEnd: (reason) => {
+        onEnded();
         if (reason !== 'cancelled') send({ type: 'filler.done' });
       },
     });
@@ -98,6 +112,23 @@ export function createPlayFillerActor(deps: PlayFillerDeps) {
       if (item.state === 'playing') {
         // Let the phrase finish: its synthesis keeps feeding it and the queue plays it out.
         item.cancel({ finishCurrent: true });
+        return;
+      }
+      if (
+        item.state === 'queued' &&
+        playback.current === undefined &&
+        playback.pending[0] === item
+      ) {
+        // Thinking ended before the (cached) phrase's first frame: it is next in line, so it
+        // still plays unless answer audio is ready first (the queue's boundary join skips it),
+        // but only if it starts within the grace period.
+        const timer = setTimeout(() => {
+          if (item.state === 'queued') {
+            controller.abort();
+            item.cancel();
+          }
+        }, FILLER_GRACE_MS);
+        void ended.then(() => clearTimeout(timer));
         return;
       }
       controller.abort();

@@ -185,6 +185,36 @@ describe('playFiller actor', () => {
     expect(h.events()).toEqual([]);
   });
 
+  it('still plays a filler that is next in line when stopped before its first frame', async () => {
+    const w = world();
+    const h = harness(createPlayFillerActor({ ...w.deps, random: () => 0 }), {
+      callId: 'call-1',
+      language: 'en',
+      format: 'ulaw',
+    });
+    h.stop();
+    await tick();
+    w.clock.advance(10_000);
+    const filler = w.engine.audioFor(fillerTexts('en')[0] as string);
+    expect(w.frames).toHaveLength(Math.ceil(filler.byteLength / 160));
+    expect(h.events()).toEqual([]);
+  });
+
+  it('skips a filler stopped before its first frame when the answer audio is ready first', async () => {
+    const w = world();
+    const h = harness(createPlayFillerActor({ ...w.deps, random: () => 0 }), {
+      callId: 'call-1',
+      language: 'en',
+      format: 'ulaw',
+    });
+    h.stop();
+    w.playback.enqueue('answer', Buffer.alloc(1_600, 0x42));
+    await tick();
+    w.clock.advance(10_000);
+    expect(w.frames).toHaveLength(10);
+    expect(w.frames.every((f) => f[0] === 0x42)).toBe(true);
+  });
+
   it('plays a cached filler within 50 ms of being started (real clock)', async () => {
     const frames: number[] = [];
     const playback = new PlaybackQueue({
