@@ -1,0 +1,85 @@
+/**
+ * Helpers for the CLI tests: the environment of a runtime on the generated tiny models, a
+ * simulated Asterisk whose callers speak with espeak-ng, and polling.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createEspeakEngine, type EspeakEngine } from '../../src/providers/tts/espeak.js';
+import {
+  SimulatedAsterisk,
+  type SimulatedAsteriskOptions,
+} from '../../src/simulator/simulated-asterisk.js';
+import { ensureTinyModels } from '../fixtures/tiny-models.js';
+
+/** Environment for `serve`/`call` against `ariUrl` with the tiny models and real Whisper. */
+export async function tinyEnv(
+  ariUrl: string,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<{ env: NodeJS.ProcessEnv; dataDir: string }> {
+  const models = await ensureTinyModels();
+  const dataDir = await mkdtemp(join(tmpdir(), 'voxstate-cli-'));
+  return {
+    dataDir,
+    env: {
+      VOXSTATE_MODEL_DIR: models.modelDir,
+      VOXSTATE_EMBEDDER_MODEL: models.embedder,
+      VOXSTATE_EMBEDDER_DTYPE: 'fp32',
+      VOXSTATE_WHISPER_MODEL: models.whisper,
+      VOXSTATE_WHISPER_DTYPE: 'fp32',
+      VOXSTATE_STT: 'whisper',
+      VOXSTATE_DATA_DIR: dataDir,
+      VOXSTATE_TTS_PREWARM: '0',
+      VOXSTATE_ARI_URL: ariUrl,
+      VOXSTATE_ARI_USER: 'voxstate',
+      VOXSTATE_ARI_PASSWORD: 'voxstate',
+      VOXSTATE_MEDIA_BIND: '127.0.0.1',
+      VOXSTATE_MEDIA_PORT: '0',
+      VOXSTATE_OPS_PORT: '0',
+      VOXSTATE_LOG_LEVEL: 'silent',
+      ...extra,
+    },
+  };
+}
+
+/** A started simulated Asterisk whose scripted callers speak with espeak-ng. */
+export async function startSpeakingSim(
+  options: SimulatedAsteriskOptions = {},
+): Promise<{ sim: SimulatedAsterisk; url: string; close(): Promise<void> }> {
+  const tts: EspeakEngine = createEspeakEngine();
+  const sim = new SimulatedAsterisk({ ...options, tts });
+  const { url } = await sim.start();
+  return {
+    sim,
+    url,
+    async close() {
+      await sim.stop();
+      await tts.close();
+    },
+  };
+}
+
+/** Polls `check` every 10 ms until it is truthy; throws after `timeoutMs`. */
+export async function until<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A writable that keeps what is written. */
+export function capture(): Writable & { text(): string } {
+  const chunks: string[] = [];
+  const w = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  }) as Writable & { text(): string };
+  w.text = () => chunks.join('');
+  return w;
+}
