@@ -6,18 +6,23 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
-import { ingest } from '../../src/knowledge/ingest.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from '../../src/runtime/config.js';
 import { type CallHandle, Runtime, type RuntimeOptions } from '../../src/runtime/runtime.js';
-import { connectTelephony, type Telephony } from '../../src/runtime/telephony.js';
+import {
+  connectSimulatedLine,
+  ingestSampleKnowledge,
+  type SimulatedLine,
+} from '../../src/runtime/simulated-line.js';
+import type { Telephony } from '../../src/runtime/telephony.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
-import { type SimCall, SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import type {
+  SimCall,
+  SimulatedAsterisk,
+  SimulatedAsteriskOptions,
+} from '../../src/simulator/simulated-asterisk.js';
 import { type Logger, silentLogger } from '../../src/telemetry/logger.js';
 import { ensureTinyModels } from '../fixtures/tiny-models.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Options of {@link startCallRig}. */
 export interface CallRigOptions {
@@ -33,6 +38,8 @@ export interface CallRigOptions {
   /** Ingest the sample knowledge base (default true). */
   ingest?: boolean;
   runtimeOptions?: Partial<RuntimeOptions>;
+  /** Options of the simulated Asterisk (e.g. `onOriginate`); its TTS is always the runtime's espeak-ng. */
+  simulator?: Omit<SimulatedAsteriskOptions, 'tts'>;
 }
 
 /** A running rig. */
@@ -85,61 +92,30 @@ export async function startCallRig(options: CallRigOptions = {}): Promise<CallRi
   const config = (options.configure ?? ((c) => c))({ ...base, stt: options.stt ?? 'script' });
   const registry = options.registry ?? new Registry();
   const logger = options.logger ?? silentLogger();
-  let sim: SimulatedAsterisk | undefined;
   const runtime = await Runtime.create({
     config,
     logger,
     registry,
     recordCalls: options.recordCalls ?? false,
-    scriptText: (callId, startMs, endMs) => sim?.scriptTextBetween(callId, startMs, endMs),
     ...options.runtimeOptions,
   });
-  if (options.ingest ?? true) {
-    await ingest([join(ROOT, 'examples/knowledge-base')], {
-      store: runtime.knowledge.store,
-      embedders: runtime.knowledge.local ? [runtime.knowledge.local] : [],
-      logger,
-    });
+  let line: SimulatedLine;
+  try {
+    if (options.ingest ?? true) await ingestSampleKnowledge(runtime);
+    line = await connectSimulatedLine(runtime);
+  } catch (err) {
+    await runtime.close();
+    throw err;
   }
-  const espeak = runtime.speech.engines.find((e) => e.name === 'espeak');
-  sim = new SimulatedAsterisk({ ...(espeak ? { tts: espeak } : {}) });
-  const { url } = await sim.start();
-  const telephony = await connectTelephony(runtime, {
-    ariUrl: url,
-    ariUser: 'voxstate',
-    ariPassword: 'voxstate',
-    app: 'voxstate',
-    transport: 'audiosocket',
-    mediaBindHost: '127.0.0.1',
-    mediaPort: 0,
-    mediaExternalHost: '127.0.0.1',
-    requestTimeoutMs: 5_000,
-  });
-  const s = sim;
   return {
     runtime,
-    sim: s,
-    telephony,
+    sim: line.sim,
+    telephony: line.telephony,
     registry,
     dataDir,
-    async placeCall(script, callOptions = {}) {
-      const simCall = await s.placeCall({
-        app: 'voxstate',
-        language: callOptions.language ?? 'en',
-        callerNumber: callOptions.callerNumber ?? '+15550100',
-        script,
-      });
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const handle = runtime.handles().find((h) => h.id === simCall.channelId);
-        if (handle) return { sim: simCall, handle };
-        if (Date.now() > deadline) throw new Error('the simulated call never reached the runtime');
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
+    placeCall: (script, callOptions) => line.placeCall(script, callOptions),
     async close() {
-      await telephony.close();
-      await s.stop();
+      await line.close();
       await runtime.close();
       await rm(dataDir, { recursive: true, force: true });
     },
