@@ -132,7 +132,12 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   const serveConfig = serveConfigFromEnv(env);
   const retentionDays = retentionDaysFromEnv(env);
   const inspectOptions = inspectorOptions(options.argv ?? [], env);
-  const logger = options.logger ?? createLogger();
+  const logger =
+    options.logger ??
+    createLogger({
+      level: env.VOXSTATE_LOG_LEVEL || 'info',
+      redact: env.VOXSTATE_LOG_PII !== '1',
+    });
   const registry = options.registry ?? createRegistry();
 
   const inspector = inspectOptions ? await createCallInspector(inspectOptions) : undefined;

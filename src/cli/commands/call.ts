@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, VoxstateError } from '../../errors.js';
 import { type StartVoxstateOptions, startVoxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
+import { createLogger } from '../../telemetry/logger.js';
 
 const USAGE = `usage: voxstate call <endpoint> [options]
 
@@ -104,6 +105,11 @@ export async function run(
       );
     }
     const inspectOpts = inspectorOptions(argv, io.env);
+    // The outcome goes to stdout: logs stay quiet unless asked for.
+    const logger = createLogger({
+      level: io.env.VOXSTATE_LOG_LEVEL || 'warn',
+      redact: io.env.VOXSTATE_LOG_PII !== '1',
+    });
     const inspector = inspectOpts ? await createCallInspector(inspectOpts) : undefined;
     try {
       if (inspector)
@@ -112,6 +118,7 @@ export async function run(
         env: io.env,
         ...io.start,
         runtime: {
+          logger,
           ...io.start?.runtime,
           ...(inspector ? { inspect: inspector.inspect } : {}),
         },
