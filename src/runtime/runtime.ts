@@ -114,6 +114,7 @@ export class Runtime {
   readonly #finisher: CallFinisher;
   readonly #active;
   #closed = false;
+  #scriptText: RuntimeOptions['scriptText'];
 
   private constructor(parts: {
     options: RuntimeOptions;
@@ -130,6 +131,7 @@ export class Runtime {
     closers: Array<() => Promise<void> | void>;
   }) {
     this.#options = parts.options;
+    this.#scriptText = parts.options.scriptText;
     this.config = parts.options.config;
     this.logger = parts.logger;
     this.registry = parts.registry;
@@ -305,6 +307,14 @@ export class Runtime {
     }
   }
 
+  /**
+   * Simulator only: where the `script` speech-to-text engine gets the words a scripted caller
+   * spoke between two points of a call's audio clock.
+   */
+  useScriptText(scriptText: RuntimeOptions['scriptText']): void {
+    this.#scriptText = scriptText;
+  }
+
   /** Calls in progress. */
   get activeCalls(): number {
     return this.#handles.size;
@@ -340,7 +350,7 @@ export class Runtime {
       },
       this.business,
     );
-    const scriptText = this.#options.scriptText;
+    const scriptText = this.#scriptText;
     const session = new CallSession({
       endpoint,
       prices: this.config.prices,

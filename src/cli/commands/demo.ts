@@ -14,15 +14,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../errors.js';
-import { ingest } from '../../knowledge/ingest.js';
 import { isModelPresent } from '../../models/model-folder.js';
 import type { TurnTiming } from '../../runtime/call-timeline.js';
 import { runtimeConfigFromEnv, type SttChoice } from '../../runtime/config.js';
-import { type CallHandle, Runtime } from '../../runtime/runtime.js';
-import { connectTelephony } from '../../runtime/telephony.js';
+import { Runtime } from '../../runtime/runtime.js';
+import { connectSimulatedLine, ingestSampleKnowledge } from '../../runtime/simulated-line.js';
 import type { Turn } from '../../simulator/call-recording.js';
 import { parseCallerScript } from '../../simulator/script-file.js';
-import { SimulatedAsterisk } from '../../simulator/simulated-asterisk.js';
 import { createLogger } from '../../telemetry/logger.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -85,46 +83,18 @@ export async function runDemo(options: {
     level: env.VOXSTATE_LOG_LEVEL ?? 'warn',
     destination: process.stderr,
   });
-  let sim: SimulatedAsterisk | undefined;
   const runtime = await Runtime.create({
     config: { ...base, stt, speech: { ...base.speech, languages: [language] } },
     logger,
-    scriptText: (callId, startMs, endMs) => sim?.scriptTextBetween(callId, startMs, endMs),
   });
   try {
-    await ingest([join(ROOT, 'examples/knowledge-base')], {
-      store: runtime.knowledge.store,
-      embedders: runtime.knowledge.local ? [runtime.knowledge.local] : [],
-      logger,
-    });
-    const espeak = runtime.speech.engines.find((e) => e.name === 'espeak');
-    sim = new SimulatedAsterisk({ ...(espeak ? { tts: espeak } : {}) });
-    const { url } = await sim.start();
-    const telephony = await connectTelephony(runtime, {
-      ariUrl: url,
-      ariUser: 'voxstate',
-      ariPassword: 'voxstate',
-      app: 'voxstate',
-      transport: 'audiosocket',
-      mediaBindHost: '127.0.0.1',
-      mediaPort: 0,
-      mediaExternalHost: '127.0.0.1',
-      requestTimeoutMs: 5_000,
-    });
+    await ingestSampleKnowledge(runtime);
+    const line = await connectSimulatedLine(runtime);
     try {
-      const simCall = await sim.placeCall({
-        app: 'voxstate',
+      const { sim: simCall, handle } = await line.placeCall(script, {
         language,
         callerNumber: '+15550100',
-        script,
       });
-      let handle: CallHandle | undefined;
-      const deadline = Date.now() + 5_000;
-      while (!handle && Date.now() < deadline) {
-        handle = runtime.handles()[0];
-        if (!handle) await new Promise((r) => setTimeout(r, 10));
-      }
-      if (!handle) throw new ConfigError('the simulated call never reached the runtime');
       await Promise.race([simCall.ended, new Promise((r) => setTimeout(r, 120_000))]);
       const output = await handle.done;
       const heard = simCall.recording.turns();
@@ -143,10 +113,9 @@ export async function runDemo(options: {
         costTotal: handle.session.ledger.breakdown().total,
       };
     } finally {
-      await telephony.close();
+      await line.close();
     }
   } finally {
-    await sim?.stop();
     await runtime.close();
   }
 }
