@@ -1,0 +1,151 @@
+/**
+ * Shared pieces of the fault-injection tests: a log capture, metric readers, the dead-air
+ * measure over a simulated caller's recording, and per-test Redis key prefixes with clean-up.
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { CallRecording } from '../../src/simulator/call-recording.js';
+import { createLogger, type Logger } from '../../src/telemetry/logger.js';
+
+/** Every log line as parsed JSON, and the logger that writes them. */
+export interface LogCapture {
+  logger: Logger;
+  lines: Array<Record<string, unknown>>;
+  /** Lines whose message matches `msg`. */
+  find(msg: string | RegExp): Array<Record<string, unknown>>;
+}
+
+/** A debug-level logger that records every line (through the real redaction). */
+export function captureLogs(): LogCapture {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString('utf8').split('\n'))
+        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ level: 'debug', destination }),
+    lines,
+    find: (msg) =>
+      lines.filter((l) =>
+        typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg ?? '')),
+      ),
+  };
+}
+
+/** Sum of a metric's values whose labels include `labels` (0 when absent). */
+export async function metricSum(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  let sum = 0;
+  for (const v of values) {
+    const l = v.labels as Record<string, string | number | undefined>;
+    if (Object.entries(labels).every(([k, want]) => String(l[k]) === want)) sum += v.value;
+  }
+  return sum;
+}
+
+/** Polls `check` every 20 ms until it is true; throws after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Dead air of one caller turn, in media ms. */
+export interface TurnDeadAir {
+  text: string;
+  /** Caller's end of speech to the first bot audio (undefined: the bot never spoke). */
+  firstAudioMs: number | undefined;
+  /** Longest silence between two bot audio runs before the caller's next step. */
+  longestGapMs: number;
+  /** The larger of the two (the end of the window when the bot never spoke). */
+  worstMs: number;
+}
+
+/**
+ * Dead air after each caller utterance, from the simulator's recording (media time): from the
+ * end of speech to the first bot audio, and the gaps inside the bot's response up to the
+ * caller's next utterance (or the end of the call). Silence after the bot's last audio of a
+ * turn is the caller's turn, not dead air.
+ */
+export function deadAir(recording: CallRecording): TurnDeadAir[] {
+  const tl = recording.timeline;
+  const ends = tl.filter((e) => e.kind === 'caller.speech.end');
+  return ends.map((end) => {
+    const next = tl.find(
+      (e) =>
+        e.atMs > end.atMs &&
+        (e.kind === 'caller.speech.start' || e.kind === 'caller.hangup' || e.kind === 'call.end'),
+    );
+    const windowEnd = next?.atMs ?? recording.durationMs;
+    const bot = tl.filter(
+      (e) =>
+        (e.kind === 'bot.audio.start' || e.kind === 'bot.audio.end') &&
+        e.atMs >= end.atMs &&
+        e.atMs <= windowEnd,
+    );
+    const starts = bot.filter((e) => e.kind === 'bot.audio.start');
+    const first = starts[0];
+    let longestGapMs = 0;
+    let lastEnd: number | undefined;
+    for (const e of bot) {
+      if (e.kind === 'bot.audio.end') lastEnd = e.atMs;
+      else if (lastEnd !== undefined) {
+        longestGapMs = Math.max(longestGapMs, e.atMs - lastEnd);
+        lastEnd = undefined;
+      }
+    }
+    const firstAudioMs = first ? first.atMs - end.atMs : undefined;
+    return {
+      text: end.text ?? '',
+      firstAudioMs,
+      longestGapMs,
+      worstMs: Math.max(firstAudioMs ?? windowEnd - end.atMs, longestGapMs),
+    };
+  });
+}
+
+/** A unique Redis key prefix for one test. */
+export function uniquePrefix(what: string): string {
+  return `voxstate-fault-${what}-${randomUUID().slice(0, 8)}:`;
+}
+
+/** A direct Redis client (no prefix) for inspecting and cleaning a test's keys. */
+export function inspectRedis(): Redis {
+  return new Redis('redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 });
+}
+
+/** Keys under `prefix` (full names). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    out.push(...keys);
+  } while (cursor !== '0');
+  return out;
+}
+
+/** Deletes every key under `prefix`. */
+export async function cleanRedis(redis: Redis, prefix: string): Promise<void> {
+  const keys = await keysUnder(redis, prefix);
+  if (keys.length > 0) await redis.del(...keys);
+}
