@@ -102,7 +102,7 @@ export async function startCallRig(options: CallRigOptions = {}): Promise<CallRi
   let line: SimulatedLine;
   try {
     if (options.ingest ?? true) await ingestSampleKnowledge(runtime);
-    line = await connectSimulatedLine(runtime);
+    line = await connectSimulatedLine(runtime, options.simulator);
   } catch (err) {
     await runtime.close();
     throw err;
