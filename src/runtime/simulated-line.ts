@@ -90,7 +90,6 @@ export async function connectSimulatedLine(
     sim,
     telephony,
     async placeCall(script, callOptions = {}) {
-      const before = new Set(runtime.handles().map((h) => h.id));
       const simCall = await sim.placeCall({
         app: 'voxstate',
         language: callOptions.language ?? 'en',
@@ -99,7 +98,7 @@ export async function connectSimulatedLine(
       });
       const deadline = Date.now() + (callOptions.timeoutMs ?? 10_000);
       for (;;) {
-        const handle = runtime.handles().find((h) => !before.has(h.id));
+        const handle = runtime.handles().find((h) => h.id === simCall.channelId);
         if (handle) return { sim: simCall, handle };
         if (Date.now() > deadline) {
           throw new ConfigError('the simulated call never reached the runtime');
