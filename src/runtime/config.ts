@@ -45,12 +45,17 @@ export const SAMPLE_BUSINESS_FILE = fileURLToPath(
 
 type Env = NodeJS.ProcessEnv;
 
+/** Node timers fire at once for longer delays (about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positiveMs(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new ConfigError(`${name} must be a positive number of milliseconds, got "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMER_MS) {
+    throw new ConfigError(
+      `${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got "${raw}"`,
+    );
   }
   return n;
 }
@@ -82,7 +87,7 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
  * ```
  */
 export function runtimeConfigFromEnv(env: Env = process.env): RuntimeConfig {
-  const stt = (env.VOXSTATE_STT ?? 'whisper') as SttChoice;
+  const stt = (env.VOXSTATE_STT || 'whisper') as SttChoice;
   if (stt !== 'whisper' && stt !== 'script') {
     throw new ConfigError(`VOXSTATE_STT must be "whisper" or "script", got "${env.VOXSTATE_STT}"`);
   }

@@ -33,7 +33,7 @@ function port(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+  if (!/^\d+$/.test(raw.trim()) || n > 65_535) {
     throw new ConfigError(`${name} must be a port number 0-65535, got "${raw}"`);
   }
   return n;
@@ -41,35 +41,37 @@ function port(env: Env, name: string, fallback: number): number {
 
 /** Reads the telephony settings; `ariUrl` must be a URL. */
 export function telephonyConfigFromEnv(env: Env = process.env): TelephonyConfig {
-  const ariUrl = env.VOXSTATE_ARI_URL ?? 'http://127.0.0.1:8088';
+  const ariUrl = env.VOXSTATE_ARI_URL || 'http://127.0.0.1:8088';
+  let protocol = '';
   try {
-    new URL(ariUrl);
-  } catch {
+    protocol = new URL(ariUrl).protocol;
+  } catch {}
+  if (protocol !== 'http:' && protocol !== 'https:') {
     throw new ConfigError(
-      `VOXSTATE_ARI_URL must be a URL like http://127.0.0.1:8088, got "${ariUrl}"`,
+      `VOXSTATE_ARI_URL must be an http(s) URL like http://127.0.0.1:8088, got "${ariUrl}"`,
     );
   }
-  const transport = env.VOXSTATE_MEDIA_TRANSPORT ?? 'audiosocket';
+  const transport = env.VOXSTATE_MEDIA_TRANSPORT || 'audiosocket';
   if (transport !== 'audiosocket' && transport !== 'rtp') {
     throw new ConfigError(
       `VOXSTATE_MEDIA_TRANSPORT must be "audiosocket" or "rtp", got "${transport}"`,
     );
   }
-  const timeout = Number(env.VOXSTATE_ARI_TIMEOUT_MS ?? 5_000);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
+  const timeout = Number(env.VOXSTATE_ARI_TIMEOUT_MS || 5_000);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 2_147_483_647) {
     throw new ConfigError(
       `VOXSTATE_ARI_TIMEOUT_MS must be a positive number of milliseconds, got "${env.VOXSTATE_ARI_TIMEOUT_MS}"`,
     );
   }
   return {
     ariUrl,
-    ariUser: env.VOXSTATE_ARI_USER ?? 'voxstate',
+    ariUser: env.VOXSTATE_ARI_USER || 'voxstate',
     ariPassword: env.VOXSTATE_ARI_PASSWORD ?? '',
-    app: env.VOXSTATE_ARI_APP ?? 'voxstate',
+    app: env.VOXSTATE_ARI_APP || 'voxstate',
     transport,
-    mediaBindHost: env.VOXSTATE_MEDIA_BIND ?? '0.0.0.0',
+    mediaBindHost: env.VOXSTATE_MEDIA_BIND || '0.0.0.0',
     mediaPort: port(env, 'VOXSTATE_MEDIA_PORT', 9092),
-    mediaExternalHost: env.VOXSTATE_MEDIA_HOST ?? '127.0.0.1',
+    mediaExternalHost: env.VOXSTATE_MEDIA_HOST || '127.0.0.1',
     requestTimeoutMs: timeout,
   };
 }
