@@ -7,6 +7,9 @@ import { inferenceConfigFromEnv } from '../../src/config/inference.js';
 import { parsePriceTable } from '../../src/cost/prices.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
+import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
+import { serveConfigFromEnv } from '../../src/runtime/serve-config.js';
+import { telephonyConfigFromEnv } from '../../src/runtime/telephony-config.js';
 import { speechConfigFromEnv } from '../../src/speech/config.js';
 import { inspectorOptions } from '../../src/telemetry/inspector.js';
 import { fuzz } from './fuzz-params.js';
@@ -142,6 +145,46 @@ const LOADERS: Array<{ name: string; load: (env: Env) => unknown; vars: string[]
     ],
   },
   { name: 'loadFlagConfig', load: loadFlagConfig, vars: ['VOXSTATE_FLAGS'] },
+  {
+    name: 'runtimeConfigFromEnv',
+    load: runtimeConfigFromEnv,
+    vars: [
+      'VOXSTATE_STT',
+      'VOXSTATE_BUSINESS',
+      'VOXSTATE_DETECT_LANGUAGE',
+      'VOXSTATE_MAX_TURNS',
+      'VOXSTATE_MAX_SILENCE_MS',
+      'VOXSTATE_MAX_SILENCE_PROMPTS',
+      'VOXSTATE_MAX_CALL_MS',
+      'VOXSTATE_MAX_NOT_UNDERSTOOD',
+      'VOXSTATE_BARGE_IN_ON_GREETING',
+      'VOXSTATE_LOG_TRANSCRIPTS',
+      'VOXSTATE_REDIS_URL',
+      'VOXSTATE_END_SILENCE_MS',
+      'VOXSTATE_TTS_FORMATS',
+      'VOXSTATE_ROUTING',
+    ],
+  },
+  {
+    name: 'telephonyConfigFromEnv',
+    load: telephonyConfigFromEnv,
+    vars: [
+      'VOXSTATE_ARI_URL',
+      'VOXSTATE_ARI_USER',
+      'VOXSTATE_ARI_PASSWORD',
+      'VOXSTATE_ARI_APP',
+      'VOXSTATE_ARI_TIMEOUT_MS',
+      'VOXSTATE_MEDIA_TRANSPORT',
+      'VOXSTATE_MEDIA_BIND',
+      'VOXSTATE_MEDIA_PORT',
+      'VOXSTATE_MEDIA_HOST',
+    ],
+  },
+  {
+    name: 'serveConfigFromEnv',
+    load: serveConfigFromEnv,
+    vars: ['VOXSTATE_OPS_HOST', 'VOXSTATE_OPS_PORT', 'VOXSTATE_OPS_TOKEN', 'VOXSTATE_DRAIN_MS'],
+  },
 ];
 
 /** Values near the edges of what the loaders accept, and random text. */

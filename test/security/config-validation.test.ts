@@ -6,6 +6,9 @@ import { inferenceConfigFromEnv } from '../../src/config/inference.js';
 import { loadPriceTable } from '../../src/cost/prices.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
+import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
+import { serveConfigFromEnv } from '../../src/runtime/serve-config.js';
+import { telephonyConfigFromEnv } from '../../src/runtime/telephony-config.js';
 import { speechConfigFromEnv } from '../../src/speech/config.js';
 import { inspectorOptions } from '../../src/telemetry/inspector.js';
 import { createLogger } from '../../src/telemetry/logger.js';
@@ -123,6 +126,27 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ],
   ['logger', (env) => withEnv(env, () => createLogger()), 'VOXSTATE_LOG_LEVEL', 'loud'],
   ['logger', (env) => withEnv(env, () => createLogger()), 'VOXSTATE_LOG_LEVEL', 'toString'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_STT', 'vosk'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_DETECT_LANGUAGE', 'maybe'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_MAX_TURNS', '-1'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_MAX_SILENCE_MS', '0'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_MAX_SILENCE_PROMPTS', '1.5'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_MAX_CALL_MS', '1e308'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_MAX_NOT_UNDERSTOOD', 'x'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_BARGE_IN_ON_GREETING', 'sometimes'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_LOG_TRANSCRIPTS', '2'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_REDIS_URL', 'localhost'],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_ARI_URL', 'ftp://pbx:8088'],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_ARI_URL', 'pbx:8088'],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_MEDIA_TRANSPORT', 'webrtc'],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_MEDIA_PORT', '70000'],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_MEDIA_PORT', ' '],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_ARI_TIMEOUT_MS', '0'],
+  ['telephony', telephonyConfigFromEnv, 'VOXSTATE_ARI_TIMEOUT_MS', '1e12'],
+  ['serve', serveConfigFromEnv, 'VOXSTATE_OPS_PORT', 'x'],
+  ['serve', serveConfigFromEnv, 'VOXSTATE_OPS_PORT', '1.5'],
+  ['serve', serveConfigFromEnv, 'VOXSTATE_OPS_HOST', 'http://0.0.0.0'],
+  ['serve', serveConfigFromEnv, 'VOXSTATE_DRAIN_MS', '-5'],
 ];
 
 /** Variables that take any string (paths, ids, keys, names): no value is wrong. */
@@ -145,6 +169,13 @@ const FREE_FORM = [
   'VOXSTATE_INSPECT_HOST',
   'OPENAI_API_KEY',
   'ANTHROPIC_API_KEY',
+  'VOXSTATE_BUSINESS',
+  'VOXSTATE_ARI_USER',
+  'VOXSTATE_ARI_PASSWORD',
+  'VOXSTATE_ARI_APP',
+  'VOXSTATE_MEDIA_BIND',
+  'VOXSTATE_MEDIA_HOST',
+  'VOXSTATE_OPS_TOKEN',
 ];
 
 function withEnv<T>(env: Env, fn: () => T): T {
@@ -186,6 +217,9 @@ describe('configuration is validated with a message naming the variable', () => 
       'src/calllog/retention.ts',
       'src/telemetry/inspector.ts',
       'src/telemetry/logger.ts',
+      'src/runtime/config.ts',
+      'src/runtime/telephony-config.ts',
+      'src/runtime/serve-config.ts',
     ];
     const read = new Set<string>();
     for (const f of files) {
