@@ -154,7 +154,7 @@ export async function run(
       await inspector?.stop();
     }
   } catch (err) {
-    if (!(err instanceof VoxstateError)) throw err;
+    if (!(err instanceof VoxstateError) || io.env.VOXSTATE_DEBUG) throw err;
     io.err.write(`voxstate call: ${err.message}\n`);
     return 1;
   }

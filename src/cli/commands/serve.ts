@@ -69,7 +69,7 @@ export async function run(
     const result = await server.done;
     return failed || Object.values(result.flushed).some((v) => v !== 'ok') ? 1 : 0;
   } catch (err) {
-    if (!(err instanceof VoxstateError)) throw err;
+    if (!(err instanceof VoxstateError) || io.env.VOXSTATE_DEBUG) throw err;
     io.err.write(`voxstate serve: ${err.message}\n`);
     return 1;
   }
