@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run as runCall } from '../../src/cli/commands/call.js';
 import { run as runServe } from '../../src/cli/commands/serve.js';
+import { publicUrl } from '../../src/runtime/serve.js';
 import { capture } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,4 +83,12 @@ describe('serve and call: a wrong setting is one line naming the variable, exit 
     );
     expect(r.stdout).toBe('');
   }, 30_000);
+});
+
+describe('publicUrl', () => {
+  it('drops credentials from the ARI URL before it is logged', () => {
+    expect(publicUrl('http://vox:s3cret@pbx.lan:8088/')).toBe('http://pbx.lan:8088');
+    expect(publicUrl('https://pbx.lan/ari')).toBe('https://pbx.lan/ari');
+    expect(publicUrl('::')).toBe('(invalid URL)');
+  });
 });
