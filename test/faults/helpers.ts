@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { RuntimeConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
 import { createLogger, type Logger } from '../../src/telemetry/logger.js';
 
@@ -148,4 +149,16 @@ export async function keysUnder(redis: Redis, prefix: string): Promise<string[]>
 export async function cleanRedis(redis: Redis, prefix: string): Promise<void> {
   const keys = await keysUnder(redis, prefix);
   if (keys.length > 0) await redis.del(...keys);
+}
+
+/**
+ * The test configuration with the English phrases (greeting, fillers, apology...) pre-warmed
+ * into the TTS cache at start, as in production: the filler then plays at once even when
+ * several calls synthesize answers at the same time on a loaded machine.
+ */
+export function prewarmEnglish(config: RuntimeConfig): RuntimeConfig {
+  return {
+    ...config,
+    speech: { ...config.speech, prewarm: true, languages: ['en'], formats: ['slin16'] },
+  };
 }

@@ -10,7 +10,7 @@ import {
   type ScriptedReply,
   startOpenAiServer,
 } from '../fakes/openai-server.js';
-import { captureLogs, deadAir, type LogCapture, metricSum } from './helpers.js';
+import { captureLogs, deadAir, type LogCapture, metricSum, prewarmEnglish } from './helpers.js';
 
 const ANSWER = 'Yes, on Sunday we open at nine and close at three.';
 const APOLOGY = "I'm sorry, something went wrong on my side. Could you say that once more?";
@@ -74,6 +74,7 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
     logs = captureLogs();
     rig = await startCallRig({
       logger: logs.logger,
+      configure: prewarmEnglish,
       env: {
         OPENAI_API_KEY: 'test-key',
         OPENAI_BASE_URL: openai.baseURL,
@@ -84,6 +85,8 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
         VOXSTATE_ROUTING_CLASSIFIER: 'off',
         VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS: '800',
         VOXSTATE_LLM_IDLE_TIMEOUT_MS: '800',
+        // The callers speak at once; a greeting already playing must not swallow the question.
+        VOXSTATE_BARGE_IN_ON_GREETING: 'true',
       },
     });
     // The five callers speak at once; each waits 3 s of silence before hanging up, so a gap of
@@ -161,7 +164,7 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
   });
 
   it('every provider fails: the caller hears the apology within 3 s and the call goes on', () => {
-    const { output } = get('allFail');
+    const { output, sim } = get('allFail');
     expect(output.endReason).toBe('hangup');
     expect(output.turns).toBe(1);
     expect(spoken('allFail')).toBe(APOLOGY);
