@@ -38,6 +38,7 @@ describe('voxstate serve against the simulated Asterisk', () => {
 
   it('answers /healthz at once, /readyz 503 until ARI connects and 200 after', async () => {
     expect(server.opsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.inspector, 'the inspector is off by default').toBeUndefined();
     expect(await get(`${server.opsUrl}/healthz`)).toEqual({
       status: 200,
       body: '{"status":"alive"}',
