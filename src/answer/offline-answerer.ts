@@ -61,6 +61,12 @@ export function parseFaq(text: string): { question: string; answer: string } | u
   return m ? { question: m[1]!.trim(), answer: m[2]!.trim() } : undefined;
 }
 
+/** One line with no sentence-final punctuation: a heading, not a sentence. */
+function isTitleLine(block: string): boolean {
+  const t = block.trim();
+  return !t.includes('\n') && !/[.!?…。؟:;)"»”]$/u.test(t);
+}
+
 function sentences(text: string): string[] {
   const c = new SpeechChunker({ firstClause: false, maxChars: 400 });
   return [...c.push(text.replace(/\s+/g, ' ')), ...c.flush()];
@@ -106,7 +112,10 @@ export function findCandidates(query: string, passages: AnswerPassage[]): Offlin
       });
     };
     const faqWhole = parseFaq(p.text);
-    for (const block of faqWhole ? [p.text] : p.text.split(/\n\s*\n/)) {
+    const blocks = faqWhole ? [p.text] : p.text.split(/\n\s*\n/);
+    for (const [b, block] of blocks.entries()) {
+      // A chunk's title line ("Delivery > Delivery hours and timing") is not an answer.
+      if (b === 0 && blocks.length > 1 && isTitleLine(block)) continue;
       const faq = parseFaq(block);
       if (faq) {
         const o = Math.max(
