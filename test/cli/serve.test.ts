@@ -36,7 +36,7 @@ describe('voxstate serve against the simulated Asterisk', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers /healthz at once, /readyz 503 until ARI connects and 200 after', async () => {
+  it('answers /healthz at once, /readyz 503 until ARI connects, 200 after, 503 while it is away', async () => {
     expect(server.opsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.inspector, 'the inspector is off by default').toBeUndefined();
     expect(await get(`${server.opsUrl}/healthz`)).toEqual({
@@ -56,6 +56,15 @@ describe('voxstate serve against the simulated Asterisk', () => {
       ready: true,
       checks: { ari: true, accepting: true, stt: true, vad: true },
     });
+
+    // Asterisk goes away: not ready while the events socket is down, ready again once it is back.
+    sim.faults.dropEventSockets();
+    const down = await until(async () => {
+      const r = await get(`${server.opsUrl}/readyz`);
+      return r.status === 503 ? r : undefined;
+    });
+    expect(JSON.parse(down.body).checks.ari).toBe('disconnected');
+    await until(async () => (await get(`${server.opsUrl}/readyz`)).status === 200);
   }, 30_000);
 
   it('answers a call; /calls shows it without the phone number; it ends on hang-up', async () => {
