@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import { type CallRig, startCallRig } from '../fakes/call-rig.js';
+import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
+import {
+  captureLogs,
+  deadAir,
+  type LogCapture,
+  metricSum,
+  prewarmEnglish,
+  waitFor,
+} from './helpers.js';
+
+/** The externalMedia channel carrying the audio of the caller channel `callerId`. */
+function mediaChannelOf(sim: SimulatedAsterisk, callerId: string): string {
+  const bridgeId = sim.channels.get(callerId)?.bridgeId;
+  const bridge = bridgeId ? sim.bridges.get(bridgeId) : undefined;
+  const media = bridge?.channels.find((id) => id !== callerId && sim.channels.get(id)?.link);
+  if (!media) throw new Error(`no media channel for ${callerId}`);
+  return media;
+}
+
+describe('faults: the ARI WebSocket drops and an AudioSocket connection resets', () => {
+  let rig: CallRig;
+  let llm: FixtureServer;
+  let logs: LogCapture;
+
+  beforeAll(async () => {
+    llm = await startOpenAiServer({ fallback: { text: 'Yes, we open at nine on Sunday.' } });
+    logs = captureLogs();
+    rig = await startCallRig({
+      logger: logs.logger,
+      configure: prewarmEnglish,
+      env: {
+        OPENAI_BASE_URL: llm.baseURL,
+        VOXSTATE_LLM_CHEAP_MODEL: 'none',
+        VOXSTATE_LLM_STRONG_MODEL: 'gpt-test',
+        VOXSTATE_BARGE_IN_ON_GREETING: 'true',
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await rig?.close();
+    await llm?.close();
+  });
+
+  it('ARI events socket dropped mid-call: the call goes on, the socket reconnects, new calls are taken', async () => {
+    const { sim, handle } = await rig.placeCall({
+      steps: [
+        { say: 'Are you open on Sunday?' },
+        { waitForBot: { silenceMs: 600, timeoutMs: 8_000 } },
+        { say: 'And on Monday?' },
+        { waitForBot: { silenceMs: 3_000, timeoutMs: 8_000 } },
+        { hangup: true },
+      ],
+    });
+    await waitFor(() => handle.actor.getSnapshot().context.turns >= 1, 15_000, 'the first answer');
+    rig.sim.faults.dropEventSockets();
+    const output = await handle.done;
+    await sim.ended;
+
+    expect(output).toMatchObject({ endReason: 'hangup', turns: 2 });
+    for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
+    expect(await metricSum(rig.registry, 'voxstate_ari_reconnects_total')).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(await metricSum(rig.registry, 'voxstate_ari_connected')).toBe(1);
+    expect(logs.find('ARI events reconnecting').length).toBeGreaterThanOrEqual(1);
+
+    await rig.sim.waitForApp('voxstate');
+    const next = await rig.placeCall({
+      steps: [
+        { say: 'Are you open on Sunday?' },
+        { waitForBot: { silenceMs: 600, timeoutMs: 8_000 } },
+        { hangup: true },
+      ],
+    });
+    expect(await next.handle.done).toMatchObject({ endReason: 'hangup', turns: 1 });
+    await next.sim.ended;
+    expect(rig.runtime.activeCalls).toBe(0);
+  }, 60_000);
+
+  it('AudioSocket connection reset: that call ends cleanly, a call beside it is unaffected', async () => {
+    const broken = await rig.placeCall({
+      steps: [
+        { say: 'Are you open on Sunday?' },
+        { waitForBot: { silenceMs: 3_000, timeoutMs: 8_000 } },
+        { hangup: true },
+      ],
+    });
+    const healthy = await rig.placeCall({
+      steps: [
+        { say: 'Are you open on Sunday?' },
+        { waitForBot: { silenceMs: 600, timeoutMs: 8_000 } },
+        { say: 'And on Monday?' },
+        { waitForBot: { silenceMs: 3_000, timeoutMs: 8_000 } },
+        { hangup: true },
+      ],
+    });
+    await waitFor(
+      () => broken.sim.recording.timeline.some((e) => e.kind === 'caller.speech.end'),
+      10_000,
+      'the broken call to finish speaking',
+    );
+    rig.sim.faults.resetMedia(mediaChannelOf(rig.sim, broken.sim.channelId));
+
+    const brokenOutput = await broken.handle.done;
+    expect(['hangup', 'error']).toContain(brokenOutput.endReason);
+    // The caller's channel is hung up too: nobody is left in a silent bridge.
+    await broken.sim.ended;
+    expect(rig.runtime.sessions.get(broken.handle.id)).toBeUndefined();
+    expect(rig.runtime.calls.get(broken.handle.id)).toBeUndefined();
+
+    const healthyOutput = await healthy.handle.done;
+    await healthy.sim.ended;
+    expect(healthyOutput).toMatchObject({ endReason: 'hangup', turns: 2 });
+    for (const t of deadAir(healthy.sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
+    expect(rig.runtime.activeCalls).toBe(0);
+    expect(rig.runtime.sessions.size).toBe(0);
+    expect(logs.find('call ended').map((l) => l.callId)).toContain(broken.handle.id);
+  }, 60_000);
+});
