@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyBreakdown } from '../../src/cost/ledger.js';
+import { type CallRecord, openCallStore } from '../../src/cost/store.js';
 import { serve, type VoxstateServer } from '../../src/runtime/serve.js';
 import type { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -139,13 +141,39 @@ describe('voxstate serve against the simulated Asterisk', () => {
   }, 60_000);
 });
 
-describe('voxstate serve: the drain deadline', () => {
-  it('hangs up the calls still active at VOXSTATE_DRAIN_MS, then flushes', async () => {
+const DAY_MS = 86_400_000;
+
+function record(id: string, startedAt: number): CallRecord {
+  return {
+    id,
+    startedAt,
+    endedAt: startedAt + 1000,
+    direction: 'inbound',
+    flags: {},
+    cost: emptyBreakdown('USD'),
+    turns: 0,
+    endReason: 'hangup',
+    events: { events: [{ t: 0, type: 'started' }], dropped: 0 },
+  };
+}
+
+describe('voxstate serve: retention at start-up, the drain deadline', () => {
+  it('deletes old call records at start; hangs up the calls still active at VOXSTATE_DRAIN_MS, then flushes', async () => {
     const { sim, close } = await startSpeakingSim();
-    const t = await tinyEnv(sim.url, { VOXSTATE_DRAIN_MS: '300' });
+    const t = await tinyEnv(sim.url, { VOXSTATE_DRAIN_MS: '300', VOXSTATE_RETENTION_DAYS: '10' });
+    const seed = await openCallStore({ dataDir: t.dataDir });
+    await seed.writeMany([
+      record('old', Date.now() - 45 * DAY_MS),
+      record('new', Date.now() - DAY_MS),
+    ]);
+    seed.close();
     const signals = new EventEmitter();
     const server = await serve({ env: t.env, logger: silentLogger(), emitter: signals });
     try {
+      const store = await openCallStore({ dataDir: t.dataDir });
+      expect(await store.count()).toBe(1);
+      store.close();
+
       await server.telephony;
       const call = await sim.placeCall({ script: { steps: [{ pause: 20_000 }] } });
       const handle = await until(() => server.runtime.handles()[0]);
@@ -161,6 +189,10 @@ describe('voxstate serve: the drain deadline', () => {
       await call.ended;
       expect(call.recording.timeline.some((e) => e.kind === 'caller.hangup')).toBe(false);
       expect(server.runtime.activeCalls).toBe(0);
+      // The hung-up call's record was written before the process would exit.
+      const after = await openCallStore({ dataDir: t.dataDir });
+      expect(await after.count()).toBe(2);
+      after.close();
     } finally {
       await server.shutdown();
       await server.done;
