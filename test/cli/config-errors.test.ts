@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run as runCall } from '../../src/cli/commands/call.js';
 import { run as runServe } from '../../src/cli/commands/serve.js';
 import { publicUrl } from '../../src/runtime/serve.js';
-import { capture } from './helpers.js';
+import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import { capture, tinyEnv } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -91,4 +93,23 @@ describe('publicUrl', () => {
     expect(publicUrl('https://pbx.lan/ari')).toBe('https://pbx.lan/ari');
     expect(publicUrl('::')).toBe('(invalid URL)');
   });
+});
+
+describe('wrong ARI credentials', () => {
+  it('serve: one line naming the user, the server shuts itself down, exit 1', async () => {
+    const sim = new SimulatedAsterisk({ password: 'right' });
+    const { url } = await sim.start();
+    const { env, dataDir } = await tinyEnv(url, { VOXSTATE_ARI_PASSWORD: 'wrong' });
+    try {
+      const cmd = io(env);
+      expect(await runServe([], cmd)).toBe(1);
+      expect(cmd.err.text()).toMatch(
+        /^voxstate serve: ARI at 127\.0\.0\.1:\d+ rejected the credentials of user "voxstate" \(401\)\n$/,
+      );
+      expect(cmd.err.text()).not.toContain('wrong');
+    } finally {
+      await sim.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
