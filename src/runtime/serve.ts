@@ -15,7 +15,7 @@ import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { enforceRetention, retentionDaysFromEnv } from '../calllog/retention.js';
 import { openCallStore } from '../cost/store.js';
-import { isAbortError } from '../errors.js';
+import { ConfigError, isAbortError } from '../errors.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
 import {
   type GracefulShutdown,
@@ -184,7 +184,10 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   } catch (err) {
     await runtime.close();
     await inspector?.stop();
-    throw err;
+    throw new ConfigError(
+      `VOXSTATE_OPS_HOST/VOXSTATE_OPS_PORT: cannot listen on ${serveConfig.opsHost}:${serveConfig.opsPort} (${(err as Error).message})`,
+      { cause: err },
+    );
   }
 
   const graceful: GracefulShutdown = installGracefulShutdown({

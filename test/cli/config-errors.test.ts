@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run as runCall } from '../../src/cli/commands/call.js';
@@ -109,6 +110,27 @@ describe('wrong ARI credentials', () => {
       expect(cmd.err.text()).not.toContain('wrong');
     } finally {
       await sim.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the ops port is taken', () => {
+  it('serve: one line naming VOXSTATE_OPS_PORT, exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    const { env, dataDir } = await tinyEnv('http://127.0.0.1:1', { VOXSTATE_OPS_PORT: `${port}` });
+    try {
+      const cmd = io(env);
+      expect(await runServe([], cmd)).toBe(1);
+      expect(cmd.err.text()).toMatch(
+        new RegExp(
+          `^voxstate serve: VOXSTATE_OPS_HOST/VOXSTATE_OPS_PORT: cannot listen on 127\\.0\\.0\\.1:${port} .*EADDRINUSE.*\\n$`,
+        ),
+      );
+    } finally {
+      taken.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
