@@ -5,10 +5,13 @@
  *
  * @module
  */
+import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
-import { ConfigError } from '../errors.js';
-import type { SttEngine } from '../providers/stt/stt-engine.js';
+import { ConfigError, errorKind, isAbortError } from '../errors.js';
+import type { SttEngine, SttResult } from '../providers/stt/stt-engine.js';
 import type { CallSessions } from '../runtime/call-session.js';
+import { catalogCounter } from '../telemetry/catalog.js';
+import type { Logger } from '../telemetry/logger.js';
 import type { TranscribeInput, TranscribeOutput } from './contracts.js';
 
 /** Dependencies of {@link createTranscribeActor}. */
@@ -18,6 +21,10 @@ export interface TranscribeDeps {
   engineFor: (callId: string) => SttEngine;
   /** Pass the call's language to the engine (default true); false lets Whisper detect it. */
   forceLanguage?: boolean;
+  /** Failures are counted in `voxstate_errors_total{component="stt"}`. */
+  registry?: Registry;
+  /** Failures are logged (warn) with the call id and the error kind. */
+  logger?: Logger;
 }
 
 /**
@@ -29,18 +36,33 @@ export interface TranscribeDeps {
  * ```
  */
 export function createTranscribeActor(deps: TranscribeDeps) {
+  const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
   return fromPromise<TranscribeOutput, TranscribeInput>(async ({ input, signal }) => {
     const session = deps.sessions.get(input.callId);
     if (!session) throw new ConfigError(`no session for call ${input.callId}`);
     const utterance = session.takeUtterance(input.utteranceId);
     if (!utterance) return { text: '', engine: 'none' };
     const engine = deps.engineFor(input.callId);
-    const result = await engine.transcribe({
-      audio: utterance.audio,
-      language: deps.forceLanguage === false ? undefined : input.language,
-      signal,
-      scriptText: session.scriptText?.(utterance.startMs, utterance.endMs),
-    });
+    let result: SttResult;
+    try {
+      result = await engine.transcribe({
+        audio: utterance.audio,
+        language: deps.forceLanguage === false ? undefined : input.language,
+        signal,
+        scriptText: session.scriptText?.(utterance.startMs, utterance.endMs),
+      });
+    } catch (err) {
+      if (!signal.aborted && !isAbortError(err)) {
+        const kind = errorKind(err);
+        errors?.inc({ kind, component: 'stt' });
+        session.log.add('error', { component: 'stt', kind });
+        deps.logger?.warn(
+          { callId: input.callId, engine: engine.name, kind, err: (err as Error).message },
+          'transcription failed',
+        );
+      }
+      throw err;
+    }
     session.ledger.record('stt', { engine: result.engine, seconds: result.audioSeconds });
     session.timeline.mark('transcript');
     return { text: result.text, language: result.language, engine: result.engine };

@@ -186,6 +186,8 @@ export class Runtime {
           sessions,
           engineFor: () => this.stt,
           forceLanguage: !this.config.detectLanguage,
+          registry,
+          logger,
         }),
         retrieve: createRetrieveActor({ retriever: this.knowledge.retriever }),
         streamAnswer: createStreamAnswerActor({
