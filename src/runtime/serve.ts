@@ -76,6 +76,13 @@ export interface VoxstateServer {
   done: Promise<ShutdownResult>;
 }
 
+function addressInUse(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
+  }
+  return false;
+}
+
 /** The ARI URL without credentials, for logs. */
 export function publicUrl(url: string): string {
   try {
@@ -236,10 +243,16 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       );
       return t;
     },
-    (err: unknown) => {
+    (cause: unknown) => {
+      const err = addressInUse(cause)
+        ? new ConfigError(
+            `VOXSTATE_MEDIA_BIND/VOXSTATE_MEDIA_PORT: cannot listen for call audio on ${telephonyConfig.mediaBindHost}:${telephonyConfig.mediaPort} (${(cause as Error).message})`,
+            { cause },
+          )
+        : cause;
       if (!isAbortError(err)) {
-        logger.error({ err: (err as Error).message }, 'cannot connect to ARI: shutting down');
-        void graceful.shutdown('ARI connection failed');
+        logger.error({ err: (err as Error).message }, 'cannot start telephony: shutting down');
+        void graceful.shutdown('telephony failed');
       }
       throw err;
     },

@@ -135,3 +135,26 @@ describe('the ops port is taken', () => {
     }
   }, 60_000);
 });
+
+describe('the media port is taken', () => {
+  it('serve: one line naming VOXSTATE_MEDIA_PORT, exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    const { env, dataDir } = await tinyEnv('http://127.0.0.1:1', {
+      VOXSTATE_MEDIA_PORT: `${port}`,
+    });
+    try {
+      const cmd = io(env);
+      expect(await runServe([], cmd)).toBe(1);
+      expect(cmd.err.text()).toMatch(
+        new RegExp(
+          `^voxstate serve: VOXSTATE_MEDIA_BIND/VOXSTATE_MEDIA_PORT: .*:${port} .*EADDRINUSE.*\\n$`,
+        ),
+      );
+    } finally {
+      taken.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
