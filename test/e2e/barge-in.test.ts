@@ -10,6 +10,7 @@ import {
   expectCallReleased,
   expectRigIdle,
   firstOf,
+  hangUpAfterTurns,
   historyOf,
   knowledgeBaseText,
   loudBotFrames,
@@ -33,7 +34,7 @@ describe('barge-in (real ari-client, runtime and simulated Asterisk)', () => {
   });
 
   it('stops the answer when the caller interrupts, and answers the interruption', async () => {
-    const first = 'Do you deliver?';
+    const first = 'Where are you located?';
     const second = 'What is your phone number?';
     const [call] = await placeCalls(rig, [
       {
@@ -41,10 +42,9 @@ describe('barge-in (real ari-client, runtime and simulated Asterisk)', () => {
           steps: [
             { waitForBot: { silenceMs: 700 } },
             { say: first },
-            // The answer to the first question is long (about 10 s); talk over it.
+            // The answer to the first question is long (two sentences, about 9 s); talk over it.
             { say: second, interruptAfterMs: 2_000 },
-            { waitForBot: { silenceMs: 900 } },
-            { hangup: true },
+            { pause: 60_000 },
           ],
         },
       },
@@ -54,11 +54,16 @@ describe('barge-in (real ari-client, runtime and simulated Asterisk)', () => {
     call!.handle.actor.subscribe((s) => {
       if (s.context.bargeIns === 1 && bargedInFrom === '') bargedInFrom = trace.states.at(-2) ?? '';
     });
+    await hangUpAfterTurns(call!, 1);
     const output = await callEnded(call!);
 
     // The machine: one barge-in, during the answer; the interruption is the answered turn.
     expect(output.endReason).toBe('hangup');
-    expect(output.bargeIns).toBe(1);
+    const story = JSON.stringify({
+      states: trace.states,
+      timeline: call!.sim.recording.timeline.map((e) => [e.kind, e.atMs, e.text]),
+    });
+    expect(output.bargeIns, story).toBe(1);
     expect(bargedInFrom).toBe('answering');
     expect(await metricTotal(rig, 'voxstate_barge_ins_total')).toBe(1);
     expect(output.turns).toBe(1);

@@ -12,6 +12,7 @@ import {
   expectCallReleased,
   expectRigIdle,
   firstOf,
+  hangUpAfterTurns,
   historyOf,
   knowledgeBaseText,
   metricTotal,
@@ -42,8 +43,7 @@ describe('twenty concurrent calls (real ari-client, runtime and simulated Asteri
       steps: [
         { waitForBot: { silenceMs: 700 } },
         { say: QUESTIONS[i % QUESTIONS.length]! },
-        { waitForBot: { silenceMs: 1_000 } },
-        { hangup: true },
+        { pause: 90_000 },
       ],
     }));
     const calls = await placeCalls(
@@ -52,7 +52,12 @@ describe('twenty concurrent calls (real ari-client, runtime and simulated Asteri
     );
     expect(new Set(calls.map((c) => c.handle.id)).size).toBe(CALLS);
     expect(rig.runtime.activeCalls).toBe(CALLS);
-    const outputs = await Promise.all(calls.map((c) => callEnded(c, 90_000)));
+    const outputs = await Promise.all(
+      calls.map(async (c) => {
+        await hangUpAfterTurns(c, 1, 90_000);
+        return callEnded(c);
+      }),
+    );
 
     const kb = await knowledgeBaseText('en');
     for (const [i, call] of calls.entries()) {

@@ -90,6 +90,39 @@ export async function placeCalls(
   );
 }
 
+/**
+ * Resolves once the machine has answered `turns` turns (the last answer played to its end) and
+ * listens again. Tests hang up from here rather than with a scripted `waitForBot`, whose
+ * silence window a loaded machine can open between a filler and an answer.
+ */
+export async function turnsDone(
+  call: Pick<RigCall, 'handle'>,
+  turns: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await waitFor(
+    () => {
+      const s = call.handle.actor.getSnapshot();
+      return s.context.turns >= turns && conversationState(s.value).startsWith('listening');
+    },
+    `call ${call.handle.id} to answer ${turns} turn(s)`,
+    timeoutMs,
+    20,
+  );
+  // The last frames are on their way over the loopback socket.
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** The caller hangs up once `turns` turns were answered (see {@link turnsDone}). */
+export async function hangUpAfterTurns(
+  call: RigCall,
+  turns = 1,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await turnsDone(call, turns, timeoutMs);
+  call.sim.hangup();
+}
+
 /** Waits for the call to end on both sides; resolves with the machine's output. */
 export async function callEnded(call: RigCall, timeoutMs = 60_000): Promise<CallOutput> {
   const output = await within(call.handle.done, timeoutMs, `call ${call.handle.id} to end`);

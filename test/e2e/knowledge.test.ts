@@ -11,10 +11,13 @@ import {
   expectCallReleased,
   expectRigIdle,
   firstOf,
+  hangUpAfterTurns,
   historyOf,
   knowledgeBaseText,
   placeCalls,
   StateTrace,
+  turnsDone,
+  waitFor,
 } from './helpers.js';
 
 describe('questions answered from the knowledge base (real ari-client, runtime, simulated Asterisk)', () => {
@@ -37,28 +40,23 @@ describe('questions answered from the knowledge base (real ari-client, runtime, 
       {
         language: 'en',
         script: {
-          steps: [
-            { waitForBot: { silenceMs: 700 } },
-            { say: questions.en },
-            { waitForBot: { silenceMs: 900 } },
-            { hangup: true },
-          ],
+          steps: [{ waitForBot: { silenceMs: 700 } }, { say: questions.en }, { pause: 60_000 }],
         },
       },
       {
         language: 'ru',
         script: {
           lang: 'ru',
-          steps: [
-            { waitForBot: { silenceMs: 700 } },
-            { say: questions.ru },
-            { waitForBot: { silenceMs: 900 } },
-            { hangup: true },
-          ],
+          steps: [{ waitForBot: { silenceMs: 700 } }, { say: questions.ru }, { pause: 60_000 }],
         },
       },
     ]);
-    const outputs = await Promise.all(calls.map((c) => callEnded(c)));
+    const outputs = await Promise.all(
+      calls.map(async (c) => {
+        await hangUpAfterTurns(c, 1);
+        return callEnded(c);
+      }),
+    );
 
     for (const [i, language] of (['en', 'ru'] as const).entries()) {
       const call = calls[i]!;
@@ -101,8 +99,7 @@ describe('questions answered from the knowledge base (real ari-client, runtime, 
             // Keys while the bot is busy with the turn.
             { pause: 1_200 },
             { dtmf: '#', gapMs: 150 },
-            { waitForBot: { silenceMs: 900 } },
-            { hangup: true },
+            { pause: 60_000 },
           ],
         },
       },
@@ -114,6 +111,9 @@ describe('questions answered from the knowledge base (real ari-client, runtime, 
         seen.push({ dtmf: s.context.dtmf, state: trace.current });
       }
     });
+    await turnsDone(call!, 1);
+    await waitFor(() => seen.length === 3, 'the three digits', 10_000);
+    call!.sim.hangup();
     const output = await callEnded(call!);
 
     expect(output.endReason).toBe('hangup');

@@ -11,18 +11,14 @@ import {
   firstOf,
   knowledgeBaseText,
   StateTrace,
+  turnsDone,
   waitFor,
   within,
 } from './helpers.js';
 
 const QUESTION = 'How long does delivery take?';
 const CALLEE: CallerScript = {
-  steps: [
-    { waitForBot: { silenceMs: 700 } },
-    { say: QUESTION },
-    { waitForBot: { silenceMs: 900 } },
-    { hangup: true },
-  ],
+  steps: [{ waitForBot: { silenceMs: 700 } }, { say: QUESTION }, { pause: 60_000 }],
 };
 
 describe('an outbound call (real ari-client, runtime and simulated Asterisk)', () => {
@@ -56,6 +52,9 @@ describe('an outbound call (real ari-client, runtime and simulated Asterisk)', (
     expect(channel?.kind).toBe('outbound');
     const runner = channel!.runner!;
     const trace = new StateTrace(handle);
+    // The callee puts the phone down once the answer has been played.
+    await turnsDone({ handle }, 1);
+    rig.sim.destroyChannel(channel!, 16);
     const output = await within(handle.done, 60_000, 'the outbound call to end');
 
     expect(output.endReason).toBe('hangup');

@@ -13,6 +13,7 @@ import {
   expectCallReleased,
   expectRigIdle,
   firstOf,
+  hangUpAfterTurns,
   historyOf,
   metricTotal,
   placeCalls,
@@ -40,16 +41,12 @@ describe('the Whisper speech-to-text path (real ari-client, runtime, worker pool
     const [call] = await placeCalls(rig, [
       {
         script: {
-          steps: [
-            { waitForBot: { silenceMs: 700 } },
-            { say: question },
-            { waitForBot: { silenceMs: 900 } },
-            { hangup: true },
-          ],
+          steps: [{ waitForBot: { silenceMs: 700 } }, { say: question }, { pause: 60_000 }],
         },
       },
     ]);
     const trace = new StateTrace(call!.handle);
+    await hangUpAfterTurns(call!, 1);
     const output = await callEnded(call!);
 
     expect(output.endReason).toBe('hangup');
