@@ -116,6 +116,7 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
         firstIndex: first,
       });
       first += level.calls;
+      bench.llm.requests.length = 0;
       const resources = probe.stop(results.length, level.concurrency);
       const figures = { ...summarize(results, bench.simulatedFirstPieceMs), ...resources };
       out[`c${level.concurrency}`] = figures;
