@@ -7,9 +7,11 @@
  *
  * The rig runs the real speech-to-text path (the generated tiny Whisper on the worker pool), so
  * that "thinking" lasts as long as a real transcription and a hang-up lands inside it. Limits:
- * one turn, 2.5 s of silence, no "are you still there?" prompt.
+ * one turn, 2.5 s of silence, no "are you still there?" prompt. The seven calls are independent
+ * and run at the same time (placed in `beforeAll`); each test checks its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallOutput } from '../../src/machines/call.types.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import {
@@ -41,8 +43,52 @@ function playing(call: RigCall, label: RegExp): Promise<void> {
   });
 }
 
+const PHASES = ['greeting', 'listening', 'thinking', 'answering', 'goodbye'] as const;
+type Phase = (typeof PHASES)[number];
+
+/** Hangs the caller up once the call is in `phase` (and, where there is audio, it is heard). */
+async function hangUpIn(call: RigCall, trace: StateTrace, phase: Phase): Promise<void> {
+  switch (phase) {
+    case 'greeting':
+      await trace.reach('greeting.speaking');
+      await waitFor(() => call.sim.recording.timeline.length > 0, 'greeting audio');
+      break;
+    case 'listening':
+      await trace.reach('listening.waiting');
+      break;
+    case 'thinking':
+      // At once: the utterance is being transcribed, the filler may be starting.
+      await trace.reach('thinking');
+      break;
+    case 'answering': {
+      const answerAudio = playing(call, /^answer/);
+      await trace.reach('answering');
+      await answerAudio;
+      await new Promise((r) => setTimeout(r, 300));
+      break;
+    }
+    case 'goodbye': {
+      const goodbye = playing(call, /^goodbye$/);
+      await trace.reach('goodbye');
+      await goodbye;
+      await new Promise((r) => setTimeout(r, 300));
+      break;
+    }
+  }
+  call.sim.hangup();
+}
+
+interface Ended {
+  call: RigCall;
+  trace: StateTrace;
+  output: CallOutput;
+}
+
 describe('how calls end (real ari-client, runtime, Whisper pipeline, simulated Asterisk)', () => {
   let rig: CallRig;
+  let hungUp: Promise<Ended[]>;
+  let botEnded: Promise<Ended[]>;
+  const destroyed: string[] = [];
 
   beforeAll(async () => {
     rig = await startCallRig({
@@ -53,6 +99,29 @@ describe('how calls end (real ari-client, runtime, Whisper pipeline, simulated A
         VOXSTATE_MAX_SILENCE_PROMPTS: '0',
       },
     });
+    rig.sim.on('channelDestroyed', (id) => destroyed.push(id));
+    const calls = await placeCalls(rig, [
+      ...PHASES.map((phase) => ({
+        script: phase === 'greeting' || phase === 'listening' ? SILENT : ASKS,
+      })),
+      { script: ASKS },
+      { script: SILENT },
+    ]);
+    const traces = calls.map((c) => new StateTrace(c.handle));
+    const ended = async (i: number): Promise<Ended> => ({
+      call: calls[i]!,
+      trace: traces[i]!,
+      output: await callEnded(calls[i]!),
+    });
+    hungUp = Promise.all(
+      PHASES.map(async (phase, i) => {
+        await hangUpIn(calls[i]!, traces[i]!, phase);
+        return ended(i);
+      }),
+    );
+    hungUp.catch(() => undefined);
+    botEnded = Promise.all([ended(PHASES.length), ended(PHASES.length + 1)]);
+    botEnded.catch(() => undefined);
   }, 60_000);
 
   afterAll(async () => {
@@ -60,95 +129,45 @@ describe('how calls end (real ari-client, runtime, Whisper pipeline, simulated A
   });
 
   it('a caller hang-up in every phase ends the call and releases everything', async () => {
-    const phases = ['greeting', 'listening', 'thinking', 'answering', 'goodbye'] as const;
-    const calls = await placeCalls(
-      rig,
-      phases.map((phase) => ({
-        script: phase === 'greeting' || phase === 'listening' ? SILENT : ASKS,
-      })),
-    );
-    const traces = calls.map((c) => new StateTrace(c.handle));
-    const hangUpIn = async (i: number): Promise<void> => {
-      const call = calls[i]!;
-      const trace = traces[i]!;
-      switch (phases[i]) {
-        case 'greeting':
-          // The greeting is audible.
-          await trace.reach('greeting.speaking');
-          await waitFor(() => call.sim.recording.timeline.length > 0, 'greeting audio');
-          break;
-        case 'listening':
-          await trace.reach('listening.waiting');
-          break;
-        case 'thinking':
-          // Right away: the utterance is being transcribed, the filler may be starting.
-          await trace.reach('thinking');
-          break;
-        case 'answering': {
-          const answerAudio = playing(call, /^answer/);
-          await trace.reach('answering');
-          await answerAudio;
-          await new Promise((r) => setTimeout(r, 300));
-          break;
-        }
-        case 'goodbye': {
-          const goodbye = playing(call, /^goodbye$/);
-          await trace.reach('goodbye');
-          await goodbye;
-          await new Promise((r) => setTimeout(r, 300));
-          break;
-        }
-      }
-      call.sim.hangup();
-    };
-    await Promise.all(phases.map((_, i) => hangUpIn(i)));
-    const outputs = await Promise.all(calls.map((c) => callEnded(c)));
-
-    for (const [i, phase] of phases.entries()) {
-      const call = calls[i]!;
-      expect({ phase, endReason: outputs[i]!.endReason }).toEqual({ phase, endReason: 'hangup' });
+    const results = await hungUp;
+    for (const [i, phase] of PHASES.entries()) {
+      const { call, trace, output } = results[i]!;
+      expect({ phase, endReason: output.endReason }).toEqual({ phase, endReason: 'hangup' });
       // The machine was in that phase when it learned of the hang-up.
-      expect({ phase, in: traces[i]!.lastBeforeEnd }).toEqual({
+      expect({ phase, in: trace.lastBeforeEnd }).toEqual({
         phase,
         in: expect.stringMatching(new RegExp(`^${phase}`)),
       });
       firstOf(call.sim.recording, 'call.end');
       await expectCallReleased(rig, call);
     }
-    expect(outputs.map((o) => o.turns)).toEqual([0, 0, 0, 0, 1]);
-    await expectRigIdle(rig);
+    expect(results.map((r) => r.output.turns)).toEqual([0, 0, 0, 0, 1]);
   }, 120_000);
 
   it('the bot says goodbye and hangs up after the last turn, or after too long a silence', async () => {
-    const destroyed: string[] = [];
-    const onDestroyed = (id: string) => destroyed.push(id);
-    rig.sim.on('channelDestroyed', onDestroyed);
-    try {
-      const [maxTurns, maxSilence] = await placeCalls(rig, [{ script: ASKS }, { script: SILENT }]);
-      const traces = [new StateTrace(maxTurns!.handle), new StateTrace(maxSilence!.handle)];
-      const outputs = await Promise.all([callEnded(maxTurns!), callEnded(maxSilence!)]);
-
-      expect(outputs[0]).toMatchObject({ endReason: 'max_turns', turns: 1 });
-      expect(outputs[1]).toMatchObject({ endReason: 'max_silence', turns: 0 });
-      for (const [i, call] of [maxTurns!, maxSilence!].entries()) {
-        // The goodbye played to the end, then the bot hung up: the caller never did.
-        expect(traces[i]!.lastBeforeEnd).toBe('goodbye');
-        const rec = call.sim.recording;
-        expect(rec.timeline.some((e) => e.kind === 'caller.hangup')).toBe(false);
-        const end = firstOf(rec, 'call.end');
-        const lastBotAudio = rec.timeline.filter((e) => e.kind === 'bot.audio.start').at(-1);
-        expect(lastBotAudio!.atMs).toBeLessThan(end.atMs);
-        expect(destroyed).toContain(call.sim.channelId);
-        await expectCallReleased(rig, call);
-      }
-      // Silence: no reprompt (VOXSTATE_MAX_SILENCE_PROMPTS=0), straight to the goodbye.
-      expect(traces[1]!.states).not.toContain('reprompt');
-      expect(traces[1]!.states.filter((s) => s.startsWith('listening'))).toEqual([
-        'listening.waiting',
-      ]);
-      await expectRigIdle(rig);
-    } finally {
-      rig.sim.off('channelDestroyed', onDestroyed);
+    const [maxTurns, maxSilence] = await botEnded;
+    expect(maxTurns!.output).toMatchObject({ endReason: 'max_turns', turns: 1 });
+    expect(maxSilence!.output).toMatchObject({ endReason: 'max_silence', turns: 0 });
+    for (const { call, trace } of [maxTurns!, maxSilence!]) {
+      // The goodbye played to its end, then the bot hung up: the caller never did.
+      expect(trace.lastBeforeEnd).toBe('goodbye');
+      const rec = call.sim.recording;
+      expect(rec.timeline.some((e) => e.kind === 'caller.hangup')).toBe(false);
+      const end = firstOf(rec, 'call.end');
+      const lastBotAudio = rec.timeline.filter((e) => e.kind === 'bot.audio.start').at(-1);
+      expect(lastBotAudio!.atMs).toBeLessThan(end.atMs);
+      expect(destroyed).toContain(call.sim.channelId);
+      await expectCallReleased(rig, call);
     }
+    // Silence: no reprompt (VOXSTATE_MAX_SILENCE_PROMPTS=0), straight to the goodbye.
+    expect(maxSilence!.trace.states).not.toContain('reprompt');
+    expect(maxSilence!.trace.states.filter((s) => s.startsWith('listening'))).toEqual([
+      'listening.waiting',
+    ]);
   }, 120_000);
+
+  it('leaves nothing behind', async () => {
+    await Promise.allSettled([hungUp, botEnded]);
+    await expectRigIdle(rig);
+  }, 30_000);
 });
