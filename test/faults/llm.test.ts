@@ -164,7 +164,7 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
   });
 
   it('every provider fails: the caller hears the apology within 3 s and the call goes on', () => {
-    const { output, sim } = get('allFail');
+    const { output } = get('allFail');
     expect(output.endReason).toBe('hangup');
     expect(output.turns).toBe(1);
     expect(spoken('allFail')).toBe(APOLOGY);
