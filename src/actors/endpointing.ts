@@ -84,7 +84,9 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       const onEvent = (s: CallSession, ev: EndpointerEvent) => {
         if (ev.type === 'speech.start') {
           speechStartMs = ev.startMs;
-          if (ev.bargeIn) {
+          // A guarded start once the queue is idle (the echo cooldown after the bot finished)
+          // interrupts nothing: it is not a barge-in.
+          if (ev.bargeIn && !s.playback.idle) {
             bargeIns?.inc();
             s.timeline.bargedIn();
             s.log.add('barge_in', { atMs: Math.round(ev.atMs) });
