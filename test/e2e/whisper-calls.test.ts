@@ -1,5 +1,10 @@
 /**
- * End to end: every way a call ends. The caller hangs up in each phase of the conversation
+ * End to end, on the real speech-to-text pipeline: the caller's synthesized speech goes through
+ * the AudioSocket media, the endpointer with Silero VAD on its worker pool and Whisper (the
+ * generated tiny model, which always hears "hello world") on its worker pool, and the transcript
+ * drives a turn; the simulator's script text is not used, the transcript proves it.
+ *
+ * And every way a call ends. The caller hangs up in each phase of the conversation
  * (greeting, listening, thinking, answering, goodbye), and the bot ends calls itself (most
  * turns, too long a silence). Each must end with the right reason and leave nothing behind:
  * no handle, session or ARI state in the runtime, no channel, bridge or playback in the
@@ -12,13 +17,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallOutput } from '../../src/machines/call.types.js';
+import { dontKnowPhrase } from '../../src/prompts/greeting.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import {
+  botAudioMsBetween,
   callEnded,
   expectCallReleased,
   expectRigIdle,
   firstOf,
+  historyOf,
+  metricTotal,
   placeCalls,
   type RigCall,
   StateTrace,
@@ -84,8 +93,9 @@ interface Ended {
   output: CallOutput;
 }
 
-describe('how calls end (real ari-client, runtime, Whisper pipeline, simulated Asterisk)', () => {
+describe('calls on the Whisper pipeline, and how calls end (real ari-client, runtime, worker pools, simulated Asterisk)', () => {
   let rig: CallRig;
+  const runsBefore = { whisper: 0, vad: 0 };
   let hungUp: Promise<Ended[]>;
   let botEnded: Promise<Ended[]>;
   const destroyed: string[] = [];
@@ -100,6 +110,9 @@ describe('how calls end (real ari-client, runtime, Whisper pipeline, simulated A
       },
     });
     rig.sim.on('channelDestroyed', (id) => destroyed.push(id));
+    for (const pool of ['whisper', 'vad'] as const) {
+      runsBefore[pool] = await metricTotal(rig, 'voxstate_worker_run_seconds', { pool });
+    }
     const calls = await placeCalls(rig, [
       ...PHASES.map((phase) => ({
         script: phase === 'greeting' || phase === 'listening' ? SILENT : ASKS,
@@ -127,6 +140,36 @@ describe('how calls end (real ari-client, runtime, Whisper pipeline, simulated A
   afterAll(async () => {
     await rig?.close();
   });
+
+  it('transcribes an utterance with VAD and Whisper on workers, and takes a turn', async () => {
+    expect(rig.runtime.stt.name).toBe('whisper');
+    // The max-turns call: a question, its turn, the goodbye.
+    const [{ call, trace, output }] = (await botEnded) as [Ended];
+    expect(output.turns).toBe(1);
+    expect(trace.states).toEqual(
+      expect.arrayContaining(['listening.hearing', 'thinking.transcribing', 'answering']),
+    );
+    // Whisper's transcript (not the script's text) reached the machine and the history.
+    const [user, answer] = historyOf(call);
+    expect(user).toEqual({ role: 'user', content: 'hello world' });
+    // Nothing in the knowledge base matches "hello world": the offline "don't know" answer.
+    expect(answer).toEqual({
+      role: 'assistant',
+      content: dontKnowPhrase('en', rig.runtime.business.phone),
+    });
+    const timing = call.handle.session.timeline.turns()[0];
+    expect(timing?.transcript).toBeDefined();
+    expect(timing?.first_answer_audio).toBeDefined();
+    for (const pool of ['whisper', 'vad'] as const) {
+      expect(await metricTotal(rig, 'voxstate_worker_run_seconds', { pool })).toBeGreaterThan(
+        runsBefore[pool],
+      );
+    }
+    // The answer was heard.
+    const rec = call.sim.recording;
+    const speechEnd = firstOf(rec, 'caller.speech.end');
+    expect(botAudioMsBetween(rec, speechEnd.atMs, rec.durationMs)).toBeGreaterThan(1_500);
+  }, 120_000);
 
   it('a caller hang-up in every phase ends the call and releases everything', async () => {
     const results = await hungUp;
