@@ -16,7 +16,7 @@
  * | `VOXSTATE_ROUTING_TIMEOUT_MS` | classifier deadline | 800 |
  * | `VOXSTATE_ROUTING_UNSURE` | tier for undecided phrases, `cheap` or `strong` | `strong` |
  * | `VOXSTATE_BUDGET_LLM_CALLS` / `VOXSTATE_BUDGET_TOKENS` | per-turn budgets | 3 / 8000 |
- * | `VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS` / `VOXSTATE_LLM_IDLE_TIMEOUT_MS` | stream deadlines | 5000 / 5000 |
+ * | `VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS` / `VOXSTATE_LLM_IDLE_TIMEOUT_MS` | stream deadlines | 2000 / 2000 |
  * | `VOXSTATE_LLM_MAX_TOKENS` | answer length cap | 300 |
  *
  * @module
@@ -188,8 +188,8 @@ export function loadAnswerConfig(env: Env = process.env): AnswerConfig {
       maxLlmCalls: positiveInt(env, 'VOXSTATE_BUDGET_LLM_CALLS', DEFAULT_BUDGET.maxLlmCalls),
       maxTokens: positiveInt(env, 'VOXSTATE_BUDGET_TOKENS', DEFAULT_BUDGET.maxTokens),
     },
-    firstTokenTimeoutMs: positiveInt(env, 'VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS', 5000),
-    idleTimeoutMs: positiveInt(env, 'VOXSTATE_LLM_IDLE_TIMEOUT_MS', 5000),
+    firstTokenTimeoutMs: positiveInt(env, 'VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS', 2000),
+    idleTimeoutMs: positiveInt(env, 'VOXSTATE_LLM_IDLE_TIMEOUT_MS', 2000),
     maxAnswerTokens: positiveInt(env, 'VOXSTATE_LLM_MAX_TOKENS', 300),
   };
 }
