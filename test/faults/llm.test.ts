@@ -72,6 +72,8 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
     openai = await startOpenAiServer({ replies: OPENAI, fallback: { fail: { status: 500 } } });
     anthropic = await startAnthropicServer({ replies: ANTHROPIC });
     logs = captureLogs();
+    // The stream deadlines are the defaults (2 s to the first token, 2 s of silence mid-stream):
+    // these tests hold the defaults to the 3 s dead-air budget.
     rig = await startCallRig({
       logger: logs.logger,
       configure: prewarmEnglish,
@@ -83,8 +85,6 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
         VOXSTATE_LLM_CHEAP_MODEL: 'openai:gpt-cheap',
         VOXSTATE_LLM_STRONG_MODEL: 'openai:gpt-strong,anthropic:claude-strong',
         VOXSTATE_ROUTING_CLASSIFIER: 'off',
-        VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS: '800',
-        VOXSTATE_LLM_IDLE_TIMEOUT_MS: '800',
         // The callers speak at once; a greeting already playing must not swallow the question.
         VOXSTATE_BARGE_IN_ON_GREETING: 'true',
       },
