@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ESpeakNg, { type EspeakFs } from 'espeak-ng';
 import { move } from 'piscina';
-import { encodeForWire, readWav } from '../media/audio/index.js';
+import { encodeForWire, readWav, trimTrailingSilence } from '../media/audio/index.js';
 import type { MediaFormat } from '../media/format.js';
 
 /** One synthesis task. */
@@ -167,6 +167,7 @@ export default async function synthesize(task: EspeakTask): Promise<Uint8Array> 
     '/in.txt',
   ]);
   const wav = readWav(p.fs.readFile('/out.wav'));
-  const bytes = owned(encodeForWire(wav.samples, wav.sampleRate, task.format));
+  const speech = trimTrailingSilence(wav.samples, { sampleRate: wav.sampleRate, keepMs: 120 });
+  const bytes = owned(encodeForWire(speech, wav.sampleRate, task.format));
   return move(bytes) as unknown as Uint8Array;
 }

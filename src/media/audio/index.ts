@@ -16,6 +16,7 @@ export {
 } from './pcm.js';
 export { RealFft } from './real-fft.js';
 export { Resampler, resample } from './resample.js';
+export { type TrimOptions, trimTrailingSilence } from './trim.js';
 export { readWav, type WavAudio, writeWav } from './wav.js';
 export {
   decodeFromWire,
