@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const calls = arg('--calls', 1_000);
   const concurrency = arg('--concurrency', 25);
-  const warmup = Math.min(arg('--warmup', 100), 500);
+  const warmup = Math.min(arg('--warmup', 350), 1_000);
   const window = Math.min(100, Math.floor(calls / 2));
   const log = (line: string) => {
     if (!json) console.error(line);
@@ -192,25 +192,34 @@ async function main(): Promise<void> {
     let done = 0;
     const probe = new ResourceProbe();
     probe.start();
-    await runCalls(rig, {
-      calls,
+    const onDone = (r: CallResult) => {
+      done++;
+      // The fixture LLM server records every request for tests; the soak measures the runtime.
+      bench.llm.requests.length = 0;
+      const reason = r.error ? 'harness_error' : (r.output?.endReason ?? 'none');
+      endReasons[reason] = (endReasons[reason] ?? 0) + 1;
+      if (r.error && errors.length < 5) errors.push(r.error);
+      if (r.index < window) first.push(...turnFigures(r, bench.simulatedFirstPieceMs));
+      if (r.index >= calls - window) last.push(...turnFigures(r, bench.simulatedFirstPieceMs));
+      if (done % 100 === 0)
+        log(`${done}/${calls} calls, ${Math.round((performance.now() - t0) / 1000)} s`);
+    };
+    // Two halves with a drain and a forced GC between them: the second half's heap slope shows
+    // per-call growth without one-off costs (JIT code, bounded caches filling up).
+    const half = Math.floor(calls / 2);
+    const common = {
       concurrency,
       script: soakScript,
       collect: false,
       callTimeoutMs: 60_000,
-      onDone: (r: CallResult) => {
-        done++;
-        // The fixture LLM server records every request for tests; the soak measures the runtime.
-        bench.llm.requests.length = 0;
-        const reason = r.error ? 'harness_error' : (r.output?.endReason ?? 'none');
-        endReasons[reason] = (endReasons[reason] ?? 0) + 1;
-        if (r.error && errors.length < 5) errors.push(r.error);
-        if (r.index < window) first.push(...turnFigures(r, bench.simulatedFirstPieceMs));
-        if (r.index >= calls - window) last.push(...turnFigures(r, bench.simulatedFirstPieceMs));
-        if (done % 100 === 0)
-          log(`${done}/${calls} calls, ${Math.round((performance.now() - t0) / 1000)} s`);
-      },
-    });
+      onDone,
+    };
+    await runCalls(rig, { ...common, calls: half });
+    await until(() => rig.runtime.activeCalls === 0 && rig.sim.channels.size === 0, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    forceGc();
+    const heapMid = process.memoryUsage().heapUsed;
+    await runCalls(rig, { ...common, calls: calls - half, firstIndex: half });
     const resources = probe.stop(calls, concurrency);
 
     const drained = await until(
@@ -253,8 +262,10 @@ async function main(): Promise<void> {
       },
       heap: {
         beforeMb: Math.round(heapBefore / 1e4) / 100,
+        midMb: Math.round(heapMid / 1e4) / 100,
         afterMb: Math.round(heapAfter / 1e4) / 100,
         growthPerCallBytes: heapGrowthPerCallBytes,
+        secondHalfGrowthPerCallBytes: Math.round((heapAfter - heapMid) / Math.max(1, calls - half)),
       },
       unhandledRejections: unhandled,
       uncaughtExceptions: uncaught,
