@@ -63,6 +63,8 @@ describe('faults: the LanceDB call store is unwritable (Redis up)', () => {
     direct = inspectRedis();
     logs = captureLogs();
     rig = await startCallRig({
+      // The answers come from the LLM fixture (or no turn is taken): no knowledge base needed.
+      ingest: false,
       logger: logs.logger,
       recordCalls: true,
       env: {
@@ -156,6 +158,7 @@ describe('faults: the call store and Redis are down when the process stops', () 
 
   const start = async (logs: LogCapture) => {
     const rig = await startCallRig({
+      ingest: false,
       logger: logs.logger,
       recordCalls: true,
       env: {

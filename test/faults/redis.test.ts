@@ -52,6 +52,8 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
       ],
     });
     rig = await startCallRig({
+      // The answers come from the LLM fixture (or no turn is taken): no knowledge base needed.
+      ingest: false,
       logger: logs.logger,
       configure: prewarmEnglish,
       recordCalls: true,

@@ -29,6 +29,8 @@ describe('faults: the ARI WebSocket drops and an AudioSocket connection resets',
     llm = await startOpenAiServer({ fallback: { text: 'Yes, we open at nine on Sunday.' } });
     logs = captureLogs();
     rig = await startCallRig({
+      // The answers come from the LLM fixture (or no turn is taken): no knowledge base needed.
+      ingest: false,
       logger: logs.logger,
       configure: prewarmEnglish,
       env: {
