@@ -49,6 +49,10 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
         { match: { lastUser: 'Caller: Are you open' }, text: 'Yes, we open on Sunday at nine.' },
         { match: { lastUser: 'Caller: Do you deliver' }, text: 'Yes, we deliver in town.' },
         { match: { lastUser: 'Caller: How much' }, text: 'A croissant costs two dollars.' },
+        {
+          match: { lastUser: 'Caller: Is there parking' },
+          text: 'Yes, there is parking behind us.',
+        },
       ],
     });
     rig = await startCallRig({
@@ -153,5 +157,29 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
     expect(await metricSum(rig.registry, 'voxstate_dlq_buffered')).toBe(0);
     expect(await metricSum(rig.registry, 'voxstate_dlq_retried_total', { result: 'ok' })).toBe(1);
     expect(logs.find('dlq job succeeded')).toHaveLength(1);
+  }, 60_000);
+
+  it('Redis hanging (connection open, no replies): lookups time out and the call goes on', async () => {
+    const { sim, handle } = await rig.placeCall({
+      steps: [
+        { say: 'Is there parking?' },
+        { waitForBot: { silenceMs: 3_000, timeoutMs: 10_000 } },
+        { hangup: true },
+      ],
+    });
+    proxy.pause();
+    try {
+      const output = await handle.done;
+      await sim.ended;
+      expect(output).toMatchObject({ endReason: 'hangup', turns: 1 });
+      for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
+      // The answer's audio was looked up in Redis and the lookup timed out (250 ms deadline).
+      expect(
+        await metricSum(rig.registry, 'voxstate_tts_cache_errors_total'),
+      ).toBeGreaterThanOrEqual(1);
+      expect(logs.find('tts cache: redis failed, local only')).toHaveLength(1);
+    } finally {
+      proxy.resume();
+    }
   }, 60_000);
 });
