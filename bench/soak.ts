@@ -190,12 +190,16 @@ async function main(): Promise<void> {
     const endReasons: Record<string, number> = {};
     const errors: string[] = [];
     let done = 0;
+    let turns = 0;
+    let bargeIns = 0;
     const probe = new ResourceProbe();
     probe.start();
     const onDone = (r: CallResult) => {
       done++;
       // The fixture LLM server records every request for tests; the soak measures the runtime.
       bench.llm.requests.length = 0;
+      turns += r.output?.turns ?? 0;
+      bargeIns += r.output?.bargeIns ?? 0;
       const reason = r.error ? 'harness_error' : (r.output?.endReason ?? 'none');
       endReasons[reason] = (endReasons[reason] ?? 0) + 1;
       if (r.error && errors.length < 5) errors.push(r.error);
@@ -251,6 +255,8 @@ async function main(): Promise<void> {
       stt: 'script (transcripts from the caller script)',
       wallS: Math.round((performance.now() - t0) / 100) / 10,
       endReasons,
+      turns,
+      bargeIns,
       ...(errors.length ? { harnessErrors: errors } : {}),
       after: {
         activeCalls: rig.runtime.activeCalls,
