@@ -47,7 +47,7 @@ describe('faults: the ARI WebSocket drops and an AudioSocket connection resets',
     await llm?.close();
   });
 
-  it('ARI events socket dropped mid-call: the call goes on, the socket reconnects, new calls are taken', async () => {
+  it('ARI events socket dropped mid-call and refused: the call goes on and ends, the socket reconnects, new calls are taken', async () => {
     const { sim, handle } = await rig.placeCall({
       steps: [
         { say: 'Are you open on Sunday?' },
@@ -55,20 +55,29 @@ describe('faults: the ARI WebSocket drops and an AudioSocket connection resets',
         { hangup: true },
       ],
     });
-    // Dropped while the caller is asking: the answer and the hang-up come after it.
+    // Dropped while the caller is asking, and kept down until the caller has hung up: the answer
+    // goes out on AudioSocket; the hang-up event is lost with the socket, and the call is
+    // reconciled (GET /channels/{id}: gone) when the socket is back.
+    rig.sim.faults.refuseEventSockets(true);
     rig.sim.faults.dropEventSockets();
-    const output = await handle.done;
     await sim.ended;
-
+    expect(await metricSum(rig.registry, 'voxstate_ari_connected')).toBe(0);
+    expect(rig.runtime.activeCalls).toBe(1);
+    rig.sim.faults.refuseEventSockets(false);
+    await rig.sim.waitForApp('voxstate', 15_000);
+    const output = await handle.done;
+    await waitFor(
+      async () => (await metricSum(rig.registry, 'voxstate_ari_connected')) === 1,
+      5_000,
+      'the ARI connected gauge',
+    );
     expect(output).toMatchObject({ endReason: 'hangup', turns: 1 });
     for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
     expect(await metricSum(rig.registry, 'voxstate_ari_reconnects_total')).toBeGreaterThanOrEqual(
       1,
     );
-    expect(await metricSum(rig.registry, 'voxstate_ari_connected')).toBe(1);
-    expect(logs.find('ARI events reconnecting').length).toBeGreaterThanOrEqual(1);
+    expect(logs.find('ARI events reconnecting').length).toBeGreaterThanOrEqual(2);
 
-    await rig.sim.waitForApp('voxstate');
     const next = await rig.placeCall({ steps: [{ pause: 300 }, { hangup: true }] });
     expect((await next.handle.done).endReason).toBe('hangup');
     await next.sim.ended;
