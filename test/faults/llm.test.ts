@@ -75,6 +75,7 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
     // The stream deadlines are the defaults (2 s to the first token, 2 s of silence mid-stream):
     // these tests hold the defaults to the 3 s dead-air budget.
     rig = await startCallRig({
+      ingest: false,
       logger: logs.logger,
       configure: prewarmEnglish,
       env: {
