@@ -42,6 +42,7 @@ export function initialCallContext(input: CallInput): CallContext {
     notUnderstood: 0,
     bargeIns: 0,
     utterance: '',
+    pendingUtterance: '',
     passages: [],
     retrievalLayer: '',
     history: [],
@@ -92,7 +93,11 @@ export const callSetup = setup({
       dtmf: ({ context, event }) =>
         event.type === 'media.dtmf' ? (context.dtmf + event.digit).slice(-MAX_DTMF) : context.dtmf,
     }),
-    clearTurn: assign({ utterance: '', passages: [], retrievalLayer: '' }),
+    clearTurn: assign({ utterance: '', passages: [], retrievalLayer: '', pendingUtterance: '' }),
+    keepPendingUtterance: assign({
+      pendingUtterance: ({ context, event }) =>
+        event.type === 'media.speech.end' ? event.utteranceId : context.pendingUtterance,
+    }),
     recordTurn: assign(({ context, event }) => {
       if (event.type !== 'answer.done') return {};
       return {
@@ -110,6 +115,7 @@ export const callSetup = setup({
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',
+    heardDuringGreeting: ({ context }) => context.pendingUtterance !== '',
     bargeInOnGreeting: ({ context }) => context.bargeInOnGreeting,
     mayRepromptSilence: ({ context }) => context.silencePrompts < context.limits.maxSilencePrompts,
     lastTurn: ({ context }) => context.turns + 1 >= context.limits.maxTurns,

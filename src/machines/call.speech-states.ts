@@ -85,18 +85,34 @@ export const greetingState = callSetup.createStateConfig({
     },
   },
   on: {
-    'speak.done': {
-      target: 'listening',
-      actions: [assign({ greeting: 'spoken' }), 'greetingEnded'],
-    },
-    'speak.failed': {
-      target: 'listening',
-      actions: [
-        assign({ greeting: 'failed' }),
-        { type: 'fail', params: { actor: 'greeting' } },
-        'greetingEnded',
-      ],
-    },
+    'speak.done': [
+      {
+        guard: 'heardDuringGreeting',
+        target: 'thinking',
+        actions: [assign({ greeting: 'spoken' }), 'greetingEnded'],
+      },
+      { target: 'listening', actions: [assign({ greeting: 'spoken' }), 'greetingEnded'] },
+    ],
+    'speak.failed': [
+      {
+        guard: 'heardDuringGreeting',
+        target: 'thinking',
+        actions: [
+          assign({ greeting: 'failed' }),
+          { type: 'fail', params: { actor: 'greeting' } },
+          'greetingEnded',
+        ],
+      },
+      {
+        target: 'listening',
+        actions: [
+          assign({ greeting: 'failed' }),
+          { type: 'fail', params: { actor: 'greeting' } },
+          'greetingEnded',
+        ],
+      },
+    ],
+    'media.speech.end': { actions: 'keepPendingUtterance' },
   },
   states: {
     pending: {

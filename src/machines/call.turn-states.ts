@@ -66,7 +66,8 @@ export const thinkingState = callSetup.createStateConfig({
         src: 'transcribe',
         input: ({ context, event }) => ({
           callId: context.callId,
-          utteranceId: event.type === 'media.speech.end' ? event.utteranceId : '',
+          utteranceId:
+            event.type === 'media.speech.end' ? event.utteranceId : context.pendingUtterance,
           language: context.language,
         }),
         onDone: [

@@ -93,6 +93,11 @@ export interface CallContext {
   bargeIns: number;
   /** The current turn's transcript. Personal data: sanitized for the inspector. */
   utterance: string;
+  /**
+   * An utterance the caller finished while the greeting played (when the greeting may not be
+   * interrupted): it is transcribed as soon as the greeting ends, so the question is not lost.
+   */
+  pendingUtterance: string;
   passages: PassageRef[];
   retrievalLayer: string;
   history: HistoryMessage[];

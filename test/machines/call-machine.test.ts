@@ -134,6 +134,20 @@ describe('call machine', () => {
     expect(configured.actor.getSnapshot().context.bargeIns).toBe(1);
   });
 
+  it('a question asked over a greeting that may not be interrupted is answered after it', async () => {
+    const { actor, harness } = start({ direction: 'outbound' }, createCallActorHarness());
+    actor.send({ type: 'speak.started' });
+    actor.send({ type: 'media.speech.start' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'early', durationMs: 900 });
+    expect(at(actor)).toContain('"greeting"');
+    actor.send({ type: 'speak.done' });
+    expect(at(actor)).toContain('"transcribing"');
+    expect(harness.inputs.get('transcribe')).toMatchObject({ utteranceId: 'early' });
+    harness.resolve('transcribe', { text: 'Do you deliver?', engine: 't' });
+    await settle();
+    expect(actor.getSnapshot().context.utterance).toBe('Do you deliver?');
+  });
+
   it('barge-in during the answer stops the answer actor and listens again', async () => {
     const { actor, harness } = start();
     actor.send({ type: 'speak.done' });

@@ -84,6 +84,7 @@ export function serializeCallState(snapshot: {
   value: unknown;
   status: string;
   context: {
+    pendingUtterance?: string;
     greeting: string;
     prompt: string;
     turns: number;
@@ -102,6 +103,7 @@ export function serializeCallState(snapshot: {
     c.silencePrompts,
     c.notUnderstood,
     c.endReason ?? '',
+    c.pendingUtterance ? 'pending' : '',
   ]);
 }
 
