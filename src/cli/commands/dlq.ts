@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
+
 import { DeadLetterQueue } from '../../dlq/dead-letter-queue.js';
 import { connectQueueRedis, waitForRedis } from '../../dlq/queue-redis.js';
 import { VoxstateError } from '../../errors.js';
-import type { CommandIo } from './report.js';
+import { type CommandIo, parseCommand, processIo } from '../io.js';
 
 const USAGE = `usage: voxstate dlq list [--json]
        voxstate dlq retry <job-id> | --all
@@ -21,40 +21,22 @@ const USAGE = `usage: voxstate dlq list [--json]
 `;
 
 /** Runs `voxstate dlq ...`; returns the exit code. */
-export async function run(
-  argv: string[],
-  io: CommandIo = { out: process.stdout, err: process.stderr },
-): Promise<number> {
-  let values: {
-    json?: boolean;
-    all?: boolean;
-    redis?: string;
-    prefix?: string;
-    queue?: string;
-    help?: boolean;
-  };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        all: { type: 'boolean' },
-        redis: { type: 'string' },
-        prefix: { type: 'string' },
-        queue: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    io.err.write(`voxstate dlq: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+export async function run(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const parsed = parseCommand(
+    'dlq',
+    argv,
+    {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      redis: { type: 'string' },
+      prefix: { type: 'string' },
+      queue: { type: 'string' },
+    },
+    io,
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [sub, id, ...extra] = positionals;
   const retryOk =
     sub === 'retry' && extra.length === 0 && (id !== undefined) !== (values.all === true);

@@ -7,9 +7,9 @@
  *
  * @module
  */
+
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { Registry } from 'prom-client';
 import { inferenceConfigFromEnv } from '../../config/inference.js';
@@ -22,6 +22,7 @@ import { openLocalEmbedding } from '../../knowledge/local-embedding.js';
 import { KnowledgeStore } from '../../knowledge/store.js';
 import type { Embedder } from '../../providers/embeddings/embedder.js';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
+import { type CommandIo, parseCommand, processIo } from '../io.js';
 
 const USAGE = `usage: voxstate kb <ingest|search> [options]
 
@@ -38,12 +39,6 @@ const USAGE = `usage: voxstate kb <ingest|search> [options]
   --json               print JSON
   -h, --help           show this help
 `;
-
-/** Output streams, replaceable in tests. */
-export interface CommandIo {
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream & { isTTY?: boolean };
-}
 
 type Env = Record<string, string | undefined>;
 
@@ -220,35 +215,31 @@ async function runSearch(
  */
 export async function run(
   argv: string[],
-  io: CommandIo = { out: process.stdout, err: process.stderr },
+  io: CommandIo = processIo(),
   env: Env = process.env,
 ): Promise<number> {
-  let values: Options;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        k: { type: 'string' },
-        lang: { type: 'string' },
-        threshold: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'model-dir': { type: 'string' },
-        'no-local': { type: 'boolean' },
-        'no-cloud': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    io.err.write(`voxstate kb: ${(err as Error).message}\n`);
-    return 1;
-  }
+  const parsed = parseCommand(
+    'kb',
+    argv,
+    {
+      k: { type: 'string' },
+      lang: { type: 'string' },
+      threshold: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'model-dir': { type: 'string' },
+      'no-local': { type: 'boolean' },
+      'no-cloud': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    io,
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [sub, ...rest] = positionals;
-  if (values.help || !sub) {
-    (values.help ? io.out : io.err).write(USAGE);
-    return values.help ? 0 : 1;
+  if (!sub) {
+    io.err.write(USAGE);
+    return 1;
   }
   const merged: Env = {
     ...env,
@@ -270,3 +261,5 @@ export async function run(
     throw err;
   }
 }
+
+export type { CommandIo } from '../io.js';

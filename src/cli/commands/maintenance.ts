@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
+
 import { enforceRetention, retentionDaysFromEnv } from '../../calllog/retention.js';
 import { openCallStore } from '../../cost/store.js';
 import { VoxstateError } from '../../errors.js';
-import type { CommandIo } from './report.js';
+import { type CommandIo, parseCommand, processIo } from '../io.js';
 
 const USAGE = `usage: voxstate maintenance [options]
 
@@ -20,28 +20,23 @@ const USAGE = `usage: voxstate maintenance [options]
 `;
 
 /** Runs `voxstate maintenance`; returns the exit code. */
-export async function run(
-  argv: string[],
-  io: CommandIo = { out: process.stdout, err: process.stderr },
-): Promise<number> {
-  let values: { 'retention-days'?: string; 'data-dir'?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'retention-days': { type: 'string' },
-        'data-dir': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    io.err.write(`voxstate maintenance: ${(err as Error).message}\n`);
+export async function run(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const parsed = parseCommand(
+    'maintenance',
+    argv,
+    {
+      'retention-days': { type: 'string' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    io,
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) {
+    io.err.write(`voxstate maintenance: unexpected argument "${positionals[0]}"\n`);
     return 1;
-  }
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
   }
   try {
     const days = retentionDaysFromEnv(

@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
+
 import cliProgress from 'cli-progress';
 import { inferenceConfigFromEnv, MODEL_DTYPES, type ModelDtype } from '../../config/inference.js';
 import { VoxstateError } from '../../errors.js';
 import { listModels } from '../../models/model-folder.js';
 import { type PullProgress, type PullRequest, pullModels } from '../../models/pull.js';
+import { type CommandIo, parseCommand, processIo } from '../io.js';
 
 const USAGE = `usage: voxstate models <pull|list> [options]
 
@@ -24,12 +25,6 @@ const USAGE = `usage: voxstate models <pull|list> [options]
   --json              list: print JSON
   -h, --help          show this help
 `;
-
-/** Output streams, replaceable in tests. */
-export interface CommandIo {
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream & { isTTY?: boolean };
-}
 
 function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
@@ -78,37 +73,23 @@ function progressReporter(io: CommandIo): {
 /** Runs `voxstate models ...`; returns the exit code. */
 export async function run(
   argv: string[],
-  io: CommandIo = { out: process.stdout, err: process.stderr },
+  io: CommandIo = processIo(),
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  let values: {
-    'model-dir'?: string;
-    dtype?: string;
-    revision?: string;
-    json?: boolean;
-    help?: boolean;
-  };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'model-dir': { type: 'string' },
-        dtype: { type: 'string' },
-        revision: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    io.err.write(`voxstate models: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    'models',
+    argv,
+    {
+      'model-dir': { type: 'string' },
+      dtype: { type: 'string' },
+      revision: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    io,
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [sub, ...ids] = positionals;
   try {
     const config = inferenceConfigFromEnv({
@@ -176,3 +157,5 @@ export async function run(
     throw err;
   }
 }
+
+export type { CommandIo } from '../io.js';

@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
+
 import { buildCostReport, formatCostReport, parseSince } from '../../cost/report.js';
 import { openCallStore } from '../../cost/store.js';
 import { VoxstateError } from '../../errors.js';
+import { type CommandIo, parseCommand, processIo } from '../io.js';
 
 const USAGE = `usage: voxstate report costs [options]
 
@@ -20,39 +21,22 @@ const USAGE = `usage: voxstate report costs [options]
   -h, --help               show this help
 `;
 
-/** Output streams, replaceable in tests. */
-export interface CommandIo {
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
-}
-
 /** Runs `voxstate report ...`; returns the exit code. */
-export async function run(
-  argv: string[],
-  io: CommandIo = { out: process.stdout, err: process.stderr },
-): Promise<number> {
-  let values: { since?: string; by?: string; json?: boolean; 'data-dir'?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        since: { type: 'string' },
-        by: { type: 'string' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    io.err.write(`voxstate report: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+export async function run(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const parsed = parseCommand(
+    'report',
+    argv,
+    {
+      since: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    },
+    io,
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (positionals[0] !== 'costs' || positionals.length > 1) {
     io.err.write(`voxstate report: expected "costs"\n${USAGE}`);
     return 1;
@@ -83,3 +67,5 @@ export async function run(
     return 1;
   }
 }
+
+export type { CommandIo } from '../io.js';
