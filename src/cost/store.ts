@@ -144,7 +144,7 @@ function num(v: number, what: string): string {
 export class CallStore {
   readonly #db: lancedb.Connection;
   readonly #name: string;
-  #table: Promise<lancedb.Table> | undefined;
+  #table: Promise<lancedb.Table | undefined> | undefined;
 
   constructor(db: lancedb.Connection, table: string) {
     this.#db = db;
@@ -225,12 +225,22 @@ export class CallStore {
     const names = await this.#db.tableNames();
     if (!names.includes(this.#name) && !create) return undefined;
     const p = names.includes(this.#name)
-      ? this.#db.openTable(this.#name)
+      ? this.#db.openTable(this.#name).catch((err: unknown) => {
+          // A table folder without a first version yet: another connection is creating it. A
+          // reader sees no calls yet; a writer fails (retryable) and its record is retried.
+          if (create) throw err;
+          return undefined;
+        })
       : this.#db.createEmptyTable(this.#name, SCHEMA, { existOk: true });
     this.#table = p;
-    p.catch(() => {
-      if (this.#table === p) this.#table = undefined;
-    });
+    p.then(
+      (table) => {
+        if (!table && this.#table === p) this.#table = undefined;
+      },
+      () => {
+        if (this.#table === p) this.#table = undefined;
+      },
+    );
     return p;
   }
 }
