@@ -12,47 +12,26 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { type Actor, createActor, type InspectionEvent, type Observer } from 'xstate';
-import { createEndpointingActor } from '../actors/endpointing.js';
-import { createMediaActor } from '../actors/media.js';
-import { createPlayFillerActor } from '../actors/play-filler.js';
-import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
-import { createRetrieveActor } from '../actors/retrieve.js';
-import { createSpeakActor } from '../actors/speak.js';
-import { createStreamAnswerActor } from '../actors/stream-answer.js';
-import { createTranscribeActor } from '../actors/transcribe.js';
-import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
-import { createAnswerer } from '../answer/create-answerer.js';
-import { connectRedis } from '../cache/redis.js';
 import { CallRegistry } from '../calls/registry.js';
 import { assignFlags, recordFlagAssignment } from '../config/flags.js';
 import { isAbortError } from '../errors.js';
-import { cloudEmbedderFromConfig } from '../knowledge/cloud-embedder.js';
-import { createKnowledgeRuntime, type KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
+import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { callMachine } from '../machines/call.machine.js';
 import type { CallOutput } from '../machines/call.types.js';
-import { VadSession } from '../media/vad.js';
-import { isModelPresent } from '../models/model-folder.js';
-import { type BusinessData, businessName, loadBusinessData } from '../prompts/business.js';
+import { type BusinessData, businessName } from '../prompts/business.js';
 import { buildCompactPrompt } from '../prompts/compact-prompt.js';
 import { buildFullPrompt } from '../prompts/full-prompt.js';
-import { LocalEmbedder } from '../providers/embeddings/local-embedder.js';
-import { ScriptStt } from '../providers/stt/script-stt.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
-import { WhisperStt } from '../providers/stt/whisper-stt.js';
-import { createSpeech, type Speech } from '../speech/create-speech.js';
-import { catalogCounter, catalogGauge, registerCatalog } from '../telemetry/catalog.js';
-import { createLogger, type Logger } from '../telemetry/logger.js';
-import { createRegistry } from '../telemetry/metrics.js';
+import type { Speech } from '../speech/create-speech.js';
+import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
+import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
-import { createEmbeddingPool, createVadPool, createWhisperPool } from '../workers/pools.js';
-import {
-  type CallFinisher,
-  type CallFinisherOptions,
-  createCallFinisher,
-} from './call-finisher.js';
+import { createCallActors } from './call-actors.js';
+import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
 import { type CallEndpoint, CallSession, CallSessions } from './call-session.js';
 import type { RuntimeConfig } from './config.js';
+import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
 
 /** Options for {@link Runtime.create}. */
 export interface RuntimeOptions {
@@ -116,20 +95,7 @@ export class Runtime {
   #closed = false;
   #scriptText: RuntimeOptions['scriptText'];
 
-  private constructor(parts: {
-    options: RuntimeOptions;
-    logger: Logger;
-    registry: Registry;
-    business: BusinessData;
-    knowledge: KnowledgeRuntime;
-    speech: Speech;
-    answerer: Answerer;
-    stt: SttEngine;
-    redis: Redis | undefined;
-    createVad: () => VadSession;
-    finisher: CallFinisher;
-    closers: Array<() => Promise<void> | void>;
-  }) {
+  private constructor(parts: RuntimeParts & { options: RuntimeOptions }) {
     this.#options = parts.options;
     this.#scriptText = parts.options.scriptText;
     this.config = parts.options.config;
@@ -158,155 +124,27 @@ export class Runtime {
           purpose: call.purpose,
         }),
     });
-    const { sessions, registry, logger } = this;
-    const getPlayback = (id: string) => sessions.get(id)?.playback;
-    const tts = this.speech.tts;
     this.#machine = callMachine.provide({
-      actors: {
-        media: createMediaActor({ sessions }),
-        endpointing: createEndpointingActor({
-          sessions,
-          createVad: parts.createVad,
-          endpointer: this.config.inference.vad.endpointer,
-          registry,
-          logger,
-        }),
-        speak: createSpeakActor({
-          getPlayback,
-          tts,
-          phraseVars: (id) => ({ businessName: this.#businessNameFor(id) }),
-          logger,
-        }),
-        playFiller: createPlayFillerActor({ getPlayback, tts, logger }),
-        prefetchEmbedding: createPrefetchEmbeddingActor({
-          prefetcher: this.knowledge.prefetcher,
-          logger,
-        }),
-        transcribe: createTranscribeActor({
-          sessions,
-          engineFor: () => this.stt,
-          forceLanguage: !this.config.detectLanguage,
-          registry,
-          logger,
-        }),
-        retrieve: createRetrieveActor({ retriever: this.knowledge.retriever }),
-        streamAnswer: createStreamAnswerActor({
-          sessions,
-          answererFor: () => this.answerer,
-          tts,
-          ttsEngine: tts.engine().name,
-          systemPrompt: (id, variant) => this.calls.systemPrompt(id, variant),
-          registry,
-          logger,
-        }),
-        upgradePrompt: createUpgradePromptActor({
-          buildFullPrompt: (id) => this.calls.buildFullPrompt(id),
-          store: () => {},
-          registry,
-        }),
-      },
+      actors: createCallActors({
+        sessions: this.sessions,
+        createVad: parts.createVad,
+        endpointer: this.config.inference.vad.endpointer,
+        tts: this.speech.tts,
+        knowledge: this.knowledge,
+        stt: () => this.stt,
+        answerer: () => this.answerer,
+        calls: this.calls,
+        businessName: (id) => this.#businessNameFor(id),
+        detectLanguage: this.config.detectLanguage,
+        registry: this.registry,
+        logger: this.logger,
+      }),
     });
   }
 
   /** Builds the runtime: pools, knowledge base, speech, answerer. */
   static async create(options: RuntimeOptions): Promise<Runtime> {
-    const { config } = options;
-    const logger = options.logger ?? createLogger();
-    const registry = options.registry ?? createRegistry();
-    registerCatalog(registry);
-    const closers: Array<() => Promise<void> | void> = [];
-    try {
-      const redis: Redis | undefined = config.redisUrl
-        ? connectRedis({
-            url: config.redisUrl,
-            keyPrefix: config.knowledge.redisKeyPrefix,
-            logger,
-            registry,
-          })
-        : undefined;
-      if (redis) closers.push(() => void redis.disconnect());
-      const business = await loadBusinessData(config.businessFile);
-      const deps = { registry, logger };
-
-      const vadPool = createVadPool(config.inference, deps);
-      closers.push(() => vadPool.close());
-
-      let stt: SttEngine;
-      if (config.stt === 'script') {
-        logger.warn(
-          'speech-to-text: "script" engine (simulator only): transcripts come from the caller script',
-        );
-        stt = new ScriptStt();
-      } else {
-        const whisperPool = createWhisperPool(config.inference, deps);
-        closers.push(() => whisperPool.close());
-        const whisper = new WhisperStt(whisperPool, config.inference);
-        await whisper.warmUp();
-        stt = whisper;
-      }
-
-      const { id, revision } = config.inference.embedder;
-      let localEmbedder: LocalEmbedder | undefined;
-      let localUnavailable: string | undefined;
-      if (
-        config.inference.allowDownloads ||
-        isModelPresent(config.inference.modelDir, id, revision)
-      ) {
-        const embeddingPool = createEmbeddingPool(config.inference, deps);
-        closers.push(() => embeddingPool.close());
-        localEmbedder = await LocalEmbedder.create(embeddingPool, config.inference);
-      } else {
-        localUnavailable = `local embedding model "${id}" is not in ${config.inference.modelDir} (run \`voxstate models pull\`)`;
-      }
-      const cloudEmbedder = cloudEmbedderFromConfig(config.knowledge);
-      const knowledge = await createKnowledgeRuntime(config.knowledge, {
-        ...deps,
-        ...(localEmbedder ? { localEmbedder } : {}),
-        ...(cloudEmbedder ? { cloudEmbedder } : {}),
-        ...(localUnavailable ? { localUnavailable } : {}),
-        ...(redis ? { redis } : {}),
-      });
-      closers.push(() => knowledge.close());
-
-      const speech = createSpeech(
-        { ...config.speech, businessNames: Object.values(business.names).concat(business.name) },
-        { ...deps, ...(redis ? { redis } : {}) },
-      );
-      closers.push(() => speech.close());
-      if (config.speech.prewarm) {
-        const report = await speech.prewarm();
-        logger.info({ prewarm: report }, 'speech cache pre-warmed');
-      }
-
-      const answerer = createAnswerer(config.answer, { phone: business.phone, ...deps });
-      const finisher = await createCallFinisher({
-        enabled: options.recordCalls ?? true,
-        dataDir: config.knowledge.dataDir,
-        redis,
-        registry,
-        logger,
-        ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
-      });
-      closers.push(() => finisher.close());
-
-      return new Runtime({
-        options,
-        logger,
-        registry,
-        business,
-        knowledge,
-        speech,
-        answerer,
-        stt,
-        redis,
-        createVad: () => new VadSession(vadPool),
-        finisher,
-        closers,
-      });
-    } catch (err) {
-      for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
-      throw err;
-    }
+    return new Runtime({ options, ...(await buildRuntimeParts(options)) });
   }
 
   /**
