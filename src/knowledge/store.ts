@@ -82,6 +82,19 @@ function chunkRow(c: KbChunk): Record<string, unknown> {
   };
 }
 
+/** The chunk columns a search returns, besides its score. */
+const CHUNK_COLUMNS = ['id', 'doc', 'text', 'title', 'kind', 'lang', 'line', 'hash', 'doc_hash'];
+
+/** Searches within the caller's language first, and in every language when that finds nothing. */
+async function inLanguageFirst(
+  lang: string | undefined,
+  run: (filter: string | undefined) => Promise<IndexHit[]>,
+): Promise<IndexHit[]> {
+  const filter = langFilter(lang);
+  const hits = filter ? await run(filter) : [];
+  return hits.length > 0 ? hits : run(undefined);
+}
+
 function langFilter(lang: string | undefined): string | undefined {
   if (!lang || !isKbLanguage(lang) || lang === 'und') return undefined;
   return `lang IN (${quote(lang as KbLanguage)}, 'und')`;
@@ -295,27 +308,10 @@ export class KnowledgeStore {
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
       let q = table.vectorSearch(vector).distanceType('cosine').limit(options.k);
       if (filter) q = q.where(filter);
-      const rows = await q
-        .select([
-          'id',
-          'doc',
-          'text',
-          'title',
-          'kind',
-          'lang',
-          'line',
-          'hash',
-          'doc_hash',
-          '_distance',
-        ])
-        .toArray();
+      const rows = await q.select([...CHUNK_COLUMNS, '_distance']).toArray();
       return rows.map((row) => ({ chunk: toChunk(row), score: 1 - Number(row._distance) }));
     };
-    return this.#guard('vector search', async () => {
-      const filter = langFilter(options.lang);
-      const hits = filter ? await run(filter) : [];
-      return hits.length > 0 ? hits : run(undefined);
-    });
+    return this.#guard('vector search', () => inLanguageFirst(options.lang, run));
   }
 
   /** Full-text (BM25) search over the keyword terms of `query`. */
@@ -326,27 +322,10 @@ export class KnowledgeStore {
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
       let q = table.query().fullTextSearch(terms, { columns: 'terms' }).limit(options.k);
       if (filter) q = q.where(filter);
-      const rows = await q
-        .select([
-          'id',
-          'doc',
-          'text',
-          'title',
-          'kind',
-          'lang',
-          'line',
-          'hash',
-          'doc_hash',
-          '_score',
-        ])
-        .toArray();
+      const rows = await q.select([...CHUNK_COLUMNS, '_score']).toArray();
       return rows.map((row) => ({ chunk: toChunk(row), score: Number(row._score) }));
     };
-    return this.#guard('keyword search', async () => {
-      const filter = langFilter(options.lang);
-      const hits = filter ? await run(filter) : [];
-      return hits.length > 0 ? hits : run(undefined);
-    });
+    return this.#guard('keyword search', () => inLanguageFirst(options.lang, run));
   }
 
   /** Number of vectors stored for `model` (0 when the knowledge base was not embedded with it). */
