@@ -6,28 +6,12 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { Registry } from 'prom-client';
 import { type LlmMetrics, llmMetrics } from './llm-metrics.js';
-import type { LlmChunk, LlmProvider, LlmRequest } from './llm-provider.js';
-import { guardStream, type InterpretedEvent, type StreamTimeouts } from './stream-guard.js';
+import type { LlmChunk, LlmProvider, LlmProviderOptions, LlmRequest } from './llm-provider.js';
+import { guardStream, type InterpretedEvent, streamTimeouts } from './stream-guard.js';
 
 /** Options of {@link createAnthropicProvider}. */
-export interface AnthropicProviderOptions {
-  /** Model id, e.g. `claude-haiku-4-5`. */
-  model: string;
-  apiKey: string;
-  /** Base URL; default the Anthropic API. */
-  baseURL?: string | undefined;
-  /** Deadline for the first text delta, ms (default 5000). */
-  firstTokenTimeoutMs?: number;
-  /** Longest pause between stream events, ms (default 5000). */
-  idleTimeoutMs?: number;
-  /** Default completion length cap in tokens (default 300). */
-  maxTokens?: number;
-  /** Provider label for metrics and errors (default `anthropic`). */
-  name?: string;
-  registry?: Registry;
-}
+export type AnthropicProviderOptions = LlmProviderOptions;
 
 /** Reads one Anthropic stream event. */
 export function interpretAnthropicEvent(
@@ -64,10 +48,7 @@ export function interpretAnthropicEvent(
  * ```
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): LlmProvider {
-  const timeouts: StreamTimeouts = {
-    firstTokenMs: options.firstTokenTimeoutMs ?? 5000,
-    idleMs: options.idleTimeoutMs ?? 5000,
-  };
+  const timeouts = streamTimeouts(options);
   const name = options.name ?? 'anthropic';
   const client = new Anthropic({
     apiKey: options.apiKey,

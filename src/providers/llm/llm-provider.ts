@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Registry } from 'prom-client';
 
 /** One chat message. */
 export interface ChatMessage {
@@ -39,4 +40,23 @@ export interface LlmProvider {
   readonly model: string;
   /** Streams the answer; aborting `signal` closes the HTTP stream. */
   stream(request: LlmRequest): AsyncIterable<LlmChunk>;
+}
+
+/** Options every streaming provider takes. */
+export interface LlmProviderOptions {
+  /** Model id, e.g. `gpt-4o-mini` or `claude-haiku-4-5`. */
+  model: string;
+  /** API key; local OpenAI-compatible servers accept any value. */
+  apiKey: string;
+  /** Base URL (e.g. `http://127.0.0.1:8080/v1` for llama.cpp); default the provider's API. */
+  baseURL?: string | undefined;
+  /** Deadline for the first text delta, ms (default 5000). */
+  firstTokenTimeoutMs?: number;
+  /** Longest pause between stream events, ms (default 5000). */
+  idleTimeoutMs?: number;
+  /** Default completion length cap in tokens (default 300: phone answers are short). */
+  maxTokens?: number;
+  /** Provider label for metrics and errors (default the provider's name). */
+  name?: string;
+  registry?: Registry;
 }

@@ -9,29 +9,12 @@ import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { Registry } from 'prom-client';
 import { type LlmMetrics, llmMetrics } from './llm-metrics.js';
-import type { LlmChunk, LlmProvider, LlmRequest } from './llm-provider.js';
-import { guardStream, type StreamTimeouts } from './stream-guard.js';
+import type { LlmChunk, LlmProvider, LlmProviderOptions, LlmRequest } from './llm-provider.js';
+import { guardStream, streamTimeouts } from './stream-guard.js';
 
 /** Options of {@link createOpenAiProvider}. */
-export interface OpenAiProviderOptions {
-  /** Model id, e.g. `gpt-4o-mini`. */
-  model: string;
-  /** API key; local OpenAI-compatible servers accept any value. */
-  apiKey: string;
-  /** Base URL, e.g. `http://127.0.0.1:8080/v1` for llama.cpp; default the OpenAI API. */
-  baseURL?: string | undefined;
-  /** Deadline for the first text delta, ms (default 5000). */
-  firstTokenTimeoutMs?: number;
-  /** Longest pause between stream events, ms (default 5000). */
-  idleTimeoutMs?: number;
-  /** Default completion length cap in tokens (default 300: phone answers are short). */
-  maxTokens?: number;
-  /** Provider label for metrics and errors (default `openai`). */
-  name?: string;
-  registry?: Registry;
-}
+export type OpenAiProviderOptions = LlmProviderOptions;
 
 /**
  * Creates an OpenAI (or OpenAI-compatible) streaming provider. The SDK's own retries are off:
@@ -46,10 +29,7 @@ export interface OpenAiProviderOptions {
  * ```
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvider {
-  const timeouts: StreamTimeouts = {
-    firstTokenMs: options.firstTokenTimeoutMs ?? 5000,
-    idleMs: options.idleTimeoutMs ?? 5000,
-  };
+  const timeouts = streamTimeouts(options);
   const name = options.name ?? 'openai';
   const client = new OpenAI({
     apiKey: options.apiKey,

@@ -19,6 +19,17 @@ export interface StreamTimeouts {
   idleMs: number;
 }
 
+/** A provider's stream deadlines from its options (5 s each unless set). */
+export function streamTimeouts(options: {
+  firstTokenTimeoutMs?: number;
+  idleTimeoutMs?: number;
+}): StreamTimeouts {
+  return {
+    firstTokenMs: options.firstTokenTimeoutMs ?? 5000,
+    idleMs: options.idleTimeoutMs ?? 5000,
+  };
+}
+
 /** What one SDK event means for us. */
 export interface InterpretedEvent {
   text?: string;
