@@ -114,7 +114,14 @@ describe('embedding cache on the real Redis', () => {
     const registry = new Registry();
     const metrics = knowledgeMetrics(registry);
     const inner = new HashEmbedder({ model: `test:${randomUUID()}` });
-    const cache = new EmbeddingCache({ redis, metrics, logger: silentLogger() });
+    // Outage and recovery are what this test is about: a generous lookup deadline keeps a slow
+    // GET on a loaded machine from counting as "Redis unusable" (the next test covers that).
+    const cache = new EmbeddingCache({
+      redis,
+      metrics,
+      logger: silentLogger(),
+      lookupTimeoutMs: 2_000,
+    });
     const embedder = new CachedEmbedder(inner, cache, { metrics });
 
     await proxy.cut();
