@@ -8,6 +8,7 @@
  * @module
  */
 import { VoxstateError } from '../errors.js';
+import { exitWhenDone } from './exit.js';
 
 interface CommandModule {
   run(argv: string[]): Promise<number>;
@@ -92,12 +93,10 @@ export async function main(argv: string[]): Promise<number> {
 const entry = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:main\.[jt]s|voxstate(?:\.js)?)$/.test(entry)) {
   main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitWhenDone(code),
     (err: unknown) => {
       console.error(err);
-      process.exitCode = 1;
+      exitWhenDone(1);
     },
   );
 }

@@ -6,8 +6,9 @@
  * calls, active calls drain up to `VOXSTATE_DRAIN_MS`, the rest are hung up, call records and
  * the dead-letter queue are flushed, everything is closed.
  *
- * The operations server listens before ARI is reached, so `/readyz` answers 503 while Asterisk
- * is not connected (or the instance is draining) and 200 once it is.
+ * The operations and media ports are bound first, so a taken port is reported at once; the
+ * operations server answers `/readyz` 503 while the runtime starts and Asterisk is not
+ * connected (or the instance is draining), and 200 once the Stasis application is registered.
  *
  * @module
  */
@@ -15,7 +16,8 @@ import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { enforceRetention, retentionDaysFromEnv } from '../calllog/retention.js';
 import { openCallStore } from '../cost/store.js';
-import { ConfigError, isAbortError } from '../errors.js';
+import { isAbortError } from '../errors.js';
+import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
 import {
   type GracefulShutdown,
@@ -33,6 +35,14 @@ import { activeCallInfo } from './active-calls.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfigFromEnv } from './serve-config.js';
+import {
+  checkAriEarly,
+  listenMedia,
+  listenOps,
+  mediaPortError,
+  startupAbortReason,
+  stopOnSignalDuringStartup,
+} from './serve-startup.js';
 import { connectTelephony, type Telephony } from './telephony.js';
 import { type TelephonyConfig, telephonyConfigFromEnv } from './telephony-config.js';
 
@@ -76,13 +86,6 @@ export interface VoxstateServer {
   done: Promise<ShutdownResult>;
 }
 
-function addressInUse(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
-  }
-  return false;
-}
-
 /** The ARI URL without credentials, for logs. */
 export function publicUrl(url: string): string {
   try {
@@ -119,10 +122,16 @@ async function retention(
 }
 
 /**
- * Starts serving: reads and checks every setting first (a wrong one throws a `ConfigError`
- * naming the variable before anything starts), then builds the runtime, enforces retention,
- * starts the ops server and the inspector, installs the graceful shutdown and connects to ARI in
- * the background.
+ * Starts serving. In order: reads and checks every setting (a wrong one throws a `ConfigError`
+ * naming the variable before anything starts); binds the operations port and the media port
+ * (a taken port fails here, at once); builds the runtime while checking the ARI credentials
+ * (wrong ones stop the start-up as soon as Asterisk answers); pre-warms the greetings and
+ * fillers; then connects to ARI in the background and registers the Stasis application. The
+ * other fixed phrases are pre-warmed in the background after that. `/readyz` answers 503 until
+ * the application is registered, 200 from then on.
+ *
+ * Every exit path (a failure at any step, SIGTERM during start-up or during the ARI retries, a
+ * shutdown) closes every server, pool and socket it opened.
  *
  * @example
  * ```ts
@@ -146,32 +155,12 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       redact: env.VOXSTATE_LOG_PII !== '1',
     });
   const registry = options.registry ?? createRegistry();
+  const emitter = options.emitter ?? process;
+  const onForce = options.onForce ?? (() => process.exit(130));
 
-  const inspector = inspectOptions ? await createCallInspector(inspectOptions) : undefined;
-  if (inspector) {
-    logger.info(
-      { url: inspector.pageUrl ?? inspector.url, personalData: inspector.allowPersonalData },
-      'Stately inspector on: open the page to watch live calls',
-    );
-  }
-  let runtime: Runtime;
-  try {
-    runtime = await Runtime.create({
-      ...options.runtimeOptions,
-      config,
-      logger,
-      registry,
-      ...(inspector ? { inspect: inspector.inspect } : {}),
-    });
-  } catch (err) {
-    await inspector?.stop();
-    throw err;
-  }
-  await retention(config, retentionDays, options.runtimeOptions?.recordCalls ?? true, logger);
-
+  let runtime: Runtime | undefined;
   let telephony: Telephony | undefined;
   let draining = false;
-  const connectAbort = new AbortController();
   const ops: OpsServer = createOpsServer({
     registry,
     host: serveConfig.opsHost,
@@ -181,41 +170,81 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     readiness: (): Record<string, ReadinessState> => ({
       ari: telephony?.ari.connected ? true : telephony ? 'disconnected' : 'connecting',
       accepting: draining ? 'draining' : true,
-      ...runtime.readiness(),
+      ...(runtime ? runtime.readiness() : { runtime: 'starting' }),
     }),
-    calls: () => activeCallInfo(runtime.handles()),
+    calls: () => (runtime ? activeCallInfo(runtime.handles()) : []),
   });
-  let opsUrl: string;
-  try {
-    ({ url: opsUrl } = await ops.listen());
-  } catch (err) {
-    await runtime.close();
-    await inspector?.stop();
-    throw new ConfigError(
-      `VOXSTATE_OPS_HOST/VOXSTATE_OPS_PORT: cannot listen on ${serveConfig.opsHost}:${serveConfig.opsPort} (${(err as Error).message})`,
-      { cause: err },
-    );
-  }
 
+  const startup = new AbortController();
+  const stopListening = stopOnSignalDuringStartup(emitter, startup, logger, onForce);
+  const opened: Array<() => Promise<unknown>> = [];
+  let opsUrl: string;
+  let media: AudioSocketServer | undefined;
+  let inspector: CallInspector | undefined;
+  try {
+    opsUrl = await listenOps(ops, serveConfig);
+    opened.push(() => ops.close());
+    media = await listenMedia(telephonyConfig);
+    opened.push(async () => media?.close());
+    inspector = inspectOptions ? await createCallInspector(inspectOptions) : undefined;
+    if (inspector) {
+      const i = inspector;
+      opened.push(() => i.stop());
+      logger.info(
+        { url: i.pageUrl ?? i.url, personalData: i.allowPersonalData },
+        'Stately inspector on: open the page to watch live calls',
+      );
+    }
+    const probeDone = new AbortController();
+    const probeSignal = AbortSignal.any([startup.signal, probeDone.signal]);
+    const ariChecked = checkAriEarly(telephonyConfig, startup, probeSignal, logger);
+    try {
+      runtime = await Runtime.create({
+        ...options.runtimeOptions,
+        config,
+        logger,
+        registry,
+        signal: startup.signal,
+        ...(inspector ? { inspect: inspector.inspect } : {}),
+      });
+    } finally {
+      probeDone.abort();
+      await ariChecked;
+    }
+    const built = runtime;
+    opened.push(() => built.close());
+    if (startup.signal.aborted) throw startupAbortReason(startup.signal);
+    await retention(config, retentionDays, options.runtimeOptions?.recordCalls ?? true, logger);
+    if (startup.signal.aborted) throw startupAbortReason(startup.signal);
+  } catch (err) {
+    stopListening();
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw startup.signal.aborted ? startupAbortReason(startup.signal) : err;
+  }
+  stopListening();
+  const rt = runtime;
+
+  const connectAbort = new AbortController();
   const graceful: GracefulShutdown = installGracefulShutdown({
     stopAccepting: () => {
       draining = true;
       connectAbort.abort();
       telephony?.stopAccepting();
     },
-    activeCalls: () => Math.max(runtime.activeCalls, telephony?.app.activeCalls ?? 0),
+    activeCalls: () => Math.max(rt.activeCalls, telephony?.app.activeCalls ?? 0),
     drainTimeoutMs: serveConfig.drainMs,
     flushers: [
-      // Hangs up the calls the drain deadline left, then closes ARI and the media server.
+      // Hangs up the calls the drain deadline left, then closes ARI and the media server (a
+      // failed or aborted connect has closed them already).
       {
         name: 'telephony',
         flush: async () => (await connected.catch(() => undefined))?.close(),
       },
       // Ends what is left, writes pending call records, stops the dead-letter queue, the pools.
-      { name: 'runtime', flush: () => runtime.close() },
+      { name: 'runtime', flush: () => rt.close() },
     ],
-    ...(options.emitter ? { emitter: options.emitter } : {}),
-    ...(options.onForce ? { onForce: options.onForce } : {}),
+    emitter,
+    onForce,
     logger,
   });
   const done = graceful.done.then(async (result) => {
@@ -225,7 +254,10 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     return result;
   });
 
-  const connected = connectTelephony(runtime, telephonyConfig, { signal: connectAbort.signal });
+  const connected = connectTelephony(rt, telephonyConfig, {
+    signal: connectAbort.signal,
+    ...(media ? { media } : {}),
+  });
   const telephonyReady = connected.then(
     (t) => {
       telephony = t;
@@ -237,6 +269,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
           app: telephonyConfig.app,
           transport: telephonyConfig.transport,
           ops: opsUrl,
+          startupMs: Math.round(performance.now()),
         },
         `voxstate serving: ARI ${publicUrl(telephonyConfig.ariUrl)} app "${telephonyConfig.app}", ` +
           `media ${telephonyConfig.transport}, ops ${opsUrl}`,
@@ -244,12 +277,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       return t;
     },
     (cause: unknown) => {
-      const err = addressInUse(cause)
-        ? new ConfigError(
-            `VOXSTATE_MEDIA_BIND/VOXSTATE_MEDIA_PORT: cannot listen for call audio on ${telephonyConfig.mediaBindHost}:${telephonyConfig.mediaPort} (${(cause as Error).message})`,
-            { cause },
-          )
-        : cause;
+      const err = mediaPortError(cause, telephonyConfig);
       if (!isAbortError(err)) {
         logger.error({ err: (err as Error).message }, 'cannot start telephony: shutting down');
         void graceful.shutdown('telephony failed');
@@ -260,7 +288,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   telephonyReady.catch(() => undefined);
 
   return {
-    runtime,
+    runtime: rt,
     opsUrl,
     inspector,
     config: { runtime: config, telephony: telephonyConfig, serve: serveConfig },

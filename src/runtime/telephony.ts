@@ -26,8 +26,47 @@ export interface Telephony {
   close(): Promise<void>;
 }
 
+/** Options of {@link connectTelephony}. */
+export interface ConnectTelephonyOptions {
+  /** Stops the ARI connection attempts (AbortedError); what was opened is closed. */
+  signal?: AbortSignal;
+  /** Longest time for the ARI connection attempts, ms; default: retry until aborted. */
+  connectDeadlineMs?: number;
+  /**
+   * The AudioSocket server, already listening (see {@link listenForMedia}); by default one is
+   * opened here. Either way it belongs to the telephony from then on: closed on failure and
+   * by `close()`.
+   */
+  media?: AudioSocketServer;
+}
+
 /**
- * Connects `runtime` to Asterisk with `config`.
+ * Opens the AudioSocket server Asterisk sends call audio to, when the transport is AudioSocket
+ * (RTP binds a socket per call): a taken port fails here, at once, with a `TelephonyError`.
+ *
+ * @example
+ * ```ts
+ * const media = await listenForMedia(config); // before the slow start-up work
+ * const telephony = await connectTelephony(runtime, config, { media });
+ * ```
+ */
+export async function listenForMedia(
+  config: TelephonyConfig,
+): Promise<AudioSocketServer | undefined> {
+  if (config.transport !== 'audiosocket') return undefined;
+  const audio = new AudioSocketServer({ host: config.mediaBindHost, port: config.mediaPort });
+  try {
+    await audio.listen();
+  } catch (err) {
+    await audio.close();
+    throw err;
+  }
+  return audio;
+}
+
+/**
+ * Connects `runtime` to Asterisk with `config`. On failure or abort every server and socket it
+ * opened (or was given) is closed before it rejects.
  *
  * @example
  * ```ts
@@ -39,16 +78,27 @@ export interface Telephony {
 export async function connectTelephony(
   runtime: Runtime,
   config: TelephonyConfig,
-  options: { signal?: AbortSignal } = {},
+  options: ConnectTelephonyOptions = {},
+): Promise<Telephony> {
+  const audio = options.media ?? (await listenForMedia(config));
+  try {
+    return await attach(runtime, config, audio, options);
+  } catch (err) {
+    await audio?.close();
+    throw err;
+  }
+}
+
+async function attach(
+  runtime: Runtime,
+  config: TelephonyConfig,
+  audio: AudioSocketServer | undefined,
+  options: ConnectTelephonyOptions,
 ): Promise<Telephony> {
   const { logger, registry } = runtime;
-  let audio: AudioSocketServer | undefined;
-  let mediaHost = config.mediaExternalHost;
-  if (config.transport === 'audiosocket') {
-    audio = new AudioSocketServer({ host: config.mediaBindHost, port: config.mediaPort });
-    const bound = await audio.listen();
-    mediaHost = `${config.mediaExternalHost}:${bound.port}`;
-  }
+  const mediaHost = audio
+    ? `${config.mediaExternalHost}:${audio.address().port}`
+    : config.mediaExternalHost;
   const ari = await connectAriWithRetry(
     {
       url: config.ariUrl,
@@ -61,6 +111,7 @@ export async function connectTelephony(
     },
     {
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.connectDeadlineMs !== undefined ? { deadlineMs: options.connectDeadlineMs } : {}),
       onRetry: (err, delayMs) =>
         logger.warn({ err: err.message, delayMs }, 'ARI not reachable; retrying'),
     },
@@ -84,7 +135,7 @@ export async function connectTelephony(
   app.on('callFailed', (channelId, err) =>
     logger.warn({ channelId, err: err.message }, 'call set-up failed'),
   );
-  await app.start();
+  app.start();
   logger.info(
     { app: config.app, transport: config.transport, media: mediaHost },
     'ARI application started',

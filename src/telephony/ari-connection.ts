@@ -125,15 +125,18 @@ export async function probeAri(
   user: string,
   password: string,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const target = new URL('/ari/api-docs/resources.json', url);
   let res: Response;
   try {
+    const timeout = AbortSignal.timeout(timeoutMs);
     res = await fetch(target, {
       headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (err) {
+    if (signal?.aborted) throw abortReason(signal, 'ARI connect');
     if (err instanceof Error && err.name === 'TimeoutError')
       throw new TimeoutError(`ARI probe of ${target.host}`, timeoutMs, { cause: err });
     throw new TelephonyError(`ARI at ${target.host} is unreachable: ${(err as Error).message}`, {
@@ -173,6 +176,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #pingTimer: NodeJS.Timeout | undefined;
   #awaitingPong = false;
   #closed = false;
+  #loginReleased = false;
   #connected = false;
   /** Events dropped because their type had no model. */
   unknownEvents = 0;
@@ -200,19 +204,26 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return Array.isArray(this.#options.app) ? this.#options.app : [this.#options.app];
   }
 
-  /** @internal Opens the events socket; resolves on the first open. */
-  openEvents(timeoutMs: number): Promise<void> {
-    return withTimeout(
-      new Promise<void>((resolve, reject) => {
-        this.#open((err) => (err ? reject(err) : resolve()));
-      }),
-      timeoutMs,
-      'ARI events WebSocket',
+  /**
+   * @internal Opens the events socket; resolves on the first open. On a timeout or an abort the
+   * caller closes the connection.
+   */
+  openEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return untilAborted(
+      withTimeout(
+        new Promise<void>((resolve, reject) => {
+          this.#open((err) => (err ? reject(err) : resolve()));
+        }),
+        timeoutMs,
+        'ARI events WebSocket',
+      ),
+      signal,
     );
   }
 
   /** Closes the events socket for good and releases the process-wide login. */
   close(): void {
+    this.#releaseLogin();
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
@@ -226,6 +237,12 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       this.#metrics.connected(false);
       this.emit('disconnected', 'closed');
     }
+  }
+
+  /** Gives the process-wide login back, once (also after a failed first open). */
+  #releaseLogin(): void {
+    if (this.#loginReleased) return;
+    this.#loginReleased = true;
     if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
   }
 
@@ -365,7 +382,11 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
  * await ari.rest.answer(channel.id);
  * ```
  */
-export async function connectAri(options: AriConnectionOptions): Promise<AriConnection> {
+export async function connectAri(
+  options: AriConnectionOptions,
+  signal?: AbortSignal,
+): Promise<AriConnection> {
+  if (signal?.aborted) throw abortReason(signal, 'ARI connect');
   let key: string;
   try {
     key = loginKey(options.url, options.user, options.password);
@@ -379,67 +400,129 @@ export async function connectAri(options: AriConnectionOptions): Promise<AriConn
   }
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   patchSwaggerFail();
-  await probeAri(options.url, options.user, options.password, timeoutMs);
+  await probeAri(options.url, options.user, options.password, timeoutMs, signal);
   if (activeLogin && activeLogin.key !== key)
     throw new ConfigError('another ARI login started meanwhile');
   activeLogin = activeLogin ?? { key, count: 0 };
   activeLogin.count++;
   let conn: AriConnection | undefined;
   try {
-    const client = await withTimeout(
-      ari.connect(options.url, options.user, options.password),
-      timeoutMs,
-      'ARI connect',
+    // ari-client's document loads cannot be cancelled: on an abort they finish unobserved (its
+    // HTTP agent keeps no socket referenced, so they hold no process open).
+    const client = await untilAborted(
+      withTimeout(
+        ari.connect(options.url, options.user, options.password),
+        timeoutMs,
+        'ARI connect',
+      ),
+      signal,
     );
     conn = new AriConnection(client, options, key);
-    await conn.openEvents(timeoutMs);
+    await conn.openEvents(timeoutMs, signal);
     return conn;
   } catch (err) {
     if (conn) conn.close();
     else if (activeLogin?.key === key && --activeLogin.count <= 0) activeLogin = undefined;
-    if (err instanceof TelephonyError || err instanceof TimeoutError) throw err;
+    if (err instanceof VoxstateError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     throw new TelephonyError(`ARI connect failed: ${message}`, { cause: err });
   }
 }
 
+/** Options of {@link connectAriWithRetry}. */
+export interface AriRetryOptions {
+  /** Stops the attempts (and the attempt in flight) with {@link AbortedError}. */
+  signal?: AbortSignal;
+  /**
+   * Longest time for all attempts together, ms; past it the attempt in flight is abandoned and
+   * the connect fails with a non-retryable {@link TelephonyError} naming the last failure.
+   * Default: no bound (keep trying until aborted).
+   */
+  deadlineMs?: number;
+  backoff?: BackoffOptions;
+  onRetry?: (err: Error, delayMs: number) => void;
+}
+
 /**
  * {@link connectAri}, tried again with capped exponential backoff while the failure is retryable
  * (Asterisk not up yet, a timeout); wrong credentials and configuration errors fail at once.
- * Stops with AbortedError when `signal` aborts.
+ * Stops with AbortedError when `signal` aborts, and with a TelephonyError once `deadlineMs` has
+ * passed; either way the attempt in flight is abandoned and nothing it opened stays open.
  *
  * @example
  * ```ts
- * const ari = await connectAriWithRetry(options, { signal, onRetry: (err, ms) => log.warn({ err, ms }) });
+ * const ari = await connectAriWithRetry(options, { signal, deadlineMs: 30_000,
+ *   onRetry: (err, ms) => log.warn({ err, ms }) });
  * ```
  */
 export async function connectAriWithRetry(
   options: AriConnectionOptions,
-  retry: {
-    signal?: AbortSignal;
-    backoff?: BackoffOptions;
-    onRetry?: (err: Error, delayMs: number) => void;
-  } = {},
+  retry: AriRetryOptions = {},
 ): Promise<AriConnection> {
-  for (let attempt = 0; ; attempt++) {
-    if (retry.signal?.aborted) throw new AbortedError('ARI connect');
-    try {
-      return await connectAri(options);
-    } catch (err) {
-      if (!(err instanceof VoxstateError) || !err.retryable) throw err;
+  const bound = new AbortController();
+  const timer =
+    retry.deadlineMs === undefined ? undefined : setTimeout(() => bound.abort(), retry.deadlineMs);
+  const signal = retry.signal ? AbortSignal.any([retry.signal, bound.signal]) : bound.signal;
+  let last: Error | undefined;
+  const gaveUp = () => {
+    const host = URL.canParse(options.url) ? new URL(options.url).host : options.url;
+    return new TelephonyError(
+      `ARI at ${host} not reachable within ${retry.deadlineMs} ms${last ? `: ${last.message}` : ''}`,
+      { retryable: false, ...(last ? { cause: last } : {}) },
+    );
+  };
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await connectAri(options, signal);
+      } catch (err) {
+        if (bound.signal.aborted && !retry.signal?.aborted) throw gaveUp();
+        if (!(err instanceof VoxstateError) || !err.retryable) throw err;
+        last = err;
+      }
       const delay = backoffDelay(attempt, retry.backoff);
-      retry.onRetry?.(err, delay);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          retry.signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, delay);
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(new AbortedError('ARI connect'));
-        };
-        retry.signal?.addEventListener('abort', onAbort, { once: true });
-      });
+      retry.onRetry?.(last, delay);
+      try {
+        await sleep(delay, signal);
+      } catch (err) {
+        if (bound.signal.aborted && !retry.signal?.aborted) throw gaveUp();
+        throw err;
+      }
     }
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** The error for an aborted `signal`: its reason when that is a voxstate error. */
+function abortReason(signal: AbortSignal, what: string): VoxstateError {
+  return signal.reason instanceof VoxstateError ? signal.reason : new AbortedError(what);
+}
+
+/** Waits `ms`; rejects with AbortedError as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(abortReason(signal, 'ARI connect'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal, 'ARI connect'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Settles like `promise`, or rejects with AbortedError once `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  promise.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal, 'ARI connect'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

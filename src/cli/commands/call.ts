@@ -1,14 +1,15 @@
 /**
  * `voxstate call <endpoint>`: places one outbound call through ARI with the same runtime that
  * `voxstate serve` runs, lets the bot speak first, prints the outcome when the call ends and
- * exits. SIGINT/SIGTERM hang the call up.
+ * exits. SIGINT/SIGTERM hang the call up (or, before it is placed, stop the start-up); a failure
+ * at any step closes everything it opened and exits 1.
  *
  * @module
  */
 import type { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ConfigError, VoxstateError } from '../../errors.js';
-import { type StartVoxstateOptions, startVoxstate } from '../../runtime/start.js';
+import { AbortedError, ConfigError, VoxstateError } from '../../errors.js';
+import { type StartVoxstateOptions, startVoxstate, type Voxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
 import { createLogger } from '../../telemetry/logger.js';
 
@@ -19,7 +20,8 @@ first. Configuration: environment variables, as for voxstate serve (docs/configu
 
   --purpose <text>     why the bot calls (given to its prompt)
   --caller-id <id>     caller ID shown to the callee, e.g. '"Clinic" <100>'
-  --timeout <s>        seconds to wait for an answer (default 30)
+  --timeout <s>        seconds to wait for an answer, and for Asterisk (ARI) to accept the
+                       connection (at least 5 s for that; default 30)
   --json               print the outcome as one JSON object
   --inspect[=port]     watch the call in the Stately inspector
   --inspect-pii        let transcripts and phone numbers through to the inspector (dev only)
@@ -49,6 +51,8 @@ export interface CallCommandIo {
 }
 
 const INSPECT_ARG = /^--inspect(?:-pii)?(?:=.*)?$/;
+/** Shortest time given to the ARI connection attempts, whatever `--timeout` says, ms. */
+const MIN_CONNECT_MS = 5_000;
 
 function format(o: CallOutcome): string {
   return (
@@ -111,18 +115,37 @@ export async function run(
       redact: io.env.VOXSTATE_LOG_PII !== '1',
     });
     const inspector = inspectOpts ? await createCallInspector(inspectOpts) : undefined;
+    // A signal before the call is placed stops the start-up (model loads, ARI retries) cleanly.
+    const startup = new AbortController();
+    const stopStartup = (signal: string) => () => {
+      if (startup.signal.aborted && emitter === process) process.exit(130);
+      startup.abort(new AbortedError(`call to ${endpoint} (${signal})`));
+    };
+    const onStartupSigint = stopStartup('SIGINT');
+    const onStartupSigterm = stopStartup('SIGTERM');
+    emitter.on('SIGINT', onStartupSigint);
+    emitter.on('SIGTERM', onStartupSigterm);
     try {
       if (inspector)
         io.err.write(`Stately inspector: open ${inspector.pageUrl ?? inspector.url}\n`);
-      const vox = await startVoxstate({
-        env: io.env,
-        ...io.start,
-        runtime: {
-          logger,
-          ...io.start?.runtime,
-          ...(inspector ? { inspect: inspector.inspect } : {}),
-        },
-      });
+      let vox: Voxstate;
+      try {
+        vox = await startVoxstate({
+          env: io.env,
+          // --timeout bounds the ARI connection attempts as well as the ringing.
+          connectDeadlineMs: Math.max(timeoutSec * 1000, MIN_CONNECT_MS),
+          signal: startup.signal,
+          ...io.start,
+          runtime: {
+            logger,
+            ...io.start?.runtime,
+            ...(inspector ? { inspect: inspector.inspect } : {}),
+          },
+        });
+      } finally {
+        emitter.off('SIGINT', onStartupSigint);
+        emitter.off('SIGTERM', onStartupSigterm);
+      }
       const onSignal = () => void vox.close();
       emitter.once('SIGINT', onSignal);
       emitter.once('SIGTERM', onSignal);

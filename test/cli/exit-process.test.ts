@@ -1,0 +1,162 @@
+/**
+ * `voxstate serve` and `voxstate call` as real processes (bin/voxstate.js) against an ARI that
+ * refuses them: wrong credentials, nothing listening, SIGTERM during the connection retries.
+ * Each must print one line, close everything and exit 1 promptly. The bound is generous for a
+ * loaded 2-core machine: before the fix these processes never exited.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
+import { tinyEnv, until } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../bin/voxstate.js', import.meta.url));
+/** Longest accepted time from the failure (or the signal) to the exit, ms. */
+const EXIT_BOUND_MS = 8_000;
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code and when it came (`performance.now()`). */
+  exited: Promise<{ code: number | null; at: number }>;
+  /** When a stdout line containing `text` was first seen. */
+  seen(text: string, timeoutMs?: number): Promise<number>;
+}
+
+function voxstate(args: string[], env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  const firstSeen = new Map<string, number>();
+  const watched = new Set<string>();
+  child.stdout.on('data', (d) => {
+    out += d;
+    for (const text of watched)
+      if (!firstSeen.has(text) && out.includes(text)) firstSeen.set(text, performance.now());
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('close', (code) => resolve({ code, at: performance.now() })),
+  );
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    seen(text, timeoutMs = 90_000) {
+      watched.add(text);
+      if (out.includes(text) && !firstSeen.has(text)) firstSeen.set(text, performance.now());
+      return until(() => firstSeen.get(text), timeoutMs);
+    },
+  };
+}
+
+describe('voxstate serve and call exit when ARI refuses them', () => {
+  let sim: SimulatedAsterisk;
+  let env: NodeJS.ProcessEnv;
+  let dataDir: string;
+  let refusedUrl: string;
+  /** When the simulator answered a request with 401 (the failure), per test. */
+  let rejectedAt: number | undefined;
+  const runs: Run[] = [];
+
+  beforeAll(async () => {
+    sim = new SimulatedAsterisk({ password: 'right' });
+    const { url } = await sim.start();
+    sim.on('request', () => {
+      rejectedAt ??= performance.now();
+    });
+    const spare = new SimulatedAsterisk();
+    refusedUrl = (await spare.start()).url;
+    await spare.stop();
+    ({ env, dataDir } = await tinyEnv(url, {
+      VOXSTATE_ARI_PASSWORD: 'wrong',
+      VOXSTATE_LOG_LEVEL: 'warn',
+    }));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const r of runs) r.child.kill('SIGKILL');
+    await sim?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+    const run = voxstate(args, { ...env, ...extra });
+    runs.push(run);
+    return run;
+  };
+
+  it('serve, wrong credentials: one line, exit 1 soon after Asterisk said 401', async () => {
+    rejectedAt = undefined;
+    const run = start(['serve']);
+    const { code, at } = await run.exited;
+    expect(run.stderr()).toMatch(
+      /^voxstate serve: ARI at 127\.0\.0\.1:\d+ rejected the credentials of user "voxstate" \(401\)\n$/,
+    );
+    expect(code).toBe(1);
+    expect(rejectedAt).toBeDefined();
+    expect(at - (rejectedAt ?? 0)).toBeLessThan(EXIT_BOUND_MS);
+  }, 120_000);
+
+  it('serve, SIGTERM while retrying a refused connection: exit 1 soon after', async () => {
+    const run = start(['serve'], { VOXSTATE_ARI_URL: refusedUrl });
+    await run.seen('"msg":"ARI not reachable; retrying"');
+    const killedAt = performance.now();
+    run.child.kill('SIGTERM');
+    const { code, at } = await run.exited;
+    expect(code).toBe(1);
+    expect(at - killedAt).toBeLessThan(EXIT_BOUND_MS);
+    expect(run.stderr()).toBe('voxstate serve: ARI connect was aborted\n');
+  }, 120_000);
+
+  it('serve, SIGTERM during start-up (before the runtime is built): exit 1 soon after', async () => {
+    const run = start(['serve'], { VOXSTATE_ARI_URL: refusedUrl });
+    await run.seen('"msg":"ARI not reachable yet');
+    const killedAt = performance.now();
+    run.child.kill('SIGTERM');
+    const { code, at } = await run.exited;
+    expect(code).toBe(1);
+    expect(at - killedAt).toBeLessThan(EXIT_BOUND_MS);
+    expect(run.stderr()).toMatch(
+      /^voxstate serve: (start-up \(stopped by SIGTERM\)|ARI connect) was aborted\n$/,
+    );
+  }, 120_000);
+
+  it('call, wrong credentials: one line, exit 1 soon after Asterisk said 401', async () => {
+    rejectedAt = undefined;
+    const run = start(['call', 'PJSIP/1000']);
+    const { code, at } = await run.exited;
+    expect(run.stderr()).toMatch(/^voxstate call: ARI at .+ rejected the credentials .+\(401\)\n$/);
+    expect(code).toBe(1);
+    expect(at - (rejectedAt ?? 0)).toBeLessThan(EXIT_BOUND_MS);
+  }, 120_000);
+
+  it('call --timeout bounds the connection attempts to a refusing ARI', async () => {
+    const run = start(['call', 'PJSIP/1000', '--timeout', '6'], { VOXSTATE_ARI_URL: refusedUrl });
+    const retrying = await run.seen('"msg":"ARI not reachable; retrying"');
+    const { code, at } = await run.exited;
+    expect(run.stderr()).toMatch(
+      /^voxstate call: ARI at 127\.0\.0\.1:\d+ not reachable within 6000 ms: .+\n$/,
+    );
+    expect(code).toBe(1);
+    expect(at - retrying).toBeLessThan(6_000 + EXIT_BOUND_MS);
+  }, 120_000);
+
+  it('call, SIGTERM while retrying: exit 1 soon after', async () => {
+    const run = start(['call', 'PJSIP/1000', '--timeout', '600'], {
+      VOXSTATE_ARI_URL: refusedUrl,
+    });
+    await run.seen('"msg":"ARI not reachable; retrying"');
+    const killedAt = performance.now();
+    run.child.kill('SIGTERM');
+    const { code, at } = await run.exited;
+    expect(code).toBe(1);
+    expect(at - killedAt).toBeLessThan(EXIT_BOUND_MS);
+    expect(run.stderr()).toBe('voxstate call: call to PJSIP/1000 (SIGTERM) was aborted\n');
+  }, 120_000);
+});
