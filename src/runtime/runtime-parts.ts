@@ -153,7 +153,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       redis,
       registry,
       logger,
-      ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
+      deadLetter: options.deadLetter ?? config.deadLetter,
     });
     closers.push(() => finisher.close());
 

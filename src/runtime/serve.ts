@@ -15,7 +15,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { enforceRetention, retentionDaysFromEnv } from '../calllog/retention.js';
-import { openCallStore } from '../cost/store.js';
 import { isAbortError } from '../errors.js';
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
@@ -33,7 +32,7 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import { activeCallInfo } from './active-calls.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
-import { Runtime, type RuntimeOptions } from './runtime.js';
+import type { Runtime, RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfigFromEnv } from './serve-config.js';
 import {
   checkAriEarly,
@@ -42,8 +41,8 @@ import {
   mediaPortError,
   startupAbortReason,
   stopOnSignalDuringStartup,
-} from './serve-startup.js';
-import { connectTelephony, type Telephony } from './telephony.js';
+} from './startup.js';
+import type { Telephony } from './telephony.js';
 import { type TelephonyConfig, telephonyConfigFromEnv } from './telephony-config.js';
 
 /** Options of {@link serve}. */
@@ -86,6 +85,14 @@ export interface VoxstateServer {
   done: Promise<ShutdownResult>;
 }
 
+async function loadModules() {
+  const [{ Runtime }, { connectTelephony }] = await Promise.all([
+    import('./runtime.js'),
+    import('./telephony.js'),
+  ]);
+  return { Runtime, connectTelephony };
+}
+
 /** The ARI URL without credentials, for logs. */
 export function publicUrl(url: string): string {
   try {
@@ -106,6 +113,7 @@ async function retention(
 ): Promise<void> {
   if (!enabled) return;
   try {
+    const { openCallStore } = await import('../cost/store.js');
     const store = await openCallStore({ dataDir: config.knowledge.dataDir });
     try {
       const { deleted, cutoff } = await enforceRetention(store, days);
@@ -181,6 +189,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   let opsUrl: string;
   let media: AudioSocketServer | undefined;
   let inspector: CallInspector | undefined;
+  let modules: Awaited<ReturnType<typeof loadModules>>;
   try {
     opsUrl = await listenOps(ops, serveConfig);
     opened.push(() => ops.close());
@@ -195,11 +204,13 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
         'Stately inspector on: open the page to watch live calls',
       );
     }
+    // The runtime's modules (models, LanceDB, ari-client...) load only once the ports are held.
+    modules = await loadModules();
     const probeDone = new AbortController();
     const probeSignal = AbortSignal.any([startup.signal, probeDone.signal]);
     const ariChecked = checkAriEarly(telephonyConfig, startup, probeSignal, logger);
     try {
-      runtime = await Runtime.create({
+      runtime = await modules.Runtime.create({
         ...options.runtimeOptions,
         config,
         logger,
@@ -254,7 +265,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     return result;
   });
 
-  const connected = connectTelephony(rt, telephonyConfig, {
+  const connected = modules.connectTelephony(rt, telephonyConfig, {
     signal: connectAbort.signal,
     ...(media ? { media } : {}),
   });

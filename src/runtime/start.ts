@@ -9,7 +9,7 @@
 import { silentLogger } from '../telemetry/logger.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
 import { type CallHandle, Runtime, type RuntimeOptions } from './runtime.js';
-import { checkAriEarly, startupAbortReason } from './serve-startup.js';
+import { checkAriEarly, startupAbortReason } from './startup.js';
 import { connectTelephony, listenForMedia, type Telephony } from './telephony.js';
 import { type TelephonyConfig, telephonyConfigFromEnv } from './telephony-config.js';
 

@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { AudioSocketServer } from '../media/audiosocket-server.js';
+import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { AriApp, type OriginateOptions } from '../telephony/ari-app.js';
 import { type AriConnection, connectAriWithRetry } from '../telephony/ari-connection.js';
 import type { CallHandle, Runtime } from './runtime.js';
+import { listenForMedia } from './startup.js';
 import type { TelephonyConfig } from './telephony-config.js';
+
+export { listenForMedia } from './startup.js';
 
 /** A runtime attached to Asterisk. */
 export interface Telephony {
@@ -33,35 +36,11 @@ export interface ConnectTelephonyOptions {
   /** Longest time for the ARI connection attempts, ms; default: retry until aborted. */
   connectDeadlineMs?: number;
   /**
-   * The AudioSocket server, already listening (see {@link listenForMedia}); by default one is
+   * The AudioSocket server, already listening (see `listenForMedia`); by default one is
    * opened here. Either way it belongs to the telephony from then on: closed on failure and
    * by `close()`.
    */
   media?: AudioSocketServer;
-}
-
-/**
- * Opens the AudioSocket server Asterisk sends call audio to, when the transport is AudioSocket
- * (RTP binds a socket per call): a taken port fails here, at once, with a `TelephonyError`.
- *
- * @example
- * ```ts
- * const media = await listenForMedia(config); // before the slow start-up work
- * const telephony = await connectTelephony(runtime, config, { media });
- * ```
- */
-export async function listenForMedia(
-  config: TelephonyConfig,
-): Promise<AudioSocketServer | undefined> {
-  if (config.transport !== 'audiosocket') return undefined;
-  const audio = new AudioSocketServer({ host: config.mediaBindHost, port: config.mediaPort });
-  try {
-    await audio.listen();
-  } catch (err) {
-    await audio.close();
-    throw err;
-  }
-  return audio;
 }
 
 /**

@@ -49,6 +49,7 @@ export interface RestContext {
     id?: string;
   }) => SimChannel;
   destroyChannel: (ch: SimChannel, cause?: number, notify?: boolean) => void;
+  continueInDialplan: (ch: SimChannel) => void;
   emitEvent: (app: string, type: string, fields: Record<string, unknown>) => void;
   pullFor: (ch: SimChannel, framesSent: number) => Buffer;
   deliverFrom: (ch: SimChannel, frame: Buffer) => void;
@@ -122,6 +123,13 @@ export async function handleRest(
         ch.state = state;
         ctx.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
       }
+      return NO_CONTENT;
+    }
+    case 'POST channels/:id/continue': {
+      const ch = ctx.channels.get(id!);
+      if (!ch) return notFound('Channel');
+      if (!ch.inStasis) return bad('Channel not in Stasis application', 409);
+      ctx.continueInDialplan(ch);
       return NO_CONTENT;
     }
     case 'POST channels/:id/dtmf':

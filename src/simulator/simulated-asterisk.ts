@@ -36,6 +36,7 @@ import type { CallRecording } from './call-recording.js';
 import { type CallerScript, CallerScriptRunner, type ScriptUtterance } from './caller-script.js';
 import { MediaClock } from './media-clock.js';
 import { synthesizeScript } from './script-audio.js';
+import { type DialplanRule, firstRegistered } from './sim-dialplan.js';
 import {
   ariTimestamp,
   channelJson,
@@ -62,6 +63,11 @@ export interface SimulatedAsteriskOptions {
   tts?: TtsEngine;
   /** How an originated channel behaves; default: answers after 300 ms and stays silent. */
   onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
+  /**
+   * The Stasis applications an inbound call tries, in order (see sim-dialplan.ts); default:
+   * the first application with a connected events socket.
+   */
+  dialplan?: DialplanRule;
 }
 
 /** How a simulated callee of an originate behaves. */
@@ -76,7 +82,7 @@ export interface CalleeBehavior {
 
 /** Options of {@link SimulatedAsterisk.placeCall}. */
 export interface PlaceCallOptions {
-  /** Stasis app to enter; default the first app with a connected events socket. */
+  /** Stasis app to enter; default: the dialplan rule, else the first app with a connected events socket. */
   app?: string;
   callerNumber?: string;
   callerName?: string;
@@ -144,6 +150,7 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
   #refuseEvents = false;
   #stallRest = false;
   #seq = 0;
+  #inbound = 0;
   #url = '';
 
   constructor(options: SimulatedAsteriskOptions = {}) {
@@ -231,25 +238,52 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
    * synthesized before the call starts.
    */
   async placeCall(options: PlaceCallOptions = {}): Promise<SimCall> {
-    const app = options.app ?? this.connectedApps[0];
-    if (app === undefined || !this.connectedApps.includes(app)) {
-      throw new TelephonyError(`no Stasis app ${app ?? ''} is connected`, { retryable: true });
+    const number = options.callerNumber ?? '+15550100';
+    const exten = options.exten ?? '100';
+    const candidates = options.app
+      ? [options.app]
+      : (this.options.dialplan?.({ seq: this.#inbound++, exten, callerNumber: number }) ??
+        this.connectedApps.slice(0, 1));
+    const { app, next } = firstRegistered(candidates, this.connectedApps);
+    if (app === undefined) {
+      throw new TelephonyError(`Stasis app '${candidates.join("', '")}' doesn't exist`, {
+        retryable: true,
+      });
     }
     const runner = await this.#runner(options.script);
-    const number = options.callerNumber ?? '+15550100';
     const ch = this.createChannel({
       kind: 'caller',
       name: `PJSIP/${number.replace(/^\+/, '')}-${this.#hex()}`,
       state: 'Up',
       caller: { name: options.callerName ?? '', number },
-      exten: options.exten ?? '100',
+      exten,
       app,
       language: options.language ?? 'en',
     });
+    ch.nextApps = next;
     const call = this.#attachRunner(ch, runner);
     ch.inStasis = true;
     this.emitEvent(app, 'StasisStart', { args: options.args ?? [], channel: channelJson(ch) });
     return call;
+  }
+
+  /**
+   * @internal The app sent `ch` back to the dialplan: it leaves the app (StasisEnd) and enters
+   * the next registered application of its dialplan, or is hung up when none is left.
+   */
+  continueInDialplan(ch: SimChannel): void {
+    this.emitEvent(ch.app, 'StasisEnd', { channel: channelJson(ch) });
+    ch.inStasis = false;
+    setImmediate(() => {
+      if (ch.destroyed) return;
+      const { app, next } = firstRegistered(ch.nextApps ?? [], this.connectedApps);
+      ch.nextApps = next;
+      if (app === undefined) return this.destroyChannel(ch, 16);
+      ch.app = app;
+      ch.dialplan.priority += 1;
+      ch.inStasis = true;
+      this.emitEvent(app, 'StasisStart', { args: [], channel: channelJson(ch) });
+    });
   }
 
   /** Pushes a raw event to an app's sockets (e.g. a type missing from events.json, for tests). */

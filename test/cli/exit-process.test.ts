@@ -4,56 +4,14 @@
  * Each must print one line, close everything and exit 1 promptly. The bound is generous for a
  * loaded 2-core machine: before the fix these processes never exited.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
-import { tinyEnv, until } from './helpers.js';
+import { tinyEnv } from './helpers.js';
+import { spawnVoxstate, type VoxstateProcess } from './process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/voxstate.js', import.meta.url));
 /** Longest accepted time from the failure (or the signal) to the exit, ms. */
 const EXIT_BOUND_MS = 8_000;
-
-interface Run {
-  child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code and when it came (`performance.now()`). */
-  exited: Promise<{ code: number | null; at: number }>;
-  /** When a stdout line containing `text` was first seen. */
-  seen(text: string, timeoutMs?: number): Promise<number>;
-}
-
-function voxstate(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-  let out = '';
-  let err = '';
-  const firstSeen = new Map<string, number>();
-  const watched = new Set<string>();
-  child.stdout.on('data', (d) => {
-    out += d;
-    for (const text of watched)
-      if (!firstSeen.has(text) && out.includes(text)) firstSeen.set(text, performance.now());
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.on('close', (code) => resolve({ code, at: performance.now() })),
-  );
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    seen(text, timeoutMs = 90_000) {
-      watched.add(text);
-      if (out.includes(text) && !firstSeen.has(text)) firstSeen.set(text, performance.now());
-      return until(() => firstSeen.get(text), timeoutMs);
-    },
-  };
-}
 
 describe('voxstate serve and call exit when ARI refuses them', () => {
   let sim: SimulatedAsterisk;
@@ -62,7 +20,7 @@ describe('voxstate serve and call exit when ARI refuses them', () => {
   let refusedUrl: string;
   /** When the simulator answered a request with 401 (the failure), per test. */
   let rejectedAt: number | undefined;
-  const runs: Run[] = [];
+  const runs: VoxstateProcess[] = [];
 
   beforeAll(async () => {
     sim = new SimulatedAsterisk({ password: 'right' });
@@ -86,7 +44,7 @@ describe('voxstate serve and call exit when ARI refuses them', () => {
   });
 
   const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-    const run = voxstate(args, { ...env, ...extra });
+    const run = spawnVoxstate(args, { ...env, ...extra });
     runs.push(run);
     return run;
   };

@@ -1,19 +1,18 @@
 /**
- * The start-up steps of `voxstate serve` that must fail fast, before the slow ones (model
- * loads, the speech pre-warm): binding the operations and media ports, checking the ARI
- * credentials, and turning SIGTERM/SIGINT during start-up into a clean stop. Each failure is one
- * `ConfigError` or `TelephonyError` line naming what to fix.
+ * The start-up steps of `voxstate serve` (and `startVoxstate`) that must fail fast, before the
+ * slow ones (model loads, the speech pre-warm): binding the operations and media ports, checking
+ * the ARI credentials, and turning SIGTERM/SIGINT during start-up into a clean stop. Each failure
+ * is one `ConfigError` or `TelephonyError` line naming what to fix. This module loads nothing
+ * heavy, so that a taken port is reported within moments of the process starting.
  *
  * @module
  */
 import type { EventEmitter } from 'node:events';
 import { AbortedError, ConfigError, VoxstateError } from '../errors.js';
-import type { AudioSocketServer } from '../media/audiosocket-server.js';
+import { AudioSocketServer } from '../media/audiosocket-server.js';
 import type { OpsServer } from '../ops/server.js';
 import type { Logger } from '../telemetry/logger.js';
-import { probeAri } from '../telephony/ari-connection.js';
 import type { ServeConfig } from './serve-config.js';
-import { listenForMedia } from './telephony.js';
 import type { TelephonyConfig } from './telephony-config.js';
 
 /** True when `err` (or one of its causes) is EADDRINUSE. */
@@ -46,6 +45,30 @@ export async function listenOps(ops: OpsServer, config: ServeConfig): Promise<st
   }
 }
 
+/**
+ * Opens the AudioSocket server Asterisk sends call audio to, when the transport is AudioSocket
+ * (RTP binds a socket per call): a taken port fails here, at once, with a `TelephonyError`.
+ *
+ * @example
+ * ```ts
+ * const media = await listenForMedia(config); // before the slow start-up work
+ * const telephony = await connectTelephony(runtime, config, { media });
+ * ```
+ */
+export async function listenForMedia(
+  config: TelephonyConfig,
+): Promise<AudioSocketServer | undefined> {
+  if (config.transport !== 'audiosocket') return undefined;
+  const audio = new AudioSocketServer({ host: config.mediaBindHost, port: config.mediaPort });
+  try {
+    await audio.listen();
+  } catch (err) {
+    await audio.close();
+    throw err;
+  }
+  return audio;
+}
+
 /** Opens the AudioSocket server (AudioSocket transport); a taken port is a `ConfigError`. */
 export async function listenMedia(config: TelephonyConfig): Promise<AudioSocketServer | undefined> {
   try {
@@ -68,6 +91,8 @@ export async function checkAriEarly(
   logger: Logger,
 ): Promise<void> {
   try {
+    // Loaded here, beside the runtime, not before the ports are bound (ari-client is heavy).
+    const { probeAri } = await import('../telephony/ari-connection.js');
     await probeAri(config.ariUrl, config.ariUser, config.ariPassword, 10_000, signal);
   } catch (err) {
     if (signal.aborted || startup.signal.aborted) return;
