@@ -14,7 +14,13 @@
  *   start-up waited for this before it connected to Asterisk);
  * - the first part's report (phrases, synthesized, cached).
  * `cold` runs start on an empty Redis prefix; `warm` runs reuse the prefix a cold run filled (a
- * restart, or a second instance). Then SIGTERM, and `exitMs` from the signal to the exit.
+ * restart, or a second instance); `noPrewarm` runs turn pre-warm off (the floor: models,
+ * knowledge base, ARI). Then SIGTERM, and `exitMs` from the signal to the exit.
+ *
+ * For the start-up before this change, which synthesized all 64 phrases (two at a time) before
+ * it connected to Asterisk, the same run measures that synthesis on its own (`prewarmAllMs`:
+ * `createSpeech().prewarm()` in this process, espeak-ng, no Redis) and reports
+ * `oldReadyEstimateMs` = the `noPrewarm` ready time + `prewarmAllMs`.
  *
  * Run: `npm run bench -- ready [--json]`.
  *
@@ -29,7 +35,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { loadBusinessData } from '../src/prompts/business.js';
+import { SAMPLE_BUSINESS_FILE } from '../src/runtime/config.js';
 import { SimulatedAsterisk } from '../src/simulator/simulated-asterisk.js';
+import { speechConfigFromEnv } from '../src/speech/config.js';
+import { createSpeech } from '../src/speech/create-speech.js';
+import type { Language } from '../src/text/language.js';
 import { ensureBenchModels } from '../test/fixtures/tiny-models.js';
 
 const BIN = fileURLToPath(new URL('../bin/voxstate.js', import.meta.url));
@@ -77,6 +88,22 @@ async function ready(url: string): Promise<boolean> {
   }
 }
 
+/** All 64 phrases synthesized two at a time, as the start-up before this change did, ms. */
+async function prewarmAllMs(): Promise<number> {
+  const business = await loadBusinessData(SAMPLE_BUSINESS_FILE);
+  const speech = createSpeech({
+    ...speechConfigFromEnv({}),
+    businessNames: Object.values(business.names).concat(business.name),
+    greetingName: (language) => business.names[language as Language] ?? business.name,
+  });
+  try {
+    const report = await speech.prewarm();
+    return Math.round(report.ms);
+  } finally {
+    await speech.close();
+  }
+}
+
 async function runOnce(env: NodeJS.ProcessEnv): Promise<RunResult> {
   const opsPort = await freePort();
   const started = performance.now();
@@ -116,7 +143,7 @@ async function runOnce(env: NodeJS.ProcessEnv): Promise<RunResult> {
   try {
     await untilTrue(() => ready(`http://127.0.0.1:${opsPort}/readyz`), 300_000);
     const readyAt = performance.now();
-    await untilTrue(() => seen.has('all warm'), 600_000);
+    if (env.VOXSTATE_TTS_PREWARM !== '0') await untilTrue(() => seen.has('all warm'), 600_000);
     const killedAt = performance.now();
     child.kill('SIGTERM');
     const exitCode = await exited;
@@ -163,8 +190,12 @@ export default async function run(): Promise<Record<string, unknown>> {
   };
   const cold: RunResult[] = [];
   const warm: RunResult[] = [];
+  const none: RunResult[] = [];
+  const synthesis: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
+      none.push(await runOnce({ ...base, VOXSTATE_TTS_PREWARM: '0' }));
+      synthesis.push(await prewarmAllMs());
       const prefix = `voxstate-bench-ready-${randomUUID()}:`;
       prefixes.push(prefix);
       const env = { ...base, VOXSTATE_REDIS_PREFIX: prefix };
@@ -187,11 +218,17 @@ export default async function run(): Promise<Record<string, unknown>> {
     portsMs: median(runs.map((r) => r.portsMs)),
     runs,
   });
+  const noPrewarm = summary(none);
+  const prewarmAll = median(synthesis);
   return {
     cpus: cpus().length,
     load: loadavg()[0],
     phrases: (cold[0]?.first.phrases ?? 0) + (cold[0]?.rest.phrases ?? 0),
+    firstPartPhrases: cold[0]?.first.phrases ?? 0,
     cold: summary(cold),
     warm: summary(warm),
+    noPrewarm,
+    prewarmAllMs: prewarmAll,
+    oldReadyEstimateMs: noPrewarm.readyMs + prewarmAll,
   };
 }

@@ -125,6 +125,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
         ...config.speech,
         businessNames: Object.values(business.names).concat(business.name),
         greetingName: (language) => business.names[language as Language] ?? business.name,
+        callLanguages: business.languages,
       },
       { ...deps, ...(redis ? { redis } : {}) },
     );

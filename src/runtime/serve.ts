@@ -14,7 +14,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
-import { enforceRetention, retentionDaysFromEnv } from '../calllog/retention.js';
+import { retentionDaysFromEnv } from '../calllog/retention.js';
 import { isAbortError } from '../errors.js';
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
@@ -36,6 +36,7 @@ import type { Runtime, RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfigFromEnv } from './serve-config.js';
 import {
   checkAriEarly,
+  enforceRetentionAtStart,
   listenMedia,
   listenOps,
   mediaPortError,
@@ -55,7 +56,7 @@ export interface ServeOptions {
   registry?: Registry;
   /** Where SIGTERM/SIGINT come from; default `process` (tests pass an emitter). */
   emitter?: EventEmitter;
-  /** Runs on a second signal during the drain; default `process.exit(130)`. */
+  /** Runs on a second signal (during the start-up or the drain); default `process.exit(130)`. */
   onForce?: () => void;
   /** Changes to the runtime configuration after it is read. */
   configure?: (config: RuntimeConfig) => RuntimeConfig;
@@ -102,30 +103,6 @@ export function publicUrl(url: string): string {
     return u.toString().replace(/\/$/, '');
   } catch {
     return '(invalid URL)';
-  }
-}
-
-async function retention(
-  config: RuntimeConfig,
-  days: number,
-  enabled: boolean,
-  logger: Logger,
-): Promise<void> {
-  if (!enabled) return;
-  try {
-    const { openCallStore } = await import('../cost/store.js');
-    const store = await openCallStore({ dataDir: config.knowledge.dataDir });
-    try {
-      const { deleted, cutoff } = await enforceRetention(store, days);
-      logger.info(
-        { retentionDays: days, deleted, cutoff: new Date(cutoff).toISOString() },
-        'call-record retention enforced',
-      );
-    } finally {
-      store.close();
-    }
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'call-record retention failed at start-up');
   }
 }
 
@@ -225,7 +202,12 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     const built = runtime;
     opened.push(() => built.close());
     if (startup.signal.aborted) throw startupAbortReason(startup.signal);
-    await retention(config, retentionDays, options.runtimeOptions?.recordCalls ?? true, logger);
+    await enforceRetentionAtStart(
+      config,
+      retentionDays,
+      options.runtimeOptions?.recordCalls ?? true,
+      logger,
+    );
     if (startup.signal.aborted) throw startupAbortReason(startup.signal);
   } catch (err) {
     stopListening();

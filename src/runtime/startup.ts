@@ -8,10 +8,12 @@
  * @module
  */
 import type { EventEmitter } from 'node:events';
+import { enforceRetention } from '../calllog/retention.js';
 import { AbortedError, ConfigError, VoxstateError } from '../errors.js';
 import { AudioSocketServer } from '../media/audiosocket-server.js';
 import type { OpsServer } from '../ops/server.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { RuntimeConfig } from './config.js';
 import type { ServeConfig } from './serve-config.js';
 import type { TelephonyConfig } from './telephony-config.js';
 
@@ -141,4 +143,29 @@ export function startupAbortReason(signal: AbortSignal): VoxstateError {
   return signal.reason instanceof VoxstateError
     ? signal.reason
     : new AbortedError('start-up', { cause: signal.reason });
+}
+
+/** Deletes call records past the retention period; a failure is logged, never fatal. */
+export async function enforceRetentionAtStart(
+  config: RuntimeConfig,
+  days: number,
+  enabled: boolean,
+  logger: Logger,
+): Promise<void> {
+  if (!enabled) return;
+  try {
+    const { openCallStore } = await import('../cost/store.js');
+    const store = await openCallStore({ dataDir: config.knowledge.dataDir });
+    try {
+      const { deleted, cutoff } = await enforceRetention(store, days);
+      logger.info(
+        { retentionDays: days, deleted, cutoff: new Date(cutoff).toISOString() },
+        'call-record retention enforced',
+      );
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'call-record retention failed at start-up');
+  }
 }

@@ -67,6 +67,8 @@ export function createSpeech(
   config: SpeechConfig & {
     /** The business name calls in a language greet with (their greeting is warmed first). */
     greetingName?: (language: string) => string | undefined;
+    /** The languages calls can be in; only theirs are warmed before taking calls. */
+    callLanguages?: readonly string[];
   },
   deps: SpeechDeps = {},
 ): Speech {
@@ -108,6 +110,7 @@ export function createSpeech(
     formats: config.formats,
     businessNames: config.businessNames,
     ...(config.greetingName ? { greetingName: config.greetingName } : {}),
+    ...(config.callLanguages ? { callLanguages: config.callLanguages } : {}),
   });
   const warm = (jobs: typeof plan.first, label: string, signal?: AbortSignal) =>
     runPrewarm(tts, jobs, {

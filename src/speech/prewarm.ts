@@ -15,7 +15,7 @@
 import { isAbortError } from '../errors.js';
 import type { MediaFormat } from '../media/format.js';
 import type { Logger } from '../telemetry/logger.js';
-import { allPhraseTexts, fillerTexts, phraseText } from './phrases.js';
+import { allPhraseTexts, fillerTexts, phraseLanguage, phraseText } from './phrases.js';
 import type { TtsService } from './tts-service.js';
 
 /** One clip to warm. */
@@ -33,6 +33,11 @@ export interface PrewarmPlanOptions {
   businessNames?: readonly string[];
   /** The business name calls in `language` greet with; default: the generic greeting. */
   greetingName?: (language: string) => string | undefined;
+  /**
+   * The languages calls can be in (the business's); `first` holds only theirs, a configured
+   * language no call speaks is warmed in the background. Default: every configured language.
+   */
+  callLanguages?: readonly string[];
 }
 
 /** The two parts of a pre-warm. */
@@ -97,7 +102,9 @@ export function prewarmPlan(options: PrewarmPlanOptions): PrewarmPlan {
       into.push({ text, language, format });
     }
   };
+  const callLanguages = options.callLanguages?.map(phraseLanguage);
   for (const language of options.languages) {
+    if (callLanguages && !callLanguages.includes(phraseLanguage(language))) continue;
     const businessName = options.greetingName?.(language);
     add(first, language, phraseText('greeting', language, businessName ? { businessName } : {}));
     for (const filler of fillerTexts(language)) add(first, language, filler);

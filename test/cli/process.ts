@@ -13,12 +13,14 @@ export interface VoxstateProcess {
   child: ChildProcessWithoutNullStreams;
   stdout(): string;
   stderr(): string;
-  /** Parsed JSON log lines of stdout so far. */
+  /** Parsed JSON log lines so far (stdout, then stderr). */
   logs(): Array<Record<string, unknown>>;
   /** Resolves with the exit code and when it came (`performance.now()`). */
   exited: Promise<{ code: number | null; at: number }>;
-  /** Resolves with the time (`performance.now()`) stdout first contained `text`. */
+  /** Resolves with the time (`performance.now()`) stdout or stderr first contained `text`. */
   seen(text: string, timeoutMs?: number): Promise<number>;
+  /** The lines the command itself wrote on stderr (`voxstate <command>: ...`), not log lines. */
+  messages(): string[];
 }
 
 /** Spawns `voxstate <args>` with `env` added to this process's environment. */
@@ -30,7 +32,8 @@ export function spawnVoxstate(args: string[], env: NodeJS.ProcessEnv): VoxstateP
   const watched = new Set<string>();
   const look = () => {
     for (const text of watched) {
-      if (!firstSeen.has(text) && out.includes(text)) firstSeen.set(text, performance.now());
+      if (!firstSeen.has(text) && (out.includes(text) || err.includes(text)))
+        firstSeen.set(text, performance.now());
     }
   };
   child.stdout.on('data', (d) => {
@@ -39,6 +42,7 @@ export function spawnVoxstate(args: string[], env: NodeJS.ProcessEnv): VoxstateP
   });
   child.stderr.on('data', (d) => {
     err += d;
+    look();
   });
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.on('close', (code) => resolve({ code, at: performance.now() })),
@@ -48,11 +52,12 @@ export function spawnVoxstate(args: string[], env: NodeJS.ProcessEnv): VoxstateP
     stdout: () => out,
     stderr: () => err,
     logs: () =>
-      out
+      `${out}\n${err}`
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>),
     exited,
+    messages: () => err.split('\n').filter((l) => l.startsWith('voxstate')),
     seen(text, timeoutMs = 90_000) {
       watched.add(text);
       look();

@@ -99,7 +99,7 @@ describe('two serve instances share one Asterisk (a Stasis app each) and Redis',
     };
     [a, b] = (await Promise.all(APPS.map(start))) as [Instance, Instance];
     for (const instance of [a, b]) {
-      await instance.process.seen('"msg":"voxstate serving', 120_000);
+      await instance.process.seen('voxstate serving', 120_000);
       const line = instance.process
         .logs()
         .find((l) => String(l.msg).startsWith('voxstate serving'));

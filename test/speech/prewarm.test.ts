@@ -38,6 +38,16 @@ describe('prewarmPlan', () => {
     expect(plan.rest.map((j) => j.text)).toContain(phraseText('goodbye', 'ru'));
     expect(plan.rest.map((j) => j.text)).toContain(phraseText('greeting', 'en'));
   });
+
+  it('warms first only the languages calls can be in', () => {
+    const { first, rest } = prewarmPlan({
+      languages: ['en', 'he'],
+      formats: ['slin16'],
+      callLanguages: ['en'],
+    });
+    expect(new Set(first.map((j) => j.language))).toEqual(new Set(['en']));
+    expect(rest.map((j) => j.text)).toEqual(expect.arrayContaining([...fillerTexts('he')]));
+  });
 });
 
 describe('runPrewarm in the background', () => {
