@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import type { Answerer } from '../answer/answerer.js';
 import { createAnswerer } from '../answer/create-answerer.js';
 import { connectRedis } from '../cache/redis.js';
+import { waitForRedis } from '../dlq/queue-redis.js';
 import { AbortedError, VoxstateError } from '../errors.js';
 import { cloudEmbedderFromConfig } from '../knowledge/cloud-embedder.js';
 import { createKnowledgeRuntime, type KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
@@ -53,6 +54,9 @@ export interface RuntimeParts {
 }
 
 type Closers = Array<() => Promise<void> | void>;
+
+/** Longest wait for the Redis connection before the pre-warm looks phrases up, ms. */
+const REDIS_WAIT_MS = 1_000;
 
 /**
  * Waits for `loads`; when `signal` aborts first, closes what is built so far at once (the pools
@@ -130,8 +134,13 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       { ...deps, ...(redis ? { redis } : {}) },
     );
     closers.push(() => speech.close());
+    // A lookup while Redis is still connecting is a miss: give the connection a moment first, so
+    // that phrases another instance (or the last run) cached are not synthesized again.
     const firstWarm = config.speech.prewarm
-      ? speech.prewarmFirst(signal)
+      ? (redis
+          ? waitForRedis(redis, REDIS_WAIT_MS).catch(() => undefined)
+          : Promise.resolve()
+        ).then(() => speech.prewarmFirst(signal))
       : Promise.resolve(undefined);
 
     const vadPool = createVadPool(config.inference, deps);
