@@ -145,7 +145,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     options.logger ??
     createLogger({
       level: env.VOXSTATE_LOG_LEVEL || 'info',
-      redact: env.VOXSTATE_LOG_PII !== '1',
+      redact: !config.logPii,
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
   const registry = options.registry ?? createRegistry();
