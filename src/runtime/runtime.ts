@@ -269,6 +269,7 @@ export class Runtime {
     this.#options.inspect?.next?.(event);
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
     if (event.event.type === 'xstate.done.actor.retrieve') session.timeline.mark('retrieval');
+    else if (event.event.type === 'media.speech.start') session.turns.speechStarted();
   }
 
   #end(session: CallSession, actor: Actor<typeof callMachine>): CallOutput {

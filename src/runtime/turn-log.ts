@@ -10,8 +10,9 @@
  * both fields by name).
  *
  * Actors report to the call's turn log: the transcribe actor the transcript, the answer actor the
- * answer, or the part that was spoken when it was stopped. The turn is the call timeline's
- * current turn (one per end of the caller's speech), whose stage times become the latencies.
+ * answer, or the part that was spoken when it was stopped; the runtime reports the caller's
+ * speech starts as the machine receives them. The turn is the call timeline's current turn (one
+ * per end of the caller's speech), whose stage times become the latencies.
  *
  * @module
  */
@@ -46,6 +47,8 @@ export interface TurnLogOptions {
 
 interface OpenTurn {
   turn: number;
+  /** The caller started speaking again during the turn (the machine's barge-in). */
+  bargedIn?: boolean;
   transcript?: string;
   language?: string;
   answer?: string;
@@ -106,6 +109,15 @@ export class TurnLog {
   }
 
   /**
+   * The caller started speaking; reported before the call machine acts on it, so an answer it
+   * stops afterwards is known to be interrupted (even in a pause between two pieces, where the
+   * playback queue is idle and the timeline records no barge-in).
+   */
+  speechStarted(): void {
+    if (this.#open) this.#open.bargedIn = true;
+  }
+
+  /**
    * The answer was stopped before its end; `spoken` is the part whose audio had started. A
    * barge-in ends the turn at once; otherwise (the call is ending) it ends with the call.
    */
@@ -113,7 +125,7 @@ export class TurnLog {
     const turn = this.#current();
     turn.answer = spoken;
     if (model) turn.model = model;
-    if (this.#timing(turn.turn)?.bargeIn) this.#end('interrupted');
+    if (this.#interrupted(turn)) this.#end('interrupted');
   }
 
   /** Transcription or the answer failed: the turn ends. */
@@ -139,6 +151,10 @@ export class TurnLog {
     return this.#o.timeline.turns().find((t) => t.turn === turn);
   }
 
+  #interrupted(turn: OpenTurn): boolean {
+    return turn.bargedIn === true || this.#timing(turn.turn)?.bargeIn === true;
+  }
+
   #end(outcome: TurnOutcome): void {
     const t = this.#open;
     if (!t) return;
@@ -146,7 +162,7 @@ export class TurnLog {
     const timing = this.#timing(t.turn);
     const common = {
       outcome,
-      interrupted: timing?.bargeIn === true,
+      interrupted: this.#interrupted(t),
       transcriptChars: t.transcript?.length,
       answerChars: t.answer?.length,
       model: t.model,

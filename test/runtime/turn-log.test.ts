@@ -140,6 +140,25 @@ describe('TurnLog', () => {
     ]);
   });
 
+  it('the caller speaking in a pause between pieces (no timeline barge-in) still interrupts', () => {
+    const r = rig({ logText: true, redact: false });
+    r.timeline.speechEnded();
+    r.turns.heard(QUESTION, 'en');
+    r.turns.speechStarted();
+    r.turns.stopped('Yes,', 'offline');
+    expect(r.timeline.turns()[0]?.bargeIn).toBeUndefined();
+    expect(r.lines()).toEqual([
+      expect.objectContaining({ turn: 1, outcome: 'interrupted', interrupted: true }),
+    ]);
+  });
+
+  it('a speech start with no turn open marks nothing', () => {
+    const r = rig({ logText: true, redact: false });
+    r.turns.speechStarted();
+    answeredTurn(r);
+    expect(r.lines()[0]).toMatchObject({ outcome: 'answered', interrupted: false });
+  });
+
   it('a stopped answer without a barge-in ends with the call; close() is idempotent', () => {
     const r = rig({ logText: true, redact: false });
     r.timeline.speechEnded();
