@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, VoxstateError } from '../../errors.js';
 import { type StartVoxstateOptions, startVoxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
-import { createLogger } from '../../telemetry/logger.js';
+import { createLogger, logPiiFromEnv } from '../../telemetry/logger.js';
 
 const USAGE = `usage: voxstate call <endpoint> [options]
 
@@ -108,7 +108,7 @@ export async function run(
     // The outcome goes to stdout: logs stay quiet unless asked for.
     const logger = createLogger({
       level: io.env.VOXSTATE_LOG_LEVEL || 'warn',
-      redact: io.env.VOXSTATE_LOG_PII !== '1',
+      redact: !logPiiFromEnv(io.env),
     });
     const inspector = inspectOpts ? await createCallInspector(inspectOpts) : undefined;
     try {
