@@ -11,6 +11,7 @@ import { StorageError } from '../errors.js';
 import { keywordTerms } from './keyword-terms.js';
 import { isKbLanguage, type KbLanguage } from './language.js';
 import { sha256 } from './normalize.js';
+import { removeDuplicateRows } from './store-repair.js';
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, VECTORS_PREFIX, vectorTableName } from './table-name.js';
 import type { ChunkKind, KbChunk } from './types.js';
 
@@ -112,9 +113,12 @@ function langFilter(lang: string | undefined): string | undefined {
 export class KnowledgeStore {
   readonly #db: Connection;
   readonly #tables = new Map<string, Table>();
+  /** The database folder. */
+  readonly dir: string;
 
-  private constructor(db: Connection) {
+  private constructor(db: Connection, dir: string) {
     this.#db = db;
+    this.dir = dir;
   }
 
   /** Opens (or creates) the database in `options.dir`. */
@@ -124,7 +128,7 @@ export class KnowledgeStore {
       const db = await connect(options.dir, {
         readConsistencyInterval: (options.readConsistencyMs ?? 5_000) / 1000,
       });
-      return new KnowledgeStore(db);
+      return new KnowledgeStore(db, options.dir);
     } catch (err) {
       throw new StorageError('lancedb', `cannot open ${options.dir}: ${(err as Error).message}`, {
         cause: err,
@@ -226,6 +230,32 @@ export class KnowledgeStore {
         out.set(String(row.hash), Float32Array.from(row.vector as Iterable<number>));
     }
     return out;
+  }
+
+  /**
+   * Moves the open tables to their latest version, so the next read sees every write made since,
+   * by any process (a writer calls it once it holds the writer lock).
+   */
+  async refresh(): Promise<void> {
+    for (const [name, table] of this.#tables)
+      await this.#guard(`refresh ${name}`, () => table.checkoutLatest());
+  }
+
+  /**
+   * Removes rows that repeat a key (chunk id, document, vector id) in any table; returns how
+   * many were removed.
+   */
+  async removeDuplicates(): Promise<number> {
+    let removed = 0;
+    for (const name of await this.#db.tableNames()) {
+      const key = name === DOCUMENTS_TABLE ? 'doc' : 'id';
+      if (name !== CHUNKS_TABLE && name !== DOCUMENTS_TABLE && !name.startsWith(VECTORS_PREFIX))
+        continue;
+      const table = await this.#table(name);
+      if (table)
+        removed += await this.#guard(`repair ${name}`, () => removeDuplicateRows(table, key));
+    }
+    return removed;
   }
 
   /** Adds chunks and removes chunks by id. */

@@ -18,6 +18,7 @@ import { cloudEmbedderFromConfig } from '../../knowledge/cloud-embedder.js';
 import { kbDir, knowledgeConfigFromEnv } from '../../knowledge/config.js';
 import { type IngestProgress, type IngestSummary, ingest } from '../../knowledge/ingest.js';
 import { createKnowledgeRuntime } from '../../knowledge/knowledge-runtime.js';
+import { isKbLanguage } from '../../knowledge/language.js';
 import { openLocalEmbedding } from '../../knowledge/local-embedding.js';
 import { KnowledgeStore } from '../../knowledge/store.js';
 import type { Embedder } from '../../providers/embeddings/embedder.js';
@@ -83,21 +84,28 @@ function progressBar(io: CommandIo): IngestProgress | undefined {
   );
   return {
     start: (total) => bar.start(total, 0),
+    grow: (n) => bar.setTotal(bar.getTotal() + n),
     advance: (n) => bar.increment(n),
     stop: () => bar.stop(),
   };
 }
 
+// Each problem was logged once as the ingest met it; the summary only counts them.
 function printSummary(io: CommandIo, s: IngestSummary, json: boolean): void {
   if (json) {
     io.out.write(`${JSON.stringify({ ...s, errors: s.errors.map((e) => e.message) })}\n`);
     return;
   }
-  for (const e of s.errors) io.err.write(`${e.message}\n`);
+  const problems = [
+    s.errors.length ? `${s.errors.length} malformed records skipped` : '',
+    s.empty.length ? `${s.empty.length} empty files skipped` : '',
+    s.refused.length ? `${s.refused.length} files refused` : '',
+    s.repaired ? `${s.repaired} duplicate rows removed` : '',
+  ].filter(Boolean);
   io.out.write(
     `ingested ${s.documents} documents, ${s.chunks} chunks in ${s.seconds.toFixed(2)} s: ` +
       `${s.embedded} embedded, ${s.reused} reused, ${s.skipped} in unchanged files, ${s.removed} removed` +
-      `${s.errors.length ? `, ${s.errors.length} malformed records skipped` : ''}\n` +
+      `${problems.map((p) => `, ${p}`).join('')}\n` +
       `models: ${s.keywordOnly ? 'none (keyword search only)' : s.models.join(', ')}; version ${s.version}\n`,
   );
 }
@@ -134,7 +142,7 @@ async function runIngest(
       ...(unavailable ? { noEmbedderReason: unavailable } : {}),
     });
     printSummary(io, summary, o.json ?? false);
-    return 0;
+    return summary.refused.length > 0 ? 1 : 0;
   } finally {
     store.close();
     await local?.close();
@@ -152,6 +160,10 @@ async function runSearch(
   if (!query) {
     io.err.write('voxstate kb search: give the text to search for\n');
     return 1;
+  }
+  if (o.lang !== undefined && (!isKbLanguage(o.lang) || o.lang === 'und')) {
+    io.err.write(`voxstate kb: --lang "${o.lang}" is not supported (use en, ru, uk, he)\n`);
+    return 2;
   }
   const config = knowledgeConfigFromEnv(env);
   if (o['no-cloud']) config.cloud = undefined;
