@@ -2,13 +2,30 @@
  * The knowledge base on disk: an embedded LanceDB database in the data folder with a chunk table
  * (text, language, hashes, and a full-text index over keyword terms), one vector table per
  * embedding model, and a document table with each file's content hash for idempotent re-ingest.
+ * A chunk table indexed by an older keyword analysis (its terms column has another version) is
+ * re-indexed from the stored text once, the first time it is written or searched by keywords.
  *
  * @module
  */
 import { mkdirSync } from 'node:fs';
-import { type Connection, connect, Index, type Table } from '@lancedb/lancedb';
+import {
+  BooleanQuery,
+  type Connection,
+  connect,
+  Index,
+  MatchQuery,
+  Occur,
+  type Table,
+} from '@lancedb/lancedb';
 import { StorageError } from '../errors.js';
-import { keywordTerms } from './keyword-terms.js';
+import type { Logger } from '../telemetry/logger.js';
+import {
+  KEYWORD_INDEX_VERSION,
+  keywordTerms,
+  queryTerms,
+  TERMS_COLUMN,
+  Vocabulary,
+} from './keyword-terms.js';
 import { isKbLanguage, type KbLanguage } from './language.js';
 import { sha256 } from './normalize.js';
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, VECTORS_PREFIX, vectorTableName } from './table-name.js';
@@ -23,6 +40,8 @@ export interface KnowledgeStoreOptions {
    * runtime serves calls), ms. Default 5000; 0 checks on every read.
    */
   readConsistencyMs?: number;
+  /** Says when a knowledge base is re-indexed for a new keyword analysis. */
+  logger?: Logger;
 }
 
 /** A stored document record. */
@@ -72,7 +91,7 @@ function chunkRow(c: KbChunk): Record<string, unknown> {
     id: c.id,
     doc: c.doc,
     text: c.text,
-    terms: keywordTerms(c.text),
+    [TERMS_COLUMN]: keywordTerms(c.text, c.lang),
     title: c.title,
     kind: c.kind,
     lang: c.lang,
@@ -112,9 +131,13 @@ function langFilter(lang: string | undefined): string | undefined {
 export class KnowledgeStore {
   readonly #db: Connection;
   readonly #tables = new Map<string, Table>();
+  readonly #logger: Logger | undefined;
+  #termsReady: Promise<void> | undefined;
+  #vocabulary: { version: number; vocabulary: Promise<Vocabulary> } | undefined;
 
-  private constructor(db: Connection) {
+  private constructor(db: Connection, logger: Logger | undefined) {
     this.#db = db;
+    this.#logger = logger;
   }
 
   /** Opens (or creates) the database in `options.dir`. */
@@ -124,7 +147,7 @@ export class KnowledgeStore {
       const db = await connect(options.dir, {
         readConsistencyInterval: (options.readConsistencyMs ?? 5_000) / 1000,
       });
-      return new KnowledgeStore(db);
+      return new KnowledgeStore(db, options.logger);
     } catch (err) {
       throw new StorageError('lancedb', `cannot open ${options.dir}: ${(err as Error).message}`, {
         cause: err,
@@ -228,8 +251,91 @@ export class KnowledgeStore {
     return out;
   }
 
+  /**
+   * The chunk table, re-indexed first when its keyword terms come from another version of the
+   * analysis (once per process; a failed attempt is retried on the next call).
+   */
+  async #chunkTable(): Promise<Table | undefined> {
+    this.#termsReady ??= this.#guard('re-index keywords', () => this.#upgradeTerms()).catch(
+      (err: unknown) => {
+        this.#termsReady = undefined;
+        throw err;
+      },
+    );
+    await this.#termsReady;
+    return this.#table(CHUNKS_TABLE);
+  }
+
+  async #upgradeTerms(): Promise<void> {
+    const table = await this.#table(CHUNKS_TABLE);
+    if (!table) return;
+    const fields = (await table.schema()).fields.map((f) => f.name);
+    if (fields.includes(TERMS_COLUMN)) return;
+    const rows = (await table.query().select(CHUNK_COLUMNS).toArray()).map((row) =>
+      chunkRow(toChunk(row)),
+    );
+    const started = performance.now();
+    table.close();
+    this.#tables.delete(CHUNKS_TABLE);
+    if (rows.length === 0) {
+      await this.#db.dropTable(CHUNKS_TABLE);
+      return;
+    }
+    const created = await this.#db.createTable(CHUNKS_TABLE, rows.slice(0, BATCH), {
+      mode: 'overwrite',
+    });
+    this.#tables.set(CHUNKS_TABLE, created);
+    for (let i = BATCH; i < rows.length; i += BATCH) await created.add(rows.slice(i, i + BATCH));
+    await this.#createTermsIndex(created);
+    this.#logger?.info(
+      {
+        chunks: rows.length,
+        version: KEYWORD_INDEX_VERSION,
+        ms: Math.round(performance.now() - started),
+      },
+      'knowledge base re-indexed for keyword search (new analysis version)',
+    );
+  }
+
+  async #createTermsIndex(table: Table): Promise<void> {
+    await table.createIndex(TERMS_COLUMN, {
+      config: Index.fts({
+        baseTokenizer: 'whitespace',
+        lowercase: false,
+        stem: false,
+        removeStopWords: false,
+        withPosition: false,
+      }),
+      replace: true,
+    });
+  }
+
+  /** The distinct index terms, read again whenever the chunk table has a new version. */
+  async #vocabularyOf(table: Table): Promise<Vocabulary> {
+    const version = await table.version();
+    if (this.#vocabulary?.version !== version) {
+      const vocabulary = table
+        .query()
+        .select([TERMS_COLUMN])
+        .toArray()
+        .then((rows) => {
+          const terms = new Set<string>();
+          for (const row of rows)
+            for (const term of String(row[TERMS_COLUMN] ?? '').split(' '))
+              if (term) terms.add(term);
+          return new Vocabulary(terms);
+        });
+      vocabulary.catch(() => {
+        if (this.#vocabulary?.vocabulary === vocabulary) this.#vocabulary = undefined;
+      });
+      this.#vocabulary = { version, vocabulary };
+    }
+    return this.#vocabulary.vocabulary;
+  }
+
   /** Adds chunks and removes chunks by id. */
   async writeChunks(add: readonly KbChunk[], removeIds: readonly string[]): Promise<void> {
+    await this.#chunkTable();
     await this.#guard('write chunks', async () => {
       await this.#delete(CHUNKS_TABLE, 'id', removeIds);
       await this.#write(CHUNKS_TABLE, add.map(chunkRow));
@@ -281,20 +387,9 @@ export class KnowledgeStore {
 
   /** (Re)builds the full-text index over the keyword terms of every chunk. */
   async rebuildKeywordIndex(): Promise<void> {
-    const table = await this.#table(CHUNKS_TABLE);
+    const table = await this.#chunkTable();
     if (!table) return;
-    await this.#guard('full-text index', () =>
-      table.createIndex('terms', {
-        config: Index.fts({
-          baseTokenizer: 'whitespace',
-          lowercase: false,
-          stem: false,
-          removeStopWords: false,
-          withPosition: false,
-        }),
-        replace: true,
-      }),
-    );
+    await this.#guard('full-text index', () => this.#createTermsIndex(table));
   }
 
   /** Vector search in `model`'s table by cosine similarity. */
@@ -314,13 +409,21 @@ export class KnowledgeStore {
     return this.#guard('vector search', () => inLanguageFirst(options.lang, run));
   }
 
-  /** Full-text (BM25) search over the keyword terms of `query`. */
+  /**
+   * Full-text (BM25) search for the weighted keyword terms of `query` (see `queryTerms`),
+   * analyzed as text in `options.lang`.
+   */
   async searchKeyword(query: string, options: SearchOptions): Promise<IndexHit[]> {
-    const table = await this.#table(CHUNKS_TABLE);
-    const terms = keywordTerms(query);
-    if (!table || !terms) return [];
+    const table = await this.#chunkTable();
+    if (!table) return [];
+    const vocabulary = await this.#guard('keyword vocabulary', () => this.#vocabularyOf(table));
+    const terms = queryTerms(query, options.lang, vocabulary);
+    if (terms.length === 0) return [];
+    const fts = new BooleanQuery(
+      terms.map(({ term, boost }) => [Occur.Should, new MatchQuery(term, TERMS_COLUMN, { boost })]),
+    );
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
-      let q = table.query().fullTextSearch(terms, { columns: 'terms' }).limit(options.k);
+      let q = table.query().fullTextSearch(fts, { columns: TERMS_COLUMN }).limit(options.k);
       if (filter) q = q.where(filter);
       const rows = await q.select([...CHUNK_COLUMNS, '_score']).toArray();
       return rows.map((row) => ({ chunk: toChunk(row), score: Number(row._score) }));
