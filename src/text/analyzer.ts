@@ -58,15 +58,15 @@ const HEBREW_SECOND_PREFIX: Record<string, RegExp> = {
 
 /**
  * The Hebrew readings of a word: as written, without one prefix letter, and without two where
- * the first may stand before the second (וה, של, כש, מה...); at least three letters remain.
+ * the first may stand before the second (וה, של, כש, מה...); at least `minRest` letters remain.
  */
-function hebrewBases(word: string): string[] {
+function hebrewBases(word: string, minRest = 3): string[] {
   const out = [word];
-  if (word.length < 4 || !HEBREW_PREFIX.test(word)) return out;
+  if (word.length <= minRest || !HEBREW_PREFIX.test(word)) return out;
   const rest = word.slice(1);
   out.push(rest);
   const second = HEBREW_SECOND_PREFIX[word[0]!];
-  if (rest.length >= 4 && second?.test(rest)) out.push(rest.slice(1));
+  if (rest.length > minRest && second?.test(rest)) out.push(rest.slice(1));
   return out;
 }
 
@@ -81,7 +81,7 @@ function hebrewStems(word: string): string[] {
 }
 
 function isStop(word: string, lang: Language): boolean {
-  if (HEBREW.test(word)) return hebrewBases(word).some((b) => isStopWord(b, 'he'));
+  if (HEBREW.test(word)) return hebrewBases(word, 2).some((b) => isStopWord(b, 'he'));
   if (LATIN.test(word)) return isStopWord(word, 'en');
   if (CYRILLIC.test(word)) return isStopWord(word, lang === 'uk' ? 'uk' : 'ru');
   return false;

@@ -12,7 +12,8 @@ import type { Language } from './language.js';
 
 /** Phone-question words with no subject of their own, per language (our own lists). */
 const PHONE_WORDS: Record<Language, string> = {
-  en: `hi hello hey um uh er ah oh okay ok yeah yep yes no please thanks thank bye guys guy like
+  en: `what when where which who whom whose why how hi hello hey um uh er ah oh okay ok yeah yep
+    yes no please thanks thank bye guys guy like
     just really actually wondering wonder wanted want wants need needs know tell ask asking question
     get got getting go going able possible somewhere something anything someone does doesn't did
     don't can can't could would will may might shall also maybe kind sort bit lot lots little

@@ -1,6 +1,8 @@
 /**
  * Markdown parser: splits by headings (the heading path becomes the chunk title and first line),
- * then chunks each section's prose. Fenced code is kept as text; front matter is skipped.
+ * then chunks each section's prose. Fenced code is kept as text; front matter and HTML comments
+ * (`<!-- ... -->`, also over several lines) are skipped: they are notes for the author, and a
+ * chunk's text may be spoken to a caller.
  *
  * @module
  */
@@ -8,6 +10,35 @@ import { type ChunkOptions, chunkText } from '../chunker.js';
 import type { ChunkDraft, ParsedDocument } from '../types.js';
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/u;
+
+/**
+ * Removes HTML comments from a line; `open` says whether the line starts inside a comment. Returns
+ * the text outside comments (undefined when there is none to keep) and whether a comment is still
+ * open at the end of the line.
+ */
+function stripComments(line: string, open: boolean): { text: string | undefined; open: boolean } {
+  let rest = line;
+  let out = '';
+  let inside = open;
+  let touched = open;
+  for (;;) {
+    if (inside) {
+      const end = rest.indexOf('-->');
+      if (end < 0) return { text: touched && !out.trim() ? undefined : out, open: true };
+      rest = rest.slice(end + 3);
+      inside = false;
+      continue;
+    }
+    const start = rest.indexOf('<!--');
+    if (start < 0) break;
+    out += rest.slice(0, start);
+    rest = rest.slice(start + 4);
+    inside = true;
+    touched = true;
+  }
+  out += rest;
+  return { text: touched && !out.trim() ? undefined : out, open: false };
+}
 
 // Link text and target stop at `[`, where the next match would start: without that, a line of
 // many `[` (or `[a](` without a closing parenthesis) takes quadratic time.
@@ -38,6 +69,7 @@ export function parseMarkdown(
   let body: string[] = [];
   let bodyLine = 1;
   let inFence = false;
+  let inComment = false;
   let start = 0;
   if (lines[0]?.trim() === '---') {
     const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
@@ -59,7 +91,13 @@ export function parseMarkdown(
     }
   };
   for (let i = start; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+    let line = lines[i] ?? '';
+    if (!inFence) {
+      const stripped = stripComments(line, inComment);
+      inComment = stripped.open;
+      if (stripped.text === undefined) continue;
+      line = stripped.text;
+    }
     if (/^\s*(```|~~~)/u.test(line)) {
       inFence = !inFence;
       continue;
