@@ -57,6 +57,8 @@ export interface EvalResult {
   byLanguage: Record<string, Score>;
   bySplit: Record<string, Score>;
   outcomes: Outcome[];
+  /** Time of each retrieval (keyword search in LanceDB plus ranking), ms, in question order. */
+  retrieveMs: number[];
 }
 
 function score(outcomes: readonly Outcome[]): Score {
@@ -88,8 +90,11 @@ export async function evaluateKeywordSearch(
     await ingest([EVAL_KB], { store, embedders: [] });
     const retriever = new HybridRetriever({ store, k: 3 });
     const outcomes: Outcome[] = [];
+    const retrieveMs: number[] = [];
     for (const question of questions) {
+      const started = performance.now();
       const { passages } = await retriever.retrieve({ query: question.q, k: 3 });
+      retrieveMs.push(performance.now() - started);
       const got = passages.map((p) => {
         const lang = basename(p.source.split(':')[0] ?? '', '.md');
         return `${lang} > ${p.title.split(' > ').at(-1) ?? ''}`;
@@ -102,6 +107,7 @@ export async function evaluateKeywordSearch(
       byLanguage: groupScore(outcomes, (o) => o.question.lang),
       bySplit: groupScore(outcomes, (o) => o.question.split),
       outcomes,
+      retrieveMs,
     };
   } finally {
     store.close();

@@ -84,22 +84,26 @@ function sentences(text: string): string[] {
 const ASKS_PRICE =
   /\b(how much|price|cost)|сколько стоит|цен[аыу]|стоимост|скільки коштує|ціна|вартість|כמה עולה|מחיר|עלות/iu;
 const HAS_PRICE = /[$€£₪₴]|\d+[.,]\d{2}\b|\d\s*(руб|грн|шек|ש"ח|₪|dollars?|долл)/iu;
+/** A price stated as what something costs ("costs $4.99"), not merely a sum ("orders over $40"). */
+const STATES_COST = /\b(costs?|priced?|price)\b|стои|стоят|цен[аеуы]|кошту|вартіст|ціна|עול|מחיר/iu;
 const ASKS_TIME =
   /\b(what time|when|hours)\b|во сколько|когда|часы работы|о котрій|коли|години роботи|מתי|באיזו שעה|שעות/iu;
 const HAS_TIME = /\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(am|pm)\b/iu;
 
 /**
- * Bonus for a candidate of the kind of answer the question asks for: a price for "how much",
- * a time for "when".
+ * Bonus for a candidate of the kind of answer the question asks for: a price for "how much"
+ * (more when the text says what it costs), a time for "when".
  */
 function answerTypeBonus(query: string, text: string): number {
-  if (ASKS_PRICE.test(query) && HAS_PRICE.test(text)) return 0.15;
+  if (ASKS_PRICE.test(query) && HAS_PRICE.test(text)) return STATES_COST.test(text) ? 0.2 : 0.15;
   if (ASKS_TIME.test(query) && HAS_TIME.test(text)) return 0.15;
   return 0;
 }
 
 /** The query's words as the candidates are measured against them. */
 interface QueryWords {
+  /** All content words. */
+  all: AnalyzedWord[];
   /** Content words that some passage holds. */
   present: AnalyzedWord[];
   /** Key words that some passage holds. */
@@ -119,15 +123,16 @@ function queryWords(
   const keys = keyWords(all, lang);
   const presentKeys = keys.filter((w) => present.includes(w));
   if (keys.length > 0 && presentKeys.length === 0) return undefined;
-  return { present, keys: presentKeys, need: Math.ceil((presentKeys.length * 2) / 3) };
+  return { all, present, keys: presentKeys, need: Math.ceil((presentKeys.length * 2) / 3) };
 }
 
 /**
  * All answer candidates for `query` in `passages`, best first. A passage that lacks the
  * question's key words (see the module note) gives none. A candidate's `overlap` is the share
  * of the query's content words it contains (the acceptance test); its `score`, used for
- * ranking, adds the retriever's own score of its passage (30 %, relative to the best passage)
- * and a bonus when it holds the kind of answer asked for (a price, a time). `language` is the
+ * ranking, weighs it down by a quarter at most for an FAQ question that asks about more than
+ * the query, and adds the retriever's own score of its passage (30 %, relative to the best
+ * passage) and a bonus when it holds the kind of answer asked for (a price, a time). `language` is the
  * call's; the query's own letters decide its language when they can.
  */
 export function findCandidates(
@@ -145,11 +150,11 @@ export function findCandidates(
     const words = analyzed[rank] ?? [];
     if (q.keys.filter((k) => hasWord(words, k)).length < q.need) return;
     const prior = 0.3 * Math.max(0, p.score / best) + 0.001 * (passages.length - rank);
-    const add = (text: string, overlapValue: number, kind: 'faq' | 'prose') => {
+    const add = (text: string, overlapValue: number, kind: 'faq' | 'prose', fit = 1) => {
       out.push({
         text,
         overlap: overlapValue,
-        score: 0.7 * overlapValue + prior + answerTypeBonus(query, text),
+        score: 0.7 * overlapValue * (0.75 + 0.25 * fit) + prior + answerTypeBonus(query, text),
         passageId: p.id,
         language: detectLanguage(text, lang),
         kind,
@@ -164,7 +169,10 @@ export function findCandidates(
       const faq = parseFaq(block);
       if (faq) {
         const o = Math.max(match(faq.question), 0.8 * match(`${faq.question} ${faq.answer}`));
-        add(faq.answer, o, 'faq');
+        // A stored question that asks about more than the caller did fits less well.
+        const asked = contentWords(faq.question, lang);
+        const fit = asked.length ? asked.filter((w) => hasWord(q.all, w)).length / asked.length : 1;
+        add(faq.answer, o, 'faq', fit);
         continue;
       }
       const ss = sentences(block);
