@@ -8,24 +8,16 @@
  * @module
  */
 import { mkdirSync } from 'node:fs';
-import {
-  BooleanQuery,
-  type Connection,
-  connect,
-  Index,
-  MatchQuery,
-  Occur,
-  type Table,
-} from '@lancedb/lancedb';
+import { type Connection, connect, type Table } from '@lancedb/lancedb';
 import { StorageError } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import {
-  KEYWORD_INDEX_VERSION,
-  keywordTerms,
-  queryTerms,
-  TERMS_COLUMN,
-  Vocabulary,
-} from './keyword-terms.js';
+  createKeywordIndex,
+  keywordQuery,
+  upgradeKeywordTerms,
+  VocabularyCache,
+} from './keyword-index.js';
+import { keywordTerms, TERMS_COLUMN } from './keyword-terms.js';
 import { isKbLanguage, type KbLanguage } from './language.js';
 import { sha256 } from './normalize.js';
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, VECTORS_PREFIX, vectorTableName } from './table-name.js';
@@ -133,7 +125,7 @@ export class KnowledgeStore {
   readonly #tables = new Map<string, Table>();
   readonly #logger: Logger | undefined;
   #termsReady: Promise<void> | undefined;
-  #vocabulary: { version: number; vocabulary: Promise<Vocabulary> } | undefined;
+  readonly #vocabulary = new VocabularyCache();
 
   private constructor(db: Connection, logger: Logger | undefined) {
     this.#db = db;
@@ -269,68 +261,17 @@ export class KnowledgeStore {
   async #upgradeTerms(): Promise<void> {
     const table = await this.#table(CHUNKS_TABLE);
     if (!table) return;
-    const fields = (await table.schema()).fields.map((f) => f.name);
-    if (fields.includes(TERMS_COLUMN)) return;
-    const rows = (await table.query().select(CHUNK_COLUMNS).toArray()).map((row) =>
-      chunkRow(toChunk(row)),
-    );
-    const started = performance.now();
-    table.close();
+    const upgraded = await upgradeKeywordTerms({
+      db: this.#db,
+      name: CHUNKS_TABLE,
+      table,
+      columns: CHUNK_COLUMNS,
+      rewrite: (row) => chunkRow(toChunk(row)),
+      ...(this.#logger ? { logger: this.#logger } : {}),
+    });
+    if (upgraded === undefined) return;
     this.#tables.delete(CHUNKS_TABLE);
-    if (rows.length === 0) {
-      await this.#db.dropTable(CHUNKS_TABLE);
-      return;
-    }
-    const created = await this.#db.createTable(CHUNKS_TABLE, rows.slice(0, BATCH), {
-      mode: 'overwrite',
-    });
-    this.#tables.set(CHUNKS_TABLE, created);
-    for (let i = BATCH; i < rows.length; i += BATCH) await created.add(rows.slice(i, i + BATCH));
-    await this.#createTermsIndex(created);
-    this.#logger?.info(
-      {
-        chunks: rows.length,
-        version: KEYWORD_INDEX_VERSION,
-        ms: Math.round(performance.now() - started),
-      },
-      'knowledge base re-indexed for keyword search (new analysis version)',
-    );
-  }
-
-  async #createTermsIndex(table: Table): Promise<void> {
-    await table.createIndex(TERMS_COLUMN, {
-      config: Index.fts({
-        baseTokenizer: 'whitespace',
-        lowercase: false,
-        stem: false,
-        removeStopWords: false,
-        withPosition: false,
-      }),
-      replace: true,
-    });
-  }
-
-  /** The distinct index terms, read again whenever the chunk table has a new version. */
-  async #vocabularyOf(table: Table): Promise<Vocabulary> {
-    const version = await table.version();
-    if (this.#vocabulary?.version !== version) {
-      const vocabulary = table
-        .query()
-        .select([TERMS_COLUMN])
-        .toArray()
-        .then((rows) => {
-          const terms = new Set<string>();
-          for (const row of rows)
-            for (const term of String(row[TERMS_COLUMN] ?? '').split(' '))
-              if (term) terms.add(term);
-          return new Vocabulary(terms);
-        });
-      vocabulary.catch(() => {
-        if (this.#vocabulary?.vocabulary === vocabulary) this.#vocabulary = undefined;
-      });
-      this.#vocabulary = { version, vocabulary };
-    }
-    return this.#vocabulary.vocabulary;
+    if (upgraded) this.#tables.set(CHUNKS_TABLE, upgraded);
   }
 
   /** Adds chunks and removes chunks by id. */
@@ -389,7 +330,7 @@ export class KnowledgeStore {
   async rebuildKeywordIndex(): Promise<void> {
     const table = await this.#chunkTable();
     if (!table) return;
-    await this.#guard('full-text index', () => this.#createTermsIndex(table));
+    await this.#guard('full-text index', () => createKeywordIndex(table));
   }
 
   /** Vector search in `model`'s table by cosine similarity. */
@@ -416,12 +357,9 @@ export class KnowledgeStore {
   async searchKeyword(query: string, options: SearchOptions): Promise<IndexHit[]> {
     const table = await this.#chunkTable();
     if (!table) return [];
-    const vocabulary = await this.#guard('keyword vocabulary', () => this.#vocabularyOf(table));
-    const terms = queryTerms(query, options.lang, vocabulary);
-    if (terms.length === 0) return [];
-    const fts = new BooleanQuery(
-      terms.map(({ term, boost }) => [Occur.Should, new MatchQuery(term, TERMS_COLUMN, { boost })]),
-    );
+    const vocabulary = await this.#guard('keyword vocabulary', () => this.#vocabulary.of(table));
+    const fts = keywordQuery(query, options.lang, vocabulary);
+    if (!fts) return [];
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
       let q = table.query().fullTextSearch(fts, { columns: TERMS_COLUMN }).limit(options.k);
       if (filter) q = q.where(filter);
