@@ -76,6 +76,7 @@ export async function createKnowledgeRuntime(
   const store = await KnowledgeStore.open({
     dir: kbDir(config),
     readConsistencyMs: config.versionRefreshMs,
+    logger,
   });
   const embeddingCache = new EmbeddingCache({
     ...(redis ? { redis } : {}),

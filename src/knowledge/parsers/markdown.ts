@@ -1,6 +1,8 @@
 /**
  * Markdown parser: splits by headings (the heading path becomes the chunk title and first line),
- * then chunks each section's prose. Fenced code is kept as text; front matter is skipped.
+ * then chunks each section's prose. Fenced code is kept as text; front matter and HTML comments
+ * (`<!-- ... -->`, also over several lines) are skipped: they are notes for the author, and a
+ * chunk's text may be spoken to a caller.
  * It streams: lines are read as they arrive and a section's chunks are handed out as they fill.
  *
  * @module
@@ -13,6 +15,35 @@ import { type LinePiece, LineSplitter } from './lines.js';
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/u;
 /** Front matter longer than this is not front matter: its lines are read as text. */
 const MAX_FRONT_MATTER_LINES = 200;
+
+/**
+ * Removes HTML comments from a line; `open` says whether the line starts inside a comment. Returns
+ * the text outside comments (undefined when there is none to keep) and whether a comment is still
+ * open at the end of the line.
+ */
+function stripComments(line: string, open: boolean): { text: string | undefined; open: boolean } {
+  let rest = line;
+  let out = '';
+  let inside = open;
+  let touched = open;
+  for (;;) {
+    if (inside) {
+      const end = rest.indexOf('-->');
+      if (end < 0) return { text: touched && !out.trim() ? undefined : out, open: true };
+      rest = rest.slice(end + 3);
+      inside = false;
+      continue;
+    }
+    const start = rest.indexOf('<!--');
+    if (start < 0) break;
+    out += rest.slice(0, start);
+    rest = rest.slice(start + 4);
+    inside = true;
+    touched = true;
+  }
+  out += rest;
+  return { text: touched && !out.trim() ? undefined : out, open: false };
+}
 
 // Link text and target stop at `[`, where the next match would start: without that, a line of
 // many `[` (or `[a](` without a closing parenthesis) takes quadratic time.
@@ -31,6 +62,7 @@ class MarkdownParser implements StreamingParser {
   #inFence = false;
   /** The current line is a heading or a fence marker: its further pieces are not text. */
   #skipLine = false;
+  #inComment = false;
   #section: ChunkStream | undefined;
   #bodyLine = 1;
   /** Lines held while the first line `---` may open front matter; undefined once decided. */
@@ -73,7 +105,17 @@ class MarkdownParser implements StreamingParser {
     for (const piece of held) this.#piece(piece);
   }
 
-  #piece(piece: LinePiece): void {
+  #piece(whole: LinePiece): void {
+    let piece = whole;
+    if (!this.#inFence) {
+      const stripped = stripComments(piece.text, this.#inComment);
+      this.#inComment = stripped.open;
+      if (stripped.text === undefined) {
+        if (piece.first) this.#skipLine = false;
+        return;
+      }
+      piece = { ...piece, text: stripped.text };
+    }
     if (!piece.first) {
       if (!this.#skipLine) this.#text(this.#inFence ? piece.text : clean(piece.text), piece);
       return;
