@@ -77,6 +77,7 @@ export async function connectTelephony(
             bindHost: config.mediaBindHost,
           },
     logger,
+    registry,
   });
   app.on('call', (call) => {
     if (call.direction === 'inbound') runtime.startCall(call);
