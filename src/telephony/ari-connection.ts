@@ -27,9 +27,7 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import ari from 'ari-client';
-import type { Registry } from 'prom-client';
 import WebSocket from 'ws';
 import {
   AbortedError,
@@ -39,72 +37,17 @@ import {
   VoxstateError,
 } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
+import type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
+import { patchSwaggerFail, probeAri } from './ari-login.js';
 import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
-import type { AriEventBase, Client } from './ari-types.js';
+import type { Client } from './ari-types.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { withTimeout } from './with-timeout.js';
 
-/** Options of {@link connectAri}. */
-export interface AriConnectionOptions {
-  /** ARI base URL, e.g. `http://asterisk:8088` (only protocol and host are used). */
-  url: string;
-  user: string;
-  password: string;
-  /** Stasis app name(s) to receive events for. */
-  app: string | string[];
-  /** Deadline of every REST call; default 5000 ms. */
-  requestTimeoutMs?: number;
-  /** Deadline of the initial probe, API load and first WebSocket open; default 10000 ms. */
-  connectTimeoutMs?: number;
-  /** Reconnect backoff of the events WebSocket; default 250 ms doubling to 10 s. */
-  reconnect?: BackoffOptions;
-  /** WebSocket ping period to detect a dead peer; default 15000 ms (0 disables). */
-  pingIntervalMs?: number;
-  /** Subscribe to all events (`subscribeAll=true`). */
-  subscribeAll?: boolean;
-  logger?: Logger;
-  /** The runtime's registry, for `voxstate_ari_*` metrics. */
-  registry?: Registry;
-}
-
-/** Events of an {@link AriConnection}. */
-export interface AriConnectionEvents {
-  /** The events WebSocket is open (first time and after every reconnect). */
-  connected: [];
-  /** The events WebSocket went away; reconnecting with backoff. */
-  disconnected: [reason: string];
-  /** Every event ari-client accepted (also emitted on `client` under its type). */
-  event: [event: AriEventBase];
-  /** An event whose type has no model in events.json: dropped instead of crashing ari-client. */
-  unknownEvent: [type: string, event: unknown];
-  /** A recoverable problem (malformed message, a listener that threw, a failed reconnect). */
-  error: [err: Error];
-}
-
-const requireCjs = createRequire(import.meta.url);
-let swaggerPatched = false;
-
-/**
- * Makes swagger-client's `SwaggerApi.prototype.fail` report without throwing, once per process.
- * ari-client loads the same swagger-client module instance, so the patch covers it.
- */
-export function patchSwaggerFail(): void {
-  if (swaggerPatched) return;
-  const swaggerPath = requireCjs.resolve('swagger-client', {
-    paths: [requireCjs.resolve('ari-client')],
-  });
-  const swagger = requireCjs(swaggerPath) as {
-    SwaggerApi: {
-      prototype: { fail(this: { failure(m: unknown): void }, message: unknown): void };
-    };
-  };
-  swagger.SwaggerApi.prototype.fail = function fail(message: unknown): void {
-    this.failure(message);
-  };
-  swaggerPatched = true;
-}
+export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
+export { patchSwaggerFail, probeAri } from './ari-login.js';
 
 interface ActiveLogin {
   key: string;
@@ -114,44 +57,6 @@ let activeLogin: ActiveLogin | undefined;
 
 function loginKey(url: string, user: string, password: string): string {
   return `${new URL(url).host}\u0000${user}\u0000${password}`;
-}
-
-/**
- * Checks the URL and credentials with an authenticated GET of `resources.json`, so that a wrong
- * password becomes a typed error before swagger-client is involved.
- */
-export async function probeAri(
-  url: string,
-  user: string,
-  password: string,
-  timeoutMs: number,
-): Promise<void> {
-  const target = new URL('/ari/api-docs/resources.json', url);
-  let res: Response;
-  try {
-    res = await fetch(target, {
-      headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    if (err instanceof Error && err.name === 'TimeoutError')
-      throw new TimeoutError(`ARI probe of ${target.host}`, timeoutMs, { cause: err });
-    throw new TelephonyError(`ARI at ${target.host} is unreachable: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  await res.arrayBuffer().catch(() => undefined);
-  if (res.status === 401 || res.status === 403) {
-    throw new TelephonyError(
-      `ARI at ${target.host} rejected the credentials of user "${user}" (${res.status})`,
-      {
-        retryable: false,
-      },
-    );
-  }
-  if (res.status !== 200) {
-    throw new TelephonyError(`ARI at ${target.host} answered ${res.status} for resources.json`);
-  }
 }
 
 /**
