@@ -104,7 +104,7 @@ export async function connectTelephony(
     async close() {
       app.stopAccepting();
       await app.stop(true);
-      ari.close();
+      await ari.close();
       await audio?.close();
     },
   };

@@ -78,7 +78,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #pingTimer: NodeJS.Timeout | undefined;
   #awaitingPong = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
   #connected = false;
+  #openedAt = 0;
   /** Events dropped because their type had no model. */
   unknownEvents = 0;
   /** Reconnections of the events socket so far. */
@@ -116,15 +118,18 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     );
   }
 
-  /** Closes the events socket for good and releases the process-wide login. */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Closes the events socket for good and releases the process-wide login. The socket ends with
+   * a close frame (without one, Asterisk logs "Web socket closed abruptly"); resolves once it has
+   * closed, or after `timeoutMs` (default 1000) if Asterisk never answers the close frame, when
+   * the connection is dropped.
+   */
+  close(timeoutMs = 1_000): Promise<void> {
+    if (this.#closing) return this.#closing;
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#pingTimer);
-    this.#ws?.removeAllListeners();
-    this.#ws?.on('error', () => undefined);
-    this.#ws?.terminate();
+    const ws = this.#ws;
     this.#ws = undefined;
     if (this.#connected) {
       this.#connected = false;
@@ -132,6 +137,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       this.emit('disconnected', 'closed');
     }
     if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
+    this.#closing = ws ? closeWithFrame(ws, timeoutMs) : Promise.resolve();
+    return this.#closing;
   }
 
   #eventsUrl(): string {
@@ -153,7 +160,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     let settled = false;
     ws.on('open', () => {
       settled = true;
-      this.#attempt = 0;
+      this.#openedAt = performance.now();
       this.#connected = true;
       this.#metrics.connected(true);
       this.#startPing(ws);
@@ -186,7 +193,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         first(new TelephonyError(`ARI events WebSocket: ${err.message}`, { cause: err }));
         return;
       }
-      this.#log.warn({ err }, 'ARI events socket error');
+      if (this.#connected) this.#log.warn({ err }, 'ARI events socket error');
+      else this.#log.debug({ err: err.message }, 'ARI events reconnect attempt failed');
     });
     ws.on('close', (code) => {
       if (this.#ws !== ws) return;
@@ -195,6 +203,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       if (this.#connected) {
         this.#connected = false;
         this.#metrics.connected(false);
+        // Back to the quick attempts only after a connection that held; one dropped at once
+        // (e.g. another process registering the same app) goes on backing off.
+        if (performance.now() - this.#openedAt >= STABLE_AFTER_MS) this.#attempt = 0;
         this.emit('disconnected', `events socket closed (${code})`);
       }
       this.#scheduleReconnect();
@@ -204,7 +215,10 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #scheduleReconnect(): void {
     if (this.#closed || this.#reconnectTimer) return;
     const delay = backoffDelay(this.#attempt++, this.#options.reconnect);
-    this.#log.warn({ delayMs: delay, attempt: this.#attempt }, 'ARI events reconnecting');
+    const attempt = this.#attempt;
+    const level = attempt === 1 || delay >= 1_000 ? 'warn' : 'debug';
+    this.#log[level]({ delayMs: delay, attempt }, 'ARI events reconnecting');
+    this.emit('reconnecting', attempt, delay);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.reconnects++;
@@ -256,6 +270,29 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     if (this.listenerCount('error') > 0) this.emit('error', err);
     else this.#log.warn({ err }, 'ARI connection problem');
   }
+}
+
+/** A connection that stayed open this long resets the reconnect backoff when it drops. */
+const STABLE_AFTER_MS = 5_000;
+
+/** Closes `ws` with a close frame; drops it if no answer comes within `timeoutMs`. */
+function closeWithFrame(ws: WebSocket, timeoutMs: number): Promise<void> {
+  ws.removeAllListeners();
+  ws.on('error', () => undefined);
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  if (ws.readyState === WebSocket.CONNECTING) {
+    ws.terminate();
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => ws.terminate(), timeoutMs);
+    timer.unref();
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'voxstate stopping');
+  });
 }
 
 /**
