@@ -201,7 +201,7 @@ export class Runtime {
       logTranscripts: this.config.logTranscripts,
       ...(scriptText ? { scriptText: (s: number, e: number) => scriptText(callId, s, e) } : {}),
     });
-    session.timeline.answered((endpoint as { startedAt?: number }).startedAt);
+    session.timeline.answered(endpoint.answeredAt);
     session.log.add('started', { direction: endpoint.direction, language });
     this.sessions.add(session);
     let self: unknown;
