@@ -35,6 +35,7 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
       `${url.replace('http', 'ws')}/ari/events?app=voxstate&api_key=voxstate:voxstate`,
     );
     ws.on('message', (m) => events.push(JSON.parse(String(m))));
+    await new Promise((resolve) => ws.once('open', resolve));
     await sim.waitForApp('voxstate');
   };
 
@@ -47,6 +48,7 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
     await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
   });
   afterEach(async () => {
+    vi.useRealTimers();
     ws?.close();
     udp.close();
     await sim?.stop();
@@ -61,6 +63,8 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
   it('can send an externalMedia StasisStart after the response; until then addChannel is refused with 422', async () => {
     await start({ lateMediaStasisStart: { delayMs: 150 } });
     const call = await sim.placeCall({});
+    // The 150 ms run on a fake clock, so that a slow machine cannot let them pass unseen.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const em = await rtpMedia('media-1');
     expect(em.status).toBe(200);
     expect(em.body.id).toBe('media-1');
@@ -71,6 +75,8 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
       `/bridges/${bridge.body.id}/addChannel?channel=${call.channelId},media-1`,
     );
     expect(early).toEqual({ status: 422, body: { message: 'Channel not in Stasis application' } });
+    vi.advanceTimersByTime(150);
+    vi.useRealTimers();
     await vi.waitFor(() => expect(stasisStartOf('media-1')?.args).toEqual([]));
     const late = await rest(
       'POST',
@@ -89,6 +95,7 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
         random: () => draws.shift() ?? 1,
       },
     });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     for (const id of ['m-a', 'm-b', 'm-c']) expect((await rtpMedia(id)).status).toBe(200);
     // The response of m-a was sent after its StasisStart; m-b waits; m-c came before too.
     expect(stasisStartOf('m-a')).toBeDefined();
@@ -97,12 +104,13 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
     expect(sim.channels.get('m-b')?.inStasis).toBe(false);
     // Hanging up a channel that has not entered Stasis yet: it never does.
     expect((await rest('DELETE', '/channels/m-b')).status).toBe(204);
+    vi.advanceTimersByTime(1_000);
+    vi.useRealTimers();
     await vi.waitFor(() =>
       expect(events.some((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'm-b')).toBe(
         true,
       ),
     );
-    await new Promise((r) => setTimeout(r, 100));
     expect(stasisStartOf('m-b')).toBeUndefined();
   });
 
@@ -145,7 +153,7 @@ describe('SimulatedAsterisk, as measured on Asterisk 22', () => {
     const abrupt = new WebSocket(
       `${url.replace('http', 'ws')}/ari/events?app=voxstate&api_key=voxstate:voxstate`,
     );
-    await sim.waitForApp('voxstate');
+    await new Promise((resolve) => abrupt.once('open', resolve));
     abrupt.terminate();
     await vi.waitFor(() => expect(closes).toHaveLength(2));
     expect(closes[1]).toMatchObject({ code: 1006, closeFrame: false, by: 'client' });
