@@ -44,6 +44,7 @@ import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
 import type { Client } from './ari-types.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { closeWithFrame, eventsUrl } from './events-socket.js';
 import { withTimeout } from './with-timeout.js';
 
 export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
@@ -141,19 +142,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return this.#closing;
   }
 
-  #eventsUrl(): string {
-    const base = new URL(this.#options.url);
-    const u = new URL('/ari/events', base);
-    u.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    u.searchParams.set('app', this.apps.join(','));
-    u.searchParams.set('api_key', `${this.#options.user}:${this.#options.password}`);
-    if (this.#options.subscribeAll) u.searchParams.set('subscribeAll', 'true');
-    return u.toString();
-  }
-
   #open(first?: (err?: Error) => void): void {
     if (this.#closed) return;
-    const ws = new WebSocket(this.#eventsUrl(), {
+    const ws = new WebSocket(eventsUrl(this.#options, this.apps), {
       handshakeTimeout: this.#options.connectTimeoutMs ?? 10_000,
     });
     this.#ws = ws;
@@ -274,26 +265,6 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
 
 /** A connection that stayed open this long resets the reconnect backoff when it drops. */
 const STABLE_AFTER_MS = 5_000;
-
-/** Closes `ws` with a close frame; drops it if no answer comes within `timeoutMs`. */
-function closeWithFrame(ws: WebSocket, timeoutMs: number): Promise<void> {
-  ws.removeAllListeners();
-  ws.on('error', () => undefined);
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-  if (ws.readyState === WebSocket.CONNECTING) {
-    ws.terminate();
-    return Promise.resolve();
-  }
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => ws.terminate(), timeoutMs);
-    timer.unref();
-    ws.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'voxstate stopping');
-  });
-}
 
 /**
  * Connects to ARI: probes the credentials, loads the API with ari-client, opens the events
