@@ -27,6 +27,11 @@ export interface CallEndpoint
   readonly callerNumber: string;
   readonly media: MediaConnection;
   readonly ended: boolean;
+  /**
+   * `performance.now()` when the call was answered (the caller's StasisStart), before its
+   * set-up; the greeting latency counts from here. Absent: from when the runtime got the call.
+   */
+  readonly answeredAt?: number;
   hangup(): Promise<void>;
 }
 

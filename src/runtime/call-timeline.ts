@@ -85,7 +85,10 @@ export class CallTimeline {
       : undefined;
   }
 
-  /** The call was answered now, or at `atMs` on this timeline's clock. */
+  /**
+   * The call was answered now, or at `atMs` on this timeline's clock: for a phone call, when the
+   * caller's channel entered the app, so that the greeting latency includes the call's set-up.
+   */
   answered(atMs?: number): void {
     this.#answeredAtMs = atMs ?? this.#now();
   }

@@ -202,7 +202,7 @@ export class Runtime {
       logPii: this.config.logPii,
       ...(scriptText ? { scriptText: (s: number, e: number) => scriptText(callId, s, e) } : {}),
     });
-    session.timeline.answered((endpoint as { startedAt?: number }).startedAt);
+    session.timeline.answered(endpoint.answeredAt);
     const callerNumber = endpoint.callerNumber || undefined;
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     this.sessions.add(session);

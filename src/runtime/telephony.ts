@@ -77,6 +77,7 @@ export async function connectTelephony(
             bindHost: config.mediaBindHost,
           },
     logger,
+    registry,
   });
   app.on('call', (call) => {
     if (call.direction === 'inbound') runtime.startCall(call);
@@ -103,7 +104,7 @@ export async function connectTelephony(
     async close() {
       app.stopAccepting();
       await app.stop(true);
-      ari.close();
+      await ari.close();
       await audio?.close();
     },
   };

@@ -27,9 +27,7 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import ari from 'ari-client';
-import type { Registry } from 'prom-client';
 import WebSocket from 'ws';
 import {
   AbortedError,
@@ -39,72 +37,18 @@ import {
   VoxstateError,
 } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
+import type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
+import { patchSwaggerFail, probeAri } from './ari-login.js';
 import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
-import type { AriEventBase, Client } from './ari-types.js';
+import type { Client } from './ari-types.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { closeWithFrame, eventsUrl } from './events-socket.js';
 import { withTimeout } from './with-timeout.js';
 
-/** Options of {@link connectAri}. */
-export interface AriConnectionOptions {
-  /** ARI base URL, e.g. `http://asterisk:8088` (only protocol and host are used). */
-  url: string;
-  user: string;
-  password: string;
-  /** Stasis app name(s) to receive events for. */
-  app: string | string[];
-  /** Deadline of every REST call; default 5000 ms. */
-  requestTimeoutMs?: number;
-  /** Deadline of the initial probe, API load and first WebSocket open; default 10000 ms. */
-  connectTimeoutMs?: number;
-  /** Reconnect backoff of the events WebSocket; default 250 ms doubling to 10 s. */
-  reconnect?: BackoffOptions;
-  /** WebSocket ping period to detect a dead peer; default 15000 ms (0 disables). */
-  pingIntervalMs?: number;
-  /** Subscribe to all events (`subscribeAll=true`). */
-  subscribeAll?: boolean;
-  logger?: Logger;
-  /** The runtime's registry, for `voxstate_ari_*` metrics. */
-  registry?: Registry;
-}
-
-/** Events of an {@link AriConnection}. */
-export interface AriConnectionEvents {
-  /** The events WebSocket is open (first time and after every reconnect). */
-  connected: [];
-  /** The events WebSocket went away; reconnecting with backoff. */
-  disconnected: [reason: string];
-  /** Every event ari-client accepted (also emitted on `client` under its type). */
-  event: [event: AriEventBase];
-  /** An event whose type has no model in events.json: dropped instead of crashing ari-client. */
-  unknownEvent: [type: string, event: unknown];
-  /** A recoverable problem (malformed message, a listener that threw, a failed reconnect). */
-  error: [err: Error];
-}
-
-const requireCjs = createRequire(import.meta.url);
-let swaggerPatched = false;
-
-/**
- * Makes swagger-client's `SwaggerApi.prototype.fail` report without throwing, once per process.
- * ari-client loads the same swagger-client module instance, so the patch covers it.
- */
-export function patchSwaggerFail(): void {
-  if (swaggerPatched) return;
-  const swaggerPath = requireCjs.resolve('swagger-client', {
-    paths: [requireCjs.resolve('ari-client')],
-  });
-  const swagger = requireCjs(swaggerPath) as {
-    SwaggerApi: {
-      prototype: { fail(this: { failure(m: unknown): void }, message: unknown): void };
-    };
-  };
-  swagger.SwaggerApi.prototype.fail = function fail(message: unknown): void {
-    this.failure(message);
-  };
-  swaggerPatched = true;
-}
+export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
+export { patchSwaggerFail, probeAri } from './ari-login.js';
 
 interface ActiveLogin {
   key: string;
@@ -114,44 +58,6 @@ let activeLogin: ActiveLogin | undefined;
 
 function loginKey(url: string, user: string, password: string): string {
   return `${new URL(url).host}\u0000${user}\u0000${password}`;
-}
-
-/**
- * Checks the URL and credentials with an authenticated GET of `resources.json`, so that a wrong
- * password becomes a typed error before swagger-client is involved.
- */
-export async function probeAri(
-  url: string,
-  user: string,
-  password: string,
-  timeoutMs: number,
-): Promise<void> {
-  const target = new URL('/ari/api-docs/resources.json', url);
-  let res: Response;
-  try {
-    res = await fetch(target, {
-      headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    if (err instanceof Error && err.name === 'TimeoutError')
-      throw new TimeoutError(`ARI probe of ${target.host}`, timeoutMs, { cause: err });
-    throw new TelephonyError(`ARI at ${target.host} is unreachable: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  await res.arrayBuffer().catch(() => undefined);
-  if (res.status === 401 || res.status === 403) {
-    throw new TelephonyError(
-      `ARI at ${target.host} rejected the credentials of user "${user}" (${res.status})`,
-      {
-        retryable: false,
-      },
-    );
-  }
-  if (res.status !== 200) {
-    throw new TelephonyError(`ARI at ${target.host} answered ${res.status} for resources.json`);
-  }
 }
 
 /**
@@ -173,7 +79,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #pingTimer: NodeJS.Timeout | undefined;
   #awaitingPong = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
   #connected = false;
+  #openedAt = 0;
   /** Events dropped because their type had no model. */
   unknownEvents = 0;
   /** Reconnections of the events socket so far. */
@@ -211,15 +119,18 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     );
   }
 
-  /** Closes the events socket for good and releases the process-wide login. */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Closes the events socket for good and releases the process-wide login. The socket ends with
+   * a close frame (without one, Asterisk logs "Web socket closed abruptly"); resolves once it has
+   * closed, or after `timeoutMs` (default 1000) if Asterisk never answers the close frame, when
+   * the connection is dropped.
+   */
+  close(timeoutMs = 1_000): Promise<void> {
+    if (this.#closing) return this.#closing;
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#pingTimer);
-    this.#ws?.removeAllListeners();
-    this.#ws?.on('error', () => undefined);
-    this.#ws?.terminate();
+    const ws = this.#ws;
     this.#ws = undefined;
     if (this.#connected) {
       this.#connected = false;
@@ -227,28 +138,20 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       this.emit('disconnected', 'closed');
     }
     if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
-  }
-
-  #eventsUrl(): string {
-    const base = new URL(this.#options.url);
-    const u = new URL('/ari/events', base);
-    u.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    u.searchParams.set('app', this.apps.join(','));
-    u.searchParams.set('api_key', `${this.#options.user}:${this.#options.password}`);
-    if (this.#options.subscribeAll) u.searchParams.set('subscribeAll', 'true');
-    return u.toString();
+    this.#closing = ws ? closeWithFrame(ws, timeoutMs) : Promise.resolve();
+    return this.#closing;
   }
 
   #open(first?: (err?: Error) => void): void {
     if (this.#closed) return;
-    const ws = new WebSocket(this.#eventsUrl(), {
+    const ws = new WebSocket(eventsUrl(this.#options, this.apps), {
       handshakeTimeout: this.#options.connectTimeoutMs ?? 10_000,
     });
     this.#ws = ws;
     let settled = false;
     ws.on('open', () => {
       settled = true;
-      this.#attempt = 0;
+      this.#openedAt = performance.now();
       this.#connected = true;
       this.#metrics.connected(true);
       this.#startPing(ws);
@@ -281,7 +184,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         first(new TelephonyError(`ARI events WebSocket: ${err.message}`, { cause: err }));
         return;
       }
-      this.#log.warn({ err }, 'ARI events socket error');
+      if (this.#connected) this.#log.warn({ err }, 'ARI events socket error');
+      else this.#log.debug({ err: err.message }, 'ARI events reconnect attempt failed');
     });
     ws.on('close', (code) => {
       if (this.#ws !== ws) return;
@@ -290,6 +194,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       if (this.#connected) {
         this.#connected = false;
         this.#metrics.connected(false);
+        // Back to the quick attempts only after a connection that held; one dropped at once
+        // (e.g. another process registering the same app) goes on backing off.
+        if (performance.now() - this.#openedAt >= STABLE_AFTER_MS) this.#attempt = 0;
         this.emit('disconnected', `events socket closed (${code})`);
       }
       this.#scheduleReconnect();
@@ -299,7 +206,10 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #scheduleReconnect(): void {
     if (this.#closed || this.#reconnectTimer) return;
     const delay = backoffDelay(this.#attempt++, this.#options.reconnect);
-    this.#log.warn({ delayMs: delay, attempt: this.#attempt }, 'ARI events reconnecting');
+    const attempt = this.#attempt;
+    const level = attempt === 1 || delay >= 1_000 ? 'warn' : 'debug';
+    this.#log[level]({ delayMs: delay, attempt }, 'ARI events reconnecting');
+    this.emit('reconnecting', attempt, delay);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.reconnects++;
@@ -352,6 +262,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     else this.#log.warn({ err }, 'ARI connection problem');
   }
 }
+
+/** A connection that stayed open this long resets the reconnect backoff when it drops. */
+const STABLE_AFTER_MS = 5_000;
 
 /**
  * Connects to ARI: probes the credentials, loads the API with ari-client, opens the events

@@ -15,8 +15,8 @@ export {
   patchSwaggerFail,
   probeAri,
 } from './ari-connection.js';
-export type { AriMetrics } from './ari-metrics.js';
-export { ariMetrics } from './ari-metrics.js';
+export type { AriMetrics, AriRequestOutcome, CallSetupOutcome } from './ari-metrics.js';
+export { ariMetrics, callSetupMetric } from './ari-metrics.js';
 export { AriRest, toAriError } from './ari-rest.js';
 export type {
   AriEventBase,
