@@ -62,6 +62,11 @@ export interface SimulatedAsteriskOptions {
   tts?: TtsEngine;
   /** How an originated channel behaves; default: answers after 300 ms and stays silent. */
   onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
+  /**
+   * `swaggerVersion` of the API documents; default `1.2`. A real Asterisk says `1.1`, on which
+   * ari-client prints "This API is using a deprecated version of Swagger!" at every connect.
+   */
+  swaggerVersion?: '1.1' | '1.2';
 }
 
 /** How a simulated callee of an originate behaves. */
@@ -560,7 +565,9 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
     const docs = /^\/ari\/api-docs\/([a-zA-Z]+)\.json$/.exec(url.pathname);
     if (docs) {
       const doc =
-        docs[1] === 'resources' ? resourceListing(host) : resourceDocument(docs[1]!, host);
+        docs[1] === 'resources'
+          ? resourceListing(host, this.options.swaggerVersion)
+          : resourceDocument(docs[1]!, host, this.options.swaggerVersion);
       reply(
         res,
         doc === undefined
