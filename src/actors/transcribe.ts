@@ -65,6 +65,7 @@ export function createTranscribeActor(deps: TranscribeDeps) {
     }
     session.ledger.record('stt', { engine: result.engine, seconds: result.audioSeconds });
     session.timeline.mark('transcript');
+    session.timeline.heard(result.text);
     return { text: result.text, language: result.language, engine: result.engine };
   });
 }
