@@ -120,7 +120,11 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           const piece = ev.text;
           let onEnd: (reason: PlaybackEndReason) => void = () => {};
           ended.push(new Promise((resolve) => (onEnd = resolve)));
-          const item = s.playback.open('answer', { label: `answer ${items.length}`, onEnd });
+          const item = s.playback.open('answer', {
+            label: `answer ${items.length}`,
+            onStart: () => s.timeline.said(piece),
+            onEnd,
+          });
           items.push(item);
           pieces.push(piece);
           synth = synth.then(() =>

@@ -68,6 +68,7 @@ export function createTranscribeActor(deps: TranscribeDeps) {
     session.ledger.record('stt', { engine: result.engine, seconds: result.audioSeconds });
     session.timeline.mark('transcript');
     if (!signal.aborted) session.turns.heard(result.text.trim(), result.language ?? input.language);
+    session.timeline.heard(result.text);
     return { text: result.text, language: result.language, engine: result.engine };
   });
 }

@@ -17,6 +17,7 @@ export interface HttpContext extends RestContext {
     port: number;
     user: string;
     password: string;
+    swaggerVersion?: '1.1' | '1.2';
   };
   /** True while REST requests must hang (the `stallRest` fault). */
   readonly stalled: boolean;
@@ -66,7 +67,11 @@ export async function serveRequest(
   const host = req.headers.host ?? `${ctx.options.host}:${ctx.options.port}`;
   const docs = /^\/ari\/api-docs\/([a-zA-Z]+)\.json$/.exec(url.pathname);
   if (docs) {
-    const doc = docs[1] === 'resources' ? resourceListing(host) : resourceDocument(docs[1]!, host);
+    const version = ctx.options.swaggerVersion;
+    const doc =
+      docs[1] === 'resources'
+        ? resourceListing(host, version)
+        : resourceDocument(docs[1]!, host, version);
     reply(
       res,
       doc === undefined

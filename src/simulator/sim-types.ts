@@ -44,6 +44,11 @@ export interface SimulatedAsteriskOptions {
   onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
   /** Sends externalMedia channels' StasisStart after the response (the set-up race); default never. */
   lateMediaStasisStart?: LateMediaStasisStart;
+  /**
+   * `swaggerVersion` of the API documents; default `1.2`. A real Asterisk says `1.1`, on which
+   * ari-client prints "This API is using a deprecated version of Swagger!" at every connect.
+   */
+  swaggerVersion?: '1.1' | '1.2';
 }
 
 /** How a simulated callee of an originate behaves. */

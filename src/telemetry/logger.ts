@@ -11,9 +11,11 @@
  */
 import { type Logger, pino } from 'pino';
 import { ConfigError } from '../errors.js';
+import { formattedDestination, type LogDestination, type LogFormat } from './log-format.js';
 import { LOG_CENSOR, scrubLogValue } from './log-scrub.js';
 
 export type { Logger } from 'pino';
+export type { LogFormat } from './log-format.js';
 
 /**
  * Field names that hold personal data or secrets. Log them only under these names, so that
@@ -68,7 +70,12 @@ export interface LoggerOptions {
    */
   redact?: boolean;
   /** Where to write; defaults to stdout. */
-  destination?: NodeJS.WritableStream;
+  destination?: LogDestination;
+  /**
+   * `json` (default): one JSON object per line; `pretty`: pino-pretty's multi-line form;
+   * `human`: one `warning: <message>` line per entry, for interactive commands.
+   */
+  format?: LogFormat;
 }
 
 const SECRET_FIELDS = ['apiKey', 'password', 'token', 'authorization'] as const;
@@ -114,9 +121,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       censor: LOG_CENSOR,
     },
   };
-  const logger = options.destination
-    ? pino(opts, options.destination as pino.DestinationStream)
-    : pino(opts);
+  const format = options.format ?? 'json';
+  const logger =
+    format !== 'json'
+      ? pino(opts, formattedDestination(format, options.destination ?? process.stdout))
+      : options.destination
+        ? pino(opts, options.destination as pino.DestinationStream)
+        : pino(opts);
   // pino applies `formatters.bindings` to the base bindings only, not to `child()` bindings.
   const child = logger.child;
   logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {

@@ -77,12 +77,14 @@ describe('voxstate maintenance', () => {
     store.close();
   });
 
-  it('rejects a bad retention value with one line', async () => {
-    const r = await cli(['--data-dir', dir, '--retention-days=-1']);
-    expect(r.code).toBe(1);
-    expect(r.err).toBe(
-      'voxstate maintenance: VOXSTATE_RETENTION_DAYS must be a positive number of days, not "-1"\n',
-    );
+  it('rejects a bad retention value with one line naming the flag, exit 2 (usage)', async () => {
+    for (const value of ['-1', 'abc', '']) {
+      const r = await cli(['--data-dir', dir, `--retention-days=${value}`]);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `voxstate maintenance: --retention-days must be a positive number of days, got "${value}"\n`,
+      );
+    }
   });
 });
 
