@@ -13,6 +13,11 @@ export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Flags of `npm run bench -- <suite>`. */
 export const BENCH_FLAGS = ['--json'] as const;
 
+/** Flags one suite reads beside the runner's (suite name to its flags). */
+export const SUITE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  kbquality: ['--misses'],
+};
+
 /** The suite names, sorted. */
 export function benchSuites(): string[] {
   return readdirSync(BENCH_DIR)

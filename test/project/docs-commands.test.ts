@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BENCH_FLAGS, benchSuites } from '../../bench/suites.js';
+import { BENCH_FLAGS, benchSuites, SUITE_FLAGS } from '../../bench/suites.js';
 import type { CommandSpec } from '../../src/cli/io.js';
 import { COMMANDS } from '../../src/cli/main.js';
 
@@ -145,7 +145,10 @@ async function problem(line: string): Promise<string | undefined> {
     if (suite !== undefined && !isPlaceholder(suite) && !benchSuites().includes(suite))
       return `no bench suite "${suite}" (${benchSuites().join(', ')})`;
     const flag = args.find(
-      (a) => a.startsWith('-') && !(BENCH_FLAGS as readonly string[]).includes(a),
+      (a) =>
+        a.startsWith('-') &&
+        !(BENCH_FLAGS as readonly string[]).includes(a) &&
+        !(SUITE_FLAGS[suite ?? ''] ?? []).includes(a),
     );
     return flag ? `${flag} is not a flag of npm run bench` : undefined;
   }
