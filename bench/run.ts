@@ -7,16 +7,12 @@
  *
  * @module
  */
-import { readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { benchSuites, BENCH_DIR as dir } from './suites.js';
 
 type Suite = { default: (opts: { json: boolean }) => Promise<Record<string, unknown>> };
 
-const dir = fileURLToPath(new URL('.', import.meta.url));
-const suites = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .map((f) => f.replace(/\.bench\.ts$/, ''))
-  .sort();
+const suites = benchSuites();
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -92,7 +92,10 @@ export function soakScript(index: number): CallerScript {
   return { steps: b.steps(q, q2) };
 }
 
-function arg(name: string, fallback: number): number {
+/** The soak's flags (read by the docs test): `--json`, and the numbers below. */
+export const SOAK_FLAGS = ['--json', '--calls', '--concurrency', '--warmup'] as const;
+
+function arg(name: (typeof SOAK_FLAGS)[number], fallback: number): number {
   const i = process.argv.indexOf(name);
   const v = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;
   return Number.isInteger(v) && v > 0 ? v : fallback;

@@ -98,7 +98,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         speechStartMs = undefined;
         const audio = collect(frames, ev.startMs, ev.endMs);
         const utteranceId = s.putUtterance({ audio, startMs: ev.startMs, endMs: ev.endMs });
-        s.timeline.speechEnded();
+        s.timeline.speechEnded(ev.atMs - ev.endMs);
         sendBack({
           type: 'media.speech.end',
           utteranceId,

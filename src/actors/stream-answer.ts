@@ -4,7 +4,8 @@
  * each piece gets a playback item at once, in order, and is synthesized through the TTS cache
  * into it, so the first clause plays while the rest is still being generated. The actor sends
  * `answer.done` when the last piece has played. Stopping it (barge-in, hang-up) aborts the LLM
- * stream, the synthesis, and the queued audio.
+ * stream, the synthesis, and the queued audio. The answer, or the part of it the caller heard
+ * before it was stopped, goes to the call's turn log.
  *
  * @module
  */
@@ -81,11 +82,15 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
     const controller = new AbortController();
     const { signal } = controller;
     const items: PlaybackItem[] = [];
+    /** The text of each piece, beside its playback item. */
+    const pieces: string[] = [];
     const session = deps.sessions.get(input.callId);
+    let model = '';
+    let settled = false;
 
     const run = async (s: CallSession): Promise<void> => {
       const answerer = deps.answererFor(input.callId);
-      let model = answerer.kind === 'offline' ? 'offline' : '';
+      if (answerer.kind === 'offline') model = 'offline';
       let text = '';
       let synth = Promise.resolve();
       const ended: Promise<PlaybackEndReason>[] = [];
@@ -115,8 +120,13 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           const piece = ev.text;
           let onEnd: (reason: PlaybackEndReason) => void = () => {};
           ended.push(new Promise((resolve) => (onEnd = resolve)));
-          const item = s.playback.open('answer', { label: `answer ${items.length}`, onEnd });
+          const item = s.playback.open('answer', {
+            label: `answer ${items.length}`,
+            onStart: () => s.timeline.said(piece),
+            onEnd,
+          });
           items.push(item);
+          pieces.push(piece);
           synth = synth.then(() =>
             speakInto(deps, s, item, piece, input.language, signal).catch((err: unknown) => {
               if (signal.aborted || isAbortError(err)) return;
@@ -132,11 +142,8 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
       await synth;
       await Promise.all(ended);
       if (signal.aborted) return;
-      s.log.add('turn', {
-        model,
-        pieces: items.length,
-        firstAudioMs: Math.round(s.timeline.turns().at(-1)?.first_answer_audio ?? -1),
-      });
+      settled = true;
+      s.turns.answered({ text, model, pieces: items.length });
       sendBack({ type: 'answer.done', text, model });
     };
 
@@ -147,8 +154,10 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
     } else {
       run(session).catch((err: unknown) => {
         if (signal.aborted || isAbortError(err)) return;
+        settled = true;
         errors?.inc({ kind: errorKind(err), component: 'answer' });
         session.log.add('error', { component: 'answer', kind: errorKind(err) });
+        session.turns.failed();
         deps.logger?.warn({ callId: input.callId, err: (err as Error).message }, 'answer failed');
         sendBack({
           type: 'answer.failed',
@@ -158,6 +167,11 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
       });
     }
     return () => {
+      if (session && !settled) {
+        // What the caller heard: the pieces whose audio had started when the answer stopped.
+        const spoken = pieces.filter((_, i) => (items[i]?.framesPlayed ?? 0) > 0);
+        session.turns.stopped(spoken.join(' '), model);
+      }
       controller.abort();
       for (const item of items) item.cancel();
     };

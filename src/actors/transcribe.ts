@@ -1,7 +1,8 @@
 /**
  * The transcribe actor: takes an utterance's audio from the call session and turns it into
  * text with the call's speech-to-text engine (Whisper on the worker pool by default). The
- * audio is handed over, not copied; the signal aborts a task still waiting for a thread.
+ * audio is handed over, not copied; the signal aborts a task still waiting for a thread. The
+ * transcript goes to the call's turn log.
  *
  * @module
  */
@@ -56,6 +57,7 @@ export function createTranscribeActor(deps: TranscribeDeps) {
         const kind = errorKind(err);
         errors?.inc({ kind, component: 'stt' });
         session.log.add('error', { component: 'stt', kind });
+        session.turns.failed();
         deps.logger?.warn(
           { callId: input.callId, engine: engine.name, kind, err: (err as Error).message },
           'transcription failed',
@@ -65,6 +67,8 @@ export function createTranscribeActor(deps: TranscribeDeps) {
     }
     session.ledger.record('stt', { engine: result.engine, seconds: result.audioSeconds });
     session.timeline.mark('transcript');
+    if (!signal.aborted) session.turns.heard(result.text.trim(), result.language ?? input.language);
+    session.timeline.heard(result.text);
     return { text: result.text, language: result.language, engine: result.engine };
   });
 }

@@ -1,56 +1,90 @@
 /**
- * Word overlap for the offline answerer: content words of a text (stop words removed) and a
- * forgiving match between word forms (shared stems, Hebrew prefix letters), in English, Russian,
- * Ukrainian and Hebrew.
+ * Word matching for the offline answerer, on the same analysis as keyword search
+ * (`src/text/analyzer.ts`: stop words dropped, words reduced to stems per language): the
+ * content words of a text, whether two word forms are one word (a shared stem, or stems of one
+ * family by their beginning), and which words of a question are its key words: those that name
+ * what is asked about, as opposed to the words of the question's frame (price, time, opening,
+ * working) that many passages share.
  *
  * @module
  */
+import { type AnalyzedWord, analyze, related } from '../text/analyzer.js';
+import type { Language } from '../text/language.js';
 
-const STOP_WORDS = new Set(
-  `a an the is are am was be do does did you your yours we our us i me my to of in on at for and or
-it its this that these those what when where how which who whom why can could would will should
-with have has had please tell about there any some from by as if so not no yes just also than
-и в во на с со к ко по о об у за из от до для что как когда где это вы вас вам ваш ваши ваша мы нас
-наш я мне меня ли не а но есть можно скажите пожалуйста какой какая какие тут там же бы ну то он она
-они их его её мой моя
-і й в у на з із до для що як коли де це ви вас вам ваш ваші ваша ми нас наш я мені мене чи не а але є
-можна скажіть будь ласка який яка які тут там же б то він вона вони їх його її мій моя
-של את על עם אני אתם אתן אתה הוא היא זה זו מה מתי איפה איך יש לכם לך אם גם או כן לא אפשר אנחנו הם`.split(
-    /\s+/,
-  ),
-);
+/**
+ * Words that frame a question (how much, when, open, work) rather than name its subject, per
+ * language; stop words are dropped before these are looked at.
+ */
+const FRAME_WORDS: Record<Language, string> = {
+  en: `cost costs price prices priced cheap expensive time times hour hours open opening close
+    closing work working day days today tomorrow week available have offer do make take`,
+  ru: `стоит стоят стоимость цена цены дорого дешево время час часы часов работаете работает
+    работа открыты открыто открываетесь закрываетесь день сегодня завтра делаете делать сделать`,
+  uk: `коштує коштують вартість ціна ціни дорого дешево час година години працюєте працює
+    працювати відчинені відкриті відчиняєтесь зачиняєтесь день сьогодні завтра робите робити
+    зробити`,
+  he: `עולה עולים עולות מחיר מחירים יקר זול זמן שעה שעות פתוח פתוחים פתוחה עובדים עובד היום
+    מחר יום לעשות עושים`,
+};
 
-const HEBREW_PREFIXES = 'והלבשמכ';
+const frameStems = new Map<Language, Set<string>>();
 
-/** The content words of `text`, lower case. */
-export function contentWords(text: string): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
-  return words.filter((w) => w.length > 1 && !STOP_WORDS.has(w));
+function frameOf(lang: Language): Set<string> {
+  let stems = frameStems.get(lang);
+  if (!stems) {
+    stems = new Set(analyze(FRAME_WORDS[lang], lang).flatMap((w) => w.stems));
+    frameStems.set(lang, stems);
+  }
+  return stems;
 }
 
-function hebrewBase(w: string): string {
-  return w.length >= 4 && HEBREW_PREFIXES.includes(w[0]!) && /[\u0590-\u05FF]/.test(w)
-    ? w.slice(1)
-    : w;
+/**
+ * The content words of `text` with their stems (see `analyze`).
+ *
+ * @example
+ * ```ts
+ * contentWords('Сколько стоит доставка?', 'ru').map((w) => w.word); // ['стоит', 'доставка']
+ * ```
+ */
+export function contentWords(text: string, lang?: Language): AnalyzedWord[] {
+  return analyze(text, lang);
 }
 
-/** True when two word forms are the same word (equal, a shared stem of 4+ letters, or a Hebrew prefix). */
-export function sameWord(a: string, b: string): boolean {
-  if (a === b) return true;
-  const x = hebrewBase(a);
-  const y = hebrewBase(b);
-  if (x === y) return true;
-  const n = Math.min(x.length, y.length);
-  if (n < 4) return false;
-  let common = 0;
-  while (common < n && x[common] === y[common]) common++;
-  return common >= Math.max(4, n - 2);
+/** True when two analyzed words are one word: a shared stem or stems of one family. */
+export function sameWord(a: AnalyzedWord, b: AnalyzedWord): boolean {
+  if (a.word === b.word) return true;
+  return a.stems.some((x) => b.stems.some((y) => x === y || related(x, y)));
 }
 
-/** Share of `query` words found in `text` words (0..1). */
-export function overlap(query: readonly string[], text: readonly string[]): number {
-  if (query.length === 0) return 0;
-  let hits = 0;
-  for (const q of query) if (text.some((t) => sameWord(q, t))) hits++;
-  return hits / query.length;
+/** True when `words` has a form of `word`. */
+export function hasWord(words: readonly AnalyzedWord[], word: AnalyzedWord): boolean {
+  return words.some((w) => sameWord(word, w));
+}
+
+/**
+ * The key words of a question in `lang`: its content words that are not frame words ("how
+ * much", "when", "open"). Empty when the question is all frame ("When are you open?").
+ */
+export function keyWords(query: readonly AnalyzedWord[], lang: Language): AnalyzedWord[] {
+  const frame = frameOf(lang);
+  return query.filter((w) => !w.stems.some((s) => frame.has(s)));
+}
+
+/**
+ * Share of `query` words found in `text` words (0..1), a key word (in `keys`) counting twice a
+ * frame word.
+ */
+export function overlap(
+  query: readonly AnalyzedWord[],
+  text: readonly AnalyzedWord[],
+  keys: readonly AnalyzedWord[] = query,
+): number {
+  let total = 0;
+  let found = 0;
+  for (const q of query) {
+    const weight = keys.includes(q) ? 2 : 1;
+    total += weight;
+    if (hasWord(text, q)) found += weight;
+  }
+  return total === 0 ? 0 : found / total;
 }

@@ -48,20 +48,47 @@ export function connectRedis(options: RedisOptions): Redis {
     ? gauge(options.registry, { name: 'voxstate_redis_up', help: '1 while Redis is connected' })
     : undefined;
   let ready = false;
+  let reported = false;
   redis.on('ready', () => {
     up?.set(1);
     if (!ready) options.logger?.info({ redis: 'up' }, 'redis connected');
     ready = true;
+    reported = true;
   });
   redis.on('error', (err: Error) => {
     if (ready) options.logger?.warn({ err: err.message }, 'redis error');
+    else if (!reported) {
+      // Said once: until Redis answers, every cache keeps to its in-process layer.
+      reported = true;
+      options.logger?.warn(
+        `redis at ${redactRedisUrl(options.url)} is unreachable (${err.message || errorCode(err)}): caches run in-process until it answers`,
+      );
+    }
   });
   redis.on('close', () => {
     up?.set(0);
+  });
+  // Only a connection that will be retried was lost; `quit()`/`disconnect()` end without this.
+  redis.on('reconnecting', () => {
     if (ready) options.logger?.warn({ redis: 'down' }, 'redis connection lost; caches run local');
     ready = false;
   });
   return redis;
+}
+
+function errorCode(err: Error): string {
+  return (err as NodeJS.ErrnoException).code ?? 'no answer';
+}
+
+/** `url` without its password (and user name), for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/u, '');
+  } catch {
+    return '(invalid Redis URL)';
+  }
 }
 
 /** True when the client can take commands now. */

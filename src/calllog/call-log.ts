@@ -3,15 +3,19 @@
  * ended, each with its offset in ms from the start of the call and a few small fields.
  *
  * The log is bounded (a ring of `capacity` events, 200 by default; the first event is kept and
- * the oldest after it are dropped and counted), and it holds no personal data: fields named like
- * transcripts or phone numbers (see `SENSITIVE_FIELDS`) are removed unless transcripts are
- * explicitly enabled, strings are cut to 200 characters. It is serialized with the call record.
+ * the oldest after it are dropped and counted), and it holds personal data only when asked to:
+ * transcript fields (`transcript`, `text`, `utterance`, `answer`) are removed unless transcripts
+ * are enabled (`VOXSTATE_LOG_TRANSCRIPTS`), phone-number fields (`callerNumber`, ...) unless phone
+ * numbers are (`VOXSTATE_LOG_PII`), secret-named fields always. Transcript text is cut to 2,000
+ * characters, other strings to 200. It is serialized with the call record, so the call-record
+ * retention (`VOXSTATE_RETENTION_DAYS`) deletes it with the row.
  *
  * @module
  */
 import type { Registry } from 'prom-client';
 import { catalogCounter } from '../telemetry/catalog.js';
-import { SENSITIVE_FIELDS } from '../telemetry/logger.js';
+import { isSecretKey } from '../telemetry/log-scrub.js';
+import { PHONE_FIELDS, SENSITIVE_FIELDS } from '../telemetry/logger.js';
 
 /** The event types the runtime writes; other names are allowed. */
 export type CallEventType =
@@ -43,6 +47,8 @@ export interface CallEventLogOptions {
   capacity?: number;
   /** Keep transcript fields (`transcript`, `text`, `utterance`, `answer`); default false. */
   includeTranscripts?: boolean;
+  /** Keep phone-number fields (`callerNumber`, `calledNumber`, `callerId`, `phone`); default false. */
+  includePhoneNumbers?: boolean;
   /** Counts drops in `voxstate_call_events_dropped_total`. */
   registry?: Registry;
   /** Clock, epoch ms. */
@@ -50,8 +56,10 @@ export interface CallEventLogOptions {
 }
 
 const TRANSCRIPT_FIELDS = new Set(['transcript', 'text', 'utterance', 'answer']);
+const PHONE = new Set<string>(PHONE_FIELDS);
 const SENSITIVE = new Set<string>(SENSITIVE_FIELDS);
 const MAX_STRING = 200;
+const MAX_TRANSCRIPT = 2_000;
 const MAX_FIELDS = 16;
 
 /** The serialized log: events plus how many were dropped. */
@@ -75,6 +83,7 @@ export class CallEventLog {
   readonly startedAt: number;
   readonly #capacity: number;
   readonly #includeTranscripts: boolean;
+  readonly #includePhoneNumbers: boolean;
   readonly #now: () => number;
   readonly #dropCounter;
   #events: CallEvent[] = [];
@@ -85,6 +94,7 @@ export class CallEventLog {
     this.startedAt = options.startedAt ?? this.#now();
     this.#capacity = Math.max(2, options.capacity ?? 200);
     this.#includeTranscripts = options.includeTranscripts ?? false;
+    this.#includePhoneNumbers = options.includePhoneNumbers ?? false;
     this.#dropCounter = options.registry
       ? catalogCounter(options.registry, 'voxstate_call_events_dropped_total')
       : undefined;
@@ -123,13 +133,18 @@ export class CallEventLog {
     let n = 0;
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined || n >= MAX_FIELDS) continue;
-      const transcript = TRANSCRIPT_FIELDS.has(key);
-      if (transcript ? !this.#includeTranscripts : SENSITIVE.has(key)) continue;
+      if (!this.#allowed(key)) continue;
       if (typeof value === 'number' && !Number.isFinite(value)) continue;
-      out[key] =
-        typeof value === 'string' && value.length > MAX_STRING ? value.slice(0, MAX_STRING) : value;
+      const max = TRANSCRIPT_FIELDS.has(key) ? MAX_TRANSCRIPT : MAX_STRING;
+      out[key] = typeof value === 'string' && value.length > max ? value.slice(0, max) : value;
       n++;
     }
     return n > 0 ? out : undefined;
+  }
+
+  #allowed(key: string): boolean {
+    if (TRANSCRIPT_FIELDS.has(key)) return this.#includeTranscripts;
+    if (PHONE.has(key)) return this.#includePhoneNumbers;
+    return !SENSITIVE.has(key) && !isSecretKey(key);
   }
 }

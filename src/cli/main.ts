@@ -1,7 +1,7 @@
 /**
  * The `voxstate` command line: `voxstate <command> [options]`.
  *
- * Each command lives in `src/cli/commands/<command>.ts` and exports
+ * Each command lives in `src/cli/commands/<command>.ts` and exports its option table `SPEC` and
  * `run(argv: string[]): Promise<number>`; this entry only dispatches, loading a command's
  * module when it is used so that `voxstate --help` starts at once.
  *
@@ -9,8 +9,11 @@
  */
 import { VoxstateError } from '../errors.js';
 import { exitWhenDone } from './exit.js';
+import { type CommandSpec, USAGE_EXIT, UsageError } from './io.js';
 
-interface CommandModule {
+/** A command's module: its option table (also read by `--help` and the docs test) and `run`. */
+export interface CommandModule {
+  SPEC: CommandSpec;
   run(argv: string[]): Promise<number>;
 }
 
@@ -76,12 +79,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`voxstate: unknown command "${name}"\n\n${usage()}`);
-    return 1;
+    process.stderr.write(`voxstate: unknown command "${name}" (voxstate --help)\n`);
+    return USAGE_EXIT;
   }
   try {
     return await (await command.load()).run(rest);
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`voxstate ${name}: ${err.message}\n`);
+      return USAGE_EXIT;
+    }
     if (err instanceof VoxstateError && !process.env.VOXSTATE_DEBUG) {
       process.stderr.write(`voxstate ${name}: ${err.message}\n`);
       return 1;

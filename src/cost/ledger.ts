@@ -167,7 +167,10 @@ export class CostLedger {
       const key = `${kind}:${name}`;
       if (!this.#unpriced.has(key)) {
         this.#unpriced.add(key);
-        this.#logger?.warn({ kind, name }, 'no price configured; counted at zero');
+        this.#logger?.warn(
+          { kind, name },
+          `no price configured for ${kind} "${name}"; counted at zero`,
+        );
       }
       return 0;
     }

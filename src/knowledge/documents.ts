@@ -6,15 +6,14 @@
  *
  * @module
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { ChunkOptions } from './chunker.js';
-import { parseFaqCsv } from './parsers/faq-csv.js';
-import { parseFaqJsonl } from './parsers/faq-jsonl.js';
-import { parseMarkdown } from './parsers/markdown.js';
-import { parseText } from './parsers/text.js';
-import type { ParsedDocument } from './types.js';
+import { faqCsvParser } from './parsers/faq-csv.js';
+import { faqJsonlParser } from './parsers/faq-jsonl.js';
+import { markdownParser } from './parsers/markdown.js';
+import { textParser } from './parsers/text.js';
+import type { ParserFactory } from './types.js';
 
 /** A file to ingest. */
 export interface SourceFile {
@@ -31,15 +30,12 @@ export interface SourceListing {
   prefixes: string[];
 }
 
-const PARSERS: Record<
-  string,
-  (source: string, file: string, options: ChunkOptions) => ParsedDocument
-> = {
-  '.md': parseMarkdown,
-  '.markdown': parseMarkdown,
-  '.txt': parseText,
-  '.jsonl': parseFaqJsonl,
-  '.csv': parseFaqCsv,
+const PARSERS: Record<string, ParserFactory> = {
+  '.md': markdownParser,
+  '.markdown': markdownParser,
+  '.txt': textParser,
+  '.jsonl': faqJsonlParser,
+  '.csv': faqCsvParser,
 };
 
 /** True when `path` has an extension the ingest reads. */
@@ -84,12 +80,13 @@ export async function listSources(paths: readonly string[]): Promise<SourceListi
   return { files: [...files.values()], prefixes };
 }
 
-/** Reads and parses one file; `text` is the raw content (for the document hash). */
-export async function parseSource(
-  file: SourceFile,
-  options: ChunkOptions = {},
-): Promise<{ text: string; parsed: ParsedDocument }> {
-  const text = await readFile(file.path, 'utf8');
-  const parser = PARSERS[extname(file.path).toLowerCase()] ?? parseText;
-  return { text, parsed: parser(text, relative(process.cwd(), file.path) || file.path, options) };
+/** The streaming parser for a file, by its extension. */
+export function parserFor(file: SourceFile): ParserFactory {
+  return PARSERS[extname(file.path).toLowerCase()] ?? textParser;
+}
+
+/** How messages name a file: relative to the working folder when below it, else absolute. */
+export function displayPath(file: SourceFile): string {
+  const rel = relative(process.cwd(), file.path);
+  return rel && rel.split(sep)[0] !== '..' && !isAbsolute(rel) ? rel : file.path;
 }

@@ -14,6 +14,7 @@ import { AbortedError, isAbortError } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import { seconds } from '../telemetry/metrics.js';
 import type { CachedEmbedder } from './cached-embedder.js';
+import { queryLanguage } from './language.js';
 import type { KnowledgeMetrics } from './metrics.js';
 import type { Prefetcher } from './prefetcher.js';
 import { fuse } from './rank-fusion.js';
@@ -167,7 +168,8 @@ export class HybridRetriever {
       });
     }
     const candidates = Math.max(k * 3, 10);
-    const searchOpts = { k: candidates, ...(language ? { lang: language } : {}) };
+    const lang = queryLanguage(query, language);
+    const searchOpts = { k: candidates, ...(lang ? { lang } : {}) };
     const keywordPromise = this.#o.store.searchKeyword(query, searchOpts);
     keywordPromise.catch(() => undefined);
     const { local, cloud } = this.#o;
@@ -248,10 +250,8 @@ export class HybridRetriever {
   }
 
   #background(request: RetrieveRequest, state: KbState, keywordHits: IndexHit[], k: number): void {
-    const searchOpts = {
-      k: Math.max(k * 3, 10),
-      ...(request.language ? { lang: request.language } : {}),
-    };
+    const lang = queryLanguage(request.query, request.language);
+    const searchOpts = { k: Math.max(k * 3, 10), ...(lang ? { lang } : {}) };
     void this.#cloud(request.query, undefined, searchOpts, keywordHits, state.version, 0, k)
       .then((result) => {
         if (result)
@@ -279,8 +279,9 @@ export class HybridRetriever {
         weight: vectorHits ? (this.#o.keywordWeight ?? 1) : 1,
       },
     ];
+    const fused = fuse(lists, k);
     return {
-      passages: fuse(lists, k).map(toPassage),
+      passages: (vectorHits ? fused : keywordScored(fused)).map(toPassage),
       layer,
       computedBy: layer,
       similarity: vectorHits?.[0]?.score ?? 0,
@@ -341,6 +342,16 @@ export class HybridRetriever {
     ]);
     return { version, localCount, cloudCount, at: performance.now() };
   }
+}
+
+/**
+ * Keyword-only hits scored by their BM25 score relative to the best one, in [0, 1], so a
+ * passage that matches the question's rare words stands apart from one that matches only
+ * common words (the rank-fusion score of a single list only says the rank).
+ */
+function keywordScored(hits: KbHit[]): KbHit[] {
+  const best = Math.max(0, ...hits.map((h) => h.keywordScore ?? 0));
+  return hits.map((h) => ({ ...h, score: best > 0 ? (h.keywordScore ?? 0) / best : 0 }));
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

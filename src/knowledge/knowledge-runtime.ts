@@ -76,6 +76,7 @@ export async function createKnowledgeRuntime(
   const store = await KnowledgeStore.open({
     dir: kbDir(config),
     readConsistencyMs: config.versionRefreshMs,
+    logger,
   });
   const embeddingCache = new EmbeddingCache({
     ...(redis ? { redis } : {}),
@@ -95,7 +96,6 @@ export async function createKnowledgeRuntime(
   if (!local) {
     const why = deps.localUnavailable ? ` (${deps.localUnavailable})` : '';
     logger.warn(
-      { reason: deps.localUnavailable },
       cloud
         ? `no local embedding model${why}: retrieval uses keywords and the cloud embedder`
         : `no embedding model available${why}: retrieval uses keyword search only`,

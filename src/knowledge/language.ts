@@ -1,49 +1,48 @@
 /**
- * Language detection by script, per chunk: Hebrew letters, Cyrillic letters (Ukrainian when its
- * own letters appear), Latin letters. Good enough to filter a multilingual knowledge base by the
- * caller's language; not a general language identifier (any Latin text is reported as English).
+ * Languages of knowledge-base chunks: the caller languages plus `und` for a chunk without
+ * letters. Detection is the one detector of `src/text/language.ts`, so a chunk and a caller's
+ * question in the same words always get the same language.
  *
  * @module
  */
+import { detectTextLanguage, isLanguage, type Language } from '../text/language.js';
 
-/** Languages the detector reports; `und` when the text has no letters of a known script. */
-export type KbLanguage = 'en' | 'ru' | 'uk' | 'he' | 'und';
-
-const UKRAINIAN_ONLY = /[ієїґІЄЇҐ]/gu;
-const RUSSIAN_ONLY = /[ыэъёЫЭЪЁ]/gu;
+/** Languages the knowledge base stores; `und` when the text has no letters of a known script. */
+export type KbLanguage = Language | 'und';
 
 /**
- * Detects the dominant script of `text` and maps it to a language.
+ * The language of a chunk's text (see `detectTextLanguage`), `und` when it has no letters.
  *
  * @example
  * ```ts
  * detectLanguage('Доставка бесплатна'); // 'ru'
  * detectLanguage('Доставка безкоштовна, їжа'); // 'uk'
- * detectLanguage('משלוח חינם'); // 'he'
+ * detectLanguage('12:00 — 14:00'); // 'und'
  * ```
  */
 export function detectLanguage(text: string): KbLanguage {
-  let latin = 0;
-  let cyrillic = 0;
-  let hebrew = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
-    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) latin++;
-    else if (c >= 0x400 && c <= 0x4ff) cyrillic++;
-    else if (c >= 0x5d0 && c <= 0x5ea) hebrew++;
-  }
-  const max = Math.max(latin, cyrillic, hebrew);
-  if (max === 0) return 'und';
-  if (hebrew === max) return 'he';
-  if (cyrillic === max) {
-    const uk = text.match(UKRAINIAN_ONLY)?.length ?? 0;
-    const ru = text.match(RUSSIAN_ONLY)?.length ?? 0;
-    return uk > ru ? 'uk' : 'ru';
-  }
-  return 'en';
+  return detectTextLanguage(text) ?? 'und';
 }
 
 /** True when `value` is one of the languages the knowledge base stores. */
 export function isKbLanguage(value: string): value is KbLanguage {
   return value === 'en' || value === 'ru' || value === 'uk' || value === 'he' || value === 'und';
+}
+
+/**
+ * The language a search query is in, for choosing chunks and stemmers: the query's own letters
+ * decide (a Ukrainian question asked on a call set to Russian is Ukrainian); `hint` (the call's
+ * language, or `kb search --lang`) settles Cyrillic text without Ukrainian or Russian marks and
+ * text without letters. Undefined when neither tells.
+ *
+ * @example
+ * ```ts
+ * queryLanguage('Чи лікуєте ви діток?'); // 'uk'
+ * queryLanguage('Доставка?', 'uk'); // 'uk'
+ * queryLanguage('12:30', 'he'); // 'he'
+ * ```
+ */
+export function queryLanguage(query: string, hint?: string): Language | undefined {
+  const hinted = hint && isLanguage(hint) ? hint : undefined;
+  return detectTextLanguage(query, hinted) ?? hinted;
 }

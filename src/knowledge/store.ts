@@ -2,15 +2,25 @@
  * The knowledge base on disk: an embedded LanceDB database in the data folder with a chunk table
  * (text, language, hashes, and a full-text index over keyword terms), one vector table per
  * embedding model, and a document table with each file's content hash for idempotent re-ingest.
+ * A chunk table indexed by an older keyword analysis (its terms column has another version) is
+ * re-indexed from the stored text once, the first time it is written or searched by keywords.
  *
  * @module
  */
 import { mkdirSync } from 'node:fs';
-import { type Connection, connect, Index, type Table } from '@lancedb/lancedb';
+import { type Connection, connect, type Table } from '@lancedb/lancedb';
 import { StorageError } from '../errors.js';
-import { keywordTerms } from './keyword-terms.js';
+import type { Logger } from '../telemetry/logger.js';
+import {
+  createKeywordIndex,
+  keywordQuery,
+  upgradeKeywordTerms,
+  VocabularyCache,
+} from './keyword-index.js';
+import { keywordTerms, TERMS_COLUMN } from './keyword-terms.js';
 import { isKbLanguage, type KbLanguage } from './language.js';
 import { sha256 } from './normalize.js';
+import { removeDuplicateRows } from './store-repair.js';
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, VECTORS_PREFIX, vectorTableName } from './table-name.js';
 import type { ChunkKind, KbChunk } from './types.js';
 
@@ -23,6 +33,8 @@ export interface KnowledgeStoreOptions {
    * runtime serves calls), ms. Default 5000; 0 checks on every read.
    */
   readConsistencyMs?: number;
+  /** Says when a knowledge base is re-indexed for a new keyword analysis. */
+  logger?: Logger;
 }
 
 /** A stored document record. */
@@ -72,7 +84,7 @@ function chunkRow(c: KbChunk): Record<string, unknown> {
     id: c.id,
     doc: c.doc,
     text: c.text,
-    terms: keywordTerms(c.text),
+    [TERMS_COLUMN]: keywordTerms(c.text, c.lang),
     title: c.title,
     kind: c.kind,
     lang: c.lang,
@@ -112,9 +124,16 @@ function langFilter(lang: string | undefined): string | undefined {
 export class KnowledgeStore {
   readonly #db: Connection;
   readonly #tables = new Map<string, Table>();
+  /** The database folder. */
+  readonly dir: string;
+  readonly #logger: Logger | undefined;
+  #termsReady: Promise<void> | undefined;
+  readonly #vocabulary = new VocabularyCache();
 
-  private constructor(db: Connection) {
+  private constructor(db: Connection, dir: string, logger: Logger | undefined) {
     this.#db = db;
+    this.dir = dir;
+    this.#logger = logger;
   }
 
   /** Opens (or creates) the database in `options.dir`. */
@@ -124,7 +143,7 @@ export class KnowledgeStore {
       const db = await connect(options.dir, {
         readConsistencyInterval: (options.readConsistencyMs ?? 5_000) / 1000,
       });
-      return new KnowledgeStore(db);
+      return new KnowledgeStore(db, options.dir, options.logger);
     } catch (err) {
       throw new StorageError('lancedb', `cannot open ${options.dir}: ${(err as Error).message}`, {
         cause: err,
@@ -228,8 +247,66 @@ export class KnowledgeStore {
     return out;
   }
 
+  /**
+   * Moves the open tables to their latest version, so the next read sees every write made since,
+   * by any process (a writer calls it once it holds the writer lock).
+   */
+  async refresh(): Promise<void> {
+    for (const [name, table] of this.#tables)
+      await this.#guard(`refresh ${name}`, () => table.checkoutLatest());
+  }
+
+  /**
+   * Removes rows that repeat a key (chunk id, document, vector id) in any table; returns how
+   * many were removed.
+   */
+  async removeDuplicates(): Promise<number> {
+    let removed = 0;
+    for (const name of await this.#db.tableNames()) {
+      const key = name === DOCUMENTS_TABLE ? 'doc' : 'id';
+      if (name !== CHUNKS_TABLE && name !== DOCUMENTS_TABLE && !name.startsWith(VECTORS_PREFIX))
+        continue;
+      const table = await this.#table(name);
+      if (table)
+        removed += await this.#guard(`repair ${name}`, () => removeDuplicateRows(table, key));
+    }
+    return removed;
+  }
+
+  /**
+   * The chunk table, re-indexed first when its keyword terms come from another version of the
+   * analysis (once per process; a failed attempt is retried on the next call).
+   */
+  async #chunkTable(): Promise<Table | undefined> {
+    this.#termsReady ??= this.#guard('re-index keywords', () => this.#upgradeTerms()).catch(
+      (err: unknown) => {
+        this.#termsReady = undefined;
+        throw err;
+      },
+    );
+    await this.#termsReady;
+    return this.#table(CHUNKS_TABLE);
+  }
+
+  async #upgradeTerms(): Promise<void> {
+    const table = await this.#table(CHUNKS_TABLE);
+    if (!table) return;
+    const upgraded = await upgradeKeywordTerms({
+      db: this.#db,
+      name: CHUNKS_TABLE,
+      table,
+      columns: CHUNK_COLUMNS,
+      rewrite: (row) => chunkRow(toChunk(row)),
+      ...(this.#logger ? { logger: this.#logger } : {}),
+    });
+    if (upgraded === undefined) return;
+    this.#tables.delete(CHUNKS_TABLE);
+    if (upgraded) this.#tables.set(CHUNKS_TABLE, upgraded);
+  }
+
   /** Adds chunks and removes chunks by id. */
   async writeChunks(add: readonly KbChunk[], removeIds: readonly string[]): Promise<void> {
+    await this.#chunkTable();
     await this.#guard('write chunks', async () => {
       await this.#delete(CHUNKS_TABLE, 'id', removeIds);
       await this.#write(CHUNKS_TABLE, add.map(chunkRow));
@@ -281,20 +358,9 @@ export class KnowledgeStore {
 
   /** (Re)builds the full-text index over the keyword terms of every chunk. */
   async rebuildKeywordIndex(): Promise<void> {
-    const table = await this.#table(CHUNKS_TABLE);
+    const table = await this.#chunkTable();
     if (!table) return;
-    await this.#guard('full-text index', () =>
-      table.createIndex('terms', {
-        config: Index.fts({
-          baseTokenizer: 'whitespace',
-          lowercase: false,
-          stem: false,
-          removeStopWords: false,
-          withPosition: false,
-        }),
-        replace: true,
-      }),
-    );
+    await this.#guard('full-text index', () => createKeywordIndex(table));
   }
 
   /** Vector search in `model`'s table by cosine similarity. */
@@ -314,13 +380,18 @@ export class KnowledgeStore {
     return this.#guard('vector search', () => inLanguageFirst(options.lang, run));
   }
 
-  /** Full-text (BM25) search over the keyword terms of `query`. */
+  /**
+   * Full-text (BM25) search for the weighted keyword terms of `query` (see `queryTerms`),
+   * analyzed as text in `options.lang`.
+   */
   async searchKeyword(query: string, options: SearchOptions): Promise<IndexHit[]> {
-    const table = await this.#table(CHUNKS_TABLE);
-    const terms = keywordTerms(query);
-    if (!table || !terms) return [];
+    const table = await this.#chunkTable();
+    if (!table) return [];
+    const vocabulary = await this.#guard('keyword vocabulary', () => this.#vocabulary.of(table));
+    const fts = keywordQuery(query, options.lang, vocabulary);
+    if (!fts) return [];
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
-      let q = table.query().fullTextSearch(terms, { columns: 'terms' }).limit(options.k);
+      let q = table.query().fullTextSearch(fts, { columns: TERMS_COLUMN }).limit(options.k);
       if (filter) q = q.where(filter);
       const rows = await q.select([...CHUNK_COLUMNS, '_score']).toArray();
       return rows.map((row) => ({ chunk: toChunk(row), score: Number(row._score) }));

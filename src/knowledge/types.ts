@@ -4,6 +4,7 @@
  * @module
  */
 import type { ParseError } from '../errors.js';
+import type { ChunkOptions } from './chunker.js';
 import type { KbLanguage } from './language.js';
 
 /** What a chunk came from: a document section, a whole FAQ pair, or plain text. */
@@ -27,7 +28,31 @@ export interface ParsedDocument {
   chunks: ChunkDraft[];
   /** Malformed records, each naming `file:line`; the rest of the file is still ingested. */
   errors: ParseError[];
+  /** Why the file as a whole is not of its format (nothing of it is kept). */
+  refused?: string;
 }
+
+/** Where a streaming parser hands what it finds, as soon as it finds it. */
+export interface ParserSink {
+  chunk(draft: ChunkDraft): void;
+  /** A malformed record; the rest of the file is still read. */
+  error(error: ParseError): void;
+  /** The file is not of this format at all: nothing of it is kept, the rest is not read. */
+  refuse(reason: string): void;
+}
+
+/** A parser fed the text of one file piece by piece, split anywhere. */
+export interface StreamingParser {
+  push(text: string): void;
+  end(): void;
+}
+
+/** Makes a streaming parser for `file` (the name used in messages). */
+export type ParserFactory = (
+  file: string,
+  sink: ParserSink,
+  options: ChunkOptions,
+) => StreamingParser;
 
 /** A stored chunk. */
 export interface KbChunk {

@@ -1,8 +1,8 @@
 /**
  * The per-call resources that cannot live in the call machine's context: the media
  * connection, the playback queue, utterance audio waiting for transcription, the timeline,
- * the cost ledger and the call's event log. Actors find a call's session by its id in the
- * runtime's {@link CallSessions}.
+ * the cost ledger, the call's event log and its turn log. Actors find a call's session by its id
+ * in the runtime's {@link CallSessions}.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import type { MediaConnection } from '../media/media-connection.js';
 import { PlaybackQueue } from '../media/playback-queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CallTimeline } from './call-timeline.js';
+import { TurnLog } from './turn-log.js';
 
 /** The telephony side of a call, as the runtime needs it (a `PhoneCall` satisfies it). */
 export interface CallEndpoint
@@ -26,6 +27,11 @@ export interface CallEndpoint
   readonly callerNumber: string;
   readonly media: MediaConnection;
   readonly ended: boolean;
+  /**
+   * `performance.now()` when the call was answered (the caller's StasisStart), before its
+   * set-up; the greeting latency counts from here. Absent: from when the runtime got the call.
+   */
+  readonly answeredAt?: number;
   hangup(): Promise<void>;
 }
 
@@ -47,8 +53,13 @@ export interface CallSessionOptions {
   /** Builds the call's playback queue around a frame sink (the runtime's speech config). */
   createPlayback?: (sink: (frame: Buffer) => void) => PlaybackQueue;
   echoCooldownMs?: number;
-  /** Keep transcripts in the call log (default false). */
+  /** Keep each turn's transcript and answer in the call event log (default false). */
   logTranscripts?: boolean;
+  /**
+   * Personal data may be logged (default false): the turn log lines carry the words, and the call
+   * event log keeps phone numbers.
+   */
+  logPii?: boolean;
   /**
    * Simulator only: the text the scripted caller spoke in an audio range, for `--stt=script`.
    */
@@ -75,6 +86,8 @@ export class CallSession {
   readonly timeline: CallTimeline;
   readonly ledger: CostLedger;
   readonly log: CallEventLog;
+  /** Each turn's words, outcome and latencies, into {@link log} and the logs. */
+  readonly turns: TurnLog;
   readonly flags: Record<string, string>;
   readonly startedAt = Date.now();
   readonly scriptText: CallSessionOptions['scriptText'];
@@ -110,6 +123,14 @@ export class CallSession {
     this.log = new CallEventLog({
       registry: options.registry,
       includeTranscripts: options.logTranscripts ?? false,
+      includePhoneNumbers: options.logPii ?? false,
+    });
+    this.turns = new TurnLog({
+      callId: this.id,
+      timeline: this.timeline,
+      log: this.log,
+      ...(options.logger ? { logger: options.logger } : {}),
+      logText: options.logPii ?? false,
     });
   }
 

@@ -32,6 +32,15 @@ export interface TurnTiming {
   first_answer_audio?: number;
   /** True when the caller interrupted the answer. */
   bargeIn?: boolean;
+  /**
+   * Silence waited before the end of speech was decided, ms: the caller's voice ended this long
+   * before `speechEndAtMs`. Add it to a stage time to measure from the caller's last word.
+   */
+  endpointing?: number;
+  /** What the bot heard (the transcript). Personal data: never logged from here. */
+  callerText?: string;
+  /** What the bot said, piece by piece as each piece's audio started (all of it, or up to a barge-in). */
+  botText?: string;
   /** Finer points of the answer path, see {@link TurnMark}. */
   marks?: Partial<Record<TurnMark, number>>;
 }
@@ -85,7 +94,10 @@ export class CallTimeline {
       : undefined;
   }
 
-  /** The call was answered now, or at `atMs` on this timeline's clock. */
+  /**
+   * The call was answered now, or at `atMs` on this timeline's clock: for a phone call, when the
+   * caller's channel entered the app, so that the greeting latency includes the call's set-up.
+   */
   answered(atMs?: number): void {
     this.#answeredAtMs = atMs ?? this.#now();
   }
@@ -102,10 +114,29 @@ export class CallTimeline {
     return this.#greetingMs;
   }
 
-  /** The caller stopped speaking now: a new turn starts. */
-  speechEnded(): void {
-    this.#turns.push({ turn: ++this.#turnCount, speechEndAtMs: this.#now() });
+  /**
+   * The end of the caller's speech was decided now, after `silenceMs` of silence (when known):
+   * a new turn starts.
+   */
+  speechEnded(silenceMs?: number): void {
+    this.#turns.push({
+      turn: ++this.#turnCount,
+      speechEndAtMs: this.#now(),
+      ...(silenceMs !== undefined ? { endpointing: silenceMs } : {}),
+    });
     if (this.#turns.length > this.#maxTurns) this.#turns.shift();
+  }
+
+  /** The current turn's transcript. */
+  heard(text: string): void {
+    const turn = this.#turns.at(-1);
+    if (turn) turn.callerText = text;
+  }
+
+  /** A piece of the current turn's answer started playing. */
+  said(text: string): void {
+    const turn = this.#turns.at(-1);
+    if (turn) turn.botText = turn.botText ? `${turn.botText} ${text}` : text;
   }
 
   /** Marks `stage` of the current turn; only the first mark of a stage counts. */

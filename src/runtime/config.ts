@@ -13,6 +13,7 @@ import { ConfigError } from '../errors.js';
 import { type KnowledgeConfig, knowledgeConfigFromEnv } from '../knowledge/config.js';
 import { type CallLimits, DEFAULT_LIMITS } from '../machines/call.types.js';
 import { type SpeechConfig, speechConfigFromEnv } from '../speech/config.js';
+import { logPiiFromEnv } from '../telemetry/logger.js';
 
 /** Speech-to-text engine: `whisper` (local, the default) or `script` (simulator only). */
 export type SttChoice = 'whisper' | 'script';
@@ -32,8 +33,17 @@ export interface RuntimeConfig {
   detectLanguage: boolean;
   limits: CallLimits;
   bargeInOnGreeting: boolean;
-  /** Keep transcripts in call logs (default false). */
+  /**
+   * Keep each turn's transcript and answer text in the stored call event log
+   * (`VOXSTATE_LOG_TRANSCRIPTS`, default false).
+   */
   logTranscripts: boolean;
+  /**
+   * Personal data in the logs: the caller's words, the bot's answers and phone numbers in their
+   * named fields, and the caller's number in the stored call event log (`VOXSTATE_LOG_PII`,
+   * default false).
+   */
+  logPii: boolean;
   /** Redis URL shared by the caches and the dead-letter queue; undefined runs without Redis. */
   redisUrl: string | undefined;
   /** Retry timing of the dead-letter queue (with Redis): first retry delay, doubled after. */
@@ -116,6 +126,7 @@ export function runtimeConfigFromEnv(env: Env = process.env): RuntimeConfig {
     },
     bargeInOnGreeting: bool(env, 'VOXSTATE_BARGE_IN_ON_GREETING', false),
     logTranscripts: bool(env, 'VOXSTATE_LOG_TRANSCRIPTS', false),
+    logPii: logPiiFromEnv(env),
     redisUrl: env.VOXSTATE_REDIS_URL || undefined,
     deadLetter: {
       baseDelayMs: positiveMs(env, 'VOXSTATE_DLQ_RETRY_MS', 60_000),

@@ -204,10 +204,12 @@ export class Runtime {
       logger: this.logger,
       createPlayback: (sink) => this.speech.createPlayback({ format: 'slin16', sink }),
       logTranscripts: this.config.logTranscripts,
+      logPii: this.config.logPii,
       ...(scriptText ? { scriptText: (s: number, e: number) => scriptText(callId, s, e) } : {}),
     });
-    session.timeline.answered((endpoint as { startedAt?: number }).startedAt);
-    session.log.add('started', { direction: endpoint.direction, language });
+    session.timeline.answered(endpoint.answeredAt);
+    const callerNumber = endpoint.callerNumber || undefined;
+    session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     this.sessions.add(session);
     let self: unknown;
     const actor = createActor(this.#machine, {
@@ -235,7 +237,16 @@ export class Runtime {
     const handle: CallHandle = { id: callId, actor, session, done };
     this.#handles.set(callId, handle);
     this.#active.set(this.#handles.size);
-    this.logger.info({ callId, direction: endpoint.direction, language, flags }, 'call started');
+    this.logger.info(
+      {
+        callId,
+        direction: endpoint.direction,
+        language,
+        flags,
+        ...(this.config.logPii && callerNumber ? { callerNumber } : {}),
+      },
+      'call started',
+    );
     actor.start();
     return handle;
   }
@@ -263,6 +274,7 @@ export class Runtime {
     this.#options.inspect?.next?.(event);
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
     if (event.event.type === 'xstate.done.actor.retrieve') session.timeline.mark('retrieval');
+    else if (event.event.type === 'media.speech.start') session.turns.speechStarted();
   }
 
   #end(session: CallSession, actor: Actor<typeof callMachine>): CallOutput {
@@ -281,6 +293,7 @@ export class Runtime {
       direction: session.endpoint.direction,
       end_reason: output.endReason,
     });
+    session.turns.close();
     session.log.add('ended', { reason: output.endReason, turns: output.turns });
     session.close();
     this.sessions.delete(session.id);

@@ -53,6 +53,8 @@ export interface ServeOptions {
   /** Command-line words, for `--inspect[=port]` and `--inspect-pii`. */
   argv?: readonly string[];
   logger?: Logger;
+  /** Where the logger built from the environment writes (default stdout); ignored with `logger`. */
+  logDestination?: NodeJS.WritableStream;
   registry?: Registry;
   /** Where SIGTERM/SIGINT come from; default `process` (tests pass an emitter). */
   emitter?: EventEmitter;
@@ -137,7 +139,8 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     options.logger ??
     createLogger({
       level: env.VOXSTATE_LOG_LEVEL || 'info',
-      redact: env.VOXSTATE_LOG_PII !== '1',
+      redact: !config.logPii,
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
   const registry = options.registry ?? createRegistry();
   const emitter = options.emitter ?? process;

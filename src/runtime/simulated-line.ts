@@ -14,6 +14,7 @@ import {
   SimulatedAsterisk,
   type SimulatedAsteriskOptions,
 } from '../simulator/simulated-asterisk.js';
+import type { Logger } from '../telemetry/logger.js';
 import type { CallHandle, Runtime } from './runtime.js';
 import { connectTelephony, type Telephony } from './telephony.js';
 import type { TelephonyConfig } from './telephony-config.js';
@@ -24,11 +25,14 @@ export const SAMPLE_KNOWLEDGE_DIR = fileURLToPath(
 );
 
 /** Ingests the sample knowledge base into the runtime's store (idempotent). */
-export function ingestSampleKnowledge(runtime: Runtime): Promise<IngestSummary> {
+export function ingestSampleKnowledge(
+  runtime: Runtime,
+  logger: Logger = runtime.logger,
+): Promise<IngestSummary> {
   return ingest([SAMPLE_KNOWLEDGE_DIR], {
     store: runtime.knowledge.store,
     embedders: runtime.knowledge.local ? [runtime.knowledge.local] : [],
-    logger: runtime.logger,
+    logger,
   });
 }
 

@@ -7,7 +7,8 @@
  */
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { AriApp, type OriginateOptions } from '../telephony/ari-app.js';
-import { type AriConnection, connectAriWithRetry } from '../telephony/ari-connection.js';
+import type { AriConnection } from '../telephony/ari-connection.js';
+import { connectAriWithRetry } from '../telephony/ari-retry.js';
 import type { CallHandle, Runtime } from './runtime.js';
 import { listenForMedia } from './startup.js';
 import type { TelephonyConfig } from './telephony-config.js';
@@ -107,6 +108,7 @@ async function attach(
             bindHost: config.mediaBindHost,
           },
     logger,
+    registry,
   });
   app.on('call', (call) => {
     if (call.direction === 'inbound') runtime.startCall(call);
@@ -133,7 +135,7 @@ async function attach(
     async close() {
       app.stopAccepting();
       await app.stop(true);
-      ari.close();
+      await ari.close();
       await audio?.close();
     },
   };

@@ -15,6 +15,9 @@
  * @module
  */
 
+import { TelephonyError } from '../errors.js';
+import { channelJson, type SimChannel } from './sim-model.js';
+
 /** What a dialplan rule may look at. */
 export interface InboundCall {
   /** 0 for the first inbound call the simulator places, 1 for the next... */
@@ -48,4 +51,47 @@ export function firstRegistered(
   return at < 0
     ? { app: undefined, next: [] }
     : { app: candidates[at], next: candidates.slice(at + 1) };
+}
+
+/**
+ * The application an inbound call enters and the ones after it; like Asterisk's `Stasis()`,
+ * fails with "Stasis app '<app>' doesn't exist" when none of `candidates` is registered.
+ */
+export function enterStasis(
+  candidates: readonly string[],
+  registered: readonly string[],
+): { app: string; next: string[] } {
+  const { app, next } = firstRegistered(candidates, registered);
+  if (app === undefined) {
+    throw new TelephonyError(`Stasis app '${candidates.join("', '")}' doesn't exist`, {
+      retryable: true,
+    });
+  }
+  return { app, next };
+}
+
+/** What sending a channel back to the dialplan touches in the simulator. */
+export interface DialplanHost {
+  readonly connectedApps: string[];
+  emitEvent(app: string, type: string, fields: Record<string, unknown>): void;
+  destroyChannel(ch: SimChannel, cause?: number): void;
+}
+
+/**
+ * The app sent `ch` back to the dialplan (`continueInDialplan`): it leaves the app (StasisEnd)
+ * and enters the next registered application of its dialplan, or is hung up when none is left.
+ */
+export function continueInDialplan(host: DialplanHost, ch: SimChannel): void {
+  host.emitEvent(ch.app, 'StasisEnd', { channel: channelJson(ch) });
+  ch.inStasis = false;
+  setImmediate(() => {
+    if (ch.destroyed) return;
+    const { app, next } = firstRegistered(ch.nextApps ?? [], host.connectedApps);
+    ch.nextApps = next;
+    if (app === undefined) return host.destroyChannel(ch, 16);
+    ch.app = app;
+    ch.dialplan.priority += 1;
+    ch.inStasis = true;
+    host.emitEvent(app, 'StasisStart', { args: [], channel: channelJson(ch) });
+  });
 }

@@ -119,3 +119,17 @@ export function playbackJson(p: SimPlayback): Record<string, unknown> {
 export function ariTimestamp(date = new Date()): string {
   return date.toISOString().replace('Z', '+0000');
 }
+
+/** Asterisk's text for a hang-up cause code. */
+export function causeText(cause: number): string {
+  switch (cause) {
+    case 16:
+      return 'Normal Clearing';
+    case 17:
+      return 'User busy';
+    case 19:
+      return 'No user responding';
+    default:
+      return 'Unknown';
+  }
+}

@@ -1,75 +1,31 @@
 /**
  * The REST half of the simulated ARI: one handler per operation the swagger documents list,
  * answering like Asterisk (JSON for typed results, 204 for void, status >= 400 with a
- * `{ message }` body on errors).
+ * `{ message }` body on errors). The operations that create channels or sound are in
+ * `sim-rest-media.ts`.
  *
  * @module
  */
 
 import { randomUUID } from 'node:crypto';
-import type { MediaClock } from './media-clock.js';
-import type { MediaLink, MediaLinkHooks } from './media-link.js';
-import { connectAudioSocket } from './sim-audiosocket.js';
 import {
   bridgeJson,
   channelJson,
   playbackJson,
   type SimBridge,
   type SimChannel,
-  type SimPlayback,
 } from './sim-model.js';
-import { openRtpLink, type SimRtpFormat } from './sim-rtp.js';
-import type { CalleeBehavior } from './simulated-asterisk.js';
+import { externalMedia, originate, play } from './sim-rest-media.js';
+import {
+  bad,
+  list,
+  NO_CONTENT,
+  notFound,
+  type RestContext,
+  type RestReply,
+} from './sim-rest-types.js';
 
-/** A REST reply. */
-export interface RestReply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** What the REST handlers need from the simulator. */
-export interface RestContext {
-  readonly channels: Map<string, SimChannel>;
-  readonly bridges: Map<string, SimBridge>;
-  readonly playbacks: Map<string, SimPlayback>;
-  readonly clock: MediaClock;
-  readonly options: {
-    rtpHost: string;
-    onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
-  };
-  createChannel: (init: {
-    kind: SimChannel['kind'];
-    name: string;
-    state: SimChannel['state'];
-    caller?: { name: string; number: string };
-    connected?: { name: string; number: string };
-    exten?: string;
-    app: string;
-    id?: string;
-  }) => SimChannel;
-  destroyChannel: (ch: SimChannel, cause?: number, notify?: boolean) => void;
-  continueInDialplan: (ch: SimChannel) => void;
-  emitEvent: (app: string, type: string, fields: Record<string, unknown>) => void;
-  pullFor: (ch: SimChannel, framesSent: number) => Buffer;
-  deliverFrom: (ch: SimChannel, frame: Buffer) => void;
-  finishPlayback: (p: SimPlayback, state: 'done' | 'stopped') => void;
-  answerOriginated: (
-    ch: SimChannel,
-    behavior: CalleeBehavior,
-    appArgs: string[],
-    timeoutSec: number,
-  ) => Promise<void>;
-  nextHex: () => string;
-  bridgeJsonOf: (b: SimBridge) => Record<string, unknown>;
-}
-
-const notFound = (what: string): RestReply => ({
-  status: 404,
-  body: { message: `${what} not found` },
-});
-const bad = (message: string, status = 400): RestReply => ({ status, body: { message } });
-const NO_CONTENT: RestReply = { status: 204 };
+export type { RestContext, RestReply } from './sim-rest-types.js';
 
 /** Routes one request (path under `/ari`) to its handler. */
 export async function handleRest(
@@ -204,18 +160,6 @@ export async function handleRest(
   }
 }
 
-function list(q: URLSearchParams, name: string): string[] {
-  return q
-    .getAll(name)
-    .flatMap((v) => v.split(','))
-    .filter(Boolean);
-}
-
-function variablesOf(body: Record<string, unknown>): Record<string, string> {
-  const vars = (body.variables ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)]));
-}
-
 function bridgeMembers(
   ctx: RestContext,
   id: string,
@@ -253,163 +197,4 @@ function bridgeMembers(
     });
   }
   return NO_CONTENT;
-}
-
-function play(ctx: RestContext, id: string, q: URLSearchParams): RestReply {
-  const ch = ctx.channels.get(id);
-  if (!ch) return notFound('Channel');
-  if (!ch.inStasis) return bad('Channel not in Stasis application', 409);
-  const media = list(q, 'media');
-  if (media.length === 0) return bad('Missing parameter media');
-  const playback: SimPlayback = {
-    id: q.get('playbackId') ?? randomUUID(),
-    media_uri: media[0]!,
-    target_uri: `channel:${ch.id}`,
-    language: q.get('lang') ?? ch.language,
-    state: 'playing',
-    app: ch.app,
-  };
-  ctx.playbacks.set(playback.id, playback);
-  setImmediate(() => {
-    if (!ctx.playbacks.has(playback.id)) return;
-    ctx.emitEvent(ch.app, 'PlaybackStarted', { playback: playbackJson(playback) });
-    // The person on the channel hears it: the tone's frequency, or 400 Hz for sounds.
-    const runner = ch.runner;
-    if (runner) {
-      const hz = Number(/^tone:(\d+)/.exec(playback.media_uri)?.[1] ?? 400);
-      let phase = 0;
-      playback.source = {
-        tick: (n) => {
-          for (let f = 0; f < n; f++) {
-            const frame = Buffer.alloc(640);
-            for (let i = 0; i < 320; i++, phase++) {
-              frame.writeInt16LE(
-                Math.round(4000 * Math.sin((2 * Math.PI * hz * phase) / 16_000)),
-                i * 2,
-              );
-            }
-            runner.hear(frame);
-          }
-        },
-      };
-      ctx.clock.add(playback.source);
-    }
-    // Tones play until stopped; anything else "lasts" one second.
-    if (!playback.media_uri.startsWith('tone:')) {
-      playback.timer = setTimeout(() => ctx.finishPlayback(playback, 'done'), 1000);
-    }
-  });
-  return { status: 201, body: playbackJson(playback) };
-}
-
-function parseCallerId(callerId: string | null): { name: string; number: string } {
-  if (!callerId) return { name: '', number: '' };
-  const m = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/.exec(callerId);
-  return m ? { name: m[1] ?? '', number: m[2] ?? '' } : { name: '', number: callerId.trim() };
-}
-
-function originate(ctx: RestContext, q: URLSearchParams, body: Record<string, unknown>): RestReply {
-  const endpoint = q.get('endpoint');
-  if (!endpoint) return bad('Endpoint parameter not provided');
-  const app = q.get('app');
-  if (!app) return bad('The simulator originates into Stasis only: give app=');
-  if (!/^[A-Za-z]+\/.+/.test(endpoint)) return bad('Endpoint must be TECH/resource');
-  const variables = variablesOf(body);
-  const number = endpoint.slice(endpoint.indexOf('/') + 1).replace(/@.*$/, '');
-  const ch = ctx.createChannel({
-    kind: 'outbound',
-    name: `${endpoint.replace(/@.*$/, '')}-${ctx.nextHex()}`,
-    state: 'Down',
-    caller: parseCallerId(q.get('callerId')),
-    connected: { name: '', number },
-    exten: number,
-    app,
-    ...(q.get('channelId') ? { id: q.get('channelId')! } : {}),
-  });
-  for (const [k, v] of Object.entries(variables)) ch.variables.set(k, v);
-  const behavior = ctx.options.onOriginate?.(endpoint, variables) ?? {};
-  const appArgs = (q.get('appArgs') ?? '').split(',').filter(Boolean);
-  const timeoutSec = Number(q.get('timeout') ?? 30);
-  void ctx
-    .answerOriginated(ch, behavior, appArgs, timeoutSec > 0 ? timeoutSec : 30)
-    .catch(() => ctx.destroyChannel(ch, 38));
-  return { status: 200, body: channelJson(ch) };
-}
-
-async function externalMedia(
-  ctx: RestContext,
-  q: URLSearchParams,
-  body: Record<string, unknown>,
-): Promise<RestReply> {
-  const app = q.get('app');
-  const externalHost = q.get('external_host');
-  const format = q.get('format');
-  if (!app || !externalHost || !format) return bad('app, external_host and format are required');
-  const encapsulation = q.get('encapsulation') ?? 'rtp';
-  const transport = q.get('transport') ?? (encapsulation === 'audiosocket' ? 'tcp' : 'udp');
-  const data = q.get('data') ?? '';
-  if (encapsulation === 'audiosocket') {
-    if (transport !== 'tcp') return bad('audiosocket requires transport=tcp');
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(data)) {
-      return bad('AudioSocket requires a UUID in data');
-    }
-    if (format !== 'slin16') return bad('the simulator speaks AudioSocket in slin16 only');
-  } else if (encapsulation === 'rtp') {
-    if (transport !== 'udp') return bad('rtp requires transport=udp');
-    if (!['slin16', 'ulaw', 'slin'].includes(format)) return bad(`unsupported format ${format}`);
-  } else {
-    return bad(`unsupported encapsulation ${encapsulation}`);
-  }
-  const ch = ctx.createChannel({
-    kind: 'external',
-    name:
-      encapsulation === 'audiosocket'
-        ? `AudioSocket/${externalHost}-${data}`
-        : `UnicastRTP/${externalHost}-0x${ctx.nextHex()}`,
-    state: 'Up',
-    app,
-    ...(q.get('channelId') ? { id: q.get('channelId')! } : {}),
-  });
-  for (const [k, v] of Object.entries(variablesOf(body))) ch.variables.set(k, v);
-  let framesSent = () => 0;
-  const hooks: MediaLinkHooks = {
-    pull: () => ctx.pullFor(ch, framesSent()),
-    onAudio: (frame) => ctx.deliverFrom(ch, frame),
-    onClosedByApp: () => ctx.destroyChannel(ch, 16),
-  };
-  let link: MediaLink;
-  try {
-    if (encapsulation === 'audiosocket') {
-      ch.uuid = data.toLowerCase();
-      link = await connectAudioSocket(externalHost, data, ctx.clock, hooks);
-    } else {
-      const rtp = await openRtpLink(
-        ctx.options.rtpHost,
-        externalHost,
-        format as SimRtpFormat,
-        ctx.clock,
-        hooks,
-      );
-      ch.channelvars = {
-        UNICASTRTP_LOCAL_ADDRESS: rtp.local.address,
-        UNICASTRTP_LOCAL_PORT: String(rtp.local.port),
-      };
-      link = rtp;
-    }
-  } catch (err) {
-    ctx.channels.delete(ch.id);
-    return {
-      status: 500,
-      body: { message: `Failed to create external media channel: ${(err as Error).message}` },
-    };
-  }
-  ch.link = link;
-  framesSent = () => link.framesSent;
-  ch.inStasis = true;
-  // As on Asterisk, the media channel enters the app too: args [] for RTP, [<uuid>] for AudioSocket.
-  ctx.emitEvent(app, 'StasisStart', {
-    args: encapsulation === 'audiosocket' ? [data] : [],
-    channel: channelJson(ch),
-  });
-  return { status: 200, body: channelJson(ch, true) };
 }

@@ -28,111 +28,52 @@
 
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
 import { TelephonyError } from '../errors.js';
-import type { TtsEngine } from '../providers/tts/tts-engine.js';
-import type { CallRecording } from './call-recording.js';
-import { type CallerScript, CallerScriptRunner, type ScriptUtterance } from './caller-script.js';
 import { MediaClock } from './media-clock.js';
-import { synthesizeScript } from './script-audio.js';
-import { type DialplanRule, firstRegistered } from './sim-dialplan.js';
+import {
+  answerOriginated,
+  attachRunner,
+  type CallerHost,
+  scriptOf,
+  scriptRunner,
+} from './sim-callers.js';
+import { type ChannelInit, destroySimChannel, newSimChannel } from './sim-channels.js';
+import { continueInDialplan, enterStasis } from './sim-dialplan.js';
+import { SimEventSockets } from './sim-events.js';
+import { type HttpContext, isAuthorized, serveRequest } from './sim-http.js';
 import {
   ariTimestamp,
+  bridgeJson,
   channelJson,
   type SimBridge,
   type SimChannel,
   type SimPlayback,
 } from './sim-model.js';
-import { handleRest, type RestContext, type RestReply } from './sim-rest.js';
-import { resourceDocument, resourceListing } from './swagger-docs.js';
+import type {
+  CalleeBehavior,
+  PlaceCallOptions,
+  SimCall,
+  SimFaults,
+  SimulatedAsteriskOptions,
+  SimulatorEvents,
+} from './sim-types.js';
 
-/** Options of {@link SimulatedAsterisk}. */
-export interface SimulatedAsteriskOptions {
-  /** HTTP interface; default `127.0.0.1`. */
-  host?: string;
-  /** HTTP port (Asterisk uses 8088); default 0 = any free port. */
-  port?: number;
-  /** ARI user; default `voxstate`. */
-  user?: string;
-  /** ARI password; default `voxstate`. */
-  password?: string;
-  /** Interface the simulated RTP sockets bind to; default `127.0.0.1`. */
-  rtpHost?: string;
-  /** Synthesizes `say` steps that carry no audio (e.g. the espeak-ng engine). */
-  tts?: TtsEngine;
-  /** How an originated channel behaves; default: answers after 300 ms and stays silent. */
-  onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
-  /**
-   * The Stasis applications an inbound call tries, in order (see sim-dialplan.ts); default:
-   * the first application with a connected events socket.
-   */
-  dialplan?: DialplanRule;
-}
-
-/** How a simulated callee of an originate behaves. */
-export interface CalleeBehavior {
-  /** False: never answers (the originate times out). Default true. */
-  answer?: boolean;
-  /** Ring time before answering; default 300 ms. */
-  answerAfterMs?: number;
-  /** What the callee says and does once answered. */
-  script?: CallerScript;
-}
-
-/** Options of {@link SimulatedAsterisk.placeCall}. */
-export interface PlaceCallOptions {
-  /** Stasis app to enter; default: the dialplan rule, else the first app with a connected events socket. */
-  app?: string;
-  callerNumber?: string;
-  callerName?: string;
-  /** Dialled extension; default `100`. */
-  exten?: string;
-  /** Stasis args from the dialplan. */
-  args?: string[];
-  /** Channel language; default `en`. */
-  language?: string;
-  script?: CallerScript;
-}
-
-/** A call the simulator placed (or a callee it answered). */
-export interface SimCall {
-  /** The caller's channel id. */
-  channelId: string;
-  /** The scripted person (caller or callee). */
-  runner: CallerScriptRunner;
-  /** Both sides of the audio and the event timeline. */
-  recording: CallRecording;
-  /** Resolves when the caller's channel is destroyed, whoever hung up. */
-  ended: Promise<void>;
-  /** Hangs the caller up now (as if they put the phone down). */
-  hangup(): void;
-}
-
-/** Fault switches for resilience tests. */
-export interface SimFaults {
-  /** Terminates every events WebSocket at once (clients see an abnormal close). */
-  dropEventSockets(): void;
-  /** While on, new events WebSocket upgrades are refused with 503. */
-  refuseEventSockets(on: boolean): void;
-  /** Resets the AudioSocket TCP connection (or closes the RTP socket) of one channel, or of all. */
-  resetMedia(channelId?: string): void;
-  /** While on, REST requests are accepted but never answered (like a hung Asterisk). */
-  stallRest(on: boolean): void;
-}
-
-/** Events the simulator emits for observers (tests, the demo). */
-export interface SimulatorEvents {
-  /** A caller finished an utterance; times are media ms of `mediaChannelId`'s stream when known. */
-  utterance: [info: ScriptUtterance & { channelId: string; mediaChannelId?: string }];
-  /** A channel was destroyed. */
-  channelDestroyed: [channelId: string, kind: SimChannel['kind']];
-  /** Every REST request, for tests that count calls. */
-  request: [method: string, path: string];
-}
+export type {
+  CalleeBehavior,
+  EventSocketClose,
+  LateMediaStasisStart,
+  PlaceCallOptions,
+  SimCall,
+  SimFaults,
+  SimulatedAsteriskOptions,
+  SimulatorEvents,
+} from './sim-types.js';
 
 /** The simulated Asterisk. */
-export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements RestContext {
+export class SimulatedAsterisk
+  extends EventEmitter<SimulatorEvents>
+  implements HttpContext, CallerHost
+{
   readonly channels = new Map<string, SimChannel>();
   readonly bridges = new Map<string, SimBridge>();
   readonly playbacks = new Map<string, SimPlayback>();
@@ -143,11 +84,9 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
     SimulatedAsteriskOptions;
   readonly faults: SimFaults;
   readonly #http: http.Server;
-  readonly #wss = new WebSocketServer({ noServer: true });
-  readonly #appSockets = new Map<string, Set<WebSocket>>();
-  readonly #stalled = new Set<http.ServerResponse>();
+  readonly #events: SimEventSockets;
+  readonly #held = new Set<http.ServerResponse>();
   readonly #asteriskId = '00:00:5e:00:53:01';
-  #refuseEvents = false;
   #stallRest = false;
   #seq = 0;
   #inbound = 0;
@@ -163,14 +102,16 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
       password: options.password ?? 'voxstate',
       rtpHost: options.rtpHost ?? '127.0.0.1',
     };
-    this.#http = http.createServer((req, res) => void this.#onRequest(req, res));
-    this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#events = new SimEventSockets({
+      authorized: (req, url) => isAuthorized(req, url, this.options.user, this.options.password),
+      closed: (info) => this.emit('eventSocketClosed', info),
+    });
+    this.#http = http.createServer((req, res) => void serveRequest(this, req, res));
+    this.#http.on('upgrade', (req, socket, head) => this.#events.upgrade(req, socket, head));
     this.faults = {
-      dropEventSockets: () => {
-        for (const set of this.#appSockets.values()) for (const ws of set) ws.terminate();
-      },
+      dropEventSockets: () => this.#events.dropAll(),
       refuseEventSockets: (on) => {
-        this.#refuseEvents = on;
+        this.#events.refuse = on;
       },
       resetMedia: (channelId) => {
         for (const ch of this.channels.values()) {
@@ -203,9 +144,9 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
     return this.#url;
   }
 
-  /** Stasis apps with at least one connected events WebSocket. */
+  /** Stasis apps with at least one connected events WebSocket (the registered apps). */
   get connectedApps(): string[] {
-    return [...this.#appSockets].filter(([, s]) => s.size > 0).map(([app]) => app);
+    return this.#events.apps;
   }
 
   /** Resolves once `app` has a connected events WebSocket (polling every 10 ms). */
@@ -224,18 +165,18 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
     for (const p of this.playbacks.values()) clearTimeout(p.timer);
     this.playbacks.clear();
     this.clock.stop();
-    for (const res of this.#stalled) res.destroy();
-    this.#stalled.clear();
-    for (const set of this.#appSockets.values()) for (const ws of set) ws.terminate();
-    this.#wss.close();
+    for (const res of this.#held) res.destroy();
+    this.#held.clear();
+    this.#events.close();
     this.#http.closeAllConnections();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
 
   /**
-   * Places an inbound call into a Stasis app: a caller channel, answered by the dialplan, enters
-   * the app (StasisStart) and follows its script once its audio flows in a bridge. Speech is
-   * synthesized before the call starts.
+   * Places an inbound call into a Stasis app: a caller channel enters the app (StasisStart),
+   * ringing unless `answered`, and follows its script once its audio flows in a bridge. Speech
+   * is synthesized before the call starts. Like Asterisk's `Stasis()`, it fails with "Stasis app
+   * '<app>' doesn't exist" when no events socket has registered the app.
    */
   async placeCall(options: PlaceCallOptions = {}): Promise<SimCall> {
     const number = options.callerNumber ?? '+15550100';
@@ -244,24 +185,19 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
       ? [options.app]
       : (this.options.dialplan?.({ seq: this.#inbound++, exten, callerNumber: number }) ??
         this.connectedApps.slice(0, 1));
-    const { app, next } = firstRegistered(candidates, this.connectedApps);
-    if (app === undefined) {
-      throw new TelephonyError(`Stasis app '${candidates.join("', '")}' doesn't exist`, {
-        retryable: true,
-      });
-    }
-    const runner = await this.#runner(options.script);
+    const { app, next } = enterStasis(candidates, this.connectedApps);
+    const runner = await scriptRunner(options.script, this.options.tts);
     const ch = this.createChannel({
       kind: 'caller',
       name: `PJSIP/${number.replace(/^\+/, '')}-${this.#hex()}`,
-      state: 'Up',
+      state: options.answered ? 'Up' : 'Ring',
       caller: { name: options.callerName ?? '', number },
       exten,
       app,
       language: options.language ?? 'en',
     });
     ch.nextApps = next;
-    const call = this.#attachRunner(ch, runner);
+    const call = attachRunner(this, ch, runner);
     ch.inStasis = true;
     this.emitEvent(app, 'StasisStart', { args: options.args ?? [], channel: channelJson(ch) });
     return call;
@@ -272,18 +208,7 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
    * the next registered application of its dialplan, or is hung up when none is left.
    */
   continueInDialplan(ch: SimChannel): void {
-    this.emitEvent(ch.app, 'StasisEnd', { channel: channelJson(ch) });
-    ch.inStasis = false;
-    setImmediate(() => {
-      if (ch.destroyed) return;
-      const { app, next } = firstRegistered(ch.nextApps ?? [], this.connectedApps);
-      ch.nextApps = next;
-      if (app === undefined) return this.destroyChannel(ch, 16);
-      ch.app = app;
-      ch.dialplan.priority += 1;
-      ch.inStasis = true;
-      this.emitEvent(app, 'StasisStart', { args: [], channel: channelJson(ch) });
-    });
+    continueInDialplan(this, ch);
   }
 
   /** Pushes a raw event to an app's sockets (e.g. a type missing from events.json, for tests). */
@@ -302,13 +227,13 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
    * AudioSocket UUID; `atMs` is media time of that stream (20 ms per frame received).
    */
   scriptTextAt(id: string, atMs: number): string | undefined {
-    const found = this.#scriptFor(id);
+    const found = scriptOf(this, id);
     return found ? found.runner.textAt(atMs - found.offsetMs) : undefined;
   }
 
   /** Scripted utterances overlapping [startMs, endMs) of a media stream, joined (simulator only). */
   scriptTextBetween(id: string, startMs: number, endMs: number): string | undefined {
-    const found = this.#scriptFor(id);
+    const found = scriptOf(this, id);
     if (!found) return undefined;
     const from = startMs - found.offsetMs;
     const to = endMs - found.offsetMs;
@@ -318,87 +243,46 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
     return texts.length > 0 ? texts.join(' ') : undefined;
   }
 
-  // ---- RestContext: used by sim-rest.ts ----
+  // ---- HttpContext and CallerHost: used by sim-http.ts, sim-rest*.ts, sim-callers.ts ----
 
   /** @internal */
-  createChannel(init: {
-    kind: SimChannel['kind'];
-    name: string;
-    state: SimChannel['state'];
-    caller?: { name: string; number: string };
-    connected?: { name: string; number: string };
-    exten?: string;
-    app: string;
-    language?: string;
-    id?: string;
-  }): SimChannel {
-    const ch: SimChannel = {
-      id: init.id ?? `${Math.floor(Date.now() / 1000)}.${++this.#seq}`,
-      name: init.name,
-      state: init.state,
-      caller: init.caller ?? { name: '', number: '' },
-      connected: init.connected ?? { name: '', number: '' },
-      dialplan: { context: 'default', exten: init.exten ?? 's', priority: 1 },
-      creationtime: ariTimestamp(),
-      language: init.language ?? 'en',
-      kind: init.kind,
-      app: init.app,
-      inStasis: false,
-      variables: new Map(),
-      destroyed: false,
-      onDestroyed: [],
-    };
+  get stalled(): boolean {
+    return this.#stallRest;
+  }
+
+  /** @internal */
+  hold(res: http.ServerResponse): void {
+    this.#held.add(res);
+    res.on('close', () => this.#held.delete(res));
+  }
+
+  /** @internal */
+  requested(method: string, path: string): void {
+    this.emit('request', method, path);
+  }
+
+  /** @internal */
+  utterance(info: SimulatorEvents['utterance'][0]): void {
+    this.emit('utterance', info);
+  }
+
+  /** @internal */
+  createChannel(init: ChannelInit): SimChannel {
+    const ch = newSimChannel(init, init.id ?? `${Math.floor(Date.now() / 1000)}.${++this.#seq}`);
     this.channels.set(ch.id, ch);
     return ch;
   }
 
   /** @internal Ends a channel the way Asterisk does: leave bridge, StasisEnd, ChannelDestroyed. */
   destroyChannel(ch: SimChannel, cause = 16, notify = true): void {
-    if (ch.destroyed) return;
-    ch.destroyed = true;
-    if (notify && ch.kind !== 'external') {
-      this.emitEvent(ch.app, 'ChannelHangupRequest', { cause, channel: channelJson(ch) });
-    }
-    const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
-    if (bridge) {
-      bridge.channels = bridge.channels.filter((c) => c !== ch.id);
-      ch.bridgeId = undefined;
-      if (notify)
-        this.emitEvent(ch.app, 'ChannelLeftBridge', {
-          bridge: this.bridgeJsonOf(bridge),
-          channel: channelJson(ch),
-        });
-    }
-    ch.link?.close();
-    ch.runner?.stop();
-    for (const p of this.playbacks.values()) {
-      if (p.target_uri === `channel:${ch.id}`) this.finishPlayback(p, 'done');
-    }
-    if (notify && ch.inStasis) this.emitEvent(ch.app, 'StasisEnd', { channel: channelJson(ch) });
-    ch.inStasis = false;
-    if (notify)
-      this.emitEvent(ch.app, 'ChannelDestroyed', {
-        cause,
-        cause_txt: causeText(cause),
-        channel: channelJson(ch),
-      });
-    this.channels.delete(ch.id);
+    if (!destroySimChannel(this, ch, cause, notify)) return;
     this.emit('channelDestroyed', ch.id, ch.kind);
     for (const fn of ch.onDestroyed.splice(0)) fn();
   }
 
   /** @internal */
   bridgeJsonOf(b: SimBridge): Record<string, unknown> {
-    return {
-      id: b.id,
-      technology: 'simple_bridge',
-      bridge_type: b.type,
-      bridge_class: 'stasis',
-      creator: 'Stasis',
-      name: b.name,
-      channels: [...b.channels],
-      creationtime: b.creationtime,
-    };
+    return bridgeJson(b);
   }
 
   /** @internal Sends an event to an app, with the common fields. */
@@ -456,27 +340,13 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
   }
 
   /** @internal Answers an originated channel after its ring time, per the callee behaviour. */
-  async answerOriginated(
+  answerOriginated(
     ch: SimChannel,
     behavior: CalleeBehavior,
     appArgs: string[],
     timeoutSec: number,
   ): Promise<void> {
-    const runner = await this.#runner(behavior.script);
-    this.#attachRunner(ch, runner);
-    ch.state = 'Ringing';
-    this.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
-    if (behavior.answer === false) {
-      setTimeout(() => this.destroyChannel(ch, 19), timeoutSec * 1000).unref();
-      return;
-    }
-    setTimeout(() => {
-      if (ch.destroyed) return;
-      ch.state = 'Up';
-      this.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
-      ch.inStasis = true;
-      this.emitEvent(ch.app, 'StasisStart', { args: appArgs, channel: channelJson(ch) });
-    }, behavior.answerAfterMs ?? 300).unref();
+    return answerOriginated(this, ch, behavior, appArgs, timeoutSec, this.options.tts);
   }
 
   /** @internal */
@@ -488,209 +358,9 @@ export class SimulatedAsterisk extends EventEmitter<SimulatorEvents> implements 
     return (++this.#seq).toString(16).padStart(8, '0');
   }
 
-  async #runner(script: CallerScript | undefined): Promise<CallerScriptRunner> {
-    const s = script ?? { steps: [] };
-    const needsSpeech = s.steps.some((st) => 'say' in st && st.audio === undefined);
-    if (needsSpeech && !this.options.tts) {
-      throw new TelephonyError(
-        'this script has `say` steps without audio: give the simulator a tts engine',
-        {
-          retryable: false,
-        },
-      );
-    }
-    const audio =
-      needsSpeech && this.options.tts ? await synthesizeScript(s, this.options.tts) : new Map();
-    return new CallerScriptRunner(s, audio);
-  }
-
-  #attachRunner(ch: SimChannel, runner: CallerScriptRunner): SimCall {
-    ch.runner = runner;
-    runner.on('dtmf', (digit) => {
-      if (ch.destroyed) return;
-      this.emitEvent(ch.app, 'ChannelDtmfReceived', {
-        digit,
-        duration_ms: 100,
-        channel: channelJson(ch),
-      });
-      const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
-      for (const id of bridge?.channels ?? []) this.channels.get(id)?.link?.sendDtmf(digit);
-    });
-    runner.on('hangup', () => setImmediate(() => this.destroyChannel(ch, 16)));
-    runner.on('utterance', (u) => {
-      const media = this.#mediaOf(ch);
-      const offset = ch.scriptOffsetMs ?? 0;
-      this.emit('utterance', {
-        ...u,
-        startMs: u.startMs + offset,
-        endMs: u.endMs + offset,
-        channelId: ch.id,
-        ...(media ? { mediaChannelId: media.id } : {}),
-      });
-    });
-    const ended = new Promise<void>((resolve) => ch.onDestroyed.push(resolve));
-    return {
-      channelId: ch.id,
-      runner,
-      recording: runner.recording,
-      ended,
-      hangup: () => this.destroyChannel(ch, 16),
-    };
-  }
-
-  #mediaOf(ch: SimChannel): SimChannel | undefined {
-    const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
-    for (const id of bridge?.channels ?? []) {
-      const other = this.channels.get(id);
-      if (other?.link) return other;
-    }
-    return undefined;
-  }
-
-  #scriptFor(id: string): { runner: CallerScriptRunner; offsetMs: number } | undefined {
-    let ch = this.channels.get(id) ?? [...this.channels.values()].find((c) => c.uuid === id);
-    if (ch?.link) {
-      const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
-      ch = bridge?.channels.map((c) => this.channels.get(c)).find((c) => c?.runner);
-    }
-    if (!ch?.runner) return undefined;
-    return { runner: ch.runner, offsetMs: ch.scriptOffsetMs ?? 0 };
-  }
-
   #send(app: string, event: Record<string, unknown>): void {
-    const sockets = this.#appSockets.get(app);
-    if (!sockets) return;
-    const data = JSON.stringify(event);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(data);
-  }
-
-  #authorized(req: http.IncomingMessage, url: URL): boolean {
-    const expected = `${this.options.user}:${this.options.password}`;
-    const apiKey = url.searchParams.get('api_key');
-    if (apiKey !== null) return apiKey === expected;
-    const auth = req.headers.authorization;
-    if (!auth?.startsWith('Basic ')) return false;
-    return Buffer.from(auth.slice(6), 'base64').toString('utf8') === expected;
-  }
-
-  async #onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sim');
-    const method = req.method ?? 'GET';
-    this.emit('request', method, url.pathname);
-    if (this.#stallRest) {
-      this.#stalled.add(res);
-      res.on('close', () => this.#stalled.delete(res));
-      return;
-    }
-    if (!this.#authorized(req, url)) {
-      reply(res, {
-        status: 401,
-        body: { message: 'Authentication required' },
-        headers: { 'WWW-Authenticate': 'Basic realm="Asterisk REST Interface"' },
-      });
-      return;
-    }
-    const host = req.headers.host ?? `${this.options.host}:${this.options.port}`;
-    const docs = /^\/ari\/api-docs\/([a-zA-Z]+)\.json$/.exec(url.pathname);
-    if (docs) {
-      const doc =
-        docs[1] === 'resources' ? resourceListing(host) : resourceDocument(docs[1]!, host);
-      reply(
-        res,
-        doc === undefined
-          ? { status: 404, body: { message: 'Resource not found' } }
-          : { status: 200, body: doc },
-      );
-      return;
-    }
-    let body: Record<string, unknown> = {};
-    try {
-      const raw = await readBody(req);
-      if (raw.length > 0) body = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      reply(res, { status: 400, body: { message: 'Invalid JSON body' } });
-      return;
-    }
-    try {
-      reply(res, await handleRest(this, method, url, body));
-    } catch (err) {
-      reply(res, {
-        status: 500,
-        body: { message: err instanceof Error ? err.message : String(err) },
-      });
-    }
-  }
-
-  #onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://sim');
-    const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-    };
-    if (url.pathname !== '/ari/events') {
-      refuse(404, 'Not Found');
-      return;
-    }
-    if (this.#refuseEvents) {
-      refuse(503, 'Service Unavailable');
-      return;
-    }
-    if (!this.#authorized(req, url)) {
-      refuse(401, 'Unauthorized');
-      return;
-    }
-    const apps = (url.searchParams.get('app') ?? '').split(',').filter(Boolean);
-    if (apps.length === 0) {
-      refuse(400, 'Bad Request');
-      return;
-    }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      for (const app of apps) {
-        const set = this.#appSockets.get(app) ?? new Set<WebSocket>();
-        this.#appSockets.set(app, set);
-        set.add(ws);
-      }
-      ws.on('error', () => undefined);
-      ws.on('close', () => {
-        for (const app of apps) this.#appSockets.get(app)?.delete(ws);
-      });
-    });
+    this.#events.send(app, JSON.stringify(event));
   }
 }
 
 const SILENCE = Buffer.alloc(640);
-
-function causeText(cause: number): string {
-  switch (cause) {
-    case 16:
-      return 'Normal Clearing';
-    case 17:
-      return 'User busy';
-    case 19:
-      return 'No user responding';
-    default:
-      return 'Unknown';
-  }
-}
-
-function reply(res: http.ServerResponse, r: RestReply): void {
-  if (res.writableEnded || res.destroyed) return;
-  const headers: Record<string, string> = { ...(r.headers ?? {}) };
-  if (r.status === 204 || r.body === undefined) {
-    res.writeHead(r.status, headers);
-    res.end();
-    return;
-  }
-  const data = JSON.stringify(r.body);
-  res.writeHead(r.status, {
-    ...headers,
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(data),
-  });
-  res.end(data);
-}
-
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

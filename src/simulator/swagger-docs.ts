@@ -364,10 +364,10 @@ function resources(): Record<
 }
 
 /** `resources.json` for a request that arrived with `host` in its Host header. */
-export function resourceListing(host: string): unknown {
+export function resourceListing(host: string, swaggerVersion = '1.2'): unknown {
   return {
     apiVersion: '9.0.0',
-    swaggerVersion: '1.2',
+    swaggerVersion,
     basePath: `http://${host}/ari`,
     apis: Object.keys(resources()).map((name) => ({
       path: `/api-docs/${name}.{format}`,
@@ -377,12 +377,12 @@ export function resourceListing(host: string): unknown {
 }
 
 /** The document of one resource (`channels`, `bridges`, ...), or undefined if unknown. */
-export function resourceDocument(name: string, host: string): unknown {
+export function resourceDocument(name: string, host: string, swaggerVersion = '1.2'): unknown {
   const res = resources()[name];
   if (res === undefined) return undefined;
   return {
     apiVersion: '9.0.0',
-    swaggerVersion: '1.2',
+    swaggerVersion,
     basePath: `http://${host}/ari`,
     resourcePath: `/api-docs/${name}.{format}`,
     apis: res.apis.map((api) => ({ ...api, description: name })),

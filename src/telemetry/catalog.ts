@@ -49,7 +49,12 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   // calls (runtime)
   g('voxstate_active_calls', 'Calls in progress'),
   c('voxstate_calls_total', 'Finished calls', ['direction', 'end_reason']),
-  h('voxstate_greeting_latency_seconds', 'Answer to first greeting audio'),
+  h('voxstate_greeting_latency_seconds', 'Answer (StasisStart) to first greeting audio'),
+  h(
+    'voxstate_call_setup_seconds',
+    'StasisStart to call ready (answered, media in the app and connected, bridged)',
+    ['transport', 'outcome'],
+  ),
   h('voxstate_stage_latency_seconds', 'End of speech to a stage of the turn', ['stage']),
   c('voxstate_barge_ins_total', 'Caller interruptions of bot audio'),
   h('voxstate_barge_in_to_silence_seconds', 'Barge-in detected to bot audio stopped'),

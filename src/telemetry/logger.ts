@@ -4,16 +4,18 @@
  * Transcripts, phone numbers and secrets only ever go into named fields. Secrets (`apiKey`,
  * `password`, `token`, `authorization`, ... at any depth, see `log-scrub.ts`) are always
  * redacted; personal-data fields are redacted by default. Set `redact: false` (or
- * `VOXSTATE_LOG_PII=1`) only on a development machine: it lets personal data through, never
- * secrets.
+ * `VOXSTATE_LOG_PII=1`) only where callers' words and numbers may be kept: it lets personal data
+ * through, never secrets.
  *
  * @module
  */
 import { type Logger, pino } from 'pino';
 import { ConfigError } from '../errors.js';
+import { formattedDestination, type LogDestination, type LogFormat } from './log-format.js';
 import { LOG_CENSOR, scrubLogValue } from './log-scrub.js';
 
 export type { Logger } from 'pino';
+export type { LogFormat } from './log-format.js';
 
 /**
  * Field names that hold personal data or secrets. Log them only under these names, so that
@@ -34,14 +36,46 @@ export const SENSITIVE_FIELDS = [
   'authorization',
 ] as const;
 
+/** Field names of phone numbers, kept apart from transcripts where they are allowed separately. */
+export const PHONE_FIELDS = ['callerNumber', 'calledNumber', 'callerId', 'phone'] as const;
+
+/**
+ * The personal-data switch `VOXSTATE_LOG_PII`: `1`, `true`, `yes` or `on` lets transcripts and
+ * phone numbers into the logs (and phone numbers into the stored call event log); unset, empty,
+ * `0`, `false`, `no` or `off` keeps them out.
+ *
+ * @throws ConfigError for any other value, so that a typo never silently changes what is logged.
+ * @example
+ * ```ts
+ * const logger = createLogger({ redact: !logPiiFromEnv(process.env) });
+ * ```
+ */
+export function logPiiFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.VOXSTATE_LOG_PII?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(
+    `VOXSTATE_LOG_PII must be 1/true/yes/on or 0/false/no/off, got "${env.VOXSTATE_LOG_PII}"`,
+  );
+}
+
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
   /** pino level; defaults to `VOXSTATE_LOG_LEVEL` or `info`. */
   level?: string;
-  /** Redact personal-data fields; defaults to true. Secrets are redacted either way. */
+  /**
+   * Redact personal-data fields; defaults to true unless `VOXSTATE_LOG_PII` is on (see
+   * {@link logPiiFromEnv}). Secrets are redacted either way.
+   */
   redact?: boolean;
   /** Where to write; defaults to stdout. */
-  destination?: NodeJS.WritableStream;
+  destination?: LogDestination;
+  /**
+   * `json` (default): one JSON object per line; `pretty`: pino-pretty's multi-line form;
+   * `human`: one `warning: <message>` line per entry, for interactive commands.
+   */
+  format?: LogFormat;
 }
 
 const SECRET_FIELDS = ['apiKey', 'password', 'token', 'authorization'] as const;
@@ -67,7 +101,7 @@ export function redactPaths(fields: readonly string[] = SENSITIVE_FIELDS): strin
  * ```
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const redact = options.redact ?? process.env.VOXSTATE_LOG_PII !== '1';
+  const redact = options.redact ?? !logPiiFromEnv(process.env);
   const level = options.level ?? process.env.VOXSTATE_LOG_LEVEL ?? 'info';
   if (!Object.hasOwn(pino.levels.values, level) && level !== 'silent') {
     const known = [...Object.keys(pino.levels.values), 'silent'].join(', ');
@@ -87,9 +121,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       censor: LOG_CENSOR,
     },
   };
-  const logger = options.destination
-    ? pino(opts, options.destination as pino.DestinationStream)
-    : pino(opts);
+  const format = options.format ?? 'json';
+  const logger =
+    format !== 'json'
+      ? pino(opts, formattedDestination(format, options.destination ?? process.stdout))
+      : options.destination
+        ? pino(opts, options.destination as pino.DestinationStream)
+        : pino(opts);
   // pino applies `formatters.bindings` to the base bindings only, not to `child()` bindings.
   const child = logger.child;
   logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {

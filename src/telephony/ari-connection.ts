@@ -27,135 +27,22 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import ari from 'ari-client';
-import type { Registry } from 'prom-client';
 import WebSocket from 'ws';
-import {
-  AbortedError,
-  ConfigError,
-  TelephonyError,
-  TimeoutError,
-  VoxstateError,
-} from '../errors.js';
+import { ConfigError, TelephonyError, VoxstateError } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
+import type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
+import { claimLogin, loginKey, patchSwaggerFail, probeAri, releaseLogin } from './ari-login.js';
 import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
-import type { AriEventBase, Client } from './ari-types.js';
-import { type BackoffOptions, backoffDelay } from './backoff.js';
-import { withTimeout } from './with-timeout.js';
+import type { Client } from './ari-types.js';
+import { backoffDelay } from './backoff.js';
+import { closeWithFrame, eventsUrl } from './events-socket.js';
+import { abortReason, untilAborted, withTimeout } from './with-timeout.js';
 
-/** Options of {@link connectAri}. */
-export interface AriConnectionOptions {
-  /** ARI base URL, e.g. `http://asterisk:8088` (only protocol and host are used). */
-  url: string;
-  user: string;
-  password: string;
-  /** Stasis app name(s) to receive events for. */
-  app: string | string[];
-  /** Deadline of every REST call; default 5000 ms. */
-  requestTimeoutMs?: number;
-  /** Deadline of the initial probe, API load and first WebSocket open; default 10000 ms. */
-  connectTimeoutMs?: number;
-  /** Reconnect backoff of the events WebSocket; default 250 ms doubling to 10 s. */
-  reconnect?: BackoffOptions;
-  /** WebSocket ping period to detect a dead peer; default 15000 ms (0 disables). */
-  pingIntervalMs?: number;
-  /** Subscribe to all events (`subscribeAll=true`). */
-  subscribeAll?: boolean;
-  logger?: Logger;
-  /** The runtime's registry, for `voxstate_ari_*` metrics. */
-  registry?: Registry;
-}
-
-/** Events of an {@link AriConnection}. */
-export interface AriConnectionEvents {
-  /** The events WebSocket is open (first time and after every reconnect). */
-  connected: [];
-  /** The events WebSocket went away; reconnecting with backoff. */
-  disconnected: [reason: string];
-  /** Every event ari-client accepted (also emitted on `client` under its type). */
-  event: [event: AriEventBase];
-  /** An event whose type has no model in events.json: dropped instead of crashing ari-client. */
-  unknownEvent: [type: string, event: unknown];
-  /** A recoverable problem (malformed message, a listener that threw, a failed reconnect). */
-  error: [err: Error];
-}
-
-const requireCjs = createRequire(import.meta.url);
-let swaggerPatched = false;
-
-/**
- * Makes swagger-client's `SwaggerApi.prototype.fail` report without throwing, once per process.
- * ari-client loads the same swagger-client module instance, so the patch covers it.
- */
-export function patchSwaggerFail(): void {
-  if (swaggerPatched) return;
-  const swaggerPath = requireCjs.resolve('swagger-client', {
-    paths: [requireCjs.resolve('ari-client')],
-  });
-  const swagger = requireCjs(swaggerPath) as {
-    SwaggerApi: {
-      prototype: { fail(this: { failure(m: unknown): void }, message: unknown): void };
-    };
-  };
-  swagger.SwaggerApi.prototype.fail = function fail(message: unknown): void {
-    this.failure(message);
-  };
-  swaggerPatched = true;
-}
-
-interface ActiveLogin {
-  key: string;
-  count: number;
-}
-let activeLogin: ActiveLogin | undefined;
-
-function loginKey(url: string, user: string, password: string): string {
-  return `${new URL(url).host}\u0000${user}\u0000${password}`;
-}
-
-/**
- * Checks the URL and credentials with an authenticated GET of `resources.json`, so that a wrong
- * password becomes a typed error before swagger-client is involved.
- */
-export async function probeAri(
-  url: string,
-  user: string,
-  password: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  const target = new URL('/ari/api-docs/resources.json', url);
-  let res: Response;
-  try {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    res = await fetch(target, {
-      headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-  } catch (err) {
-    if (signal?.aborted) throw abortReason(signal, 'ARI connect');
-    if (err instanceof Error && err.name === 'TimeoutError')
-      throw new TimeoutError(`ARI probe of ${target.host}`, timeoutMs, { cause: err });
-    throw new TelephonyError(`ARI at ${target.host} is unreachable: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  await res.arrayBuffer().catch(() => undefined);
-  if (res.status === 401 || res.status === 403) {
-    throw new TelephonyError(
-      `ARI at ${target.host} rejected the credentials of user "${user}" (${res.status})`,
-      {
-        retryable: false,
-      },
-    );
-  }
-  if (res.status !== 200) {
-    throw new TelephonyError(`ARI at ${target.host} answered ${res.status} for resources.json`);
-  }
-}
+export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
+export { patchSwaggerFail, probeAri } from './ari-login.js';
 
 /**
  * A live ARI connection: `rest` for guarded REST calls, `client` for ari-client's event API
@@ -176,8 +63,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #pingTimer: NodeJS.Timeout | undefined;
   #awaitingPong = false;
   #closed = false;
-  #loginReleased = false;
+  #closing: Promise<void> | undefined;
   #connected = false;
+  #openedAt = 0;
   /** Events dropped because their type had no model. */
   unknownEvents = 0;
   /** Reconnections of the events socket so far. */
@@ -205,8 +93,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   }
 
   /**
-   * @internal Opens the events socket; resolves on the first open. On a timeout or an abort the
-   * caller closes the connection.
+   * @internal Opens the events socket; resolves on the first open. On a failure, a timeout or an
+   * abort the caller closes the connection.
    */
   openEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return untilAborted(
@@ -218,54 +106,43 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         'ARI events WebSocket',
       ),
       signal,
+      'ARI connect',
     );
   }
 
-  /** Closes the events socket for good and releases the process-wide login. */
-  close(): void {
-    this.#releaseLogin();
-    if (this.#closed) return;
+  /**
+   * Closes the events socket for good and releases the process-wide login. The socket ends with
+   * a close frame (without one, Asterisk logs "Web socket closed abruptly"); resolves once it has
+   * closed, or after `timeoutMs` (default 1000) if Asterisk never answers the close frame, when
+   * the connection is dropped.
+   */
+  close(timeoutMs = 1_000): Promise<void> {
+    if (this.#closing) return this.#closing;
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#pingTimer);
-    this.#ws?.removeAllListeners();
-    this.#ws?.on('error', () => undefined);
-    this.#ws?.terminate();
+    const ws = this.#ws;
     this.#ws = undefined;
     if (this.#connected) {
       this.#connected = false;
       this.#metrics.connected(false);
       this.emit('disconnected', 'closed');
     }
-  }
-
-  /** Gives the process-wide login back, once (also after a failed first open). */
-  #releaseLogin(): void {
-    if (this.#loginReleased) return;
-    this.#loginReleased = true;
-    if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
-  }
-
-  #eventsUrl(): string {
-    const base = new URL(this.#options.url);
-    const u = new URL('/ari/events', base);
-    u.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    u.searchParams.set('app', this.apps.join(','));
-    u.searchParams.set('api_key', `${this.#options.user}:${this.#options.password}`);
-    if (this.#options.subscribeAll) u.searchParams.set('subscribeAll', 'true');
-    return u.toString();
+    releaseLogin(this.#loginKey);
+    this.#closing = ws ? closeWithFrame(ws, timeoutMs) : Promise.resolve();
+    return this.#closing;
   }
 
   #open(first?: (err?: Error) => void): void {
     if (this.#closed) return;
-    const ws = new WebSocket(this.#eventsUrl(), {
+    const ws = new WebSocket(eventsUrl(this.#options, this.apps), {
       handshakeTimeout: this.#options.connectTimeoutMs ?? 10_000,
     });
     this.#ws = ws;
     let settled = false;
     ws.on('open', () => {
       settled = true;
-      this.#attempt = 0;
+      this.#openedAt = performance.now();
       this.#connected = true;
       this.#metrics.connected(true);
       this.#startPing(ws);
@@ -298,7 +175,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         first(new TelephonyError(`ARI events WebSocket: ${err.message}`, { cause: err }));
         return;
       }
-      this.#log.warn({ err }, 'ARI events socket error');
+      if (this.#connected) this.#log.warn({ err }, 'ARI events socket error');
+      else this.#log.debug({ err: err.message }, 'ARI events reconnect attempt failed');
     });
     ws.on('close', (code) => {
       if (this.#ws !== ws) return;
@@ -307,6 +185,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       if (this.#connected) {
         this.#connected = false;
         this.#metrics.connected(false);
+        // Back to the quick attempts only after a connection that held; one dropped at once
+        // (e.g. another process registering the same app) goes on backing off.
+        if (performance.now() - this.#openedAt >= STABLE_AFTER_MS) this.#attempt = 0;
         this.emit('disconnected', `events socket closed (${code})`);
       }
       this.#scheduleReconnect();
@@ -316,7 +197,10 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   #scheduleReconnect(): void {
     if (this.#closed || this.#reconnectTimer) return;
     const delay = backoffDelay(this.#attempt++, this.#options.reconnect);
-    this.#log.warn({ delayMs: delay, attempt: this.#attempt }, 'ARI events reconnecting');
+    const attempt = this.#attempt;
+    const level = attempt === 1 || delay >= 1_000 ? 'warn' : 'debug';
+    this.#log[level]({ delayMs: delay, attempt }, 'ARI events reconnecting');
+    this.emit('reconnecting', attempt, delay);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.reconnects++;
@@ -370,10 +254,15 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   }
 }
 
+/** A connection that stayed open this long resets the reconnect backoff when it drops. */
+const STABLE_AFTER_MS = 5_000;
+
 /**
  * Connects to ARI: probes the credentials, loads the API with ari-client, opens the events
  * WebSocket. Rejects with {@link TelephonyError} (`retryable: false` for wrong credentials),
- * {@link TimeoutError}, or {@link ConfigError} for a second login with other credentials.
+ * {@link TimeoutError}, {@link ConfigError} for a second login with other credentials, or
+ * AbortedError (or `signal`'s reason) as soon as `signal` aborts; whatever the attempt opened is
+ * closed and the process-wide login given back before it rejects.
  *
  * @example
  * ```ts
@@ -387,24 +276,16 @@ export async function connectAri(
   signal?: AbortSignal,
 ): Promise<AriConnection> {
   if (signal?.aborted) throw abortReason(signal, 'ARI connect');
-  let key: string;
-  try {
-    key = loginKey(options.url, options.user, options.password);
-  } catch (err) {
-    throw new ConfigError(`ARI url is not a URL: ${options.url}`, { cause: err });
-  }
-  if (activeLogin && activeLogin.key !== key) {
-    throw new ConfigError(
-      'ari-client keeps credentials globally (in swagger-client): one ARI login per process; close the other connection first',
-    );
-  }
+  const key = loginKey(options.url, options.user, options.password);
+  claimLogin(
+    key,
+    false,
+    'ari-client keeps credentials globally (in swagger-client): one ARI login per process; close the other connection first',
+  );
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   patchSwaggerFail();
   await probeAri(options.url, options.user, options.password, timeoutMs, signal);
-  if (activeLogin && activeLogin.key !== key)
-    throw new ConfigError('another ARI login started meanwhile');
-  activeLogin = activeLogin ?? { key, count: 0 };
-  activeLogin.count++;
+  claimLogin(key, true, 'another ARI login started meanwhile');
   let conn: AriConnection | undefined;
   try {
     // ari-client's document loads cannot be cancelled: on an abort they finish unobserved (its
@@ -416,113 +297,16 @@ export async function connectAri(
         'ARI connect',
       ),
       signal,
+      'ARI connect',
     );
     conn = new AriConnection(client, options, key);
     await conn.openEvents(timeoutMs, signal);
     return conn;
   } catch (err) {
-    if (conn) conn.close();
-    else if (activeLogin?.key === key && --activeLogin.count <= 0) activeLogin = undefined;
+    if (conn) await conn.close();
+    else releaseLogin(key);
     if (err instanceof VoxstateError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     throw new TelephonyError(`ARI connect failed: ${message}`, { cause: err });
   }
-}
-
-/** Options of {@link connectAriWithRetry}. */
-export interface AriRetryOptions {
-  /** Stops the attempts (and the attempt in flight) with {@link AbortedError}. */
-  signal?: AbortSignal;
-  /**
-   * Longest time for all attempts together, ms; past it the attempt in flight is abandoned and
-   * the connect fails with a non-retryable {@link TelephonyError} naming the last failure.
-   * Default: no bound (keep trying until aborted).
-   */
-  deadlineMs?: number;
-  backoff?: BackoffOptions;
-  onRetry?: (err: Error, delayMs: number) => void;
-}
-
-/**
- * {@link connectAri}, tried again with capped exponential backoff while the failure is retryable
- * (Asterisk not up yet, a timeout); wrong credentials and configuration errors fail at once.
- * Stops with AbortedError when `signal` aborts, and with a TelephonyError once `deadlineMs` has
- * passed; either way the attempt in flight is abandoned and nothing it opened stays open.
- *
- * @example
- * ```ts
- * const ari = await connectAriWithRetry(options, { signal, deadlineMs: 30_000,
- *   onRetry: (err, ms) => log.warn({ err, ms }) });
- * ```
- */
-export async function connectAriWithRetry(
-  options: AriConnectionOptions,
-  retry: AriRetryOptions = {},
-): Promise<AriConnection> {
-  const bound = new AbortController();
-  const timer =
-    retry.deadlineMs === undefined ? undefined : setTimeout(() => bound.abort(), retry.deadlineMs);
-  const signal = retry.signal ? AbortSignal.any([retry.signal, bound.signal]) : bound.signal;
-  let last: Error | undefined;
-  const gaveUp = () => {
-    const host = URL.canParse(options.url) ? new URL(options.url).host : options.url;
-    return new TelephonyError(
-      `ARI at ${host} not reachable within ${retry.deadlineMs} ms${last ? `: ${last.message}` : ''}`,
-      { retryable: false, ...(last ? { cause: last } : {}) },
-    );
-  };
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await connectAri(options, signal);
-      } catch (err) {
-        if (bound.signal.aborted && !retry.signal?.aborted) throw gaveUp();
-        if (!(err instanceof VoxstateError) || !err.retryable) throw err;
-        last = err;
-      }
-      const delay = backoffDelay(attempt, retry.backoff);
-      retry.onRetry?.(last, delay);
-      try {
-        await sleep(delay, signal);
-      } catch (err) {
-        if (bound.signal.aborted && !retry.signal?.aborted) throw gaveUp();
-        throw err;
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The error for an aborted `signal`: its reason when that is a voxstate error. */
-function abortReason(signal: AbortSignal, what: string): VoxstateError {
-  return signal.reason instanceof VoxstateError ? signal.reason : new AbortedError(what);
-}
-
-/** Waits `ms`; rejects with AbortedError as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(abortReason(signal, 'ARI connect'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal, 'ARI connect'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Settles like `promise`, or rejects with AbortedError once `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  promise.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal, 'ARI connect'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -5,14 +5,18 @@
  */
 
 import type { Registry } from 'prom-client';
+import { catalogHistogram } from '../telemetry/catalog.js';
 import { counter, FAST_BUCKETS, gauge, histogram, seconds } from '../telemetry/metrics.js';
+
+/** How an ARI REST request ended; `gone` is a 404 (the target does not exist). */
+export type AriRequestOutcome = 'ok' | 'error' | 'timeout' | 'gone';
 
 /** Hooks the ARI connection reports through. */
 export interface AriMetrics {
   connected(up: boolean): void;
   reconnect(): void;
   unknownEvent(type: string): void;
-  request(operation: string, outcome: 'ok' | 'error' | 'timeout', ms: number): void;
+  request(operation: string, outcome: AriRequestOutcome, ms: number): void;
 }
 
 /** Metrics that go nowhere (no registry given). */
@@ -53,4 +57,25 @@ export function ariMetrics(registry: Registry): AriMetrics {
     unknownEvent: (type) => unknown.inc({ type }),
     request: (operation, outcome, ms) => requests.observe({ operation, outcome }, seconds(ms)),
   };
+}
+
+/** How a call's set-up ended. */
+export type CallSetupOutcome = 'ok' | 'failed' | 'abandoned';
+
+/** Observes call set-ups. */
+export interface CallSetupMetric {
+  observe(transport: string, outcome: CallSetupOutcome, ms: number): void;
+}
+
+/** A set-up metric that goes nowhere (no registry given). */
+export const NO_CALL_SETUP_METRIC: CallSetupMetric = { observe: () => undefined };
+
+/**
+ * `voxstate_call_setup_seconds{transport,outcome}`: the caller's StasisStart to the call being
+ * ready (answered, media channel in the app and connected, bridged); `failed` when set-up gave
+ * up, `abandoned` when the caller hung up first.
+ */
+export function callSetupMetric(registry: Registry): CallSetupMetric {
+  const h = catalogHistogram(registry, 'voxstate_call_setup_seconds');
+  return { observe: (transport, outcome, ms) => h.observe({ transport, outcome }, seconds(ms)) };
 }

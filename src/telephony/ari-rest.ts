@@ -6,7 +6,7 @@
  */
 
 import { AriRequestError, TimeoutError, VoxstateError } from '../errors.js';
-import { type AriMetrics, NO_ARI_METRICS } from './ari-metrics.js';
+import { type AriMetrics, type AriRequestOutcome, NO_ARI_METRICS } from './ari-metrics.js';
 import type {
   Bridge,
   Channel,
@@ -33,6 +33,16 @@ export function toAriError(operation: string, err: unknown): Error {
     cause: err,
     notFound: /not found/i.test(message),
   });
+}
+
+/**
+ * The outcome a failed request is counted with: `timeout`, `gone` (404: the channel, bridge or
+ * playback does not exist, which ending operations count as done) or `error`.
+ */
+function outcomeOf(err: Error): AriRequestOutcome {
+  if (err instanceof TimeoutError) return 'timeout';
+  if (err instanceof AriRequestError && err.notFound) return 'gone';
+  return 'error';
 }
 
 /**
@@ -64,12 +74,21 @@ export class AriRest {
       this.#metrics.request(operation, 'ok', performance.now() - t0);
       return result;
     } catch (err) {
-      this.#metrics.request(
-        operation,
-        err instanceof TimeoutError ? 'timeout' : 'error',
-        performance.now() - t0,
-      );
-      throw toAriError(operation, err);
+      const error = toAriError(operation, err);
+      this.#metrics.request(operation, outcomeOf(error), performance.now() - t0);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a call that ends something (hang-up, bridge destroy, playback stop): a target that is
+   * already gone (404) is what was wanted, so it resolves, counted with outcome `gone`.
+   */
+  async #end(operation: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.call(operation, run);
+    } catch (err) {
+      if (!(err instanceof AriRequestError && err.notFound)) throw err;
     }
   }
 
@@ -82,12 +101,8 @@ export class AriRest {
   }
 
   /** Hangs a channel up; a channel that is already gone (404) counts as done. */
-  async hangup(channelId: string): Promise<void> {
-    try {
-      await this.call('channels.hangup', () => this.#client.channels.hangup({ channelId }));
-    } catch (err) {
-      if (!(err instanceof AriRequestError && err.notFound)) throw err;
-    }
+  hangup(channelId: string): Promise<void> {
+    return this.#end('channels.hangup', () => this.#client.channels.hangup({ channelId }));
   }
 
   /**
@@ -126,12 +141,8 @@ export class AriRest {
   }
 
   /** Stops a playback; one that already finished (404) counts as done. */
-  async stopPlayback(playbackId: string): Promise<void> {
-    try {
-      await this.call('playbacks.stop', () => this.#client.playbacks.stop({ playbackId }));
-    } catch (err) {
-      if (!(err instanceof AriRequestError && err.notFound)) throw err;
-    }
+  stopPlayback(playbackId: string): Promise<void> {
+    return this.#end('playbacks.stop', () => this.#client.playbacks.stop({ playbackId }));
   }
 
   createBridge(type = 'mixing'): Promise<Bridge> {
@@ -145,11 +156,7 @@ export class AriRest {
   }
 
   /** Destroys a bridge; one that is already gone (404) counts as done. */
-  async destroyBridge(bridgeId: string): Promise<void> {
-    try {
-      await this.call('bridges.destroy', () => this.#client.bridges.destroy({ bridgeId }));
-    } catch (err) {
-      if (!(err instanceof AriRequestError && err.notFound)) throw err;
-    }
+  destroyBridge(bridgeId: string): Promise<void> {
+    return this.#end('bridges.destroy', () => this.#client.bridges.destroy({ bridgeId }));
   }
 }

@@ -7,6 +7,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { MediaConnection } from '../media/media-connection.js';
+import type { Channel } from './ari-types.js';
 
 /** Which side placed the call. */
 export type CallDirection = 'inbound' | 'outbound';
@@ -46,6 +47,11 @@ export interface PhoneCallInfo {
   args: string[];
   mediaChannelId: string;
   bridgeId: string;
+  /**
+   * `performance.now()` when the caller's channel entered the app (its StasisStart): the moment
+   * the call counts as answered, before set-up. Greeting latency is measured from here.
+   */
+  answeredAt: number;
 }
 
 /**
@@ -70,9 +76,10 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
   readonly args: string[];
   readonly mediaChannelId: string;
   readonly bridgeId: string;
+  readonly answeredAt: number;
   /** The call's audio: slin16 LE 20 ms frames in, the same out. */
   readonly media: MediaConnection;
-  /** `performance.now()` when the call was handed to the app. */
+  /** `performance.now()` when the call was set up and handed to the app. */
   readonly startedAt = performance.now();
   #endReason: HangupReason | undefined;
   readonly #hangup: (reason: HangupReason) => Promise<void>;
@@ -93,6 +100,7 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
     this.args = info.args;
     this.mediaChannelId = info.mediaChannelId;
     this.bridgeId = info.bridgeId;
+    this.answeredAt = info.answeredAt;
     this.media = media;
     this.#hangup = hangup;
   }
@@ -119,4 +127,29 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
     this.emit('hangup', reason);
     return true;
   }
+}
+
+/**
+ * Who and what a call is, from its channel: the far end's number and name (the caller inbound,
+ * the callee outbound), the dialled extension or endpoint (`called`), language and Stasis args.
+ */
+export function callInfoOf(
+  channel: Channel,
+  direction: CallDirection,
+  called: string,
+  args: string[],
+): Pick<
+  PhoneCallInfo,
+  'id' | 'direction' | 'callerNumber' | 'callerName' | 'called' | 'language' | 'args'
+> {
+  const party = direction === 'inbound' ? channel.caller : channel.connected;
+  return {
+    id: channel.id,
+    direction,
+    callerNumber: party?.number ?? '',
+    callerName: party?.name ?? '',
+    called,
+    language: channel.language ?? 'en',
+    args,
+  };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import './console-to-stderr.js';
 import { type FeatureExtractionPipeline, pipeline } from '@huggingface/transformers';
 import { workerData } from 'piscina';
 import type { EmbedPrefixMode, ModelRef } from '../config/inference.js';

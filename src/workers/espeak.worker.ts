@@ -10,6 +10,7 @@
  *
  * @module
  */
+import './console-to-stderr.js';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

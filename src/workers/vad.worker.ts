@@ -7,6 +7,7 @@
  *
  * @module
  */
+import './console-to-stderr.js';
 import * as ort from 'onnxruntime-node';
 import { workerData } from 'piscina';
 

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import './console-to-stderr.js';
 import {
   AutoTokenizer,
   type PreTrainedTokenizer,

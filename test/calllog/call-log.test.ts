@@ -35,14 +35,40 @@ describe('CallEventLog', () => {
     expect(await registry.metrics()).toContain('voxstate_call_events_dropped_total 6');
   });
 
-  it('keeps no transcripts or phone numbers unless transcripts are enabled', () => {
-    const fields = { transcript: 'hello', callerNumber: '+123', n: 1, answer: 'hi' };
+  it('keeps transcripts only when enabled, phone numbers only when enabled, secrets never', () => {
+    const fields = {
+      transcript: 'hello',
+      callerNumber: '+123',
+      n: 1,
+      answer: 'hi',
+      apiKey: 'sk-1',
+      ariPassword: 'pw',
+    };
     const off = new CallEventLog();
     off.add('turn', fields);
     expect(off.events()[0]?.fields).toEqual({ n: 1 });
-    const on = new CallEventLog({ includeTranscripts: true });
-    on.add('turn', fields);
-    expect(on.events()[0]?.fields).toEqual({ transcript: 'hello', n: 1, answer: 'hi' });
+    const words = new CallEventLog({ includeTranscripts: true });
+    words.add('turn', fields);
+    expect(words.events()[0]?.fields).toEqual({ transcript: 'hello', n: 1, answer: 'hi' });
+    const numbers = new CallEventLog({ includePhoneNumbers: true });
+    numbers.add('turn', fields);
+    expect(numbers.events()[0]?.fields).toEqual({ callerNumber: '+123', n: 1 });
+    const both = new CallEventLog({ includeTranscripts: true, includePhoneNumbers: true });
+    both.add('turn', fields);
+    expect(both.events()[0]?.fields).toEqual({
+      transcript: 'hello',
+      callerNumber: '+123',
+      n: 1,
+      answer: 'hi',
+    });
+  });
+
+  it('keeps an answer of a few sentences whole (transcript fields are cut at 2,000 characters)', () => {
+    const log = new CallEventLog({ includeTranscripts: true });
+    const answer = 'We open at nine. '.repeat(30);
+    log.add('turn', { answer, transcript: 'x'.repeat(5_000) });
+    expect(log.events()[0]?.fields?.answer).toBe(answer);
+    expect(log.events()[0]?.fields?.transcript).toHaveLength(2_000);
   });
 
   it('cuts long strings and serializes to JSON', () => {

@@ -62,10 +62,10 @@ describe('serve and call: a wrong setting is one line naming the variable, exit 
     expect(await runCall(['PJSIP/1000'], wrong)).toBe(1);
     expect(wrong.err.text()).toMatch(/^voxstate call: VOXSTATE_ARI_TIMEOUT_MS .*\n$/);
     const none = io({});
-    expect(await runCall([], none)).toBe(1);
+    expect(await runCall([], none)).toBe(2);
     expect(none.err.text()).toMatch(/^voxstate call: give exactly one endpoint/);
     const timeout = io({});
-    expect(await runCall(['PJSIP/1', '--timeout', '0'], timeout)).toBe(1);
+    expect(await runCall(['PJSIP/1', '--timeout', '0'], timeout)).toBe(2);
     expect(timeout.err.text()).toContain('--timeout');
   });
 

@@ -2,6 +2,7 @@
  * Helpers for the CLI tests: the environment of a runtime on the generated tiny models, a
  * simulated Asterisk whose callers speak with espeak-ng, and polling.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +86,49 @@ export function capture(): Writable & { text(): string } {
   }) as Writable & { text(): string };
   w.text = () => chunks.join('');
   return w;
+}
+
+/** A `voxstate` child process and what it printed, with the time of each stdout chunk. */
+export interface VoxstateProcess {
+  child: import('node:child_process').ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** `Date.now()` when stdout first contained `text`, if it has. */
+  seenAt(text: string): number | undefined;
+  /** Resolves with the exit code and the time of exit. */
+  exited: Promise<{ code: number | null; at: number }>;
+}
+
+/** Spawns `voxstate <args>` (the TypeScript source through tsx) in the project folder. */
+export function spawnVoxstate(args: string[], env: NodeJS.ProcessEnv = {}): VoxstateProcess {
+  const root = new URL('../../', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, VOXSTATE_DEBUG: '', ...env },
+  });
+  const chunks: Array<{ at: number; text: string }> = [];
+  let err = '';
+  child.stdout.on('data', (d) => {
+    chunks.push({ at: Date.now(), text: String(d) });
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('close', (code) => resolve({ code, at: Date.now() })),
+  );
+  return {
+    child,
+    stdout: () => chunks.map((c) => c.text).join(''),
+    stderr: () => err,
+    seenAt(text) {
+      let sofar = '';
+      for (const c of chunks) {
+        sofar += c.text;
+        if (sofar.includes(text)) return c.at;
+      }
+      return undefined;
+    },
+    exited,
+  };
 }

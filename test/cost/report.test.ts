@@ -151,11 +151,11 @@ describe('voxstate report costs', () => {
 
   it('fails with one clear line on bad input', async () => {
     expect(await cli(['costs', '--since', 'soon', '--data-dir', dir])).toMatchObject({
-      code: 1,
+      code: 2,
       err: expect.stringMatching(/^voxstate report: --since: expected a date/),
     });
-    expect((await cli(['costs', '--by', 'week'])).code).toBe(1);
-    expect((await cli(['nope'])).code).toBe(1);
+    expect((await cli(['costs', '--by', 'week'])).code).toBe(2);
+    expect((await cli(['nope'])).code).toBe(2);
     expect(await cli(['--help'])).toMatchObject({ code: 0, out: expect.stringContaining('usage') });
   });
 });

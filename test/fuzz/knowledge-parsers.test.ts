@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
+import { readCsv } from '../../src/knowledge/parsers/csv.js';
 import { parseFaqCsv } from '../../src/knowledge/parsers/faq-csv.js';
 import { parseFaqJsonl } from '../../src/knowledge/parsers/faq-jsonl.js';
 import { parseMarkdown } from '../../src/knowledge/parsers/markdown.js';
@@ -63,6 +64,8 @@ const phrase = fc
 const lang = fc.constantFrom(undefined, 'en', 'ru', 'uk', 'he');
 const pair = fc.record({ question: phrase, answer: phrase, lang });
 const norm = (s: string) => s.replace(/\s+/gu, ' ').trim();
+const readFirstRecord = (source: string): string[] =>
+  (readCsv(source).records[0]?.fields ?? []).map((f) => f.trim().toLowerCase());
 
 describe('knowledge-base parser fuzzing', () => {
   it('Markdown and plain text: any text parses without a throw or an error', () => {
@@ -165,22 +168,21 @@ describe('knowledge-base parser fuzzing', () => {
     );
     fc.assert(
       fc.property(
-        fc.boolean(),
+        fc.constantFrom('Question,answer,lang', 'lang,question,answer', 'question,answer'),
         fc.array(record, { maxLength: 25 }),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         (header, records, eol, unterminated) => {
-          // With a header the columns are question, answer, lang; without, the first two.
-          const all = [
-            ...(header ? ['Question,answer,lang'] : []),
-            ...records.map((r) =>
-              r.kind === 'good'
-                ? [r.p.question, r.p.answer, ...(header ? [r.p.lang ?? ''] : [])]
-                    .map(quote)
-                    .join(',')
-                : r.text,
-            ),
-          ];
+          const columns = header.toLowerCase().split(',');
+          const withLang = columns.includes('lang');
+          const row = (p: { question: string; answer: string; lang: string | undefined }) =>
+            columns
+              .map((c) =>
+                c === 'question' ? p.question : c === 'answer' ? p.answer : (p.lang ?? ''),
+              )
+              .map(quote)
+              .join(',');
+          const all = [header, ...records.map((r) => (r.kind === 'good' ? row(r.p) : r.text))];
           const starts: number[] = [];
           let lineNo = 1;
           for (const t of all) {
@@ -191,26 +193,48 @@ describe('knowledge-base parser fuzzing', () => {
           const source = all.join(eol);
           const doc = parseFaqCsv(source, 'faq.csv');
           checkDocument(doc, source, 'faq.csv');
-          const offset = header ? 1 : 0;
           const good = records.flatMap((r, i) =>
-            r.kind === 'good' ? [{ ...r.p, line: starts[i + offset]! }] : [],
+            r.kind === 'good' ? [{ ...r.p, line: starts[i + 1]! }] : [],
           );
           expect(doc.chunks.map((c) => [c.line, c.text, c.lang])).toEqual(
             good.map((g) => [
               g.line,
               `${norm(g.question)}\n${norm(g.answer)}`,
-              header ? g.lang : undefined,
+              withLang ? g.lang : undefined,
             ]),
           );
           const bad = records.flatMap((r, i) =>
-            r.kind === 'bad' ? [`faq.csv:${starts[i + offset]}`] : [],
+            r.kind === 'bad' ? [`faq.csv:${starts[i + 1]}`] : [],
           );
+          // Problems come in reading order: the quote never closed is found at the end.
           expect(doc.errors.map((e) => e.source)).toEqual(
-            unterminated ? [`faq.csv:${lineNo}`, ...bad] : bad,
+            unterminated ? [...bad, `faq.csv:${lineNo}`] : bad,
           );
         },
       ),
       fuzz(300),
+    );
+  });
+
+  it('FAQ CSV: a file whose first line is not the FAQ header is refused whole', () => {
+    fc.assert(
+      fc.property(
+        fc.array(pair, { minLength: 1, maxLength: 10 }),
+        fc.constantFrom('', 'name,email\n', 'q,a\n', 'answer,text\n'),
+        (pairs, header) => {
+          const source =
+            header + pairs.map((p) => `"${p.question.replace(/"/g, '""')}",x`).join('\n');
+          const first = readFirstRecord(source);
+          fc.pre(!first.includes('question') || !first.includes('answer'));
+          const doc = parseFaqCsv(source, 'faq.csv');
+          expect(doc.chunks).toEqual([]);
+          expect(doc.errors).toEqual([]);
+          expect(doc.refused).toMatch(
+            /^not an FAQ CSV: the first line must be the header "question,answer"/,
+          );
+        },
+      ),
+      fuzz(200),
     );
   });
 });

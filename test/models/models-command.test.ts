@@ -84,10 +84,10 @@ describe('voxstate models', () => {
     expect(await run(['--help'], help.io, {})).toBe(0);
     expect(help.out()).toContain('voxstate models pull [ids...]');
     const bad = io();
-    expect(await run(['frobnicate'], bad.io, {})).toBe(1);
+    expect(await run(['frobnicate'], bad.io, {})).toBe(2);
     expect(bad.err()).toContain('expected "pull" or "list"');
     const dtype = io();
-    expect(await run(['pull', 'a/b', '--dtype', 'fp64'], dtype.io, {})).toBe(1);
+    expect(await run(['pull', 'a/b', '--dtype', 'fp64'], dtype.io, {})).toBe(2);
     expect(dtype.err()).toContain('--dtype must be one of');
   });
 });

@@ -135,6 +135,8 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_MAX_NOT_UNDERSTOOD', 'x'],
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_BARGE_IN_ON_GREETING', 'sometimes'],
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_LOG_TRANSCRIPTS', '2'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_LOG_PII', '2'],
+  ['logger', (env) => withEnv(env, () => createLogger()), 'VOXSTATE_LOG_PII', 'sometimes'],
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_REDIS_URL', 'localhost'],
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_DLQ_RETRY_MS', '0'],
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_DLQ_POLL_MS', 'often'],
@@ -236,8 +238,6 @@ describe('configuration is validated with a message naming the variable', () => 
       }
     }
     const covered = new Set([...WRONG.map((w) => w[2]), ...FREE_FORM]);
-    // VOXSTATE_LOG_PII: only "1" turns personal-data logging on; anything else keeps redaction.
-    covered.add('VOXSTATE_LOG_PII');
     covered.add('VOXSTATE_INSPECT_PII');
     covered.add('VOXSTATE_INSPECT');
     expect(read.size).toBeGreaterThan(80);

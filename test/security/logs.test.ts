@@ -7,7 +7,7 @@ import { ConfigError, ProviderError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
 import { speechConfigFromEnv } from '../../src/speech/config.js';
 import { isSecretKey } from '../../src/telemetry/log-scrub.js';
-import { createLogger, redactPaths } from '../../src/telemetry/logger.js';
+import { createLogger, logPiiFromEnv, redactPaths } from '../../src/telemetry/logger.js';
 
 const SECRET = 'sk-SECRET-0123456789abcdef';
 
@@ -197,6 +197,49 @@ describe('personal data in logs', () => {
     } finally {
       if (prev !== undefined) process.env.VOXSTATE_LOG_PII = prev;
     }
+  });
+
+  it('VOXSTATE_LOG_PII takes the usual switch words; anything else is a ConfigError', () => {
+    for (const on of ['1', 'true', 'YES', 'on '])
+      expect(logPiiFromEnv({ VOXSTATE_LOG_PII: on })).toBe(true);
+    for (const off of ['', '0', 'false', 'no', 'Off']) {
+      expect(logPiiFromEnv({ VOXSTATE_LOG_PII: off })).toBe(false);
+    }
+    expect(logPiiFromEnv({})).toBe(false);
+    expect(() => logPiiFromEnv({ VOXSTATE_LOG_PII: '2' })).toThrow(ConfigError);
+  });
+
+  it('the per-turn line: the words are redacted by field name, their lengths are kept', () => {
+    const turn = {
+      callId: 'c1',
+      turn: 3,
+      transcript: 'my card is 4111',
+      answer: 'noted, card 4111',
+      transcriptChars: 15,
+      answerChars: 16,
+      interrupted: false,
+      callerNumber: '+15551230000',
+    };
+    const redacted = capture();
+    redacted.log.info(turn, 'turn');
+    const line = JSON.parse(redacted.text());
+    expect(line).toMatchObject({
+      turn: 3,
+      transcript: '[redacted]',
+      answer: '[redacted]',
+      callerNumber: '[redacted]',
+      transcriptChars: 15,
+      answerChars: 16,
+      interrupted: false,
+    });
+    expect(redacted.text()).not.toContain('4111');
+    const open = capture({ redact: false });
+    open.log.info(turn, 'turn');
+    expect(JSON.parse(open.text())).toMatchObject({
+      transcript: turn.transcript,
+      answer: turn.answer,
+      callerNumber: turn.callerNumber,
+    });
   });
 
   it('redact: false (VOXSTATE_LOG_PII=1) lets personal data through but never secrets', () => {

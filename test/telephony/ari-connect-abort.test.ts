@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, TelephonyError } from '../../src/errors.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
-import { connectAri, connectAriWithRetry } from '../../src/telephony/ari-connection.js';
+import { connectAri } from '../../src/telephony/ari-connection.js';
+import { connectAriWithRetry } from '../../src/telephony/ari-retry.js';
 
 describe('bounded ARI connection attempts', () => {
   let sim: SimulatedAsterisk;

@@ -6,9 +6,9 @@ import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import {
   type AriConnection,
   connectAri,
-  connectAriWithRetry,
   patchSwaggerFail,
 } from '../../src/telephony/ari-connection.js';
+import { connectAriWithRetry } from '../../src/telephony/ari-retry.js';
 
 describe('connectAri against the simulated Asterisk', () => {
   let sim: SimulatedAsterisk;
@@ -140,6 +140,15 @@ describe('connectAri against the simulated Asterisk', () => {
     await conn.rest.answer('x').catch(() => undefined);
     sim.faults.stallRest(false);
     await conn.rest.answer('x').catch(() => undefined);
+    await conn.rest
+      .externalMedia({
+        app: 'voxstate',
+        external_host: '127.0.0.1:1',
+        format: 'slin16',
+        encapsulation: 'audiosocket',
+        transport: 'tcp',
+      })
+      .catch(() => undefined);
     sim.faults.dropEventSockets();
     await until(() => conn!.reconnects > 0 && conn!.connected);
     const text = await registry.metrics();
@@ -149,8 +158,12 @@ describe('connectAri against the simulated Asterisk', () => {
     expect(text).toContain(
       'voxstate_ari_request_seconds_count{operation="channels.answer",outcome="timeout"} 1',
     );
+    // A 404 is counted as `gone` (the channel does not exist), other refusals as `error`.
     expect(text).toContain(
-      'voxstate_ari_request_seconds_count{operation="channels.answer",outcome="error"} 1',
+      'voxstate_ari_request_seconds_count{operation="channels.answer",outcome="gone"} 1',
+    );
+    expect(text).toContain(
+      'voxstate_ari_request_seconds_count{operation="channels.externalMedia",outcome="error"} 1',
     );
   });
 

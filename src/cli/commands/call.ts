@@ -7,26 +7,53 @@
  * @module
  */
 import type { EventEmitter } from 'node:events';
-import { parseArgs } from 'node:util';
-import { AbortedError, ConfigError, VoxstateError } from '../../errors.js';
+import { AbortedError } from '../../errors.js';
 import { type StartVoxstateOptions, startVoxstate, type Voxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
-import { createLogger } from '../../telemetry/logger.js';
+import { routeConsoleToLogger } from '../console-to-log.js';
+import {
+  type CommandSpec,
+  commandLogger,
+  numberOption,
+  type OptionValues,
+  parseCommand,
+  reportErrors,
+  UsageError,
+} from '../io.js';
 
-const USAGE = `usage: voxstate call <endpoint> [options]
-
-Places an outbound call through Asterisk (ARI), e.g. voxstate call PJSIP/1000; the bot speaks
-first. Configuration: environment variables, as for voxstate serve (docs/configuration.md).
-
-  --purpose <text>     why the bot calls (given to its prompt)
-  --caller-id <id>     caller ID shown to the callee, e.g. '"Clinic" <100>'
-  --timeout <s>        seconds to wait for an answer, and for Asterisk (ARI) to accept the
-                       connection (at least 5 s for that; default 30)
-  --json               print the outcome as one JSON object
-  --inspect[=port]     watch the call in the Stately inspector
-  --inspect-pii        let transcripts and phone numbers through to the inspector (dev only)
-  -h, --help           show this help
-`;
+/** The options of `voxstate call` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'call',
+  usage: ['voxstate call <endpoint> [options]'],
+  description:
+    'Places an outbound call through Asterisk (ARI), e.g. voxstate call PJSIP/1000; the bot speaks\n' +
+    'first. Configuration: environment variables, as for voxstate serve (docs/configuration.md).\n' +
+    'The outcome goes to stdout; warnings go to stderr.',
+  options: {
+    purpose: { type: 'string', value: '<text>', help: 'why the bot calls (given to its prompt)' },
+    'caller-id': {
+      type: 'string',
+      value: '<id>',
+      help: `caller ID shown to the callee, e.g. '"Clinic" <100>'`,
+    },
+    timeout: {
+      type: 'string',
+      value: '<s>',
+      help: 'seconds to wait for an answer and for ARI to connect (at least 5 s; default 30)',
+    },
+    json: { type: 'boolean', help: 'print only the outcome, as one JSON object' },
+    inspect: {
+      type: 'boolean',
+      value: '[=port]',
+      optionalValue: true,
+      help: 'watch the call in the Stately inspector',
+    },
+    'inspect-pii': {
+      type: 'boolean',
+      help: 'let transcripts and phone numbers through to the inspector (dev only)',
+    },
+  },
+} satisfies CommandSpec;
 
 /** What `voxstate call` prints. */
 export interface CallOutcome {
@@ -50,7 +77,6 @@ export interface CallCommandIo {
   start?: Partial<StartVoxstateOptions>;
 }
 
-const INSPECT_ARG = /^--inspect(?:-pii)?(?:=.*)?$/;
 /** Shortest time given to the ARI connection attempts, whatever `--timeout` says, ms. */
 const MIN_CONNECT_MS = 5_000;
 
@@ -68,52 +94,34 @@ export async function run(
   argv: string[],
   io: CallCommandIo = { out: process.stdout, err: process.stderr, env: process.env },
 ): Promise<number> {
-  let values: {
-    purpose?: string;
-    'caller-id'?: string;
-    timeout?: string;
-    json?: boolean;
-    help?: boolean;
-  };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv.filter((a) => !INSPECT_ARG.test(a)),
-      allowPositionals: true,
-      options: {
-        purpose: { type: 'string' },
-        'caller-id': { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    io.err.write(`voxstate call: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(SPEC, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const emitter = io.emitter ?? process;
+  return reportErrors('call', io, () => placeCall(argv, values, positionals, io, emitter), io.env);
+}
+
+async function placeCall(
+  argv: string[],
+  values: OptionValues<(typeof SPEC)['options']>,
+  positionals: string[],
+  io: CallCommandIo,
+  emitter: EventEmitter,
+): Promise<number> {
+  const [endpoint, ...extra] = positionals;
+  if (!endpoint || extra.length > 0) {
+    throw new UsageError('give exactly one endpoint to call, e.g. voxstate call PJSIP/1000');
+  }
+  const timeoutSec =
+    numberOption(values, 'timeout', {
+      min: Number.MIN_VALUE,
+      what: 'a positive number of seconds',
+    }) ?? 30;
+  const inspectOpts = inspectorOptions(argv, io.env);
+  // The outcome goes to stdout; logs (and third-party console output) to stderr, quiet unless asked.
+  const logger = commandLogger(io, io.env);
+  const restoreConsole = routeConsoleToLogger(logger);
   try {
-    const [endpoint, ...extra] = positionals;
-    if (!endpoint || extra.length > 0) {
-      throw new ConfigError('give exactly one endpoint to call, e.g. voxstate call PJSIP/1000');
-    }
-    const timeoutSec = values.timeout === undefined ? 30 : Number(values.timeout);
-    if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) {
-      throw new ConfigError(
-        `--timeout must be a positive number of seconds, got "${values.timeout}"`,
-      );
-    }
-    const inspectOpts = inspectorOptions(argv, io.env);
-    // The outcome goes to stdout: logs stay quiet unless asked for.
-    const logger = createLogger({
-      level: io.env.VOXSTATE_LOG_LEVEL || 'warn',
-      redact: io.env.VOXSTATE_LOG_PII !== '1',
-    });
     const inspector = inspectOpts ? await createCallInspector(inspectOpts) : undefined;
     // A signal before the call is placed stops the start-up (model loads, ARI retries) cleanly.
     const startup = new AbortController();
@@ -176,9 +184,7 @@ export async function run(
     } finally {
       await inspector?.stop();
     }
-  } catch (err) {
-    if (!(err instanceof VoxstateError) || io.env.VOXSTATE_DEBUG) throw err;
-    io.err.write(`voxstate call: ${err.message}\n`);
-    return 1;
+  } finally {
+    restoreConsole();
   }
 }

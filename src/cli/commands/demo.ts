@@ -1,8 +1,10 @@
 /**
  * `voxstate demo`: the runtime, the simulated Asterisk and one scripted caller, on this machine
- * with no phone system and no API keys. It ingests the sample knowledge base, places the call,
- * prints a per-turn timeline (end of speech to filler, transcript, retrieval and first answer
- * audio) and writes the call's two-sided audio to a WAV file.
+ * with no phone system and no API keys. It ingests the sample knowledge base into its own data
+ * folder (`.voxstate/demo` in the current directory, never `VOXSTATE_DATA_DIR`), places the
+ * call, prints each turn as it completes (latencies from the caller's last word, what the
+ * caller and the bot said), a summary when the call has ended, and writes the call's two-sided
+ * audio to a WAV file. It exits as soon as the call is over.
  *
  * Without Whisper weights in the model folder the demo uses the simulator's script text as the
  * transcript (`--stt=script`, labelled in the output); with them, the real Whisper path runs.
@@ -12,60 +14,174 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, ParseError, TimeoutError } from '../../errors.js';
 import { isModelPresent } from '../../models/model-folder.js';
-import type { TurnTiming } from '../../runtime/call-timeline.js';
 import { runtimeConfigFromEnv, type SttChoice } from '../../runtime/config.js';
+import type { CallHandle } from '../../runtime/runtime.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { connectSimulatedLine, ingestSampleKnowledge } from '../../runtime/simulated-line.js';
-import type { Turn } from '../../simulator/call-recording.js';
+import type { CallerScript } from '../../simulator/caller-script.js';
 import { parseCallerScript } from '../../simulator/script-file.js';
-import { createLogger } from '../../telemetry/logger.js';
+import type { Logger } from '../../telemetry/logger.js';
+import {
+  type DemoResult,
+  type DemoTurn,
+  demoTurn,
+  formatHeader,
+  formatSummary,
+  formatTurn,
+} from '../demo-report.js';
+import {
+  type CommandIo,
+  type CommandSpec,
+  commandLogger,
+  parseCommand,
+  processIo,
+  reportErrors,
+  UsageError,
+} from '../io.js';
+
+export type { DemoResult, DemoTurn } from '../demo-report.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const USAGE = `usage: voxstate demo [options]
 
-  --script <file>     caller script (default examples/calls/demo-en.json)
-  --language <code>   the call's language (default: the script's, else en)
-  --stt <engine>      whisper | script (default: whisper when its model is present, else script)
-  --out <file.wav>    where to write the call audio (default recordings/demo.wav)
-  --json              print the result as one JSON object
-`;
+/** The demo's own data folder, relative to the current directory. */
+export const DEMO_DATA_DIR = '.voxstate/demo';
 
-/** What the demo measured. */
-export interface DemoResult {
-  stt: SttChoice;
-  answerer: string;
-  endReason: string;
-  greetingMs: number | undefined;
-  turns: Array<{
-    caller: string;
-    bot: string;
-    speechEndToFillerMs?: number;
-    speechEndToTranscriptMs?: number;
-    speechEndToRetrievalMs?: number;
-    speechEndToFirstAnswerAudioMs?: number;
-    heardByCallerMs?: number;
-    bargeIn?: boolean;
-  }>;
-  wav: string;
-  costTotal: number;
-}
+/** The options of `voxstate demo` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'demo',
+  usage: ['voxstate demo [options]'],
+  description:
+    'One scripted call on the simulated Asterisk, answered from the sample knowledge base;\n' +
+    `the demo keeps its data in ${DEMO_DATA_DIR} (VOXSTATE_DATA_DIR is not touched).`,
+  options: {
+    script: {
+      type: 'string',
+      value: '<file>',
+      help: 'caller script (default examples/calls/demo-en.json)',
+    },
+    language: {
+      type: 'string',
+      value: '<code>',
+      help: "the call's language (default: the script's, else en)",
+    },
+    stt: {
+      type: 'string',
+      value: '<engine>',
+      help: 'whisper | script (default: whisper when its model is present, else script)',
+    },
+    out: {
+      type: 'string',
+      value: '<file.wav>',
+      help: 'where to write the call audio (default recordings/demo.wav)',
+    },
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      help: `the demo's data folder (default ${DEMO_DATA_DIR})`,
+    },
+    json: { type: 'boolean', help: 'print only the result, as one JSON object' },
+  },
+} satisfies CommandSpec;
 
-function ms(n: number | undefined): string {
-  return n === undefined ? '   -' : `${Math.round(n)}`.padStart(4);
-}
+/** The longest a demo call may last before it is hung up. */
+const CALL_DEADLINE_MS = 120_000;
+/** How long the runtime may take to finish a call after the caller hung up. */
+const WIND_DOWN_MS = 5_000;
 
-/** Runs the demo and returns what it measured. */
-export async function runDemo(options: {
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
   script?: string;
   language?: string;
   stt?: SttChoice;
   out?: string;
+  /** The demo's data folder (default {@link DEMO_DATA_DIR}). */
+  dataDir?: string;
   env?: NodeJS.ProcessEnv;
-}): Promise<DemoResult> {
-  const env = options.env ?? process.env;
+  logger?: Logger;
+  /** Called once the runtime is built, before the call. */
+  onStart?: (info: Pick<DemoResult, 'stt' | 'answerer' | 'dataDir'>) => void;
+  /** Called as each turn completes. */
+  onTurn?: (turn: DemoTurn) => void;
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise; the timer is cleared. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readScript(path: string): Promise<CallerScript> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `cannot read the caller script ${path}${code === 'ENOENT' ? ': no such file' : `: ${(err as Error).message}`}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ParseError(path, `the caller script is not valid JSON (${(err as Error).message})`);
+  }
+  return parseCallerScript(value, path);
+}
+
+/** Reports each turn of `handle` once, when it completes; `finish()` reports the rest. */
+function watchTurns(
+  handle: CallHandle,
+  scriptText: (turn: number) => string | undefined,
+  onTurn: (turn: DemoTurn) => void,
+): { finish(): DemoTurn[] } {
+  const reported: DemoTurn[] = [];
+  let last = 0;
+  const report = (upTo: number) => {
+    for (const t of handle.session.timeline.turns()) {
+      if (t.turn <= last || t.turn > upTo) continue;
+      last = t.turn;
+      const turn = demoTurn(t, scriptText(t.turn));
+      reported.push(turn);
+      onTurn(turn);
+    }
+  };
+  let progress = 0;
+  const subscription = handle.actor.subscribe((snapshot) => {
+    const latest = handle.session.timeline.turns().at(-1)?.turn ?? 0;
+    const done = snapshot.context.turns + snapshot.context.bargeIns;
+    // An answer finished or was interrupted: the latest turn is complete; else the earlier ones.
+    report(done !== progress ? latest : latest - 1);
+    progress = done;
+  });
+  return {
+    finish() {
+      subscription.unsubscribe();
+      report(Number.POSITIVE_INFINITY);
+      return reported;
+    },
+  };
+}
+
+/** Runs the demo call and returns what it measured. */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const userEnv = options.env ?? process.env;
+  const dataDir = resolve(options.dataDir ?? DEMO_DATA_DIR);
+  // The demo's own folder and Redis keys: a user's knowledge base and queues stay untouched.
+  const env: NodeJS.ProcessEnv = {
+    ...userEnv,
+    VOXSTATE_DATA_DIR: dataDir,
+    VOXSTATE_REDIS_PREFIX: `${userEnv.VOXSTATE_REDIS_PREFIX ?? 'voxstate:'}demo:`,
+  };
   const base = runtimeConfigFromEnv(env);
   const whisperPresent = isModelPresent(
     base.inference.modelDir,
@@ -77,30 +193,38 @@ export async function runDemo(options: {
     (env.VOXSTATE_STT as SttChoice | undefined) ??
     (whisperPresent ? 'whisper' : 'script');
   const scriptPath = resolve(options.script ?? join(ROOT, 'examples/calls/demo-en.json'));
-  const script = parseCallerScript(JSON.parse(await readFile(scriptPath, 'utf8')), scriptPath);
+  const script = await readScript(scriptPath);
   const language = options.language ?? script.lang?.slice(0, 2) ?? 'en';
-  const logger = createLogger({
-    level: env.VOXSTATE_LOG_LEVEL ?? 'warn',
-    destination: process.stderr,
-  });
+  await mkdir(dataDir, { recursive: true });
   const runtime = await Runtime.create({
     config: { ...base, stt, speech: { ...base.speech, languages: [language] } },
-    logger,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   try {
-    await ingestSampleKnowledge(runtime);
+    // The runtime has said already what the knowledge base lacks (no embedding model...).
+    await ingestSampleKnowledge(runtime, runtime.logger.child({}, { level: 'error' }));
+    options.onStart?.({ stt, answerer: runtime.answerer.kind, dataDir });
     const line = await connectSimulatedLine(runtime);
     try {
       const { sim: simCall, handle } = await line.placeCall(script, {
         language,
         callerNumber: '+15550100',
       });
-      await Promise.race([simCall.ended, new Promise((r) => setTimeout(r, 120_000))]);
+      const scriptText = (turn: number) => simCall.recording.turns()[turn - 1]?.text;
+      const watch = watchTurns(handle, scriptText, options.onTurn ?? (() => {}));
+      if (!(await within(simCall.ended, CALL_DEADLINE_MS))) {
+        runtime.logger.warn(`the call did not end within ${CALL_DEADLINE_MS / 1000} s: hanging up`);
+        simCall.hangup();
+      }
+      if (!(await within(handle.done, WIND_DOWN_MS))) {
+        handle.actor.send({ type: 'media.hangup', reason: 'demo deadline' });
+        if (!(await within(handle.done, WIND_DOWN_MS))) {
+          throw new TimeoutError('ending the demo call', 2 * WIND_DOWN_MS);
+        }
+      }
       const output = await handle.done;
-      const heard = simCall.recording.turns();
-      const timings = handle.session.timeline.turns();
-      const history = handle.actor.getSnapshot().context.history;
-      const wav = resolve(options.out ?? join(ROOT, 'recordings/demo.wav'));
+      const turns = watch.finish();
+      const wav = resolve(options.out ?? 'recordings/demo.wav');
       await mkdir(dirname(wav), { recursive: true });
       await writeFile(wav, simCall.recording.toWav('mix'));
       return {
@@ -108,8 +232,9 @@ export async function runDemo(options: {
         answerer: runtime.answerer.kind,
         endReason: output.endReason,
         greetingMs: handle.session.timeline.greetingLatencyMs,
-        turns: turnRows(heard, timings, history),
+        turns,
         wav,
+        dataDir,
         costTotal: handle.session.ledger.breakdown().total,
       };
     } finally {
@@ -120,80 +245,38 @@ export async function runDemo(options: {
   }
 }
 
-function turnRows(
-  heard: Turn[],
-  timings: readonly TurnTiming[],
-  history: ReadonlyArray<{ role: string; content: string }>,
-): DemoResult['turns'] {
-  const answers = history.filter((m) => m.role === 'assistant').map((m) => m.content);
-  const questions = history.filter((m) => m.role === 'user').map((m) => m.content);
-  return timings.map((t, i) => ({
-    caller: heard[i]?.text ?? questions[i] ?? '',
-    bot: t.bargeIn ? '' : (answers.shift() ?? ''),
-    ...(t.filler !== undefined ? { speechEndToFillerMs: t.filler } : {}),
-    ...(t.transcript !== undefined ? { speechEndToTranscriptMs: t.transcript } : {}),
-    ...(t.retrieval !== undefined ? { speechEndToRetrievalMs: t.retrieval } : {}),
-    ...(t.first_answer_audio !== undefined
-      ? { speechEndToFirstAnswerAudioMs: t.first_answer_audio }
-      : {}),
-    ...(heard[i]?.latencyMs !== undefined ? { heardByCallerMs: heard[i]?.latencyMs } : {}),
-    ...(t.bargeIn ? { bargeIn: true } : {}),
-  }));
-}
-
-/** Prints the demo's result as a table. */
-export function formatDemo(r: DemoResult): string {
-  const lines = [
-    '',
-    `voxstate demo: one simulated call on the simulated Asterisk`,
-    `  speech-to-text: ${r.stt}${r.stt === 'script' ? ' (SIMULATOR ONLY: transcripts are the caller script; run `voxstate models pull` for Whisper)' : ''}`,
-    `  answers: ${r.answerer}${r.answerer === 'offline' ? ' (extractive, from the knowledge base; set OPENAI_API_KEY or ANTHROPIC_API_KEY for an LLM)' : ''}`,
-    `  greeting: first audio ${ms(r.greetingMs).trim()} ms after answer`,
-    '',
-    '  turn  filler  transcript  retrieval  first answer  heard by caller   (ms after end of speech)',
-  ];
-  r.turns.forEach((t, i) => {
-    lines.push(
-      `  ${String(i + 1).padStart(4)}  ${ms(t.speechEndToFillerMs)}    ${ms(t.speechEndToTranscriptMs)}        ${ms(t.speechEndToRetrievalMs)}       ${ms(t.speechEndToFirstAnswerAudioMs)}          ${ms(t.heardByCallerMs)}${t.bargeIn ? '   (caller interrupted)' : ''}`,
-    );
-    lines.push(`        caller: ${t.caller}`);
-    if (t.bot) lines.push(`        bot:    ${t.bot}`);
-  });
-  lines.push(
-    '',
-    `  call ended: ${r.endReason}; cost ${r.costTotal.toFixed(4)}`,
-    `  audio: ${r.wav}`,
-    '',
-  );
-  return lines.join('\n');
-}
-
-/** `voxstate demo`. */
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      script: { type: 'string' },
-      language: { type: 'string' },
-      stt: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
+/** `voxstate demo`; resolves with the exit code. */
+export async function run(
+  argv: string[],
+  io: CommandIo = processIo(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const parsed = parseCommand(SPEC, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  return reportErrors('demo', io, async () => {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const { stt } = values;
+    if (stt !== undefined && stt !== 'whisper' && stt !== 'script') {
+      throw new UsageError(`--stt must be "whisper" or "script", got "${stt}"`);
+    }
+    const json = values.json === true;
+    const result = await runDemo({
+      ...(values.script ? { script: values.script } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      ...(stt ? { stt: stt as SttChoice } : {}),
+      ...(values.out ? { out: values.out } : {}),
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      env,
+      logger: commandLogger(io, env),
+      ...(json
+        ? {}
+        : {
+            onStart: (info) => io.out.write(formatHeader(info)),
+            onTurn: (turn) => io.out.write(formatTurn(turn)),
+          }),
+    });
+    io.out.write(json ? `${JSON.stringify(result)}\n` : formatSummary(result));
     return 0;
-  }
-  if (values.stt !== undefined && values.stt !== 'whisper' && values.stt !== 'script') {
-    throw new ConfigError(`--stt must be "whisper" or "script", got "${values.stt}"`);
-  }
-  const result = await runDemo({
-    ...(values.script ? { script: values.script } : {}),
-    ...(values.language ? { language: values.language } : {}),
-    ...(values.stt ? { stt: values.stt as SttChoice } : {}),
-    ...(values.out ? { out: values.out } : {}),
   });
-  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatDemo(result));
-  return 0;
 }

@@ -6,50 +6,54 @@
  * @module
  */
 
+import { redactRedisUrl } from '../../cache/redis.js';
 import { DeadLetterQueue } from '../../dlq/dead-letter-queue.js';
 import { connectQueueRedis, waitForRedis } from '../../dlq/queue-redis.js';
 import { VoxstateError } from '../../errors.js';
-import { type CommandIo, parseCommand, processIo } from '../io.js';
+import { type CommandIo, type CommandSpec, parseCommand, processIo, USAGE_EXIT } from '../io.js';
 
-const USAGE = `usage: voxstate dlq list [--json]
-       voxstate dlq retry <job-id> | --all
-
-  --redis <url>     default VOXSTATE_REDIS_URL or redis://127.0.0.1:6379
-  --prefix <p>      Redis key prefix (default voxstate:)
-  --queue <name>    queue name (default dlq)
-  -h, --help        show this help
-`;
+/** The options of `voxstate dlq` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'dlq',
+  usage: ['voxstate dlq list [--json]', 'voxstate dlq retry <job-id> | --all'],
+  subcommands: ['list', 'retry'],
+  options: {
+    json: { type: 'boolean', help: 'list: print JSON' },
+    all: { type: 'boolean', help: 'retry: every failed job' },
+    redis: {
+      type: 'string',
+      value: '<url>',
+      help: 'default VOXSTATE_REDIS_URL or redis://127.0.0.1:6379',
+    },
+    prefix: { type: 'string', value: '<p>', help: 'Redis key prefix (default voxstate:)' },
+    queue: { type: 'string', value: '<name>', help: 'queue name (default dlq)' },
+  },
+} satisfies CommandSpec;
 
 /** Runs `voxstate dlq ...`; returns the exit code. */
 export async function run(argv: string[], io: CommandIo = processIo()): Promise<number> {
-  const parsed = parseCommand(
-    'dlq',
-    argv,
-    {
-      json: { type: 'boolean' },
-      all: { type: 'boolean' },
-      redis: { type: 'string' },
-      prefix: { type: 'string' },
-      queue: { type: 'string' },
-    },
-    io,
-    USAGE,
-  );
+  const parsed = parseCommand(SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [sub, id, ...extra] = positionals;
   const retryOk =
     sub === 'retry' && extra.length === 0 && (id !== undefined) !== (values.all === true);
   if (!(sub === 'list' && id === undefined) && !retryOk) {
-    io.err.write(`voxstate dlq: expected "list" or "retry <id>|--all"\n${USAGE}`);
-    return 1;
+    io.err.write('voxstate dlq: expected "list" or "retry <id>|--all" (voxstate dlq --help)\n');
+    return USAGE_EXIT;
   }
+  const url = values.redis ?? process.env.VOXSTATE_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = connectQueueRedis({
-    ...(values.redis ? { url: values.redis } : {}),
+    url,
     ...(values.prefix !== undefined ? { keyPrefix: values.prefix } : {}),
   });
   try {
-    await waitForRedis(redis, 2_000);
+    try {
+      await waitForRedis(redis, 2_000);
+    } catch {
+      io.err.write(`voxstate dlq: Redis at ${redactRedisUrl(url)} is unreachable\n`);
+      return 1;
+    }
     const dlq = new DeadLetterQueue({ redis, ...(values.queue ? { name: values.queue } : {}) });
     if (sub === 'list') {
       const [failed, stats] = [await dlq.listFailed(), await dlq.stats()];
@@ -79,7 +83,7 @@ export async function run(argv: string[], io: CommandIo = processIo()): Promise<
       io.err.write(`voxstate dlq: ${err.message}\n`);
       return 1;
     }
-    io.err.write(`voxstate dlq: Redis: ${(err as Error).message}\n`);
+    io.err.write(`voxstate dlq: Redis at ${redactRedisUrl(url)}: ${(err as Error).message}\n`);
     return 1;
   } finally {
     redis.disconnect();

@@ -9,36 +9,72 @@
  */
 
 import { existsSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { Registry } from 'prom-client';
 import { inferenceConfigFromEnv } from '../../config/inference.js';
-import { ConfigError, VoxstateError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { cloudEmbedderFromConfig } from '../../knowledge/cloud-embedder.js';
 import { kbDir, knowledgeConfigFromEnv } from '../../knowledge/config.js';
 import { type IngestProgress, type IngestSummary, ingest } from '../../knowledge/ingest.js';
 import { createKnowledgeRuntime } from '../../knowledge/knowledge-runtime.js';
+import { isKbLanguage } from '../../knowledge/language.js';
 import { openLocalEmbedding } from '../../knowledge/local-embedding.js';
 import { KnowledgeStore } from '../../knowledge/store.js';
 import type { Embedder } from '../../providers/embeddings/embedder.js';
-import { createLogger, type Logger } from '../../telemetry/logger.js';
-import { type CommandIo, parseCommand, processIo } from '../io.js';
+import type { Logger } from '../../telemetry/logger.js';
+import {
+  type CommandIo,
+  type CommandSpec,
+  commandLogger,
+  numberOption,
+  parseCommand,
+  processIo,
+  reportErrors,
+  UsageError,
+} from '../io.js';
 
-const USAGE = `usage: voxstate kb <ingest|search> [options]
-
-  voxstate kb ingest <path...>       ingest Markdown, .txt, FAQ .jsonl and FAQ .csv files or folders
-  voxstate kb search "<text>"        search the knowledge base
-
-  --k <n>              search: passages to show (default VOXSTATE_KB_TOP_K or 4)
-  --lang <code>        search: prefer passages in this language (en, ru, uk, he)
-  --threshold <x>      search: local similarity threshold (default VOXSTATE_KB_THRESHOLD or 0.78)
-  --data-dir <dir>     data folder (default VOXSTATE_DATA_DIR or ./data)
-  --model-dir <dir>    model folder (default VOXSTATE_MODEL_DIR or ./models)
-  --no-local           do not use the local embedding model
-  --no-cloud           do not use the cloud embedding model (VOXSTATE_CLOUD_EMBED_MODEL)
-  --json               print JSON
-  -h, --help           show this help
-`;
+/** The options of `voxstate kb` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'kb',
+  usage: [
+    'voxstate kb ingest <path...>   ingest Markdown, .txt, FAQ .jsonl and FAQ .csv files or folders',
+    'voxstate kb search "<text>"    search the knowledge base',
+  ],
+  subcommands: ['ingest', 'search'],
+  options: {
+    k: {
+      type: 'string',
+      value: '<n>',
+      help: 'search: passages to show (default VOXSTATE_KB_TOP_K or 4)',
+    },
+    lang: {
+      type: 'string',
+      value: '<code>',
+      help: 'search: prefer passages in this language (en, ru, uk, he)',
+    },
+    threshold: {
+      type: 'string',
+      value: '<x>',
+      help: 'search: local similarity threshold (default VOXSTATE_KB_THRESHOLD or 0.78)',
+    },
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      help: 'data folder (default VOXSTATE_DATA_DIR or ./data)',
+    },
+    'model-dir': {
+      type: 'string',
+      value: '<dir>',
+      help: 'model folder (default VOXSTATE_MODEL_DIR or ./models)',
+    },
+    'no-local': { type: 'boolean', help: 'do not use the local embedding model' },
+    'no-cloud': {
+      type: 'boolean',
+      help: 'do not use the cloud embedding model (VOXSTATE_CLOUD_EMBED_MODEL)',
+    },
+    json: { type: 'boolean', help: 'print JSON' },
+  },
+} satisfies CommandSpec;
 
 type Env = Record<string, string | undefined>;
 
@@ -54,23 +90,6 @@ interface Options {
   help?: boolean;
 }
 
-/** A logger printing `warning: <message>` lines (level warn and above) for people. */
-function humanLogger(io: CommandIo, env: Env): Logger {
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        const entry = JSON.parse(line) as { level: number; msg?: string };
-        io.err.write(
-          `${entry.level >= 50 ? 'error' : entry.level >= 40 ? 'warning' : 'info'}: ${entry.msg ?? ''}\n`,
-        );
-      }
-      done();
-    },
-  });
-  return createLogger({ level: env.VOXSTATE_LOG_LEVEL ?? 'warn', destination });
-}
-
 function progressBar(io: CommandIo): IngestProgress | undefined {
   if (!io.err.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
@@ -83,21 +102,28 @@ function progressBar(io: CommandIo): IngestProgress | undefined {
   );
   return {
     start: (total) => bar.start(total, 0),
+    grow: (n) => bar.setTotal(bar.getTotal() + n),
     advance: (n) => bar.increment(n),
     stop: () => bar.stop(),
   };
 }
 
+// Each problem was logged once as the ingest met it; the summary only counts them.
 function printSummary(io: CommandIo, s: IngestSummary, json: boolean): void {
   if (json) {
     io.out.write(`${JSON.stringify({ ...s, errors: s.errors.map((e) => e.message) })}\n`);
     return;
   }
-  for (const e of s.errors) io.err.write(`${e.message}\n`);
+  const problems = [
+    s.errors.length ? `${s.errors.length} malformed records skipped` : '',
+    s.empty.length ? `${s.empty.length} empty files skipped` : '',
+    s.refused.length ? `${s.refused.length} files refused` : '',
+    s.repaired ? `${s.repaired} duplicate rows removed` : '',
+  ].filter(Boolean);
   io.out.write(
     `ingested ${s.documents} documents, ${s.chunks} chunks in ${s.seconds.toFixed(2)} s: ` +
       `${s.embedded} embedded, ${s.reused} reused, ${s.skipped} in unchanged files, ${s.removed} removed` +
-      `${s.errors.length ? `, ${s.errors.length} malformed records skipped` : ''}\n` +
+      `${problems.map((p) => `, ${p}`).join('')}\n` +
       `models: ${s.keywordOnly ? 'none (keyword search only)' : s.models.join(', ')}; version ${s.version}\n`,
   );
 }
@@ -134,7 +160,7 @@ async function runIngest(
       ...(unavailable ? { noEmbedderReason: unavailable } : {}),
     });
     printSummary(io, summary, o.json ?? false);
-    return 0;
+    return summary.refused.length > 0 ? 1 : 0;
   } finally {
     store.close();
     await local?.close();
@@ -149,17 +175,17 @@ async function runSearch(
   logger: Logger,
 ): Promise<number> {
   const query = words.join(' ').trim();
-  if (!query) {
-    io.err.write('voxstate kb search: give the text to search for\n');
-    return 1;
+  if (!query) throw new UsageError('search: give the text to search for');
+  if (o.lang !== undefined && (!isKbLanguage(o.lang) || o.lang === 'und')) {
+    throw new UsageError(`--lang "${o.lang}" is not supported (use en, ru, uk, he)`);
   }
   const config = knowledgeConfigFromEnv(env);
   if (o['no-cloud']) config.cloud = undefined;
-  const k = o.k === undefined ? config.topK : Number(o.k);
-  if (!Number.isInteger(k) || k < 1) {
-    io.err.write('voxstate kb search: --k must be a positive integer\n');
-    return 1;
-  }
+  const k =
+    numberOption(o as Record<string, string | boolean | undefined>, 'k', {
+      min: 1,
+      integer: true,
+    }) ?? config.topK;
   const registry = new Registry();
   const { local, unavailable } = o['no-local']
     ? { local: undefined, unavailable: 'disabled by --no-local' }
@@ -218,48 +244,23 @@ export async function run(
   io: CommandIo = processIo(),
   env: Env = process.env,
 ): Promise<number> {
-  const parsed = parseCommand(
-    'kb',
-    argv,
-    {
-      k: { type: 'string' },
-      lang: { type: 'string' },
-      threshold: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'model-dir': { type: 'string' },
-      'no-local': { type: 'boolean' },
-      'no-cloud': { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-    io,
-    USAGE,
-  );
+  const parsed = parseCommand(SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
-  const [sub, ...rest] = positionals;
-  if (!sub) {
-    io.err.write(USAGE);
-    return 1;
-  }
-  const merged: Env = {
-    ...env,
-    ...(values['data-dir'] ? { VOXSTATE_DATA_DIR: values['data-dir'] } : {}),
-    ...(values['model-dir'] ? { VOXSTATE_MODEL_DIR: values['model-dir'] } : {}),
-    ...(values.threshold ? { VOXSTATE_KB_THRESHOLD: values.threshold } : {}),
-  };
-  const logger = humanLogger(io, merged);
-  try {
-    if (sub === 'ingest') return await runIngest(rest, values, io, merged, logger);
-    if (sub === 'search') return await runSearch(rest, values, io, merged, logger);
-    io.err.write(`voxstate kb: unknown subcommand "${sub}"\n${USAGE}`);
-    return 1;
-  } catch (err) {
-    if (err instanceof VoxstateError) {
-      io.err.write(`voxstate kb: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const { values } = parsed;
+  const [sub, ...rest] = parsed.positionals;
+  return reportErrors('kb', io, async () => {
+    const threshold = numberOption(parsed.values, 'threshold', { min: -1, max: 1 });
+    const merged: Env = {
+      ...env,
+      ...(values['data-dir'] ? { VOXSTATE_DATA_DIR: values['data-dir'] } : {}),
+      ...(values['model-dir'] ? { VOXSTATE_MODEL_DIR: values['model-dir'] } : {}),
+      ...(threshold !== undefined ? { VOXSTATE_KB_THRESHOLD: String(threshold) } : {}),
+    };
+    const logger = commandLogger(io, merged);
+    return sub === 'ingest'
+      ? await runIngest(rest, values, io, merged, logger)
+      : await runSearch(rest, values, io, merged, logger);
+  });
 }
 
 export type { CommandIo } from '../io.js';

@@ -8,42 +8,47 @@
 
 import { enforceRetention, retentionDaysFromEnv } from '../../calllog/retention.js';
 import { openCallStore } from '../../cost/store.js';
-import { VoxstateError } from '../../errors.js';
-import { type CommandIo, parseCommand, processIo } from '../io.js';
+import {
+  type CommandIo,
+  type CommandSpec,
+  numberOption,
+  parseCommand,
+  processIo,
+  reportErrors,
+  UsageError,
+} from '../io.js';
 
-const USAGE = `usage: voxstate maintenance [options]
-
-  --retention-days <n>  keep calls of the last n days (default VOXSTATE_RETENTION_DAYS or 30)
-  --data-dir <dir>      LanceDB folder (default VOXSTATE_DATA_DIR or ./data)
-  --json                print the result as JSON
-  -h, --help            show this help
-`;
+/** The options of `voxstate maintenance` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'maintenance',
+  usage: ['voxstate maintenance [options]'],
+  options: {
+    'retention-days': {
+      type: 'string',
+      value: '<n>',
+      help: 'keep calls of the last n days (default VOXSTATE_RETENTION_DAYS or 30)',
+    },
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      help: 'LanceDB folder (default VOXSTATE_DATA_DIR or ./data)',
+    },
+    json: { type: 'boolean', help: 'print the result as JSON' },
+  },
+} satisfies CommandSpec;
 
 /** Runs `voxstate maintenance`; returns the exit code. */
 export async function run(argv: string[], io: CommandIo = processIo()): Promise<number> {
-  const parsed = parseCommand(
-    'maintenance',
-    argv,
-    {
-      'retention-days': { type: 'string' },
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    io,
-    USAGE,
-  );
+  const parsed = parseCommand(SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length > 0) {
-    io.err.write(`voxstate maintenance: unexpected argument "${positionals[0]}"\n`);
-    return 1;
-  }
-  try {
-    const days = retentionDaysFromEnv(
-      values['retention-days'] !== undefined
-        ? { VOXSTATE_RETENTION_DAYS: values['retention-days'] }
-        : process.env,
-    );
+  return reportErrors('maintenance', io, async () => {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const days =
+      numberOption(values, 'retention-days', {
+        min: Number.MIN_VALUE,
+        what: 'a positive number of days',
+      }) ?? retentionDaysFromEnv(process.env);
     const store = await openCallStore(values['data-dir'] ? { dataDir: values['data-dir'] } : {});
     try {
       const result = await enforceRetention(store, days);
@@ -59,9 +64,5 @@ export async function run(argv: string[], io: CommandIo = processIo()): Promise<
       store.close();
     }
     return 0;
-  } catch (err) {
-    if (!(err instanceof VoxstateError)) throw err;
-    io.err.write(`voxstate maintenance: ${err.message}\n`);
-    return 1;
-  }
+  });
 }

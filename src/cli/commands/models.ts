@@ -8,23 +8,44 @@
 
 import cliProgress from 'cli-progress';
 import { inferenceConfigFromEnv, MODEL_DTYPES, type ModelDtype } from '../../config/inference.js';
-import { VoxstateError } from '../../errors.js';
 import { listModels } from '../../models/model-folder.js';
 import { type PullProgress, type PullRequest, pullModels } from '../../models/pull.js';
-import { type CommandIo, parseCommand, processIo } from '../io.js';
+import {
+  type CommandIo,
+  type CommandSpec,
+  parseCommand,
+  processIo,
+  reportErrors,
+  UsageError,
+} from '../io.js';
 
-const USAGE = `usage: voxstate models <pull|list> [options]
-
-  voxstate models pull [ids...]   download models into the model folder
-                                  (default: the configured embedder and Whisper model)
-  voxstate models list            list the models in the model folder
-
-  --model-dir <dir>   model folder (default VOXSTATE_MODEL_DIR or ./models)
-  --dtype <dtype>     weights to pull for the given ids: fp32, fp16, q8, int8, uint8, q4
-  --revision <rev>    hub revision for the given ids (default main)
-  --json              list: print JSON
-  -h, --help          show this help
-`;
+/** The options of `voxstate models` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'models',
+  usage: [
+    'voxstate models pull [ids...]   download models into the model folder (default: the configured embedder and Whisper model)',
+    'voxstate models list            list the models in the model folder',
+  ],
+  subcommands: ['pull', 'list'],
+  options: {
+    'model-dir': {
+      type: 'string',
+      value: '<dir>',
+      help: 'model folder (default VOXSTATE_MODEL_DIR or ./models)',
+    },
+    dtype: {
+      type: 'string',
+      value: '<dtype>',
+      help: 'weights to pull for the given ids: fp32, fp16, q8, int8, uint8, q4',
+    },
+    revision: {
+      type: 'string',
+      value: '<rev>',
+      help: 'hub revision for the given ids (default main)',
+    },
+    json: { type: 'boolean', help: 'list: print JSON' },
+  },
+} satisfies CommandSpec;
 
 function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
@@ -76,29 +97,19 @@ export async function run(
   io: CommandIo = processIo(),
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  const parsed = parseCommand(
-    'models',
-    argv,
-    {
-      'model-dir': { type: 'string' },
-      dtype: { type: 'string' },
-      revision: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    io,
-    USAGE,
-  );
+  const parsed = parseCommand(SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [sub, ...ids] = positionals;
-  try {
+  return reportErrors('models', io, async () => {
     const config = inferenceConfigFromEnv({
       ...env,
       ...(values['model-dir'] ? { VOXSTATE_MODEL_DIR: values['model-dir'] } : {}),
     });
     if (values.dtype !== undefined && !(MODEL_DTYPES as readonly string[]).includes(values.dtype)) {
-      io.err.write(`voxstate models: --dtype must be one of ${MODEL_DTYPES.join(', ')}\n`);
-      return 1;
+      throw new UsageError(
+        `--dtype must be one of ${MODEL_DTYPES.join(', ')}, got "${values.dtype}"`,
+      );
     }
     if (sub === 'list') {
       const models = await listModels(config.modelDir);
@@ -114,48 +125,38 @@ export async function run(
       }
       return 0;
     }
-    if (sub === 'pull') {
-      const requests: PullRequest[] =
-        ids.length > 0
-          ? ids.map((id) => ({
-              id,
-              revision: values.revision ?? 'main',
-              ...(values.dtype ? { dtype: values.dtype as ModelDtype } : {}),
-            }))
-          : [
-              {
-                id: config.embedder.id,
-                revision: config.embedder.revision,
-                dtype: config.embedder.dtype,
-              },
-              {
-                id: config.whisper.id,
-                revision: config.whisper.revision,
-                dtype: config.whisper.dtype,
-              },
-            ];
-      const progress = progressReporter(io);
-      try {
-        await pullModels(requests, {
-          modelDir: config.modelDir,
-          onProgress: progress.onProgress,
-          ...(env.HF_ENDPOINT ? { remoteHost: env.HF_ENDPOINT } : {}),
-        });
-      } finally {
-        progress.stop();
-      }
-      io.out.write(`pulled ${requests.map((r) => r.id).join(', ')} into ${config.modelDir}\n`);
-      return 0;
+    const requests: PullRequest[] =
+      ids.length > 0
+        ? ids.map((id) => ({
+            id,
+            revision: values.revision ?? 'main',
+            ...(values.dtype ? { dtype: values.dtype as ModelDtype } : {}),
+          }))
+        : [
+            {
+              id: config.embedder.id,
+              revision: config.embedder.revision,
+              dtype: config.embedder.dtype,
+            },
+            {
+              id: config.whisper.id,
+              revision: config.whisper.revision,
+              dtype: config.whisper.dtype,
+            },
+          ];
+    const progress = progressReporter(io);
+    try {
+      await pullModels(requests, {
+        modelDir: config.modelDir,
+        onProgress: progress.onProgress,
+        ...(env.HF_ENDPOINT ? { remoteHost: env.HF_ENDPOINT } : {}),
+      });
+    } finally {
+      progress.stop();
     }
-    io.err.write(`voxstate models: expected "pull" or "list"\n${USAGE}`);
-    return 1;
-  } catch (err) {
-    if (err instanceof VoxstateError) {
-      io.err.write(`voxstate models: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+    io.out.write(`pulled ${requests.map((r) => r.id).join(', ')} into ${config.modelDir}\n`);
+    return 0;
+  });
 }
 
 export type { CommandIo } from '../io.js';

@@ -9,44 +9,58 @@
 
 import { buildCostReport, formatCostReport, parseSince } from '../../cost/report.js';
 import { openCallStore } from '../../cost/store.js';
-import { VoxstateError } from '../../errors.js';
-import { type CommandIo, parseCommand, processIo } from '../io.js';
+import { ConfigError } from '../../errors.js';
+import {
+  type CommandIo,
+  type CommandSpec,
+  parseCommand,
+  processIo,
+  reportErrors,
+  UsageError,
+} from '../io.js';
 
-const USAGE = `usage: voxstate report costs [options]
-
-  --since <date|duration>  calls started since 2026-11-01, or in the last 7d / 24h (default 30d)
-  --by <day|model>         one line per UTC day (default) or per component:model
-  --json                   print the report as JSON
-  --data-dir <dir>         LanceDB folder (default VOXSTATE_DATA_DIR or ./data)
-  -h, --help               show this help
-`;
+/** The options of `voxstate report` (read by its parser, its `--help` and the docs test). */
+export const SPEC = {
+  name: 'report',
+  usage: ['voxstate report costs [options]'],
+  subcommands: ['costs'],
+  options: {
+    since: {
+      type: 'string',
+      value: '<date|duration>',
+      help: 'calls started since 2026-11-01, or in the last 7d / 24h (default 30d)',
+    },
+    by: {
+      type: 'string',
+      value: '<day|model>',
+      help: 'one line per UTC day (default) or per component:model',
+    },
+    json: { type: 'boolean', help: 'print the report as JSON' },
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      help: 'LanceDB folder (default VOXSTATE_DATA_DIR or ./data)',
+    },
+  },
+} satisfies CommandSpec;
 
 /** Runs `voxstate report ...`; returns the exit code. */
 export async function run(argv: string[], io: CommandIo = processIo()): Promise<number> {
-  const parsed = parseCommand(
-    'report',
-    argv,
-    {
-      since: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-    },
-    io,
-    USAGE,
-  );
+  const parsed = parseCommand(SPEC, argv, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals[0] !== 'costs' || positionals.length > 1) {
-    io.err.write(`voxstate report: expected "costs"\n${USAGE}`);
-    return 1;
-  }
-  if (values.by !== undefined && values.by !== 'day' && values.by !== 'model') {
-    io.err.write('voxstate report: --by must be "day" or "model"\n');
-    return 1;
-  }
-  try {
-    const since = parseSince(values.since ?? '30d');
+  return reportErrors('report', io, async () => {
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    if (values.by !== undefined && values.by !== 'day' && values.by !== 'model') {
+      throw new UsageError(`--by must be "day" or "model", got "${values.by}"`);
+    }
+    let since: number;
+    try {
+      since = parseSince(values.since ?? '30d');
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(err.message);
+      throw err;
+    }
     const store = await openCallStore(values['data-dir'] ? { dataDir: values['data-dir'] } : {});
     try {
       const calls = await store.queryCalls({ since });
@@ -61,11 +75,7 @@ export async function run(argv: string[], io: CommandIo = processIo()): Promise<
       store.close();
     }
     return 0;
-  } catch (err) {
-    if (!(err instanceof VoxstateError)) throw err;
-    io.err.write(`voxstate report: ${err.message}\n`);
-    return 1;
-  }
+  });
 }
 
 export type { CommandIo } from '../io.js';

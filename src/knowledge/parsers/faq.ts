@@ -6,6 +6,9 @@
 import { isKbLanguage } from '../language.js';
 import type { ChunkDraft } from '../types.js';
 
+/** Longest FAQ record (a JSONL line, a CSV record) read, characters; a longer one is reported. */
+export const MAX_RECORD_CHARS = 1024 * 1024;
+
 /** One question/answer pair read from a file. */
 export interface FaqPair {
   question: string;

@@ -1,24 +1,42 @@
 /**
- * Plain-text parser: paragraphs and sentences, chunked.
+ * Plain-text parser: paragraphs and sentences, chunked as the text streams in. Every chunk
+ * names the file's first line with text.
  *
  * @module
  */
-import { type ChunkOptions, chunkText } from '../chunker.js';
-import type { ParsedDocument } from '../types.js';
+import { type ChunkOptions, ChunkStream } from '../chunker.js';
+import type { ParsedDocument, ParserFactory } from '../types.js';
+import { parseWhole } from './collect.js';
+
+/** Makes a streaming plain-text parser. */
+export const textParser: ParserFactory = (_file, sink, options) => {
+  let firstLine = 1;
+  let found = false;
+  const stream = new ChunkStream(
+    (text) => sink.chunk({ text, kind: 'text', line: firstLine }),
+    options,
+  );
+  return {
+    push(text) {
+      if (!found) {
+        const at = text.search(/\S/u);
+        const blank = at < 0 ? text : text.slice(0, at);
+        firstLine += blank.split('\n').length - 1;
+        found = at >= 0;
+      }
+      stream.push(text);
+    },
+    end() {
+      stream.end();
+    },
+  };
+};
 
 /** Parses a plain-text document into chunks. */
 export function parseText(
   source: string,
-  _file: string,
+  file: string,
   options: ChunkOptions = {},
 ): ParsedDocument {
-  const firstLine = source.split(/\r?\n/u).findIndex((l) => l.trim() !== '') + 1;
-  return {
-    chunks: chunkText(source, options).map((text) => ({
-      text,
-      kind: 'text',
-      line: Math.max(1, firstLine),
-    })),
-    errors: [],
-  };
+  return parseWhole(textParser, source, file, options);
 }

@@ -1,0 +1,132 @@
+/**
+ * The people on simulated channels: a scripted caller (or callee) attached to a channel, whose
+ * key presses become ChannelDtmfReceived events (and AudioSocket DTMF messages), whose hang-up
+ * destroys the channel, and whose utterances are reported on the media timeline.
+ *
+ * @module
+ */
+
+import { TelephonyError } from '../errors.js';
+import type { TtsEngine } from '../providers/tts/tts-engine.js';
+import { type CallerScript, CallerScriptRunner, type ScriptUtterance } from './caller-script.js';
+import { synthesizeScript } from './script-audio.js';
+import { channelJson, type SimBridge, type SimChannel } from './sim-model.js';
+import type { CalleeBehavior, SimCall } from './sim-types.js';
+
+/** What a scripted person needs from the simulator. */
+export interface CallerHost {
+  readonly channels: Map<string, SimChannel>;
+  readonly bridges: Map<string, SimBridge>;
+  emitEvent(app: string, type: string, fields: Record<string, unknown>): void;
+  destroyChannel(ch: SimChannel, cause?: number, notify?: boolean): void;
+  utterance(info: ScriptUtterance & { channelId: string; mediaChannelId?: string }): void;
+}
+
+/** A runner for `script`, its speech synthesized first with `tts` where it carries no audio. */
+export async function scriptRunner(
+  script: CallerScript | undefined,
+  tts: TtsEngine | undefined,
+): Promise<CallerScriptRunner> {
+  const s = script ?? { steps: [] };
+  const needsSpeech = s.steps.some((st) => 'say' in st && st.audio === undefined);
+  if (needsSpeech && !tts) {
+    throw new TelephonyError(
+      'this script has `say` steps without audio: give the simulator a tts engine',
+      { retryable: false },
+    );
+  }
+  const audio = needsSpeech && tts ? await synthesizeScript(s, tts) : new Map();
+  return new CallerScriptRunner(s, audio);
+}
+
+/** Puts `runner` on channel `ch` and returns the call as the simulator's user sees it. */
+export function attachRunner(
+  host: CallerHost,
+  ch: SimChannel,
+  runner: CallerScriptRunner,
+): SimCall {
+  ch.runner = runner;
+  runner.on('dtmf', (digit) => {
+    if (ch.destroyed) return;
+    host.emitEvent(ch.app, 'ChannelDtmfReceived', {
+      digit,
+      duration_ms: 100,
+      channel: channelJson(ch),
+    });
+    const bridge = ch.bridgeId ? host.bridges.get(ch.bridgeId) : undefined;
+    for (const id of bridge?.channels ?? []) host.channels.get(id)?.link?.sendDtmf(digit);
+  });
+  runner.on('hangup', () => setImmediate(() => host.destroyChannel(ch, 16)));
+  runner.on('utterance', (u) => {
+    const media = mediaOf(host, ch);
+    const offset = ch.scriptOffsetMs ?? 0;
+    host.utterance({
+      ...u,
+      startMs: u.startMs + offset,
+      endMs: u.endMs + offset,
+      channelId: ch.id,
+      ...(media ? { mediaChannelId: media.id } : {}),
+    });
+  });
+  const ended = new Promise<void>((resolve) => ch.onDestroyed.push(resolve));
+  return {
+    channelId: ch.id,
+    runner,
+    recording: runner.recording,
+    ended,
+    hangup: () => host.destroyChannel(ch, 16),
+  };
+}
+
+/** The externalMedia channel bridged with `ch`, if any. */
+export function mediaOf(host: CallerHost, ch: SimChannel): SimChannel | undefined {
+  const bridge = ch.bridgeId ? host.bridges.get(ch.bridgeId) : undefined;
+  for (const id of bridge?.channels ?? []) {
+    const other = host.channels.get(id);
+    if (other?.link) return other;
+  }
+  return undefined;
+}
+
+/** Answers an originated channel after its ring time, per the callee behaviour. */
+export async function answerOriginated(
+  host: CallerHost,
+  ch: SimChannel,
+  behavior: CalleeBehavior,
+  appArgs: string[],
+  timeoutSec: number,
+  tts: TtsEngine | undefined,
+): Promise<void> {
+  const runner = await scriptRunner(behavior.script, tts);
+  attachRunner(host, ch, runner);
+  ch.state = 'Ringing';
+  host.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
+  if (behavior.answer === false) {
+    setTimeout(() => host.destroyChannel(ch, 19), timeoutSec * 1000).unref();
+    return;
+  }
+  setTimeout(() => {
+    if (ch.destroyed) return;
+    ch.state = 'Up';
+    host.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
+    ch.inStasis = true;
+    host.emitEvent(ch.app, 'StasisStart', { args: appArgs, channel: channelJson(ch) });
+  }, behavior.answerAfterMs ?? 300).unref();
+}
+
+/**
+ * The scripted person heard on `id` (a caller channel, or the externalMedia channel or
+ * AudioSocket UUID bridged with one) and where their script started on that media stream.
+ */
+export function scriptOf(
+  host: CallerHost,
+  id: string,
+): { runner: CallerScriptRunner; offsetMs: number } | undefined {
+  let ch = host.channels.get(id) ?? [...host.channels.values()].find((c) => c.uuid === id);
+  if (ch?.link) {
+    const bridge = ch.bridgeId ? host.bridges.get(ch.bridgeId) : undefined;
+    ch = bridge?.channels.map((c) => host.channels.get(c)).find((c) => c?.runner);
+  }
+  if (!ch?.runner) return undefined;
+  return { runner: ch.runner, offsetMs: ch.scriptOffsetMs ?? 0 };
+}
