@@ -8,6 +8,7 @@
  * @module
  */
 import { VoxstateError } from '../errors.js';
+import { exitWhenDone } from './exit.js';
 import { type CommandSpec, USAGE_EXIT, UsageError } from './io.js';
 
 /** A command's module: its option table (also read by `--help` and the docs test) and `run`. */
@@ -99,12 +100,10 @@ export async function main(argv: string[]): Promise<number> {
 const entry = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:main\.[jt]s|voxstate(?:\.js)?)$/.test(entry)) {
   main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitWhenDone(code),
     (err: unknown) => {
       console.error(err);
-      process.exitCode = 1;
+      exitWhenDone(1);
     },
   );
 }

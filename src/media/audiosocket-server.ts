@@ -295,19 +295,29 @@ export class AudioSocketServer extends EventEmitter<{
           done();
           resolve(c);
         },
-        reject,
+        reject: (err) => {
+          done();
+          reject(err);
+        },
       });
     });
   }
 
-  /** Stops listening and closes every connection. */
+  /**
+   * Stops listening and closes every connection; calls still waiting for a connection are
+   * rejected. Safe to call more than once, and on a server that never listened.
+   */
   async close(): Promise<void> {
     for (const { conn, timer } of this.#unclaimed.values()) {
       clearTimeout(timer);
       conn.close();
     }
     this.#unclaimed.clear();
+    for (const waiter of [...this.#waiters.values()]) {
+      waiter.reject(new AbortedError('waiting for an AudioSocket connection: server closed'));
+    }
     for (const s of this.#sockets) s.destroy();
+    if (!this.#server.listening) return;
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 

@@ -46,6 +46,8 @@ export interface RuntimeConfig {
   logPii: boolean;
   /** Redis URL shared by the caches and the dead-letter queue; undefined runs without Redis. */
   redisUrl: string | undefined;
+  /** Retry timing of the dead-letter queue (with Redis): first retry delay, doubled after. */
+  deadLetter: { baseDelayMs: number; pollMs: number };
 }
 
 /** The sample business shipped in `examples/knowledge-base/`. */
@@ -126,5 +128,9 @@ export function runtimeConfigFromEnv(env: Env = process.env): RuntimeConfig {
     logTranscripts: bool(env, 'VOXSTATE_LOG_TRANSCRIPTS', false),
     logPii: logPiiFromEnv(env),
     redisUrl: env.VOXSTATE_REDIS_URL || undefined,
+    deadLetter: {
+      baseDelayMs: positiveMs(env, 'VOXSTATE_DLQ_RETRY_MS', 60_000),
+      pollMs: positiveMs(env, 'VOXSTATE_DLQ_POLL_MS', 1_000),
+    },
   };
 }

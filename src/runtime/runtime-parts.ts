@@ -10,6 +10,8 @@ import type { Registry } from 'prom-client';
 import type { Answerer } from '../answer/answerer.js';
 import { createAnswerer } from '../answer/create-answerer.js';
 import { connectRedis } from '../cache/redis.js';
+import { waitForRedis } from '../dlq/queue-redis.js';
+import { AbortedError, VoxstateError } from '../errors.js';
 import { cloudEmbedderFromConfig } from '../knowledge/cloud-embedder.js';
 import { createKnowledgeRuntime, type KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { VadSession } from '../media/vad.js';
@@ -20,11 +22,14 @@ import { ScriptStt } from '../providers/stt/script-stt.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import { WhisperStt } from '../providers/stt/whisper-stt.js';
 import { createSpeech, type Speech } from '../speech/create-speech.js';
+import type { PrewarmReport } from '../speech/prewarm.js';
 import { registerCatalog } from '../telemetry/catalog.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
+import type { Language } from '../text/language.js';
 import { createEmbeddingPool, createVadPool, createWhisperPool } from '../workers/pools.js';
 import { type CallFinisher, createCallFinisher } from './call-finisher.js';
+import type { RuntimeConfig } from './config.js';
 import type { RuntimeOptions } from './runtime.js';
 
 /** The shared parts a runtime is made of. */
@@ -39,13 +44,69 @@ export interface RuntimeParts {
   redis: Redis | undefined;
   createVad: () => VadSession;
   finisher: CallFinisher;
+  /**
+   * The background part of the pre-warm (see `prewarm.ts`): resolves with its report when it is
+   * done or was stopped by `close`, or with undefined when pre-warm is off.
+   */
+  warmed: Promise<PrewarmReport | undefined>;
   /** Closes each part, in reverse order of building. */
   closers: Array<() => Promise<void> | void>;
 }
 
-/** Builds every shared part for `options`. */
+type Closers = Array<() => Promise<void> | void>;
+
+/** Longest wait for the Redis connection before the pre-warm looks phrases up, ms. */
+const REDIS_WAIT_MS = 1_000;
+
+/**
+ * Waits for `loads`; when `signal` aborts first, closes what is built so far at once (the pools
+ * a load is running on, which makes it fail fast), waits for the loads to settle, and throws
+ * the abort reason (the caller closes what the loads added meanwhile).
+ */
+async function untilAborted<T>(
+  loads: Promise<T>,
+  closers: Closers,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (!signal) return loads;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  loads.catch(() => undefined);
+  try {
+    await Promise.race([loads, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+  if (!signal.aborted) return loads;
+  for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => {});
+  await loads.catch(() => undefined);
+  throw signal.reason instanceof VoxstateError
+    ? signal.reason
+    : new AbortedError('runtime start-up', { cause: signal.reason });
+}
+
+/** Waits for every task; throws the first failure only once none is still running. */
+async function allSettledOrThrow<T extends readonly unknown[]>(
+  tasks: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * Builds every shared part for `options`. The model loads, the knowledge base and the first
+ * part of the speech pre-warm (greetings and fillers) run side by side; the rest of the
+ * pre-warm starts in the background once everything is built. `signal` abandons the start-up
+ * (AbortedError) after closing what was built.
+ */
 export async function buildRuntimeParts(options: RuntimeOptions): Promise<RuntimeParts> {
-  const { config } = options;
+  const { config, signal } = options;
   const logger = options.logger ?? createLogger();
   const registry = options.registry ?? createRegistry();
   registerCatalog(registry);
@@ -63,55 +124,37 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
     const business = await loadBusinessData(config.businessFile);
     const deps = { registry, logger };
 
-    const vadPool = createVadPool(config.inference, deps);
-    closers.push(() => vadPool.close());
-
-    let stt: SttEngine;
-    if (config.stt === 'script') {
-      logger.warn(
-        'speech-to-text: "script" engine (simulator only): transcripts come from the caller script',
-      );
-      stt = new ScriptStt();
-    } else {
-      const whisperPool = createWhisperPool(config.inference, deps);
-      closers.push(() => whisperPool.close());
-      const whisper = new WhisperStt(whisperPool, config.inference);
-      await whisper.warmUp();
-      stt = whisper;
-    }
-
-    const { id, revision } = config.inference.embedder;
-    let localEmbedder: LocalEmbedder | undefined;
-    let localUnavailable: string | undefined;
-    if (
-      config.inference.allowDownloads ||
-      isModelPresent(config.inference.modelDir, id, revision)
-    ) {
-      const embeddingPool = createEmbeddingPool(config.inference, deps);
-      closers.push(() => embeddingPool.close());
-      localEmbedder = await LocalEmbedder.create(embeddingPool, config.inference);
-    } else {
-      localUnavailable = `local embedding model "${id}" is not in ${config.inference.modelDir} (run \`voxstate models pull\`)`;
-    }
-    const cloudEmbedder = cloudEmbedderFromConfig(config.knowledge);
-    const knowledge = await createKnowledgeRuntime(config.knowledge, {
-      ...deps,
-      ...(localEmbedder ? { localEmbedder } : {}),
-      ...(cloudEmbedder ? { cloudEmbedder } : {}),
-      ...(localUnavailable ? { localUnavailable } : {}),
-      ...(redis ? { redis } : {}),
-    });
-    closers.push(() => knowledge.close());
-
     const speech = createSpeech(
-      { ...config.speech, businessNames: Object.values(business.names).concat(business.name) },
+      {
+        ...config.speech,
+        businessNames: Object.values(business.names).concat(business.name),
+        greetingName: (language) => business.names[language as Language] ?? business.name,
+        callLanguages: business.languages,
+      },
       { ...deps, ...(redis ? { redis } : {}) },
     );
     closers.push(() => speech.close());
-    if (config.speech.prewarm) {
-      const report = await speech.prewarm();
-      logger.info({ prewarm: report }, 'speech cache pre-warmed');
-    }
+    // A lookup while Redis is still connecting is a miss: give the connection a moment first, so
+    // that phrases another instance (or the last run) cached are not synthesized again.
+    const firstWarm = config.speech.prewarm
+      ? (redis
+          ? waitForRedis(redis, REDIS_WAIT_MS).catch(() => undefined)
+          : Promise.resolve()
+        ).then(() => speech.prewarmFirst(signal))
+      : Promise.resolve(undefined);
+
+    const vadPool = createVadPool(config.inference, deps);
+    closers.push(() => vadPool.close());
+
+    const [stt, knowledge] = await untilAborted(
+      allSettledOrThrow<[SttEngine, KnowledgeRuntime, unknown]>([
+        startStt(config, deps, closers),
+        startKnowledge(config, deps, closers, redis),
+        firstWarm,
+      ]),
+      closers,
+      signal,
+    );
 
     const answerer = createAnswerer(config.answer, { phone: business.phone, ...deps });
     const finisher = await createCallFinisher({
@@ -120,9 +163,21 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       redis,
       registry,
       logger,
-      ...(options.deadLetter ? { deadLetter: options.deadLetter } : {}),
+      deadLetter: options.deadLetter ?? config.deadLetter,
     });
     closers.push(() => finisher.close());
+
+    const background = new AbortController();
+    const warmed = config.speech.prewarm
+      ? speech.prewarmRest(background.signal).catch((err: unknown) => {
+          logger.warn({ err: (err as Error).message }, 'tts background pre-warm failed');
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+    closers.push(async () => {
+      background.abort();
+      await warmed;
+    });
 
     return {
       logger,
@@ -135,10 +190,57 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       redis,
       createVad: () => new VadSession(vadPool),
       finisher,
+      warmed,
       closers,
     };
   } catch (err) {
     for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
     throw err;
   }
+}
+
+async function startStt(
+  config: RuntimeConfig,
+  deps: { registry: Registry; logger: Logger },
+  closers: Closers,
+): Promise<SttEngine> {
+  if (config.stt === 'script') {
+    deps.logger.warn(
+      'speech-to-text: "script" engine (simulator only): transcripts come from the caller script',
+    );
+    return new ScriptStt();
+  }
+  const whisperPool = createWhisperPool(config.inference, deps);
+  closers.push(() => whisperPool.close());
+  const whisper = new WhisperStt(whisperPool, config.inference);
+  await whisper.warmUp();
+  return whisper;
+}
+
+async function startKnowledge(
+  config: RuntimeConfig,
+  deps: { registry: Registry; logger: Logger },
+  closers: Closers,
+  redis: Redis | undefined,
+): Promise<KnowledgeRuntime> {
+  const { id, revision } = config.inference.embedder;
+  let localEmbedder: LocalEmbedder | undefined;
+  let localUnavailable: string | undefined;
+  if (config.inference.allowDownloads || isModelPresent(config.inference.modelDir, id, revision)) {
+    const embeddingPool = createEmbeddingPool(config.inference, deps);
+    closers.push(() => embeddingPool.close());
+    localEmbedder = await LocalEmbedder.create(embeddingPool, config.inference);
+  } else {
+    localUnavailable = `local embedding model "${id}" is not in ${config.inference.modelDir} (run \`voxstate models pull\`)`;
+  }
+  const cloudEmbedder = cloudEmbedderFromConfig(config.knowledge);
+  const knowledge = await createKnowledgeRuntime(config.knowledge, {
+    ...deps,
+    ...(localEmbedder ? { localEmbedder } : {}),
+    ...(cloudEmbedder ? { cloudEmbedder } : {}),
+    ...(localUnavailable ? { localUnavailable } : {}),
+    ...(redis ? { redis } : {}),
+  });
+  closers.push(() => knowledge.close());
+  return knowledge;
 }

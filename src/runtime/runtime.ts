@@ -49,6 +49,8 @@ export interface RuntimeOptions {
   recordCalls?: boolean;
   /** Retry timing of the call records' dead-letter queue (tests use short delays). */
   deadLetter?: CallFinisherOptions['deadLetter'];
+  /** Abandons the start-up (`create` rejects with AbortedError once what it built is closed). */
+  signal?: AbortSignal;
 }
 
 /** A call in progress. */
@@ -86,6 +88,8 @@ export class Runtime {
   readonly stt: SttEngine;
   /** The shared Redis connection, when `redisUrl` is set. */
   readonly redis: Redis | undefined;
+  /** Settles when the background part of the TTS pre-warm is done (undefined when off). */
+  readonly warmed: RuntimeParts['warmed'];
   readonly #options: RuntimeOptions;
   readonly #machine;
   readonly #handles = new Map<string, CallHandle>();
@@ -107,6 +111,7 @@ export class Runtime {
     this.answerer = parts.answerer;
     this.stt = parts.stt;
     this.redis = parts.redis;
+    this.warmed = parts.warmed;
     this.#finisher = parts.finisher;
     this.#closers = parts.closers;
     this.#active = catalogGauge(this.registry, 'voxstate_active_calls');

@@ -6,16 +6,17 @@
  * calls, active calls drain up to `VOXSTATE_DRAIN_MS`, the rest are hung up, call records and
  * the dead-letter queue are flushed, everything is closed.
  *
- * The operations server listens before ARI is reached, so `/readyz` answers 503 while Asterisk
- * is not connected (or the instance is draining) and 200 once it is.
+ * The operations and media ports are bound first, so a taken port is reported at once; the
+ * operations server answers `/readyz` 503 while the runtime starts and Asterisk is not
+ * connected (or the instance is draining), and 200 once the Stasis application is registered.
  *
  * @module
  */
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
-import { enforceRetention, retentionDaysFromEnv } from '../calllog/retention.js';
-import { openCallStore } from '../cost/store.js';
-import { ConfigError, isAbortError } from '../errors.js';
+import { retentionDaysFromEnv } from '../calllog/retention.js';
+import { isAbortError } from '../errors.js';
+import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
 import {
   type GracefulShutdown,
@@ -31,9 +32,18 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import { activeCallInfo } from './active-calls.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
-import { Runtime, type RuntimeOptions } from './runtime.js';
+import type { Runtime, RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfigFromEnv } from './serve-config.js';
-import { connectTelephony, type Telephony } from './telephony.js';
+import {
+  checkAriEarly,
+  enforceRetentionAtStart,
+  listenMedia,
+  listenOps,
+  mediaPortError,
+  startupAbortReason,
+  stopOnSignalDuringStartup,
+} from './startup.js';
+import type { Telephony } from './telephony.js';
 import { type TelephonyConfig, telephonyConfigFromEnv } from './telephony-config.js';
 
 /** Options of {@link serve}. */
@@ -48,7 +58,7 @@ export interface ServeOptions {
   registry?: Registry;
   /** Where SIGTERM/SIGINT come from; default `process` (tests pass an emitter). */
   emitter?: EventEmitter;
-  /** Runs on a second signal during the drain; default `process.exit(130)`. */
+  /** Runs on a second signal (during the start-up or the drain); default `process.exit(130)`. */
   onForce?: () => void;
   /** Changes to the runtime configuration after it is read. */
   configure?: (config: RuntimeConfig) => RuntimeConfig;
@@ -78,11 +88,12 @@ export interface VoxstateServer {
   done: Promise<ShutdownResult>;
 }
 
-function addressInUse(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
-  }
-  return false;
+async function loadModules() {
+  const [{ Runtime }, { connectTelephony }] = await Promise.all([
+    import('./runtime.js'),
+    import('./telephony.js'),
+  ]);
+  return { Runtime, connectTelephony };
 }
 
 /** The ARI URL without credentials, for logs. */
@@ -97,34 +108,17 @@ export function publicUrl(url: string): string {
   }
 }
 
-async function retention(
-  config: RuntimeConfig,
-  days: number,
-  enabled: boolean,
-  logger: Logger,
-): Promise<void> {
-  if (!enabled) return;
-  try {
-    const store = await openCallStore({ dataDir: config.knowledge.dataDir });
-    try {
-      const { deleted, cutoff } = await enforceRetention(store, days);
-      logger.info(
-        { retentionDays: days, deleted, cutoff: new Date(cutoff).toISOString() },
-        'call-record retention enforced',
-      );
-    } finally {
-      store.close();
-    }
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'call-record retention failed at start-up');
-  }
-}
-
 /**
- * Starts serving: reads and checks every setting first (a wrong one throws a `ConfigError`
- * naming the variable before anything starts), then builds the runtime, enforces retention,
- * starts the ops server and the inspector, installs the graceful shutdown and connects to ARI in
- * the background.
+ * Starts serving. In order: reads and checks every setting (a wrong one throws a `ConfigError`
+ * naming the variable before anything starts); binds the operations port and the media port
+ * (a taken port fails here, at once); builds the runtime while checking the ARI credentials
+ * (wrong ones stop the start-up as soon as Asterisk answers); pre-warms the greetings and
+ * fillers; then connects to ARI in the background and registers the Stasis application. The
+ * other fixed phrases are pre-warmed in the background after that. `/readyz` answers 503 until
+ * the application is registered, 200 from then on.
+ *
+ * Every exit path (a failure at any step, SIGTERM during start-up or during the ARI retries, a
+ * shutdown) closes every server, pool and socket it opened.
  *
  * @example
  * ```ts
@@ -149,32 +143,12 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
   const registry = options.registry ?? createRegistry();
+  const emitter = options.emitter ?? process;
+  const onForce = options.onForce ?? (() => process.exit(130));
 
-  const inspector = inspectOptions ? await createCallInspector(inspectOptions) : undefined;
-  if (inspector) {
-    logger.info(
-      { url: inspector.pageUrl ?? inspector.url, personalData: inspector.allowPersonalData },
-      'Stately inspector on: open the page to watch live calls',
-    );
-  }
-  let runtime: Runtime;
-  try {
-    runtime = await Runtime.create({
-      ...options.runtimeOptions,
-      config,
-      logger,
-      registry,
-      ...(inspector ? { inspect: inspector.inspect } : {}),
-    });
-  } catch (err) {
-    await inspector?.stop();
-    throw err;
-  }
-  await retention(config, retentionDays, options.runtimeOptions?.recordCalls ?? true, logger);
-
+  let runtime: Runtime | undefined;
   let telephony: Telephony | undefined;
   let draining = false;
-  const connectAbort = new AbortController();
   const ops: OpsServer = createOpsServer({
     registry,
     host: serveConfig.opsHost,
@@ -184,41 +158,89 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     readiness: (): Record<string, ReadinessState> => ({
       ari: telephony?.ari.connected ? true : telephony ? 'disconnected' : 'connecting',
       accepting: draining ? 'draining' : true,
-      ...runtime.readiness(),
+      ...(runtime ? runtime.readiness() : { runtime: 'starting' }),
     }),
-    calls: () => activeCallInfo(runtime.handles()),
+    calls: () => (runtime ? activeCallInfo(runtime.handles()) : []),
   });
-  let opsUrl: string;
-  try {
-    ({ url: opsUrl } = await ops.listen());
-  } catch (err) {
-    await runtime.close();
-    await inspector?.stop();
-    throw new ConfigError(
-      `VOXSTATE_OPS_HOST/VOXSTATE_OPS_PORT: cannot listen on ${serveConfig.opsHost}:${serveConfig.opsPort} (${(err as Error).message})`,
-      { cause: err },
-    );
-  }
 
+  const startup = new AbortController();
+  const stopListening = stopOnSignalDuringStartup(emitter, startup, logger, onForce);
+  const opened: Array<() => Promise<unknown>> = [];
+  let opsUrl: string;
+  let media: AudioSocketServer | undefined;
+  let inspector: CallInspector | undefined;
+  let modules: Awaited<ReturnType<typeof loadModules>>;
+  try {
+    opsUrl = await listenOps(ops, serveConfig);
+    opened.push(() => ops.close());
+    media = await listenMedia(telephonyConfig);
+    opened.push(async () => media?.close());
+    inspector = inspectOptions ? await createCallInspector(inspectOptions) : undefined;
+    if (inspector) {
+      const i = inspector;
+      opened.push(() => i.stop());
+      logger.info(
+        { url: i.pageUrl ?? i.url, personalData: i.allowPersonalData },
+        'Stately inspector on: open the page to watch live calls',
+      );
+    }
+    // The runtime's modules (models, LanceDB, ari-client...) load only once the ports are held.
+    modules = await loadModules();
+    const probeDone = new AbortController();
+    const probeSignal = AbortSignal.any([startup.signal, probeDone.signal]);
+    const ariChecked = checkAriEarly(telephonyConfig, startup, probeSignal, logger);
+    try {
+      runtime = await modules.Runtime.create({
+        ...options.runtimeOptions,
+        config,
+        logger,
+        registry,
+        signal: startup.signal,
+        ...(inspector ? { inspect: inspector.inspect } : {}),
+      });
+    } finally {
+      probeDone.abort();
+      await ariChecked;
+    }
+    const built = runtime;
+    opened.push(() => built.close());
+    if (startup.signal.aborted) throw startupAbortReason(startup.signal);
+    await enforceRetentionAtStart(
+      config,
+      retentionDays,
+      options.runtimeOptions?.recordCalls ?? true,
+      logger,
+    );
+    if (startup.signal.aborted) throw startupAbortReason(startup.signal);
+  } catch (err) {
+    stopListening();
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw startup.signal.aborted ? startupAbortReason(startup.signal) : err;
+  }
+  stopListening();
+  const rt = runtime;
+
+  const connectAbort = new AbortController();
   const graceful: GracefulShutdown = installGracefulShutdown({
     stopAccepting: () => {
       draining = true;
       connectAbort.abort();
       telephony?.stopAccepting();
     },
-    activeCalls: () => Math.max(runtime.activeCalls, telephony?.app.activeCalls ?? 0),
+    activeCalls: () => Math.max(rt.activeCalls, telephony?.app.activeCalls ?? 0),
     drainTimeoutMs: serveConfig.drainMs,
     flushers: [
-      // Hangs up the calls the drain deadline left, then closes ARI and the media server.
+      // Hangs up the calls the drain deadline left, then closes ARI and the media server (a
+      // failed or aborted connect has closed them already).
       {
         name: 'telephony',
         flush: async () => (await connected.catch(() => undefined))?.close(),
       },
       // Ends what is left, writes pending call records, stops the dead-letter queue, the pools.
-      { name: 'runtime', flush: () => runtime.close() },
+      { name: 'runtime', flush: () => rt.close() },
     ],
-    ...(options.emitter ? { emitter: options.emitter } : {}),
-    ...(options.onForce ? { onForce: options.onForce } : {}),
+    emitter,
+    onForce,
     logger,
   });
   const done = graceful.done.then(async (result) => {
@@ -228,7 +250,10 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     return result;
   });
 
-  const connected = connectTelephony(runtime, telephonyConfig, { signal: connectAbort.signal });
+  const connected = modules.connectTelephony(rt, telephonyConfig, {
+    signal: connectAbort.signal,
+    ...(media ? { media } : {}),
+  });
   const telephonyReady = connected.then(
     (t) => {
       telephony = t;
@@ -240,6 +265,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
           app: telephonyConfig.app,
           transport: telephonyConfig.transport,
           ops: opsUrl,
+          startupMs: Math.round(performance.now()),
         },
         `voxstate serving: ARI ${publicUrl(telephonyConfig.ariUrl)} app "${telephonyConfig.app}", ` +
           `media ${telephonyConfig.transport}, ops ${opsUrl}`,
@@ -247,12 +273,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       return t;
     },
     (cause: unknown) => {
-      const err = addressInUse(cause)
-        ? new ConfigError(
-            `VOXSTATE_MEDIA_BIND/VOXSTATE_MEDIA_PORT: cannot listen for call audio on ${telephonyConfig.mediaBindHost}:${telephonyConfig.mediaPort} (${(cause as Error).message})`,
-            { cause },
-          )
-        : cause;
+      const err = mediaPortError(cause, telephonyConfig);
       if (!isAbortError(err)) {
         logger.error({ err: (err as Error).message }, 'cannot start telephony: shutting down');
         void graceful.shutdown('telephony failed');
@@ -263,7 +284,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   telephonyReady.catch(() => undefined);
 
   return {
-    runtime,
+    runtime: rt,
     opsUrl,
     inspector,
     config: { runtime: config, telephony: telephonyConfig, serve: serveConfig },

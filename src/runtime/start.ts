@@ -5,9 +5,12 @@
  *
  * @module
  */
+
+import { silentLogger } from '../telemetry/logger.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
 import { type CallHandle, Runtime, type RuntimeOptions } from './runtime.js';
-import { connectTelephony, type Telephony } from './telephony.js';
+import { checkAriEarly, startupAbortReason } from './startup.js';
+import { connectTelephony, listenForMedia, type Telephony } from './telephony.js';
 import { type TelephonyConfig, telephonyConfigFromEnv } from './telephony-config.js';
 
 /** Options of {@link startVoxstate}. */
@@ -20,8 +23,13 @@ export interface StartVoxstateOptions {
   env?: NodeJS.ProcessEnv;
   /** Everything else the runtime takes (logger, registry, inspector observer...). */
   runtime?: Omit<RuntimeOptions, 'config'>;
-  /** Stops waiting for ARI (it is retried with backoff while unreachable). */
+  /**
+   * Stops the start-up: the ARI connection attempts (retried with backoff while Asterisk is
+   * unreachable) and the speech pre-warm. Everything opened is closed before it rejects.
+   */
   signal?: AbortSignal;
+  /** Longest time for the ARI connection attempts, ms; default: retry until `signal` aborts. */
+  connectDeadlineMs?: number;
 }
 
 /** A runtime connected to Asterisk. */
@@ -38,10 +46,12 @@ export interface Voxstate {
 }
 
 /**
- * Builds the runtime, connects it to ARI (retrying while Asterisk is unreachable) and starts the
- * Stasis application: inbound calls are answered from then on.
+ * Opens the media port, builds the runtime, connects it to ARI (retrying while Asterisk is
+ * unreachable, up to `connectDeadlineMs`) and starts the Stasis application: inbound calls are
+ * answered from then on. On any failure everything opened so far is closed.
  *
- * @throws {ConfigError} on a wrong setting, {@link TelephonyError} on rejected ARI credentials.
+ * @throws {ConfigError} on a wrong setting, {@link TelephonyError} on rejected ARI credentials
+ *   or when `connectDeadlineMs` passed, AbortedError when `signal` aborted.
  * @example
  * ```ts
  * const vox = await startVoxstate({ env: process.env });
@@ -54,14 +64,48 @@ export async function startVoxstate(options: StartVoxstateOptions = {}): Promise
   const env = options.env ?? process.env;
   const config = options.config ?? runtimeConfigFromEnv(env);
   const telephonyConfig = options.telephony ?? telephonyConfigFromEnv(env);
-  const runtime = await Runtime.create({ ...options.runtime, config });
+  // The media port first: a taken one fails before the slow start-up work. The ARI
+  // credentials are checked while the runtime is built: wrong ones stop the start-up at once.
+  const media = await listenForMedia(telephonyConfig);
+  const startup = new AbortController();
+  const forward = () => startup.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
+  const probeDone = new AbortController();
+  const logger = options.runtime?.logger ?? silentLogger();
+  let runtime: Runtime;
+  try {
+    const ariChecked = checkAriEarly(
+      telephonyConfig,
+      startup,
+      AbortSignal.any([startup.signal, probeDone.signal]),
+      logger,
+    );
+    try {
+      runtime = await Runtime.create({ ...options.runtime, config, signal: startup.signal });
+    } finally {
+      probeDone.abort();
+      await ariChecked;
+    }
+    if (startup.signal.aborted) {
+      await runtime.close();
+      throw startupAbortReason(startup.signal);
+    }
+  } catch (err) {
+    options.signal?.removeEventListener('abort', forward);
+    await media?.close();
+    throw startup.signal.aborted ? startupAbortReason(startup.signal) : err;
+  }
+  options.signal?.removeEventListener('abort', forward);
   let telephony: Telephony;
   try {
-    telephony = await connectTelephony(
-      runtime,
-      telephonyConfig,
-      options.signal ? { signal: options.signal } : {},
-    );
+    telephony = await connectTelephony(runtime, telephonyConfig, {
+      ...(media ? { media } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.connectDeadlineMs !== undefined
+        ? { connectDeadlineMs: options.connectDeadlineMs }
+        : {}),
+    });
   } catch (err) {
     await runtime.close();
     throw err;

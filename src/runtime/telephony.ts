@@ -5,11 +5,15 @@
  *
  * @module
  */
-import { AudioSocketServer } from '../media/audiosocket-server.js';
+import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { AriApp, type OriginateOptions } from '../telephony/ari-app.js';
-import { type AriConnection, connectAriWithRetry } from '../telephony/ari-connection.js';
+import type { AriConnection } from '../telephony/ari-connection.js';
+import { connectAriWithRetry } from '../telephony/ari-retry.js';
 import type { CallHandle, Runtime } from './runtime.js';
+import { listenForMedia } from './startup.js';
 import type { TelephonyConfig } from './telephony-config.js';
+
+export { listenForMedia } from './startup.js';
 
 /** A runtime attached to Asterisk. */
 export interface Telephony {
@@ -26,8 +30,23 @@ export interface Telephony {
   close(): Promise<void>;
 }
 
+/** Options of {@link connectTelephony}. */
+export interface ConnectTelephonyOptions {
+  /** Stops the ARI connection attempts (AbortedError); what was opened is closed. */
+  signal?: AbortSignal;
+  /** Longest time for the ARI connection attempts, ms; default: retry until aborted. */
+  connectDeadlineMs?: number;
+  /**
+   * The AudioSocket server, already listening (see `listenForMedia`); by default one is
+   * opened here. Either way it belongs to the telephony from then on: closed on failure and
+   * by `close()`.
+   */
+  media?: AudioSocketServer;
+}
+
 /**
- * Connects `runtime` to Asterisk with `config`.
+ * Connects `runtime` to Asterisk with `config`. On failure or abort every server and socket it
+ * opened (or was given) is closed before it rejects.
  *
  * @example
  * ```ts
@@ -39,16 +58,27 @@ export interface Telephony {
 export async function connectTelephony(
   runtime: Runtime,
   config: TelephonyConfig,
-  options: { signal?: AbortSignal } = {},
+  options: ConnectTelephonyOptions = {},
+): Promise<Telephony> {
+  const audio = options.media ?? (await listenForMedia(config));
+  try {
+    return await attach(runtime, config, audio, options);
+  } catch (err) {
+    await audio?.close();
+    throw err;
+  }
+}
+
+async function attach(
+  runtime: Runtime,
+  config: TelephonyConfig,
+  audio: AudioSocketServer | undefined,
+  options: ConnectTelephonyOptions,
 ): Promise<Telephony> {
   const { logger, registry } = runtime;
-  let audio: AudioSocketServer | undefined;
-  let mediaHost = config.mediaExternalHost;
-  if (config.transport === 'audiosocket') {
-    audio = new AudioSocketServer({ host: config.mediaBindHost, port: config.mediaPort });
-    const bound = await audio.listen();
-    mediaHost = `${config.mediaExternalHost}:${bound.port}`;
-  }
+  const mediaHost = audio
+    ? `${config.mediaExternalHost}:${audio.address().port}`
+    : config.mediaExternalHost;
   const ari = await connectAriWithRetry(
     {
       url: config.ariUrl,
@@ -61,6 +91,7 @@ export async function connectTelephony(
     },
     {
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.connectDeadlineMs !== undefined ? { deadlineMs: options.connectDeadlineMs } : {}),
       onRetry: (err, delayMs) =>
         logger.warn({ err: err.message, delayMs }, 'ARI not reachable; retrying'),
     },
@@ -85,7 +116,7 @@ export async function connectTelephony(
   app.on('callFailed', (channelId, err) =>
     logger.warn({ channelId, err: err.message }, 'call set-up failed'),
   );
-  await app.start();
+  app.start();
   logger.info(
     { app: config.app, transport: config.transport, media: mediaHost },
     'ARI application started',

@@ -13,6 +13,8 @@ export type { ScriptedCallResult, ScriptedCallsOptions } from './run-calls.js';
 export { runScriptedCalls } from './run-calls.js';
 export { synthesizeScript } from './script-audio.js';
 export { parseCallerScript } from './script-file.js';
+export type { DialplanRule, InboundCall } from './sim-dialplan.js';
+export { roundRobin } from './sim-dialplan.js';
 export type {
   CalleeBehavior,
   PlaceCallOptions,

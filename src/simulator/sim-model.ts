@@ -40,6 +40,8 @@ export interface SimChannel {
   runner?: CallerScriptRunner;
   /** Media time (ms) of the driving media link when this caller's script started. */
   scriptOffsetMs?: number;
+  /** Stasis applications the dialplan tries after the current one (see sim-dialplan.ts). */
+  nextApps?: string[];
   destroyed: boolean;
   onDestroyed: Array<() => void>;
 }

@@ -40,6 +40,8 @@ export interface RestContext {
     id?: string;
   }) => SimChannel;
   destroyChannel: (ch: SimChannel, cause?: number, notify?: boolean) => void;
+  /** The app sent `ch` back to the dialplan (`POST channels/{id}/continue`). */
+  continueInDialplan: (ch: SimChannel) => void;
   emitEvent: (app: string, type: string, fields: Record<string, unknown>) => void;
   pullFor: (ch: SimChannel, framesSent: number) => Buffer;
   deliverFrom: (ch: SimChannel, frame: Buffer) => void;

@@ -81,6 +81,13 @@ export async function handleRest(
       }
       return NO_CONTENT;
     }
+    case 'POST channels/:id/continue': {
+      const ch = ctx.channels.get(id!);
+      if (!ch) return notFound('Channel');
+      if (!ch.inStasis) return bad('Channel not in Stasis application', 409);
+      ctx.continueInDialplan(ch);
+      return NO_CONTENT;
+    }
     case 'POST channels/:id/dtmf':
       return ctx.channels.has(id!) ? NO_CONTENT : notFound('Channel');
     case 'POST channels/:id/play':

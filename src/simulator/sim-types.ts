@@ -8,6 +8,7 @@
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import type { CallRecording } from './call-recording.js';
 import type { CallerScript, CallerScriptRunner, ScriptUtterance } from './caller-script.js';
+import type { DialplanRule } from './sim-dialplan.js';
 import type { SimChannel } from './sim-model.js';
 
 /**
@@ -49,6 +50,11 @@ export interface SimulatedAsteriskOptions {
    * ari-client prints "This API is using a deprecated version of Swagger!" at every connect.
    */
   swaggerVersion?: '1.1' | '1.2';
+  /**
+   * The Stasis applications an inbound call tries, in order (see sim-dialplan.ts); default:
+   * the first application with a connected events socket.
+   */
+  dialplan?: DialplanRule;
 }
 
 /** How a simulated callee of an originate behaves. */
@@ -63,7 +69,10 @@ export interface CalleeBehavior {
 
 /** Options of `SimulatedAsterisk.placeCall`. */
 export interface PlaceCallOptions {
-  /** Stasis app to enter; default the first app with a connected events socket. */
+  /**
+   * Stasis app to enter; default: the dialplan rule, else the first app with a connected events
+   * socket.
+   */
   app?: string;
   callerNumber?: string;
   callerName?: string;

@@ -38,6 +38,7 @@ import {
   scriptRunner,
 } from './sim-callers.js';
 import { type ChannelInit, destroySimChannel, newSimChannel } from './sim-channels.js';
+import { continueInDialplan, enterStasis } from './sim-dialplan.js';
 import { SimEventSockets } from './sim-events.js';
 import { type HttpContext, isAuthorized, serveRequest } from './sim-http.js';
 import {
@@ -88,6 +89,7 @@ export class SimulatedAsterisk
   readonly #asteriskId = '00:00:5e:00:53:01';
   #stallRest = false;
   #seq = 0;
+  #inbound = 0;
   #url = '';
 
   constructor(options: SimulatedAsteriskOptions = {}) {
@@ -177,25 +179,36 @@ export class SimulatedAsterisk
    * '<app>' doesn't exist" when no events socket has registered the app.
    */
   async placeCall(options: PlaceCallOptions = {}): Promise<SimCall> {
-    const app = options.app ?? this.connectedApps[0];
-    if (app === undefined || !this.connectedApps.includes(app)) {
-      throw new TelephonyError(`Stasis app '${app ?? ''}' doesn't exist`, { retryable: true });
-    }
-    const runner = await scriptRunner(options.script, this.options.tts);
     const number = options.callerNumber ?? '+15550100';
+    const exten = options.exten ?? '100';
+    const candidates = options.app
+      ? [options.app]
+      : (this.options.dialplan?.({ seq: this.#inbound++, exten, callerNumber: number }) ??
+        this.connectedApps.slice(0, 1));
+    const { app, next } = enterStasis(candidates, this.connectedApps);
+    const runner = await scriptRunner(options.script, this.options.tts);
     const ch = this.createChannel({
       kind: 'caller',
       name: `PJSIP/${number.replace(/^\+/, '')}-${this.#hex()}`,
       state: options.answered ? 'Up' : 'Ring',
       caller: { name: options.callerName ?? '', number },
-      exten: options.exten ?? '100',
+      exten,
       app,
       language: options.language ?? 'en',
     });
+    ch.nextApps = next;
     const call = attachRunner(this, ch, runner);
     ch.inStasis = true;
     this.emitEvent(app, 'StasisStart', { args: options.args ?? [], channel: channelJson(ch) });
     return call;
+  }
+
+  /**
+   * @internal The app sent `ch` back to the dialplan: it leaves the app (StasisEnd) and enters
+   * the next registered application of its dialplan, or is hung up when none is left.
+   */
+  continueInDialplan(ch: SimChannel): void {
+    continueInDialplan(this, ch);
   }
 
   /** Pushes a raw event to an app's sockets (e.g. a type missing from events.json, for tests). */

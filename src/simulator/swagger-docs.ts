@@ -234,6 +234,18 @@ function resources(): Record<
           operations: [op('POST', 'answer', 'void', [path('channelId')])],
         },
         {
+          path: '/channels/{channelId}/continue',
+          operations: [
+            op('POST', 'continueInDialplan', 'void', [
+              path('channelId'),
+              query('context'),
+              query('extension'),
+              query('priority', 'int'),
+              query('label'),
+            ]),
+          ],
+        },
+        {
           path: '/channels/{channelId}/ring',
           operations: [op('POST', 'ring', 'void', [path('channelId')])],
         },

@@ -15,7 +15,7 @@ import { createOpenAiTtsEngine } from '../providers/tts/openai-tts.js';
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { SpeechConfig } from './config.js';
-import { type PrewarmReport, prewarmPhrases } from './prewarm.js';
+import { type PrewarmPlan, type PrewarmReport, prewarmPlan, runPrewarm } from './prewarm.js';
 import { TtsCache } from './tts-cache.js';
 import { TtsService } from './tts-service.js';
 
@@ -32,8 +32,17 @@ export interface Speech {
   tts: TtsService;
   cache: TtsCache;
   engines: TtsEngine[];
-  /** Synthesizes every fixed phrase into the cache (see `prewarmPhrases`). */
+  /** What pre-warm synthesizes: `first` before taking calls, `rest` in the background. */
+  readonly prewarmPlan: PrewarmPlan;
+  /** Synthesizes every fixed phrase into the cache, both parts (see `prewarm.ts`). */
   prewarm(signal?: AbortSignal): Promise<PrewarmReport>;
+  /** The part calls need at once: each language's greeting and fillers, at full concurrency. */
+  prewarmFirst(signal?: AbortSignal): Promise<PrewarmReport>;
+  /**
+   * The rest, for the background: one synthesis at a time, and none started while an engine
+   * is busy with other work (live calls).
+   */
+  prewarmRest(signal?: AbortSignal): Promise<PrewarmReport>;
   /** A playback queue for one call, configured for filler join, echo cooldown and bursts. */
   createPlayback(options: {
     format: MediaFormat;
@@ -54,7 +63,15 @@ export interface Speech {
  * const playback = speech.createPlayback({ format: 'ulaw', sink: (f) => media.send(f) });
  * ```
  */
-export function createSpeech(config: SpeechConfig, deps: SpeechDeps = {}): Speech {
+export function createSpeech(
+  config: SpeechConfig & {
+    /** The business name calls in a language greet with (their greeting is warmed first). */
+    greetingName?: (language: string) => string | undefined;
+    /** The languages calls can be in; only theirs are warmed before taking calls. */
+    callLanguages?: readonly string[];
+  },
+  deps: SpeechDeps = {},
+): Speech {
   const espeak: EspeakEngine = createEspeakEngine({ ...config.espeak, registry: deps.registry });
   const engines: TtsEngine[] = [espeak];
   const { openai } = config;
@@ -88,16 +105,32 @@ export function createSpeech(config: SpeechConfig, deps: SpeechDeps = {}): Speec
     registry: deps.registry,
     logger: deps.logger,
   });
+  const plan = prewarmPlan({
+    languages: config.languages,
+    formats: config.formats,
+    businessNames: config.businessNames,
+    ...(config.greetingName ? { greetingName: config.greetingName } : {}),
+    ...(config.callLanguages ? { callLanguages: config.callLanguages } : {}),
+  });
+  const warm = (jobs: typeof plan.first, label: string, signal?: AbortSignal) =>
+    runPrewarm(tts, jobs, {
+      concurrency: config.espeak.threads + 1,
+      label,
+      signal,
+      logger: deps.logger,
+    });
   return {
     tts,
     cache,
     engines,
-    prewarm: (signal) =>
-      prewarmPhrases(tts, {
-        languages: config.languages,
-        formats: config.formats,
-        businessNames: config.businessNames,
-        concurrency: config.espeak.threads + 1,
+    prewarmPlan: plan,
+    prewarm: (signal) => warm([...plan.first, ...plan.rest], 'all', signal),
+    prewarmFirst: (signal) => warm(plan.first, 'greetings and fillers', signal),
+    prewarmRest: (signal) =>
+      runPrewarm(tts, plan.rest, {
+        concurrency: 1,
+        busy: () => engines.some((e) => (e.pending ?? 0) > 0),
+        label: 'background',
         signal,
         logger: deps.logger,
       }),

@@ -99,8 +99,9 @@ export class AriApp extends EventEmitter<AriAppEvents> {
 
   /**
    * Stops taking new calls (graceful shutdown): caller channels that enter the app from now on
-   * are hung up without being answered, and originates are refused. Calls in progress go on, and
-   * their events keep being handled.
+   * are sent back to the dialplan unanswered (its next priority decides: another instance's
+   * app, a queue, or the end of the dialplan, which hangs up), and originates are refused. Calls
+   * in progress go on, and their events keep being handled.
    */
   stopAccepting(): void {
     this.#accepting = false;
@@ -206,8 +207,13 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     if (this.#byChannel.has(channel.id)) return;
     const outbound = this.#originates.has(channel.id);
     if (!outbound && !this.#accepting) {
-      this.#log.info({ channelId: channel.id }, 'shutting down: new call refused');
-      void this.#ari.rest.hangup(channel.id).catch(() => undefined);
+      // Back to the dialplan, whose next priority can send it to another instance (or a
+      // queue); hung up only when that fails.
+      this.#log.info({ channelId: channel.id }, 'shutting down: new call returned to the dialplan');
+      void this.#ari.rest
+        .continueInDialplan(channel.id)
+        .catch(() => this.#ari.rest.hangup(channel.id))
+        .catch(() => undefined);
       return;
     }
     const direction: CallDirection = outbound ? 'outbound' : 'inbound';

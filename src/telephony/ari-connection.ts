@@ -29,36 +29,20 @@
 import { EventEmitter } from 'node:events';
 import ari from 'ari-client';
 import WebSocket from 'ws';
-import {
-  AbortedError,
-  ConfigError,
-  TelephonyError,
-  TimeoutError,
-  VoxstateError,
-} from '../errors.js';
+import { ConfigError, TelephonyError, VoxstateError } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
 import type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
-import { patchSwaggerFail, probeAri } from './ari-login.js';
+import { claimLogin, loginKey, patchSwaggerFail, probeAri, releaseLogin } from './ari-login.js';
 import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
 import type { Client } from './ari-types.js';
-import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { closeWithFrame, eventsUrl } from './events-socket.js';
-import { withTimeout } from './with-timeout.js';
+import { abortReason, untilAborted, withTimeout } from './with-timeout.js';
 
 export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 export { patchSwaggerFail, probeAri } from './ari-login.js';
-
-interface ActiveLogin {
-  key: string;
-  count: number;
-}
-let activeLogin: ActiveLogin | undefined;
-
-function loginKey(url: string, user: string, password: string): string {
-  return `${new URL(url).host}\u0000${user}\u0000${password}`;
-}
 
 /**
  * A live ARI connection: `rest` for guarded REST calls, `client` for ari-client's event API
@@ -108,14 +92,21 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     return Array.isArray(this.#options.app) ? this.#options.app : [this.#options.app];
   }
 
-  /** @internal Opens the events socket; resolves on the first open. */
-  openEvents(timeoutMs: number): Promise<void> {
-    return withTimeout(
-      new Promise<void>((resolve, reject) => {
-        this.#open((err) => (err ? reject(err) : resolve()));
-      }),
-      timeoutMs,
-      'ARI events WebSocket',
+  /**
+   * @internal Opens the events socket; resolves on the first open. On a failure, a timeout or an
+   * abort the caller closes the connection.
+   */
+  openEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return untilAborted(
+      withTimeout(
+        new Promise<void>((resolve, reject) => {
+          this.#open((err) => (err ? reject(err) : resolve()));
+        }),
+        timeoutMs,
+        'ARI events WebSocket',
+      ),
+      signal,
+      'ARI connect',
     );
   }
 
@@ -137,7 +128,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
       this.#metrics.connected(false);
       this.emit('disconnected', 'closed');
     }
-    if (activeLogin?.key === this.#loginKey && --activeLogin.count <= 0) activeLogin = undefined;
+    releaseLogin(this.#loginKey);
     this.#closing = ws ? closeWithFrame(ws, timeoutMs) : Promise.resolve();
     return this.#closing;
   }
@@ -269,7 +260,9 @@ const STABLE_AFTER_MS = 5_000;
 /**
  * Connects to ARI: probes the credentials, loads the API with ari-client, opens the events
  * WebSocket. Rejects with {@link TelephonyError} (`retryable: false` for wrong credentials),
- * {@link TimeoutError}, or {@link ConfigError} for a second login with other credentials.
+ * {@link TimeoutError}, {@link ConfigError} for a second login with other credentials, or
+ * AbortedError (or `signal`'s reason) as soon as `signal` aborts; whatever the attempt opened is
+ * closed and the process-wide login given back before it rejects.
  *
  * @example
  * ```ts
@@ -278,81 +271,42 @@ const STABLE_AFTER_MS = 5_000;
  * await ari.rest.answer(channel.id);
  * ```
  */
-export async function connectAri(options: AriConnectionOptions): Promise<AriConnection> {
-  let key: string;
-  try {
-    key = loginKey(options.url, options.user, options.password);
-  } catch (err) {
-    throw new ConfigError(`ARI url is not a URL: ${options.url}`, { cause: err });
-  }
-  if (activeLogin && activeLogin.key !== key) {
-    throw new ConfigError(
-      'ari-client keeps credentials globally (in swagger-client): one ARI login per process; close the other connection first',
-    );
-  }
+export async function connectAri(
+  options: AriConnectionOptions,
+  signal?: AbortSignal,
+): Promise<AriConnection> {
+  if (signal?.aborted) throw abortReason(signal, 'ARI connect');
+  const key = loginKey(options.url, options.user, options.password);
+  claimLogin(
+    key,
+    false,
+    'ari-client keeps credentials globally (in swagger-client): one ARI login per process; close the other connection first',
+  );
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   patchSwaggerFail();
-  await probeAri(options.url, options.user, options.password, timeoutMs);
-  if (activeLogin && activeLogin.key !== key)
-    throw new ConfigError('another ARI login started meanwhile');
-  activeLogin = activeLogin ?? { key, count: 0 };
-  activeLogin.count++;
+  await probeAri(options.url, options.user, options.password, timeoutMs, signal);
+  claimLogin(key, true, 'another ARI login started meanwhile');
   let conn: AriConnection | undefined;
   try {
-    const client = await withTimeout(
-      ari.connect(options.url, options.user, options.password),
-      timeoutMs,
+    // ari-client's document loads cannot be cancelled: on an abort they finish unobserved (its
+    // HTTP agent keeps no socket referenced, so they hold no process open).
+    const client = await untilAborted(
+      withTimeout(
+        ari.connect(options.url, options.user, options.password),
+        timeoutMs,
+        'ARI connect',
+      ),
+      signal,
       'ARI connect',
     );
     conn = new AriConnection(client, options, key);
-    await conn.openEvents(timeoutMs);
+    await conn.openEvents(timeoutMs, signal);
     return conn;
   } catch (err) {
-    if (conn) conn.close();
-    else if (activeLogin?.key === key && --activeLogin.count <= 0) activeLogin = undefined;
-    if (err instanceof TelephonyError || err instanceof TimeoutError) throw err;
+    if (conn) await conn.close();
+    else releaseLogin(key);
+    if (err instanceof VoxstateError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     throw new TelephonyError(`ARI connect failed: ${message}`, { cause: err });
-  }
-}
-
-/**
- * {@link connectAri}, tried again with capped exponential backoff while the failure is retryable
- * (Asterisk not up yet, a timeout); wrong credentials and configuration errors fail at once.
- * Stops with AbortedError when `signal` aborts.
- *
- * @example
- * ```ts
- * const ari = await connectAriWithRetry(options, { signal, onRetry: (err, ms) => log.warn({ err, ms }) });
- * ```
- */
-export async function connectAriWithRetry(
-  options: AriConnectionOptions,
-  retry: {
-    signal?: AbortSignal;
-    backoff?: BackoffOptions;
-    onRetry?: (err: Error, delayMs: number) => void;
-  } = {},
-): Promise<AriConnection> {
-  for (let attempt = 0; ; attempt++) {
-    if (retry.signal?.aborted) throw new AbortedError('ARI connect');
-    try {
-      return await connectAri(options);
-    } catch (err) {
-      if (!(err instanceof VoxstateError) || !err.retryable) throw err;
-      const delay = backoffDelay(attempt, retry.backoff);
-      retry.onRetry?.(err, delay);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          retry.signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, delay);
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(new AbortedError('ARI connect'));
-        };
-        retry.signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    }
   }
 }

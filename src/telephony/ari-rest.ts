@@ -105,6 +105,16 @@ export class AriRest {
     return this.#end('channels.hangup', () => this.#client.channels.hangup({ channelId }));
   }
 
+  /**
+   * Sends a channel back to the dialplan at its next priority (it leaves the Stasis app), e.g.
+   * to the next instance's `Stasis()` or a queue while this instance drains.
+   */
+  continueInDialplan(channelId: string): Promise<void> {
+    return this.call('channels.continueInDialplan', () =>
+      this.#client.channels.continueInDialplan({ channelId }),
+    );
+  }
+
   externalMedia(params: ExternalMediaParams): Promise<ExternalMediaChannel> {
     type Loose = (p: unknown) => Promise<ExternalMediaChannel>;
     const fn = this.#client.channels.externalMedia.bind(this.#client.channels) as unknown as Loose;

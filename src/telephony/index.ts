@@ -8,16 +8,12 @@
 export type { AriAppEvents, AriAppOptions, AriMediaOptions, OriginateOptions } from './ari-app.js';
 export { AriApp } from './ari-app.js';
 export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection.js';
-export {
-  AriConnection,
-  connectAri,
-  connectAriWithRetry,
-  patchSwaggerFail,
-  probeAri,
-} from './ari-connection.js';
+export { AriConnection, connectAri, patchSwaggerFail, probeAri } from './ari-connection.js';
 export type { AriMetrics, AriRequestOutcome, CallSetupOutcome } from './ari-metrics.js';
 export { ariMetrics, callSetupMetric } from './ari-metrics.js';
 export { AriRest, toAriError } from './ari-rest.js';
+export type { AriRetryOptions } from './ari-retry.js';
+export { connectAriWithRetry } from './ari-retry.js';
 export type {
   AriEventBase,
   ExternalMediaChannel,

@@ -1,10 +1,11 @@
 /**
- * Deadline for a promise that may never settle (ari-client's REST calls have none of their own).
+ * Deadline (or abort) for a promise that may never settle (ari-client's REST calls and document
+ * loads have none of their own and cannot be cancelled).
  *
  * @module
  */
 
-import { TimeoutError } from '../errors.js';
+import { AbortedError, TimeoutError, VoxstateError } from '../errors.js';
 
 /**
  * Resolves or rejects like `promise`, or rejects with {@link TimeoutError} after `timeoutMs`.
@@ -22,4 +23,44 @@ export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: str
   });
   promise.catch(() => undefined);
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** The error for an aborted `signal`: its reason when that is a voxstate error, else AbortedError. */
+export function abortReason(signal: AbortSignal, what: string): VoxstateError {
+  return signal.reason instanceof VoxstateError ? signal.reason : new AbortedError(what);
+}
+
+/**
+ * Settles like `promise`, or rejects with {@link abortReason} once `signal` aborts. Like
+ * {@link withTimeout}, the original promise keeps running; its late outcome is ignored.
+ */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
+  if (!signal) return promise;
+  promise.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal, what));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Waits `ms`; rejects with {@link abortReason} as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(abortReason(signal, what));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal, what));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -120,7 +120,8 @@ describe('voxstate serve against the simulated Asterisk', () => {
       return r.status === 503 ? r : undefined;
     });
     expect(JSON.parse(ready.body).checks.accepting).toBe('draining');
-    // A new caller is hung up without being answered and never reaches the runtime.
+    // A new caller goes back to the dialplan unanswered (here its end: hung up) and never
+    // reaches the runtime.
     const refused = await sim.placeCall({ script: { steps: [{ pause: 5_000 }] } });
     await refused.ended;
     expect(server.runtime.handles().map((h) => h.id)).toEqual([handle.id]);

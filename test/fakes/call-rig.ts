@@ -101,6 +101,8 @@ export async function startCallRig(options: CallRigOptions = {}): Promise<CallRi
   });
   let line: SimulatedLine;
   try {
+    // Tests that turn pre-warm on want every fixed phrase cached, as a long-running instance has.
+    await runtime.warmed;
     if (options.ingest ?? true) await ingestSampleKnowledge(runtime);
     line = await connectSimulatedLine(runtime, options.simulator);
   } catch (err) {

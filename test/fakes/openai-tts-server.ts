@@ -33,6 +33,8 @@ export interface TtsServerOptions {
   msPerChar?: number;
   /** Answer every request with this HTTP status and an OpenAI-style error. */
   failWith?: number;
+  /** Holds the answer for a text until the returned promise settles (undefined: no wait). */
+  hold?: (input: string) => Promise<void> | undefined;
 }
 
 /** A running fake server. */
@@ -106,6 +108,7 @@ export async function startFakeOpenAiTtsServer(
       return fail(400, 'input, model and voice are required');
     if (body.response_format !== 'pcm') return fail(400, 'this fake only speaks pcm');
     const pcm = pcmFor(body.input);
+    await options.hold?.(body.input);
     if (options.latencyMs) await sleep(options.latencyMs);
     res.writeHead(200, { 'content-type': 'audio/pcm', 'transfer-encoding': 'chunked' });
     const size = Math.max(1, options.chunkBytes ?? 4801);

@@ -138,6 +138,8 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_LOG_PII', '2'],
   ['logger', (env) => withEnv(env, () => createLogger()), 'VOXSTATE_LOG_PII', 'sometimes'],
   ['runtime', runtimeConfigFromEnv, 'VOXSTATE_REDIS_URL', 'localhost'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_DLQ_RETRY_MS', '0'],
+  ['runtime', runtimeConfigFromEnv, 'VOXSTATE_DLQ_POLL_MS', 'often'],
   ['telephony', telephonyConfigFromEnv, 'VOXSTATE_ARI_URL', 'ftp://pbx:8088'],
   ['telephony', telephonyConfigFromEnv, 'VOXSTATE_ARI_URL', 'pbx:8088'],
   ['telephony', telephonyConfigFromEnv, 'VOXSTATE_MEDIA_TRANSPORT', 'webrtc'],

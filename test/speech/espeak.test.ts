@@ -30,6 +30,15 @@ function rms(samples: Float32Array): number {
 }
 
 describe('espeak-ng engine (real WASM in a real worker)', () => {
+  it('counts the sentences queued or running on its pool (background work waits for 0)', async () => {
+    expect(engine.pending).toBe(0);
+    const a = synth('One moment.', 'en', 'slin16');
+    const b = synth('Just a second.', 'en', 'slin16');
+    expect(engine.pending).toBe(2);
+    await Promise.all([a, b]);
+    expect(engine.pending).toBe(0);
+  });
+
   it('chooses voices by language with sensible fallbacks', () => {
     expect(espeakVoiceFor('en')).toBe('en-us');
     expect(espeakVoiceFor('en-GB')).toBe('en-gb');

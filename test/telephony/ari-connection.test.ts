@@ -6,9 +6,9 @@ import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import {
   type AriConnection,
   connectAri,
-  connectAriWithRetry,
   patchSwaggerFail,
 } from '../../src/telephony/ari-connection.js';
+import { connectAriWithRetry } from '../../src/telephony/ari-retry.js';
 
 describe('connectAri against the simulated Asterisk', () => {
   let sim: SimulatedAsterisk;

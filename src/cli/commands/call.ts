@@ -1,12 +1,14 @@
 /**
  * `voxstate call <endpoint>`: places one outbound call through ARI with the same runtime that
  * `voxstate serve` runs, lets the bot speak first, prints the outcome when the call ends and
- * exits. SIGINT/SIGTERM hang the call up.
+ * exits. SIGINT/SIGTERM hang the call up (or, before it is placed, stop the start-up); a failure
+ * at any step closes everything it opened and exits 1.
  *
  * @module
  */
 import type { EventEmitter } from 'node:events';
-import { type StartVoxstateOptions, startVoxstate } from '../../runtime/start.js';
+import { AbortedError } from '../../errors.js';
+import { type StartVoxstateOptions, startVoxstate, type Voxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
 import { routeConsoleToLogger } from '../console-to-log.js';
 import {
@@ -34,7 +36,11 @@ export const SPEC = {
       value: '<id>',
       help: `caller ID shown to the callee, e.g. '"Clinic" <100>'`,
     },
-    timeout: { type: 'string', value: '<s>', help: 'seconds to wait for an answer (default 30)' },
+    timeout: {
+      type: 'string',
+      value: '<s>',
+      help: 'seconds to wait for an answer and for ARI to connect (at least 5 s; default 30)',
+    },
     json: { type: 'boolean', help: 'print only the outcome, as one JSON object' },
     inspect: {
       type: 'boolean',
@@ -70,6 +76,9 @@ export interface CallCommandIo {
   /** Extra start options (tests: `configure`-like overrides of the runtime options). */
   start?: Partial<StartVoxstateOptions>;
 }
+
+/** Shortest time given to the ARI connection attempts, whatever `--timeout` says, ms. */
+const MIN_CONNECT_MS = 5_000;
 
 function format(o: CallOutcome): string {
   return (
@@ -114,18 +123,37 @@ async function placeCall(
   const restoreConsole = routeConsoleToLogger(logger);
   try {
     const inspector = inspectOpts ? await createCallInspector(inspectOpts) : undefined;
+    // A signal before the call is placed stops the start-up (model loads, ARI retries) cleanly.
+    const startup = new AbortController();
+    const stopStartup = (signal: string) => () => {
+      if (startup.signal.aborted && emitter === process) process.exit(130);
+      startup.abort(new AbortedError(`call to ${endpoint} (${signal})`));
+    };
+    const onStartupSigint = stopStartup('SIGINT');
+    const onStartupSigterm = stopStartup('SIGTERM');
+    emitter.on('SIGINT', onStartupSigint);
+    emitter.on('SIGTERM', onStartupSigterm);
     try {
       if (inspector)
         io.err.write(`Stately inspector: open ${inspector.pageUrl ?? inspector.url}\n`);
-      const vox = await startVoxstate({
-        env: io.env,
-        ...io.start,
-        runtime: {
-          logger,
-          ...io.start?.runtime,
-          ...(inspector ? { inspect: inspector.inspect } : {}),
-        },
-      });
+      let vox: Voxstate;
+      try {
+        vox = await startVoxstate({
+          env: io.env,
+          // --timeout bounds the ARI connection attempts as well as the ringing.
+          connectDeadlineMs: Math.max(timeoutSec * 1000, MIN_CONNECT_MS),
+          signal: startup.signal,
+          ...io.start,
+          runtime: {
+            logger,
+            ...io.start?.runtime,
+            ...(inspector ? { inspect: inspector.inspect } : {}),
+          },
+        });
+      } finally {
+        emitter.off('SIGINT', onStartupSigint);
+        emitter.off('SIGTERM', onStartupSigterm);
+      }
       const onSignal = () => void vox.close();
       emitter.once('SIGINT', onSignal);
       emitter.once('SIGTERM', onSignal);

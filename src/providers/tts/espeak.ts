@@ -36,6 +36,7 @@ export class EspeakEngine implements TtsEngine {
   readonly #rateWpm: number;
   readonly #pitch: number;
   readonly #observe: ((ms: number) => void) | undefined;
+  #pending = 0;
 
   constructor(options: EspeakEngineOptions = {}) {
     const threads = options.threads ?? 1;
@@ -61,6 +62,11 @@ export class EspeakEngine implements TtsEngine {
       });
       this.#observe = (ms) => h.observe(seconds(ms));
     }
+  }
+
+  /** Sentences queued or being synthesized on the pool. */
+  get pending(): number {
+    return this.#pending;
   }
 
   /** The espeak voice for a language (see `espeakVoiceFor`). */
@@ -107,6 +113,7 @@ export class EspeakEngine implements TtsEngine {
 
   async #run(task: EspeakTask, signal?: AbortSignal): Promise<Uint8Array> {
     const started = performance.now();
+    this.#pending++;
     try {
       const out = await this.#pool.run(task, signal ? { signal } : {});
       this.#observe?.(performance.now() - started);
@@ -118,6 +125,8 @@ export class EspeakEngine implements TtsEngine {
       const message = err instanceof Error ? err.message : String(err);
       if (/queue.*(full|limit)/i.test(message)) throw new QueueFullError('espeak', { cause: err });
       throw new WorkerError('espeak', message, { cause: err });
+    } finally {
+      this.#pending--;
     }
   }
 }

@@ -23,4 +23,9 @@ export interface TtsEngine {
   voiceFor(language: string, voice?: string): string;
   /** Streams wire-format audio (slin16 little-endian, or mu-law bytes). */
   synthesize(request: TtsRequest): AsyncIterable<Buffer>;
+  /**
+   * Syntheses queued or running on this engine's own threads, when it has any (espeak-ng);
+   * background work waits while it is above zero.
+   */
+  readonly pending?: number;
 }
