@@ -2,7 +2,7 @@
  * Reads caller scripts from JSON (files users write for `voxstate simulate`), checking every step.
  *
  * ```json
- * { "lang": "en", "steps": [
+ * { "lang": "en", "sendSilence": false, "steps": [
  *   { "waitForBot": { "silenceMs": 800 } },
  *   { "say": "What are your opening hours?" },
  *   { "waitForBot": {} },
@@ -86,9 +86,12 @@ export function parseCallerScript(value: unknown, source = 'script'): CallerScri
     throw new ParseError(source, '`lang` must be a string');
   if (raw.botSpeechRms !== undefined && !isMs(raw.botSpeechRms))
     throw new ParseError(source, '`botSpeechRms` must be a number >= 0');
+  if (raw.sendSilence !== undefined && typeof raw.sendSilence !== 'boolean')
+    throw new ParseError(source, '`sendSilence` must be true or false');
   return {
     steps: raw.steps.map((s, i) => step(s, `${source}: step ${i + 1}`)),
     ...(raw.lang !== undefined ? { lang: raw.lang as string } : {}),
     ...(raw.botSpeechRms !== undefined ? { botSpeechRms: raw.botSpeechRms as number } : {}),
+    ...(raw.sendSilence !== undefined ? { sendSilence: raw.sendSilence as boolean } : {}),
   };
 }

@@ -50,7 +50,7 @@ export interface RestContext {
   }) => SimChannel;
   destroyChannel: (ch: SimChannel, cause?: number, notify?: boolean) => void;
   emitEvent: (app: string, type: string, fields: Record<string, unknown>) => void;
-  pullFor: (ch: SimChannel, framesSent: number) => Buffer;
+  pullFor: (ch: SimChannel, framesSent: number) => Buffer | undefined;
   deliverFrom: (ch: SimChannel, frame: Buffer) => void;
   finishPlayback: (p: SimPlayback, state: 'done' | 'stopped') => void;
   answerOriginated: (

@@ -92,4 +92,30 @@ describe('CallerScriptRunner', () => {
     expect(wav.sampleRate).toBe(16_000);
     expect(wav.samples.length).toBe((runner.nowMs / 1000) * 16_000);
   });
+
+  it('sends no frames while silent when the script suppresses silence, and its clock still runs', () => {
+    const script = {
+      sendSilence: false,
+      steps: [{ pause: 60 }, { say: 'one', audio: toneAudio(300, 40) }, { pause: 60 }],
+    };
+    const runner = new CallerScriptRunner(script, new Map());
+    const pulled = Array.from({ length: 8 }, () => runner.pull());
+    expect(pulled.map((f) => (f === undefined ? '-' : energy(f) > 1000 ? 'S' : 'q'))).toEqual([
+      '-',
+      '-',
+      '-',
+      'S',
+      'S',
+      '-',
+      '-',
+      '-',
+    ]);
+    expect(runner.nowMs).toBe(160);
+    expect(runner.utterances).toEqual([{ text: 'one', startMs: 60, endMs: 100 }]);
+    // The recording still covers the whole media time, the silence as zeros.
+    expect(runner.recording.durationMs).toBe(160);
+
+    const always = new CallerScriptRunner({ ...script, sendSilence: true }, new Map());
+    expect(Array.from({ length: 8 }, () => always.pull()).every((f) => f !== undefined)).toBe(true);
+  });
 });
