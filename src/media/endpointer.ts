@@ -5,9 +5,17 @@
  * - **Start**: a window at or above `threshold` opens a candidate; it becomes `speech.start` once
  *   the voice has lasted `minSpeechMs` without a window below `negThreshold` (hysteresis).
  *   Shorter blips (a click, a cough) are dropped.
- * - **End**: after speech, a window below `negThreshold` starts a silence; `endSilenceMs` of it
- *   gives `speech.end` (reason `silence`). A window at or above `threshold` cancels the silence.
- *   An utterance reaching `maxUtteranceMs` ends at once (reason `max_length`).
+ * - **End**: after speech, a window below `negThreshold` starts a silence; the required silence
+ *   (`endSilenceMs`, or what an {@link EndOfTurnPolicy} says) gives `speech.end` (reason
+ *   `silence`). A window at or above `threshold` cancels the silence. An utterance reaching
+ *   `maxUtteranceMs` ends at once (reason `max_length`).
+ * - **Time is the clock, not the frame count.** A caller's line may send nothing while the
+ *   caller is silent (a Local channel between playbacks, SIP silence suppression or DTX). Window
+ *   times are positions on the call's clock; a window that starts after the previous one ended
+ *   means the time between had no audio, which counts as silence. When nothing arrives at all,
+ *   the driver calls {@link Endpointer.advance} with the current time (at
+ *   {@link Endpointer.nextDeadlineMs}), so the end of speech and the maximum-utterance cut come
+ *   on time without a single frame.
  * - **Audio range**: `speech.start` and `speech.end` carry `startMs`, the candidate's first
  *   window minus `preRollMs` (never below 0), so the soft onset before the threshold is kept;
  *   `speech.end` carries `endMs`, the end of the last voiced window.
@@ -19,7 +27,8 @@
  *   bot, and a real interruption lasts; the price is that a barge-in is recognized
  *   `bargeInMinSpeechMs` after it begins.
  *
- * All times are milliseconds on the caller's audio clock.
+ * All times are milliseconds on the call's media clock (audio positions and the wall clock in
+ * one time base).
  *
  * @module
  */
@@ -86,6 +95,28 @@ export interface SpeechEndEvent {
 /** What {@link Endpointer.push} can emit. */
 export type EndpointerEvent = SpeechStartEvent | SpeechEndEvent;
 
+/** The utterance in progress, as an {@link EndOfTurnPolicy} sees it. */
+export interface UtteranceProgress {
+  /** Start of the utterance's audio, pre-roll included. */
+  startMs: number;
+  /** Voice so far: first voiced window to the end of the last one. */
+  voicedMs: number;
+  /** End of the last voiced window. */
+  voicedEndMs: number;
+}
+
+/**
+ * How much silence ends the caller's turn. The default is the fixed `endSilenceMs`; an adaptive
+ * policy (shorter after a finished sentence, longer mid-thought) plugs in here. The endpointer
+ * asks whenever it checks, so the answer may change during the utterance: when it changes
+ * between windows (a partial transcript arrived), the driver calls
+ * {@link Endpointer.advance} and re-reads {@link Endpointer.nextDeadlineMs}.
+ */
+export interface EndOfTurnPolicy {
+  /** Silence, ms, that ends the utterance in progress. */
+  requiredSilenceMs(utterance: UtteranceProgress): number;
+}
+
 type Phase =
   | { kind: 'silence' }
   | { kind: 'candidate'; firstMs: number; guarded: boolean }
@@ -103,17 +134,22 @@ type Phase =
  * @example
  * ```ts
  * const ep = new Endpointer({ endSilenceMs: 600 });
- * for (const p of probabilities) for (const ev of ep.push(p, t += 32)) send(ev);
+ * for (const [p, atMs] of windows) for (const ev of ep.push(p, atMs)) send(ev);
+ * // no audio for a while (silence suppression): check the clock
+ * if (now >= (ep.nextDeadlineMs() ?? Infinity)) for (const ev of ep.advance(now)) send(ev);
  * ```
  */
 export class Endpointer {
   /** The effective configuration. */
   readonly config: EndpointerConfig;
+  readonly #policy: EndOfTurnPolicy;
   private phase: Phase = { kind: 'silence' };
   private botSpeaking = false;
   private botStoppedAtMs = Number.NEGATIVE_INFINITY;
+  /** End of the last window heard. */
+  private heardUntilMs = Number.NEGATIVE_INFINITY;
 
-  constructor(config: Partial<EndpointerConfig> = {}) {
+  constructor(config: Partial<EndpointerConfig> = {}, policy?: EndOfTurnPolicy) {
     this.config = { ...DEFAULT_ENDPOINTER_CONFIG, ...config };
     const c = this.config;
     if (!(c.negThreshold <= c.threshold && c.threshold <= c.bargeInThreshold)) {
@@ -121,6 +157,7 @@ export class Endpointer {
         'endpointer thresholds must satisfy negThreshold <= threshold <= bargeInThreshold',
       );
     }
+    this.#policy = policy ?? { requiredSilenceMs: () => c.endSilenceMs };
   }
 
   /** True between `speech.start` and `speech.end`. */
@@ -140,12 +177,95 @@ export class Endpointer {
   }
 
   /**
-   * Feeds one window: its speech probability and its start time. Returns the events it caused
-   * (usually none).
+   * Feeds one window: its speech probability and its start on the media clock. A start later
+   * than the previous window's end means no audio came in between: that time is silence.
+   * Returns the events it caused (usually none).
    */
   push(probability: number, timeMs: number): EndpointerEvent[] {
+    const events = timeMs > this.heardUntilMs ? this.silenceUntil(timeMs, true) : [];
+    const endMs = timeMs + this.config.windowMs;
+    this.heardUntilMs = Math.max(this.heardUntilMs, endMs);
+    events.push(...this.window(probability, timeMs, endMs));
+    return events;
+  }
+
+  /**
+   * Nothing was heard after the last window up to `nowMs`: if that silence (or the utterance's
+   * length) has reached its limit, returns the `speech.end`. Call it when no audio arrives, at
+   * {@link nextDeadlineMs}; calling it earlier or more often is harmless.
+   */
+  advance(nowMs: number): EndpointerEvent[] {
+    return nowMs > this.heardUntilMs ? this.silenceUntil(nowMs, false) : [];
+  }
+
+  /**
+   * When {@link advance} would end the utterance in progress if nothing more is heard: the end
+   * of the required silence or the maximum-utterance cut, whichever comes first. Undefined when
+   * no utterance is in progress.
+   */
+  nextDeadlineMs(): number | undefined {
+    const p = this.phase;
+    if (p.kind !== 'speech') return undefined;
+    const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
+    return Math.min(
+      silenceFrom + this.requiredSilence(p),
+      p.voicedFromMs + this.config.maxUtteranceMs,
+    );
+  }
+
+  /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
+  flush(nowMs: number): EndpointerEvent[] {
+    const p = this.phase;
+    this.phase = { kind: 'silence' };
+    if (p.kind !== 'speech') return [];
+    return [
+      {
+        type: 'speech.end',
+        startMs: p.startMs,
+        endMs: p.voicedEndMs,
+        atMs: nowMs,
+        reason: 'flush',
+      },
+    ];
+  }
+
+  /**
+   * No audio from the last window's end to `toMs`. `commit`: audio resumes at `toMs`, so the
+   * silence is part of the record (a candidate ends, an utterance's silence has begun).
+   */
+  private silenceUntil(toMs: number, commit: boolean): EndpointerEvent[] {
+    const p = this.phase;
+    if (p.kind === 'candidate') {
+      if (commit) this.phase = { kind: 'silence' };
+      return [];
+    }
+    if (p.kind !== 'speech') return [];
+    const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
+    const silenceEnd = silenceFromMs + this.requiredSilence(p);
+    const maxEnd = p.voicedFromMs + this.config.maxUtteranceMs;
+    if (maxEnd <= toMs && maxEnd < silenceEnd) {
+      this.phase = { kind: 'silence' };
+      const endMs = Math.min(maxEnd, p.voicedEndMs);
+      return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: toMs, reason: 'max_length' }];
+    }
+    if (silenceEnd <= toMs) {
+      this.phase = { kind: 'silence' };
+      return [
+        {
+          type: 'speech.end',
+          startMs: p.startMs,
+          endMs: p.voicedEndMs,
+          atMs: toMs,
+          reason: 'silence',
+        },
+      ];
+    }
+    if (commit) this.phase = { ...p, silenceFromMs };
+    return [];
+  }
+
+  private window(probability: number, timeMs: number, endMs: number): EndpointerEvent[] {
     const c = this.config;
-    const endMs = timeMs + c.windowMs;
     const p = this.phase;
     if (p.kind === 'silence') {
       if (probability >= c.threshold)
@@ -178,7 +298,7 @@ export class Endpointer {
       return [];
     }
     const silenceFromMs = p.silenceFromMs ?? timeMs;
-    if (endMs - silenceFromMs >= c.endSilenceMs) {
+    if (endMs - silenceFromMs >= this.requiredSilence(p)) {
       this.phase = { kind: 'silence' };
       return [
         {
@@ -194,20 +314,12 @@ export class Endpointer {
     return [];
   }
 
-  /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
-  flush(nowMs: number): EndpointerEvent[] {
-    const p = this.phase;
-    this.phase = { kind: 'silence' };
-    if (p.kind !== 'speech') return [];
-    return [
-      {
-        type: 'speech.end',
-        startMs: p.startMs,
-        endMs: p.voicedEndMs,
-        atMs: nowMs,
-        reason: 'flush',
-      },
-    ];
+  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>): number {
+    return this.#policy.requiredSilenceMs({
+      startMs: p.startMs,
+      voicedMs: p.voicedEndMs - p.voicedFromMs,
+      voicedEndMs: p.voicedEndMs,
+    });
   }
 
   private candidate(

@@ -255,6 +255,11 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
     return this.#current === undefined && this.#queue.length === 0;
   }
 
+  /** The call's clock (and timers) this queue plays on. */
+  get clock(): PacerClock {
+    return this.#clock;
+  }
+
   /** The queue's clock, ms. */
   now(): number {
     return this.#clock.now();

@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { Endpointer, type EndpointerEvent } from '../../src/media/endpointer.js';
+import {
+  type EndOfTurnPolicy,
+  Endpointer,
+  type EndpointerEvent,
+} from '../../src/media/endpointer.js';
 
 const W = 32;
 
@@ -107,5 +111,101 @@ describe('Endpointer', () => {
 
   test('rejects inconsistent thresholds', () => {
     expect(() => new Endpointer({ threshold: 0.3, negThreshold: 0.5 })).toThrow(RangeError);
+  });
+
+  describe('time on the clock: a line that sends nothing while the caller is silent', () => {
+    test('voice, then no audio at all: advance() ends the utterance when the silence is due', () => {
+      const ep = new Endpointer();
+      const events = feed(ep, repeat(0.9, 20)); // voice 0-640 ms, then the line goes quiet
+      expect(events.map((e) => e.type)).toEqual(['speech.start']);
+      expect(ep.nextDeadlineMs()).toBe(640 + 500);
+      expect(ep.advance(900)).toEqual([]);
+      expect(ep.advance(1139)).toEqual([]);
+      expect(ep.advance(1140)).toEqual([
+        { type: 'speech.end', startMs: 0, endMs: 640, atMs: 1140, reason: 'silence' },
+      ]);
+      expect(ep.inSpeech).toBe(false);
+      expect(ep.nextDeadlineMs()).toBeUndefined();
+      expect(ep.advance(5000)).toEqual([]);
+    });
+
+    test('a gap in the audio is silence: audio that resumes after it ends the utterance first', () => {
+      const ep = new Endpointer();
+      feed(ep, repeat(0.9, 20));
+      // The next window starts 700 ms after the last one ended: the gap ended the utterance.
+      const events = ep.push(0.9, 1340);
+      expect(events[0]).toEqual({
+        type: 'speech.end',
+        startMs: 0,
+        endMs: 640,
+        atMs: 1340,
+        reason: 'silence',
+      });
+    });
+
+    test('a gap shorter than the required silence keeps one utterance, and the silence after it counts', () => {
+      const ep = new Endpointer();
+      feed(ep, repeat(0.9, 10)); // 0-320
+      expect(feed(ep, repeat(0.9, 10), 620)).toEqual([]); // 300 ms without audio, voice to 940
+      // Quiet windows after a gap: the silence starts where the audio stopped (940).
+      expect(ep.push(0.05, 1240)).toEqual([]);
+      expect(ep.nextDeadlineMs()).toBe(1440);
+      expect(ep.advance(1440)).toEqual([
+        { type: 'speech.end', startMs: 0, endMs: 940, atMs: 1440, reason: 'silence' },
+      ]);
+    });
+
+    test('the maximum-utterance cut is on the clock even when few frames arrive', () => {
+      const ep = new Endpointer({ maxUtteranceMs: 2000 });
+      const events: EndpointerEvent[] = [];
+      // Talkspurts of 320 ms with 320 ms of nothing between: only half the time has audio.
+      for (let t = 0; t < 4000 && events.length < 2; t += 640)
+        events.push(...feed(ep, repeat(0.9, 10), t));
+      const end = events.find((e) => e.type === 'speech.end');
+      expect(end).toMatchObject({ reason: 'max_length', startMs: 0 });
+      expect(end!.atMs).toBeLessThanOrEqual(2000 + 640);
+      // And with no audio at all after the start, advance() cuts at the limit.
+      const quiet = new Endpointer({ maxUtteranceMs: 2000, endSilenceMs: 5000 });
+      feed(quiet, repeat(0.9, 10));
+      expect(quiet.nextDeadlineMs()).toBe(2000);
+      expect(quiet.advance(2000)).toEqual([
+        { type: 'speech.end', startMs: 0, endMs: 320, atMs: 2000, reason: 'max_length' },
+      ]);
+    });
+
+    test('a gap breaks a start candidate: two blips with nothing between are not speech', () => {
+      const ep = new Endpointer();
+      expect([...feed(ep, repeat(0.9, 4)), ...feed(ep, repeat(0.9, 4), 400)]).toEqual([]);
+      expect(ep.advance(2000)).toEqual([]);
+    });
+
+    test('an end-of-turn policy sets the required silence, and may change it mid-utterance', () => {
+      let required = 800;
+      const policy: EndOfTurnPolicy = { requiredSilenceMs: () => required };
+      const ep = new Endpointer({}, policy);
+      feed(ep, repeat(0.9, 20));
+      expect(ep.nextDeadlineMs()).toBe(640 + 800);
+      expect(ep.advance(1000)).toEqual([]);
+      required = 300; // e.g. the partial transcript now reads as a finished question
+      expect(ep.nextDeadlineMs()).toBe(940);
+      expect(ep.advance(1000)).toMatchObject([{ type: 'speech.end', atMs: 1000, endMs: 640 }]);
+    });
+
+    test('the policy sees the utterance in progress', () => {
+      const seen: number[] = [];
+      const ep = new Endpointer(
+        {},
+        {
+          requiredSilenceMs: (u) => {
+            seen.push(u.voicedMs);
+            return u.voicedMs > 1000 ? 200 : 700;
+          },
+        },
+      );
+      feed(ep, repeat(0.9, 40)); // 1280 ms of voice
+      expect(seen.at(-1)).toBeUndefined(); // not asked while only voice arrives
+      expect(ep.nextDeadlineMs()).toBe(1280 + 200);
+      expect(seen.at(-1)).toBe(1280);
+    });
   });
 });
