@@ -4,9 +4,11 @@
  * `media.speech.end` for the call machine. The utterance's audio (with pre-roll) is stored in
  * the call session for the transcribe actor.
  *
- * While the bot speaks, and for the echo cooldown after, the endpointer demands stronger and
- * longer evidence before it reports speech, so the bot does not interrupt itself; a start it
- * does report then is a barge-in, and playback stops at once.
+ * While the bot speaks, and for the echo cooldown after, caller speech is an interruption: a
+ * short stretch of clear voice that is not at the level of the bot's own echo ({@link EchoGate})
+ * pauses playback at once; more of it confirms the barge-in (playback is discarded and the
+ * machine hears `media.speech.start`); a sound that stops first (a backchannel) lets playback
+ * go on ({@link BargeInControl}).
  *
  * Time is the call's clock (the playback queue's), not a count of frames: a line that sends
  * nothing while the caller is silent (a Local channel between playbacks, SIP silence
@@ -21,6 +23,8 @@ import { type EventObject, fromCallback } from 'xstate';
 import { errorKind, isAbortError } from '../errors.js';
 import type { EndpointingEvent, MediaEvent } from '../machines/call.types.js';
 import { int16ToFloat32 } from '../media/audio/pcm.js';
+import { BargeInControl } from '../media/barge-in.js';
+import { EchoGate, frameEnergy, samplesEnergy } from '../media/echo-gate.js';
 import {
   type EndOfTurnPolicy,
   Endpointer,
@@ -99,16 +103,32 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       let timer: unknown;
       let timerAtMs = Number.POSITIVE_INFINITY;
 
+      const c = endpointer.config;
+      const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
+      const bargeIn = new BargeInControl(session.playback, deps.registry);
+
       const onEvent = (s: CallSession, ev: EndpointerEvent) => {
+        if (ev.type === 'speech.onset') {
+          bargeIn.onset();
+          return;
+        }
+        if (ev.type === 'speech.dropped') {
+          bargeIn.dropped();
+          return;
+        }
         if (ev.type === 'speech.start') {
           speechStartMs = ev.startMs;
-          // A guarded start once the queue is idle (the echo cooldown after the bot finished)
-          // interrupts nothing: it is not a barge-in.
-          if (ev.bargeIn && !s.playback.idle) {
+          // A guarded start with nothing left to interrupt (the bot finished during the echo
+          // cooldown) is not a barge-in.
+          const timing = ev.bargeIn ? bargeIn.confirm(frameClock.clockMs(ev.onsetMs)) : undefined;
+          if (timing) {
             bargeIns?.inc();
             s.timeline.bargedIn();
-            s.log.add('barge_in', { atMs: Math.round(ev.atMs) });
-            s.playback.stopAll({ atMs: s.playback.now() });
+            s.log.add('barge_in', {
+              atMs: Math.round(ev.atMs),
+              detectionMs: Math.round(timing.decidedAtMs - timing.onsetAtMs),
+              toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
+            });
           }
           sendBack({ type: 'media.speech.start' });
           return;
@@ -147,6 +167,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         const samples = int16ToFloat32(frame);
         const placed = frameClock.place(clock.now(), samples.length);
         frames.push({ startMs: placed.startMs, endMs: placed.endMs, samples });
+        echo.caller(placed.endMs, samplesEnergy(samples));
         const horizon = Math.max(
           placed.endMs - keepMs,
           speechStartMs ?? placed.endMs - SILENT_KEEP_MS,
@@ -160,7 +181,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
             failures = 0;
             probabilities.forEach((p, i) => {
               const endMs = placed.windowEndsMs[i] ?? placed.endMs;
-              for (const ev of endpointer.push(p, endMs - VAD_WINDOW_MS)) onEvent(session, ev);
+              const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
+              for (const ev of events) onEvent(session, ev);
             });
             schedule();
           },
@@ -182,14 +204,20 @@ export function createEndpointingActor(deps: EndpointingDeps) {
 
       const onSpeaking = (speaking: boolean, atMs: number) =>
         endpointer.setBotSpeaking(speaking, frameClock.mediaMs(atMs));
+      const format = session.playback.format;
+      const onBotFrame = (frame: Buffer, atMs: number) =>
+        echo.bot(frameClock.mediaMs(atMs), frameEnergy(frame, format));
       const media = session.endpoint.media;
       media.on('audio', onAudio);
       session.playback.on('speaking', onSpeaking);
+      session.playback.on('frame', onBotFrame);
       return () => {
         controller.abort();
         if (timer !== undefined) clock.clearTimeout(timer);
         media.off('audio', onAudio);
         session.playback.off('speaking', onSpeaking);
+        session.playback.off('frame', onBotFrame);
+        bargeIn.close();
         frames.length = 0;
       };
     },

@@ -1,6 +1,6 @@
 /**
- * End-of-utterance detection from voice activity probabilities: pure, deterministic logic fed
- * one (probability, time) pair per VAD window.
+ * End-of-utterance and barge-in detection from voice activity probabilities: pure,
+ * deterministic logic fed one (probability, time) pair per VAD window.
  *
  * - **Start**: a window at or above `threshold` opens a candidate; it becomes `speech.start` once
  *   the voice has lasted `minSpeechMs` without a window below `negThreshold` (hysteresis).
@@ -14,112 +14,60 @@
  *   times are positions on the call's clock; a window that starts after the previous one ended
  *   means the time between had no audio, which counts as silence. When nothing arrives at all,
  *   the driver calls {@link Endpointer.advance} with the current time (at
- *   {@link Endpointer.nextDeadlineMs}), so the end of speech and the maximum-utterance cut come
- *   on time without a single frame.
+ *   {@link Endpointer.nextDeadlineMs}), so the end of speech, the maximum-utterance cut and the
+ *   end of a barge-in candidate come on time without a single frame.
  * - **Audio range**: `speech.start` and `speech.end` carry `startMs`, the candidate's first
  *   window minus `preRollMs` (never below 0), so the soft onset before the threshold is kept;
  *   `speech.end` carries `endMs`, the end of the last voiced window.
- * - **Echo cooldown and barge-in**: while the bot speaks, and for `echoCooldownMs` after it
- *   stops, the bot's own audio leaking back must not count as the caller. In that guard window a
- *   start needs every window at or above `bargeInThreshold` (not just above `negThreshold`) for
- *   `bargeInMinSpeechMs` (longer than `minSpeechMs`). Such a start is reported with
- *   `bargeIn: true`. Echo is usually quieter and less speech-like than a caller talking over the
- *   bot, and a real interruption lasts; the price is that a barge-in is recognized
- *   `bargeInMinSpeechMs` after it begins.
+ * - **Barge-in**: while the bot speaks, and for `echoCooldownMs` after it stops, a start is an
+ *   interruption and must not be the bot's own echo. A window counts as the caller's voice only
+ *   at or above `bargeInThreshold` and when the caller's audio is not at an echo level (the
+ *   driver says so per window: `nearEnd`). Voice is summed over the candidate and dips shorter
+ *   than `bargeInMaxGapMs` do not restart it (hysteresis). After `bargeInPauseMs` of voice the
+ *   endpointer emits `speech.onset` (the driver pauses the bot: fast silence); after
+ *   `bargeInMinSpeechMs` the candidate becomes `speech.start` with `bargeIn: true` (the bot
+ *   stops, the caller's turn begins); a sound that stops before that (a backchannel "mm-hm")
+ *   ends with `speech.dropped` (the bot goes on). Echo that slips through pauses the bot, and
+ *   with the bot paused the echo stops, so it cannot become a barge-in.
  *
  * All times are milliseconds on the call's media clock (audio positions and the wall clock in
  * one time base).
  *
  * @module
  */
+import {
+  DEFAULT_ENDPOINTER_CONFIG,
+  type EndOfTurnPolicy,
+  type EndpointerConfig,
+  type EndpointerEvent,
+} from './endpointer-types.js';
 
-/** Tuning of the {@link Endpointer}. */
-export interface EndpointerConfig {
-  /** Probability at or above which a window is voiced. Default 0.5. */
-  threshold: number;
-  /** Probability below which a window is silent (hysteresis). Default 0.35. */
-  negThreshold: number;
-  /** Voice needed before a start is reported. Default 200 ms. */
-  minSpeechMs: number;
-  /** Silence after speech that ends the utterance. Default 500 ms. */
-  endSilenceMs: number;
-  /** Longest utterance; it is cut here. Default 15000 ms. */
-  maxUtteranceMs: number;
-  /** Guard time after the bot stops speaking. Default 300 ms. */
-  echoCooldownMs: number;
-  /** Voice needed for a start while guarded (bot speaking or cooling down). Default 400 ms. */
-  bargeInMinSpeechMs: number;
-  /** Probability every window needs while guarded. Default 0.8. */
-  bargeInThreshold: number;
-  /** Audio kept before the first voiced window. Default 200 ms. */
-  preRollMs: number;
-  /** Duration of one window. Default 32 ms (512 samples at 16 kHz). */
-  windowMs: number;
-}
+export * from './endpointer-types.js';
 
-/** The defaults: Silero v5 windows, about 500 ms of end-of-speech silence. */
-export const DEFAULT_ENDPOINTER_CONFIG: EndpointerConfig = {
-  threshold: 0.5,
-  negThreshold: 0.35,
-  minSpeechMs: 200,
-  endSilenceMs: 500,
-  maxUtteranceMs: 15_000,
-  echoCooldownMs: 300,
-  bargeInMinSpeechMs: 400,
-  bargeInThreshold: 0.8,
-  preRollMs: 200,
-  windowMs: 32,
+/** A barge-in candidate spread over more than this many times its voice needed is dropped. */
+const MAX_SPAN = 3;
+
+type BargeInPhase = {
+  kind: 'bargeIn';
+  firstMs: number;
+  /** Voice counted so far (dips excluded). */
+  voicedMs: number;
+  lastVoicedEndMs: number;
+  paused: boolean;
 };
 
-/** The caller started speaking. */
-export interface SpeechStartEvent {
-  type: 'speech.start';
-  /** Start of the utterance's audio, pre-roll included. */
-  startMs: number;
-  /** When the start was recognized (end of the window that confirmed it). */
-  atMs: number;
-  /** True when the bot was speaking or cooling down: the caller interrupts. */
-  bargeIn: boolean;
-}
-
-/** The caller stopped speaking: the utterance is `[startMs, endMs)`. */
-export interface SpeechEndEvent {
-  type: 'speech.end';
-  startMs: number;
-  endMs: number;
-  /** When the end was recognized. */
-  atMs: number;
-  reason: 'silence' | 'max_length' | 'flush';
-}
-
-/** What {@link Endpointer.push} can emit. */
-export type EndpointerEvent = SpeechStartEvent | SpeechEndEvent;
-
-/** The utterance in progress, as an {@link EndOfTurnPolicy} sees it. */
-export interface UtteranceProgress {
-  /** Start of the utterance's audio, pre-roll included. */
-  startMs: number;
-  /** Voice so far: first voiced window to the end of the last one. */
-  voicedMs: number;
-  /** End of the last voiced window. */
-  voicedEndMs: number;
-}
-
-/**
- * How much silence ends the caller's turn. The default is the fixed `endSilenceMs`; an adaptive
- * policy (shorter after a finished sentence, longer mid-thought) plugs in here. The endpointer
- * asks whenever it checks, so the answer may change during the utterance: when it changes
- * between windows (a partial transcript arrived), the driver calls
- * {@link Endpointer.advance} and re-reads {@link Endpointer.nextDeadlineMs}.
- */
-export interface EndOfTurnPolicy {
-  /** Silence, ms, that ends the utterance in progress. */
-  requiredSilenceMs(utterance: UtteranceProgress): number;
+function bargeInCandidate(
+  firstMs: number,
+  voicedMs: number,
+  lastVoicedEndMs: number,
+): BargeInPhase {
+  return { kind: 'bargeIn', firstMs, voicedMs, lastVoicedEndMs, paused: false };
 }
 
 type Phase =
   | { kind: 'silence' }
-  | { kind: 'candidate'; firstMs: number; guarded: boolean }
+  | { kind: 'candidate'; firstMs: number }
+  | BargeInPhase
   | {
       kind: 'speech';
       startMs: number;
@@ -179,32 +127,37 @@ export class Endpointer {
   /**
    * Feeds one window: its speech probability and its start on the media clock. A start later
    * than the previous window's end means no audio came in between: that time is silence.
-   * Returns the events it caused (usually none).
+   * `nearEnd` is false when the caller's audio in this window is at the level of the bot's own
+   * echo (see `EchoGate`); it matters only while guarded. Returns the events it caused.
    */
-  push(probability: number, timeMs: number): EndpointerEvent[] {
+  push(probability: number, timeMs: number, nearEnd = true): EndpointerEvent[] {
     const events = timeMs > this.heardUntilMs ? this.silenceUntil(timeMs, true) : [];
     const endMs = timeMs + this.config.windowMs;
     this.heardUntilMs = Math.max(this.heardUntilMs, endMs);
-    events.push(...this.window(probability, timeMs, endMs));
+    events.push(...this.window(probability, timeMs, endMs, nearEnd));
     return events;
   }
 
   /**
-   * Nothing was heard after the last window up to `nowMs`: if that silence (or the utterance's
-   * length) has reached its limit, returns the `speech.end`. Call it when no audio arrives, at
-   * {@link nextDeadlineMs}; calling it earlier or more often is harmless.
+   * Nothing was heard after the last window up to `nowMs`: returns what that silence caused
+   * (the end of an utterance, its maximum-length cut, the end of a barge-in candidate). Call it
+   * when no audio arrives, at {@link nextDeadlineMs}; calling it earlier or more often is
+   * harmless.
    */
   advance(nowMs: number): EndpointerEvent[] {
     return nowMs > this.heardUntilMs ? this.silenceUntil(nowMs, false) : [];
   }
 
   /**
-   * When {@link advance} would end the utterance in progress if nothing more is heard: the end
-   * of the required silence or the maximum-utterance cut, whichever comes first. Undefined when
-   * no utterance is in progress.
+   * When {@link advance} would emit something if nothing more is heard: the end of the
+   * required silence or the maximum-utterance cut, or the end of a candidate that paused the
+   * bot. Undefined when nothing waits on the clock.
    */
   nextDeadlineMs(): number | undefined {
     const p = this.phase;
+    if (p.kind === 'bargeIn') {
+      return p.paused ? p.lastVoicedEndMs + this.config.bargeInMaxGapMs : undefined;
+    }
     if (p.kind !== 'speech') return undefined;
     const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
     return Math.min(
@@ -217,6 +170,9 @@ export class Endpointer {
   flush(nowMs: number): EndpointerEvent[] {
     const p = this.phase;
     this.phase = { kind: 'silence' };
+    if (p.kind === 'bargeIn' && p.paused) {
+      return [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs: nowMs }];
+    }
     if (p.kind !== 'speech') return [];
     return [
       {
@@ -238,6 +194,10 @@ export class Endpointer {
     if (p.kind === 'candidate') {
       if (commit) this.phase = { kind: 'silence' };
       return [];
+    }
+    if (p.kind === 'bargeIn') {
+      if (toMs - p.lastVoicedEndMs < this.config.bargeInMaxGapMs) return [];
+      return this.dropBargeIn(p, toMs);
     }
     if (p.kind !== 'speech') return [];
     const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
@@ -264,26 +224,28 @@ export class Endpointer {
     return [];
   }
 
-  private window(probability: number, timeMs: number, endMs: number): EndpointerEvent[] {
+  private window(
+    probability: number,
+    timeMs: number,
+    endMs: number,
+    nearEnd: boolean,
+  ): EndpointerEvent[] {
     const c = this.config;
     const p = this.phase;
-    if (p.kind === 'silence') {
-      if (probability >= c.threshold)
-        return this.candidate(timeMs, endMs, probability, this.isGuarded(timeMs));
-      return [];
-    }
+    if (p.kind === 'silence') return this.open(probability, timeMs, endMs, nearEnd);
+    if (p.kind === 'bargeIn') return this.bargeInWindow(p, probability, timeMs, endMs, nearEnd);
     if (p.kind === 'candidate') {
-      const guarded = p.guarded || this.isGuarded(timeMs);
-      const floor = guarded ? c.bargeInThreshold : c.negThreshold;
-      if (probability < floor) {
-        this.phase = { kind: 'silence' };
-        // A guarded candidate that fails the strict test may still be an ordinary start later.
-        return probability >= c.threshold && !this.isGuarded(timeMs)
-          ? this.candidate(timeMs, endMs, probability, false)
-          : [];
+      if (this.isGuarded(timeMs)) {
+        // The bot began to speak over a start in progress: it is an interruption now, and the
+        // voice so far (before the bot spoke) was the caller's.
+        const candidate = bargeInCandidate(p.firstMs, timeMs - p.firstMs, timeMs);
+        return this.bargeInWindow(candidate, probability, timeMs, endMs, nearEnd);
       }
-      this.phase = { ...p, guarded };
-      return this.maybeStart(endMs);
+      if (probability < c.negThreshold) {
+        this.phase = { kind: 'silence' };
+        return [];
+      }
+      return this.maybeStart(p.firstMs, endMs);
     }
     // speech
     if (endMs - p.voicedFromMs >= c.maxUtteranceMs) {
@@ -314,6 +276,66 @@ export class Endpointer {
     return [];
   }
 
+  /** A window while nothing is going on: may open a candidate. */
+  private open(
+    probability: number,
+    timeMs: number,
+    endMs: number,
+    nearEnd: boolean,
+  ): EndpointerEvent[] {
+    const c = this.config;
+    if (this.isGuarded(timeMs)) {
+      if (probability < c.bargeInThreshold || !nearEnd) return [];
+      return this.bargeInWindow(
+        bargeInCandidate(timeMs, 0, timeMs),
+        probability,
+        timeMs,
+        endMs,
+        true,
+      );
+    }
+    if (probability < c.threshold) return [];
+    this.phase = { kind: 'candidate', firstMs: timeMs };
+    return this.maybeStart(timeMs, endMs);
+  }
+
+  /** One window of a barge-in candidate: voice adds up, a long dip ends it. */
+  private bargeInWindow(
+    p: BargeInPhase,
+    probability: number,
+    timeMs: number,
+    endMs: number,
+    nearEnd: boolean,
+  ): EndpointerEvent[] {
+    const c = this.config;
+    if (probability >= c.bargeInThreshold && nearEnd) {
+      const next = { ...p, voicedMs: p.voicedMs + (endMs - timeMs), lastVoicedEndMs: endMs };
+      if (next.voicedMs >= c.bargeInMinSpeechMs) {
+        return this.start(next.firstMs, endMs, true);
+      }
+      if (!next.paused && next.voicedMs >= c.bargeInPauseMs) {
+        this.phase = { ...next, paused: true };
+        return [{ type: 'speech.onset', onsetMs: next.firstMs, atMs: endMs }];
+      }
+      this.phase = next;
+      return [];
+    }
+    const span = endMs - p.firstMs;
+    if (endMs - p.lastVoicedEndMs < c.bargeInMaxGapMs && span <= MAX_SPAN * c.bargeInMinSpeechMs) {
+      this.phase = p;
+      return [];
+    }
+    const events = this.dropBargeIn(p, endMs);
+    // Not guarded any more (the bot finished and cooled down): it may be an ordinary start.
+    if (!this.isGuarded(timeMs)) events.push(...this.open(probability, timeMs, endMs, nearEnd));
+    return events;
+  }
+
+  private dropBargeIn(p: BargeInPhase, atMs: number): EndpointerEvent[] {
+    this.phase = { kind: 'silence' };
+    return p.paused ? [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs }] : [];
+  }
+
   private requiredSilence(p: Extract<Phase, { kind: 'speech' }>): number {
     return this.#policy.requiredSilenceMs({
       startMs: p.startMs,
@@ -322,31 +344,20 @@ export class Endpointer {
     });
   }
 
-  private candidate(
-    timeMs: number,
-    endMs: number,
-    probability: number,
-    guarded: boolean,
-  ): EndpointerEvent[] {
-    if (guarded && probability < this.config.bargeInThreshold) return [];
-    this.phase = { kind: 'candidate', firstMs: timeMs, guarded };
-    return this.maybeStart(endMs);
+  private maybeStart(firstMs: number, endMs: number): EndpointerEvent[] {
+    if (endMs - firstMs < this.config.minSpeechMs) return [];
+    return this.start(firstMs, endMs, false);
   }
 
-  private maybeStart(endMs: number): EndpointerEvent[] {
-    const p = this.phase;
-    if (p.kind !== 'candidate') return [];
-    const c = this.config;
-    const needed = p.guarded ? c.bargeInMinSpeechMs : c.minSpeechMs;
-    if (endMs - p.firstMs < needed) return [];
-    const startMs = Math.max(0, p.firstMs - c.preRollMs);
+  private start(firstMs: number, endMs: number, bargeIn: boolean): EndpointerEvent[] {
+    const startMs = Math.max(0, firstMs - this.config.preRollMs);
     this.phase = {
       kind: 'speech',
       startMs,
-      voicedFromMs: p.firstMs,
+      voicedFromMs: firstMs,
       voicedEndMs: endMs,
       silenceFromMs: undefined,
     };
-    return [{ type: 'speech.start', startMs, atMs: endMs, bargeIn: p.guarded }];
+    return [{ type: 'speech.start', startMs, onsetMs: firstMs, atMs: endMs, bargeIn }];
   }
 }

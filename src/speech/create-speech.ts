@@ -107,7 +107,6 @@ export function createSpeech(config: SpeechConfig, deps: SpeechDeps = {}): Speec
         fillerJoin: config.playback.fillerJoin,
         echoCooldownMs: config.playback.echoCooldownMs,
         maxBurstFrames: config.playback.maxBurstFrames,
-        registry: deps.registry,
         logger: deps.logger,
       }),
     close: () => espeak.close(),

@@ -3,6 +3,7 @@
  * from a stand-in detector (loud frame = speech), and time moves only when the test moves it.
  */
 import { EventEmitter } from 'node:events';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyActorRef, assign, createActor, setup } from 'xstate';
 import { createEndpointingActor } from '../../src/actors/endpointing.js';
@@ -73,10 +74,13 @@ function rig() {
   });
   sessions.add(session);
   const vad = new LoudnessVad();
+  const registry = new Registry();
   const events: Array<{ type: string; at: number; durationMs?: number }> = [];
   const parent = setup({
     types: { events: {} as EndpointingEvent | MediaEvent },
-    actors: { endpointing: createEndpointingActor({ sessions, createVad: () => vad }) },
+    actors: {
+      endpointing: createEndpointingActor({ sessions, createVad: () => vad, registry }),
+    },
   }).createMachine({
     invoke: { id: 'endpointing', src: 'endpointing', input: { callId: 'call-1', language: 'en' } },
     on: {
@@ -103,7 +107,7 @@ function rig() {
     clock.advance(ms);
     await flush();
   };
-  return { clock, vad, events, actor, send, wait, session };
+  return { clock, vad, events, actor, send, wait, session, registry };
 }
 
 describe('endpointing actor', () => {
@@ -151,5 +155,64 @@ describe('endpointing actor', () => {
     expect(r.clock.pending).toBeGreaterThan(0);
     r.actor.stop();
     expect(r.clock.pending).toBe(0);
+  });
+
+  describe('the caller talks over the bot', () => {
+    /** The bot speaks a long answer (30 s of audio at a speech level). */
+    const botSpeaks = (session: CallSession) =>
+      session.playback.enqueue('answer', Buffer.alloc(30_000 * 32, 0x40));
+    const metric = async (registry: Registry, name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values ?? [];
+
+    it('a short sound holds the bot and lets it go on; longer speech stops it, timed from the onset', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      botSpeaks(r.session);
+      await r.send(10, false);
+      expect(r.session.playback.isSpeaking).toBe(true);
+      // "mm-hm": 300 ms of voice, then quiet
+      await r.send(15, true);
+      expect(r.session.playback.paused).toBe(true);
+      await r.send(15, false);
+      expect(r.session.playback.paused).toBe(false);
+      expect(r.session.playback.isSpeaking).toBe(true);
+      expect(r.events).toEqual([]);
+      const resumes = await metric(r.registry, 'voxstate_barge_in_resumes_total');
+      expect(resumes[0]?.value).toBe(1);
+
+      // A real interruption: the bot goes silent about 200 ms after the onset, then it is over.
+      await r.send(12, true);
+      expect(r.session.playback.paused).toBe(true);
+      await r.send(30, true);
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+      expect(r.session.playback.idle).toBe(true);
+      const sum = async (name: string) =>
+        (await metric(r.registry, name)).find((v) =>
+          (v as { metricName?: string }).metricName?.endsWith('_sum'),
+        )?.value;
+      const toSilence = (await sum('voxstate_barge_in_to_silence_seconds'))! * 1000;
+      const detection = (await sum('voxstate_barge_in_detection_seconds'))! * 1000;
+      // The first loud frame ends 20 ms after onsetAt; six 32 ms windows of voice pause the bot.
+      expect(toSilence).toBeGreaterThanOrEqual(192);
+      expect(toSilence).toBeLessThanOrEqual(192 + 32 + 20);
+      expect(detection).toBeCloseTo(toSilence, 6);
+      expect(r.session.timeline.turns()).toEqual([]);
+    });
+
+    it('the bot echo on the line is not the caller', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      botSpeaks(r.session);
+      // The line carries the bot's audio back 26 dB down (0x40 samples = 16448, echo ~825).
+      const echo = Buffer.alloc(640);
+      for (let i = 0; i < 320; i++) echo.writeInt16LE(i % 2 ? 825 : -825, i * 2);
+      for (let i = 0; i < 100; i++) {
+        r.clock.advance(20);
+        r.session.endpoint.media.emit('audio', echo);
+        await flush();
+      }
+      expect(r.session.playback.paused).toBe(false);
+      expect(r.events).toEqual([]);
+    });
   });
 });

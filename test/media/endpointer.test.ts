@@ -21,7 +21,7 @@ describe('Endpointer', () => {
     const events = feed(ep, [...repeat(0.05, 10), ...repeat(0.9, 20), ...repeat(0.05, 20)]);
     expect(events).toEqual([
       // voice from 320 ms; 7 windows = 224 ms >= 200 ms confirm at 320 + 224
-      { type: 'speech.start', startMs: 120, atMs: 544, bargeIn: false },
+      { type: 'speech.start', startMs: 120, onsetMs: 320, atMs: 544, bargeIn: false },
       // voice ends at 960 ms; silence from 960, 16 windows = 512 ms >= 500 ms
       { type: 'speech.end', startMs: 120, endMs: 960, atMs: 1472, reason: 'silence' },
     ]);
@@ -69,19 +69,75 @@ describe('Endpointer', () => {
     ]);
   });
 
-  describe('echo cooldown and barge-in', () => {
-    test('moderate voice while the bot speaks is treated as echo', () => {
+  describe('barge-in: the caller talks over the bot', () => {
+    const guarded = () => {
       const ep = new Endpointer();
       ep.setBotSpeaking(true, 0);
-      expect(feed(ep, repeat(0.7, 40))).toEqual([]);
+      return ep;
+    };
+
+    test('moderate voice while the bot speaks is not an interruption', () => {
+      expect(feed(guarded(), repeat(0.7, 40))).toEqual([]);
     });
 
-    test('clear voice for bargeInMinSpeechMs while the bot speaks is a barge-in', () => {
-      const ep = new Endpointer();
-      ep.setBotSpeaking(true, 0);
-      const events = feed(ep, repeat(0.95, 20));
-      // 13 windows = 416 ms >= 400 ms
-      expect(events).toEqual([{ type: 'speech.start', startMs: 0, atMs: 416, bargeIn: true }]);
+    test('clear voice pauses the bot after bargeInPauseMs and confirms after bargeInMinSpeechMs', () => {
+      const events = feed(guarded(), repeat(0.95, 25));
+      expect(events).toEqual([
+        // 6 windows = 192 ms of voice: hold the bot's audio
+        { type: 'speech.onset', onsetMs: 0, atMs: 192 },
+        // 19 windows = 608 ms: the caller's turn
+        { type: 'speech.start', startMs: 0, onsetMs: 0, atMs: 608, bargeIn: true },
+      ]);
+    });
+
+    test('hysteresis: a short dip does not restart the count', () => {
+      // 5 voiced, a 2-window dip (64 ms), 5 voiced: 10 windows of voice = 320 ms at window 12
+      const probs = [...repeat(0.95, 5), 0.6, 0.2, ...repeat(0.95, 20)];
+      const events = feed(guarded(), probs);
+      expect(events[0]).toEqual({ type: 'speech.onset', onsetMs: 0, atMs: 8 * 32 });
+      // 19 voiced windows after 2 dips: confirmed at window 21, not 2 + 19 windows after the dip
+      expect(events[1]).toMatchObject({ type: 'speech.start', bargeIn: true, atMs: 21 * 32 });
+    });
+
+    test('a backchannel pauses the bot and lets it go on when it stops', () => {
+      const ep = guarded();
+      // "mm-hm": about 400 ms of voice, then silence
+      const events = feed(ep, [...repeat(0.95, 12), ...repeat(0.05, 10)]);
+      expect(events).toEqual([
+        { type: 'speech.onset', onsetMs: 0, atMs: 192 },
+        // the dip reaches 160 ms at the fifth quiet window
+        { type: 'speech.dropped', onsetMs: 0, atMs: 17 * 32 },
+      ]);
+    });
+
+    test('when the line goes quiet without frames, the held bot is let go on the clock', () => {
+      const ep = guarded();
+      feed(ep, repeat(0.95, 8));
+      expect(ep.nextDeadlineMs()).toBe(256 + 160);
+      expect(ep.advance(415)).toEqual([]);
+      expect(ep.advance(416)).toEqual([{ type: 'speech.dropped', onsetMs: 0, atMs: 416 }]);
+    });
+
+    test('voice at the level of the bot echo is not the caller', () => {
+      const ep = guarded();
+      const events = Array.from({ length: 40 }, (_, i) => ep.push(0.99, i * W, false)).flat();
+      expect(events).toEqual([]);
+    });
+
+    test('a guarded candidate that fades below bargeInThreshold is not a barge-in', () => {
+      const probs = [...repeat(0.95, 8), ...repeat(0.6, 10), ...repeat(0.95, 3)];
+      expect(feed(guarded(), probs).map((e) => e.type)).toEqual(['speech.onset', 'speech.dropped']);
+    });
+
+    test('sound that keeps dipping is dropped once spread over three times the voice needed', () => {
+      // 1 voiced window in every 5: never 608 ms of voice within 3 x 608 ms
+      const probs = Array.from({ length: 120 }, (_, i) => (i % 5 === 0 ? 0.95 : 0.1));
+      const events = feed(guarded(), probs);
+      expect(events.map((e) => e.type)).not.toContain('speech.start');
+      expect(events.filter((e) => e.type === 'speech.onset').length).toBeGreaterThan(0);
+      expect(events.filter((e) => e.type === 'speech.onset')).toHaveLength(
+        events.filter((e) => e.type === 'speech.dropped').length,
+      );
     });
 
     test('the guard lasts echoCooldownMs after the bot stops, then ordinary starts return', () => {
@@ -94,13 +150,29 @@ describe('Endpointer', () => {
       expect(feed(ep, repeat(0.7, 9), 1000)).toEqual([]);
       // the same voice after the cooldown: an ordinary start
       const later = feed(ep, repeat(0.7, 10), 1300);
-      expect(later).toEqual([{ type: 'speech.start', startMs: 1100, atMs: 1524, bargeIn: false }]);
+      expect(later).toEqual([
+        { type: 'speech.start', startMs: 1100, onsetMs: 1300, atMs: 1524, bargeIn: false },
+      ]);
     });
 
-    test('a guarded candidate that drops below bargeInThreshold is not a barge-in', () => {
+    test('the bot starting over a start in progress makes it an interruption', () => {
       const ep = new Endpointer();
-      ep.setBotSpeaking(true, 0);
-      expect(feed(ep, [...repeat(0.95, 8), 0.6, ...repeat(0.95, 8), 0.6])).toEqual([]);
+      feed(ep, repeat(0.95, 3)); // 96 ms of the caller's voice, not yet a start
+      ep.setBotSpeaking(true, 96);
+      const events = feed(ep, repeat(0.95, 20), 96);
+      expect(events[0]).toEqual({ type: 'speech.onset', onsetMs: 0, atMs: 192 });
+      expect(events[1]).toMatchObject({
+        type: 'speech.start',
+        onsetMs: 0,
+        atMs: 608,
+        bargeIn: true,
+      });
+    });
+
+    test('flush lets a held bot go on', () => {
+      const ep = guarded();
+      feed(ep, repeat(0.95, 8));
+      expect(ep.flush(300)).toEqual([{ type: 'speech.dropped', onsetMs: 0, atMs: 300 }]);
     });
   });
 
