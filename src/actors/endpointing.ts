@@ -56,6 +56,8 @@ export interface EndpointingDeps {
 interface Frame {
   startMs: number;
   endMs: number;
+  /** Clock time it arrived. */
+  arrivedAtMs: number;
   samples: Float32Array;
 }
 
@@ -107,20 +109,27 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
       const bargeIn = new BargeInControl(session.playback, deps.registry);
 
+      /** Clock time of a media time in the recent past: when that audio arrived. */
+      const clockOf = (mediaMs: number): number => {
+        const f = frames.find((x) => x.startMs <= mediaMs && mediaMs < x.endMs);
+        return f ? f.arrivedAtMs - (f.endMs - mediaMs) : frameClock.clockMs(mediaMs);
+      };
+
       const onEvent = (s: CallSession, ev: EndpointerEvent) => {
         if (ev.type === 'speech.onset') {
           bargeIn.onset();
           return;
         }
         if (ev.type === 'speech.dropped') {
-          bargeIn.dropped();
+          const heldMs = bargeIn.dropped();
+          if (heldMs !== undefined) s.log.add('barge_in_resumed', { heldMs: Math.round(heldMs) });
           return;
         }
         if (ev.type === 'speech.start') {
           speechStartMs = ev.startMs;
           // A guarded start with nothing left to interrupt (the bot finished during the echo
           // cooldown) is not a barge-in.
-          const timing = ev.bargeIn ? bargeIn.confirm(frameClock.clockMs(ev.onsetMs)) : undefined;
+          const timing = ev.bargeIn ? bargeIn.confirm(clockOf(ev.onsetMs)) : undefined;
           if (timing) {
             bargeIns?.inc();
             s.timeline.bargedIn();
@@ -166,7 +175,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       const onAudio = (frame: Buffer) => {
         const samples = int16ToFloat32(frame);
         const placed = frameClock.place(clock.now(), samples.length);
-        frames.push({ startMs: placed.startMs, endMs: placed.endMs, samples });
+        frames.push({ ...placed, samples });
         echo.caller(placed.endMs, samplesEnergy(samples));
         const horizon = Math.max(
           placed.endMs - keepMs,

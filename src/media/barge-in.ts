@@ -93,12 +93,17 @@ export class BargeInControl {
     return { onsetAtMs, decidedAtMs, silentAtMs };
   }
 
-  /** The voice stopped before it was a barge-in: go on playing. */
-  dropped(): void {
-    if (this.#pausedAtMs === undefined) return;
+  /**
+   * The voice stopped before it was a barge-in: go on playing. Returns how long playback was
+   * held, ms, or undefined when it was not.
+   */
+  dropped(): number | undefined {
+    const pausedAt = this.#pausedAtMs;
+    if (pausedAt === undefined) return undefined;
     this.#pausedAtMs = undefined;
     this.#resumes?.inc();
     this.#playback.resume();
+    return this.#playback.now() - pausedAt;
   }
 
   /** Lets held playback go on (the caller's audio ended). */

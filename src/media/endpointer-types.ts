@@ -29,7 +29,10 @@ export interface EndpointerConfig {
    * Shorter sounds that stop (a backchannel "mm-hm") let the paused bot go on. Default 608 ms.
    */
   bargeInMinSpeechMs: number;
-  /** A dip below `bargeInThreshold` this long ends a barge-in candidate. Default 160 ms. */
+  /**
+   * A dip below `bargeInThreshold` this long ends a barge-in candidate; shorter ones (the pause
+   * after "Sorry," or "Wait,") do not restart the count. Default 300 ms.
+   */
   bargeInMaxGapMs: number;
   /** Probability a window needs to count as the caller's voice while guarded. Default 0.8. */
   bargeInThreshold: number;
@@ -54,7 +57,7 @@ export const DEFAULT_ENDPOINTER_CONFIG: EndpointerConfig = {
   echoCooldownMs: 300,
   bargeInPauseMs: 192,
   bargeInMinSpeechMs: 608,
-  bargeInMaxGapMs: 160,
+  bargeInMaxGapMs: 300,
   bargeInThreshold: 0.8,
   bargeInEchoLossDb: 18,
   preRollMs: 200,

@@ -46,6 +46,11 @@ export interface CallerScript {
    * channel between playbacks). Default true: a frame every 20 ms, silence included.
    */
   sendSilence?: boolean;
+  /**
+   * The line carries the bot's audio back to the app (a hybrid or a handset without echo
+   * cancellation): `gainDb` under the bot's level (e.g. -20), `delayMs` later (default 120).
+   */
+  echo?: { gainDb: number; delayMs?: number };
 }
 
 /** An utterance on the media timeline (simulator-only ground truth for `--stt=script`). */
@@ -59,6 +64,26 @@ const SILENCE = Buffer.alloc(640);
 /** What a step returns to hand the frame to the next step. */
 const NEXT = Symbol('next step');
 const BOT_END_SILENCE_MS = 200;
+
+/**
+ * A short burst of noise (a cough, a knock on the handset): `ms` of deterministic white noise at
+ * RMS `amplitude`, 16 kHz, with 10 ms fades.
+ */
+export function noiseBurst(ms: number, amplitude = 6000, seed = 1): Int16Array {
+  const n = Math.round((ms / 1000) * 16_000);
+  const fade = 160;
+  const out = new Int16Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const uniform = ((x >>> 0) / 0xffffffff) * 2 - 1;
+    const envelope = Math.min(1, i / fade, (n - 1 - i) / fade);
+    out[i] = Math.round(uniform * amplitude * Math.sqrt(3) * envelope);
+  }
+  return out;
+}
 
 /** A tone, handy as speech stand-in in tests: `ms` of a sine at `hz`, 16 kHz. */
 export function toneAudio(hz: number, ms: number, amplitude = 8000): Int16Array {
@@ -105,6 +130,7 @@ export class CallerScriptRunner extends EventEmitter<{
   readonly #audio: ReadonlyMap<number, Int16Array>;
   readonly #threshold: number;
   readonly #sendSilence: boolean;
+  readonly #echo: { gain: number; delayMs: number } | undefined;
   #index = 0;
   #nowMs = 0;
   #state: StepState = { startedMs: 0, pos: 0, speaking: false, botHeard: false, digitIndex: 0 };
@@ -119,6 +145,9 @@ export class CallerScriptRunner extends EventEmitter<{
     this.#audio = audio;
     this.#threshold = script.botSpeechRms ?? 200;
     this.#sendSilence = script.sendSilence ?? true;
+    this.#echo = script.echo
+      ? { gain: 10 ** (script.echo.gainDb / 20), delayMs: script.echo.delayMs ?? 120 }
+      : undefined;
   }
 
   /** Media time in ms (20 ms per frame pulled). */
@@ -141,10 +170,27 @@ export class CallerScriptRunner extends EventEmitter<{
    * silent and sends nothing (`sendSilence: false`); advances time by 20 ms either way.
    */
   pull(): Buffer | undefined {
-    const frame = this.#produce();
-    this.recording.addCaller(frame ?? SILENCE, this.#nowMs);
+    const voice = this.#produce();
+    this.recording.addCaller(voice ?? SILENCE, this.#nowMs);
+    const frame = this.#withEcho(voice);
     this.#advance();
     return frame ?? (this.#sendSilence ? SILENCE : undefined);
+  }
+
+  /** The caller's voice plus the bot's echo on the line; undefined when both are silent. */
+  #withEcho(voice: Buffer | undefined): Buffer | undefined {
+    const echo = this.#echo;
+    const bot = echo ? this.recording.botFrameAt(this.#nowMs - echo.delayMs) : undefined;
+    if (!echo || !bot) return voice;
+    const out = Buffer.alloc(640);
+    let loud = false;
+    for (let i = 0; i < 320; i++) {
+      const b = i * 2 + 1 < bot.length ? bot.readInt16LE(i * 2) : 0;
+      const v = (voice ? voice.readInt16LE(i * 2) : 0) + Math.round(b * echo.gain);
+      if (v !== 0) loud = true;
+      out.writeInt16LE(Math.max(-32768, Math.min(32767, v)), i * 2);
+    }
+    return loud ? out : voice;
   }
 
   /** The next 20 ms the caller sends, silence as zeros (see {@link pull}); advances 20 ms. */

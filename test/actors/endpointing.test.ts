@@ -173,7 +173,7 @@ describe('endpointing actor', () => {
       // "mm-hm": 300 ms of voice, then quiet
       await r.send(15, true);
       expect(r.session.playback.paused).toBe(true);
-      await r.send(15, false);
+      await r.send(20, false);
       expect(r.session.playback.paused).toBe(false);
       expect(r.session.playback.isSpeaking).toBe(true);
       expect(r.events).toEqual([]);

@@ -90,7 +90,7 @@ describe('Endpointer', () => {
       ]);
     });
 
-    test('hysteresis: a short dip does not restart the count', () => {
+    test('hysteresis: a dip does not restart the count', () => {
       // 5 voiced, a 2-window dip (64 ms), 5 voiced: 10 windows of voice = 320 ms at window 12
       const probs = [...repeat(0.95, 5), 0.6, 0.2, ...repeat(0.95, 20)];
       const events = feed(guarded(), probs);
@@ -99,23 +99,31 @@ describe('Endpointer', () => {
       expect(events[1]).toMatchObject({ type: 'speech.start', bargeIn: true, atMs: 21 * 32 });
     });
 
+    test('"Sorry, <pause> what is ..." is one interruption, not a backchannel and a restart', () => {
+      // 11 windows of "Sorry,", 6 quiet windows (192 ms), then the question
+      const probs = [...repeat(0.95, 11), ...repeat(0.05, 6), ...repeat(0.95, 20)];
+      const events = feed(guarded(), probs);
+      expect(events.map((e) => e.type)).toEqual(['speech.onset', 'speech.start']);
+      expect(events[1]).toMatchObject({ onsetMs: 0, atMs: (17 + 8) * 32 });
+    });
+
     test('a backchannel pauses the bot and lets it go on when it stops', () => {
       const ep = guarded();
       // "mm-hm": about 400 ms of voice, then silence
-      const events = feed(ep, [...repeat(0.95, 12), ...repeat(0.05, 10)]);
+      const events = feed(ep, [...repeat(0.95, 12), ...repeat(0.05, 12)]);
       expect(events).toEqual([
         { type: 'speech.onset', onsetMs: 0, atMs: 192 },
-        // the dip reaches 160 ms at the fifth quiet window
-        { type: 'speech.dropped', onsetMs: 0, atMs: 17 * 32 },
+        // the dip reaches 300 ms at the tenth quiet window
+        { type: 'speech.dropped', onsetMs: 0, atMs: 22 * 32 },
       ]);
     });
 
     test('when the line goes quiet without frames, the held bot is let go on the clock', () => {
       const ep = guarded();
       feed(ep, repeat(0.95, 8));
-      expect(ep.nextDeadlineMs()).toBe(256 + 160);
-      expect(ep.advance(415)).toEqual([]);
-      expect(ep.advance(416)).toEqual([{ type: 'speech.dropped', onsetMs: 0, atMs: 416 }]);
+      expect(ep.nextDeadlineMs()).toBe(256 + 300);
+      expect(ep.advance(555)).toEqual([]);
+      expect(ep.advance(556)).toEqual([{ type: 'speech.dropped', onsetMs: 0, atMs: 556 }]);
     });
 
     test('voice at the level of the bot echo is not the caller', () => {

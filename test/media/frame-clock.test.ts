@@ -34,4 +34,15 @@ describe('FrameClock', () => {
     expect(clock.place(2_020, 320).windowEndsMs).toEqual([]);
     expect(clock.place(2_040, 320).windowEndsMs).toEqual([2_000 + 28]);
   });
+
+  it('counts the time since the last frame arrived as silence, whatever the jitter before', () => {
+    const clock = new FrameClock({ originMs: 0 });
+    for (const t of [20, 40, 60]) clock.place(t, 320);
+    // A stall: five frames arrive at once, 100 ms late; they stay contiguous.
+    const burst = [160, 160, 160, 160, 160].map((t) => clock.place(t, 320).startMs);
+    expect(burst).toEqual([60, 80, 100, 120, 140]);
+    // Now is the end of the last frame plus the time since it arrived.
+    expect(clock.mediaMs(660)).toBe(160 + 500);
+    expect(clock.clockMs(660)).toBe(660);
+  });
 });

@@ -19,6 +19,7 @@ describe('parseCallerScript', () => {
     expect(script.lang).toBe('ru');
     expect(parseCallerScript([{ pause: 1 }]).steps).toEqual([{ pause: 1 }]);
     expect(parseCallerScript({ sendSilence: false, steps: [] }).sendSilence).toBe(false);
+    expect(parseCallerScript({ echo: { gainDb: -20 }, steps: [] }).echo).toEqual({ gainDb: -20 });
   });
 
   it.each([
@@ -29,6 +30,7 @@ describe('parseCallerScript', () => {
     [{ steps: [{ sing: 'la' }] }, /unknown step: sing/],
     [{ nope: true }, /expected \{ steps/],
     [{ sendSilence: 'no', steps: [] }, /`sendSilence` must be true or false/],
+    [{ echo: { gainDb: 6 }, steps: [] }, /`echo` must be/],
   ])('rejects %j', (value, message) => {
     expect(() => parseCallerScript(value, 'call.json')).toThrow(ParseError);
     expect(() => parseCallerScript(value, 'call.json')).toThrow(message);
