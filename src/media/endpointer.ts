@@ -23,7 +23,8 @@
  *   interruption and must not be the bot's own echo. A window counts as the caller's voice only
  *   at or above `bargeInThreshold` and when the caller's audio is not at an echo level (the
  *   driver says so per window: `nearEnd`). Voice is summed over the candidate and dips shorter
- *   than `bargeInMaxGapMs` do not restart it (hysteresis). After `bargeInPauseMs` of voice the
+ *   than `bargeInMaxGapMs` do not restart it; windows between `negThreshold` and
+ *   `bargeInThreshold` keep it alive without adding to it (hysteresis). After `bargeInPauseMs` of voice the
  *   endpointer emits `speech.onset` (the driver pauses the bot: fast silence); after
  *   `bargeInMinSpeechMs` the candidate becomes `speech.start` with `bargeIn: true` (the bot
  *   stops, the caller's turn begins); a sound that stops before that (a backchannel "mm-hm")
@@ -52,16 +53,13 @@ type BargeInPhase = {
   firstMs: number;
   /** Voice counted so far (dips excluded). */
   voicedMs: number;
-  lastVoicedEndMs: number;
+  /** End of the last window that was voice or still in the hysteresis band. */
+  aliveUntilMs: number;
   paused: boolean;
 };
 
-function bargeInCandidate(
-  firstMs: number,
-  voicedMs: number,
-  lastVoicedEndMs: number,
-): BargeInPhase {
-  return { kind: 'bargeIn', firstMs, voicedMs, lastVoicedEndMs, paused: false };
+function bargeInCandidate(firstMs: number, voicedMs: number, aliveUntilMs: number): BargeInPhase {
+  return { kind: 'bargeIn', firstMs, voicedMs, aliveUntilMs, paused: false };
 }
 
 type Phase =
@@ -156,7 +154,7 @@ export class Endpointer {
   nextDeadlineMs(): number | undefined {
     const p = this.phase;
     if (p.kind === 'bargeIn') {
-      return p.paused ? p.lastVoicedEndMs + this.config.bargeInMaxGapMs : undefined;
+      return p.paused ? p.aliveUntilMs + this.config.bargeInMaxGapMs : undefined;
     }
     if (p.kind !== 'speech') return undefined;
     const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
@@ -196,7 +194,7 @@ export class Endpointer {
       return [];
     }
     if (p.kind === 'bargeIn') {
-      if (toMs - p.lastVoicedEndMs < this.config.bargeInMaxGapMs) return [];
+      if (toMs - p.aliveUntilMs < this.config.bargeInMaxGapMs) return [];
       return this.dropBargeIn(p, toMs);
     }
     if (p.kind !== 'speech') return [];
@@ -309,7 +307,7 @@ export class Endpointer {
   ): EndpointerEvent[] {
     const c = this.config;
     if (probability >= c.bargeInThreshold && nearEnd) {
-      const next = { ...p, voicedMs: p.voicedMs + (endMs - timeMs), lastVoicedEndMs: endMs };
+      const next = { ...p, voicedMs: p.voicedMs + (endMs - timeMs), aliveUntilMs: endMs };
       if (next.voicedMs >= c.bargeInMinSpeechMs) {
         return this.start(next.firstMs, endMs, true);
       }
@@ -320,9 +318,13 @@ export class Endpointer {
       this.phase = next;
       return [];
     }
+    // Weaker voice (down to negThreshold, or voice at an echo level) keeps the candidate alive
+    // without adding to it (hysteresis); below, the dip grows. Only near-end voice adds, so
+    // echo cannot make a barge-in of it.
+    const alive = probability >= c.negThreshold ? { ...p, aliveUntilMs: endMs } : p;
     const span = endMs - p.firstMs;
-    if (endMs - p.lastVoicedEndMs < c.bargeInMaxGapMs && span <= MAX_SPAN * c.bargeInMinSpeechMs) {
-      this.phase = p;
+    if (endMs - alive.aliveUntilMs < c.bargeInMaxGapMs && span <= MAX_SPAN * c.bargeInMinSpeechMs) {
+      this.phase = alive;
       return [];
     }
     const events = this.dropBargeIn(p, endMs);

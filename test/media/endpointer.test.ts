@@ -99,6 +99,16 @@ describe('Endpointer', () => {
       expect(events[1]).toMatchObject({ type: 'speech.start', bargeIn: true, atMs: 21 * 32 });
     });
 
+    test('"Stop, <pause> how much ..." is one interruption, not a backchannel and a restart', () => {
+      // espeak's "Stop, how much is a birthday cake?" through Silero: the comma's dip is 352 ms,
+      // its first three windows still in the hysteresis band.
+      const probs = [
+        0.86, 0.98, 1, 0.99, 0.99, 0.99, 0.99, 0.92, 0.69, 0.75, 0.79, 0.44, 0.08,
+      ].concat([0.01, 0, 0, 0, 0.12, 0.1], repeat(0.99, 12));
+      const events = feed(guarded(), probs);
+      expect(events.map((e) => e.type)).toEqual(['speech.onset', 'speech.start']);
+    });
+
     test('"Sorry, <pause> what is ..." is one interruption, not a backchannel and a restart', () => {
       // 11 windows of "Sorry,", 6 quiet windows (192 ms), then the question
       const probs = [...repeat(0.95, 11), ...repeat(0.05, 6), ...repeat(0.95, 20)];
@@ -132,9 +142,14 @@ describe('Endpointer', () => {
       expect(events).toEqual([]);
     });
 
-    test('a guarded candidate that fades below bargeInThreshold is not a barge-in', () => {
-      const probs = [...repeat(0.95, 8), ...repeat(0.6, 10), ...repeat(0.95, 3)];
-      expect(feed(guarded(), probs).map((e) => e.type)).toEqual(['speech.onset', 'speech.dropped']);
+    test('weaker voice (the hysteresis band) keeps a candidate alive without adding to it', () => {
+      const probs = [...repeat(0.95, 8), ...repeat(0.6, 10), ...repeat(0.2, 10)];
+      const events = feed(guarded(), probs);
+      // 8 windows of voice: held, never confirmed; dropped 300 ms into the real dip.
+      expect(events).toEqual([
+        { type: 'speech.onset', onsetMs: 0, atMs: 192 },
+        { type: 'speech.dropped', onsetMs: 0, atMs: 28 * 32 },
+      ]);
     });
 
     test('sound that keeps dipping is dropped once spread over three times the voice needed', () => {
