@@ -36,6 +36,14 @@
  *
  * @module
  */
+
+import {
+  type BargeInCandidate,
+  bargeInDeadline,
+  bargeInGapEnded,
+  newBargeInCandidate,
+  stepBargeIn,
+} from './barge-in-candidate.js';
 import {
   DEFAULT_ENDPOINTER_CONFIG,
   type EndOfTurnPolicy,
@@ -45,27 +53,10 @@ import {
 
 export * from './endpointer-types.js';
 
-/** A barge-in candidate spread over more than this many times its voice needed is dropped. */
-const MAX_SPAN = 3;
-
-type BargeInPhase = {
-  kind: 'bargeIn';
-  firstMs: number;
-  /** Voice counted so far (dips excluded). */
-  voicedMs: number;
-  /** End of the last window that was voice or still in the hysteresis band. */
-  aliveUntilMs: number;
-  paused: boolean;
-};
-
-function bargeInCandidate(firstMs: number, voicedMs: number, aliveUntilMs: number): BargeInPhase {
-  return { kind: 'bargeIn', firstMs, voicedMs, aliveUntilMs, paused: false };
-}
-
 type Phase =
   | { kind: 'silence' }
   | { kind: 'candidate'; firstMs: number }
-  | BargeInPhase
+  | BargeInCandidate
   | {
       kind: 'speech';
       startMs: number;
@@ -153,9 +144,7 @@ export class Endpointer {
    */
   nextDeadlineMs(): number | undefined {
     const p = this.phase;
-    if (p.kind === 'bargeIn') {
-      return p.paused ? p.aliveUntilMs + this.config.bargeInMaxGapMs : undefined;
-    }
+    if (p.kind === 'bargeIn') return bargeInDeadline(p, this.config);
     if (p.kind !== 'speech') return undefined;
     const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
     return Math.min(
@@ -194,8 +183,7 @@ export class Endpointer {
       return [];
     }
     if (p.kind === 'bargeIn') {
-      if (toMs - p.aliveUntilMs < this.config.bargeInMaxGapMs) return [];
-      return this.dropBargeIn(p, toMs);
+      return bargeInGapEnded(p, this.config, toMs) ? this.dropBargeIn(p, toMs) : [];
     }
     if (p.kind !== 'speech') return [];
     const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
@@ -236,7 +224,7 @@ export class Endpointer {
       if (this.isGuarded(timeMs)) {
         // The bot began to speak over a start in progress: it is an interruption now, and the
         // voice so far (before the bot spoke) was the caller's.
-        const candidate = bargeInCandidate(p.firstMs, timeMs - p.firstMs, timeMs);
+        const candidate = newBargeInCandidate(p.firstMs, timeMs - p.firstMs);
         return this.bargeInWindow(candidate, probability, timeMs, endMs, nearEnd);
       }
       if (probability < c.negThreshold) {
@@ -284,13 +272,7 @@ export class Endpointer {
     const c = this.config;
     if (this.isGuarded(timeMs)) {
       if (probability < c.bargeInThreshold || !nearEnd) return [];
-      return this.bargeInWindow(
-        bargeInCandidate(timeMs, 0, timeMs),
-        probability,
-        timeMs,
-        endMs,
-        true,
-      );
+      return this.bargeInWindow(newBargeInCandidate(timeMs), probability, timeMs, endMs, true);
     }
     if (probability < c.threshold) return [];
     this.phase = { kind: 'candidate', firstMs: timeMs };
@@ -299,33 +281,17 @@ export class Endpointer {
 
   /** One window of a barge-in candidate: voice adds up, a long dip ends it. */
   private bargeInWindow(
-    p: BargeInPhase,
+    p: BargeInCandidate,
     probability: number,
     timeMs: number,
     endMs: number,
     nearEnd: boolean,
   ): EndpointerEvent[] {
-    const c = this.config;
-    if (probability >= c.bargeInThreshold && nearEnd) {
-      const next = { ...p, voicedMs: p.voicedMs + (endMs - timeMs), aliveUntilMs: endMs };
-      if (next.voicedMs >= c.bargeInMinSpeechMs) {
-        return this.start(next.firstMs, endMs, true);
-      }
-      if (!next.paused && next.voicedMs >= c.bargeInPauseMs) {
-        this.phase = { ...next, paused: true };
-        return [{ type: 'speech.onset', onsetMs: next.firstMs, atMs: endMs }];
-      }
-      this.phase = next;
-      return [];
-    }
-    // Weaker voice (down to negThreshold, or voice at an echo level) keeps the candidate alive
-    // without adding to it (hysteresis); below, the dip grows. Only near-end voice adds, so
-    // echo cannot make a barge-in of it.
-    const alive = probability >= c.negThreshold ? { ...p, aliveUntilMs: endMs } : p;
-    const span = endMs - p.firstMs;
-    if (endMs - alive.aliveUntilMs < c.bargeInMaxGapMs && span <= MAX_SPAN * c.bargeInMinSpeechMs) {
-      this.phase = alive;
-      return [];
+    const step = stepBargeIn(p, this.config, probability, timeMs, endMs, nearEnd);
+    if (step.outcome === 'confirmed') return this.start(p.firstMs, endMs, true);
+    if (step.outcome === 'going') {
+      this.phase = step.candidate;
+      return step.onset ? [{ type: 'speech.onset', onsetMs: p.firstMs, atMs: endMs }] : [];
     }
     const events = this.dropBargeIn(p, endMs);
     // Not guarded any more (the bot finished and cooled down): it may be an ordinary start.
@@ -333,7 +299,7 @@ export class Endpointer {
     return events;
   }
 
-  private dropBargeIn(p: BargeInPhase, atMs: number): EndpointerEvent[] {
+  private dropBargeIn(p: BargeInCandidate, atMs: number): EndpointerEvent[] {
     this.phase = { kind: 'silence' };
     return p.paused ? [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs }] : [];
   }

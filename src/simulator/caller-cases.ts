@@ -6,8 +6,9 @@
  * @module
  */
 import { createEspeakEngine } from '../providers/tts/espeak.js';
-import { type CallerScript, noiseBurst } from './caller-script.js';
+import type { CallerScript } from './caller-script.js';
 import { synthesizeScript } from './script-audio.js';
+import { noiseBurst } from './sounds.js';
 
 /** What a barge-in case is about. */
 export type BargeInCaseKind = 'interrupt' | 'echo' | 'cough' | 'backchannel';

@@ -18,6 +18,8 @@ import { EventEmitter } from 'node:events';
 import { FRAME_MS } from '../media/format.js';
 import { CallRecording } from './call-recording.js';
 
+export { noiseBurst, toneAudio } from './sounds.js';
+
 /** One step of a caller script. */
 export type CallerStep =
   /**
@@ -64,35 +66,6 @@ const SILENCE = Buffer.alloc(640);
 /** What a step returns to hand the frame to the next step. */
 const NEXT = Symbol('next step');
 const BOT_END_SILENCE_MS = 200;
-
-/**
- * A short burst of noise (a cough, a knock on the handset): `ms` of deterministic white noise at
- * RMS `amplitude`, 16 kHz, with 10 ms fades.
- */
-export function noiseBurst(ms: number, amplitude = 6000, seed = 1): Int16Array {
-  const n = Math.round((ms / 1000) * 16_000);
-  const fade = 160;
-  const out = new Int16Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const uniform = ((x >>> 0) / 0xffffffff) * 2 - 1;
-    const envelope = Math.min(1, i / fade, (n - 1 - i) / fade);
-    out[i] = Math.round(uniform * amplitude * Math.sqrt(3) * envelope);
-  }
-  return out;
-}
-
-/** A tone, handy as speech stand-in in tests: `ms` of a sine at `hz`, 16 kHz. */
-export function toneAudio(hz: number, ms: number, amplitude = 8000): Int16Array {
-  const n = Math.round((ms / 1000) * 16_000);
-  const out = new Int16Array(n);
-  for (let i = 0; i < n; i++)
-    out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 16_000));
-  return out;
-}
 
 function rms(frame: Buffer): number {
   let sum = 0;
