@@ -49,7 +49,7 @@ describe('EchoGate', () => {
   it('measures slin16 and mu-law frames and float samples in 16-bit units', () => {
     const pcm = new Int16Array(320).fill(1000);
     const slin = Buffer.alloc(640);
-    pcm.forEach((v, i) => slin.writeInt16LE(v, i * 2));
+    for (let i = 0; i < pcm.length; i++) slin.writeInt16LE(pcm[i]!, i * 2);
     expect(frameEnergy(slin, 'slin16')).toBe(1_000_000);
     expect(
       Math.sqrt(frameEnergy(Buffer.from(ulawEncode(pcm.subarray(0, 160))), 'ulaw')),
