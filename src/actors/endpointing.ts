@@ -39,7 +39,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { EndpointingInput } from './contracts.js';
 
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
-const SILENT_KEEP_MS = 2_000;
+const SILENT_KEEP_MS = 3_000;
 
 /** Dependencies of {@link createEndpointingActor}. */
 export interface EndpointingDeps {
@@ -117,7 +117,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
 
       const onEvent = (s: CallSession, ev: EndpointerEvent) => {
         if (ev.type === 'speech.onset') {
-          bargeIn.onset();
+          bargeIn.onset(clockOf(ev.onsetMs));
           return;
         }
         if (ev.type === 'speech.dropped') {

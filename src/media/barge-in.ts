@@ -35,7 +35,7 @@ export interface BargeInTiming {
  * @example
  * ```ts
  * const bargeIn = new BargeInControl(session.playback, registry);
- * bargeIn.onset(onsetAtMs);                 // speech.onset: pause
+ * bargeIn.onset(onsetAtMs);                // speech.onset: pause
  * const timing = bargeIn.confirm(onsetAtMs); // speech.start (bargeIn): stop; undefined if nothing played
  * bargeIn.dropped();                        // speech.dropped: resume
  * ```
@@ -46,6 +46,8 @@ export class BargeInControl {
   readonly #toSilence;
   readonly #resumes;
   #pausedAtMs: number | undefined;
+  /** When the bot's audio stopped for the hold in progress. */
+  #silentAtMs: number | undefined;
 
   constructor(playback: PlaybackQueue, registry?: Registry) {
     this.#playback = playback;
@@ -65,10 +67,17 @@ export class BargeInControl {
     return this.#pausedAtMs !== undefined;
   }
 
-  /** Voice over the bot: hold playback (interruptible audio only). */
-  onset(): void {
+  /** Voice over the bot from `onsetAtMs`: hold playback (interruptible audio only). */
+  onset(onsetAtMs: number): void {
+    const q = this.#playback;
     if (this.#pausedAtMs !== undefined) return;
-    if (this.#playback.pause()) this.#pausedAtMs = this.#playback.now();
+    const speaking = q.isSpeaking;
+    if (!q.pause()) return;
+    this.#pausedAtMs = q.now();
+    // Between two phrases the bot was already quiet: silence came with its last frame.
+    this.#silentAtMs = speaking
+      ? this.#pausedAtMs
+      : Math.max(onsetAtMs, q.lastAudioAtMs ?? onsetAtMs);
   }
 
   /**
@@ -80,14 +89,16 @@ export class BargeInControl {
     const q = this.#playback;
     const now = q.now();
     const pausedAt = this.#pausedAtMs;
+    const heldSilentAt = this.#silentAtMs;
     this.#pausedAtMs = undefined;
+    this.#silentAtMs = undefined;
     const speaking = q.isSpeaking;
     if (pausedAt === undefined && q.idle) return undefined;
     const dropped = q.stopAll();
     if (pausedAt === undefined && dropped === 0) return undefined;
     const decidedAtMs = pausedAt ?? now;
     const silentAtMs =
-      pausedAt ?? (speaking ? now : Math.max(onsetAtMs, q.lastAudioAtMs ?? onsetAtMs));
+      heldSilentAt ?? (speaking ? now : Math.max(onsetAtMs, q.lastAudioAtMs ?? onsetAtMs));
     this.#detection?.observe(seconds(Math.max(0, decidedAtMs - onsetAtMs)));
     this.#toSilence?.observe(seconds(Math.max(0, silentAtMs - onsetAtMs)));
     return { onsetAtMs, decidedAtMs, silentAtMs };
@@ -101,6 +112,7 @@ export class BargeInControl {
     const pausedAt = this.#pausedAtMs;
     if (pausedAt === undefined) return undefined;
     this.#pausedAtMs = undefined;
+    this.#silentAtMs = undefined;
     this.#resumes?.inc();
     this.#playback.resume();
     return this.#playback.now() - pausedAt;
@@ -110,6 +122,7 @@ export class BargeInControl {
   close(): void {
     if (this.#pausedAtMs === undefined) return;
     this.#pausedAtMs = undefined;
+    this.#silentAtMs = undefined;
     this.#playback.resume();
   }
 }

@@ -294,13 +294,15 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
   }
 
   /**
-   * Holds playback at once where it is, keeping every item (the caller may be interrupting).
-   * Only interruptible audio pauses. Returns true when audio was playing and is now held;
+   * Holds playback at once where it is, keeping every item (the caller may be interrupting);
+   * audio that arrives meanwhile waits too. Only interruptible audio pauses. Returns true when
+   * something was playing or queued and is now held;
    * {@link resume} goes on from the same frame, {@link stopAll} discards.
    */
   pause(): boolean {
-    if (this.#closed || this.#paused || !this.#speaking) return false;
-    if (this.#current && !this.#current.interruptible) return false;
+    if (this.#closed || this.#paused || this.idle) return false;
+    const head = this.#current ?? this.#queue[0];
+    if (head && !head.interruptible) return false;
     this.#paused = true;
     this.#pacer.stop();
     this.#setSpeaking(false, this.#clock.now());

@@ -128,7 +128,21 @@ describe('PlaybackQueue', () => {
     expect(speaking).toEqual([true, false, true, false]);
   });
 
-  it('does not pause audio that is not interruptible, nor a silent queue; a stop ends a pause', () => {
+  it('holds audio that arrives while paused between two phrases', () => {
+    const { clock, queue, tags } = setup();
+    const next = queue.open('answer'); // the next sentence, still being synthesized
+    clock.advance(100);
+    expect(queue.pause()).toBe(true);
+    next.append(clip(5, 3));
+    next.end();
+    clock.advance(200);
+    expect(tags()).toEqual([]);
+    queue.resume();
+    clock.advance(100);
+    expect(tags()).toEqual([5, 5, 5]);
+  });
+
+  it('does not pause audio that is not interruptible, nor an empty queue; a stop ends a pause', () => {
     const { clock, queue, tags } = setup();
     expect(queue.pause()).toBe(false);
     queue.enqueue('prompt', clip(1, 5), { interruptible: false });
