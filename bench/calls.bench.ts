@@ -14,9 +14,16 @@
  * design (shown as `fillerWaitMs`). Per load level: main-thread event-loop delay, CPU and memory
  * per call. The simulator and the fixture LLM run in the same process: their cost is included.
  *
+ * Then barge-in (`bargeIn`, see `bench/barge-in.ts`): 40 scripted callers talk over the bot's
+ * answer and 18 must not interrupt it (the bot's echo on the line, a cough, a short "mm-hm" or
+ * "uh-huh"), 8 at a time: onset to bot silence as the caller hears it, and false barge-ins.
+ * `bargeInBefore` runs the same callers with the previous rule (every window >= 0.8 for 416 ms,
+ * no pause, no echo gate), emulated by configuration on a second rig.
+ *
  * @module
  */
 import type { CallerScript } from '../src/simulator/caller-script.js';
+import { bargeInCases, runBargeInCases, summarizeBargeIn } from './barge-in.js';
 import {
   type CallResult,
   forceGc,
@@ -38,6 +45,15 @@ const LEVELS = [
 
 const LATENCY: SimulatedLatency = { llmFirstTokenMs: 150, llmChunkMs: 20 };
 const GOAL_P95_MS = 30;
+const BARGE_IN_GOAL_P95_MS = 400;
+const BARGE_IN = { interrupts: 40, others: 6, concurrency: 8 };
+/** The barge-in rule before issue 13, as configuration of today's endpointer. */
+const BARGE_IN_BEFORE: NodeJS.ProcessEnv = {
+  VOXSTATE_BARGE_IN_PAUSE_MS: '416',
+  VOXSTATE_BARGE_IN_MIN_SPEECH_MS: '416',
+  VOXSTATE_BARGE_IN_MAX_GAP_MS: '1',
+  VOXSTATE_BARGE_IN_ECHO_LOSS_DB: '200',
+};
 
 /** Greeting, two questions of the sample knowledge base, hang-up. */
 export function callScript(index: number): CallerScript {
@@ -94,6 +110,11 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
     if (!opts.json) console.error(line);
   };
   const bench = await startBenchRig(LATENCY);
+  let benchOpen = true;
+  const closeBench = async () => {
+    if (benchOpen) await bench.close();
+    benchOpen = false;
+  };
   const out: Record<string, unknown> = {
     stt: 'script (transcripts from the caller script; ASR time ~0)',
     llm: `OpenAI fixture server over HTTP, first token ${LATENCY.llmFirstTokenMs} ms, ${LATENCY.llmChunkMs} ms between chunks; first piece after ${bench.simulatedFirstPieceMs} ms`,
@@ -124,8 +145,26 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
     }
     const c50 = out.c50 as { ownOverheadMs?: { p95?: number } } | undefined;
     out.goalMet = (c50?.ownOverheadMs?.p95 ?? Number.POSITIVE_INFINITY) < GOAL_P95_MS;
+    log(`barge-in: ${BARGE_IN.interrupts} interrupting and ${BARGE_IN.others * 3} other callers`);
+    const cases = await bargeInCases(BARGE_IN.interrupts, BARGE_IN.others);
+    const bargeIn = summarizeBargeIn(await runBargeInCases(bench, cases, BARGE_IN.concurrency));
+    out.bargeIn = {
+      goal: `onsetToSilenceMs p95 < ${BARGE_IN_GOAL_P95_MS}, falseBargeIns 0`,
+      ...bargeIn,
+    };
+    log(`barge-in: ${JSON.stringify(out.bargeIn)}`);
+    await closeBench();
+    const before = await startBenchRig(LATENCY, BARGE_IN_BEFORE);
+    try {
+      out.bargeInBefore = summarizeBargeIn(
+        await runBargeInCases(before, cases, BARGE_IN.concurrency),
+      );
+      log(`barge-in, previous rule: ${JSON.stringify(out.bargeInBefore)}`);
+    } finally {
+      await before.close();
+    }
   } finally {
-    await bench.close();
+    await closeBench();
   }
   return out;
 }

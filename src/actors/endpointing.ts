@@ -4,9 +4,17 @@
  * `media.speech.end` for the call machine. The utterance's audio (with pre-roll) is stored in
  * the call session for the transcribe actor.
  *
- * While the bot speaks, and for the echo cooldown after, the endpointer demands stronger and
- * longer evidence before it reports speech, so the bot does not interrupt itself; a start it
- * does report then is a barge-in, and playback stops at once.
+ * While the bot speaks, and for the echo cooldown after, caller speech is an interruption: a
+ * short stretch of clear voice that is not at the level of the bot's own echo ({@link EchoGate})
+ * pauses playback at once; more of it confirms the barge-in (playback is discarded and the
+ * machine hears `media.speech.start`); a sound that stops first (a backchannel) lets playback
+ * go on ({@link BargeInControl}).
+ *
+ * Time is the call's clock (the playback queue's), not a count of frames: a line that sends
+ * nothing while the caller is silent (a Local channel between playbacks, SIP silence
+ * suppression, DTX) still ends the utterance after the end-of-speech silence, because a timer
+ * checks the endpointer's deadline when no audio comes ({@link FrameClock} places the frames
+ * that do come on the clock).
  *
  * @module
  */
@@ -15,35 +23,47 @@ import { type EventObject, fromCallback } from 'xstate';
 import { errorKind, isAbortError } from '../errors.js';
 import type { EndpointingEvent, MediaEvent } from '../machines/call.types.js';
 import { int16ToFloat32 } from '../media/audio/pcm.js';
-import { Endpointer, type EndpointerConfig, type EndpointerEvent } from '../media/endpointer.js';
+import { BargeInControl } from '../media/barge-in.js';
+import { EchoGate, frameEnergy, samplesEnergy } from '../media/echo-gate.js';
+import {
+  type EndOfTurnPolicy,
+  Endpointer,
+  type EndpointerConfig,
+  type EndpointerEvent,
+} from '../media/endpointer.js';
+import { FrameClock } from '../media/frame-clock.js';
 import { VAD_WINDOW_MS, type VadSession } from '../media/vad.js';
 import type { CallSession, CallSessions } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EndpointingInput } from './contracts.js';
 
-const FRAME_MS = 20;
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
-const SILENT_KEEP_MS = 2_000;
+const SILENT_KEEP_MS = 3_000;
 
 /** Dependencies of {@link createEndpointingActor}. */
 export interface EndpointingDeps {
   sessions: CallSessions;
   /** A voice activity session for one call. */
-  createVad: () => VadSession;
+  createVad: () => Pick<VadSession, 'process'>;
   endpointer?: Partial<EndpointerConfig>;
+  /** How much silence ends a turn (default: the fixed `endpointer.endSilenceMs`). */
+  endOfTurn?: EndOfTurnPolicy;
   registry?: Registry;
   logger?: Logger;
 }
 
 interface Frame {
   startMs: number;
+  endMs: number;
+  /** Clock time it arrived. */
+  arrivedAtMs: number;
   samples: Float32Array;
 }
 
-/** Joins the frames that overlap `[startMs, endMs)` into one buffer. */
+/** Joins the frames that overlap `[startMs, endMs)` into one buffer (gaps are left out). */
 function collect(frames: readonly Frame[], startMs: number, endMs: number): Float32Array {
-  const parts = frames.filter((f) => f.startMs + FRAME_MS > startMs && f.startMs < endMs);
+  const parts = frames.filter((f) => f.endMs > startMs && f.startMs < endMs);
   const out = new Float32Array(parts.reduce((n, f) => n + f.samples.length, 0));
   let offset = 0;
   for (const f of parts) {
@@ -71,26 +91,53 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     ({ input, sendBack }) => {
       const session = deps.sessions.get(input.callId);
       if (!session) return () => {};
-      const endpointer = new Endpointer(deps.endpointer);
+      const endpointer = new Endpointer(deps.endpointer, deps.endOfTurn);
       const keepMs = endpointer.config.maxUtteranceMs + endpointer.config.preRollMs + 1_000;
       const vad = deps.createVad();
       const controller = new AbortController();
+      const clock = session.playback.clock;
+      const frameClock = new FrameClock({ originMs: clock.now() });
       const frames: Frame[] = [];
-      let audioMs = 0;
-      let vadMs = 0;
       let speechStartMs: number | undefined;
       let failures = 0;
+      /** VAD tasks whose probabilities have not come back: their audio is not judged yet. */
+      let pending = 0;
+      let timer: unknown;
+      let timerAtMs = Number.POSITIVE_INFINITY;
+
+      const c = endpointer.config;
+      const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
+      const bargeIn = new BargeInControl(session.playback, deps.registry);
+
+      /** Clock time of a media time in the recent past: when that audio arrived. */
+      const clockOf = (mediaMs: number): number => {
+        const f = frames.find((x) => x.startMs <= mediaMs && mediaMs < x.endMs);
+        return f ? f.arrivedAtMs - (f.endMs - mediaMs) : frameClock.clockMs(mediaMs);
+      };
 
       const onEvent = (s: CallSession, ev: EndpointerEvent) => {
+        if (ev.type === 'speech.onset') {
+          bargeIn.onset(clockOf(ev.onsetMs));
+          return;
+        }
+        if (ev.type === 'speech.dropped') {
+          const heldMs = bargeIn.dropped();
+          if (heldMs !== undefined) s.log.add('barge_in_resumed', { heldMs: Math.round(heldMs) });
+          return;
+        }
         if (ev.type === 'speech.start') {
           speechStartMs = ev.startMs;
-          // A guarded start once the queue is idle (the echo cooldown after the bot finished)
-          // interrupts nothing: it is not a barge-in.
-          if (ev.bargeIn && !s.playback.idle) {
+          // A guarded start with nothing left to interrupt (the bot finished during the echo
+          // cooldown) is not a barge-in.
+          const timing = ev.bargeIn ? bargeIn.confirm(clockOf(ev.onsetMs)) : undefined;
+          if (timing) {
             bargeIns?.inc();
             s.timeline.bargedIn();
-            s.log.add('barge_in', { atMs: Math.round(ev.atMs) });
-            s.playback.stopAll({ atMs: s.playback.now() });
+            s.log.add('barge_in', {
+              atMs: Math.round(ev.atMs),
+              detectionMs: Math.round(timing.decidedAtMs - timing.onsetAtMs),
+              toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
+            });
           }
           sendBack({ type: 'media.speech.start' });
           return;
@@ -106,26 +153,52 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         });
       };
 
+      /** Arms one timer for the endpointer's next deadline (silence with no audio at all). */
+      const schedule = () => {
+        if (controller.signal.aborted) return;
+        const deadline = endpointer.nextDeadlineMs();
+        if (deadline === undefined || deadline >= timerAtMs) return;
+        if (timer !== undefined) clock.clearTimeout(timer);
+        timerAtMs = deadline;
+        const delay = Math.max(0, frameClock.clockMs(deadline) - clock.now());
+        timer = clock.setTimeout(onDeadline, delay);
+      };
+      const onDeadline = () => {
+        timer = undefined;
+        timerAtMs = Number.POSITIVE_INFINITY;
+        // Audio still being judged is not silence: its result re-arms the timer.
+        if (pending > 0 || controller.signal.aborted) return;
+        for (const ev of endpointer.advance(frameClock.mediaMs(clock.now()))) onEvent(session, ev);
+        schedule();
+      };
+
       const onAudio = (frame: Buffer) => {
         const samples = int16ToFloat32(frame);
-        frames.push({ startMs: audioMs, samples });
-        audioMs += FRAME_MS;
+        const placed = frameClock.place(clock.now(), samples.length);
+        frames.push({ ...placed, samples });
+        echo.caller(placed.endMs, samplesEnergy(samples));
         const horizon = Math.max(
-          audioMs - keepMs,
-          speechStartMs !== undefined ? speechStartMs - FRAME_MS : audioMs - SILENT_KEEP_MS,
+          placed.endMs - keepMs,
+          speechStartMs ?? placed.endMs - SILENT_KEEP_MS,
         );
-        while (frames.length > 0 && (frames[0] as Frame).startMs < horizon) frames.shift();
+        while (frames.length > 0 && (frames[0] as Frame).endMs <= horizon) frames.shift();
+        pending++;
         vad.process(samples, controller.signal).then(
           (probabilities) => {
+            pending--;
             if (controller.signal.aborted) return;
             failures = 0;
-            for (const p of probabilities) {
-              vadMs += VAD_WINDOW_MS;
-              for (const ev of endpointer.push(p, vadMs)) onEvent(session, ev);
-            }
+            probabilities.forEach((p, i) => {
+              const endMs = placed.windowEndsMs[i] ?? placed.endMs;
+              const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
+              for (const ev of events) onEvent(session, ev);
+            });
+            schedule();
           },
           (err: unknown) => {
+            pending--;
             if (controller.signal.aborted || isAbortError(err)) return;
+            schedule();
             failures++;
             errors?.inc({ kind: errorKind(err), component: 'vad' });
             if (failures === 1 || failures % 100 === 0) {
@@ -138,14 +211,22 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         );
       };
 
-      const onSpeaking = (speaking: boolean) => endpointer.setBotSpeaking(speaking, audioMs);
+      const onSpeaking = (speaking: boolean, atMs: number) =>
+        endpointer.setBotSpeaking(speaking, frameClock.mediaMs(atMs));
+      const format = session.playback.format;
+      const onBotFrame = (frame: Buffer, atMs: number) =>
+        echo.bot(frameClock.mediaMs(atMs), frameEnergy(frame, format));
       const media = session.endpoint.media;
       media.on('audio', onAudio);
       session.playback.on('speaking', onSpeaking);
+      session.playback.on('frame', onBotFrame);
       return () => {
         controller.abort();
+        if (timer !== undefined) clock.clearTimeout(timer);
         media.off('audio', onAudio);
         session.playback.off('speaking', onSpeaking);
+        session.playback.off('frame', onBotFrame);
+        bargeIn.close();
         frames.length = 0;
       };
     },

@@ -167,6 +167,7 @@ function probability(env: Env, name: string, fallback: number): number {
 }
 
 function endpointer(env: Env, d: EndpointerConfig): EndpointerConfig {
+  const bargeInMinSpeechMs = int(env, 'VOXSTATE_BARGE_IN_MIN_SPEECH_MS', d.bargeInMinSpeechMs, 0);
   const c: EndpointerConfig = {
     ...d,
     threshold: probability(env, 'VOXSTATE_VAD_THRESHOLD', d.threshold),
@@ -176,9 +177,23 @@ function endpointer(env: Env, d: EndpointerConfig): EndpointerConfig {
     endSilenceMs: int(env, 'VOXSTATE_END_SILENCE_MS', d.endSilenceMs, 1),
     maxUtteranceMs: int(env, 'VOXSTATE_MAX_UTTERANCE_MS', d.maxUtteranceMs, 1),
     echoCooldownMs: int(env, 'VOXSTATE_ECHO_COOLDOWN_MS', d.echoCooldownMs, 0),
-    bargeInMinSpeechMs: int(env, 'VOXSTATE_BARGE_IN_MIN_SPEECH_MS', d.bargeInMinSpeechMs, 0),
+    bargeInMinSpeechMs,
+    // Unset, the pause follows a shorter confirmation time down.
+    bargeInPauseMs: int(
+      env,
+      'VOXSTATE_BARGE_IN_PAUSE_MS',
+      Math.min(d.bargeInPauseMs, bargeInMinSpeechMs),
+      0,
+    ),
+    bargeInMaxGapMs: int(env, 'VOXSTATE_BARGE_IN_MAX_GAP_MS', d.bargeInMaxGapMs, 1),
+    bargeInEchoLossDb: int(env, 'VOXSTATE_BARGE_IN_ECHO_LOSS_DB', d.bargeInEchoLossDb, 0),
     preRollMs: int(env, 'VOXSTATE_PRE_ROLL_MS', d.preRollMs, 0),
   };
+  if (c.bargeInPauseMs > c.bargeInMinSpeechMs) {
+    throw new ConfigError(
+      'VOXSTATE_BARGE_IN_PAUSE_MS must be <= VOXSTATE_BARGE_IN_MIN_SPEECH_MS (the bot pauses before a barge-in is confirmed)',
+    );
+  }
   if (!(c.negThreshold <= c.threshold && c.threshold <= c.bargeInThreshold)) {
     throw new ConfigError(
       'VAD thresholds must satisfy VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD <= VOXSTATE_BARGE_IN_THRESHOLD',
@@ -212,6 +227,7 @@ function language(env: Env): string | undefined {
  * | `VOXSTATE_VAD_THRESHOLD`, `_NEG_THRESHOLD`, `VOXSTATE_BARGE_IN_THRESHOLD` | endpointer probabilities |
  * | `VOXSTATE_MIN_SPEECH_MS`, `VOXSTATE_END_SILENCE_MS`, `VOXSTATE_MAX_UTTERANCE_MS` | endpointer times |
  * | `VOXSTATE_ECHO_COOLDOWN_MS`, `VOXSTATE_BARGE_IN_MIN_SPEECH_MS`, `VOXSTATE_PRE_ROLL_MS` | barge-in guard |
+ * | `VOXSTATE_BARGE_IN_PAUSE_MS`, `_MAX_GAP_MS`, `_ECHO_LOSS_DB` | barge-in pause, dips, echo level |
  * | `VOXSTATE_INTRA_OP_THREADS` | ONNX Runtime threads per worker thread (default 1) |
  * | `VOXSTATE_{EMBEDDING,WHISPER,VAD}_THREADS` | pool size, `max` or `min-max` |
  * | `VOXSTATE_{EMBEDDING,WHISPER,VAD}_MAX_QUEUE` | bounded queue length per pool |

@@ -1,94 +1,62 @@
 /**
- * End-of-utterance detection from voice activity probabilities: pure, deterministic logic fed
- * one (probability, time) pair per VAD window.
+ * End-of-utterance and barge-in detection from voice activity probabilities: pure,
+ * deterministic logic fed one (probability, time) pair per VAD window.
  *
  * - **Start**: a window at or above `threshold` opens a candidate; it becomes `speech.start` once
  *   the voice has lasted `minSpeechMs` without a window below `negThreshold` (hysteresis).
  *   Shorter blips (a click, a cough) are dropped.
- * - **End**: after speech, a window below `negThreshold` starts a silence; `endSilenceMs` of it
- *   gives `speech.end` (reason `silence`). A window at or above `threshold` cancels the silence.
- *   An utterance reaching `maxUtteranceMs` ends at once (reason `max_length`).
+ * - **End**: after speech, a window below `negThreshold` starts a silence; the required silence
+ *   (`endSilenceMs`, or what an {@link EndOfTurnPolicy} says) gives `speech.end` (reason
+ *   `silence`). A window at or above `threshold` cancels the silence. An utterance reaching
+ *   `maxUtteranceMs` ends at once (reason `max_length`).
+ * - **Time is the clock, not the frame count.** A caller's line may send nothing while the
+ *   caller is silent (a Local channel between playbacks, SIP silence suppression or DTX). Window
+ *   times are positions on the call's clock; a window that starts after the previous one ended
+ *   means the time between had no audio, which counts as silence. When nothing arrives at all,
+ *   the driver calls {@link Endpointer.advance} with the current time (at
+ *   {@link Endpointer.nextDeadlineMs}), so the end of speech, the maximum-utterance cut and the
+ *   end of a barge-in candidate come on time without a single frame.
  * - **Audio range**: `speech.start` and `speech.end` carry `startMs`, the candidate's first
  *   window minus `preRollMs` (never below 0), so the soft onset before the threshold is kept;
  *   `speech.end` carries `endMs`, the end of the last voiced window.
- * - **Echo cooldown and barge-in**: while the bot speaks, and for `echoCooldownMs` after it
- *   stops, the bot's own audio leaking back must not count as the caller. In that guard window a
- *   start needs every window at or above `bargeInThreshold` (not just above `negThreshold`) for
- *   `bargeInMinSpeechMs` (longer than `minSpeechMs`). Such a start is reported with
- *   `bargeIn: true`. Echo is usually quieter and less speech-like than a caller talking over the
- *   bot, and a real interruption lasts; the price is that a barge-in is recognized
- *   `bargeInMinSpeechMs` after it begins.
+ * - **Barge-in**: while the bot speaks, and for `echoCooldownMs` after it stops, a start is an
+ *   interruption and must not be the bot's own echo. A window counts as the caller's voice only
+ *   at or above `bargeInThreshold` and when the caller's audio is not at an echo level (the
+ *   driver says so per window: `nearEnd`). Voice is summed over the candidate and dips shorter
+ *   than `bargeInMaxGapMs` do not restart it; windows between `negThreshold` and
+ *   `bargeInThreshold` keep it alive without adding to it (hysteresis). After `bargeInPauseMs` of voice the
+ *   endpointer emits `speech.onset` (the driver pauses the bot: fast silence); after
+ *   `bargeInMinSpeechMs` the candidate becomes `speech.start` with `bargeIn: true` (the bot
+ *   stops, the caller's turn begins); a sound that stops before that (a backchannel "mm-hm")
+ *   ends with `speech.dropped` (the bot goes on). Echo that slips through pauses the bot, and
+ *   with the bot paused the echo stops, so it cannot become a barge-in.
  *
- * All times are milliseconds on the caller's audio clock.
+ * All times are milliseconds on the call's media clock (audio positions and the wall clock in
+ * one time base).
  *
  * @module
  */
 
-/** Tuning of the {@link Endpointer}. */
-export interface EndpointerConfig {
-  /** Probability at or above which a window is voiced. Default 0.5. */
-  threshold: number;
-  /** Probability below which a window is silent (hysteresis). Default 0.35. */
-  negThreshold: number;
-  /** Voice needed before a start is reported. Default 200 ms. */
-  minSpeechMs: number;
-  /** Silence after speech that ends the utterance. Default 500 ms. */
-  endSilenceMs: number;
-  /** Longest utterance; it is cut here. Default 15000 ms. */
-  maxUtteranceMs: number;
-  /** Guard time after the bot stops speaking. Default 300 ms. */
-  echoCooldownMs: number;
-  /** Voice needed for a start while guarded (bot speaking or cooling down). Default 400 ms. */
-  bargeInMinSpeechMs: number;
-  /** Probability every window needs while guarded. Default 0.8. */
-  bargeInThreshold: number;
-  /** Audio kept before the first voiced window. Default 200 ms. */
-  preRollMs: number;
-  /** Duration of one window. Default 32 ms (512 samples at 16 kHz). */
-  windowMs: number;
-}
+import {
+  type BargeInCandidate,
+  bargeInDeadline,
+  bargeInGapEnded,
+  newBargeInCandidate,
+  stepBargeIn,
+} from './barge-in-candidate.js';
+import {
+  DEFAULT_ENDPOINTER_CONFIG,
+  type EndOfTurnPolicy,
+  type EndpointerConfig,
+  type EndpointerEvent,
+} from './endpointer-types.js';
 
-/** The defaults: Silero v5 windows, about 500 ms of end-of-speech silence. */
-export const DEFAULT_ENDPOINTER_CONFIG: EndpointerConfig = {
-  threshold: 0.5,
-  negThreshold: 0.35,
-  minSpeechMs: 200,
-  endSilenceMs: 500,
-  maxUtteranceMs: 15_000,
-  echoCooldownMs: 300,
-  bargeInMinSpeechMs: 400,
-  bargeInThreshold: 0.8,
-  preRollMs: 200,
-  windowMs: 32,
-};
-
-/** The caller started speaking. */
-export interface SpeechStartEvent {
-  type: 'speech.start';
-  /** Start of the utterance's audio, pre-roll included. */
-  startMs: number;
-  /** When the start was recognized (end of the window that confirmed it). */
-  atMs: number;
-  /** True when the bot was speaking or cooling down: the caller interrupts. */
-  bargeIn: boolean;
-}
-
-/** The caller stopped speaking: the utterance is `[startMs, endMs)`. */
-export interface SpeechEndEvent {
-  type: 'speech.end';
-  startMs: number;
-  endMs: number;
-  /** When the end was recognized. */
-  atMs: number;
-  reason: 'silence' | 'max_length' | 'flush';
-}
-
-/** What {@link Endpointer.push} can emit. */
-export type EndpointerEvent = SpeechStartEvent | SpeechEndEvent;
+export * from './endpointer-types.js';
 
 type Phase =
   | { kind: 'silence' }
-  | { kind: 'candidate'; firstMs: number; guarded: boolean }
+  | { kind: 'candidate'; firstMs: number }
+  | BargeInCandidate
   | {
       kind: 'speech';
       startMs: number;
@@ -103,17 +71,22 @@ type Phase =
  * @example
  * ```ts
  * const ep = new Endpointer({ endSilenceMs: 600 });
- * for (const p of probabilities) for (const ev of ep.push(p, t += 32)) send(ev);
+ * for (const [p, atMs] of windows) for (const ev of ep.push(p, atMs)) send(ev);
+ * // no audio for a while (silence suppression): check the clock
+ * if (now >= (ep.nextDeadlineMs() ?? Infinity)) for (const ev of ep.advance(now)) send(ev);
  * ```
  */
 export class Endpointer {
   /** The effective configuration. */
   readonly config: EndpointerConfig;
+  readonly #policy: EndOfTurnPolicy;
   private phase: Phase = { kind: 'silence' };
   private botSpeaking = false;
   private botStoppedAtMs = Number.NEGATIVE_INFINITY;
+  /** End of the last window heard. */
+  private heardUntilMs = Number.NEGATIVE_INFINITY;
 
-  constructor(config: Partial<EndpointerConfig> = {}) {
+  constructor(config: Partial<EndpointerConfig> = {}, policy?: EndOfTurnPolicy) {
     this.config = { ...DEFAULT_ENDPOINTER_CONFIG, ...config };
     const c = this.config;
     if (!(c.negThreshold <= c.threshold && c.threshold <= c.bargeInThreshold)) {
@@ -121,6 +94,7 @@ export class Endpointer {
         'endpointer thresholds must satisfy negThreshold <= threshold <= bargeInThreshold',
       );
     }
+    this.#policy = policy ?? { requiredSilenceMs: () => c.endSilenceMs };
   }
 
   /** True between `speech.start` and `speech.end`. */
@@ -140,30 +114,124 @@ export class Endpointer {
   }
 
   /**
-   * Feeds one window: its speech probability and its start time. Returns the events it caused
-   * (usually none).
+   * Feeds one window: its speech probability and its start on the media clock. A start later
+   * than the previous window's end means no audio came in between: that time is silence.
+   * `nearEnd` is false when the caller's audio in this window is at the level of the bot's own
+   * echo (see `EchoGate`); it matters only while guarded. Returns the events it caused.
    */
-  push(probability: number, timeMs: number): EndpointerEvent[] {
-    const c = this.config;
-    const endMs = timeMs + c.windowMs;
+  push(probability: number, timeMs: number, nearEnd = true): EndpointerEvent[] {
+    const events = timeMs > this.heardUntilMs ? this.silenceUntil(timeMs, true) : [];
+    const endMs = timeMs + this.config.windowMs;
+    this.heardUntilMs = Math.max(this.heardUntilMs, endMs);
+    events.push(...this.window(probability, timeMs, endMs, nearEnd));
+    return events;
+  }
+
+  /**
+   * Nothing was heard after the last window up to `nowMs`: returns what that silence caused
+   * (the end of an utterance, its maximum-length cut, the end of a barge-in candidate). Call it
+   * when no audio arrives, at {@link nextDeadlineMs}; calling it earlier or more often is
+   * harmless.
+   */
+  advance(nowMs: number): EndpointerEvent[] {
+    return nowMs > this.heardUntilMs ? this.silenceUntil(nowMs, false) : [];
+  }
+
+  /**
+   * When {@link advance} would emit something if nothing more is heard: the end of the
+   * required silence or the maximum-utterance cut, or the end of a candidate that paused the
+   * bot. Undefined when nothing waits on the clock.
+   */
+  nextDeadlineMs(): number | undefined {
     const p = this.phase;
-    if (p.kind === 'silence') {
-      if (probability >= c.threshold)
-        return this.candidate(timeMs, endMs, probability, this.isGuarded(timeMs));
+    if (p.kind === 'bargeIn') return bargeInDeadline(p, this.config);
+    if (p.kind !== 'speech') return undefined;
+    const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
+    return Math.min(
+      silenceFrom + this.requiredSilence(p),
+      p.voicedFromMs + this.config.maxUtteranceMs,
+    );
+  }
+
+  /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
+  flush(nowMs: number): EndpointerEvent[] {
+    const p = this.phase;
+    this.phase = { kind: 'silence' };
+    if (p.kind === 'bargeIn' && p.paused) {
+      return [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs: nowMs }];
+    }
+    if (p.kind !== 'speech') return [];
+    return [
+      {
+        type: 'speech.end',
+        startMs: p.startMs,
+        endMs: p.voicedEndMs,
+        atMs: nowMs,
+        reason: 'flush',
+      },
+    ];
+  }
+
+  /**
+   * No audio from the last window's end to `toMs`. `commit`: audio resumes at `toMs`, so the
+   * silence is part of the record (a candidate ends, an utterance's silence has begun).
+   */
+  private silenceUntil(toMs: number, commit: boolean): EndpointerEvent[] {
+    const p = this.phase;
+    if (p.kind === 'candidate') {
+      if (commit) this.phase = { kind: 'silence' };
       return [];
     }
+    if (p.kind === 'bargeIn') {
+      return bargeInGapEnded(p, this.config, toMs) ? this.dropBargeIn(p, toMs) : [];
+    }
+    if (p.kind !== 'speech') return [];
+    const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
+    const silenceEnd = silenceFromMs + this.requiredSilence(p);
+    const maxEnd = p.voicedFromMs + this.config.maxUtteranceMs;
+    if (maxEnd <= toMs && maxEnd < silenceEnd) {
+      this.phase = { kind: 'silence' };
+      const endMs = Math.min(maxEnd, p.voicedEndMs);
+      return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: toMs, reason: 'max_length' }];
+    }
+    if (silenceEnd <= toMs) {
+      this.phase = { kind: 'silence' };
+      return [
+        {
+          type: 'speech.end',
+          startMs: p.startMs,
+          endMs: p.voicedEndMs,
+          atMs: toMs,
+          reason: 'silence',
+        },
+      ];
+    }
+    if (commit) this.phase = { ...p, silenceFromMs };
+    return [];
+  }
+
+  private window(
+    probability: number,
+    timeMs: number,
+    endMs: number,
+    nearEnd: boolean,
+  ): EndpointerEvent[] {
+    const c = this.config;
+    const p = this.phase;
+    if (p.kind === 'silence') return this.open(probability, timeMs, endMs, nearEnd);
+    if (p.kind === 'bargeIn') return this.bargeInWindow(p, probability, timeMs, endMs, nearEnd);
     if (p.kind === 'candidate') {
-      const guarded = p.guarded || this.isGuarded(timeMs);
-      const floor = guarded ? c.bargeInThreshold : c.negThreshold;
-      if (probability < floor) {
-        this.phase = { kind: 'silence' };
-        // A guarded candidate that fails the strict test may still be an ordinary start later.
-        return probability >= c.threshold && !this.isGuarded(timeMs)
-          ? this.candidate(timeMs, endMs, probability, false)
-          : [];
+      if (this.isGuarded(timeMs)) {
+        // The bot began to speak over a start in progress: it is an interruption now, and the
+        // voice so far (before the bot spoke) was the caller's.
+        const candidate = newBargeInCandidate(p.firstMs, timeMs - p.firstMs);
+        return this.bargeInWindow(candidate, probability, timeMs, endMs, nearEnd);
       }
-      this.phase = { ...p, guarded };
-      return this.maybeStart(endMs);
+      if (probability < c.negThreshold) {
+        this.phase = { kind: 'silence' };
+        return [];
+      }
+      return this.maybeStart(p.firstMs, endMs);
     }
     // speech
     if (endMs - p.voicedFromMs >= c.maxUtteranceMs) {
@@ -178,7 +246,7 @@ export class Endpointer {
       return [];
     }
     const silenceFromMs = p.silenceFromMs ?? timeMs;
-    if (endMs - silenceFromMs >= c.endSilenceMs) {
+    if (endMs - silenceFromMs >= this.requiredSilence(p)) {
       this.phase = { kind: 'silence' };
       return [
         {
@@ -194,47 +262,70 @@ export class Endpointer {
     return [];
   }
 
-  /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
-  flush(nowMs: number): EndpointerEvent[] {
-    const p = this.phase;
-    this.phase = { kind: 'silence' };
-    if (p.kind !== 'speech') return [];
-    return [
-      {
-        type: 'speech.end',
-        startMs: p.startMs,
-        endMs: p.voicedEndMs,
-        atMs: nowMs,
-        reason: 'flush',
-      },
-    ];
-  }
-
-  private candidate(
+  /** A window while nothing is going on: may open a candidate. */
+  private open(
+    probability: number,
     timeMs: number,
     endMs: number,
-    probability: number,
-    guarded: boolean,
+    nearEnd: boolean,
   ): EndpointerEvent[] {
-    if (guarded && probability < this.config.bargeInThreshold) return [];
-    this.phase = { kind: 'candidate', firstMs: timeMs, guarded };
-    return this.maybeStart(endMs);
+    const c = this.config;
+    if (this.isGuarded(timeMs)) {
+      if (probability < c.bargeInThreshold || !nearEnd) return [];
+      return this.bargeInWindow(newBargeInCandidate(timeMs), probability, timeMs, endMs, true);
+    }
+    if (probability < c.threshold) return [];
+    this.phase = { kind: 'candidate', firstMs: timeMs };
+    return this.maybeStart(timeMs, endMs);
   }
 
-  private maybeStart(endMs: number): EndpointerEvent[] {
-    const p = this.phase;
-    if (p.kind !== 'candidate') return [];
-    const c = this.config;
-    const needed = p.guarded ? c.bargeInMinSpeechMs : c.minSpeechMs;
-    if (endMs - p.firstMs < needed) return [];
-    const startMs = Math.max(0, p.firstMs - c.preRollMs);
+  /** One window of a barge-in candidate: voice adds up, a long dip ends it. */
+  private bargeInWindow(
+    p: BargeInCandidate,
+    probability: number,
+    timeMs: number,
+    endMs: number,
+    nearEnd: boolean,
+  ): EndpointerEvent[] {
+    const step = stepBargeIn(p, this.config, probability, timeMs, endMs, nearEnd);
+    if (step.outcome === 'confirmed') return this.start(p.firstMs, endMs, true);
+    if (step.outcome === 'going') {
+      this.phase = step.candidate;
+      return step.onset ? [{ type: 'speech.onset', onsetMs: p.firstMs, atMs: endMs }] : [];
+    }
+    const events = this.dropBargeIn(p, endMs);
+    // Not guarded any more (the bot finished and cooled down): it may be an ordinary start.
+    if (!this.isGuarded(timeMs)) events.push(...this.open(probability, timeMs, endMs, nearEnd));
+    return events;
+  }
+
+  private dropBargeIn(p: BargeInCandidate, atMs: number): EndpointerEvent[] {
+    this.phase = { kind: 'silence' };
+    return p.paused ? [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs }] : [];
+  }
+
+  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>): number {
+    return this.#policy.requiredSilenceMs({
+      startMs: p.startMs,
+      voicedMs: p.voicedEndMs - p.voicedFromMs,
+      voicedEndMs: p.voicedEndMs,
+    });
+  }
+
+  private maybeStart(firstMs: number, endMs: number): EndpointerEvent[] {
+    if (endMs - firstMs < this.config.minSpeechMs) return [];
+    return this.start(firstMs, endMs, false);
+  }
+
+  private start(firstMs: number, endMs: number, bargeIn: boolean): EndpointerEvent[] {
+    const startMs = Math.max(0, firstMs - this.config.preRollMs);
     this.phase = {
       kind: 'speech',
       startMs,
-      voicedFromMs: p.firstMs,
+      voicedFromMs: firstMs,
       voicedEndMs: endMs,
       silenceFromMs: undefined,
     };
-    return [{ type: 'speech.start', startMs, atMs: endMs, bargeIn: p.guarded }];
+    return [{ type: 'speech.start', startMs, onsetMs: firstMs, atMs: endMs, bargeIn }];
   }
 }

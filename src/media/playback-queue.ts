@@ -3,8 +3,9 @@
  * through the {@link Pacer} to the call's media sink.
  *
  * - Items can be fed while they play (an answer streams in sentence by sentence).
- * - `stopAll()` is barge-in: sending stops at once and every queued item is discarded; the time
- *   from the caller's speech to silence is observed in `voxstate_barge_in_to_silence_seconds`.
+ * - `pause()` holds playback where it is (the caller may be interrupting) and `resume()` goes on
+ *   from the same frame (it was only a backchannel); nothing is discarded.
+ * - `stopAll()` is barge-in: sending stops at once and every queued item is discarded.
  * - A filler is never cut mid-word: each filler item is one short phrase, and an answer joins at
  *   the filler's phrase boundary (`'boundary'`: the filler phrase that is playing finishes, later
  *   filler phrases are skipped once answer audio is ready) or after all queued filler phrases
@@ -15,10 +16,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { Registry } from 'prom-client';
 import type { FillerJoin } from '../speech/config.js';
 import type { Logger } from '../telemetry/logger.js';
-import { histogram, seconds } from '../telemetry/metrics.js';
 import { FRAME_MS, formatInfo, type MediaFormat } from './format.js';
 import { Pacer, type PacerClock, realClock } from './pacer.js';
 
@@ -49,6 +48,8 @@ export interface PlaybackEvents {
   'item.ended': [item: PlaybackItem, reason: PlaybackEndReason];
   /** The bot started or stopped sending audio, at `atMs` on the queue's clock. */
   speaking: [speaking: boolean, atMs: number];
+  /** A frame went to the sink at `atMs` on the queue's clock (the echo reference). */
+  frame: [frame: Buffer, atMs: number];
   /** Everything queued has been played. */
   idle: [];
 }
@@ -171,7 +172,6 @@ export interface PlaybackQueueOptions {
   /** Most frames a late tick sends at once (default 3). */
   maxBurstFrames?: number;
   clock?: PacerClock;
-  registry?: Registry;
   logger?: Logger;
 }
 
@@ -180,14 +180,15 @@ export interface PlaybackQueueOptions {
  *
  * @example
  * ```ts
- * const playback = new PlaybackQueue({ format: 'ulaw', sink: (f) => media.send(f), registry });
+ * const playback = new PlaybackQueue({ format: 'ulaw', sink: (f) => media.send(f) });
  * playback.on('speaking', (speaking, atMs) => endpointer.setBotSpeaking(speaking, atMs));
  * playback.enqueue('filler', fillerAudio);
  * const answer = playback.open('answer');
  * for await (const chunk of tts.synthesize(sentence, opts)) answer.append(chunk);
  * answer.end();
- * // caller speaks:
- * playback.stopAll({ atMs: speechStartMs });
+ * // caller starts talking over it: hold, then stop (barge-in) or go on (a backchannel)
+ * playback.pause();
+ * playback.stopAll(); // or playback.resume();
  * ```
  */
 export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
@@ -198,13 +199,13 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
   readonly #clock: PacerClock;
   readonly #pacer: Pacer;
   readonly #logger: Logger | undefined;
-  readonly #bargeIn: ReturnType<typeof histogram> | undefined;
   readonly #queue: PlaybackItem[] = [];
   #current: PlaybackItem | undefined;
   #startPending = false;
   #nextId = 1;
   #speaking = false;
   #lastAudioAtMs: number | undefined;
+  #paused = false;
   #closed = false;
 
   constructor(options: PlaybackQueueOptions) {
@@ -222,12 +223,6 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
       send: (frame, timing) => this.#send(frame, timing.sentAt),
       onIdle: (atMs) => this.#idle(atMs),
     });
-    if (options.registry) {
-      this.#bargeIn = histogram(options.registry, {
-        name: 'voxstate_barge_in_to_silence_seconds',
-        help: 'From the caller starting to speak over the bot to the bot sending no more audio',
-      });
-    }
   }
 
   /** True while frames are being sent. */
@@ -253,6 +248,11 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
   /** True when nothing plays or waits. */
   get idle(): boolean {
     return this.#current === undefined && this.#queue.length === 0;
+  }
+
+  /** The call's clock (and timers) this queue plays on. */
+  get clock(): PacerClock {
+    return this.#clock;
   }
 
   /** The queue's clock, ms. */
@@ -288,12 +288,39 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
     return item;
   }
 
+  /** True while {@link pause} holds playback. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Holds playback at once where it is, keeping every item (the caller may be interrupting);
+   * audio that arrives meanwhile waits too. Only interruptible audio pauses. Returns true when
+   * something was playing or queued and is now held;
+   * {@link resume} goes on from the same frame, {@link stopAll} discards.
+   */
+  pause(): boolean {
+    if (this.#closed || this.#paused || this.idle) return false;
+    const head = this.#current ?? this.#queue[0];
+    if (head && !head.interruptible) return false;
+    this.#paused = true;
+    this.#pacer.stop();
+    this.#setSpeaking(false, this.#clock.now());
+    return true;
+  }
+
+  /** Goes on after {@link pause}. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.wake();
+  }
+
   /**
    * Barge-in: stops sending at once and discards every queued item (non-interruptible ones
-   * survive unless `force`). `atMs` is when the caller started speaking, on the queue's clock;
-   * the metric measures from it to silence. Returns the number of items discarded.
+   * survive unless `force`). Returns the number of items discarded.
    */
-  stopAll(options: { atMs?: number; force?: boolean } = {}): number {
+  stopAll(options: { force?: boolean } = {}): number {
     const force = options.force ?? false;
     let dropped = 0;
     const current = this.#current;
@@ -308,13 +335,10 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
       this.#end(item, 'stopped');
       dropped += 1;
     }
-    const now = this.#clock.now();
+    this.#paused = false;
     if (!this.#current) {
       this.#pacer.stop();
-      this.#setSpeaking(false, now);
-    }
-    if (options.atMs !== undefined || dropped > 0) {
-      this.#bargeIn?.observe(seconds(Math.max(0, now - (options.atMs ?? now))));
+      this.#setSpeaking(false, this.#clock.now());
     }
     if (!this.#current) this.wake();
     return dropped;
@@ -328,7 +352,7 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
 
   /** @internal Called by items when they get audio. */
   wake(): void {
-    if (this.#closed || this.#pacer.running) return;
+    if (this.#closed || this.#paused || this.#pacer.running) return;
     if (this.#current?.bufferedFrames || this.#current?.drained || this.#queue.length > 0) {
       this.#pacer.start();
     }
@@ -414,6 +438,7 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> {
     } catch (err) {
       this.#logger?.warn({ err: (err as Error).message }, 'playback sink failed');
     }
+    this.emit('frame', frame, sentAt);
     if (!item) return;
     item.framesPlayed += 1;
     if (this.#startPending) {

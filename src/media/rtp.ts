@@ -120,7 +120,7 @@ export class RtpSender {
   readonly ssrc: number;
   #sequence: number;
   #timestamp: number;
-  #first = true;
+  #marker = true;
 
   constructor(ssrc: number = randomInt(0, 2 ** 32 - 1)) {
     this.ssrc = ssrc;
@@ -132,16 +132,25 @@ export class RtpSender {
   next(payloadType: number, payload: Buffer, samples: number): Buffer {
     const packet = buildRtpPacket({
       payloadType,
-      marker: this.#first,
+      marker: this.#marker,
       sequence: this.#sequence,
       timestamp: this.#timestamp,
       ssrc: this.ssrc,
       payload,
     });
-    this.#first = false;
+    this.#marker = false;
     this.#sequence = (this.#sequence + 1) & 0xffff;
     this.#timestamp = (this.#timestamp + samples) >>> 0;
     return packet;
+  }
+
+  /**
+   * Sends nothing for `samples` (silence suppression): the timestamp moves on, the sequence
+   * does not, and the next packet starts a talkspurt (marker bit set), as RFC 3550 describes.
+   */
+  skip(samples: number): void {
+    this.#timestamp = (this.#timestamp + samples) >>> 0;
+    this.#marker = true;
   }
 }
 

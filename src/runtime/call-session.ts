@@ -111,7 +111,6 @@ export class CallSession {
         format: 'slin16',
         sink,
         echoCooldownMs: options.echoCooldownMs,
-        registry: options.registry,
         logger: options.logger,
       });
     this.playback.on('item.started', (item) => {

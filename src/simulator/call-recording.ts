@@ -69,6 +69,11 @@ export class CallRecording {
     this.#botCursor = slot;
   }
 
+  /** The bot audio heard in the 20 ms slot at media time `atMs` (slin16 LE), if any. */
+  botFrameAt(atMs: number): Buffer | undefined {
+    return atMs < 0 ? undefined : this.#bot[Math.floor(atMs / FRAME_MS)];
+  }
+
   /** Appends a timeline event. */
   mark(kind: TimelineKind, atMs: number, extra: { text?: string; digit?: string } = {}): void {
     this.timeline.push({ kind, atMs, wallMs: Date.now(), ...extra });

@@ -6,12 +6,19 @@
  * bot speaks, or hang up. The runner advances 20 ms per frame pulled by the simulated media
  * stream, hears the bot's audio, and records both sides and a timeline.
  *
+ * A script with `sendSilence: false` sends no frames while the caller is silent (between its
+ * `say` steps), as a real Local channel does between playbacks and a SIP leg with silence
+ * suppression or DTX does while its caller is quiet: the media clock still runs, but the app
+ * receives nothing until the caller speaks again.
+ *
  * @module
  */
 
 import { EventEmitter } from 'node:events';
 import { FRAME_MS } from '../media/format.js';
 import { CallRecording } from './call-recording.js';
+
+export { noiseBurst, toneAudio } from './sounds.js';
 
 /** One step of a caller script. */
 export type CallerStep =
@@ -36,6 +43,16 @@ export interface CallerScript {
   lang?: string;
   /** Frame RMS (16-bit units) above which bot audio counts as speech; default 200. */
   botSpeechRms?: number;
+  /**
+   * False: send no frames while the caller is silent (silence suppression, DTX, a Local
+   * channel between playbacks). Default true: a frame every 20 ms, silence included.
+   */
+  sendSilence?: boolean;
+  /**
+   * The line carries the bot's audio back to the app (a hybrid or a handset without echo
+   * cancellation): `gainDb` under the bot's level (e.g. -20), `delayMs` later (default 120).
+   */
+  echo?: { gainDb: number; delayMs?: number };
 }
 
 /** An utterance on the media timeline (simulator-only ground truth for `--stt=script`). */
@@ -46,16 +63,9 @@ export interface ScriptUtterance {
 }
 
 const SILENCE = Buffer.alloc(640);
+/** What a step returns to hand the frame to the next step. */
+const NEXT = Symbol('next step');
 const BOT_END_SILENCE_MS = 200;
-
-/** A tone, handy as speech stand-in in tests: `ms` of a sine at `hz`, 16 kHz. */
-export function toneAudio(hz: number, ms: number, amplitude = 8000): Int16Array {
-  const n = Math.round((ms / 1000) * 16_000);
-  const out = new Int16Array(n);
-  for (let i = 0; i < n; i++)
-    out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 16_000));
-  return out;
-}
 
 function rms(frame: Buffer): number {
   let sum = 0;
@@ -92,6 +102,8 @@ export class CallerScriptRunner extends EventEmitter<{
   readonly #steps: CallerStep[];
   readonly #audio: ReadonlyMap<number, Int16Array>;
   readonly #threshold: number;
+  readonly #sendSilence: boolean;
+  readonly #echo: { gain: number; delayMs: number } | undefined;
   #index = 0;
   #nowMs = 0;
   #state: StepState = { startedMs: 0, pos: 0, speaking: false, botHeard: false, digitIndex: 0 };
@@ -105,6 +117,10 @@ export class CallerScriptRunner extends EventEmitter<{
     this.#steps = script.steps;
     this.#audio = audio;
     this.#threshold = script.botSpeechRms ?? 200;
+    this.#sendSilence = script.sendSilence ?? true;
+    this.#echo = script.echo
+      ? { gain: 10 ** (script.echo.gainDb / 20), delayMs: script.echo.delayMs ?? 120 }
+      : undefined;
   }
 
   /** Media time in ms (20 ms per frame pulled). */
@@ -122,16 +138,45 @@ export class CallerScriptRunner extends EventEmitter<{
     return this.utterances.find((u) => atMs >= u.startMs && atMs < u.endMs)?.text;
   }
 
-  /** The next 20 ms the caller sends (slin16 LE, 640 bytes); advances time by 20 ms. */
+  /**
+   * The next 20 ms of the caller's line (slin16 LE, 640 bytes), or undefined when the caller is
+   * silent and sends nothing (`sendSilence: false`); advances time by 20 ms either way.
+   */
+  pull(): Buffer | undefined {
+    const voice = this.#produce();
+    this.recording.addCaller(voice ?? SILENCE, this.#nowMs);
+    const frame = this.#withEcho(voice);
+    this.#advance();
+    return frame ?? (this.#sendSilence ? SILENCE : undefined);
+  }
+
+  /** The caller's voice plus the bot's echo on the line; undefined when both are silent. */
+  #withEcho(voice: Buffer | undefined): Buffer | undefined {
+    const echo = this.#echo;
+    const bot = echo ? this.recording.botFrameAt(this.#nowMs - echo.delayMs) : undefined;
+    if (!echo || !bot) return voice;
+    const out = Buffer.alloc(640);
+    let loud = false;
+    for (let i = 0; i < 320; i++) {
+      const b = i * 2 + 1 < bot.length ? bot.readInt16LE(i * 2) : 0;
+      const v = (voice ? voice.readInt16LE(i * 2) : 0) + Math.round(b * echo.gain);
+      if (v !== 0) loud = true;
+      out.writeInt16LE(Math.max(-32768, Math.min(32767, v)), i * 2);
+    }
+    return loud ? out : voice;
+  }
+
+  /** The next 20 ms the caller sends, silence as zeros (see {@link pull}); advances 20 ms. */
   nextFrame(): Buffer {
-    const frame = this.#produce();
-    this.recording.addCaller(frame, this.#nowMs);
+    return this.pull() ?? SILENCE;
+  }
+
+  #advance(): void {
     this.#nowMs += FRAME_MS;
     if (this.#botSpeaking && this.#nowMs - this.#lastBotLoudMs > BOT_END_SILENCE_MS) {
       this.#botSpeaking = false;
       this.recording.mark('bot.audio.end', this.#lastBotLoudMs + FRAME_MS);
     }
-    return frame;
   }
 
   /** Bot audio that reached the caller (slin16 LE). */
@@ -163,7 +208,8 @@ export class CallerScriptRunner extends EventEmitter<{
     };
   }
 
-  #produce(): Buffer {
+  /** The caller's audio for this frame, or undefined while the caller is silent. */
+  #produce(): Buffer | undefined {
     for (let guard = 0; guard < 1000 && !this.#finished; guard++) {
       const step = this.#steps[this.#index];
       if (step === undefined) {
@@ -172,13 +218,16 @@ export class CallerScriptRunner extends EventEmitter<{
         break;
       }
       const frame = this.#run(step);
-      if (frame) return frame;
+      if (frame !== NEXT) return frame;
     }
-    return SILENCE;
+    return undefined;
   }
 
-  /** Runs `step` for this frame; returns its audio, or undefined to move straight on. */
-  #run(step: CallerStep): Buffer | undefined {
+  /**
+   * Runs `step` for this frame; returns its audio, undefined while the caller is silent, or
+   * {@link NEXT} to move straight on to the next step.
+   */
+  #run(step: CallerStep): Buffer | undefined | typeof NEXT {
     const s = this.#state;
     const now = this.#nowMs;
     if ('say' in step) {
@@ -186,18 +235,19 @@ export class CallerScriptRunner extends EventEmitter<{
         if (s.bargeAtMs === undefined) {
           const botTalkingNow =
             this.#lastBotLoudMs >= s.startedMs && now - this.#lastBotLoudMs <= 2 * FRAME_MS;
-          if (!botTalkingNow) return now - s.startedMs > 30_000 ? this.#startSpeech(step) : SILENCE;
+          if (!botTalkingNow)
+            return now - s.startedMs > 30_000 ? this.#startSpeech(step) : undefined;
           s.bargeAtMs = now + step.interruptAfterMs;
         }
-        if (now < s.bargeAtMs) return SILENCE;
+        if (now < s.bargeAtMs) return undefined;
       }
       if (!s.speaking) return this.#startSpeech(step);
       return this.#speak(step);
     }
     if ('pause' in step) {
-      if (now - s.startedMs < step.pause) return SILENCE;
+      if (now - s.startedMs < step.pause) return undefined;
       this.#next();
-      return undefined;
+      return NEXT;
     }
     if ('dtmf' in step) {
       const gap = step.gapMs ?? 150;
@@ -207,25 +257,25 @@ export class CallerScriptRunner extends EventEmitter<{
         this.emit('dtmf', digit);
       }
       if (s.digitIndex >= step.dtmf.length) this.#next();
-      return SILENCE;
+      return undefined;
     }
     if ('hangup' in step) {
       this.recording.mark('caller.hangup', now);
       this.#finished = true;
       this.#next();
       this.emit('hangup');
-      return SILENCE;
+      return undefined;
     }
     const { silenceMs = 800, timeoutMs = 30_000 } = step.waitForBot;
     const quietFor = now - Math.max(this.#lastBotLoudMs, s.startedMs);
     if ((s.botHeard && quietFor >= silenceMs) || now - s.startedMs >= timeoutMs) {
       this.#next();
-      return undefined;
+      return NEXT;
     }
-    return SILENCE;
+    return undefined;
   }
 
-  #startSpeech(step: Extract<CallerStep, { say: string }>): Buffer {
+  #startSpeech(step: Extract<CallerStep, { say: string }>): Buffer | undefined {
     this.#state.speaking = true;
     this.#state.pos = 0;
     this.#state.startedMs = this.#nowMs;
@@ -233,7 +283,7 @@ export class CallerScriptRunner extends EventEmitter<{
     return this.#speak(step);
   }
 
-  #speak(step: Extract<CallerStep, { say: string }>): Buffer {
+  #speak(step: Extract<CallerStep, { say: string }>): Buffer | undefined {
     const audio = this.#audio.get(this.#index) ?? step.audio ?? new Int16Array(0);
     const s = this.#state;
     if (s.pos >= audio.length) {

@@ -7,8 +7,16 @@
 
 export type { TimelineEvent, TimelineKind, Turn } from './call-recording.js';
 export { CallRecording } from './call-recording.js';
+export type { BargeInCaseKind, CallerCaseOptions } from './caller-cases.js';
+export {
+  backchannelCaller,
+  coughingCaller,
+  echoingCaller,
+  interruptingCaller,
+  synthesizeBackchannel,
+} from './caller-cases.js';
 export type { CallerScript, CallerStep, ScriptUtterance } from './caller-script.js';
-export { CallerScriptRunner, toneAudio } from './caller-script.js';
+export { CallerScriptRunner, noiseBurst, toneAudio } from './caller-script.js';
 export type { ScriptedCallResult, ScriptedCallsOptions } from './run-calls.js';
 export { runScriptedCalls } from './run-calls.js';
 export { synthesizeScript } from './script-audio.js';

@@ -7,8 +7,11 @@
 
 /** Hooks the simulator gives a media link. */
 export interface MediaLinkHooks {
-  /** The next 20 ms of audio heard in the bridge (slin16 LE, 640 bytes) to send to the app. */
-  pull(): Buffer;
+  /**
+   * The next 20 ms of audio heard in the bridge (slin16 LE, 640 bytes) to send to the app, or
+   * undefined when nothing is sent this time (the caller is silent and suppresses silence).
+   */
+  pull(): Buffer | undefined;
   /** Audio the app sent (slin16 LE 16 kHz, any length). */
   onAudio(frame16k: Buffer): void;
   /** The app ended the media (AudioSocket hangup message or socket closed). */
@@ -18,8 +21,13 @@ export interface MediaLinkHooks {
 /** The simulator's end of one externalMedia channel. */
 export interface MediaLink {
   readonly encapsulation: 'audiosocket' | 'rtp';
-  /** Frames sent to the app so far; times 20 gives this stream's media time in ms. */
+  /** Frames sent to the app so far. */
   readonly framesSent: number;
+  /**
+   * 20 ms slots in which nothing was sent (silence suppression); `(framesSent +
+   * framesSuppressed) * 20` is this stream's media time in ms.
+   */
+  readonly framesSuppressed: number;
   /** Frames received from the app that the link dropped (e.g. slin16 over RTP, as Asterisk 22). */
   readonly framesDropped: number;
   /** Forwards a DTMF digit to the app where the transport carries it (AudioSocket). */

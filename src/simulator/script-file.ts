@@ -2,7 +2,7 @@
  * Reads caller scripts from JSON (files users write for `voxstate simulate`), checking every step.
  *
  * ```json
- * { "lang": "en", "steps": [
+ * { "lang": "en", "sendSilence": false, "steps": [
  *   { "waitForBot": { "silenceMs": 800 } },
  *   { "say": "What are your opening hours?" },
  *   { "waitForBot": {} },
@@ -86,9 +86,32 @@ export function parseCallerScript(value: unknown, source = 'script'): CallerScri
     throw new ParseError(source, '`lang` must be a string');
   if (raw.botSpeechRms !== undefined && !isMs(raw.botSpeechRms))
     throw new ParseError(source, '`botSpeechRms` must be a number >= 0');
+  if (raw.sendSilence !== undefined && typeof raw.sendSilence !== 'boolean')
+    throw new ParseError(source, '`sendSilence` must be true or false');
+  const echo = raw.echo;
+  if (
+    echo !== undefined &&
+    !(
+      isObj(echo) &&
+      typeof echo.gainDb === 'number' &&
+      Number.isFinite(echo.gainDb) &&
+      echo.gainDb <= 0 &&
+      (echo.delayMs === undefined || isMs(echo.delayMs))
+    )
+  )
+    throw new ParseError(source, '`echo` must be { gainDb: <= 0, delayMs?: ms >= 0 }');
   return {
     steps: raw.steps.map((s, i) => step(s, `${source}: step ${i + 1}`)),
     ...(raw.lang !== undefined ? { lang: raw.lang as string } : {}),
     ...(raw.botSpeechRms !== undefined ? { botSpeechRms: raw.botSpeechRms as number } : {}),
+    ...(raw.sendSilence !== undefined ? { sendSilence: raw.sendSilence as boolean } : {}),
+    ...(isObj(echo)
+      ? {
+          echo: {
+            gainDb: echo.gainDb as number,
+            ...(echo.delayMs !== undefined ? { delayMs: echo.delayMs as number } : {}),
+          },
+        }
+      : {}),
   };
 }

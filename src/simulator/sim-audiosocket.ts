@@ -1,7 +1,8 @@
 /**
  * The simulator's AudioSocket: connects OUT to the app's `external_host` as Asterisk does, sends
  * the UUID message first, then one 0x12 slin16 message every 20 ms in real time (silence
- * included), forwards DTMF as 0x03 messages, and hears the app's 0x12/0x10 audio.
+ * included, unless the caller suppresses it: then nothing is sent while they are silent),
+ * forwards DTMF as 0x03 messages, and hears the app's 0x12/0x10 audio.
  *
  * @module
  */
@@ -70,6 +71,7 @@ export class SimAudioSocketLink implements MediaLink, ClockSubscriber {
   readonly #hooks: MediaLinkHooks;
   readonly #parser = new AudioSocketParser();
   #framesSent = 0;
+  #framesSuppressed = 0;
   #framesDropped = 0;
   #closed = false;
 
@@ -88,6 +90,10 @@ export class SimAudioSocketLink implements MediaLink, ClockSubscriber {
     return this.#framesSent;
   }
 
+  get framesSuppressed(): number {
+    return this.#framesSuppressed;
+  }
+
   get framesDropped(): number {
     return this.#framesDropped;
   }
@@ -95,7 +101,12 @@ export class SimAudioSocketLink implements MediaLink, ClockSubscriber {
   tick(framesDue: number): void {
     if (this.#closed) return;
     for (let i = 0; i < framesDue; i++) {
-      this.#socket.write(audioMessage(this.#hooks.pull(), AudioSocketKind.Slin16));
+      const frame = this.#hooks.pull();
+      if (!frame) {
+        this.#framesSuppressed++;
+        continue;
+      }
+      this.#socket.write(audioMessage(frame, AudioSocketKind.Slin16));
       this.#framesSent++;
     }
   }

@@ -43,7 +43,7 @@ export interface RestContext {
   /** The app sent `ch` back to the dialplan (`POST channels/{id}/continue`). */
   continueInDialplan: (ch: SimChannel) => void;
   emitEvent: (app: string, type: string, fields: Record<string, unknown>) => void;
-  pullFor: (ch: SimChannel, framesSent: number) => Buffer;
+  pullFor: (ch: SimChannel, framesSent: number) => Buffer | undefined;
   deliverFrom: (ch: SimChannel, frame: Buffer) => void;
   finishPlayback: (p: SimPlayback, state: 'done' | 'stopped') => void;
   answerOriginated: (

@@ -2,7 +2,8 @@
  * The simulator's RTP externalMedia: a UDP socket (its address and port become
  * `UNICASTRTP_LOCAL_ADDRESS`/`UNICASTRTP_LOCAL_PORT`) that sends 20 ms packets in the requested
  * format (slin16 = type 118, 640 bytes big-endian; ulaw = 0; slin = 10) to `external_host`,
- * continuously, and accepts mu-law or 8 kHz slin back. Like Asterisk 22, it drops slin16 (type
+ * continuously (a caller that suppresses silence sends none while silent; the RTP timestamp
+ * then jumps over the gap and the next packet carries the marker bit), and accepts mu-law or 8 kHz slin back. Like Asterisk 22, it drops slin16 (type
  * 118) sent back to it.
  *
  * @module
@@ -64,6 +65,7 @@ export class SimRtpLink implements MediaLink, ClockSubscriber {
   readonly #down = new Resampler(16_000, 8_000);
   readonly #up = new Resampler(8_000, 16_000);
   #framesSent = 0;
+  #framesSuppressed = 0;
   #framesDropped = 0;
   #closed = false;
 
@@ -96,6 +98,10 @@ export class SimRtpLink implements MediaLink, ClockSubscriber {
     return this.#framesSent;
   }
 
+  get framesSuppressed(): number {
+    return this.#framesSuppressed;
+  }
+
   get framesDropped(): number {
     return this.#framesDropped;
   }
@@ -104,19 +110,25 @@ export class SimRtpLink implements MediaLink, ClockSubscriber {
     if (this.#closed) return;
     for (let i = 0; i < framesDue; i++) {
       const frame = this.#hooks.pull();
+      const samples = this.#format === 'slin16' ? 320 : 160;
+      if (!frame) {
+        this.#sender.skip(samples);
+        this.#framesSuppressed++;
+        continue;
+      }
       let packet: Buffer;
       if (this.#format === 'slin16') {
-        packet = this.#sender.next(RtpPayloadType.Slin16, Buffer.from(frame).swap16(), 320);
+        packet = this.#sender.next(RtpPayloadType.Slin16, Buffer.from(frame).swap16(), samples);
       } else {
         const pcm8k = this.#down.push(int16ToFloat32(frame));
         if (this.#format === 'ulaw') {
           packet = this.#sender.next(
             RtpPayloadType.Ulaw,
             Buffer.from(ulawEncode(float32ToInt16Array(pcm8k))),
-            160,
+            samples,
           );
         } else {
-          packet = this.#sender.next(RtpPayloadType.Slin8, float32ToInt16(pcm8k, 'be'), 160);
+          packet = this.#sender.next(RtpPayloadType.Slin8, float32ToInt16(pcm8k, 'be'), samples);
         }
       }
       this.#socket.send(packet, this.#remotePort, this.#remoteHost);

@@ -296,15 +296,18 @@ export class SimulatedAsterisk
     });
   }
 
-  /** @internal The next 20 ms heard by media channel `ch` in its bridge. */
-  pullFor(ch: SimChannel, framesSent: number): Buffer {
+  /**
+   * @internal The next 20 ms heard by media channel `ch` in its bridge; undefined when its
+   * caller is silent and suppresses silence.
+   */
+  pullFor(ch: SimChannel, framesSent: number): Buffer | undefined {
     const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
     if (bridge) {
       for (const id of bridge.channels) {
         const other = this.channels.get(id);
         if (other && other !== ch && other.runner && !other.destroyed) {
           other.scriptOffsetMs ??= framesSent * 20;
-          return other.runner.nextFrame();
+          return other.runner.pull();
         }
       }
     }

@@ -140,7 +140,6 @@ export function createSpeech(
         fillerJoin: config.playback.fillerJoin,
         echoCooldownMs: config.playback.echoCooldownMs,
         maxBurstFrames: config.playback.maxBurstFrames,
-        registry: deps.registry,
         logger: deps.logger,
       }),
     close: () => espeak.close(),

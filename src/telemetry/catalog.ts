@@ -22,6 +22,11 @@ export interface CatalogEntry {
   buckets?: number[];
 }
 
+/** Buckets (seconds) for barge-in timing: fine around the 400 ms goal. */
+export const BARGE_IN_BUCKETS = [
+  0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1, 1.5, 2, 3,
+];
+
 /** Buckets (currency units) for the cost of one call. */
 export const COST_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
 
@@ -57,7 +62,22 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   ),
   h('voxstate_stage_latency_seconds', 'End of speech to a stage of the turn', ['stage']),
   c('voxstate_barge_ins_total', 'Caller interruptions of bot audio'),
-  h('voxstate_barge_in_to_silence_seconds', 'Barge-in detected to bot audio stopped'),
+  h(
+    'voxstate_barge_in_to_silence_seconds',
+    'Caller speech onset to bot audio stopped, for barge-ins',
+    [],
+    BARGE_IN_BUCKETS,
+  ),
+  h(
+    'voxstate_barge_in_detection_seconds',
+    'Caller speech onset to the decision to silence the bot, for barge-ins',
+    [],
+    BARGE_IN_BUCKETS,
+  ),
+  c(
+    'voxstate_barge_in_resumes_total',
+    'Bot audio held for caller sound that stopped before it was a barge-in (then resumed)',
+  ),
   c('voxstate_errors_total', 'Errors by kind and component', ['kind', 'component']),
   h('voxstate_prompt_upgrade_seconds', 'Compact to full prompt upgrade duration'),
   // embeddings and retrieval

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import {
   type PlaybackEndReason,
@@ -18,16 +17,14 @@ function clip(tag: number, frames: number, extraBytes = 0): Buffer {
 function setup(options: { fillerJoin?: 'boundary' | 'after'; jitterMs?: number } = {}) {
   const clock = new FakeClock({ jitterMs: options.jitterMs ?? 0 });
   const sent: Buffer[] = [];
-  const registry = new Registry();
   const queue = new PlaybackQueue({
     format: 'ulaw',
     sink: (f) => sent.push(f),
     clock,
-    registry,
     fillerJoin: options.fillerJoin,
     echoCooldownMs: 300,
   });
-  return { clock, sent, queue, registry, tags: () => sent.map((f) => f[0] as number) };
+  return { clock, sent, queue, tags: () => sent.map((f) => f[0] as number) };
 }
 
 /** Run-length encoding of the frame tags: [[tag, count], ...]. */
@@ -77,8 +74,8 @@ describe('PlaybackQueue', () => {
     expect(item.state).toBe('ended');
   });
 
-  it('barge-in stops at once, empties the queue and records the time to silence', async () => {
-    const { clock, queue, tags, registry } = setup();
+  it('barge-in stops at once and empties the queue', () => {
+    const { clock, queue, tags } = setup();
     const reasons: PlaybackEndReason[] = [];
     queue.enqueue('answer', clip(1, 50), { onEnd: (r) => reasons.push(r) });
     queue.enqueue('answer', clip(2, 50), { onEnd: (r) => reasons.push(r) });
@@ -86,8 +83,7 @@ describe('PlaybackQueue', () => {
     clock.advance(200);
     const before = tags().length;
     expect(queue.isSpeaking).toBe(true);
-    const speechStartedAt = clock.now() - 30;
-    expect(queue.stopAll({ atMs: speechStartedAt })).toBe(3);
+    expect(queue.stopAll()).toBe(3);
     expect(queue.isSpeaking).toBe(false);
     expect(queue.idle).toBe(true);
     expect(queue.pending).toHaveLength(0);
@@ -95,13 +91,82 @@ describe('PlaybackQueue', () => {
     clock.advance(2_000);
     expect(tags()).toHaveLength(before);
     expect(reasons).toEqual(['stopped', 'stopped', 'stopped']);
-    const text = await registry.getSingleMetricAsString('voxstate_barge_in_to_silence_seconds');
-    const sum = Number(/_sum (\S+)/.exec(text)?.[1]);
-    expect(sum).toBeCloseTo(0.03, 6);
     // the queue is usable again after a barge-in
     queue.enqueue('prompt', clip(4, 2));
     clock.advance(100);
     expect(tags().slice(before)).toEqual([4, 4]);
+  });
+
+  it('pauses at once and resumes from the same frame, keeping every item and what streams in', () => {
+    const { clock, queue, tags } = setup();
+    const speaking: boolean[] = [];
+    queue.on('speaking', (s) => speaking.push(s));
+    const ended: PlaybackEndReason[] = [];
+    const first = queue.open('answer', { onEnd: (r) => ended.push(r) });
+    first.append(Buffer.concat([clip(1, 5), clip(2, 5)]));
+    first.end();
+    clock.advance(90); // frames at 0..80: five of 1
+    expect(tags()).toEqual([1, 1, 1, 1, 1]);
+    expect(queue.pause()).toBe(true);
+    expect(queue.paused).toBe(true);
+    expect(queue.isSpeaking).toBe(false);
+    expect(queue.idle).toBe(false);
+    const later = queue.open('answer', { onEnd: (r) => ended.push(r) });
+    later.append(clip(3, 2)); // the answer keeps streaming into the held queue
+    later.end();
+    clock.advance(500);
+    expect(tags()).toHaveLength(5);
+    expect(queue.pause()).toBe(false);
+    queue.resume();
+    clock.advance(200);
+    expect(runs(tags())).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 2],
+    ]);
+    expect(ended).toEqual(['played', 'played']);
+    expect(speaking).toEqual([true, false, true, false]);
+  });
+
+  it('holds audio that arrives while paused between two phrases', () => {
+    const { clock, queue, tags } = setup();
+    const next = queue.open('answer'); // the next sentence, still being synthesized
+    clock.advance(100);
+    expect(queue.pause()).toBe(true);
+    next.append(clip(5, 3));
+    next.end();
+    clock.advance(200);
+    expect(tags()).toEqual([]);
+    queue.resume();
+    clock.advance(100);
+    expect(tags()).toEqual([5, 5, 5]);
+  });
+
+  it('does not pause audio that is not interruptible, nor an empty queue; a stop ends a pause', () => {
+    const { clock, queue, tags } = setup();
+    expect(queue.pause()).toBe(false);
+    queue.enqueue('prompt', clip(1, 5), { interruptible: false });
+    queue.enqueue('answer', clip(2, 5));
+    clock.advance(30);
+    expect(queue.pause()).toBe(false);
+    clock.advance(100);
+    expect(queue.pause()).toBe(true);
+    expect(queue.stopAll()).toBe(1);
+    expect(queue.paused).toBe(false);
+    queue.enqueue('answer', clip(3, 2));
+    clock.advance(100);
+    expect(runs(tags()).at(-1)).toEqual([3, 2]);
+  });
+
+  it('reports every frame it sends, for the echo reference', () => {
+    const { clock, queue, sent } = setup();
+    const seen: Array<[Buffer, number]> = [];
+    queue.on('frame', (frame, atMs) => seen.push([frame, atMs]));
+    const t0 = clock.now();
+    queue.enqueue('answer', clip(7, 3));
+    clock.advance(100);
+    expect(seen.map(([f]) => f)).toEqual(sent);
+    expect(seen.map(([, t]) => t - t0)).toEqual([0, 20, 40]);
   });
 
   it('keeps a non-interruptible item through barge-in but not through hang-up', () => {

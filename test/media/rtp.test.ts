@@ -97,6 +97,19 @@ describe('RTP packets', () => {
     expect(b.timestamp).toBe((a.timestamp + 160) >>> 0);
     expect(b.ssrc).toBe(1234);
   });
+
+  it('skips suppressed silence: the timestamp jumps, the sequence does not, the marker starts the talkspurt', () => {
+    const s = new RtpSender(1234);
+    const a = parseRtpPacket(s.next(0, Buffer.alloc(160), 160));
+    s.skip(160);
+    s.skip(160);
+    const b = parseRtpPacket(s.next(0, Buffer.alloc(160), 160));
+    const c = parseRtpPacket(s.next(0, Buffer.alloc(160), 160));
+    expect(b.sequence).toBe((a.sequence + 1) & 0xffff);
+    expect(b.timestamp).toBe((a.timestamp + 3 * 160) >>> 0);
+    expect(b.marker).toBe(true);
+    expect(c.marker).toBe(false);
+  });
 });
 
 describe('RtpEndpoint', () => {

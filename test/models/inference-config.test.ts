@@ -107,6 +107,9 @@ describe('endpointing config', () => {
       VOXSTATE_MAX_UTTERANCE_MS: '20000',
       VOXSTATE_ECHO_COOLDOWN_MS: '250',
       VOXSTATE_BARGE_IN_MIN_SPEECH_MS: '500',
+      VOXSTATE_BARGE_IN_PAUSE_MS: '160',
+      VOXSTATE_BARGE_IN_MAX_GAP_MS: '100',
+      VOXSTATE_BARGE_IN_ECHO_LOSS_DB: '12',
       VOXSTATE_PRE_ROLL_MS: '100',
     }).vad.endpointer;
     expect(e).toEqual({
@@ -118,10 +121,16 @@ describe('endpointing config', () => {
       maxUtteranceMs: 20000,
       echoCooldownMs: 250,
       bargeInMinSpeechMs: 500,
+      bargeInPauseMs: 160,
+      bargeInMaxGapMs: 100,
+      bargeInEchoLossDb: 12,
       preRollMs: 100,
       windowMs: 32,
     });
     expect(inferenceConfigFromEnv({}).vad.endpointer.endSilenceMs).toBe(500);
+    // A shorter confirmation time brings the default pause down with it.
+    const fast = inferenceConfigFromEnv({ VOXSTATE_BARGE_IN_MIN_SPEECH_MS: '150' });
+    expect(fast.vad.endpointer).toMatchObject({ bargeInMinSpeechMs: 150, bargeInPauseMs: 150 });
   });
 
   test.each([
@@ -131,6 +140,10 @@ describe('endpointing config', () => {
     ],
     [{ VOXSTATE_VAD_NEG_THRESHOLD: '0.7' }, /VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD/],
     [{ VOXSTATE_END_SILENCE_MS: '0' }, /VOXSTATE_END_SILENCE_MS must be an integer >= 1/],
+    [
+      { VOXSTATE_BARGE_IN_PAUSE_MS: '700', VOXSTATE_BARGE_IN_MIN_SPEECH_MS: '600' },
+      /VOXSTATE_BARGE_IN_PAUSE_MS must be <= VOXSTATE_BARGE_IN_MIN_SPEECH_MS/,
+    ],
   ])('rejects %o with a ConfigError', (env, message) => {
     expect(() => inferenceConfigFromEnv(env)).toThrow(ConfigError);
     expect(() => inferenceConfigFromEnv(env)).toThrow(message);

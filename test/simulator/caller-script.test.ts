@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../../src/media/audio/wav.js';
-import { CallerScriptRunner, toneAudio } from '../../src/simulator/caller-script.js';
+import { CallerScriptRunner, noiseBurst, toneAudio } from '../../src/simulator/caller-script.js';
 
 const loud = (() => {
   const b = Buffer.alloc(640);
@@ -91,5 +91,57 @@ describe('CallerScriptRunner', () => {
     const wav = readWav(runner.recording.toWav('mix'));
     expect(wav.sampleRate).toBe(16_000);
     expect(wav.samples.length).toBe((runner.nowMs / 1000) * 16_000);
+  });
+
+  it('sends no frames while silent when the script suppresses silence, and its clock still runs', () => {
+    const script = {
+      sendSilence: false,
+      steps: [{ pause: 60 }, { say: 'one', audio: toneAudio(300, 40) }, { pause: 60 }],
+    };
+    const runner = new CallerScriptRunner(script, new Map());
+    const pulled = Array.from({ length: 8 }, () => runner.pull());
+    expect(pulled.map((f) => (f === undefined ? '-' : energy(f) > 1000 ? 'S' : 'q'))).toEqual([
+      '-',
+      '-',
+      '-',
+      'S',
+      'S',
+      '-',
+      '-',
+      '-',
+    ]);
+    expect(runner.nowMs).toBe(160);
+    expect(runner.utterances).toEqual([{ text: 'one', startMs: 60, endMs: 100 }]);
+    // The recording still covers the whole media time, the silence as zeros.
+    expect(runner.recording.durationMs).toBe(160);
+
+    const always = new CallerScriptRunner({ ...script, sendSilence: true }, new Map());
+    expect(Array.from({ length: 8 }, () => always.pull()).every((f) => f !== undefined)).toBe(true);
+  });
+
+  it('carries the bot audio back on the line, delayed and attenuated, when the script has echo', () => {
+    const runner = new CallerScriptRunner(
+      { sendSilence: false, echo: { gainDb: -20, delayMs: 40 }, steps: [{ pause: 1_000 }] },
+      new Map(),
+    );
+    const out: Array<Buffer | undefined> = [];
+    for (let i = 0; i < 8; i++) {
+      if (i < 3) runner.hear(loud);
+      out.push(runner.pull());
+    }
+    // Bot audio heard at 0, 20, 40 ms comes back at 40, 60, 80 ms at a tenth of its level.
+    expect(out.map((f) => (f ? energy(f) : 0))).toEqual([0, 0, 500, 500, 500, 0, 0, 0]);
+    // The caller's own recording holds only the caller's voice.
+    expect(runner.recording.samples('caller').every((v) => v === 0)).toBe(true);
+  });
+
+  it('makes a deterministic noise burst at the asked level', () => {
+    const burst = noiseBurst(300, 6000);
+    expect(burst).toHaveLength(4800);
+    expect(noiseBurst(300, 6000)).toEqual(burst);
+    const rms = Math.sqrt(burst.reduce((s, v) => s + v * v, 0) / burst.length);
+    expect(rms).toBeGreaterThan(5000);
+    expect(rms).toBeLessThan(6500);
+    expect(burst[0]).toBe(0);
   });
 });

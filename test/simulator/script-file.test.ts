@@ -18,6 +18,8 @@ describe('parseCallerScript', () => {
     expect(script.steps).toHaveLength(6);
     expect(script.lang).toBe('ru');
     expect(parseCallerScript([{ pause: 1 }]).steps).toEqual([{ pause: 1 }]);
+    expect(parseCallerScript({ sendSilence: false, steps: [] }).sendSilence).toBe(false);
+    expect(parseCallerScript({ echo: { gainDb: -20 }, steps: [] }).echo).toEqual({ gainDb: -20 });
   });
 
   it.each([
@@ -27,6 +29,8 @@ describe('parseCallerScript', () => {
     [{ steps: [{ hangup: 'yes' }] }, /`hangup` must be true/],
     [{ steps: [{ sing: 'la' }] }, /unknown step: sing/],
     [{ nope: true }, /expected \{ steps/],
+    [{ sendSilence: 'no', steps: [] }, /`sendSilence` must be true or false/],
+    [{ echo: { gainDb: 6 }, steps: [] }, /`echo` must be/],
   ])('rejects %j', (value, message) => {
     expect(() => parseCallerScript(value, 'call.json')).toThrow(ParseError);
     expect(() => parseCallerScript(value, 'call.json')).toThrow(message);

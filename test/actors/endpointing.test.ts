@@ -1,0 +1,218 @@
+/**
+ * The endpointing actor on a fake clock: frames arrive when the test says, voice activity comes
+ * from a stand-in detector (loud frame = speech), and time moves only when the test moves it.
+ */
+import { EventEmitter } from 'node:events';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AnyActorRef, assign, createActor, setup } from 'xstate';
+import { createEndpointingActor } from '../../src/actors/endpointing.js';
+import { DEFAULT_PRICES } from '../../src/cost/prices.js';
+import type { EndpointingEvent, MediaEvent } from '../../src/machines/call.types.js';
+import { PlaybackQueue } from '../../src/media/playback-queue.js';
+import { type CallEndpoint, CallSession, CallSessions } from '../../src/runtime/call-session.js';
+import { CountingClock } from '../fakes/call-actors.js';
+
+const WINDOW = 512;
+const LOUD = 8000;
+
+/** A voice detector stand-in: a window is speech when its samples are loud. */
+class LoudnessVad {
+  readonly held: Array<() => void> = [];
+  hold = false;
+  #partial: number[] = [];
+
+  process(samples: Float32Array): Promise<number[]> {
+    const out: number[] = [];
+    for (const v of samples) {
+      this.#partial.push(Math.abs(v));
+      if (this.#partial.length === WINDOW) {
+        out.push(Math.max(...this.#partial) > 0.1 ? 0.95 : 0.02);
+        this.#partial = [];
+      }
+    }
+    if (!this.hold) return Promise.resolve(out);
+    return new Promise((resolve) => this.held.push(() => resolve(out)));
+  }
+}
+
+function frame(loud: boolean): Buffer {
+  const b = Buffer.alloc(640);
+  if (loud) for (let i = 0; i < 320; i++) b.writeInt16LE(i % 2 ? LOUD : -LOUD, i * 2);
+  return b;
+}
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+function rig() {
+  const clock = new CountingClock();
+  const media = Object.assign(new EventEmitter(), {
+    id: 'm1',
+    transport: 'audiosocket' as const,
+    closed: false,
+    send: () => true,
+    hangup: () => undefined,
+    close: () => undefined,
+  });
+  const endpoint = Object.assign(new EventEmitter(), {
+    id: 'call-1',
+    direction: 'inbound' as const,
+    language: 'en',
+    callerNumber: '+15550100',
+    media,
+    ended: false,
+    hangup: async () => undefined,
+  }) as unknown as CallEndpoint;
+  const sessions = new CallSessions();
+  const session = new CallSession({
+    endpoint,
+    prices: DEFAULT_PRICES,
+    flags: {},
+    createPlayback: (sink) => new PlaybackQueue({ format: 'slin16', sink, clock }),
+  });
+  sessions.add(session);
+  const vad = new LoudnessVad();
+  const registry = new Registry();
+  const events: Array<{ type: string; at: number; durationMs?: number }> = [];
+  const parent = setup({
+    types: { events: {} as EndpointingEvent | MediaEvent },
+    actors: {
+      endpointing: createEndpointingActor({ sessions, createVad: () => vad, registry }),
+    },
+  }).createMachine({
+    invoke: { id: 'endpointing', src: 'endpointing', input: { callId: 'call-1', language: 'en' } },
+    on: {
+      '*': {
+        actions: assign(({ event }) => {
+          const durationMs = 'durationMs' in event ? event.durationMs : undefined;
+          events.push({ type: event.type, at: clock.now(), durationMs });
+          return {};
+        }),
+      },
+    },
+  });
+  const actor: AnyActorRef = createActor(parent).start();
+  /** The caller's line sends `n` frames, 20 ms apart on the clock. */
+  const send = async (n: number, loud: boolean) => {
+    for (let i = 0; i < n; i++) {
+      clock.advance(20);
+      media.emit('audio', frame(loud));
+      await flush();
+    }
+  };
+  const wait = async (ms: number) => {
+    await flush();
+    clock.advance(ms);
+    await flush();
+  };
+  return { clock, vad, events, actor, send, wait, session, registry };
+}
+
+describe('endpointing actor', () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => stop?.());
+
+  it('ends the utterance on the clock when the line goes quiet without a single frame', async () => {
+    const r = rig();
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    await r.send(25, true); // 500 ms of voice, then the caller's line sends nothing
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+    const voiceEnd = r.clock.now();
+    await r.wait(400);
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+    await r.wait(200);
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+    // Within a window of the 500 ms end-of-speech silence after the voice.
+    const endAt = r.events[1]!.at - voiceEnd;
+    expect(endAt).toBeGreaterThanOrEqual(500 - 32);
+    expect(endAt).toBeLessThanOrEqual(500 + 32);
+    // The utterance is the voice and its pre-roll, not the silence after it.
+    expect(r.events[1]!.durationMs).toBeGreaterThanOrEqual(500 + 200 - 64);
+    expect(r.events[1]!.durationMs).toBeLessThanOrEqual(500 + 200);
+  });
+
+  it('does not judge silence while audio waits for the detector', async () => {
+    const r = rig();
+    stop = () => r.actor.stop();
+    await r.send(25, true);
+    r.vad.hold = true;
+    await r.send(5, true); // the last 100 ms of voice wait for the detector (a busy pool)
+    await r.wait(2_000);
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+    // The detector answers: the voice ended 2 s ago and nothing came since, so it is over.
+    for (const release of r.vad.held.splice(0)) release();
+    r.vad.hold = false;
+    await r.wait(0);
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+  });
+
+  it('leaves no timer behind when it stops', async () => {
+    const r = rig();
+    await r.send(25, true);
+    expect(r.clock.pending).toBeGreaterThan(0);
+    r.actor.stop();
+    expect(r.clock.pending).toBe(0);
+  });
+
+  describe('the caller talks over the bot', () => {
+    /** The bot speaks a long answer (30 s of audio at a speech level). */
+    const botSpeaks = (session: CallSession) =>
+      session.playback.enqueue('answer', Buffer.alloc(30_000 * 32, 0x40));
+    const metric = async (registry: Registry, name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values ?? [];
+
+    it('a short sound holds the bot and lets it go on; longer speech stops it, timed from the onset', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      botSpeaks(r.session);
+      await r.send(10, false);
+      expect(r.session.playback.isSpeaking).toBe(true);
+      // "mm-hm": 300 ms of voice, then quiet
+      await r.send(15, true);
+      expect(r.session.playback.paused).toBe(true);
+      await r.send(20, false);
+      expect(r.session.playback.paused).toBe(false);
+      expect(r.session.playback.isSpeaking).toBe(true);
+      expect(r.events).toEqual([]);
+      const resumes = await metric(r.registry, 'voxstate_barge_in_resumes_total');
+      expect(resumes[0]?.value).toBe(1);
+
+      // A real interruption: the bot goes silent about 200 ms after the onset, then it is over.
+      await r.send(12, true);
+      expect(r.session.playback.paused).toBe(true);
+      await r.send(30, true);
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+      expect(r.session.playback.idle).toBe(true);
+      const sum = async (name: string) =>
+        (await metric(r.registry, name)).find((v) =>
+          (v as { metricName?: string }).metricName?.endsWith('_sum'),
+        )?.value;
+      const toSilence = (await sum('voxstate_barge_in_to_silence_seconds'))! * 1000;
+      const detection = (await sum('voxstate_barge_in_detection_seconds'))! * 1000;
+      // The first loud frame ends 20 ms after onsetAt; six 32 ms windows of voice pause the bot.
+      expect(toSilence).toBeGreaterThanOrEqual(192);
+      expect(toSilence).toBeLessThanOrEqual(192 + 32 + 20);
+      expect(detection).toBeCloseTo(toSilence, 6);
+      expect(r.session.timeline.turns()).toEqual([]);
+    });
+
+    it('the bot echo on the line is not the caller', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      botSpeaks(r.session);
+      // The line carries the bot's audio back 26 dB down (0x40 samples = 16448, echo ~825).
+      const echo = Buffer.alloc(640);
+      for (let i = 0; i < 320; i++) echo.writeInt16LE(i % 2 ? 825 : -825, i * 2);
+      for (let i = 0; i < 100; i++) {
+        r.clock.advance(20);
+        r.session.endpoint.media.emit('audio', echo);
+        await flush();
+      }
+      expect(r.session.playback.paused).toBe(false);
+      expect(r.events).toEqual([]);
+    });
+  });
+});
