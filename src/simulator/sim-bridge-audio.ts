@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { SILENT_FRAME } from './line-audio.js';
 import type { SimBridge, SimChannel } from './sim-model.js';
 
 /** The channels and bridges of the simulator. */
@@ -13,8 +14,6 @@ export interface BridgeAudioHost {
   readonly channels: Map<string, SimChannel>;
   readonly bridges: Map<string, SimBridge>;
 }
-
-const SILENCE = Buffer.alloc(640);
 
 /**
  * The next 20 ms heard by media channel `ch`: its bridged caller's audio, undefined when that
@@ -30,7 +29,7 @@ export function bridgeAudioFor(
     other.scriptOffsetMs ??= framesSent * 20;
     return other.runner?.pull();
   }
-  return SILENCE;
+  return SILENT_FRAME;
 }
 
 /** Audio the app sent on media channel `ch`, heard by every scripted caller in its bridge. */
