@@ -51,7 +51,7 @@ export const EXPECTED_PREFIX = 'expected:';
  * One schema entry: unset or empty gives the default; anything else is trimmed and parsed, and a
  * refused value is an issue naming what is expected.
  */
-export function setting<T>(kind: Kind<T>, doc: SettingDoc & { default: T }): Setting<T>;
+export function setting<T>(kind: Kind<T>, doc: SettingDoc & { default: NoInfer<T> }): Setting<T>;
 export function setting<T>(kind: Kind<T>, doc: SettingDoc): Setting<T | undefined>;
 export function setting<T>(
   kind: Kind<T>,

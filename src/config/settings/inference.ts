@@ -11,7 +11,7 @@ const G = 'inference';
 /** Every accepted weight precision. */
 export const MODEL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4'] as const;
 
-const probability = num(0, 1);
+const probability = { ...num(0, 1), expected: 'a probability between 0 and 1' };
 
 /** Model, endpointer and pool variables. */
 export const INFERENCE_SETTINGS = {
