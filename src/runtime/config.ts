@@ -92,7 +92,7 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     flags: part(flagConfig),
     prices: part(priceTable),
     businessFile: c.VOXSTATE_BUSINESS ?? SAMPLE_BUSINESS_FILE,
-    stt: c.VOXSTATE_STT,
+    stt: c.VOXSTATE_STT ?? 'whisper',
     detectLanguage: c.VOXSTATE_DETECT_LANGUAGE,
     limits: {
       maxTurns: c.VOXSTATE_MAX_TURNS,

@@ -23,7 +23,7 @@ export const CALL_SETTINGS = {
   }),
   VOXSTATE_STT: setting(oneOf(['whisper', 'script']), {
     group: CALL,
-    default: 'whisper',
+    defaultDoc: '`whisper` (the demo: `script` when no Whisper model is present)',
     description:
       'speech-to-text engine: `whisper` (local, in a worker) or `script` (simulator only: transcripts come from the caller script; `voxstate serve` has no script to read, so use it only with the simulator)',
   }),
