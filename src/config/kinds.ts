@@ -19,6 +19,8 @@ export interface Kind<T> {
   type: string;
   /** What a right value looks like, for errors: `a port number 0-65535`. */
   expected: string;
+  /** The docs' type column, e.g. `integer 1-100`; default {@link Kind.type}. */
+  summary?: string;
   /** Parses a trimmed, non-empty value, or returns {@link INVALID}. */
   parse(raw: string): T | typeof INVALID;
   /** Formats a value for the docs' default column. */
@@ -98,6 +100,7 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER): Kind<number> {
   return {
     type: 'integer',
     expected: `a whole number ${range(min, max)}`,
+    summary: `integer ${range(min, max).replace(/^from /, '')}`,
     parse: (raw) => {
       const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
       return Number.isInteger(n) && n >= min && n <= max ? n : INVALID;
@@ -108,6 +111,7 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER): Kind<number> {
 /** A port number, 0 picking a free one. */
 export const port: Kind<number> = {
   type: 'port',
+  summary: 'port 0-65535',
   expected: 'a port number 0-65535',
   parse: (raw) => (/^\d+$/.test(raw) && Number(raw) <= 65_535 ? Number(raw) : INVALID),
 };
@@ -116,6 +120,7 @@ export const port: Kind<number> = {
 export function num(min: number, max: number, options: { above?: boolean } = {}): Kind<number> {
   return {
     type: 'number',
+    summary: options.above ? `number > ${min}` : `number ${min} to ${max}`,
     expected: options.above
       ? `a number > ${min}${max < Number.MAX_VALUE ? ` and <= ${max}` : ''}`
       : `a number from ${min} to ${max}`,
@@ -152,6 +157,11 @@ export function duration(plain: 'ms' | 's', minMs: number, maxMs = MAX_TIMER_MS)
   const bounds = `${showMs(minMs)} to ${showMs(maxMs)}`;
   return {
     type: 'duration',
+    summary:
+      (maxMs === MAX_TIMER_MS
+        ? `duration >= ${showMs(minMs)}`
+        : `duration ${showMs(minMs)} to ${showMs(maxMs)}`) +
+      (plain === 's' ? ' (plain: seconds)' : ''),
     expected: `a duration like 500ms, 2s or 1m (a plain number is ${plain === 'ms' ? 'ms' : 'seconds'}) from ${bounds}`,
     parse: (raw) => {
       const m = /^(.*?)\s*(ms|s|m|h|d)?$/i.exec(raw);
@@ -169,6 +179,7 @@ export function oneOf<const T extends string>(values: readonly T[]): Kind<T> {
   return {
     type: 'enum',
     expected: `one of ${values.join(', ')}`,
+    summary: values.map((v) => `\`${v}\``).join(', '),
     parse: (raw) => {
       const v = raw.toLowerCase();
       return values.find((allowed) => allowed.toLowerCase() === v) ?? INVALID;
@@ -186,6 +197,7 @@ export function list(
   return {
     type: 'list',
     expected: `a comma list of ${item.expected}`,
+    summary: 'comma list',
     parse: (raw) => {
       const items = raw
         .split(',')
@@ -193,12 +205,17 @@ export function list(
         .filter((s) => s.length > 0);
       return items.every((s) => item.test(s)) ? items : INVALID;
     },
-    show: (items) => items.join(','),
+    show: (items) => (items.length === 0 ? 'none' : `\`${items.join(',')}\``),
   };
 }
 
 /** Any text (paths, ids, names, keys). */
-export const text: Kind<string> = { type: 'string', expected: 'text', parse: (raw) => raw };
+export const text: Kind<string> = {
+  type: 'string',
+  summary: 'text',
+  expected: 'text',
+  parse: (raw) => raw,
+};
 
 /** A text matching `pattern`. */
 export function matching(pattern: RegExp, expected: string, type = 'string'): Kind<string> {
@@ -210,6 +227,7 @@ export function url(protocols: readonly string[], expected: string): Kind<string
   return {
     type: 'url',
     expected,
+    summary: expected.replace(/^an? /, ''),
     parse: (raw) => {
       if (!URL.canParse(raw)) return INVALID;
       return protocols.includes(new URL(raw).protocol.slice(0, -1)) ? raw : INVALID;
@@ -223,6 +241,7 @@ export const httpUrl = url(['http', 'https'], 'an http(s) URL');
 /** A pool size: `<max>` or `<min>-<max>`, 1 <= max, min <= max. */
 export const threads: Kind<{ min: number | undefined; max: number }> = {
   type: 'threads',
+  summary: '`max` or `min-max`',
   expected: '"<max>" or "<min>-<max>" with 1 <= max and min <= max',
   parse: (raw) => {
     const m = /^(?:(\d+)-)?(\d+)$/.exec(raw);
