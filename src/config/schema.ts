@@ -88,8 +88,11 @@ const SCHEMA = z.object(
   },
 );
 
-/** One wrong value: `NAME must be <expected>, got "<value>"` (the value left out for a secret). */
-function describeIssue(name: string, message: string, env: RawEnv): string {
+/**
+ * One wrong value: `NAME must be <expected>, got "<value>"`, the value left out for a secret.
+ * `message` is the schema issue (`expected:...`) or a ready sentence.
+ */
+export function describeIssue(name: string, message: string, env: RawEnv): string {
   if (!message.startsWith(EXPECTED_PREFIX)) return `${name}: ${message}`;
   const expected = message.slice(EXPECTED_PREFIX.length);
   const setting = (SETTINGS as Record<string, Setting<unknown>>)[name];
