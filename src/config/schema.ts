@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { EXPECTED_PREFIX, type Setting } from './kinds.js';
 import { ANSWER_SETTINGS } from './settings/answers.js';
@@ -82,12 +81,6 @@ const CHECKS: readonly Check[] = [
 
 const NAMES = Object.keys(SETTINGS) as VarName[];
 
-const SCHEMA = z.object(
-  Object.fromEntries(NAMES.map((name) => [name, SETTINGS[name].schema])) as {
-    [K in VarName]: (typeof SETTINGS)[K]['schema'];
-  },
-);
-
 /**
  * One wrong value: `NAME must be <expected>, got "<value>"`, the value left out for a secret.
  * `message` is the schema issue (`expected:...`) or a ready sentence.
@@ -121,24 +114,21 @@ export function configErrorMessage(problems: readonly string[]): string {
 export function readEnv(env: RawEnv): Config;
 export function readEnv<K extends VarName>(env: RawEnv, names: readonly K[]): Pick<Config, K>;
 export function readEnv(env: RawEnv, names?: readonly VarName[]): Partial<Config> {
-  const selected = names ?? NAMES;
-  const schema = names
-    ? SCHEMA.pick(Object.fromEntries(names.map((n) => [n, true])) as Record<VarName, true>)
-    : SCHEMA;
-  const input = Object.fromEntries(selected.map((n) => [n, env[n]]));
-  const result = schema.safeParse(input);
+  const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const name = String(issue.path[0]);
-      problems.push(describeIssue(name, issue.message, env));
+  for (const name of names ?? NAMES) {
+    const result = SETTINGS[name].schema.safeParse(env[name]);
+    if (result.success) {
+      values[name] = result.data;
+    } else {
+      for (const issue of result.error.issues) {
+        problems.push(describeIssue(name, issue.message, env));
+      }
     }
-    throw new ConfigError(configErrorMessage(problems));
   }
-  const config = result.data as Config;
-  const set = new Set<VarName>(selected);
+  const config = values as Config;
   for (const check of CHECKS) {
-    if (!check.vars.every((v) => set.has(v))) continue;
+    if (!check.vars.every((v) => v in values)) continue;
     const problem = check.test(config);
     if (problem) problems.push(problem);
   }

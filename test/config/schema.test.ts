@@ -131,6 +131,20 @@ describe('errors', () => {
     }
   });
 
+  it('a rule across variables is reported with the wrong values of others', () => {
+    const wrong = error(() =>
+      readEnv({
+        VOXSTATE_VAD_NEG_THRESHOLD: '0.9',
+        VOXSTATE_OPS_PORT: 'ninety',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:1',
+      }),
+    );
+    expect(wrong.message).toMatch(/^3 settings are wrong:/);
+    expect(wrong.message).toContain('VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD');
+    expect(wrong.message).toContain('VOXSTATE_OPS_PORT must be a port number');
+    expect(wrong.message).toContain('ANTHROPIC_BASE_URL is set but ANTHROPIC_API_KEY is not');
+  });
+
   it('the loaders own checks (model lists, flag files) are collected with each other', () => {
     const wrong = error(() =>
       runtimeConfigFromEnv({
