@@ -7,6 +7,12 @@ import {
   SETTINGS,
   type VarName,
 } from '../../src/config/schema.js';
+import { ANSWER_SETTINGS } from '../../src/config/settings/answers.js';
+import { CALL_SETTINGS } from '../../src/config/settings/call.js';
+import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
+import { KNOWLEDGE_SETTINGS } from '../../src/config/settings/knowledge.js';
+import { SPEECH_SETTINGS } from '../../src/config/settings/speech.js';
+import { TELEPHONY_SETTINGS } from '../../src/config/settings/telephony.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
 import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
@@ -192,6 +198,19 @@ describe('errors', () => {
 });
 
 describe('the schema', () => {
+  it('no variable is defined in two settings files (the later would hide the earlier)', () => {
+    const groups = [
+      TELEPHONY_SETTINGS,
+      CALL_SETTINGS,
+      INFERENCE_SETTINGS,
+      KNOWLEDGE_SETTINGS,
+      ANSWER_SETTINGS,
+      SPEECH_SETTINGS,
+    ];
+    const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
+    expect(Object.keys(SETTINGS)).toHaveLength(total);
+  });
+
   it('every documented default, written back into its variable, gives the default', () => {
     for (const [name, setting] of Object.entries(SETTINGS)) {
       expect(setting.description.length, name).toBeGreaterThan(2);
