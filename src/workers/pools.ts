@@ -8,6 +8,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { InferenceConfig } from '../config/inference.js';
+import { isModelPresent } from '../models/model-folder.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EmbeddingResult, EmbeddingTask, EmbeddingWorkerData } from './embedding.worker.js';
 import { InferencePool } from './inference-pool.js';
@@ -58,6 +59,34 @@ export function createEmbeddingPool(
     ...config.pools.embedding,
     ...deps,
   });
+}
+
+/** {@link openEmbeddingPool}'s result: the pool, or why the embedding model is not available. */
+export type OpenedEmbeddingPool =
+  | { pool: EmbeddingPool; unavailable?: undefined }
+  | { pool?: undefined; unavailable: string };
+
+/**
+ * Checks that the embedding model is in the model folder (or may be downloaded) and creates its
+ * pool; otherwise says why there is none, so the caller can log it once and fall back.
+ *
+ * @example
+ * ```ts
+ * const { pool, unavailable } = openEmbeddingPool(config, { registry, logger });
+ * const embedder = pool ? await LocalEmbedder.create(pool, config) : undefined;
+ * ```
+ */
+export function openEmbeddingPool(
+  config: InferenceConfig,
+  deps: InferencePoolDeps,
+): OpenedEmbeddingPool {
+  const { id, revision } = config.embedder;
+  if (!config.allowDownloads && !isModelPresent(config.modelDir, id, revision)) {
+    return {
+      unavailable: `local embedding model "${id}" is not in ${config.modelDir} (run \`voxstate models pull\`)`,
+    };
+  }
+  return { pool: createEmbeddingPool(config, deps) };
 }
 
 /** Creates the Whisper pool (`config.whisper`, `config.pools.whisper`). */
