@@ -142,6 +142,9 @@ export function createSpeech(
         maxBurstFrames: config.playback.maxBurstFrames,
         logger: deps.logger,
       }),
-    close: () => espeak.close(),
+    close: () => {
+      cache.close();
+      return espeak.close();
+    },
   };
 }

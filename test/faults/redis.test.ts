@@ -173,11 +173,11 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
       await sim.ended;
       expect(output).toMatchObject({ endReason: 'hangup', turns: 1 });
       for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
-      // The answer's audio was looked up in Redis and the lookup timed out (250 ms deadline).
+      // The answer's audio was looked up in Redis and the lookup timed out (250 ms lookup deadline).
       expect(
         await metricSum(rig.registry, 'voxstate_tts_cache_errors_total'),
       ).toBeGreaterThanOrEqual(1);
-      expect(logs.find('tts cache: redis failed, local only')).toHaveLength(1);
+      expect(logs.find('tts cache: redis unavailable, using memory only')).toHaveLength(1);
     } finally {
       proxy.resume();
     }
