@@ -9,10 +9,10 @@ import { Piscina } from 'piscina';
 import type { Registry } from 'prom-client';
 import { AbortedError, QueueFullError, WorkerError } from '../../errors.js';
 import { FAST_BUCKETS, histogram, seconds } from '../../telemetry/metrics.js';
+import { splitSentences } from '../../text/speech-chunker.js';
 import type { EspeakTask } from '../../workers/espeak.worker.js';
 import { workerEntry } from '../../workers/worker-file.js';
 import { espeakVoiceFor } from './espeak-voices.js';
-import { splitSentences } from './sentences.js';
 import type { TtsEngine, TtsRequest } from './tts-engine.js';
 
 /** Options for {@link createEspeakEngine}. */
