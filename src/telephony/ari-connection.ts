@@ -32,13 +32,13 @@ import ari from 'ari-client';
 import { ConfigError, TelephonyError, VoxstateError } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
 import type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
+import { abortReason, ariDeadline, untilAborted } from './ari-deadline.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
 import { claimLogin, loginKey, patchSwaggerFail, probeAri, releaseLogin } from './ari-login.js';
 import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
 import type { Client } from './ari-types.js';
 import { AriEventsSocket } from './events-socket.js';
-import { abortReason, untilAborted, withTimeout } from './with-timeout.js';
 
 export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 export { patchSwaggerFail, probeAri } from './ari-login.js';
@@ -108,7 +108,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    */
   openEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return untilAborted(
-      withTimeout(
+      ariDeadline(
         new Promise<void>((resolve, reject) => {
           this.#socket.open((err) => (err ? reject(err) : resolve()));
         }),
@@ -202,7 +202,7 @@ export async function connectAri(
     // ari-client's document loads cannot be cancelled: on an abort they finish unobserved (its
     // HTTP agent keeps no socket referenced, so they hold no process open).
     const client = await untilAborted(
-      withTimeout(
+      ariDeadline(
         ari.connect(options.url, options.user, options.password),
         timeoutMs,
         'ARI connect',
