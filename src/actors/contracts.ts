@@ -22,7 +22,7 @@ import type {
   FillerEvent,
   HistoryMessage,
   MediaEvent,
-  PassageRef,
+  Passage,
   PrefetchEvent,
   SpeakEvent,
   SttEvent,
@@ -34,7 +34,7 @@ export interface CallActorInput {
   callId: string;
 }
 
-/** Media in/out: forwards hang-up, DTMF and media errors of the call's connection. */
+/** Media in/out: forwards hang-up and DTMF of the call's connection. */
 export interface MediaInput extends CallActorInput {
   format: MediaFormat;
 }
@@ -70,7 +70,7 @@ export interface FillerInput extends CallActorInput {
   format: MediaFormat;
 }
 
-/** Embedding prefetch: receives transcripts (`stt.partial`, `stt.final`). */
+/** Embedding prefetch: receives the final transcript (`stt.final`). */
 export interface PrefetchInput extends CallActorInput {
   language?: string;
 }
@@ -96,7 +96,7 @@ export interface RetrieveInput extends CallActorInput {
 
 /** Retrieved passages and which layer served them. */
 export interface RetrieveOutput {
-  passages: PassageRef[];
+  passages: Passage[];
   layer: string;
   similarity: number;
   waitedForPrefetchMs: number;
@@ -105,9 +105,8 @@ export interface RetrieveOutput {
 /** Streaming an answer: LLM sentence by sentence into TTS and out to the caller. */
 export interface AnswerInput extends CallActorInput {
   query: string;
-  passages: PassageRef[];
+  passages: Passage[];
   history: HistoryMessage[];
-  prompt: 'compact' | 'full';
   language: string;
   format: MediaFormat;
 }

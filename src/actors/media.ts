@@ -1,6 +1,7 @@
 /**
  * The media actor: forwards what the call's telephony side reports to the call machine:
- * hang-up (from ARI or the media connection closing), DTMF digits and media errors.
+ * hang-up (from ARI or the media connection closing) and DTMF digits. A media error that
+ * matters closes the connection, which is a hang-up.
  *
  * @module
  */
@@ -34,17 +35,14 @@ export function createMediaActor(deps: MediaActorDeps) {
     const onHangup = (reason: string) => sendBack({ type: 'media.hangup', reason });
     const onClose = () => sendBack({ type: 'media.hangup', reason: 'media closed' });
     const onDtmf = (digit: string) => sendBack({ type: 'media.dtmf', digit });
-    const onError = (err: Error) => sendBack({ type: 'media.error', message: err.message });
     endpoint.on('hangup', onHangup);
     endpoint.on('dtmf', onDtmf);
     media.on('close', onClose);
-    media.on('error', onError);
     if (endpoint.ended || media.closed) queueMicrotask(onClose);
     return () => {
       endpoint.off('hangup', onHangup);
       endpoint.off('dtmf', onDtmf);
       media.off('close', onClose);
-      media.off('error', onError);
     };
   });
 }

@@ -19,9 +19,7 @@ export interface PrefetchEmbeddingInput {
 }
 
 /** Events the prefetch actor receives. */
-export type PrefetchEmbeddingEvent =
-  | { type: 'stt.final'; text: string; language?: string }
-  | { type: 'stt.partial'; text: string; stable: boolean };
+export type PrefetchEmbeddingEvent = SttEvent;
 
 /** Events the prefetch actor sends back to its parent. */
 export type PrefetchEmbeddingEmitted =
@@ -33,8 +31,6 @@ export interface PrefetchEmbeddingDeps {
   /** The process-wide prefetcher; undefined when no embedding model is configured. */
   prefetcher: Prefetcher | undefined;
   logger?: Logger;
-  /** Start on stable partial transcripts too (default true). */
-  usePartials?: boolean;
 }
 
 /**
@@ -85,8 +81,6 @@ export function createPrefetchEmbeddingActor(deps: PrefetchEmbeddingDeps) {
       };
       receive((event) => {
         if (event.type === 'stt.final') start(event.text, true);
-        else if (event.type === 'stt.partial' && event.stable && deps.usePartials !== false)
-          start(event.text, false);
       });
       return () => {
         stopped = true;

@@ -29,8 +29,8 @@ export interface StreamAnswerDeps {
   tts: TtsService;
   /** Name of the TTS engine used, for the cost ledger. */
   ttsEngine: string;
-  /** The system prompt of a call in a variant (from the call registry). */
-  systemPrompt: (callId: string, variant: 'compact' | 'full') => string;
+  /** The system prompt a call's turn uses now: the full one once it has been built. */
+  systemPrompt: (callId: string) => string;
   registry?: Registry;
   logger?: Logger;
 }
@@ -99,7 +99,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
         query: input.query,
         passages: input.passages,
         history: input.history.map((m) => ({ role: m.role, content: m.content })),
-        system: deps.systemPrompt(input.callId, input.prompt),
+        system: deps.systemPrompt(input.callId),
         language: input.language,
         signal,
       })) {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Passage } from '../knowledge/types.js';
 import type { MediaFormat } from '../media/format.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
@@ -58,12 +59,8 @@ export interface CallInput {
   maxHistory?: number;
 }
 
-/** A retrieved passage, as much of it as the answer needs. */
-export interface PassageRef {
-  id: string;
-  text: string;
-  score: number;
-}
+/** A retrieved passage (the one passage shape, from the knowledge base's types). */
+export type { Passage } from '../knowledge/types.js';
 
 /** One message of the bounded conversation history. */
 export interface HistoryMessage {
@@ -71,8 +68,14 @@ export interface HistoryMessage {
   content: string;
 }
 
-/** What the greeting is doing. */
-export type GreetingStatus = 'pending' | 'speaking' | 'spoken' | 'skipped' | 'failed';
+/**
+ * How the greeting ended: `pending` until it has (while it plays, the state value says whether
+ * it is audible yet: `greeting.pending` or `greeting.speaking`).
+ */
+export type GreetingStatus = 'pending' | 'spoken' | 'skipped' | 'failed';
+
+/** Which system prompt a turn uses: the compact one until the full one has been built. */
+export type PromptVariant = 'compact' | 'full';
 
 /** The call machine's context. */
 export interface CallContext {
@@ -83,9 +86,8 @@ export interface CallContext {
   limits: CallLimits;
   bargeInOnGreeting: boolean;
   maxHistory: number;
+  /** How the greeting ended. */
   greeting: GreetingStatus;
-  /** Which system prompt a turn that starts now uses. */
-  prompt: 'compact' | 'full';
   /** Answered turns. */
   turns: number;
   silencePrompts: number;
@@ -98,7 +100,7 @@ export interface CallContext {
    * interrupted): it is transcribed as soon as the greeting ends, so the question is not lost.
    */
   pendingUtterance: string;
-  passages: PassageRef[];
+  passages: Passage[];
   retrievalLayer: string;
   history: HistoryMessage[];
   /** Recent DTMF digits (bounded). */
@@ -111,9 +113,7 @@ export interface CallContext {
 /** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
 export type MediaEvent =
   | { type: 'media.hangup'; reason?: string }
-  | { type: 'ari.hangup'; cause?: number }
-  | { type: 'media.dtmf'; digit: string }
-  | { type: 'media.error'; message: string };
+  | { type: 'media.dtmf'; digit: string };
 
 /** Events from voice activity detection and endpointing. */
 export type EndpointingEvent =
@@ -155,9 +155,7 @@ export type AnswerEvent =
 export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
-export type SttEvent =
-  | { type: 'stt.partial'; text: string; stable: boolean }
-  | { type: 'stt.final'; text: string; language?: string };
+export type SttEvent = { type: 'stt.final'; text: string; language?: string };
 
 /** Internal events the machine raises to itself. */
 export type InternalEvent = { type: 'greeting.ended' };
@@ -172,5 +170,4 @@ export interface CallOutput {
   turns: number;
   bargeIns: number;
   greeting: GreetingStatus;
-  prompt: 'compact' | 'full';
 }

@@ -80,7 +80,7 @@ export function createCallActors(deps: CallActorDeps): CallActors {
       answererFor: deps.answerer,
       tts,
       ttsEngine: tts.engine().name,
-      systemPrompt: (id, variant) => deps.calls.systemPrompt(id, variant),
+      systemPrompt: (id) => deps.calls.systemPrompt(id, 'full'),
       registry,
       logger,
     }),

@@ -285,7 +285,6 @@ export class Runtime {
       turns: snapshot.context.turns,
       bargeIns: snapshot.context.bargeIns,
       greeting: snapshot.context.greeting,
-      prompt: snapshot.context.prompt,
     };
     if (!this.#handles.delete(session.id)) return output;
     this.#active.set(this.#handles.size);

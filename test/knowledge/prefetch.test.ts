@@ -125,10 +125,7 @@ describe('prefetch and retrieval', () => {
     const parent = setup({
       types: {
         context: {} as { events: PrefetchEmbeddingEmitted[] },
-        events: {} as
-          | PrefetchEmbeddingEmitted
-          | { type: 'final'; text: string }
-          | { type: 'partial'; text: string },
+        events: {} as PrefetchEmbeddingEmitted | { type: 'final'; text: string },
       },
       actors: { prefetchEmbedding: createPrefetchEmbeddingActor({ prefetcher }) },
     }).createMachine({
@@ -141,13 +138,6 @@ describe('prefetch and retrieval', () => {
             text: event.text,
           })),
         },
-        partial: {
-          actions: sendTo('prefetch', ({ event }) => ({
-            type: 'stt.partial' as const,
-            text: event.text,
-            stable: true,
-          })),
-        },
         'prefetch.ready': {
           actions: assign({ events: ({ context, event }) => [...context.events, event] }),
         },
@@ -157,11 +147,10 @@ describe('prefetch and retrieval', () => {
       },
     });
     const actor = createActor(parent).start();
-    actor.send({ type: 'partial', text: 'how much is a birthday cake' });
     actor.send({ type: 'final', text: 'how much is a birthday cake' });
     await waitFor(actor, (s) => s.context.events.length === 1);
     expect(actor.getSnapshot().context.events).toEqual([
-      { type: 'prefetch.ready', source: 'inflight' },
+      { type: 'prefetch.ready', source: 'local' },
     ]);
     expect(inner.calls).toBe(1);
     inner.failWith = embedderFailure();

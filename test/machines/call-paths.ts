@@ -86,7 +86,6 @@ export function serializeCallState(snapshot: {
   context: {
     pendingUtterance?: string;
     greeting: string;
-    prompt: string;
     turns: number;
     silencePrompts: number;
     notUnderstood: number;
@@ -98,7 +97,6 @@ export function serializeCallState(snapshot: {
     snapshot.status,
     snapshot.value,
     c.greeting,
-    c.prompt,
     c.turns,
     c.silencePrompts,
     c.notUnderstood,

@@ -148,7 +148,6 @@ describe('sanitizers', () => {
     expect(clean.callId).toBe('1712345678.42');
     expect(clean.turns).toBe(1);
     expect(clean.limits).toEqual(context.limits);
-    expect(clean.prompt).toBe('compact');
     // The input is not changed.
     expect(context.utterance).toBe(TRANSCRIPT);
     // An empty transcript stays visible as empty.
@@ -407,7 +406,6 @@ describe('call inspector over WebSocket', () => {
     expect(answer?.snapshot?.input).toMatchObject({
       callId: 'call-7',
       query: REDACTED,
-      prompt: 'full',
     });
     const last = events.filter((e) => e.type === '@xstate.snapshot' && e.snapshot?.context).at(-1);
     expect(last?.snapshot?.context).toMatchObject({ utterance: '', dtmf: REDACTED, turns: 1 });
