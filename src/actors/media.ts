@@ -7,12 +7,13 @@
  */
 import { type EventObject, fromCallback } from 'xstate';
 import type { MediaEvent } from '../machines/call.types.js';
-import type { CallSessions } from '../runtime/call-session.js';
+import type { CallEndpoint } from '../runtime/call-session.js';
 import type { MediaInput } from './contracts.js';
 
 /** Dependencies of {@link createMediaActor}. */
 export interface MediaActorDeps {
-  sessions: CallSessions;
+  /** The call's telephony side. */
+  endpoint: CallEndpoint;
 }
 
 /**
@@ -20,17 +21,12 @@ export interface MediaActorDeps {
  *
  * @example
  * ```ts
- * callMachine.provide({ actors: { media: createMediaActor({ sessions }) } });
+ * callMachine.provide({ actors: { media: createMediaActor({ endpoint: session.endpoint }) } });
  * ```
  */
 export function createMediaActor(deps: MediaActorDeps) {
-  return fromCallback<EventObject, MediaInput, MediaEvent>(({ input, sendBack }) => {
-    const session = deps.sessions.get(input.callId);
-    if (!session) {
-      queueMicrotask(() => sendBack({ type: 'media.hangup', reason: 'no session' }));
-      return () => {};
-    }
-    const { endpoint } = session;
+  return fromCallback<EventObject, MediaInput, MediaEvent>(({ sendBack }) => {
+    const { endpoint } = deps;
     const media = endpoint.media;
     const onHangup = (reason: string) => sendBack({ type: 'media.hangup', reason });
     const onClose = () => sendBack({ type: 'media.hangup', reason: 'media closed' });

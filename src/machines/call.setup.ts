@@ -62,7 +62,7 @@ const actors = {
   prefetchEmbedding: unprovidedCallback('prefetchEmbedding'),
   transcribe: unprovidedPromise('transcribe'),
   retrieve: unprovidedPromise('retrieve'),
-  streamAnswer: unprovidedCallback('streamAnswer'),
+  streamAnswer: unprovidedPromise('streamAnswer'),
   upgradePrompt: unprovidedPromise('upgradePrompt'),
 } satisfies CallActors as CallActors;
 
@@ -120,20 +120,17 @@ export const callSetup = setup({
       retrievalLayer: params.layer,
     })),
     dropPassages: assign({ passages: [], retrievalLayer: 'failed' }),
-    recordTurn: assign(({ context, event }) => {
-      if (event.type !== 'answer.done') return {};
-      return {
-        turns: context.turns + 1,
-        history: boundHistory(
-          context.history,
-          [
-            { role: 'user' as const, content: context.utterance },
-            { role: 'assistant' as const, content: event.text },
-          ],
-          context.maxHistory,
-        ),
-      };
-    }),
+    recordTurn: assign(({ context }, params: { answer: string }) => ({
+      turns: context.turns + 1,
+      history: boundHistory(
+        context.history,
+        [
+          { role: 'user' as const, content: context.utterance },
+          { role: 'assistant' as const, content: params.answer },
+        ],
+        context.maxHistory,
+      ),
+    })),
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',

@@ -141,24 +141,26 @@ export const answeringState = callSetup.createStateConfig({
       language: context.language,
       format: context.format,
     }),
+    onDone: [
+      {
+        guard: 'lastTurn',
+        target: `${CONVERSATION}.goodbye`,
+        actions: [
+          { type: 'recordTurn', params: ({ event }) => ({ answer: event.output.text }) },
+          { type: 'end', params: { reason: 'max_turns' } },
+        ],
+      },
+      {
+        target: `${CONVERSATION}.listening`,
+        actions: { type: 'recordTurn', params: ({ event }) => ({ answer: event.output.text }) },
+      },
+    ],
     onError: {
       target: `${CONVERSATION}.apology`,
       actions: { type: 'fail', params: { actor: 'answer' } },
     },
   },
   on: {
-    'answer.done': [
-      {
-        guard: 'lastTurn',
-        target: `${CONVERSATION}.goodbye`,
-        actions: ['recordTurn', { type: 'end', params: { reason: 'max_turns' } }],
-      },
-      { target: `${CONVERSATION}.listening`, actions: 'recordTurn' },
-    ],
-    'answer.failed': {
-      target: `${CONVERSATION}.apology`,
-      actions: { type: 'fail', params: { actor: 'answer' } },
-    },
     'media.speech.start': { target: HEARING, actions: 'countBargeIn' },
   },
 });

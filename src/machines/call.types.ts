@@ -3,7 +3,11 @@
  *
  * The context is small and serializable (strings, numbers, plain arrays): sockets, streams,
  * audio and other per-call resources live outside the machine, in the runtime's call session,
- * and actors find them by `callId`.
+ * and each call's actors are created around its session, so they never look a call up.
+ *
+ * Only events that decide a transition reach the machine ({@link CallEvent}). Progress (filler
+ * started, prefetch ready, first answer audio, each sentence) is emitted by the actors with
+ * XState's `emit` ({@link ProgressEvent}) and read by one subscriber, the call's timeline.
  *
  * @module
  */
@@ -127,31 +131,33 @@ export type SpeakEvent =
   | { type: 'speak.failed'; error: string };
 
 /**
- * Progress of the filler actor. Progress events are not sent to the machine (an event the
- * machine does not act on still costs a full macrostep): actors report them to the call's
- * timeline, which feeds metrics and the call log.
+ * Progress of the filler actor, emitted (never sent to the machine: an event the machine does
+ * not act on still costs a full macrostep).
  */
 export type FillerEvent =
   | { type: 'filler.started' }
   | { type: 'filler.done' }
   | { type: 'filler.failed'; error: string };
 
-/** Progress of the embedding prefetch actor (reported to the timeline, not the machine). */
+/** Progress of the embedding prefetch actor, emitted. */
 export type PrefetchEvent =
   | { type: 'prefetch.ready'; source: string }
   | { type: 'prefetch.failed'; error: string };
 
-/** Progress of the answer-streaming actor (reported to the timeline, not the machine). */
+/**
+ * Finer points of a turn's answer path: `answer_start` the answerer was called,
+ * `answer_first_piece` it released a speakable piece, `tts_start` synthesis of a piece began,
+ * `answer_ready` a piece's first audio was queued for playback.
+ */
+export type AnswerMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
+
+/** Progress of the answer-streaming actor, emitted. */
 export type AnswerProgressEvent =
   | { type: 'llm.sentence'; index: number; text: string }
-  | { type: 'answer.audio.started' };
+  | { type: 'answer.audio.started' }
+  | { type: 'answer.mark'; mark: AnswerMark };
 
-/** How the answer-streaming actor finishes. */
-export type AnswerEvent =
-  | { type: 'answer.done'; text: string; model: string }
-  | { type: 'answer.failed'; error: string; retryable: boolean };
-
-/** Every progress event an actor may report to the call's timeline. */
+/** Every progress event an actor emits for the call's timeline. */
 export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
@@ -161,7 +167,7 @@ export type SttEvent = { type: 'stt.final'; text: string; language?: string };
 export type InternalEvent = { type: 'greeting.ended' };
 
 /** Every event the call machine takes: only events that decide a transition. */
-export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | AnswerEvent | InternalEvent;
+export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | InternalEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {

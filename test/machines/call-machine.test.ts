@@ -76,7 +76,8 @@ describe('call machine', () => {
     await settle();
     expect(promptVariant(actor.getSnapshot())).toBe('full');
     expect(at(actor)).toContain('"answering"');
-    actor.send({ type: 'answer.done', text: 'We open at 9.', model: 'm' });
+    harness.resolve('answer', { text: 'We open at 9.', model: 'm' });
+    await settle();
     actor.send({ type: 'media.speech.end', utteranceId: 'u2', durationMs: 500 });
     harness.resolve('transcribe', { text: 'and Sunday?', engine: 't' });
     await settle();
@@ -152,14 +153,27 @@ describe('call machine', () => {
   });
 
   it('barge-in during the answer stops the answer actor and listens again', async () => {
-    const { actor, harness } = start();
+    const { actor, harness } = start(
+      {},
+      createCallActorHarness({
+        autoSettle: {
+          transcribe: () => ({ text: 'When do you open?', engine: 'test' }),
+          retrieve: () => ({
+            passages: [],
+            layer: 'keyword',
+            similarity: 0,
+            waitedForPrefetchMs: 0,
+          }),
+        },
+      }),
+    );
     actor.send({ type: 'speak.done' });
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
     await settle();
     expect(harness.running.has('answer')).toBe(true);
     actor.send({ type: 'media.speech.start' });
     expect(harness.running.has('answer')).toBe(false);
-    expect(harness.log.at(-1)).toBe('stop:answer');
+    expect(harness.log.at(-1)).toBe('abort:answer');
     expect(at(actor)).toContain('"hearing"');
     expect(actor.getSnapshot().context.bargeIns).toBe(1);
   });
