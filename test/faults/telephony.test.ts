@@ -117,7 +117,6 @@ describe('faults: the ARI WebSocket drops and an AudioSocket connection resets',
     expect(healthyOutput).toMatchObject({ endReason: 'hangup', turns: 1 });
     for (const t of deadAir(healthy.sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
     expect(rig.runtime.activeCalls).toBe(0);
-    expect(rig.runtime.activeCalls).toBe(0);
     expect(logs.find('call ended').map((l) => l.callId)).toContain(broken.handle.id);
   }, 60_000);
 });
