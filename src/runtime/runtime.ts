@@ -261,7 +261,10 @@ export class Runtime {
   #observe(session: CallSession, self: unknown, event: InspectionEvent): void {
     this.#options.inspect?.next?.(event);
     if (event.type === '@xstate.actor') {
-      if (event.actorRef !== self) session.timeline.follow(event.actorRef as AnyActorRef);
+      // Each child actor of the call, as it is created: the timeline reads what it emits.
+      if (self !== undefined && event.actorRef !== self) {
+        session.timeline.follow(event.actorRef as AnyActorRef);
+      }
       return;
     }
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
