@@ -54,10 +54,11 @@ export function createPrefetchEmbeddingActor(deps: PrefetchEmbeddingDeps) {
       };
       const start = (text: string): void => {
         const trimmed = text.trim();
-        if (!trimmed) return report({ type: 'prefetch.failed', error: 'empty transcript' });
         const { prefetcher } = deps;
-        if (!prefetcher) {
-          return report({ type: 'prefetch.failed', error: 'no embedding model configured' });
+        if (!trimmed || !prefetcher) {
+          const error = trimmed ? 'no embedding model configured' : 'empty transcript';
+          report({ type: 'prefetch.failed', error });
+          return;
         }
         void prefetcher.prefetch(trimmed).then(({ outcome, error }) => {
           if (outcome === 'failed') {

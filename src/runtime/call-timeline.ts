@@ -164,18 +164,10 @@ export class CallTimeline {
    * the answer as it is heard, the finer marks of the answer path.
    */
   progress(event: ProgressEvent): void {
-    switch (event.type) {
-      case 'filler.started':
-        return this.mark('filler');
-      case 'answer.audio.started':
-        return this.mark('first_answer_audio');
-      case 'llm.sentence':
-        return this.said(event.text);
-      case 'answer.mark':
-        return this.markDetail(event.mark);
-      default:
-        return;
-    }
+    if (event.type === 'filler.started') this.mark('filler');
+    else if (event.type === 'answer.audio.started') this.mark('first_answer_audio');
+    else if (event.type === 'llm.sentence') this.said(event.text);
+    else if (event.type === 'answer.mark') this.markDetail(event.mark);
   }
 
   /**
