@@ -288,7 +288,7 @@ describe('conversations (real ari-client, runtime and simulated Asterisk)', () =
     const speechEnd = firstOf(rec, 'caller.speech.end');
     expect(botAudioMsBetween(rec, speechEnd.atMs, rec.durationMs)).toBeGreaterThan(2_000);
     await waitFor(() => !rig.sim.channels.has(handle.id), 'the callee channel to go', 10_000);
-    expect(rig.runtime.sessions.get(handle.id)).toBeUndefined();
+    expect(rig.runtime.handles().find((h) => h.id === handle.id)).toBeUndefined();
   }, 90_000);
 
   it('leaves nothing behind', async () => {

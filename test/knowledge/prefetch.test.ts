@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assign, createActor, sendTo, setup, toPromise, waitFor } from 'xstate';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createActor, toPromise } from 'xstate';
 import {
   createPrefetchEmbeddingActor,
   type PrefetchEmbeddingEmitted,
@@ -120,54 +120,22 @@ describe('prefetch and retrieval', () => {
     expect(recovered.layer).toBe('local');
   });
 
-  it('prefetch actor: starts on stt.final, reports the source, never throws', async () => {
+  it('prefetch actor: starts on stt.final, emits the source, never throws', async () => {
     const { inner, prefetcher } = build(30);
-    const parent = setup({
-      types: {
-        context: {} as { events: PrefetchEmbeddingEmitted[] },
-        events: {} as
-          | PrefetchEmbeddingEmitted
-          | { type: 'final'; text: string }
-          | { type: 'partial'; text: string },
-      },
-      actors: { prefetchEmbedding: createPrefetchEmbeddingActor({ prefetcher }) },
-    }).createMachine({
-      context: { events: [] },
-      invoke: { id: 'prefetch', src: 'prefetchEmbedding', input: { callId: 'c1', language: 'en' } },
-      on: {
-        final: {
-          actions: sendTo('prefetch', ({ event }) => ({
-            type: 'stt.final' as const,
-            text: event.text,
-          })),
-        },
-        partial: {
-          actions: sendTo('prefetch', ({ event }) => ({
-            type: 'stt.partial' as const,
-            text: event.text,
-            stable: true,
-          })),
-        },
-        'prefetch.ready': {
-          actions: assign({ events: ({ context, event }) => [...context.events, event] }),
-        },
-        'prefetch.failed': {
-          actions: assign({ events: ({ context, event }) => [...context.events, event] }),
-        },
-      },
+    const actor = createActor(createPrefetchEmbeddingActor({ prefetcher }), {
+      input: { callId: 'c1', language: 'en' },
     });
-    const actor = createActor(parent).start();
-    actor.send({ type: 'partial', text: 'how much is a birthday cake' });
-    actor.send({ type: 'final', text: 'how much is a birthday cake' });
-    await waitFor(actor, (s) => s.context.events.length === 1);
-    expect(actor.getSnapshot().context.events).toEqual([
-      { type: 'prefetch.ready', source: 'inflight' },
-    ]);
+    const emitted: PrefetchEmbeddingEmitted[] = [];
+    actor.on('*', (event) => emitted.push(event as PrefetchEmbeddingEmitted));
+    actor.start();
+    actor.send({ type: 'stt.final', text: 'how much is a birthday cake' });
+    await vi.waitFor(() => expect(emitted).toHaveLength(1));
+    expect(emitted[0]).toEqual({ type: 'prefetch.ready', source: 'local' });
     expect(inner.calls).toBe(1);
     inner.failWith = embedderFailure();
-    actor.send({ type: 'final', text: 'something new' });
-    await waitFor(actor, (s) => s.context.events.length === 2);
-    expect(actor.getSnapshot().context.events[1]).toEqual({
+    actor.send({ type: 'stt.final', text: 'something new' });
+    await vi.waitFor(() => expect(emitted).toHaveLength(2));
+    expect(emitted[1]).toEqual({
       type: 'prefetch.failed',
       error: 'embedding worker: model exploded',
     });
@@ -175,22 +143,16 @@ describe('prefetch and retrieval', () => {
     actor.stop();
   });
 
-  it('prefetch actor without an embedding model reports failure instead of throwing', async () => {
-    const logic = createPrefetchEmbeddingActor({ prefetcher: undefined });
-    const events: unknown[] = [];
-    const parent = setup({ actors: { p: logic } }).createMachine({
-      invoke: { id: 'p', src: 'p', input: { callId: 'c2' } },
-      on: {
-        go: { actions: sendTo('p', { type: 'stt.final', text: 'hi' }) },
-        '*': { actions: ({ event }) => events.push(event) },
-      },
+  it('prefetch actor without an embedding model emits a failure instead of throwing', () => {
+    const actor = createActor(createPrefetchEmbeddingActor({ prefetcher: undefined }), {
+      input: { callId: 'c2' },
     });
-    const actor = createActor(parent).start();
-    actor.send({ type: 'go' });
-    expect(events).toContainEqual({
-      type: 'prefetch.failed',
-      error: 'no embedding model configured',
-    });
+    const emitted: unknown[] = [];
+    actor.on('*', (event) => emitted.push(event));
+    actor.start();
+    actor.send({ type: 'stt.final', text: 'hi' });
+    expect(emitted).toEqual([{ type: 'prefetch.failed', error: 'no embedding model configured' }]);
+    expect(actor.getSnapshot().status).toBe('active');
     actor.stop();
   });
 

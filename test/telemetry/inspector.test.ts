@@ -94,7 +94,8 @@ async function runCall(inspector: CallInspector): Promise<void> {
   });
   await flush();
   expect(actor.getSnapshot().matches({ active: { conversation: 'answering' } })).toBe(true);
-  await send({ type: 'answer.done', text: ANSWER, model: 'small' });
+  harness.resolve('answer', { text: ANSWER, model: 'small' });
+  await flush();
   for (const digit of DTMF) await send({ type: 'media.dtmf', digit });
   expect(actor.getSnapshot().context.history[0]?.content).toBe(TRANSCRIPT);
   await send({ type: 'media.hangup' });
@@ -109,6 +110,7 @@ interface Received {
     value?: unknown;
     context?: Record<string, unknown>;
     input?: unknown;
+    output?: unknown;
   };
   event?: { type?: string };
 }
@@ -148,7 +150,6 @@ describe('sanitizers', () => {
     expect(clean.callId).toBe('1712345678.42');
     expect(clean.turns).toBe(1);
     expect(clean.limits).toEqual(context.limits);
-    expect(clean.prompt).toBe('compact');
     // The input is not changed.
     expect(context.utterance).toBe(TRANSCRIPT);
     // An empty transcript stays visible as empty.
@@ -395,20 +396,23 @@ describe('call inspector over WebSocket', () => {
     const sent = events.filter((e) => e.type === '@xstate.event').map((e) => e.event?.type);
     // `stt.final` is what the machine forwards to the prefetch actor, with the transcript.
     expect(sent).toEqual(
-      expect.arrayContaining(['stt.final', 'answer.done', 'media.dtmf', 'media.hangup']),
+      expect.arrayContaining([
+        'stt.final',
+        'xstate.done.actor.answer',
+        'media.dtmf',
+        'media.hangup',
+      ]),
     );
     const all = messages.join('\n');
     expect(all).toContain('"answering"');
     expect(all).toContain('"hearing"');
     expect(all).toContain('call-7');
     for (const word of SECRET_WORDS) expect(all, word).not.toContain(word);
-    // The child actors' input reached the receiver, sanitized.
+    // The child actors' input and output reached the receiver, sanitized.
+    const filler = events.find((e) => e.type === '@xstate.actor' && e.name === 'filler');
+    expect(filler?.snapshot?.input).toMatchObject({ callId: 'call-7', language: 'en' });
     const answer = events.find((e) => e.type === '@xstate.actor' && e.name === 'answer');
-    expect(answer?.snapshot?.input).toMatchObject({
-      callId: 'call-7',
-      query: REDACTED,
-      prompt: 'full',
-    });
+    expect(answer?.snapshot?.output).toEqual({ text: REDACTED, model: 'small' });
     const last = events.filter((e) => e.type === '@xstate.snapshot' && e.snapshot?.context).at(-1);
     expect(last?.snapshot?.context).toMatchObject({ utterance: '', dtmf: REDACTED, turns: 1 });
   });
