@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis } from '../../src/cache/redis.js';
 import { CachedEmbedder } from '../../src/knowledge/cached-embedder.js';
 import { EmbeddingCache } from '../../src/knowledge/embedding-cache.js';
@@ -9,6 +9,9 @@ import { knowledgeMetrics } from '../../src/knowledge/metrics.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { HashEmbedder } from '../fakes/hash-embedder.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
+
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 5_000, interval: 10 };
 
 const PREFIX = `voxstate-test-kb-${randomUUID()}:`;
 
@@ -24,14 +27,6 @@ async function counterValue(
   return found?.value ?? 0;
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('embedding cache on the real Redis', () => {
   const admin = new Redis('redis://127.0.0.1:6379', { keyPrefix: PREFIX });
   let proxy: TcpProxy;
@@ -44,7 +39,7 @@ describe('embedding cache on the real Redis', () => {
       keyPrefix: PREFIX,
       logger: silentLogger(),
     });
-    await until(() => redis.status === 'ready');
+    await vi.waitFor(() => expect(redis.status).toBe('ready'), WAIT);
   });
 
   afterAll(async () => {
@@ -90,7 +85,10 @@ describe('embedding cache on the real Redis', () => {
     expect(y.source).toBe('inflight');
     expect(Array.from(y.vector)).toEqual(Array.from(x.vector));
     expect((await a.embedOne('WHEN do you open', { kind: 'query' })).source).toBe('memory');
-    await until(async () => (await admin.exists(a.key('when do you open'))) === 1);
+    await vi.waitFor(
+      async () => expect(await admin.exists(a.key('when do you open'))).toBe(1),
+      WAIT,
+    );
     const b = new CachedEmbedder(inner, new EmbeddingCache({ redis, metrics }), { metrics });
     expect((await b.embedOne('when do you open?', { kind: 'query' })).source).toBe('redis');
     expect(inner.calls).toBe(1);
@@ -125,7 +123,7 @@ describe('embedding cache on the real Redis', () => {
     const embedder = new CachedEmbedder(inner, cache, { metrics });
 
     await proxy.cut();
-    await until(() => redis.status !== 'ready');
+    await vi.waitFor(() => expect(redis.status).not.toBe('ready'), WAIT);
     const started = performance.now();
     const down = await embedder.embedOne('is the shop open on sunday', { kind: 'query' });
     expect(down.source).toBe('local');
@@ -139,11 +137,12 @@ describe('embedding cache on the real Redis', () => {
     );
 
     await proxy.restore();
-    await until(() => redis.status === 'ready');
+    await vi.waitFor(() => expect(redis.status).toBe('ready'), WAIT);
     const up = await embedder.embedOne('do you bake gluten free bread', { kind: 'query' });
     expect(up.source).toBe('local');
-    await until(
-      async () => (await admin.exists(embedder.key('do you bake gluten free bread'))) === 1,
+    await vi.waitFor(
+      async () => expect(await admin.exists(embedder.key('do you bake gluten free bread'))).toBe(1),
+      WAIT,
     );
     cache.clearMemory();
     expect(

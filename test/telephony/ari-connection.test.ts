@@ -1,6 +1,6 @@
 import ari from 'ari-client';
 import { Registry } from 'prom-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, TelephonyError, TimeoutError } from '../../src/errors.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import {
@@ -9,6 +9,9 @@ import {
   patchSwaggerFail,
 } from '../../src/telephony/ari-connection.js';
 import { connectAriWithRetry } from '../../src/telephony/ari-retry.js';
+
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 3_000, interval: 10 };
 
 describe('connectAri against the simulated Asterisk', () => {
   let sim: SimulatedAsterisk;
@@ -115,7 +118,7 @@ describe('connectAri against the simulated Asterisk', () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(conn.connected).toBe(false);
     sim.faults.refuseEventSockets(false);
-    await until(() => conn!.connected);
+    await vi.waitFor(() => expect(conn!.connected).toBe(true), WAIT);
     expect(states).toEqual(['disconnected', 'connected']);
     expect(conn.reconnects).toBeGreaterThan(1);
     await sim.waitForApp('voxstate');
@@ -150,7 +153,7 @@ describe('connectAri against the simulated Asterisk', () => {
       })
       .catch(() => undefined);
     sim.faults.dropEventSockets();
-    await until(() => conn!.reconnects > 0 && conn!.connected);
+    await vi.waitFor(() => expect(conn!.reconnects > 0 && conn!.connected).toBe(true), WAIT);
     const text = await registry.metrics();
     expect(text).toContain('voxstate_ari_connected 1');
     expect(text).toMatch(/voxstate_ari_reconnects_total [1-9]/);
@@ -198,11 +201,3 @@ describe('connectAri against the simulated Asterisk', () => {
     await sim.start();
   });
 });
-
-async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
