@@ -1,7 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup, toPromise, waitFor } from 'xstate';
-import type { CallActors } from '../../src/actors/contracts.js';
 import { createUpgradePromptActor } from '../../src/actors/upgrade-prompt.js';
 import { parseBusinessData } from '../../src/prompts/business.js';
 import { buildCompactPrompt } from '../../src/prompts/compact-prompt.js';
@@ -11,14 +10,6 @@ import { SAMPLE_BUSINESS_RAW } from './sample-business.js';
 const business = parseBusinessData(SAMPLE_BUSINESS_RAW);
 
 describe('upgrade prompt actor', () => {
-  it('satisfies the call machine contract for upgradePrompt', () => {
-    const logic: CallActors['upgradePrompt'] = createUpgradePromptActor({
-      buildFullPrompt: () => 'full',
-      store: () => {},
-    });
-    expect(logic).toBeDefined();
-  });
-
   it('builds the full prompt, stores it and reports size and time', async () => {
     const registry = new Registry();
     const stored: Array<[string, string]> = [];

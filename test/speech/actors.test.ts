@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyActorLogic, assign, createActor, type EventObject, setup } from 'xstate';
-import type { CallActors, FillerInput, SpeakInput } from '../../src/actors/contracts.js';
+import type { FillerInput, SpeakInput } from '../../src/actors/contracts.js';
 import { createPlayFillerActor } from '../../src/actors/play-filler.js';
 import { createSpeakActor } from '../../src/actors/speak.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
@@ -55,14 +55,6 @@ function world(options: { bytesPerChar?: number } = {}) {
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('speak actor', () => {
-  it('matches the call machine contract', () => {
-    const w = world();
-    const speak: CallActors['speak'] = createSpeakActor(w.deps);
-    const playFiller: CallActors['playFiller'] = createPlayFillerActor(w.deps);
-    expect(speak).toBeDefined();
-    expect(playFiller).toBeDefined();
-  });
-
   it('speaks the greeting with the business name: started at the first frame, done after the last', async () => {
     const w = world();
     const input: SpeakInput = {
