@@ -34,10 +34,10 @@ export async function metricValue(
   const family =
     registry.getSingleMetric(name) ?? registry.getSingleMetric(name.replace(HISTOGRAM_PARTS, ''));
   if (!family) return 0;
-  const { values } = await family.get();
-  const sampleName = (v: { metricName?: string }): string => v.metricName ?? family.name;
-  const parts = values.some((v) => sampleName(v) !== family.name);
-  const wanted = parts && name === family.name ? `${name}_count` : name;
+  const { name: familyName, values } = await family.get();
+  const sampleName = (v: object): string => (v as { metricName?: string }).metricName ?? familyName;
+  const parts = values.some((v) => sampleName(v) !== familyName);
+  const wanted = parts && name === familyName ? `${name}_count` : name;
   return values
     .filter((v) => sampleName(v) === wanted && matches(v.labels, labels))
     .reduce((n, v) => n + v.value, 0);
