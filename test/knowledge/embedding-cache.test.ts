@@ -127,7 +127,10 @@ describe('embedding cache on the real Redis', () => {
     const started = performance.now();
     const down = await embedder.embedOne('is the shop open on sunday', { kind: 'query' });
     expect(down.source).toBe('local');
-    expect(performance.now() - started).toBeLessThan(300);
+    expect(
+      performance.now() - started,
+      'skips Redis, not waiting the 2 s lookup timeout',
+    ).toBeLessThan(2_000);
     expect(
       await counterValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
     ).toBeGreaterThan(0);
@@ -164,18 +167,18 @@ describe('embedding cache on the real Redis', () => {
     await embedder.embedOne('warm the connection', { kind: 'query' });
     proxy.pause();
     try {
-      let started = performance.now();
+      const started = performance.now();
       expect((await embedder.embedOne('what about parking', { kind: 'query' })).source).toBe(
         'local',
       );
-      const first = performance.now() - started;
-      expect(first).toBeGreaterThanOrEqual(95);
-      expect(first).toBeLessThan(400);
-      started = performance.now();
+      expect(
+        performance.now() - started,
+        'waited for the 100 ms lookup timeout',
+      ).toBeGreaterThanOrEqual(95);
       expect((await embedder.embedOne('any vegan cakes', { kind: 'query' })).source).toBe('local');
-      expect(performance.now() - started).toBeLessThan(50);
       expect(
         await counterValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
+        'the second lookup skips Redis for retryAfterMs instead of timing out again',
       ).toBe(1);
     } finally {
       proxy.resume();
