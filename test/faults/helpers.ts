@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { vi } from 'vitest';
 import type { RuntimeConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
 import { createLogger, type Logger } from '../../src/telemetry/logger.js';
@@ -55,18 +56,18 @@ export async function metricSum(
   return sum;
 }
 
-/** Polls `check` every 20 ms until it is true; throws after `timeoutMs`. */
+/** Resolves once `check` is true ({@link vi.waitFor}); an error naming `what` after `timeoutMs`. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 /** Dead air of one caller turn, in media ms. */
