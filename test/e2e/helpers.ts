@@ -290,23 +290,3 @@ export async function knowledgeBaseText(language: string): Promise<string> {
 export function historyOf(call: RigCall): Array<{ role: string; content: string }> {
   return call.handle.actor.getSnapshot().context.history;
 }
-
-/** Current value of a counter or a histogram's count, summed over labels. */
-export async function metricTotal(
-  rig: CallRig,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = rig.registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  const matches = (l: Record<string, unknown>) =>
-    Object.entries(labels).every(([k, v]) => String(l[k]) === v);
-  const histogram = values.some((v) =>
-    (v as { metricName?: string }).metricName?.endsWith('_count'),
-  );
-  return values
-    .filter((v) => !histogram || (v as { metricName?: string }).metricName?.endsWith('_count'))
-    .filter((v) => matches(v.labels as Record<string, unknown>))
-    .reduce((n, v) => n + v.value, 0);
-}

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import { vi } from 'vitest';
 import type { RuntimeConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
@@ -37,23 +36,6 @@ export function captureLogs(): LogCapture {
         typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg ?? '')),
       ),
   };
-}
-
-/** Sum of a metric's values whose labels include `labels` (0 when absent). */
-export async function metricSum(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  let sum = 0;
-  for (const v of values) {
-    const l = v.labels as Record<string, string | number | undefined>;
-    if (Object.entries(labels).every(([k, want]) => String(l[k]) === want)) sum += v.value;
-  }
-  return sum;
 }
 
 /** Resolves once `check` is true ({@link vi.waitFor}); an error naming `what` after `timeoutMs`. */

@@ -9,23 +9,12 @@ import { knowledgeMetrics } from '../../src/knowledge/metrics.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { HashEmbedder } from '../fakes/hash-embedder.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
+import { metricValue } from '../helpers/metrics.js';
 
 /** How long a test waits for something to happen. */
 const WAIT = { timeout: 5_000, interval: 10 };
 
 const PREFIX = `voxstate-test-kb-${randomUUID()}:`;
-
-async function counterValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number> {
-  const metric = await registry.getSingleMetric(name)?.get();
-  const found = metric?.values.find((v) =>
-    Object.entries(labels).every(([k, l]) => v.labels[k] === l),
-  );
-  return found?.value ?? 0;
-}
 
 describe('embedding cache on the real Redis', () => {
   const admin = new Redis('redis://127.0.0.1:6379', { keyPrefix: PREFIX });
@@ -92,15 +81,15 @@ describe('embedding cache on the real Redis', () => {
     const b = new CachedEmbedder(inner, new EmbeddingCache({ redis, metrics }), { metrics });
     expect((await b.embedOne('when do you open?', { kind: 'query' })).source).toBe('redis');
     expect(inner.calls).toBe(1);
-    expect(await counterValue(registry, 'voxstate_embedding_cache_total', { result: 'miss' })).toBe(
+    expect(await metricValue(registry, 'voxstate_embedding_cache_total', { result: 'miss' })).toBe(
       1,
     );
     expect(
-      await counterValue(registry, 'voxstate_embedding_cache_total', { result: 'memory' }),
+      await metricValue(registry, 'voxstate_embedding_cache_total', { result: 'memory' }),
     ).toBe(1);
-    expect(
-      await counterValue(registry, 'voxstate_embedding_cache_total', { result: 'redis' }),
-    ).toBe(1);
+    expect(await metricValue(registry, 'voxstate_embedding_cache_total', { result: 'redis' })).toBe(
+      1,
+    );
     const hist = await registry.getSingleMetric('voxstate_local_embedding_latency_seconds')?.get();
     expect(
       hist?.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
@@ -132,7 +121,7 @@ describe('embedding cache on the real Redis', () => {
       'skips Redis, not waiting the 2 s lookup timeout',
     ).toBeLessThan(2_000);
     expect(
-      await counterValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
+      await metricValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
     ).toBeGreaterThan(0);
     expect(await admin.exists(embedder.key('is the shop open on sunday'))).toBe(0);
     expect((await embedder.embedOne('is the shop open on sunday', { kind: 'query' })).source).toBe(
@@ -177,7 +166,7 @@ describe('embedding cache on the real Redis', () => {
       ).toBeGreaterThanOrEqual(95);
       expect((await embedder.embedOne('any vegan cakes', { kind: 'query' })).source).toBe('local');
       expect(
-        await counterValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
+        await metricValue(registry, 'voxstate_embedding_cache_errors_total', { op: 'get' }),
         'the second lookup skips Redis for retryAfterMs instead of timing out again',
       ).toBe(1);
     } finally {

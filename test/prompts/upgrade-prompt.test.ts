@@ -5,6 +5,7 @@ import { createUpgradePromptActor } from '../../src/actors/upgrade-prompt.js';
 import { parseBusinessData } from '../../src/prompts/business.js';
 import { buildCompactPrompt } from '../../src/prompts/compact-prompt.js';
 import { buildFullPrompt } from '../../src/prompts/full-prompt.js';
+import { metricValue } from '../helpers/metrics.js';
 import { SAMPLE_BUSINESS_RAW } from './sample-business.js';
 
 const business = parseBusinessData(SAMPLE_BUSINESS_RAW);
@@ -25,11 +26,7 @@ describe('upgrade prompt actor', () => {
     expect(out.chars).toBe(buildFullPrompt(business).length);
     expect(out.builtInMs).toBeGreaterThanOrEqual(0);
     expect(stored).toEqual([['c1', buildFullPrompt(business)]]);
-    const metric = await registry.getSingleMetric('voxstate_prompt_upgrade_seconds')!.get();
-    expect(
-      metric.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
-        ?.value,
-    ).toBe(1);
+    expect(await metricValue(registry, 'voxstate_prompt_upgrade_seconds')).toBe(1);
   });
 
   it('does not store anything when stopped before the build finishes', async () => {
