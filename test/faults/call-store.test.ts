@@ -8,16 +8,9 @@ import { DeadLetterQueue } from '../../src/dlq/dead-letter-queue.js';
 import { connectQueueRedis, waitForRedis } from '../../src/dlq/queue-redis.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
 import { metricValue } from '../helpers/metrics.js';
-import {
-  captureLogs,
-  cleanRedis,
-  inspectRedis,
-  keysUnder,
-  type LogCapture,
-  uniquePrefix,
-  waitFor,
-} from './helpers.js';
+import { cleanRedis, inspectRedis, keysUnder, uniquePrefix, waitFor } from './helpers.js';
 
 /** Stored call records, read through a fresh connection (a cached table misses new versions). */
 async function records(dataDir: string): Promise<string[]> {

@@ -1,42 +1,12 @@
 /**
- * Shared pieces of the fault-injection tests: a log capture, metric readers, the dead-air
+ * Shared pieces of the fault-injection tests: the dead-air
  * measure over a simulated caller's recording, and per-test Redis key prefixes with clean-up.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { vi } from 'vitest';
 import type { RuntimeConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
-import { createLogger, type Logger } from '../../src/telemetry/logger.js';
-
-/** Every log line as parsed JSON, and the logger that writes them. */
-export interface LogCapture {
-  logger: Logger;
-  lines: Array<Record<string, unknown>>;
-  /** Lines whose message matches `msg`. */
-  find(msg: string | RegExp): Array<Record<string, unknown>>;
-}
-
-/** A debug-level logger that records every line (through the real redaction). */
-export function captureLogs(): LogCapture {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n'))
-        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return {
-    logger: createLogger({ level: 'debug', destination }),
-    lines,
-    find: (msg) =>
-      lines.filter((l) =>
-        typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg ?? '')),
-      ),
-  };
-}
 
 /** Resolves once `check` is true ({@link vi.waitFor}); an error naming `what` after `timeoutMs`. */
 export async function waitFor(

@@ -10,8 +10,9 @@ import {
   type ScriptedReply,
   startOpenAiServer,
 } from '../fakes/openai-server.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
 import { metricValue } from '../helpers/metrics.js';
-import { captureLogs, deadAir, type LogCapture, prewarmEnglish } from './helpers.js';
+import { deadAir, prewarmEnglish } from './helpers.js';
 
 const ANSWER = 'Yes, on Sunday we open at nine and close at three.';
 const APOLOGY = "I'm sorry, something went wrong on my side. Could you say that once more?";

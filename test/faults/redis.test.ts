@@ -6,14 +6,13 @@ import { openCallStore } from '../../src/cost/store.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
 import { metricValue } from '../helpers/metrics.js';
 import {
-  captureLogs,
   cleanRedis,
   deadAir,
   inspectRedis,
   keysUnder,
-  type LogCapture,
   prewarmEnglish,
   uniquePrefix,
   waitFor,

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
 import { metricValue } from '../helpers/metrics.js';
-import { captureLogs, deadAir, type LogCapture, prewarmEnglish, waitFor } from './helpers.js';
+import { deadAir, prewarmEnglish, waitFor } from './helpers.js';
 
 /** The externalMedia channel carrying the audio of the caller channel `callerId`. */
 function mediaChannelOf(sim: SimulatedAsterisk, callerId: string): string {

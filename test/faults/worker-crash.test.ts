@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
 import { crashNextWhisperTask } from '../fakes/worker-crash.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
 import { metricValue } from '../helpers/metrics.js';
-import { captureLogs, deadAir, type LogCapture, prewarmEnglish, waitFor } from './helpers.js';
+import { deadAir, prewarmEnglish, waitFor } from './helpers.js';
 
 describe('faults: a Whisper worker thread dies mid-task (real pool, tiny Whisper model)', () => {
   let rig: CallRig;
