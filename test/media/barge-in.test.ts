@@ -2,8 +2,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BargeInControl } from '../../src/media/barge-in.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 import { metricValue } from '../helpers/metrics.js';
-import { FakeClock } from '../speech/fake-clock.js';
 
 const clip = (frames: number) => Buffer.alloc(frames * 640, 0x20);
 

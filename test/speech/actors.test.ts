@@ -7,8 +7,8 @@ import { PlaybackQueue } from '../../src/media/playback-queue.js';
 import { fillerTexts, phraseText } from '../../src/speech/phrases.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
-import { CountingEngine } from './counting-engine.js';
-import { FakeClock } from './fake-clock.js';
+import { CountingEngine } from '../fakes/counting-engine.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 
 /** A parent machine that runs `logic` while in `running` and records what it sends back. */
 function harness<TInput>(logic: AnyActorLogic, input: TInput) {
