@@ -11,8 +11,9 @@ const E2E = ['test/e2e/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/cli/**/*
  * (`isolate: false`: about half the CPU time of a fresh one per file, which is mostly imports), so
  * a unit test file restores whatever global state it changes (timers, environment variables,
  * process listeners). Two workers overlap the tests that wait on sockets, Redis or worker threads.
- * The e2e project keeps the defaults: a fresh module graph per file, one file at a time (calls
- * play in real time and must get the CPU when their audio is due).
+ * The e2e project keeps the defaults, a fresh module graph per file and one file at a time, and
+ * starts when the unit project has finished (`groupOrder`): calls play in real time and must get
+ * the CPU when their audio is due.
  */
 const shared = {
   testTimeout: 30_000,
@@ -32,6 +33,7 @@ export default defineConfig({
           exclude: E2E,
           isolate: false,
           maxWorkers: 2,
+          sequence: { groupOrder: 0 },
           typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
         },
       },
@@ -40,6 +42,7 @@ export default defineConfig({
           ...shared,
           name: 'e2e',
           include: E2E,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
