@@ -32,7 +32,8 @@ export interface CallActorDeps {
   endpointer: Partial<EndpointerConfig>;
   tts: TtsService;
   knowledge: Pick<KnowledgeRuntime, 'prefetcher' | 'retriever'>;
-  stt: () => SttEngine;
+  /** The speech-to-text engine of a call (its `stt` flag may pick a remote one). */
+  stt: (callId: string) => SttEngine;
   answerer: () => Answerer;
   calls: Pick<CallRegistry<unknown>, 'systemPrompt' | 'buildFullPrompt'>;
   /** The business name spoken in a call's greeting. */

@@ -12,6 +12,7 @@ import { loadPriceTable, type PriceTable } from '../cost/prices.js';
 import { ConfigError } from '../errors.js';
 import { type KnowledgeConfig, knowledgeConfigFromEnv } from '../knowledge/config.js';
 import { type CallLimits, DEFAULT_LIMITS } from '../machines/call.types.js';
+import { type SttEnginesConfig, sttEnginesConfigFromEnv } from '../providers/stt/config.js';
 import { type SpeechConfig, speechConfigFromEnv } from '../speech/config.js';
 import { logPiiFromEnv } from '../telemetry/logger.js';
 
@@ -29,6 +30,8 @@ export interface RuntimeConfig {
   /** Business data file (JSON). */
   businessFile: string;
   stt: SttChoice;
+  /** Remote STT engines, chosen per call by the `stt` flag (`src/providers/stt/config.ts`). */
+  sttEngines: SttEnginesConfig;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
   limits: CallLimits;
@@ -112,6 +115,7 @@ export function runtimeConfigFromEnv(env: Env = process.env): RuntimeConfig {
     prices: loadPriceTable(env),
     businessFile: env.VOXSTATE_BUSINESS || SAMPLE_BUSINESS_FILE,
     stt,
+    sttEngines: sttEnginesConfigFromEnv(env),
     detectLanguage: bool(env, 'VOXSTATE_DETECT_LANGUAGE', false),
     limits: {
       maxTurns: count(env, 'VOXSTATE_MAX_TURNS', DEFAULT_LIMITS.maxTurns),

@@ -18,6 +18,7 @@ import { VadSession } from '../media/vad.js';
 import { isModelPresent } from '../models/model-folder.js';
 import { type BusinessData, loadBusinessData } from '../prompts/business.js';
 import { LocalEmbedder } from '../providers/embeddings/local-embedder.js';
+import { createRemoteSttEngines } from '../providers/stt/engines.js';
 import { ScriptStt } from '../providers/stt/script-stt.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import { WhisperStt } from '../providers/stt/whisper-stt.js';
@@ -41,6 +42,8 @@ export interface RuntimeParts {
   speech: Speech;
   answerer: Answerer;
   stt: SttEngine;
+  /** The configured remote STT engines by name (the `stt` flag picks one per call). */
+  sttEngines: ReadonlyMap<string, SttEngine>;
   redis: Redis | undefined;
   createVad: () => VadSession;
   finisher: CallFinisher;
@@ -187,6 +190,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       speech,
       answerer,
       stt,
+      sttEngines: createRemoteSttEngines(config.sttEngines),
       redis,
       createVad: () => new VadSession(vadPool),
       finisher,

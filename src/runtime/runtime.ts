@@ -22,6 +22,7 @@ import type { CallOutput } from '../machines/call.types.js';
 import { type BusinessData, businessName } from '../prompts/business.js';
 import { buildCompactPrompt } from '../prompts/compact-prompt.js';
 import { buildFullPrompt } from '../prompts/full-prompt.js';
+import { createSttSelector } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
@@ -136,7 +137,13 @@ export class Runtime {
         endpointer: this.config.inference.vad.endpointer,
         tts: this.speech.tts,
         knowledge: this.knowledge,
-        stt: () => this.stt,
+        stt: createSttSelector({
+          local: parts.stt,
+          remote: parts.sttEngines,
+          variantOf: (id) => this.sessions.get(id)?.flags.stt,
+          registry: this.registry,
+          logger: this.logger,
+        }),
         answerer: () => this.answerer,
         calls: this.calls,
         businessName: (id) => this.#businessNameFor(id),
