@@ -20,6 +20,7 @@ import type { CallRegistry } from '../calls/registry.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import type { EndpointerConfig } from '../media/endpointer.js';
 import type { VadSession } from '../media/vad.js';
+import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -40,6 +41,8 @@ export interface CallActorDeps {
   businessName: (callId: string) => string;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** The call's language, for the streams of streaming STT engines (detected when undefined). */
+  languageOf?: (callId: string) => string | undefined;
   registry: Registry;
   logger: Logger;
 }
@@ -56,6 +59,10 @@ export function createCallActors(deps: CallActorDeps): CallActors {
       endpointer: deps.endpointer,
       registry,
       logger,
+      openSttStream: (callId) => {
+        const language = deps.detectLanguage ? undefined : deps.languageOf?.(callId);
+        return openLiveStream(deps.stt(callId), language ? { language } : {});
+      },
     }),
     speak: createSpeakActor({
       getPlayback,

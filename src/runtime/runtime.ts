@@ -148,6 +148,7 @@ export class Runtime {
         calls: this.calls,
         businessName: (id) => this.#businessNameFor(id),
         detectLanguage: this.config.detectLanguage,
+        languageOf: (id) => this.calls.get(id)?.info.language,
         registry: this.registry,
         logger: this.logger,
       }),

@@ -59,6 +59,10 @@ describe('faults: a remote STT engine (Deepgram fixture) picked by the stt flag 
     expect(output.turns).toBe(1);
     expect(turns).toHaveLength(1);
     expect(Object.keys(cost.byModel)).toContain('stt:deepgram');
+    // The audio went to Deepgram while the caller spoke (interim results), then Finalize.
+    const conn = deepgram.connections.at(-1);
+    expect(conn?.interims.length).toBeGreaterThan(0);
+    expect(conn?.controls).toContain('Finalize');
     expect(cost.unpriced.filter((u) => u.startsWith('stt:'))).toEqual([]);
     if (process.env.STT_FAULTS_REPORT) console.log('healthy', JSON.stringify(turns));
     expect(await metricSum(rig.registry, 'voxstate_stt_fallbacks_total')).toBe(0);

@@ -14,7 +14,12 @@ import { DeepgramStt } from './deepgram-stt.js';
 import { FallbackStt } from './fallback-stt.js';
 import { OpenAiRealtimeStt } from './openai-realtime-stt.js';
 import { OpenAiStt } from './openai-stt.js';
-import type { SttEngine } from './stt-engine.js';
+import {
+  isStreamingEngine,
+  type SttEngine,
+  type SttStream,
+  type SttStreamOptions,
+} from './stt-engine.js';
 
 /** Names a flag variant may use for the remote engines. */
 export const REMOTE_STT_ENGINES = ['openai', 'deepgram', 'openai-realtime'] as const;
@@ -72,4 +77,17 @@ export function createSttSelector(deps: SttSelectorDeps): (callId: string) => St
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
   };
+}
+
+/**
+ * Opens a stream for an utterance that has just started, when `engine` (or the first engine
+ * behind its fallback) streams; undefined for batch engines, which get the audio at the end.
+ */
+export function openLiveStream(
+  engine: SttEngine,
+  options: SttStreamOptions = {},
+): SttStream | undefined {
+  const streams = engine instanceof FallbackStt ? engine.streams : isStreamingEngine(engine);
+  if (!streams || !isStreamingEngine(engine)) return undefined;
+  return engine.openStream(options);
 }

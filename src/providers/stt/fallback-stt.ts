@@ -65,6 +65,12 @@ export class FallbackStt implements StreamingSttEngine {
     return this.#engines;
   }
 
+  /** True when the first engine streams (otherwise a stream only buffers until `finish`). */
+  get streams(): boolean {
+    const first = this.#engines[0];
+    return first !== undefined && isStreamingEngine(first);
+  }
+
   /** Counts and logs a failure of `engine` that hands the utterance to `next`. */
   #fellBack(engine: SttEngine, next: SttEngine | undefined, err: unknown): void {
     const kind = kindOf(err);
@@ -166,12 +172,12 @@ class FallbackStream implements SttStream {
     if (this.#innerError === undefined) this.#inner?.push(audio);
   }
 
-  finish(): Promise<SttResult> {
-    this.#finished ??= this.#finish();
+  finish(request: Pick<SttRequest, 'scriptText'> = {}): Promise<SttResult> {
+    this.#finished ??= this.#finish(request);
     return this.#finished;
   }
 
-  async #finish(): Promise<SttResult> {
+  async #finish(request: Pick<SttRequest, 'scriptText'>): Promise<SttResult> {
     const signal = this.#options.signal;
     try {
       let result: SttResult | undefined;
@@ -191,6 +197,7 @@ class FallbackStream implements SttStream {
         audio: this.#audio(),
         ...(this.#options.language ? { language: this.#options.language } : {}),
         ...(signal ? { signal } : {}),
+        ...(request.scriptText !== undefined ? { scriptText: request.scriptText } : {}),
       });
       this.#events.put({ type: 'final', result });
       this.#events.end();

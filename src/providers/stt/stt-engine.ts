@@ -74,11 +74,12 @@ export interface SttStream extends AsyncIterable<SttStreamEvent> {
   /** Sends audio; ignored after `finish` or `close`. */
   push(audio: Float32Array): void;
   /**
-   * End of utterance: flushes the engine and resolves with the final transcript.
+   * End of utterance: flushes the engine and resolves with the final transcript. `request`
+   * carries what a fallback engine may need beside the audio (the simulator's script text).
    *
    * @throws SttEngineError when the engine fails or sends no final within its deadline.
    */
-  finish(): Promise<SttResult>;
+  finish(request?: Pick<SttRequest, 'scriptText'>): Promise<SttResult>;
   /** Abandons the stream and closes its connection (idempotent). */
   close(): void;
 }
