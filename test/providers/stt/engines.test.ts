@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assignFlags } from '../../../src/config/flags.js';
-import { createRemoteSttEngines, createSttSelector } from '../../../src/providers/stt/engines.js';
+import {
+  createRemoteSttEngines,
+  createSttSelector,
+  openLiveStream,
+} from '../../../src/providers/stt/engines.js';
 import { FallbackStt } from '../../../src/providers/stt/fallback-stt.js';
 import { LocalEngine } from './stt-helpers.js';
 
@@ -60,5 +64,18 @@ describe('per-call STT engine choice by the stt flag', () => {
   it('no flag: the local engine', () => {
     const local = new LocalEngine();
     expect(createSttSelector({ local, remote, variantOf: () => undefined })('x')).toBe(local);
+  });
+});
+
+describe('openLiveStream (what the endpointing actor streams to)', () => {
+  const local = new LocalEngine();
+  it('streams when the flagged engine streams (Deepgram first), not for batch or local engines', () => {
+    const deepgram = new FallbackStt([remote.get('deepgram')!, local]);
+    const openai = new FallbackStt([remote.get('openai')!, local]);
+    const stream = openLiveStream(deepgram);
+    expect(stream).toBeDefined();
+    stream?.close();
+    expect(openLiveStream(openai)).toBeUndefined();
+    expect(openLiveStream(local)).toBeUndefined();
   });
 });
