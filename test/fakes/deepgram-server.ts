@@ -134,7 +134,7 @@ export async function startFakeDeepgramServer(
     connections.push(record);
     const requestId = randomUUID();
     const rate = Number(record.query.sample_rate ?? 16_000);
-    const text = script.nextText();
+    const text = script.nextText(record.query);
     const timers = new Set<NodeJS.Timeout>();
     const later = (ms: number, fn: () => void) => {
       const t = setTimeout(() => {

@@ -96,7 +96,7 @@ export async function startFakeRealtimeServer(
     let itemId = `item_${randomUUID().slice(0, 12)}`;
     let text: string | undefined;
     const current = () => {
-      text ??= script.nextText();
+      text ??= script.nextText(record.query);
       return text;
     };
     let bufferedBytes = 0;

@@ -110,7 +110,9 @@ export async function startFakeOpenAiSttServer(
     await sleep(script.finalDelayMs() + audioSeconds * (options.perAudioSecondMs ?? 40));
     if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ text: script.nextText() }));
+    const fields: Record<string, string> = {};
+    for (const [k, v] of form.entries()) if (typeof v === 'string') fields[k] = v;
+    res.end(JSON.stringify({ text: script.nextText(fields) }));
   };
 
   const server: Server = createServer((req, res) => {

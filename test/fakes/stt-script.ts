@@ -11,6 +11,12 @@ export interface SttFakeOptions {
   texts?: string[];
   /** Text when `texts` is empty (default "hello"). */
   text?: string;
+  /**
+   * The text of an utterance from what the request carries (query parameters or form fields,
+   * e.g. a tag naming the scripted caller), for concurrent callers; undefined falls through to
+   * `texts` and `text`.
+   */
+  textFor?: (request: Record<string, string>) => string | undefined;
   /** Interval between partials, ms, drawn from [min, max] (default [100, 200]). */
   partialEveryMs?: [number, number];
   /** End of utterance to the final, ms, drawn from [min, max] (default [150, 300]). */
@@ -51,9 +57,11 @@ export class SttScript {
     this.#random = seededRandom(options.seed ?? 1);
   }
 
-  /** The text of the next utterance. */
-  nextText(): string {
-    return this.options.texts?.shift() ?? this.options.text ?? 'hello';
+  /** The text of the next utterance (`request`: its query parameters or form fields). */
+  nextText(request: Record<string, string> = {}): string {
+    return (
+      this.options.textFor?.(request) ?? this.options.texts?.shift() ?? this.options.text ?? 'hello'
+    );
   }
 
   /** A draw from [min, max]. */
