@@ -10,7 +10,7 @@
  */
 
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
-import { whisperLogMel } from '../src/media/log-mel.js';
+import { whisperLogMel } from '../src/workers/log-mel/log-mel.js';
 
 /** Options every suite takes. */
 export interface BenchOptions {

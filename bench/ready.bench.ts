@@ -143,7 +143,7 @@ async function runOnce(env: NodeJS.ProcessEnv): Promise<RunResult> {
   try {
     await untilTrue(() => ready(`http://127.0.0.1:${opsPort}/readyz`), 300_000);
     const readyAt = performance.now();
-    if (env.VOXSTATE_TTS_PREWARM !== '0') await untilTrue(() => seen.has('all warm'), 600_000);
+    if (speechConfigFromEnv(env).prewarm) await untilTrue(() => seen.has('all warm'), 600_000);
     const killedAt = performance.now();
     child.kill('SIGTERM');
     const exitCode = await exited;

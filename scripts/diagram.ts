@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { callMachine } from '../src/machines/call.machine.js';
-import { renderDiagramBlock, replaceGeneratedBlock } from '../src/machines/diagram.js';
+import { renderDiagramBlock, replaceGeneratedBlock } from './machine-diagram.js';
 
 const DOC = fileURLToPath(new URL('../docs/call-machine.md', import.meta.url));
 

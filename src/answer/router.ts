@@ -7,8 +7,8 @@
  *
  * @module
  */
+import { LRUCache } from 'lru-cache';
 import type { Counter, Registry } from 'prom-client';
-import { LruCache } from '../cache/lru.js';
 import { AbortedError, isAbortError } from '../errors.js';
 import { counter } from '../telemetry/metrics.js';
 import type { Language } from '../text/language.js';
@@ -36,7 +36,7 @@ export interface RouterOptions {
   /** Tier for unsure phrases the classifier did not decide (default `strong`). */
   unsureTier?: ModelTier;
   /** Cache of classifier decisions (default 10,000 entries, 1 h). */
-  cache?: LruCache<string, ModelTier>;
+  cache?: LRUCache<string, ModelTier>;
   heuristics?: HeuristicOptions;
 }
 
@@ -69,12 +69,12 @@ export function routeCacheKey(phrase: string): string {
  */
 export class ModelRouter {
   readonly #opts: RouterOptions;
-  readonly #cache: LruCache<string, ModelTier>;
+  readonly #cache: LRUCache<string, ModelTier>;
   readonly #timeoutMs: number;
 
   constructor(options: RouterOptions = {}) {
     this.#opts = options;
-    this.#cache = options.cache ?? new LruCache({ maxEntries: 10_000, ttlMs: 3_600_000 });
+    this.#cache = options.cache ?? new LRUCache({ max: 10_000, ttl: 3_600_000 });
     this.#timeoutMs = options.classifierTimeoutMs ?? 800;
   }
 

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { type RawEnv, readEnv } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
 /** Default retention period, days. */
@@ -27,18 +29,10 @@ export interface RetentionResult {
 /**
  * The retention period from `VOXSTATE_RETENTION_DAYS` (a positive number of days).
  *
- * @throws ConfigError for a value that is not a positive number.
+ * @throws ConfigError for a value that is not a positive number (or any other wrong setting).
  */
-export function retentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.VOXSTATE_RETENTION_DAYS?.trim();
-  if (!raw) return DEFAULT_RETENTION_DAYS;
-  const days = Number(raw);
-  if (!Number.isFinite(days) || days <= 0) {
-    throw new ConfigError(
-      `VOXSTATE_RETENTION_DAYS must be a positive number of days, not "${raw}"`,
-    );
-  }
-  return days;
+export function retentionDaysFromEnv(env: RawEnv = process.env): number {
+  return readEnv(env).VOXSTATE_RETENTION_DAYS;
 }
 
 /**

@@ -7,8 +7,9 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { readEnv } from '../config/schema.js';
 import { VoxstateError } from '../errors.js';
-import { createLogger, type Logger, logPiiFromEnv } from '../telemetry/logger.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
 
 /** Output streams, replaceable in tests. */
 export interface CommandIo {
@@ -199,7 +200,7 @@ export async function reportErrors(
       io.err.write(`voxstate ${command}: ${err.message}\n`);
       return USAGE_EXIT;
     }
-    if (err instanceof VoxstateError && !env.VOXSTATE_DEBUG) {
+    if (err instanceof VoxstateError && !readEnv(env, ['VOXSTATE_DEBUG']).VOXSTATE_DEBUG) {
       io.err.write(`voxstate ${command}: ${err.message}\n`);
       return 1;
     }
@@ -215,9 +216,10 @@ export function commandLogger(
   io: Pick<CommandIo, 'err'>,
   env: Record<string, string | undefined>,
 ): Logger {
+  const config = readEnv(env, ['VOXSTATE_LOG_LEVEL', 'VOXSTATE_LOG_PII']);
   return createLogger({
-    level: env.VOXSTATE_LOG_LEVEL || 'warn',
-    redact: !logPiiFromEnv(env),
+    level: config.VOXSTATE_LOG_LEVEL ?? 'warn',
+    redact: !config.VOXSTATE_LOG_PII,
     format: 'human',
     destination: io.err,
   });

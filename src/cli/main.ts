@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { readEnv } from '../config/schema.js';
 import { VoxstateError } from '../errors.js';
 import { exitWhenDone } from './exit.js';
 import { type CommandSpec, USAGE_EXIT, UsageError } from './io.js';
@@ -89,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`voxstate ${name}: ${err.message}\n`);
       return USAGE_EXIT;
     }
-    if (err instanceof VoxstateError && !process.env.VOXSTATE_DEBUG) {
+    if (err instanceof VoxstateError && !readEnv(process.env, ['VOXSTATE_DEBUG']).VOXSTATE_DEBUG) {
       process.stderr.write(`voxstate ${name}: ${err.message}\n`);
       return 1;
     }

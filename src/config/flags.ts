@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../errors.js';
 import { catalogCounter } from '../telemetry/catalog.js';
+import { type Config, type RawEnv, readEnv } from './schema.js';
 
 /** Percentages per variant for one flag, in rollout order. */
 export type FlagVariants = Readonly<Record<string, number>>;
@@ -86,8 +87,13 @@ export function parseFlagConfig(raw: unknown, source = 'flags'): FlagConfig {
  *
  * @throws ConfigError when the JSON or the file is invalid.
  */
-export function loadFlagConfig(env: NodeJS.ProcessEnv = process.env): FlagConfig {
-  const value = env.VOXSTATE_FLAGS?.trim();
+export function loadFlagConfig(env: RawEnv = process.env): FlagConfig {
+  return flagConfig(readEnv(env));
+}
+
+/** The flag configuration named by the parsed `VOXSTATE_FLAGS` ({@link readEnv}). */
+export function flagConfig(c: Pick<Config, 'VOXSTATE_FLAGS'>): FlagConfig {
+  const value = c.VOXSTATE_FLAGS;
   if (!value) return {};
   let text = value;
   let source = 'VOXSTATE_FLAGS';

@@ -13,14 +13,15 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
 import { DEFAULT_ENDPOINTER_CONFIG, type EndpointerConfig } from '../media/endpointer.js';
+import { type Config, type RawEnv, readEnv } from './schema.js';
+import { MODEL_DTYPES as DTYPES } from './settings/inference.js';
 
 /** Weight precision to load (`onnx/model.onnx`, `model_quantized.onnx`, `model_fp16.onnx`, ...). */
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
+export type ModelDtype = (typeof DTYPES)[number];
 
 /** Every accepted {@link ModelDtype}. */
-export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4'];
+export const MODEL_DTYPES: readonly ModelDtype[] = DTYPES;
 
 /** A model on the Hugging Face hub (or in the local model folder). */
 export interface ModelRef {
@@ -108,176 +109,85 @@ export function defaultInferenceConfig(): InferenceConfig {
   };
 }
 
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
-  }
-  return n;
-}
-
-function dtype(env: Env, name: string, fallback: ModelDtype): ModelDtype {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(MODEL_DTYPES as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${MODEL_DTYPES.join(', ')}, got "${raw}"`);
-  }
-  return raw as ModelDtype;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be 1/true/yes or 0/false/no, got "${raw}"`);
-}
-
-/** Parses `VOXSTATE_<NAME>_THREADS` as `max` or `min-max`. */
-function threads(
-  env: Env,
-  name: string,
-  base: PoolConfig,
-): Pick<PoolConfig, 'minThreads' | 'maxThreads'> {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return base;
-  const m = /^(?:(\d+)-)?(\d+)$/.exec(raw.trim());
-  const min = m ? Number(m[1] ?? Math.min(base.minThreads, Number(m[2]))) : Number.NaN;
-  const max = m ? Number(m[2]) : Number.NaN;
-  if (!m || max < 1 || min > max) {
-    throw new ConfigError(
-      `${name} must be "<max>" or "<min>-<max>" with 1 <= max and min <= max, got "${raw}"`,
-    );
-  }
-  return { minThreads: min, maxThreads: max };
-}
-
-function probability(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 1) {
-    throw new ConfigError(`${name} must be a probability between 0 and 1, got "${raw}"`);
-  }
-  return n;
-}
-
-function endpointer(env: Env, d: EndpointerConfig): EndpointerConfig {
-  const bargeInMinSpeechMs = int(env, 'VOXSTATE_BARGE_IN_MIN_SPEECH_MS', d.bargeInMinSpeechMs, 0);
-  const c: EndpointerConfig = {
-    ...d,
-    threshold: probability(env, 'VOXSTATE_VAD_THRESHOLD', d.threshold),
-    negThreshold: probability(env, 'VOXSTATE_VAD_NEG_THRESHOLD', d.negThreshold),
-    bargeInThreshold: probability(env, 'VOXSTATE_BARGE_IN_THRESHOLD', d.bargeInThreshold),
-    minSpeechMs: int(env, 'VOXSTATE_MIN_SPEECH_MS', d.minSpeechMs, 0),
-    endSilenceMs: int(env, 'VOXSTATE_END_SILENCE_MS', d.endSilenceMs, 1),
-    maxUtteranceMs: int(env, 'VOXSTATE_MAX_UTTERANCE_MS', d.maxUtteranceMs, 1),
-    echoCooldownMs: int(env, 'VOXSTATE_ECHO_COOLDOWN_MS', d.echoCooldownMs, 0),
-    bargeInMinSpeechMs,
-    // Unset, the pause follows a shorter confirmation time down.
-    bargeInPauseMs: int(
-      env,
-      'VOXSTATE_BARGE_IN_PAUSE_MS',
-      Math.min(d.bargeInPauseMs, bargeInMinSpeechMs),
-      0,
-    ),
-    bargeInMaxGapMs: int(env, 'VOXSTATE_BARGE_IN_MAX_GAP_MS', d.bargeInMaxGapMs, 1),
-    bargeInEchoLossDb: int(env, 'VOXSTATE_BARGE_IN_ECHO_LOSS_DB', d.bargeInEchoLossDb, 0),
-    preRollMs: int(env, 'VOXSTATE_PRE_ROLL_MS', d.preRollMs, 0),
-  };
-  if (c.bargeInPauseMs > c.bargeInMinSpeechMs) {
-    throw new ConfigError(
-      'VOXSTATE_BARGE_IN_PAUSE_MS must be <= VOXSTATE_BARGE_IN_MIN_SPEECH_MS (the bot pauses before a barge-in is confirmed)',
-    );
-  }
-  if (!(c.negThreshold <= c.threshold && c.threshold <= c.bargeInThreshold)) {
-    throw new ConfigError(
-      'VAD thresholds must satisfy VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD <= VOXSTATE_BARGE_IN_THRESHOLD',
-    );
-  }
-  return c;
-}
-
-function language(env: Env): string | undefined {
-  const raw = env.VOXSTATE_STT_LANGUAGE;
-  if (raw === undefined || raw === '' || raw === 'auto') return undefined;
-  if (!/^[a-z]{2,3}$/.test(raw)) {
-    throw new ConfigError(
-      `VOXSTATE_STT_LANGUAGE must be an ISO 639-1 code such as "en" or "auto", got "${raw}"`,
-    );
-  }
-  return raw;
-}
-
 /**
  * Reads the inference configuration from environment variables, on top of the defaults.
  *
- * | variable | meaning |
- * | --- | --- |
- * | `VOXSTATE_MODEL_DIR` | model folder (default `./models`) |
- * | `VOXSTATE_ALLOW_DOWNLOADS` | `1` lets the runtime download missing models (default off) |
- * | `VOXSTATE_EMBEDDER_MODEL`, `_REVISION`, `_DTYPE`, `_PREFIXES` | embedder (prefixes `auto`/`e5`/`none`) |
- * | `VOXSTATE_WHISPER_MODEL`, `_REVISION`, `_DTYPE`, `_MAX_TOKENS` | Whisper model |
- * | `VOXSTATE_STT_LANGUAGE` | `en`, `ru`, ... or `auto` (detect, the default) |
- * | `VOXSTATE_VAD_MODEL` | path of a Silero VAD v5 ONNX file |
- * | `VOXSTATE_VAD_THRESHOLD`, `_NEG_THRESHOLD`, `VOXSTATE_BARGE_IN_THRESHOLD` | endpointer probabilities |
- * | `VOXSTATE_MIN_SPEECH_MS`, `VOXSTATE_END_SILENCE_MS`, `VOXSTATE_MAX_UTTERANCE_MS` | endpointer times |
- * | `VOXSTATE_ECHO_COOLDOWN_MS`, `VOXSTATE_BARGE_IN_MIN_SPEECH_MS`, `VOXSTATE_PRE_ROLL_MS` | barge-in guard |
- * | `VOXSTATE_BARGE_IN_PAUSE_MS`, `_MAX_GAP_MS`, `_ECHO_LOSS_DB` | barge-in pause, dips, echo level |
- * | `VOXSTATE_INTRA_OP_THREADS` | ONNX Runtime threads per worker thread (default 1) |
- * | `VOXSTATE_{EMBEDDING,WHISPER,VAD}_THREADS` | pool size, `max` or `min-max` |
- * | `VOXSTATE_{EMBEDDING,WHISPER,VAD}_MAX_QUEUE` | bounded queue length per pool |
- * | `VOXSTATE_POOL_IDLE_MS` | idle thread timeout for all pools |
+ * The variables (`VOXSTATE_MODEL_DIR`, `VOXSTATE_WHISPER_*`, `VOXSTATE_VAD_*`, the barge-in and
+ * pool settings) are described in the schema, src/config/settings/inference.ts.
  *
- * @throws ConfigError naming the variable and the accepted values.
+ * @throws ConfigError listing every wrong value, each naming its variable.
  * @example
  * ```ts
  * const config = inferenceConfigFromEnv(process.env);
  * const pools = createInferencePools(config, { registry, logger });
  * ```
  */
-export function inferenceConfigFromEnv(env: Env): InferenceConfig {
+export function inferenceConfigFromEnv(env: RawEnv): InferenceConfig {
+  return inferenceConfig(readEnv(env));
+}
+
+/** The inference configuration from the parsed environment ({@link readEnv}). */
+export function inferenceConfig(c: Config): InferenceConfig {
   const d = defaultInferenceConfig();
-  const idleTimeoutMs = int(env, 'VOXSTATE_POOL_IDLE_MS', d.pools.embedding.idleTimeoutMs, 0);
-  const pool = (name: string, base: PoolConfig): PoolConfig => ({
+  const pool = (
+    base: PoolConfig,
+    size: Config['VOXSTATE_VAD_THREADS'],
+    maxQueue: number,
+  ): PoolConfig => ({
     ...base,
-    ...threads(env, `VOXSTATE_${name}_THREADS`, base),
-    idleTimeoutMs,
-    maxQueue: int(env, `VOXSTATE_${name}_MAX_QUEUE`, base.maxQueue, 0),
+    ...(size
+      ? { minThreads: size.min ?? Math.min(base.minThreads, size.max), maxThreads: size.max }
+      : {}),
+    idleTimeoutMs: c.VOXSTATE_POOL_IDLE_MS,
+    maxQueue,
   });
-  const prefixes = env.VOXSTATE_EMBEDDER_PREFIXES || d.embedder.prefixes;
-  if (!['auto', 'e5', 'none'].includes(prefixes)) {
-    throw new ConfigError(`VOXSTATE_EMBEDDER_PREFIXES must be auto, e5 or none, got "${prefixes}"`);
-  }
+  const language = c.VOXSTATE_STT_LANGUAGE;
   return {
-    modelDir: resolve(env.VOXSTATE_MODEL_DIR || d.modelDir),
-    allowDownloads: bool(env, 'VOXSTATE_ALLOW_DOWNLOADS', d.allowDownloads),
-    intraOpNumThreads: int(env, 'VOXSTATE_INTRA_OP_THREADS', d.intraOpNumThreads, 1),
+    modelDir: resolve(c.VOXSTATE_MODEL_DIR ?? d.modelDir),
+    allowDownloads: c.VOXSTATE_ALLOW_DOWNLOADS,
+    intraOpNumThreads: c.VOXSTATE_INTRA_OP_THREADS,
     embedder: {
-      id: env.VOXSTATE_EMBEDDER_MODEL || d.embedder.id,
-      revision: env.VOXSTATE_EMBEDDER_REVISION || d.embedder.revision,
-      dtype: dtype(env, 'VOXSTATE_EMBEDDER_DTYPE', d.embedder.dtype),
-      prefixes: prefixes as EmbedPrefixMode,
+      id: c.VOXSTATE_EMBEDDER_MODEL,
+      revision: c.VOXSTATE_EMBEDDER_REVISION,
+      dtype: c.VOXSTATE_EMBEDDER_DTYPE,
+      prefixes: c.VOXSTATE_EMBEDDER_PREFIXES,
     },
     whisper: {
-      id: env.VOXSTATE_WHISPER_MODEL || d.whisper.id,
-      revision: env.VOXSTATE_WHISPER_REVISION || d.whisper.revision,
-      dtype: dtype(env, 'VOXSTATE_WHISPER_DTYPE', d.whisper.dtype),
-      language: language(env),
-      maxNewTokens: int(env, 'VOXSTATE_WHISPER_MAX_TOKENS', d.whisper.maxNewTokens, 1),
+      id: c.VOXSTATE_WHISPER_MODEL,
+      revision: c.VOXSTATE_WHISPER_REVISION,
+      dtype: c.VOXSTATE_WHISPER_DTYPE,
+      language: language === 'auto' ? undefined : language,
+      maxNewTokens: c.VOXSTATE_WHISPER_MAX_TOKENS,
     },
     vad: {
-      modelPath: resolve(env.VOXSTATE_VAD_MODEL || d.vad.modelPath),
-      endpointer: endpointer(env, d.vad.endpointer),
+      modelPath: resolve(c.VOXSTATE_VAD_MODEL ?? d.vad.modelPath),
+      endpointer: {
+        ...d.vad.endpointer,
+        threshold: c.VOXSTATE_VAD_THRESHOLD,
+        negThreshold: c.VOXSTATE_VAD_NEG_THRESHOLD,
+        bargeInThreshold: c.VOXSTATE_BARGE_IN_THRESHOLD,
+        minSpeechMs: c.VOXSTATE_MIN_SPEECH_MS,
+        endSilenceMs: c.VOXSTATE_END_SILENCE_MS,
+        maxUtteranceMs: c.VOXSTATE_MAX_UTTERANCE_MS,
+        echoCooldownMs: c.VOXSTATE_ECHO_COOLDOWN_MS,
+        bargeInMinSpeechMs: c.VOXSTATE_BARGE_IN_MIN_SPEECH_MS,
+        // Unset, the pause follows a shorter confirmation time down.
+        bargeInPauseMs:
+          c.VOXSTATE_BARGE_IN_PAUSE_MS ??
+          Math.min(d.vad.endpointer.bargeInPauseMs, c.VOXSTATE_BARGE_IN_MIN_SPEECH_MS),
+        bargeInMaxGapMs: c.VOXSTATE_BARGE_IN_MAX_GAP_MS,
+        bargeInEchoLossDb: c.VOXSTATE_BARGE_IN_ECHO_LOSS_DB,
+        preRollMs: c.VOXSTATE_PRE_ROLL_MS,
+      },
     },
     pools: {
-      embedding: pool('EMBEDDING', d.pools.embedding),
-      whisper: pool('WHISPER', d.pools.whisper),
-      vad: pool('VAD', d.pools.vad),
+      embedding: pool(
+        d.pools.embedding,
+        c.VOXSTATE_EMBEDDING_THREADS,
+        c.VOXSTATE_EMBEDDING_MAX_QUEUE,
+      ),
+      whisper: pool(d.pools.whisper, c.VOXSTATE_WHISPER_THREADS, c.VOXSTATE_WHISPER_MAX_QUEUE),
+      vad: pool(d.pools.vad, c.VOXSTATE_VAD_THREADS, c.VOXSTATE_VAD_MAX_QUEUE),
     },
   };
 }

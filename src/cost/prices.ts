@@ -10,6 +10,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { type Config, type RawEnv, readEnv } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
 /** The four cost components of a call. */
@@ -166,8 +167,13 @@ export function parsePriceTable(raw: unknown, source = 'prices'): PriceTable {
  *
  * @throws ConfigError when the file is missing or invalid.
  */
-export function loadPriceTable(env: NodeJS.ProcessEnv = process.env): PriceTable {
-  const path = env.VOXSTATE_PRICES?.trim();
+export function loadPriceTable(env: RawEnv = process.env): PriceTable {
+  return priceTable(readEnv(env));
+}
+
+/** The price table named by the parsed `VOXSTATE_PRICES` ({@link readEnv}), or the defaults. */
+export function priceTable(c: Pick<Config, 'VOXSTATE_PRICES'>): PriceTable {
+  const path = c.VOXSTATE_PRICES;
   if (!path) return structuredClone(DEFAULT_PRICES);
   let raw: unknown;
   try {

@@ -6,7 +6,8 @@
  * @module
  */
 import type { Registry } from 'prom-client';
-import type { DeadLetterQueue, SubmitResult } from '../dlq/dead-letter-queue.js';
+import type { DeadLetterQueue } from '../dlq/dead-letter-queue.js';
+import type { SubmitResult } from '../dlq/jobs.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CostAnomalyDetector, type CostVerdict } from './anomaly.js';
 import { recordCallCost } from './metrics.js';

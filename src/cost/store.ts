@@ -11,6 +11,7 @@
 import * as lancedb from '@lancedb/lancedb';
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import type { CallEventLogJSON } from '../calllog/call-log.js';
+import { readEnv } from '../config/schema.js';
 import { StorageError } from '../errors.js';
 import { type CostBreakdown, emptyBreakdown } from './ledger.js';
 
@@ -247,7 +248,8 @@ export class CallStore {
 
 /** Opens (without creating yet) the call store in `dataDir`. */
 export async function openCallStore(options: CallStoreOptions = {}): Promise<CallStore> {
-  const dir = options.dataDir ?? process.env.VOXSTATE_DATA_DIR ?? './data';
+  const dir =
+    options.dataDir ?? readEnv(process.env, ['VOXSTATE_DATA_DIR']).VOXSTATE_DATA_DIR ?? './data';
   try {
     return new CallStore(await lancedb.connect(dir), options.table ?? 'calls');
   } catch (err) {

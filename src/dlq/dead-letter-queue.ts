@@ -22,38 +22,31 @@
  * logged when full) that is flushed when Redis returns; on `stop()` whatever is still buffered is
  * written to `spillFile` (JSON lines) and read back by the next `start()`.
  *
+ * Here: submitting and the worker loop. Jobs and their envelope are in `jobs.ts`, the buffer and
+ * spill file in `offline-buffer.ts`, listing and requeueing failed jobs in `failed-jobs.ts`, keys
+ * and Lua scripts in `scripts.ts`.
+ *
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
-import { GROUP, PROMOTE_DUE, type QueueKeys, queueKeys, REQUEUE_FAILED } from './scripts.js';
-
-/** A unit of post-call work. `payload` must survive JSON. */
-export interface DeadLetterJob {
-  kind: string;
-  payload: unknown;
-}
-
-/** Runs one job; throws to fail the attempt. */
-export type JobHandler = (payload: unknown, info: { id: string; attempt: number }) => Promise<void>;
-
-/** A job as stored in Redis. */
-export interface JobEnvelope extends DeadLetterJob {
-  id: string;
-  /** Attempts made so far. */
-  attempts: number;
-  createdAt: number;
-  lastError?: string;
-  failedAt?: number;
-}
-
-/** What happened to a submitted job. */
-export type SubmitResult = 'done' | 'queued' | 'buffered';
+import { countJobs, listFailedJobs, requeueFailedJobs } from './failed-jobs.js';
+import {
+  type DeadLetterJob,
+  errorText,
+  type JobEnvelope,
+  type JobHandler,
+  parseEnvelope,
+  type QueueStats,
+  type SubmitResult,
+} from './jobs.js';
+import { OfflineBuffer } from './offline-buffer.js';
+import { claimStale, createGroup, promoteDue, readNew, type StreamEntry } from './ready-stream.js';
+import { GROUP, type QueueKeys, queueKeys } from './scripts.js';
 
 /** Options for {@link DeadLetterQueue}. */
 export interface DeadLetterQueueOptions {
@@ -83,14 +76,6 @@ export interface DeadLetterQueueOptions {
 
 const BATCH = 20;
 
-/** Counts of the queue's jobs. */
-export interface QueueStats {
-  ready: number;
-  delayed: number;
-  failed: number;
-  buffered: number;
-}
-
 /**
  * The dead-letter queue: `submit()` for post-call work, `start()`/`stop()` for the worker loop,
  * `listFailed()`/`retryFailed()` for operators (see the module header for the design).
@@ -110,13 +95,12 @@ export class DeadLetterQueue {
   readonly #o: Required<
     Pick<
       DeadLetterQueueOptions,
-      'maxAttempts' | 'baseDelayMs' | 'pollMs' | 'claimIdleMs' | 'consumer' | 'bufferSize' | 'now'
+      'maxAttempts' | 'baseDelayMs' | 'pollMs' | 'claimIdleMs' | 'consumer' | 'now'
     >
   >;
-  readonly #spillFile: string | undefined;
   readonly #logger: Logger | undefined;
   readonly #m;
-  #buffer: JobEnvelope[] = [];
+  readonly #buffer: OfflineBuffer;
   #groupReady = false;
   #running = false;
   #timer: NodeJS.Timeout | undefined;
@@ -133,10 +117,8 @@ export class DeadLetterQueue {
       pollMs: options.pollMs ?? 1_000,
       claimIdleMs: options.claimIdleMs ?? 300_000,
       consumer: options.consumer ?? `${hostname()}:${process.pid}`,
-      bufferSize: options.bufferSize ?? 1_000,
       now: options.now ?? Date.now,
     };
-    this.#spillFile = options.spillFile;
     this.#logger = options.logger;
     const r = options.registry;
     this.#m = r && {
@@ -146,6 +128,13 @@ export class DeadLetterQueue {
       depth: catalogGauge(r, 'voxstate_dlq_depth'),
       buffered: catalogGauge(r, 'voxstate_dlq_buffered'),
     };
+    const buffered = this.#m?.buffered;
+    this.#buffer = new OfflineBuffer({
+      capacity: options.bufferSize,
+      spillFile: options.spillFile,
+      logger: options.logger,
+      onSize: buffered && ((size) => buffered.set(size)),
+    });
     this.#redis.on('ready', this.#onReady);
   }
 
@@ -156,7 +145,7 @@ export class DeadLetterQueue {
 
   /** Jobs held in memory because Redis was unreachable. */
   get buffered(): number {
-    return this.#buffer.length;
+    return this.#buffer.size;
   }
 
   /**
@@ -203,7 +192,7 @@ export class DeadLetterQueue {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#loadSpill();
+    this.#buffer.loadSpill();
     const loop = () => {
       if (!this.#running) return;
       this.#tickDone = this.tick()
@@ -222,123 +211,53 @@ export class DeadLetterQueue {
     await this.#tickDone;
     await this.flush().catch(() => undefined);
     this.#redis.off('ready', this.#onReady);
-    if (this.#buffer.length > 0 && this.#spillFile) {
-      writeFileSync(this.#spillFile, `${this.#buffer.map((e) => JSON.stringify(e)).join('\n')}\n`);
-      this.#logger?.warn(
-        { jobs: this.#buffer.length, file: this.#spillFile },
-        'dlq jobs spilled to file',
-      );
-      this.#buffer = [];
-    } else if (this.#buffer.length > 0) {
-      this.#logger?.error(
-        { jobs: this.#buffer.length },
-        'dlq jobs lost at shutdown: Redis unreachable and no spill file',
-      );
-    }
-    this.#m?.buffered.set(this.#buffer.length);
+    this.#buffer.spill();
   }
 
   /** Moves buffered jobs to Redis; resolves to how many are still buffered. */
-  async flush(): Promise<number> {
-    while (this.#buffer.length > 0) {
-      const env = this.#buffer[0]!;
-      try {
-        await this.#redis.zadd(this.keys.delayed, this.#o.now(), JSON.stringify(env));
-      } catch {
-        break;
-      }
-      this.#buffer.shift();
-    }
-    this.#m?.buffered.set(this.#buffer.length);
-    return this.#buffer.length;
+  flush(): Promise<number> {
+    return this.#buffer.drain((env) =>
+      this.#redis.zadd(this.keys.delayed, this.#o.now(), JSON.stringify(env)),
+    );
   }
 
   /** One pass of the worker: flush, promote due jobs, reclaim stale ones, run ready ones. */
   async tick(): Promise<void> {
+    const { consumer, claimIdleMs } = this.#o;
     await this.flush();
-    await this.#ensureGroup();
-    await this.#redis.eval(
-      PROMOTE_DUE,
-      2,
-      this.keys.delayed,
-      this.keys.ready,
-      this.#o.now(),
-      BATCH,
-    );
-    const claimed = (await this.#redis.xautoclaim(
-      this.keys.ready,
-      GROUP,
-      this.#o.consumer,
-      this.#o.claimIdleMs,
-      '0-0',
-      'COUNT',
-      BATCH,
-    )) as [string, [string, string[]][]];
-    for (const entry of claimed[1] ?? []) if (entry) await this.#run(entry);
-    const read = (await this.#redis.xreadgroup(
-      'GROUP',
-      GROUP,
-      this.#o.consumer,
-      'COUNT',
-      BATCH,
-      'STREAMS',
-      this.keys.ready,
-      '>',
-    )) as [string, [string, string[]][]][] | null;
-    for (const entry of read?.[0]?.[1] ?? []) await this.#run(entry);
+    if (!this.#groupReady) {
+      await createGroup(this.#redis, this.keys);
+      this.#groupReady = true;
+    }
+    await promoteDue(this.#redis, this.keys, this.#o.now(), BATCH);
+    const stale = await claimStale(this.#redis, this.keys, consumer, claimIdleMs, BATCH);
+    for (const entry of stale) await this.#run(entry);
+    for (const entry of await readNew(this.#redis, this.keys, consumer, BATCH))
+      await this.#run(entry);
     await this.#updateDepth();
   }
 
   /** Counts of ready, delayed, failed and buffered jobs. */
   async stats(): Promise<QueueStats> {
-    const [ready, delayed, failed] = await Promise.all([
-      this.#redis.xlen(this.keys.ready),
-      this.#redis.zcard(this.keys.delayed),
-      this.#redis.hlen(this.keys.failed),
-    ]);
-    return { ready, delayed, failed, buffered: this.#buffer.length };
+    return { ...(await countJobs(this.#redis, this.keys)), buffered: this.#buffer.size };
   }
 
   /** Jobs that failed for good, oldest first. */
-  async listFailed(): Promise<JobEnvelope[]> {
-    const all = await this.#redis.hgetall(this.keys.failed);
-    return Object.values(all)
-      .map((v) => JSON.parse(v) as JobEnvelope)
-      .sort((a, b) => (a.failedAt ?? 0) - (b.failedAt ?? 0));
+  listFailed(): Promise<JobEnvelope[]> {
+    return listFailedJobs(this.#redis, this.keys);
   }
 
   /**
    * Puts failed jobs back on the queue with fresh attempts, to run at once on the instance that
    * has their handler. Returns the number requeued.
    */
-  async retryFailed(id: string | 'all'): Promise<number> {
-    const all = await this.#redis.hgetall(this.keys.failed);
-    const ids = id === 'all' ? Object.keys(all) : [id];
-    let n = 0;
-    for (const jobId of ids) {
-      const old = all[jobId];
-      if (old === undefined) continue;
-      const { failedAt: _f, ...rest } = JSON.parse(old) as JobEnvelope;
-      const env: JobEnvelope = { ...rest, attempts: 0 };
-      n += Number(
-        await this.#redis.eval(
-          REQUEUE_FAILED,
-          2,
-          this.keys.failed,
-          this.keys.delayed,
-          jobId,
-          old,
-          this.#o.now(),
-          JSON.stringify(env),
-        ),
-      );
-    }
-    return n;
+  retryFailed(id: string | 'all'): Promise<number> {
+    return requeueFailedJobs(this.#redis, this.keys, id, this.#o.now());
   }
 
-  async #run([entryId, fields]: [string, string[]]): Promise<void> {
+  async #run([entryId, fields]: StreamEntry): Promise<void> {
     const raw = fields[fields.indexOf('job') + 1];
-    const env = raw === undefined ? undefined : safeParse(raw);
+    const env = raw === undefined ? undefined : parseEnvelope(raw);
     const done = this.#redis
       .multi()
       .xack(this.keys.ready, GROUP, entryId)
@@ -393,7 +312,7 @@ export class DeadLetterQueue {
   }
 
   async #tryWrite(write: () => Promise<unknown>, env: JobEnvelope): Promise<boolean> {
-    if (this.#buffer.length === 0) {
+    if (this.#buffer.size === 0) {
       try {
         await write();
         return true;
@@ -402,25 +321,7 @@ export class DeadLetterQueue {
       }
     }
     this.#buffer.push(env);
-    if (this.#buffer.length > this.#o.bufferSize) {
-      const lost = this.#buffer.shift();
-      this.#logger?.error(
-        { kind: lost?.kind, jobId: lost?.id },
-        'dlq buffer full; oldest job dropped',
-      );
-    }
-    this.#m?.buffered.set(this.#buffer.length);
     return false;
-  }
-
-  async #ensureGroup(): Promise<void> {
-    if (this.#groupReady) return;
-    try {
-      await this.#redis.xgroup('CREATE', this.keys.ready, GROUP, '0', 'MKSTREAM');
-    } catch (err) {
-      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
-    }
-    this.#groupReady = true;
   }
 
   async #updateDepth(): Promise<void> {
@@ -430,29 +331,4 @@ export class DeadLetterQueue {
     this.#m.depth.set({ state: 'delayed' }, s.delayed);
     this.#m.depth.set({ state: 'failed' }, s.failed);
   }
-
-  #loadSpill(): void {
-    const file = this.#spillFile;
-    if (!file || !existsSync(file)) return;
-    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-    for (const line of lines) {
-      const env = safeParse(line);
-      if (env) this.#buffer.push(env);
-    }
-    unlinkSync(file);
-    this.#logger?.info({ jobs: lines.length, file }, 'dlq jobs read back from spill file');
-  }
-}
-
-function safeParse(text: string): JobEnvelope | undefined {
-  try {
-    const v = JSON.parse(text) as JobEnvelope;
-    return typeof v?.id === 'string' && typeof v.kind === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { Redis } from 'ioredis';
+import { readEnv } from '../config/schema.js';
 import { TimeoutError } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 
@@ -26,7 +27,10 @@ export interface QueueRedisOptions {
 
 /** Connects to Redis for the dead-letter queue. */
 export function connectQueueRedis(options: QueueRedisOptions = {}): Redis {
-  const url = options.url ?? process.env.VOXSTATE_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const url =
+    options.url ??
+    readEnv(process.env, ['VOXSTATE_REDIS_URL']).VOXSTATE_REDIS_URL ??
+    'redis://127.0.0.1:6379';
   const redis = new Redis(url, {
     keyPrefix: options.keyPrefix ?? 'voxstate:',
     enableOfflineQueue: false,

@@ -7,7 +7,7 @@
  * @module
  */
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { type Config, type RawEnv, readEnv } from '../config/schema.js';
 import type { CloudMode } from './hybrid-retriever.js';
 
 /** Cloud (OpenAI-compatible) embedding model used as the fallback layer. */
@@ -76,123 +76,54 @@ export function kbDir(config: Pick<KnowledgeConfig, 'dataDir'>): string {
   return join(config.dataDir, 'kb');
 }
 
-type Env = Record<string, string | undefined>;
-
-function num(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-  integer = true,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new ConfigError(
-      `${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got "${raw}"`,
-    );
-  }
-  return n;
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  if (!URL.canParse(raw) || !/^https?:$/u.test(new URL(raw).protocol)) {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  }
-  return raw;
-}
-
-/** Ten years, in seconds: the longest TTL accepted (a larger one overflows to Infinity ms). */
-const MAX_TTL_S = 10 * 365 * 86_400;
-
 /**
  * Reads the knowledge configuration from environment variables.
  *
- * | variable | meaning (default) |
- * | --- | --- |
- * | `VOXSTATE_DATA_DIR` | data folder (`./data`) |
- * | `VOXSTATE_REDIS_URL` | shared embedding cache, e.g. `redis://127.0.0.1:6379` (none: in-process) |
- * | `VOXSTATE_REDIS_PREFIX` | key prefix (`voxstate:`) |
- * | `VOXSTATE_EMBED_CACHE_TTL_S`, `VOXSTATE_EMBED_CACHE_ENTRIES` | embedding cache TTL (7 days) and in-process size (5000) |
- * | `VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS` | longest wait for a Redis lookup before computing instead (30) |
- * | `VOXSTATE_KB_THRESHOLD` | local similarity threshold (0.78) |
- * | `VOXSTATE_KB_CLOUD_MODE` | `fallback`, `background` or `off` (`fallback`) |
- * | `VOXSTATE_KB_TOP_K`, `VOXSTATE_KB_KEYWORD_WEIGHT` | passages (4), keyword weight in the fusion (1) |
- * | `VOXSTATE_PREFETCH_MAX` | concurrent prefetches (8) |
- * | `VOXSTATE_RETRIEVAL_CACHE_ENTRIES`, `VOXSTATE_RETRIEVAL_CACHE_TTL_S` | retrieval cache (1000, 600) |
- * | `VOXSTATE_CLOUD_EMBED_MODEL` | cloud embedding model, e.g. `text-embedding-3-small` (none: no cloud layer) |
- * | `VOXSTATE_CLOUD_EMBED_DIMENSIONS` | its vector length (1536) |
- * | `VOXSTATE_CLOUD_EMBED_BASE_URL` or `OPENAI_BASE_URL` | OpenAI-compatible base URL |
- * | `VOXSTATE_CLOUD_EMBED_API_KEY` or `OPENAI_API_KEY` | API key (required with a cloud model) |
+ * The variables (`VOXSTATE_DATA_DIR`, `VOXSTATE_REDIS_*`, `VOXSTATE_KB_*`, the cache and cloud
+ * embedding settings) are described in the schema, src/config/settings/knowledge.ts.
  *
- * @throws {ConfigError} naming the variable and what it accepts.
+ * @throws {ConfigError} listing every wrong value, each naming its variable.
  * @example
  * ```ts
  * const config = knowledgeConfigFromEnv(process.env);
  * ```
  */
-export function knowledgeConfigFromEnv(env: Env): KnowledgeConfig {
-  const d = DEFAULT_KNOWLEDGE_CONFIG;
-  const cloudMode = env.VOXSTATE_KB_CLOUD_MODE || d.cloudMode;
-  if (!['fallback', 'background', 'off'].includes(cloudMode)) {
-    throw new ConfigError(
-      `VOXSTATE_KB_CLOUD_MODE must be fallback, background or off, got "${cloudMode}"`,
-    );
-  }
-  const redisUrl = env.VOXSTATE_REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\//u.test(redisUrl)) {
-    throw new ConfigError(
-      `VOXSTATE_REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`,
-    );
-  }
+export function knowledgeConfigFromEnv(env: RawEnv): KnowledgeConfig {
+  return knowledgeConfig(readEnv(env));
+}
+
+/** The knowledge configuration from the parsed environment ({@link readEnv}). */
+export function knowledgeConfig(c: Config): KnowledgeConfig {
+  const model = c.VOXSTATE_CLOUD_EMBED_MODEL;
+  const apiKey = c.VOXSTATE_CLOUD_EMBED_API_KEY ?? c.OPENAI_API_KEY;
   let cloud: CloudEmbeddingConfig | undefined;
-  const model = env.VOXSTATE_CLOUD_EMBED_MODEL;
-  if (model) {
-    const apiKey = env.VOXSTATE_CLOUD_EMBED_API_KEY || env.OPENAI_API_KEY;
-    if (!apiKey) {
-      throw new ConfigError(
-        'VOXSTATE_CLOUD_EMBED_MODEL is set but neither VOXSTATE_CLOUD_EMBED_API_KEY nor OPENAI_API_KEY is',
-      );
-    }
-    const baseURL =
-      httpUrl(env, 'VOXSTATE_CLOUD_EMBED_BASE_URL') ?? httpUrl(env, 'OPENAI_BASE_URL');
+  if (model && apiKey) {
+    const baseURL = c.VOXSTATE_CLOUD_EMBED_BASE_URL ?? c.OPENAI_BASE_URL;
     cloud = {
       model,
-      dimensions: num(env, 'VOXSTATE_CLOUD_EMBED_DIMENSIONS', 1536, 1, 65_536),
+      dimensions: c.VOXSTATE_CLOUD_EMBED_DIMENSIONS ?? 1536,
       apiKey,
       ...(baseURL ? { baseURL } : {}),
       requestDimensions:
-        env.VOXSTATE_CLOUD_EMBED_DIMENSIONS !== undefined && model.startsWith('text-embedding-3'),
-      timeoutMs: num(env, 'VOXSTATE_CLOUD_EMBED_TIMEOUT_MS', 10_000, 100),
+        c.VOXSTATE_CLOUD_EMBED_DIMENSIONS !== undefined && model.startsWith('text-embedding-3'),
+      timeoutMs: c.VOXSTATE_CLOUD_EMBED_TIMEOUT_MS,
     };
   }
   return {
-    dataDir: resolve(env.VOXSTATE_DATA_DIR || d.dataDir),
-    redisUrl,
-    redisKeyPrefix: env.VOXSTATE_REDIS_PREFIX ?? d.redisKeyPrefix,
-    embeddingCacheTtlMs:
-      num(env, 'VOXSTATE_EMBED_CACHE_TTL_S', d.embeddingCacheTtlMs / 1000, 1, MAX_TTL_S) * 1000,
-    embeddingCacheEntries: num(env, 'VOXSTATE_EMBED_CACHE_ENTRIES', d.embeddingCacheEntries, 1),
-    redisLookupTimeoutMs: num(
-      env,
-      'VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS',
-      d.redisLookupTimeoutMs,
-      1,
-      10_000,
-    ),
-    threshold: num(env, 'VOXSTATE_KB_THRESHOLD', d.threshold, -1, 1, false),
-    cloudMode: cloudMode as CloudMode,
+    dataDir: resolve(c.VOXSTATE_DATA_DIR ?? DEFAULT_KNOWLEDGE_CONFIG.dataDir),
+    redisUrl: c.VOXSTATE_REDIS_URL,
+    redisKeyPrefix: c.VOXSTATE_REDIS_PREFIX,
+    embeddingCacheTtlMs: c.VOXSTATE_EMBED_CACHE_TTL_S,
+    embeddingCacheEntries: c.VOXSTATE_EMBED_CACHE_ENTRIES,
+    redisLookupTimeoutMs: c.VOXSTATE_REDIS_LOOKUP_TIMEOUT_MS,
+    threshold: c.VOXSTATE_KB_THRESHOLD,
+    cloudMode: c.VOXSTATE_KB_CLOUD_MODE,
     cloud,
-    topK: num(env, 'VOXSTATE_KB_TOP_K', d.topK, 1, 100),
-    keywordWeight: num(env, 'VOXSTATE_KB_KEYWORD_WEIGHT', d.keywordWeight, 0, 100, false),
-    prefetchMaxConcurrent: num(env, 'VOXSTATE_PREFETCH_MAX', d.prefetchMaxConcurrent, 0),
-    retrievalCacheEntries: num(env, 'VOXSTATE_RETRIEVAL_CACHE_ENTRIES', d.retrievalCacheEntries, 1),
-    retrievalCacheTtlMs:
-      num(env, 'VOXSTATE_RETRIEVAL_CACHE_TTL_S', d.retrievalCacheTtlMs / 1000, 1, MAX_TTL_S) * 1000,
-    versionRefreshMs: num(env, 'VOXSTATE_KB_VERSION_REFRESH_MS', d.versionRefreshMs, 0),
+    topK: c.VOXSTATE_KB_TOP_K,
+    keywordWeight: c.VOXSTATE_KB_KEYWORD_WEIGHT,
+    prefetchMaxConcurrent: c.VOXSTATE_PREFETCH_MAX,
+    retrievalCacheEntries: c.VOXSTATE_RETRIEVAL_CACHE_ENTRIES,
+    retrievalCacheTtlMs: c.VOXSTATE_RETRIEVAL_CACHE_TTL_S,
+    versionRefreshMs: c.VOXSTATE_KB_VERSION_REFRESH_MS,
   };
 }

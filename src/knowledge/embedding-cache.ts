@@ -1,19 +1,17 @@
 /**
- * Two-layer embedding cache: an in-process LRU in front of a shared Redis.
+ * The embedding cache: the {@link TieredCache} (an in-process LRU in front of a shared Redis)
+ * holding query and passage vectors.
  *
  * Key: `emb:<model>:<q|p>:<sha256 of the normalized text>` (see {@link normalizeQuery}); value:
  * the vector as Float32 little-endian bytes ({@link encodeVector}), with a TTL. Without Redis the
- * in-process layer is the whole cache. When Redis is down, lookups and writes fail fast (the
- * connection has no offline queue), are counted, and the cache carries on in memory; the client
- * reconnects by itself and the shared layer is used again as soon as it is back. A Redis that
- * accepts the connection but does not answer (a network partition) costs at most
- * `lookupTimeoutMs` once; after a failed lookup Redis is skipped for `retryAfterMs`, or until the
- * client reconnects, so a sick Redis never sits on the answer path.
+ * in-process layer is the whole cache; when Redis is down or stops answering, lookups fail fast
+ * (at most `lookupTimeoutMs` once, then Redis is skipped for `retryAfterMs` or until it
+ * reconnects), are counted, and the cache carries on in memory.
  *
  * @module
  */
 import type { Redis } from 'ioredis';
-import { LruCache } from '../cache/lru.js';
+import { type SharedTier, TieredCache } from '../cache/tiered-cache.js';
 import type { EmbedKind } from '../providers/embeddings/embedder.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { KnowledgeMetrics } from './metrics.js';
@@ -56,37 +54,27 @@ export interface CacheHit {
  * ```
  */
 export class EmbeddingCache {
-  readonly #memory: LruCache<string, Float32Array>;
-  readonly #redis: Redis | undefined;
-  readonly #ttlMs: number;
-  readonly #metrics: KnowledgeMetrics | undefined;
-  readonly #logger: Logger | undefined;
-  readonly #lookupTimeoutMs: number;
-  readonly #retryAfterMs: number;
-  readonly #onReady = (): void => {
-    this.#skipUntil = 0;
-  };
-  #redisFailing = false;
-  #skipUntil = 0;
+  readonly #tier: TieredCache<Float32Array>;
 
   constructor(options: EmbeddingCacheOptions = {}) {
-    this.#ttlMs = options.ttlMs ?? 7 * 24 * 3600_000;
-    this.#memory = new LruCache({
-      maxEntries: options.memoryEntries ?? 5000,
-      ttlMs: this.#ttlMs,
-      ...(options.now ? { now: options.now } : {}),
+    const metrics = options.metrics;
+    this.#tier = new TieredCache<Float32Array>({
+      name: 'embedding cache',
+      ttlMs: options.ttlMs ?? 7 * 24 * 3600_000,
+      memory: { maxEntries: options.memoryEntries ?? 5000 },
+      redis: options.redis,
+      shared: vectorsInRedis,
+      lookupTimeoutMs: options.lookupTimeoutMs ?? 30,
+      retryAfterMs: options.retryAfterMs,
+      onError: metrics ? (op) => metrics.embeddingCacheErrors.inc({ op }) : undefined,
+      logger: options.logger,
+      now: options.now,
     });
-    this.#redis = options.redis;
-    this.#metrics = options.metrics;
-    this.#logger = options.logger;
-    this.#lookupTimeoutMs = options.lookupTimeoutMs ?? 30;
-    this.#retryAfterMs = options.retryAfterMs ?? 1000;
-    this.#redis?.on('ready', this.#onReady);
   }
 
   /** Stops listening to the Redis connection (the connection itself belongs to the caller). */
   close(): void {
-    this.#redis?.off('ready', this.#onReady);
+    this.#tier.close();
   }
 
   /** The cache key for a text embedded by `model` as `kind`. */
@@ -96,77 +84,35 @@ export class EmbeddingCache {
 
   /** The in-process entry, synchronously. */
   peek(key: string): Float32Array | undefined {
-    return this.#memory.get(key);
+    return this.#tier.peek(key);
   }
 
   /** Looks in memory, then Redis (a Redis hit is copied into memory). Never rejects. */
   async get(key: string): Promise<CacheHit | undefined> {
-    const local = this.#memory.get(key);
-    if (local) return { vector: local, layer: 'memory' };
-    const vector = await this.getShared(key);
-    return vector ? { vector, layer: 'redis' } : undefined;
+    const hit = await this.#tier.get(key);
+    return hit ? { vector: hit.value, layer: hit.layer } : undefined;
   }
 
   /** Looks only in Redis; undefined when missing, unconfigured, unavailable or slow. Never rejects. */
-  async getShared(key: string): Promise<Float32Array | undefined> {
-    if (!this.#redis || performance.now() < this.#skipUntil) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const bytes = await Promise.race([
-        this.#redis.getBuffer(key),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${this.#lookupTimeoutMs} ms`)),
-            this.#lookupTimeoutMs,
-          );
-        }),
-      ]);
-      this.#recovered();
-      if (!bytes) return undefined;
-      const vector = decodeVector(bytes);
-      this.#memory.set(key, vector);
-      return vector;
-    } catch (err) {
-      this.#skipUntil = performance.now() + this.#retryAfterMs;
-      this.#failed('get', err);
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+  getShared(key: string): Promise<Float32Array | undefined> {
+    return this.#tier.getShared(key);
   }
 
   /** Stores in memory and (best effort) in Redis. Never rejects. */
-  async set(key: string, vector: Float32Array): Promise<void> {
-    this.#memory.set(key, vector);
-    if (!this.#redis) return;
-    try {
-      await this.#redis.set(key, encodeVector(vector), 'PX', this.#ttlMs);
-      this.#recovered();
-    } catch (err) {
-      this.#failed('set', err);
-    }
+  set(key: string, vector: Float32Array): Promise<void> {
+    return this.#tier.set(key, vector);
   }
 
   /** Drops the in-process layer (Redis is left alone). */
   clearMemory(): void {
-    this.#memory.clear();
-  }
-
-  #failed(op: 'get' | 'set', err: unknown): void {
-    this.#metrics?.embeddingCacheErrors.inc({ op });
-    if (!this.#redisFailing) {
-      this.#redisFailing = true;
-      this.#logger?.warn(
-        { err: (err as Error).message, op },
-        'embedding cache: redis unavailable, using memory only',
-      );
-    }
-  }
-
-  #recovered(): void {
-    if (this.#redisFailing) {
-      this.#redisFailing = false;
-      this.#logger?.info('embedding cache: redis is back');
-    }
+    this.#tier.clearMemory();
   }
 }
+
+const vectorsInRedis: SharedTier<Float32Array> = {
+  async read(redis: Redis, key: string) {
+    const bytes = await redis.getBuffer(key);
+    return bytes ? decodeVector(bytes) : undefined;
+  },
+  write: (redis, key, vector, ttlMs) => redis.set(key, encodeVector(vector), 'PX', ttlMs),
+};

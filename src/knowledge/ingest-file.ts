@@ -10,7 +10,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { ChunkOptions } from './chunker.js';
 import { displayPath, parserFor, type SourceFile } from './documents.js';
 import type { IngestWriter } from './ingest-writer.js';
-import { detectLanguage } from './language.js';
+import { chunkLanguage } from './language.js';
 import { sha256 } from './normalize.js';
 import { inspectSource, readSourceText } from './source-file.js';
 import type { KbDocument } from './store.js';
@@ -122,7 +122,7 @@ export async function ingestFile(file: SourceFile, ctx: FileContext): Promise<Fi
           text: draft.text,
           title: draft.title ?? '',
           kind: draft.kind,
-          lang: draft.lang ?? detectLanguage(draft.text),
+          lang: draft.lang ?? chunkLanguage(draft.text),
           line: draft.line,
           hash,
           docHash: seen.docHash,

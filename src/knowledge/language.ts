@@ -1,7 +1,8 @@
 /**
  * Languages of knowledge-base chunks: the caller languages plus `und` for a chunk without
- * letters. Detection is the one detector of `src/text/language.ts`, so a chunk and a caller's
- * question in the same words always get the same language.
+ * letters. Detection is the one detector of `src/text/language.ts` (`detectTextLanguage`), so a
+ * chunk and a caller's question in the same words always get the same language; this module
+ * only maps "no letters" to `und` (chunks) or to the call's language (queries).
  *
  * @module
  */
@@ -15,12 +16,12 @@ export type KbLanguage = Language | 'und';
  *
  * @example
  * ```ts
- * detectLanguage('Доставка бесплатна'); // 'ru'
- * detectLanguage('Доставка безкоштовна, їжа'); // 'uk'
- * detectLanguage('12:00 — 14:00'); // 'und'
+ * chunkLanguage('Доставка бесплатна'); // 'ru'
+ * chunkLanguage('Доставка безкоштовна, їжа'); // 'uk'
+ * chunkLanguage('12:00 — 14:00'); // 'und'
  * ```
  */
-export function detectLanguage(text: string): KbLanguage {
+export function chunkLanguage(text: string): KbLanguage {
   return detectTextLanguage(text) ?? 'und';
 }
 

@@ -8,16 +8,9 @@
  */
 import type { Registry } from 'prom-client';
 import type { InferenceConfig } from '../config/inference.js';
-import { isModelPresent } from '../models/model-folder.js';
 import { LocalEmbedder } from '../providers/embeddings/local-embedder.js';
 import type { Logger } from '../telemetry/logger.js';
-import type {
-  EmbeddingResult,
-  EmbeddingTask,
-  EmbeddingWorkerData,
-} from '../workers/embedding.worker.js';
-import { InferencePool } from '../workers/inference-pool.js';
-import { workerEntry } from '../workers/worker-file.js';
+import { openEmbeddingPool } from '../workers/pools.js';
 
 /** An open local embedder and the pool behind it. */
 export interface LocalEmbedding {
@@ -45,32 +38,15 @@ export async function openLocalEmbedding(
   config: InferenceConfig,
   deps: { registry: Registry; logger: Logger },
 ): Promise<LocalEmbeddingResult> {
-  const { id, revision } = config.embedder;
-  if (!config.allowDownloads && !isModelPresent(config.modelDir, id, revision)) {
-    return {
-      unavailable: `local embedding model "${id}" is not in ${config.modelDir} (run \`voxstate models pull\`)`,
-    };
-  }
-  const workerData: EmbeddingWorkerData = {
-    modelDir: config.modelDir,
-    allowDownloads: config.allowDownloads,
-    intraOpNumThreads: config.intraOpNumThreads,
-    model: config.embedder,
-  };
-  const pool = new InferencePool<EmbeddingTask, EmbeddingResult>({
-    name: 'embedding',
-    worker: workerEntry('embedding'),
-    workerData,
-    ...config.pools.embedding,
-    ...deps,
-  });
+  const { pool, unavailable } = openEmbeddingPool(config, deps);
+  if (!pool) return { unavailable };
   try {
     const embedder = await LocalEmbedder.create(pool, config);
     return { local: { embedder, close: () => pool.close() } };
   } catch (err) {
     await pool.close();
     return {
-      unavailable: `local embedding model "${id}" could not be loaded: ${(err as Error).message}`,
+      unavailable: `local embedding model "${config.embedder.id}" could not be loaded: ${(err as Error).message}`,
     };
   }
 }

@@ -1,11 +1,11 @@
 /**
- * Retrieval result cache (seed 003): an in-process LRU with TTL and a size bound, keyed by the
+ * Retrieval result cache (seed 003): an in-process LRU (lru-cache) with TTL and a size bound, keyed by the
  * normalized query, the knowledge-base version and the language. A new ingest changes the version,
  * so stale results are never served after the knowledge base changes.
  *
  * @module
  */
-import { LruCache } from '../cache/lru.js';
+import { LRUCache } from 'lru-cache';
 import { normalizeQuery } from './normalize.js';
 
 /** Options for {@link RetrievalCache}. */
@@ -27,14 +27,14 @@ export interface RetrievalCacheOptions {
  * cache.get({ query: 'hours', version, language: 'en' }); // result
  * ```
  */
-export class RetrievalCache<V> {
-  readonly #lru: LruCache<string, V>;
+export class RetrievalCache<V extends {}> {
+  readonly #lru: LRUCache<string, V>;
 
   constructor(options: RetrievalCacheOptions = {}) {
-    this.#lru = new LruCache<string, V>({
-      maxEntries: options.maxEntries ?? 1000,
-      ttlMs: options.ttlMs ?? 600_000,
-      ...(options.now ? { now: options.now } : {}),
+    this.#lru = new LRUCache<string, V>({
+      max: options.maxEntries ?? 1000,
+      ttl: options.ttlMs ?? 600_000,
+      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
     });
   }
 
@@ -55,7 +55,7 @@ export class RetrievalCache<V> {
 
   /** Number of cached results. */
   get entries(): number {
-    return this.#lru.entries;
+    return this.#lru.size;
   }
 
   /** Empties the cache. */

@@ -5,12 +5,7 @@
  * @module
  */
 import type { Table } from '@lancedb/lancedb';
-
-const BATCH = 400;
-
-function quote(value: string): string {
-  return `'${value.replace(/'/gu, "''")}'`;
-}
+import { BATCH, sqlIn } from './lance-tables.js';
 
 /**
  * Removes every row of `table` whose `key` another row already has; returns how many were
@@ -31,7 +26,7 @@ export async function removeDuplicateRows(table: Table, key: string): Promise<nu
   let removed = 0;
   for (let i = 0; i < duplicated.length; i += BATCH) {
     const keys = duplicated.slice(i, i + BATCH);
-    const where = `${key} IN (${keys.map(quote).join(', ')})`;
+    const where = sqlIn(key, keys);
     const rows = await table.query().where(where).toArrow();
     const column = rows.getChild(key);
     const seen = new Set<string>();

@@ -5,24 +5,26 @@
  * A chunk table indexed by an older keyword analysis (its terms column has another version) is
  * re-indexed from the stored text once, the first time it is written or searched by keywords.
  *
+ * The database access without the schema is in `lance-tables.ts`, the row layout in
+ * `chunk-rows.ts`, the keyword analysis and index in `keyword-terms.ts` and `keyword-index.ts`.
+ *
  * @module
  */
-import { mkdirSync } from 'node:fs';
-import { type Connection, connect, type Table } from '@lancedb/lancedb';
-import { StorageError } from '../errors.js';
+import type { Table } from '@lancedb/lancedb';
 import type { Logger } from '../telemetry/logger.js';
+import { CHUNK_COLUMNS, chunkRow, inLanguageFirst, toChunk, vectorRow } from './chunk-rows.js';
 import {
   createKeywordIndex,
   keywordQuery,
   upgradeKeywordTerms,
   VocabularyCache,
 } from './keyword-index.js';
-import { keywordTerms, TERMS_COLUMN } from './keyword-terms.js';
-import { isKbLanguage, type KbLanguage } from './language.js';
+import { TERMS_COLUMN } from './keyword-terms.js';
+import { BATCH, guardStorage, LanceTables, sqlIn } from './lance-tables.js';
 import { sha256 } from './normalize.js';
 import { removeDuplicateRows } from './store-repair.js';
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, VECTORS_PREFIX, vectorTableName } from './table-name.js';
-import type { ChunkKind, KbChunk } from './types.js';
+import type { KbChunk } from './types.js';
 
 /** Options for {@link KnowledgeStore.open}. */
 export interface KnowledgeStoreOptions {
@@ -58,60 +60,6 @@ export interface SearchOptions {
   lang?: string;
 }
 
-const BATCH = 400;
-
-function quote(value: string): string {
-  return `'${value.replace(/'/gu, "''")}'`;
-}
-
-function toChunk(row: Record<string, unknown>): KbChunk {
-  const lang = String(row.lang ?? 'und');
-  return {
-    id: String(row.id),
-    doc: String(row.doc),
-    text: String(row.text),
-    title: String(row.title ?? ''),
-    kind: String(row.kind ?? 'text') as ChunkKind,
-    lang: isKbLanguage(lang) ? lang : 'und',
-    line: Number(row.line ?? 0),
-    hash: String(row.hash),
-    docHash: String(row.doc_hash ?? ''),
-  };
-}
-
-function chunkRow(c: KbChunk): Record<string, unknown> {
-  return {
-    id: c.id,
-    doc: c.doc,
-    text: c.text,
-    [TERMS_COLUMN]: keywordTerms(c.text, c.lang),
-    title: c.title,
-    kind: c.kind,
-    lang: c.lang,
-    line: c.line,
-    hash: c.hash,
-    doc_hash: c.docHash,
-  };
-}
-
-/** The chunk columns a search returns, besides its score. */
-const CHUNK_COLUMNS = ['id', 'doc', 'text', 'title', 'kind', 'lang', 'line', 'hash', 'doc_hash'];
-
-/** Searches within the caller's language first, and in every language when that finds nothing. */
-async function inLanguageFirst(
-  lang: string | undefined,
-  run: (filter: string | undefined) => Promise<IndexHit[]>,
-): Promise<IndexHit[]> {
-  const filter = langFilter(lang);
-  const hits = filter ? await run(filter) : [];
-  return hits.length > 0 ? hits : run(undefined);
-}
-
-function langFilter(lang: string | undefined): string | undefined {
-  if (!lang || !isKbLanguage(lang) || lang === 'und') return undefined;
-  return `lang IN (${quote(lang as KbLanguage)}, 'und')`;
-}
-
 /**
  * Access to the knowledge-base tables.
  *
@@ -122,72 +70,28 @@ function langFilter(lang: string | undefined): string | undefined {
  * ```
  */
 export class KnowledgeStore {
-  readonly #db: Connection;
-  readonly #tables = new Map<string, Table>();
+  readonly #t: LanceTables;
   /** The database folder. */
   readonly dir: string;
   readonly #logger: Logger | undefined;
   #termsReady: Promise<void> | undefined;
   readonly #vocabulary = new VocabularyCache();
 
-  private constructor(db: Connection, dir: string, logger: Logger | undefined) {
-    this.#db = db;
+  private constructor(tables: LanceTables, dir: string, logger: Logger | undefined) {
+    this.#t = tables;
     this.dir = dir;
     this.#logger = logger;
   }
 
   /** Opens (or creates) the database in `options.dir`. */
   static async open(options: KnowledgeStoreOptions): Promise<KnowledgeStore> {
-    try {
-      mkdirSync(options.dir, { recursive: true });
-      const db = await connect(options.dir, {
-        readConsistencyInterval: (options.readConsistencyMs ?? 5_000) / 1000,
-      });
-      return new KnowledgeStore(db, options.dir, options.logger);
-    } catch (err) {
-      throw new StorageError('lancedb', `cannot open ${options.dir}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  }
-
-  async #table(name: string): Promise<Table | undefined> {
-    const cached = this.#tables.get(name);
-    if (cached) return cached;
-    if (!(await this.#db.tableNames()).includes(name)) return undefined;
-    const table = await this.#db.openTable(name);
-    this.#tables.set(name, table);
-    return table;
-  }
-
-  async #write(name: string, rows: Record<string, unknown>[]): Promise<void> {
-    if (rows.length === 0) return;
-    const table = await this.#table(name);
-    if (table) {
-      for (let i = 0; i < rows.length; i += BATCH) await table.add(rows.slice(i, i + BATCH));
-      return;
-    }
-    const created = await this.#db.createTable(name, rows.slice(0, BATCH));
-    this.#tables.set(name, created);
-    for (let i = BATCH; i < rows.length; i += BATCH) await created.add(rows.slice(i, i + BATCH));
-  }
-
-  async #delete(name: string, column: string, values: readonly string[]): Promise<void> {
-    const table = await this.#table(name);
-    if (!table || values.length === 0) return;
-    for (let i = 0; i < values.length; i += BATCH) {
-      await table.delete(
-        `${column} IN (${values
-          .slice(i, i + BATCH)
-          .map(quote)
-          .join(', ')})`,
-      );
-    }
+    const tables = await LanceTables.open(options.dir, options.readConsistencyMs ?? 5_000);
+    return new KnowledgeStore(tables, options.dir, options.logger);
   }
 
   /** Every stored document. */
   async documents(): Promise<Map<string, KbDocument>> {
-    const table = await this.#table(DOCUMENTS_TABLE);
+    const table = await this.#t.get(DOCUMENTS_TABLE);
     const out = new Map<string, KbDocument>();
     if (!table) return out;
     for (const row of await table.query().toArray()) {
@@ -201,19 +105,17 @@ export class KnowledgeStore {
   }
 
   /** Chunk id to content hash for every stored chunk (no text). */
-  async chunkIds(): Promise<Map<string, { doc: string; hash: string }>> {
-    const table = await this.#table(CHUNKS_TABLE);
-    const out = new Map<string, { doc: string; hash: string }>();
-    if (!table) return out;
-    for (const row of await table.query().select(['id', 'doc', 'hash']).toArray()) {
-      out.set(String(row.id), { doc: String(row.doc), hash: String(row.hash) });
-    }
-    return out;
+  chunkIds(): Promise<Map<string, { doc: string; hash: string }>> {
+    return this.#ids(CHUNKS_TABLE);
   }
 
   /** Chunk id to document and content hash for every chunk that has a vector for `model`. */
-  async vectorIds(model: string): Promise<Map<string, { doc: string; hash: string }>> {
-    const table = await this.#table(vectorTableName(model));
+  vectorIds(model: string): Promise<Map<string, { doc: string; hash: string }>> {
+    return this.#ids(vectorTableName(model));
+  }
+
+  async #ids(name: string): Promise<Map<string, { doc: string; hash: string }>> {
+    const table = await this.#t.get(name);
     const out = new Map<string, { doc: string; hash: string }>();
     if (!table) return out;
     for (const row of await table.query().select(['id', 'doc', 'hash']).toArray()) {
@@ -227,18 +129,13 @@ export class KnowledgeStore {
     model: string,
     hashes: readonly string[],
   ): Promise<Map<string, Float32Array>> {
-    const table = await this.#table(vectorTableName(model));
+    const table = await this.#t.get(vectorTableName(model));
     const out = new Map<string, Float32Array>();
     if (!table || hashes.length === 0) return out;
     for (let i = 0; i < hashes.length; i += BATCH) {
       const rows = await table
         .query()
-        .where(
-          `hash IN (${hashes
-            .slice(i, i + BATCH)
-            .map(quote)
-            .join(', ')})`,
-        )
+        .where(sqlIn('hash', hashes.slice(i, i + BATCH)))
         .select(['hash', 'vector'])
         .toArray();
       for (const row of rows)
@@ -251,9 +148,8 @@ export class KnowledgeStore {
    * Moves the open tables to their latest version, so the next read sees every write made since,
    * by any process (a writer calls it once it holds the writer lock).
    */
-  async refresh(): Promise<void> {
-    for (const [name, table] of this.#tables)
-      await this.#guard(`refresh ${name}`, () => table.checkoutLatest());
+  refresh(): Promise<void> {
+    return this.#t.refresh();
   }
 
   /**
@@ -262,13 +158,13 @@ export class KnowledgeStore {
    */
   async removeDuplicates(): Promise<number> {
     let removed = 0;
-    for (const name of await this.#db.tableNames()) {
+    for (const name of await this.#t.names()) {
       const key = name === DOCUMENTS_TABLE ? 'doc' : 'id';
       if (name !== CHUNKS_TABLE && name !== DOCUMENTS_TABLE && !name.startsWith(VECTORS_PREFIX))
         continue;
-      const table = await this.#table(name);
+      const table = await this.#t.get(name);
       if (table)
-        removed += await this.#guard(`repair ${name}`, () => removeDuplicateRows(table, key));
+        removed += await guardStorage(`repair ${name}`, () => removeDuplicateRows(table, key));
     }
     return removed;
   }
@@ -278,38 +174,36 @@ export class KnowledgeStore {
    * analysis (once per process; a failed attempt is retried on the next call).
    */
   async #chunkTable(): Promise<Table | undefined> {
-    this.#termsReady ??= this.#guard('re-index keywords', () => this.#upgradeTerms()).catch(
+    this.#termsReady ??= guardStorage('re-index keywords', () => this.#upgradeTerms()).catch(
       (err: unknown) => {
         this.#termsReady = undefined;
         throw err;
       },
     );
     await this.#termsReady;
-    return this.#table(CHUNKS_TABLE);
+    return this.#t.get(CHUNKS_TABLE);
   }
 
   async #upgradeTerms(): Promise<void> {
-    const table = await this.#table(CHUNKS_TABLE);
+    const table = await this.#t.get(CHUNKS_TABLE);
     if (!table) return;
     const upgraded = await upgradeKeywordTerms({
-      db: this.#db,
+      db: this.#t.db,
       name: CHUNKS_TABLE,
       table,
       columns: CHUNK_COLUMNS,
       rewrite: (row) => chunkRow(toChunk(row)),
       ...(this.#logger ? { logger: this.#logger } : {}),
     });
-    if (upgraded === undefined) return;
-    this.#tables.delete(CHUNKS_TABLE);
-    if (upgraded) this.#tables.set(CHUNKS_TABLE, upgraded);
+    if (upgraded !== undefined) this.#t.replace(CHUNKS_TABLE, upgraded || undefined);
   }
 
   /** Adds chunks and removes chunks by id. */
   async writeChunks(add: readonly KbChunk[], removeIds: readonly string[]): Promise<void> {
     await this.#chunkTable();
-    await this.#guard('write chunks', async () => {
-      await this.#delete(CHUNKS_TABLE, 'id', removeIds);
-      await this.#write(CHUNKS_TABLE, add.map(chunkRow));
+    await guardStorage('write chunks', async () => {
+      await this.#t.deleteIn(CHUNKS_TABLE, 'id', removeIds);
+      await this.#t.add(CHUNKS_TABLE, add.map(chunkRow));
     });
   }
 
@@ -320,31 +214,20 @@ export class KnowledgeStore {
     removeIds: readonly string[],
   ): Promise<void> {
     const name = vectorTableName(model);
-    await this.#guard('write vectors', async () => {
-      await this.#delete(name, 'id', removeIds);
-      await this.#write(
+    await guardStorage('write vectors', async () => {
+      await this.#t.deleteIn(name, 'id', removeIds);
+      await this.#t.add(
         name,
-        add.map(({ chunk, vector }) => ({
-          id: chunk.id,
-          doc: chunk.doc,
-          text: chunk.text,
-          title: chunk.title,
-          kind: chunk.kind,
-          lang: chunk.lang,
-          line: chunk.line,
-          hash: chunk.hash,
-          doc_hash: chunk.docHash,
-          vector: Array.from(vector),
-        })),
+        add.map(({ chunk, vector }) => vectorRow(chunk, vector)),
       );
     });
   }
 
   /** Records documents (replacing earlier records) and forgets removed ones. */
   async writeDocuments(docs: readonly KbDocument[], removeDocs: readonly string[]): Promise<void> {
-    await this.#guard('write documents', async () => {
-      await this.#delete(DOCUMENTS_TABLE, 'doc', [...removeDocs, ...docs.map((d) => d.doc)]);
-      await this.#write(
+    await guardStorage('write documents', async () => {
+      await this.#t.deleteIn(DOCUMENTS_TABLE, 'doc', [...removeDocs, ...docs.map((d) => d.doc)]);
+      await this.#t.add(
         DOCUMENTS_TABLE,
         docs.map((d) => ({
           doc: d.doc,
@@ -360,7 +243,7 @@ export class KnowledgeStore {
   async rebuildKeywordIndex(): Promise<void> {
     const table = await this.#chunkTable();
     if (!table) return;
-    await this.#guard('full-text index', () => createKeywordIndex(table));
+    await guardStorage('full-text index', () => createKeywordIndex(table));
   }
 
   /** Vector search in `model`'s table by cosine similarity. */
@@ -369,7 +252,7 @@ export class KnowledgeStore {
     vector: Float32Array,
     options: SearchOptions,
   ): Promise<IndexHit[]> {
-    const table = await this.#table(vectorTableName(model));
+    const table = await this.#t.get(vectorTableName(model));
     if (!table) return [];
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
       let q = table.vectorSearch(vector).distanceType('cosine').limit(options.k);
@@ -377,7 +260,7 @@ export class KnowledgeStore {
       const rows = await q.select([...CHUNK_COLUMNS, '_distance']).toArray();
       return rows.map((row) => ({ chunk: toChunk(row), score: 1 - Number(row._distance) }));
     };
-    return this.#guard('vector search', () => inLanguageFirst(options.lang, run));
+    return guardStorage('vector search', () => inLanguageFirst(options.lang, run));
   }
 
   /**
@@ -387,7 +270,7 @@ export class KnowledgeStore {
   async searchKeyword(query: string, options: SearchOptions): Promise<IndexHit[]> {
     const table = await this.#chunkTable();
     if (!table) return [];
-    const vocabulary = await this.#guard('keyword vocabulary', () => this.#vocabulary.of(table));
+    const vocabulary = await guardStorage('keyword vocabulary', () => this.#vocabulary.of(table));
     const fts = keywordQuery(query, options.lang, vocabulary);
     if (!fts) return [];
     const run = async (filter: string | undefined): Promise<IndexHit[]> => {
@@ -396,12 +279,12 @@ export class KnowledgeStore {
       const rows = await q.select([...CHUNK_COLUMNS, '_score']).toArray();
       return rows.map((row) => ({ chunk: toChunk(row), score: Number(row._score) }));
     };
-    return this.#guard('keyword search', () => inLanguageFirst(options.lang, run));
+    return guardStorage('keyword search', () => inLanguageFirst(options.lang, run));
   }
 
   /** Number of vectors stored for `model` (0 when the knowledge base was not embedded with it). */
   async vectorCount(model: string): Promise<number> {
-    const table = await this.#table(vectorTableName(model));
+    const table = await this.#t.get(vectorTableName(model));
     return table ? table.countRows() : 0;
   }
 
@@ -409,16 +292,13 @@ export class KnowledgeStore {
    * Compacts the tables after writes (merges small fragments, folds deletions); old versions are
    * pruned by LanceDB's default age rule, so a process still reading them is not disturbed.
    */
-  async compact(): Promise<void> {
-    for (const name of await this.#db.tableNames()) {
-      const table = await this.#table(name);
-      if (table) await this.#guard(`compact ${name}`, () => table.optimize());
-    }
+  compact(): Promise<void> {
+    return this.#t.compact();
   }
 
   /** Number of chunks. */
   async chunkCount(): Promise<number> {
-    const table = await this.#table(CHUNKS_TABLE);
+    const table = await this.#t.get(CHUNKS_TABLE);
     return table ? table.countRows() : 0;
   }
 
@@ -430,25 +310,15 @@ export class KnowledgeStore {
     const docs = [...(await this.documents()).values()]
       .map((d) => `${d.doc}\u0000${d.docHash}`)
       .sort();
-    const names = (await this.#db.tableNames()).filter((n) => n.startsWith(VECTORS_PREFIX)).sort();
+    const names = (await this.#t.names()).filter((n) => n.startsWith(VECTORS_PREFIX)).sort();
     const counts: string[] = [];
     for (const name of names)
-      counts.push(`${name}:${await (await this.#table(name))?.countRows()}`);
+      counts.push(`${name}:${await (await this.#t.get(name))?.countRows()}`);
     return sha256(`${docs.join('\n')}\n${counts.join('\n')}`).slice(0, 16);
   }
 
   /** Closes the database. */
   close(): void {
-    for (const table of this.#tables.values()) table.close();
-    this.#tables.clear();
-    this.#db.close();
-  }
-
-  async #guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw new StorageError('lancedb', `${what}: ${(err as Error).message}`, { cause: err });
-    }
+    this.#t.close();
   }
 }

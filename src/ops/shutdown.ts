@@ -14,7 +14,11 @@ import type { Logger } from '../telemetry/logger.js';
 /** Something to flush on the way out. */
 export interface Flusher {
   name: string;
-  flush(): Promise<unknown>;
+  /**
+   * Flushes. `signal` aborts at the flush deadline (`flushTimeoutMs`): pass it on to what can be
+   * cancelled; the shutdown stops waiting for this flusher then, either way.
+   */
+  flush(signal: AbortSignal): Promise<unknown>;
 }
 
 /** Options for {@link installGracefulShutdown}. */
@@ -85,18 +89,18 @@ function pollIdle(activeCalls: () => number): (signal: AbortSignal) => Promise<v
   };
 }
 
-async function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      p,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Runs one flusher with its deadline signal; rejects when it fails or the deadline passes. */
+function flushWithin(f: Flusher, ms: number): Promise<void> {
+  const signal = AbortSignal.timeout(ms);
+  const flushing = Promise.resolve().then(() => f.flush(signal));
+  flushing.catch(() => undefined);
+  return new Promise<void>((resolve, reject) => {
+    const onDeadline = () => reject(new Error(`${f.name} timed out after ${ms} ms`));
+    signal.addEventListener('abort', onDeadline, { once: true });
+    flushing
+      .then(() => resolve(), reject)
+      .finally(() => signal.removeEventListener('abort', onDeadline));
+  });
 }
 
 /**
@@ -147,11 +151,7 @@ export function installGracefulShutdown(options: ShutdownOptions): GracefulShutd
     const flushed: Record<string, string> = {};
     for (const f of options.flushers ?? []) {
       try {
-        await withTimeout(
-          Promise.resolve().then(f.flush),
-          options.flushTimeoutMs ?? 10_000,
-          f.name,
-        );
+        await flushWithin(f, options.flushTimeoutMs ?? 10_000);
         flushed[f.name] = 'ok';
       } catch (err) {
         flushed[f.name] = (err as Error).message;

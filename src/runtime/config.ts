@@ -1,20 +1,21 @@
 /**
- * The runtime's configuration, composed from each area's own loader and validated at start:
- * every wrong value is a `ConfigError` that names the variable.
+ * The runtime's configuration: the environment parsed against the one schema (src/config/schema.ts)
+ * and shaped by each area's loader; every wrong value is reported at once in a `ConfigError` that
+ * names each variable.
  *
  * @module
  */
 import { fileURLToPath } from 'node:url';
-import { type AnswerConfig, loadAnswerConfig } from '../answer/config.js';
-import { type FlagConfig, loadFlagConfig } from '../config/flags.js';
-import { type InferenceConfig, inferenceConfigFromEnv } from '../config/inference.js';
-import { loadPriceTable, type PriceTable } from '../cost/prices.js';
+import { type AnswerConfig, answerConfig } from '../answer/config.js';
+import { type FlagConfig, flagConfig } from '../config/flags.js';
+import { type InferenceConfig, inferenceConfig } from '../config/inference.js';
+import { type Config, configErrorMessage, type RawEnv, readEnv } from '../config/schema.js';
+import { type PriceTable, priceTable } from '../cost/prices.js';
 import { ConfigError } from '../errors.js';
-import { type KnowledgeConfig, knowledgeConfigFromEnv } from '../knowledge/config.js';
-import { type CallLimits, DEFAULT_LIMITS } from '../machines/call.types.js';
-import { type SttEnginesConfig, sttEnginesConfigFromEnv } from '../providers/stt/config.js';
-import { type SpeechConfig, speechConfigFromEnv } from '../speech/config.js';
-import { logPiiFromEnv } from '../telemetry/logger.js';
+import { type KnowledgeConfig, knowledgeConfig } from '../knowledge/config.js';
+import type { CallLimits } from '../machines/call.types.js';
+import { type SttEnginesConfig, sttEnginesConfig } from '../providers/stt/config.js';
+import { type SpeechConfig, speechConfig } from '../speech/config.js';
 
 /** Speech-to-text engine: `whisper` (local, the default) or `script` (simulator only). */
 export type SttChoice = 'whisper' | 'script';
@@ -58,83 +59,58 @@ export const SAMPLE_BUSINESS_FILE = fileURLToPath(
   new URL('../../examples/knowledge-base/business.json', import.meta.url),
 );
 
-type Env = NodeJS.ProcessEnv;
-
-/** Node timers fire at once for longer delays (about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
-
-function positiveMs(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMER_MS) {
-    throw new ConfigError(
-      `${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got "${raw}"`,
-    );
-  }
-  return n;
-}
-
-function count(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new ConfigError(`${name} must be a whole number >= 0, got "${raw}"`);
-  }
-  return n;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`${name} must be true or false (1/0, yes/no, on/off), got "${raw}"`);
-}
-
 /**
- * Reads the runtime configuration from the environment.
+ * Reads the runtime configuration from the environment: every variable is parsed against the
+ * schema first, so one {@link ConfigError} lists every wrong value at once.
  *
  * @example
  * ```ts
  * const config = runtimeConfigFromEnv(process.env); // throws ConfigError on a wrong value
  * ```
  */
-export function runtimeConfigFromEnv(env: Env = process.env): RuntimeConfig {
-  const stt = (env.VOXSTATE_STT || 'whisper') as SttChoice;
-  if (stt !== 'whisper' && stt !== 'script') {
-    throw new ConfigError(`VOXSTATE_STT must be "whisper" or "script", got "${env.VOXSTATE_STT}"`);
-  }
-  return {
-    inference: inferenceConfigFromEnv(env),
-    knowledge: knowledgeConfigFromEnv(env),
-    speech: speechConfigFromEnv(env),
-    answer: loadAnswerConfig(env),
-    flags: loadFlagConfig(env),
-    prices: loadPriceTable(env),
-    businessFile: env.VOXSTATE_BUSINESS || SAMPLE_BUSINESS_FILE,
-    stt,
-    sttEngines: sttEnginesConfigFromEnv(env),
-    detectLanguage: bool(env, 'VOXSTATE_DETECT_LANGUAGE', false),
-    limits: {
-      maxTurns: count(env, 'VOXSTATE_MAX_TURNS', DEFAULT_LIMITS.maxTurns),
-      maxSilenceMs: positiveMs(env, 'VOXSTATE_MAX_SILENCE_MS', DEFAULT_LIMITS.maxSilenceMs),
-      maxSilencePrompts: count(
-        env,
-        'VOXSTATE_MAX_SILENCE_PROMPTS',
-        DEFAULT_LIMITS.maxSilencePrompts,
-      ),
-      maxCallMs: positiveMs(env, 'VOXSTATE_MAX_CALL_MS', DEFAULT_LIMITS.maxCallMs),
-      maxNotUnderstood: count(env, 'VOXSTATE_MAX_NOT_UNDERSTOOD', DEFAULT_LIMITS.maxNotUnderstood),
-    },
-    bargeInOnGreeting: bool(env, 'VOXSTATE_BARGE_IN_ON_GREETING', false),
-    logTranscripts: bool(env, 'VOXSTATE_LOG_TRANSCRIPTS', false),
-    logPii: logPiiFromEnv(env),
-    redisUrl: env.VOXSTATE_REDIS_URL || undefined,
-    deadLetter: {
-      baseDelayMs: positiveMs(env, 'VOXSTATE_DLQ_RETRY_MS', 60_000),
-      pollMs: positiveMs(env, 'VOXSTATE_DLQ_POLL_MS', 1_000),
-    },
+export function runtimeConfigFromEnv(env: RawEnv = process.env): RuntimeConfig {
+  return runtimeConfig(readEnv(env));
+}
+
+/**
+ * The runtime configuration from the parsed environment ({@link readEnv}); the area loaders'
+ * own errors (a flag or price file, a model list) are collected into one {@link ConfigError}.
+ */
+export function runtimeConfig(c: Config): RuntimeConfig {
+  const problems: string[] = [];
+  const part = <T>(load: (c: Config) => T): T => {
+    try {
+      return load(c);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(err.message);
+      return undefined as T;
+    }
   };
+  const config: RuntimeConfig = {
+    inference: part(inferenceConfig),
+    knowledge: part(knowledgeConfig),
+    speech: part(speechConfig),
+    answer: part(answerConfig),
+    flags: part(flagConfig),
+    prices: part(priceTable),
+    businessFile: c.VOXSTATE_BUSINESS ?? SAMPLE_BUSINESS_FILE,
+    stt: c.VOXSTATE_STT ?? 'whisper',
+    sttEngines: part(sttEnginesConfig),
+    detectLanguage: c.VOXSTATE_DETECT_LANGUAGE,
+    limits: {
+      maxTurns: c.VOXSTATE_MAX_TURNS,
+      maxSilenceMs: c.VOXSTATE_MAX_SILENCE_MS,
+      maxSilencePrompts: c.VOXSTATE_MAX_SILENCE_PROMPTS,
+      maxCallMs: c.VOXSTATE_MAX_CALL_MS,
+      maxNotUnderstood: c.VOXSTATE_MAX_NOT_UNDERSTOOD,
+    },
+    bargeInOnGreeting: c.VOXSTATE_BARGE_IN_ON_GREETING,
+    logTranscripts: c.VOXSTATE_LOG_TRANSCRIPTS,
+    logPii: c.VOXSTATE_LOG_PII,
+    redisUrl: c.VOXSTATE_REDIS_URL,
+    deadLetter: { baseDelayMs: c.VOXSTATE_DLQ_RETRY_MS, pollMs: c.VOXSTATE_DLQ_POLL_MS },
+  };
+  if (problems.length > 0) throw new ConfigError(configErrorMessage(problems));
+  return config;
 }

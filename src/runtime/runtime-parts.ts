@@ -15,7 +15,6 @@ import { AbortedError, VoxstateError } from '../errors.js';
 import { cloudEmbedderFromConfig } from '../knowledge/cloud-embedder.js';
 import { createKnowledgeRuntime, type KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { VadSession } from '../media/vad.js';
-import { isModelPresent } from '../models/model-folder.js';
 import { type BusinessData, loadBusinessData } from '../prompts/business.js';
 import { LocalEmbedder } from '../providers/embeddings/local-embedder.js';
 import { createRemoteSttEngines } from '../providers/stt/engines.js';
@@ -28,7 +27,7 @@ import { registerCatalog } from '../telemetry/catalog.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import type { Language } from '../text/language.js';
-import { createEmbeddingPool, createVadPool, createWhisperPool } from '../workers/pools.js';
+import { createVadPool, createWhisperPool, openEmbeddingPool } from '../workers/pools.js';
 import { type CallFinisher, createCallFinisher } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
 import type { RuntimeOptions } from './runtime.js';
@@ -227,15 +226,14 @@ async function startKnowledge(
   closers: Closers,
   redis: Redis | undefined,
 ): Promise<KnowledgeRuntime> {
-  const { id, revision } = config.inference.embedder;
+  const { pool: embeddingPool, unavailable: localUnavailable } = openEmbeddingPool(
+    config.inference,
+    deps,
+  );
   let localEmbedder: LocalEmbedder | undefined;
-  let localUnavailable: string | undefined;
-  if (config.inference.allowDownloads || isModelPresent(config.inference.modelDir, id, revision)) {
-    const embeddingPool = createEmbeddingPool(config.inference, deps);
+  if (embeddingPool) {
     closers.push(() => embeddingPool.close());
     localEmbedder = await LocalEmbedder.create(embeddingPool, config.inference);
-  } else {
-    localUnavailable = `local embedding model "${id}" is not in ${config.inference.modelDir} (run \`voxstate models pull\`)`;
   }
   const cloudEmbedder = cloudEmbedderFromConfig(config.knowledge);
   const knowledge = await createKnowledgeRuntime(config.knowledge, {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError } from '../errors.js';
+import { type Config, type RawEnv, readEnv } from '../config/schema.js';
 
 /** Settings of the serve loop. */
 export interface ServeConfig {
@@ -19,11 +19,6 @@ export interface ServeConfig {
   drainMs: number;
 }
 
-/** Default operations server port (Prometheus exporters' customary range). */
-export const DEFAULT_OPS_PORT = 9464;
-/** Default drain deadline at shutdown, ms. */
-export const DEFAULT_DRAIN_MS = 30_000;
-
 /**
  * Reads the serve settings from the environment.
  *
@@ -33,30 +28,16 @@ export const DEFAULT_DRAIN_MS = 30_000;
  * const { opsHost, opsPort, drainMs } = serveConfigFromEnv(process.env);
  * ```
  */
-export function serveConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const rawPort = env.VOXSTATE_OPS_PORT;
-  let opsPort = DEFAULT_OPS_PORT;
-  if (rawPort !== undefined && rawPort !== '') {
-    opsPort = Number(rawPort);
-    if (!/^\d+$/.test(rawPort.trim()) || opsPort > 65_535) {
-      throw new ConfigError(`VOXSTATE_OPS_PORT must be a port number 0-65535, got "${rawPort}"`);
-    }
-  }
-  const rawDrain = env.VOXSTATE_DRAIN_MS;
-  let drainMs = DEFAULT_DRAIN_MS;
-  if (rawDrain !== undefined && rawDrain !== '') {
-    drainMs = Number(rawDrain);
-    if (!Number.isFinite(drainMs) || drainMs < 0 || drainMs > 86_400_000) {
-      throw new ConfigError(
-        `VOXSTATE_DRAIN_MS must be a number of milliseconds from 0 to 86400000, got "${rawDrain}"`,
-      );
-    }
-  }
-  const opsHost = env.VOXSTATE_OPS_HOST || '127.0.0.1';
-  if (/[\s/]/.test(opsHost)) {
-    throw new ConfigError(
-      `VOXSTATE_OPS_HOST must be a host name or IP address, got "${env.VOXSTATE_OPS_HOST}"`,
-    );
-  }
-  return { opsHost, opsPort, opsToken: env.VOXSTATE_OPS_TOKEN || undefined, drainMs };
+export function serveConfigFromEnv(env: RawEnv = process.env): ServeConfig {
+  return serveConfig(readEnv(env));
+}
+
+/** The serve settings from the parsed environment ({@link readEnv}). */
+export function serveConfig(c: Config): ServeConfig {
+  return {
+    opsHost: c.VOXSTATE_OPS_HOST,
+    opsPort: c.VOXSTATE_OPS_PORT,
+    opsToken: c.VOXSTATE_OPS_TOKEN,
+    drainMs: c.VOXSTATE_DRAIN_MS,
+  };
 }

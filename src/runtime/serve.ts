@@ -14,7 +14,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
-import { retentionDaysFromEnv } from '../calllog/retention.js';
+import { readEnv } from '../config/schema.js';
 import { isAbortError } from '../errors.js';
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
@@ -31,9 +31,9 @@ import {
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import { activeCallInfo } from './active-calls.js';
-import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
+import { type RuntimeConfig, runtimeConfig } from './config.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
-import { type ServeConfig, serveConfigFromEnv } from './serve-config.js';
+import { type ServeConfig, serveConfig as serveConfigOf } from './serve-config.js';
 import {
   checkAriEarly,
   enforceRetentionAtStart,
@@ -44,7 +44,7 @@ import {
   stopOnSignalDuringStartup,
 } from './startup.js';
 import type { Telephony } from './telephony.js';
-import { type TelephonyConfig, telephonyConfigFromEnv } from './telephony-config.js';
+import { type TelephonyConfig, telephonyConfig as telephonyConfigOf } from './telephony-config.js';
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -130,15 +130,16 @@ export function publicUrl(url: string): string {
 export async function serve(options: ServeOptions = {}): Promise<VoxstateServer> {
   const env = options.env ?? process.env;
   const configure = options.configure ?? ((c: RuntimeConfig) => c);
-  const config = configure(runtimeConfigFromEnv(env));
-  const telephonyConfig = telephonyConfigFromEnv(env);
-  const serveConfig = serveConfigFromEnv(env);
-  const retentionDays = retentionDaysFromEnv(env);
+  const settings = readEnv(env);
+  const config = configure(runtimeConfig(settings));
+  const telephonyConfig = telephonyConfigOf(settings);
+  const serveConfig = serveConfigOf(settings);
+  const retentionDays = settings.VOXSTATE_RETENTION_DAYS;
   const inspectOptions = inspectorOptions(options.argv ?? [], env);
   const logger =
     options.logger ??
     createLogger({
-      level: env.VOXSTATE_LOG_LEVEL || 'info',
+      level: settings.VOXSTATE_LOG_LEVEL ?? 'info',
       redact: !config.logPii,
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     });

@@ -17,6 +17,7 @@
 import { EventEmitter } from 'node:events';
 import { FRAME_MS } from '../media/format.js';
 import { CallRecording } from './call-recording.js';
+import { frameRms, mixEcho, SILENT_FRAME } from './line-audio.js';
 
 export { noiseBurst, toneAudio } from './sounds.js';
 
@@ -62,20 +63,9 @@ export interface ScriptUtterance {
   endMs: number;
 }
 
-const SILENCE = Buffer.alloc(640);
 /** What a step returns to hand the frame to the next step. */
 const NEXT = Symbol('next step');
 const BOT_END_SILENCE_MS = 200;
-
-function rms(frame: Buffer): number {
-  let sum = 0;
-  const n = frame.length >> 1;
-  for (let i = 0; i < n; i++) {
-    const v = frame.readInt16LE(i * 2);
-    sum += v * v;
-  }
-  return n === 0 ? 0 : Math.sqrt(sum / n);
-}
 
 interface StepState {
   startedMs: number;
@@ -144,31 +134,22 @@ export class CallerScriptRunner extends EventEmitter<{
    */
   pull(): Buffer | undefined {
     const voice = this.#produce();
-    this.recording.addCaller(voice ?? SILENCE, this.#nowMs);
+    this.recording.addCaller(voice ?? SILENT_FRAME, this.#nowMs);
     const frame = this.#withEcho(voice);
     this.#advance();
-    return frame ?? (this.#sendSilence ? SILENCE : undefined);
+    return frame ?? (this.#sendSilence ? SILENT_FRAME : undefined);
   }
 
   /** The caller's voice plus the bot's echo on the line; undefined when both are silent. */
   #withEcho(voice: Buffer | undefined): Buffer | undefined {
     const echo = this.#echo;
     const bot = echo ? this.recording.botFrameAt(this.#nowMs - echo.delayMs) : undefined;
-    if (!echo || !bot) return voice;
-    const out = Buffer.alloc(640);
-    let loud = false;
-    for (let i = 0; i < 320; i++) {
-      const b = i * 2 + 1 < bot.length ? bot.readInt16LE(i * 2) : 0;
-      const v = (voice ? voice.readInt16LE(i * 2) : 0) + Math.round(b * echo.gain);
-      if (v !== 0) loud = true;
-      out.writeInt16LE(Math.max(-32768, Math.min(32767, v)), i * 2);
-    }
-    return loud ? out : voice;
+    return echo && bot ? mixEcho(voice, bot, echo.gain) : voice;
   }
 
   /** The next 20 ms the caller sends, silence as zeros (see {@link pull}); advances 20 ms. */
   nextFrame(): Buffer {
-    return this.pull() ?? SILENCE;
+    return this.pull() ?? SILENT_FRAME;
   }
 
   #advance(): void {
@@ -182,7 +163,7 @@ export class CallerScriptRunner extends EventEmitter<{
   /** Bot audio that reached the caller (slin16 LE). */
   hear(pcm: Buffer): void {
     this.recording.addBot(pcm, this.#nowMs);
-    if (rms(pcm) < this.#threshold) return;
+    if (frameRms(pcm) < this.#threshold) return;
     this.#lastBotLoudMs = this.#nowMs;
     this.#state.botHeard = true;
     if (!this.#botSpeaking) {

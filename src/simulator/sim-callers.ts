@@ -130,3 +130,26 @@ export function scriptOf(
   if (!ch?.runner) return undefined;
   return { runner: ch.runner, offsetMs: ch.scriptOffsetMs ?? 0 };
 }
+
+/** The scripted text spoken at `atMs` of media stream `id` (see {@link scriptOf}). */
+export function scriptTextAt(host: CallerHost, id: string, atMs: number): string | undefined {
+  const found = scriptOf(host, id);
+  return found ? found.runner.textAt(atMs - found.offsetMs) : undefined;
+}
+
+/** The scripted utterances overlapping [startMs, endMs) of media stream `id`, joined. */
+export function scriptTextBetween(
+  host: CallerHost,
+  id: string,
+  startMs: number,
+  endMs: number,
+): string | undefined {
+  const found = scriptOf(host, id);
+  if (!found) return undefined;
+  const from = startMs - found.offsetMs;
+  const to = endMs - found.offsetMs;
+  const texts = found.runner.utterances
+    .filter((u) => u.startMs < to && u.endMs > from)
+    .map((u) => u.text);
+  return texts.length > 0 ? texts.join(' ') : undefined;
+}

@@ -211,3 +211,28 @@ function startPlayback(ctx: RestContext, ch: SimChannel, playback: SimPlayback):
     playback.timer = setTimeout(() => ctx.finishPlayback(playback, 'done'), 1000);
   }
 }
+
+/**
+ * Ends a playback (`done` when its media ran out or its channel went, `stopped` by
+ * `DELETE /playbacks/{id}`): its audio leaves the media clock and PlaybackFinished is sent.
+ */
+export function finishPlayback(
+  ctx: Pick<RestContext, 'playbacks' | 'clock' | 'emitEvent'>,
+  p: SimPlayback,
+  state: 'done' | 'stopped',
+): void {
+  if (!ctx.playbacks.has(p.id)) return;
+  clearTimeout(p.timer);
+  if (p.source) ctx.clock.remove(p.source);
+  ctx.playbacks.delete(p.id);
+  p.state = state;
+  ctx.emitEvent(p.app, 'PlaybackFinished', {
+    playback: {
+      id: p.id,
+      media_uri: p.media_uri,
+      target_uri: p.target_uri,
+      language: p.language,
+      state: 'done',
+    },
+  });
+}

@@ -18,7 +18,7 @@ import {
   int16ToFloat32,
 } from '../media/audio/pcm.js';
 import { Resampler } from '../media/audio/resample.js';
-import { parseRtpPacket, RtpPayloadType, RtpSender } from '../media/rtp.js';
+import { parseRtpPacket, RtpPayloadType, RtpSender } from '../media/rtp-packet.js';
 import type { ClockSubscriber, MediaClock } from './media-clock.js';
 import type { MediaLink, MediaLinkHooks } from './media-link.js';
 

@@ -30,12 +30,14 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { TelephonyError } from '../errors.js';
 import { MediaClock } from './media-clock.js';
+import { bridgeAudioFor, deliverToBridge } from './sim-bridge-audio.js';
 import {
   answerOriginated,
   attachRunner,
   type CallerHost,
-  scriptOf,
   scriptRunner,
+  scriptTextAt,
+  scriptTextBetween,
 } from './sim-callers.js';
 import { type ChannelInit, destroySimChannel, newSimChannel } from './sim-channels.js';
 import { continueInDialplan, enterStasis } from './sim-dialplan.js';
@@ -49,6 +51,7 @@ import {
   type SimChannel,
   type SimPlayback,
 } from './sim-model.js';
+import { finishPlayback } from './sim-rest-media.js';
 import type {
   CalleeBehavior,
   PlaceCallOptions,
@@ -227,20 +230,12 @@ export class SimulatedAsterisk
    * AudioSocket UUID; `atMs` is media time of that stream (20 ms per frame received).
    */
   scriptTextAt(id: string, atMs: number): string | undefined {
-    const found = scriptOf(this, id);
-    return found ? found.runner.textAt(atMs - found.offsetMs) : undefined;
+    return scriptTextAt(this, id, atMs);
   }
 
   /** Scripted utterances overlapping [startMs, endMs) of a media stream, joined (simulator only). */
   scriptTextBetween(id: string, startMs: number, endMs: number): string | undefined {
-    const found = scriptOf(this, id);
-    if (!found) return undefined;
-    const from = startMs - found.offsetMs;
-    const to = endMs - found.offsetMs;
-    const texts = found.runner.utterances
-      .filter((u) => u.startMs < to && u.endMs > from)
-      .map((u) => u.text);
-    return texts.length > 0 ? texts.join(' ') : undefined;
+    return scriptTextBetween(this, id, startMs, endMs);
   }
 
   // ---- HttpContext and CallerHost: used by sim-http.ts, sim-rest*.ts, sim-callers.ts ----
@@ -301,45 +296,17 @@ export class SimulatedAsterisk
    * caller is silent and suppresses silence.
    */
   pullFor(ch: SimChannel, framesSent: number): Buffer | undefined {
-    const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
-    if (bridge) {
-      for (const id of bridge.channels) {
-        const other = this.channels.get(id);
-        if (other && other !== ch && other.runner && !other.destroyed) {
-          other.scriptOffsetMs ??= framesSent * 20;
-          return other.runner.pull();
-        }
-      }
-    }
-    return SILENCE;
+    return bridgeAudioFor(this, ch, framesSent);
   }
 
   /** @internal Audio the app sent on media channel `ch`, heard by the others in its bridge. */
   deliverFrom(ch: SimChannel, frame: Buffer): void {
-    const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
-    if (!bridge) return;
-    for (const id of bridge.channels) {
-      const other = this.channels.get(id);
-      if (other && other !== ch && other.runner) other.runner.hear(frame);
-    }
+    deliverToBridge(this, ch, frame);
   }
 
   /** @internal */
   finishPlayback(p: SimPlayback, state: 'done' | 'stopped'): void {
-    if (!this.playbacks.has(p.id)) return;
-    clearTimeout(p.timer);
-    if (p.source) this.clock.remove(p.source);
-    this.playbacks.delete(p.id);
-    p.state = state;
-    this.emitEvent(p.app, 'PlaybackFinished', {
-      playback: {
-        id: p.id,
-        media_uri: p.media_uri,
-        target_uri: p.target_uri,
-        language: p.language,
-        state: 'done',
-      },
-    });
+    finishPlayback(this, p, state);
   }
 
   /** @internal Answers an originated channel after its ring time, per the callee behaviour. */
@@ -365,5 +332,3 @@ export class SimulatedAsterisk
     this.#events.send(app, JSON.stringify(event));
   }
 }
-
-const SILENCE = Buffer.alloc(640);

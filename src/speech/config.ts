@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError } from '../errors.js';
+import { type Config, type RawEnv, readEnv } from '../config/schema.js';
 import type { MediaFormat } from '../media/format.js';
 
 /** Which engine speaks by default. */
@@ -99,58 +99,9 @@ export function defaultSpeechConfig(): SpeechConfig {
   };
 }
 
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
-  }
-  return value;
-}
-
-function list(env: Env, name: string, fallback: string[]): string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be a boolean (1/0, true/false), got "${raw}"`);
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (!URL.canParse(raw) || !/^https?:$/u.test(new URL(raw).protocol)) {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
-  }
-  return raw;
-}
-
-const FORMATS: readonly MediaFormat[] = ['slin16', 'ulaw'];
-
 /**
- * Reads speech configuration from the environment, with defaults; throws {@link ConfigError}
- * on a malformed value.
+ * Reads speech configuration from the environment, with defaults (variables: the schema,
+ * src/config/settings/speech.ts); throws a `ConfigError` listing every malformed value.
  *
  * @example
  * ```ts
@@ -158,57 +109,43 @@ const FORMATS: readonly MediaFormat[] = ['slin16', 'ulaw'];
  * speech.cache.ttlMs; // 86_400_000 unless VOXSTATE_TTS_CACHE_TTL_MS is set
  * ```
  */
-export function speechConfigFromEnv(env: Env = process.env): SpeechConfig {
-  const d = defaultSpeechConfig();
-  const formats = list(env, 'VOXSTATE_TTS_FORMATS', d.formats);
-  for (const f of formats) {
-    if (!(FORMATS as readonly string[]).includes(f)) {
-      throw new ConfigError(`VOXSTATE_TTS_FORMATS: unknown format "${f}" (slin16, ulaw)`);
-    }
-  }
-  const languages = list(env, 'VOXSTATE_TTS_LANGUAGES', d.languages).map((l) => l.toLowerCase());
-  for (const l of languages) {
-    if (!/^[a-z]{2,3}(-[a-z0-9]+)*$/.test(l)) {
-      throw new ConfigError(`VOXSTATE_TTS_LANGUAGES: "${l}" is not a language code`);
-    }
-  }
-  const version = env.VOXSTATE_TTS_CACHE_VERSION?.trim() || d.cache.version;
+export function speechConfigFromEnv(env: RawEnv = process.env): SpeechConfig {
+  return speechConfig(readEnv(env));
+}
+
+/** The speech configuration from the parsed environment ({@link readEnv}). */
+export function speechConfig(c: Config): SpeechConfig {
   return {
-    engine: oneOf(env, 'VOXSTATE_TTS_ENGINE', ['espeak', 'openai'] as const, d.engine),
-    languages,
-    formats: formats as MediaFormat[],
-    businessNames: list(env, 'VOXSTATE_TTS_BUSINESS_NAMES', d.businessNames),
-    prewarm: bool(env, 'VOXSTATE_TTS_PREWARM', d.prewarm),
+    engine: c.VOXSTATE_TTS_ENGINE,
+    languages: c.VOXSTATE_TTS_LANGUAGES,
+    formats: c.VOXSTATE_TTS_FORMATS as MediaFormat[],
+    businessNames: c.VOXSTATE_TTS_BUSINESS_NAMES,
+    prewarm: c.VOXSTATE_TTS_PREWARM,
     cache: {
-      version,
-      ttlMs: int(env, 'VOXSTATE_TTS_CACHE_TTL_MS', d.cache.ttlMs, 1_000, 30 * 86_400_000),
-      maxItemBytes: int(env, 'VOXSTATE_TTS_CACHE_MAX_ITEM_BYTES', d.cache.maxItemBytes, 1, 2 ** 28),
-      maxEntries: int(env, 'VOXSTATE_TTS_CACHE_MAX_ENTRIES', d.cache.maxEntries, 1, 10_000_000),
-      lruMaxBytes: int(env, 'VOXSTATE_TTS_LRU_MAX_BYTES', d.cache.lruMaxBytes, 0, 2 ** 34),
-      keyPrefix: env.VOXSTATE_TTS_CACHE_PREFIX?.trim() || d.cache.keyPrefix,
+      version: c.VOXSTATE_TTS_CACHE_VERSION,
+      ttlMs: c.VOXSTATE_TTS_CACHE_TTL_MS,
+      maxItemBytes: c.VOXSTATE_TTS_CACHE_MAX_ITEM_BYTES,
+      maxEntries: c.VOXSTATE_TTS_CACHE_MAX_ENTRIES,
+      lruMaxBytes: c.VOXSTATE_TTS_LRU_MAX_BYTES,
+      keyPrefix: c.VOXSTATE_TTS_CACHE_PREFIX,
     },
     espeak: {
-      threads: int(env, 'VOXSTATE_ESPEAK_THREADS', d.espeak.threads, 1, 64),
-      maxQueue: int(env, 'VOXSTATE_ESPEAK_MAX_QUEUE', d.espeak.maxQueue, 1, 100_000),
-      rateWpm: int(env, 'VOXSTATE_ESPEAK_RATE_WPM', d.espeak.rateWpm, 80, 450),
-      pitch: int(env, 'VOXSTATE_ESPEAK_PITCH', d.espeak.pitch, 0, 99),
+      threads: c.VOXSTATE_ESPEAK_THREADS,
+      maxQueue: c.VOXSTATE_ESPEAK_MAX_QUEUE,
+      rateWpm: c.VOXSTATE_ESPEAK_RATE_WPM,
+      pitch: c.VOXSTATE_ESPEAK_PITCH,
     },
     openai: {
-      baseUrl: httpUrl(env, 'VOXSTATE_OPENAI_TTS_BASE_URL') ?? httpUrl(env, 'OPENAI_BASE_URL'),
-      apiKey: env.VOXSTATE_OPENAI_TTS_API_KEY?.trim() || env.OPENAI_API_KEY?.trim() || undefined,
-      model: env.VOXSTATE_OPENAI_TTS_MODEL?.trim() || d.openai.model,
-      voice: env.VOXSTATE_OPENAI_TTS_VOICE?.trim() || d.openai.voice,
-      timeoutMs: int(env, 'VOXSTATE_OPENAI_TTS_TIMEOUT_MS', d.openai.timeoutMs, 100, 600_000),
+      baseUrl: c.VOXSTATE_OPENAI_TTS_BASE_URL ?? c.OPENAI_BASE_URL,
+      apiKey: c.VOXSTATE_OPENAI_TTS_API_KEY ?? c.OPENAI_API_KEY,
+      model: c.VOXSTATE_OPENAI_TTS_MODEL,
+      voice: c.VOXSTATE_OPENAI_TTS_VOICE,
+      timeoutMs: c.VOXSTATE_OPENAI_TTS_TIMEOUT_MS,
     },
     playback: {
-      fillerJoin: oneOf(
-        env,
-        'VOXSTATE_FILLER_JOIN',
-        ['boundary', 'after'] as const,
-        d.playback.fillerJoin,
-      ),
-      echoCooldownMs: int(env, 'VOXSTATE_ECHO_COOLDOWN_MS', d.playback.echoCooldownMs, 0, 10_000),
-      maxBurstFrames: int(env, 'VOXSTATE_PACER_MAX_BURST', d.playback.maxBurstFrames, 1, 50),
+      fillerJoin: c.VOXSTATE_FILLER_JOIN,
+      echoCooldownMs: c.VOXSTATE_ECHO_COOLDOWN_MS,
+      maxBurstFrames: c.VOXSTATE_PACER_MAX_BURST,
     },
   };
 }

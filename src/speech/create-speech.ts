@@ -72,7 +72,11 @@ export function createSpeech(
   },
   deps: SpeechDeps = {},
 ): Speech {
-  const espeak: EspeakEngine = createEspeakEngine({ ...config.espeak, registry: deps.registry });
+  const espeak: EspeakEngine = createEspeakEngine({
+    ...config.espeak,
+    registry: deps.registry,
+    logger: deps.logger,
+  });
   const engines: TtsEngine[] = [espeak];
   const { openai } = config;
   if (config.engine === 'openai' || openai.apiKey || openai.baseUrl) {
@@ -142,6 +146,9 @@ export function createSpeech(
         maxBurstFrames: config.playback.maxBurstFrames,
         logger: deps.logger,
       }),
-    close: () => espeak.close(),
+    close: () => {
+      cache.close();
+      return espeak.close();
+    },
   };
 }

@@ -7,16 +7,16 @@
  * serves stale audio. Every clip lives 24 h (configurable). Redis is bounded on our side: each
  * clip is a string key with its own TTL, and a sorted set indexes them by write time; a Lua
  * script writes the clip, indexes it, drops index entries whose TTL has passed and evicts the
- * oldest clips past `maxEntries`, atomically. Clips over `maxItemBytes` are never stored. When
- * Redis is away the cache works from the LRU alone and nothing fails.
+ * oldest clips past `maxEntries`, atomically. Clips over `maxItemBytes` are never stored. The
+ * layers are a {@link TieredCache}: when Redis is away or stops answering the cache works from
+ * the LRU alone and nothing fails.
  *
  * @module
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { LruCache } from '../cache/lru.js';
-import { redisReady } from '../cache/redis.js';
+import { type SharedTier, TieredCache } from '../cache/tiered-cache.js';
 import type { MediaFormat } from '../media/format.js';
 import type { Logger } from '../telemetry/logger.js';
 import { counter, gauge } from '../telemetry/metrics.js';
@@ -54,6 +54,10 @@ export interface TtsCacheOptions {
   maxEntries?: number;
   /** Bytes held by the LRU; 0 turns it off (default 64 MiB). */
   lruMaxBytes?: number;
+  /** Longest wait for a Redis lookup before synthesizing instead, ms (default 250). */
+  lookupTimeoutMs?: number;
+  /** After a Redis failure, skip Redis this long unless it reconnects, ms (default 1000). */
+  retryAfterMs?: number;
   registry?: Registry;
   logger?: Logger;
   /** Clock, ms since the epoch; injectable for tests. */
@@ -128,57 +132,45 @@ type ScriptRedis = Redis & {
  * ```
  */
 export class TtsCache {
-  readonly #redis: ScriptRedis | undefined;
+  readonly #tier: TieredCache<Buffer>;
   readonly #prefix: string;
-  readonly #ttlMs: number;
   readonly #maxItemBytes: number;
-  readonly #maxEntries: number;
-  readonly #lru: LruCache<string, Buffer> | undefined;
-  readonly #logger: Logger | undefined;
-  readonly #now: () => number;
   readonly #requests: ReturnType<typeof counter<'result' | 'layer'>> | undefined;
-  readonly #errors: ReturnType<typeof counter<'op'>> | undefined;
   readonly #ratio: ReturnType<typeof gauge> | undefined;
   #total = 0;
   #hits = 0;
-  #redisWarned = false;
 
   constructor(options: TtsCacheOptions = {}) {
     this.#prefix = options.keyPrefix ?? 'tts:';
-    this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.#maxItemBytes = options.maxItemBytes ?? 1024 * 1024;
-    this.#maxEntries = options.maxEntries ?? 20_000;
-    this.#logger = options.logger;
-    this.#now = options.now ?? Date.now;
+    const now = options.now ?? Date.now;
     const lruBytes = options.lruMaxBytes ?? 64 * 1024 * 1024;
-    this.#lru =
-      lruBytes > 0
-        ? new LruCache<string, Buffer>({
-            maxEntries: 100_000,
-            maxSize: lruBytes,
-            sizeOf: (b) => b.byteLength,
-            ttlMs: this.#ttlMs,
-            now: this.#now,
-          })
-        : undefined;
-    if (options.redis) {
-      const redis = options.redis as ScriptRedis;
-      if (typeof redis.voxTtsPut !== 'function') {
-        redis.defineCommand('voxTtsPut', { numberOfKeys: 2, lua: PUT_SCRIPT });
-        redis.defineCommand('voxTtsClear', { numberOfKeys: 1, lua: CLEAR_SCRIPT });
-      }
-      this.#redis = redis;
-    }
+    const errors = options.registry
+      ? counter(options.registry, {
+          name: 'voxstate_tts_cache_errors_total',
+          help: 'Redis errors of the TTS cache (served locally instead)',
+          labelNames: ['op'] as const,
+        })
+      : undefined;
+    this.#tier = new TieredCache<Buffer>({
+      name: 'tts cache',
+      ttlMs: options.ttlMs ?? 24 * 60 * 60 * 1000,
+      memory: lruBytes > 0 ? { maxSize: lruBytes, sizeOf: (b) => b.byteLength } : false,
+      redis: options.redis,
+      shared: options.redis
+        ? clipsInRedis(scriptRedis(options.redis), this.#prefix, options.maxEntries ?? 20_000, now)
+        : undefined,
+      lookupTimeoutMs: options.lookupTimeoutMs,
+      retryAfterMs: options.retryAfterMs,
+      onError: errors ? (op) => errors.inc({ op }) : undefined,
+      logger: options.logger,
+      now,
+    });
     if (options.registry) {
       this.#requests = counter(options.registry, {
         name: 'voxstate_tts_cache_requests_total',
         help: 'TTS cache lookups by layer and result',
         labelNames: ['result', 'layer'] as const,
-      });
-      this.#errors = counter(options.registry, {
-        name: 'voxstate_tts_cache_errors_total',
-        help: 'Redis errors of the TTS cache (served locally instead)',
-        labelNames: ['op'] as const,
       });
       this.#ratio = gauge(options.registry, {
         name: 'voxstate_tts_cache_hit_ratio',
@@ -203,19 +195,18 @@ export class TtsCache {
 
   /** The clip for `key` from the LRU, then from Redis; undefined on a miss or a Redis error. */
   async get(key: string): Promise<TtsCacheHit | undefined> {
-    const local = this.#lru?.get(key);
+    const local = this.#tier.peek(key);
     if (local) {
       this.#count('hit', 'memory');
       return { audio: local, layer: 'memory' };
     }
-    if (!this.#redis) {
+    if (!this.#tier.hasShared) {
       this.#count('miss', 'memory');
       return undefined;
     }
-    if (this.#lru) this.#requests?.inc({ result: 'miss', layer: 'memory' });
-    const remote = await this.#getRemote(key);
+    if (this.#tier.hasMemory) this.#requests?.inc({ result: 'miss', layer: 'memory' });
+    const remote = await this.#tier.getShared(key);
     if (remote) {
-      this.#lru?.set(key, remote);
       this.#count('hit', 'redis');
       return { audio: remote, layer: 'redis' };
     }
@@ -226,55 +217,22 @@ export class TtsCache {
   /** Stores a clip in both layers; false when it is too large. Never throws. */
   async set(key: string, audio: Buffer): Promise<boolean> {
     if (!this.accepts(audio.byteLength)) return false;
-    this.#lru?.set(key, audio);
-    const redis = this.#redis;
-    if (!redis || !redisReady(redis)) return true;
-    try {
-      await redis.voxTtsPut(
-        this.#entryKey(key),
-        this.#indexKey(),
-        audio,
-        this.#ttlMs,
-        this.#now(),
-        this.#maxEntries,
-      );
-    } catch (err) {
-      this.#redisFailed('set', err);
-    }
+    await this.#tier.set(key, audio);
     return true;
   }
 
   /** Removes every clip of this cache (both layers). */
   async clear(): Promise<number> {
-    this.#lru?.clear();
-    const redis = this.#redis;
-    if (!redis || !redisReady(redis)) return 0;
-    try {
-      return await redis.voxTtsClear(this.#indexKey());
-    } catch (err) {
-      this.#redisFailed('clear', err);
-      return 0;
-    }
+    this.#tier.clearMemory();
+    const removed = await this.#tier.withShared('clear', (redis) =>
+      (redis as ScriptRedis).voxTtsClear(indexKey(this.#prefix)),
+    );
+    return removed ?? 0;
   }
 
-  async #getRemote(key: string): Promise<Buffer | undefined> {
-    const redis = this.#redis;
-    if (!redis || !redisReady(redis)) return undefined;
-    try {
-      const value = await redis.getBuffer(this.#entryKey(key));
-      return value && value.byteLength > 0 ? value : undefined;
-    } catch (err) {
-      this.#redisFailed('get', err);
-      return undefined;
-    }
-  }
-
-  #entryKey(key: string): string {
-    return `${this.#prefix}a:${key}`;
-  }
-
-  #indexKey(): string {
-    return `${this.#prefix}index`;
+  /** Stops listening to the Redis connection (the connection itself belongs to the caller). */
+  close(): void {
+    this.#tier.close();
   }
 
   #count(result: 'hit' | 'miss', layer: TtsCacheLayer): void {
@@ -283,15 +241,34 @@ export class TtsCache {
     this.#requests?.inc({ result, layer });
     this.#ratio?.set(this.#hits / this.#total);
   }
+}
 
-  #redisFailed(op: string, err: unknown): void {
-    this.#errors?.inc({ op });
-    if (!this.#redisWarned) {
-      this.#redisWarned = true;
-      this.#logger?.warn(
-        { err: (err as Error)?.message, op },
-        'tts cache: redis failed, local only',
-      );
-    }
+function scriptRedis(redis: Redis): ScriptRedis {
+  const scripted = redis as ScriptRedis;
+  if (typeof scripted.voxTtsPut !== 'function') {
+    redis.defineCommand('voxTtsPut', { numberOfKeys: 2, lua: PUT_SCRIPT });
+    redis.defineCommand('voxTtsClear', { numberOfKeys: 1, lua: CLEAR_SCRIPT });
   }
+  return scripted;
+}
+
+function indexKey(prefix: string): string {
+  return `${prefix}index`;
+}
+
+/** Clips as string keys with their TTL, indexed by write time and bounded to `maxEntries`. */
+function clipsInRedis(
+  redis: ScriptRedis,
+  prefix: string,
+  maxEntries: number,
+  now: () => number,
+): SharedTier<Buffer> {
+  return {
+    async read(_redis, key) {
+      const value = await redis.getBuffer(`${prefix}a:${key}`);
+      return value && value.byteLength > 0 ? value : undefined;
+    },
+    write: (_redis, key, audio, ttlMs) =>
+      redis.voxTtsPut(`${prefix}a:${key}`, indexKey(prefix), audio, ttlMs, now(), maxEntries),
+  };
 }

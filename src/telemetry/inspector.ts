@@ -12,6 +12,7 @@
  */
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
+import { type RawEnv, readEnv } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import {
   type SanitizeOptions,
@@ -58,8 +59,6 @@ export interface CallInspector {
   stop(): Promise<void>;
 }
 
-const TRUE = new Set(['1', 'true', 'yes', 'on']);
-
 function flag(argv: readonly string[], name: string): string | true | undefined {
   for (const arg of argv) {
     if (arg === name) return true;
@@ -69,12 +68,9 @@ function flag(argv: readonly string[], name: string): string | true | undefined 
 }
 
 /** True when the inspector was asked for: `--inspect[=port]` or `VOXSTATE_INSPECT=1`. */
-export function inspectorEnabled(
-  argv: readonly string[],
-  env: Record<string, string | undefined>,
-): boolean {
+export function inspectorEnabled(argv: readonly string[], env: RawEnv): boolean {
   if (flag(argv, '--inspect') !== undefined) return true;
-  return TRUE.has((env.VOXSTATE_INSPECT ?? '').toLowerCase());
+  return readEnv(env, ['VOXSTATE_INSPECT']).VOXSTATE_INSPECT;
 }
 
 /**
@@ -87,25 +83,30 @@ export function inspectorEnabled(
  */
 export function inspectorOptions(
   argv: readonly string[],
-  env: Record<string, string | undefined>,
+  env: RawEnv,
 ): CallInspectorOptions | undefined {
-  if (!inspectorEnabled(argv, env)) return undefined;
+  const c = readEnv(env, [
+    'VOXSTATE_INSPECT',
+    'VOXSTATE_INSPECT_PORT',
+    'VOXSTATE_INSPECT_HOST',
+    'VOXSTATE_INSPECT_PII',
+  ]);
+  if (flag(argv, '--inspect') === undefined && !c.VOXSTATE_INSPECT) return undefined;
   const options: CallInspectorOptions = {};
   const fromFlag = flag(argv, '--inspect');
-  const port = typeof fromFlag === 'string' ? fromFlag : env.VOXSTATE_INSPECT_PORT;
-  if (port !== undefined && port !== '') {
-    const n = Number(port);
-    if (!Number.isInteger(n) || n < 0 || n > 65_535) {
-      const name = typeof fromFlag === 'string' ? '--inspect' : 'VOXSTATE_INSPECT_PORT';
+  if (typeof fromFlag === 'string') {
+    const n = Number(fromFlag);
+    if (!/^\d+$/.test(fromFlag) || n > 65_535) {
       throw new ConfigError(
-        `${name}: the inspector port must be a number from 0 to 65535, got "${port}"`,
+        `--inspect: the inspector port must be a number from 0 to 65535, got "${fromFlag}"`,
       );
     }
     options.port = n;
+  } else if (c.VOXSTATE_INSPECT_PORT !== undefined) {
+    options.port = c.VOXSTATE_INSPECT_PORT;
   }
-  if (env.VOXSTATE_INSPECT_HOST) options.host = env.VOXSTATE_INSPECT_HOST;
-  const pii = flag(argv, '--inspect-pii') !== undefined;
-  options.allowPersonalData = pii || TRUE.has((env.VOXSTATE_INSPECT_PII ?? '').toLowerCase());
+  if (c.VOXSTATE_INSPECT_HOST) options.host = c.VOXSTATE_INSPECT_HOST;
+  options.allowPersonalData = flag(argv, '--inspect-pii') !== undefined || c.VOXSTATE_INSPECT_PII;
   return options;
 }
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { type Logger, pino } from 'pino';
+import { type RawEnv, readEnv } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { formattedDestination, type LogDestination, type LogFormat } from './log-format.js';
 import { LOG_CENSOR, scrubLogValue } from './log-scrub.js';
@@ -50,14 +51,8 @@ export const PHONE_FIELDS = ['callerNumber', 'calledNumber', 'callerId', 'phone'
  * const logger = createLogger({ redact: !logPiiFromEnv(process.env) });
  * ```
  */
-export function logPiiFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env.VOXSTATE_LOG_PII?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return false;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(
-    `VOXSTATE_LOG_PII must be 1/true/yes/on or 0/false/no/off, got "${env.VOXSTATE_LOG_PII}"`,
-  );
+export function logPiiFromEnv(env: RawEnv = process.env): boolean {
+  return readEnv(env, ['VOXSTATE_LOG_PII']).VOXSTATE_LOG_PII;
 }
 
 /** Options for {@link createLogger}. */
@@ -102,7 +97,8 @@ export function redactPaths(fields: readonly string[] = SENSITIVE_FIELDS): strin
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = options.redact ?? !logPiiFromEnv(process.env);
-  const level = options.level ?? process.env.VOXSTATE_LOG_LEVEL ?? 'info';
+  const level =
+    options.level ?? readEnv(process.env, ['VOXSTATE_LOG_LEVEL']).VOXSTATE_LOG_LEVEL ?? 'info';
   if (!Object.hasOwn(pino.levels.values, level) && level !== 'silent') {
     const known = [...Object.keys(pino.levels.values), 'silent'].join(', ');
     throw new ConfigError(`log level (VOXSTATE_LOG_LEVEL) must be one of ${known}, got "${level}"`);

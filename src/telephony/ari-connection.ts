@@ -19,7 +19,8 @@
  * - **REST calls never settle** when Asterisk is down: every call goes through {@link AriRest},
  *   which puts a deadline on it ({@link TimeoutError}).
  * - **The events socket gives up** after about 10 tries: ours reconnects forever with capped
- *   exponential backoff, emitting `disconnected` and `connected`, and pings to notice a dead peer.
+ *   exponential backoff, emitting `disconnected` and `connected`, and pings to notice a dead peer
+ *   ({@link AriEventsSocket} in `events-socket.ts`).
  * - **Credentials are global** in swagger-client: one ARI login per process. A second connection
  *   with other credentials is refused with a {@link ConfigError}.
  *
@@ -28,18 +29,16 @@
 
 import { EventEmitter } from 'node:events';
 import ari from 'ari-client';
-import WebSocket from 'ws';
 import { ConfigError, TelephonyError, VoxstateError } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
 import type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
+import { abortReason, ariDeadline, untilAborted } from './ari-deadline.js';
 import { dispatchAriMessage } from './ari-dispatch.js';
 import { claimLogin, loginKey, patchSwaggerFail, probeAri, releaseLogin } from './ari-login.js';
 import { type AriMetrics, ariMetrics, NO_ARI_METRICS } from './ari-metrics.js';
 import { AriRest } from './ari-rest.js';
 import type { Client } from './ari-types.js';
-import { backoffDelay } from './backoff.js';
-import { closeWithFrame, eventsUrl } from './events-socket.js';
-import { abortReason, untilAborted, withTimeout } from './with-timeout.js';
+import { AriEventsSocket } from './events-socket.js';
 
 export type { AriConnectionEvents, AriConnectionOptions } from './ari-connection-types.js';
 export { patchSwaggerFail, probeAri } from './ari-login.js';
@@ -57,15 +56,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   readonly #log: Logger;
   readonly #loginKey: string;
   readonly #metrics: AriMetrics;
-  #ws: WebSocket | undefined;
-  #attempt = 0;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #awaitingPong = false;
-  #closed = false;
+  readonly #socket: AriEventsSocket;
   #closing: Promise<void> | undefined;
-  #connected = false;
-  #openedAt = 0;
   /** Events dropped because their type had no model. */
   unknownEvents = 0;
   /** Reconnections of the events socket so far. */
@@ -80,11 +72,29 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.#loginKey = key;
     this.#metrics = options.registry ? ariMetrics(options.registry) : NO_ARI_METRICS;
     this.rest = new AriRest(client, options.requestTimeoutMs ?? 5_000, this.#metrics);
+    this.#socket = new AriEventsSocket(options, this.apps, this.#log, {
+      opened: () => {
+        this.#metrics.connected(true);
+        this.#log.info({ apps: this.apps }, 'ARI events connected');
+        this.emit('connected');
+      },
+      message: (raw) => this.#onMessage(raw),
+      down: (reason) => {
+        this.#metrics.connected(false);
+        this.emit('disconnected', reason);
+      },
+      reconnecting: (attempt, delayMs) => this.emit('reconnecting', attempt, delayMs),
+      reconnect: () => {
+        this.reconnects++;
+        this.#metrics.reconnect();
+      },
+      refused: (err) => this.#emitError(err),
+    });
   }
 
   /** True while the events WebSocket is open. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#socket.connected;
   }
 
   /** The Stasis app names. */
@@ -98,9 +108,9 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    */
   openEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return untilAborted(
-      withTimeout(
+      ariDeadline(
         new Promise<void>((resolve, reject) => {
-          this.#open((err) => (err ? reject(err) : resolve()));
+          this.#socket.open((err) => (err ? reject(err) : resolve()));
         }),
         timeoutMs,
         'ARI events WebSocket',
@@ -118,110 +128,14 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
    */
   close(timeoutMs = 1_000): Promise<void> {
     if (this.#closing) return this.#closing;
-    this.#closed = true;
-    clearTimeout(this.#reconnectTimer);
-    clearInterval(this.#pingTimer);
-    const ws = this.#ws;
-    this.#ws = undefined;
-    if (this.#connected) {
-      this.#connected = false;
+    const wasConnected = this.#socket.connected;
+    this.#closing = this.#socket.close(timeoutMs);
+    if (wasConnected) {
       this.#metrics.connected(false);
       this.emit('disconnected', 'closed');
     }
     releaseLogin(this.#loginKey);
-    this.#closing = ws ? closeWithFrame(ws, timeoutMs) : Promise.resolve();
     return this.#closing;
-  }
-
-  #open(first?: (err?: Error) => void): void {
-    if (this.#closed) return;
-    const ws = new WebSocket(eventsUrl(this.#options, this.apps), {
-      handshakeTimeout: this.#options.connectTimeoutMs ?? 10_000,
-    });
-    this.#ws = ws;
-    let settled = false;
-    ws.on('open', () => {
-      settled = true;
-      this.#openedAt = performance.now();
-      this.#connected = true;
-      this.#metrics.connected(true);
-      this.#startPing(ws);
-      this.#log.info({ apps: this.apps }, 'ARI events connected');
-      first?.();
-      this.emit('connected');
-    });
-    ws.on('message', (data) => this.#onMessage(data.toString()));
-    ws.on('pong', () => {
-      this.#awaitingPong = false;
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      const err = new TelephonyError(`ARI events WebSocket refused: HTTP ${res.statusCode}`, {
-        retryable: res.statusCode !== 401,
-      });
-      res.resume();
-      ws.terminate();
-      if (!settled && first) {
-        settled = true;
-        first(err);
-        this.#closed = true;
-        return;
-      }
-      this.#emitError(err);
-    });
-    ws.on('error', (err) => {
-      if (!settled && first) {
-        settled = true;
-        this.#closed = true;
-        first(new TelephonyError(`ARI events WebSocket: ${err.message}`, { cause: err }));
-        return;
-      }
-      if (this.#connected) this.#log.warn({ err }, 'ARI events socket error');
-      else this.#log.debug({ err: err.message }, 'ARI events reconnect attempt failed');
-    });
-    ws.on('close', (code) => {
-      if (this.#ws !== ws) return;
-      clearInterval(this.#pingTimer);
-      if (this.#closed) return;
-      if (this.#connected) {
-        this.#connected = false;
-        this.#metrics.connected(false);
-        // Back to the quick attempts only after a connection that held; one dropped at once
-        // (e.g. another process registering the same app) goes on backing off.
-        if (performance.now() - this.#openedAt >= STABLE_AFTER_MS) this.#attempt = 0;
-        this.emit('disconnected', `events socket closed (${code})`);
-      }
-      this.#scheduleReconnect();
-    });
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#closed || this.#reconnectTimer) return;
-    const delay = backoffDelay(this.#attempt++, this.#options.reconnect);
-    const attempt = this.#attempt;
-    const level = attempt === 1 || delay >= 1_000 ? 'warn' : 'debug';
-    this.#log[level]({ delayMs: delay, attempt }, 'ARI events reconnecting');
-    this.emit('reconnecting', attempt, delay);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.reconnects++;
-      this.#metrics.reconnect();
-      this.#open();
-    }, delay);
-  }
-
-  #startPing(ws: WebSocket): void {
-    const every = this.#options.pingIntervalMs ?? 15_000;
-    if (every <= 0) return;
-    this.#awaitingPong = false;
-    clearInterval(this.#pingTimer);
-    this.#pingTimer = setInterval(() => {
-      if (this.#awaitingPong) {
-        ws.terminate();
-        return;
-      }
-      this.#awaitingPong = true;
-      ws.ping();
-    }, every);
   }
 
   #onMessage(raw: string): void {
@@ -253,9 +167,6 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     else this.#log.warn({ err }, 'ARI connection problem');
   }
 }
-
-/** A connection that stayed open this long resets the reconnect backoff when it drops. */
-const STABLE_AFTER_MS = 5_000;
 
 /**
  * Connects to ARI: probes the credentials, loads the API with ari-client, opens the events
@@ -291,7 +202,7 @@ export async function connectAri(
     // ari-client's document loads cannot be cancelled: on an abort they finish unobserved (its
     // HTTP agent keeps no socket referenced, so they hold no process open).
     const client = await untilAborted(
-      withTimeout(
+      ariDeadline(
         ari.connect(options.url, options.user, options.password),
         timeoutMs,
         'ARI connect',

@@ -9,7 +9,7 @@
 
 import { createRequire } from 'node:module';
 import { ConfigError, TelephonyError, TimeoutError } from '../errors.js';
-import { abortReason } from './with-timeout.js';
+import { abortReason } from './ari-deadline.js';
 
 const requireCjs = createRequire(import.meta.url);
 let swaggerPatched = false;

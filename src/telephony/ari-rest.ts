@@ -6,6 +6,7 @@
  */
 
 import { AriRequestError, TimeoutError, VoxstateError } from '../errors.js';
+import { ariDeadline } from './ari-deadline.js';
 import { type AriMetrics, type AriRequestOutcome, NO_ARI_METRICS } from './ari-metrics.js';
 import type {
   Bridge,
@@ -16,7 +17,6 @@ import type {
   OriginateParams,
   Playback,
 } from './ari-types.js';
-import { withTimeout } from './with-timeout.js';
 
 /** Turns an ari-client rejection (an Error whose message is the JSON body) into a typed error. */
 export function toAriError(operation: string, err: unknown): Error {
@@ -70,7 +70,7 @@ export class AriRest {
   async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
-      const result = await withTimeout(run(), this.#timeoutMs, `ARI ${operation}`);
+      const result = await ariDeadline(run(), this.#timeoutMs, `ARI ${operation}`);
       this.#metrics.request(operation, 'ok', performance.now() - t0);
       return result;
     } catch (err) {

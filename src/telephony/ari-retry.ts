@@ -8,8 +8,8 @@
 import { TelephonyError, VoxstateError } from '../errors.js';
 import { type AriConnection, connectAri } from './ari-connection.js';
 import type { AriConnectionOptions } from './ari-connection-types.js';
+import { abortableSleep } from './ari-deadline.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
-import { abortableSleep } from './with-timeout.js';
 
 /** Options of {@link connectAriWithRetry}. */
 export interface AriRetryOptions {

@@ -24,4 +24,3 @@ export type { BackoffOptions } from './backoff.js';
 export { backoffDelay } from './backoff.js';
 export type { CallDirection, HangupReason, PhoneCallEvents, PhoneCallInfo } from './phone-call.js';
 export { PhoneCall } from './phone-call.js';
-export { withTimeout } from './with-timeout.js';

@@ -7,6 +7,8 @@
  * `10:30`, `1,000`), ellipses, Russian/Ukrainian quotes (`«»`) and dashes, and Hebrew punctuation
  * (sof pasuq `׃`, geresh `׳` and gershayim `״`). It only ever cuts at whitespace, so no word is
  * split; an overlong run without punctuation is cut at the last space before `maxChars`.
+ * {@link splitSentences} uses the same rules on a whole text, for engines that synthesize one
+ * utterance at a time.
  *
  * @module
  */
@@ -197,4 +199,36 @@ export class SpeechChunker {
     while (w && OPENERS.has(w[0]!)) w = w.slice(1);
     return w;
   }
+}
+
+/**
+ * The sentences of a whole `text` (the {@link SpeechChunker}'s rules, sentences only, Markdown
+ * kept), with pieces shorter than `minChars` merged into the next one (a lone "Hi." sounds
+ * choppy as its own utterance). For engines that synthesize a whole utterance at once, so that
+ * the first sentence can play while the next is synthesized.
+ *
+ * @example
+ * ```ts
+ * splitSentences('Hello. How can I help you today?'); // ['Hello. How can I help you today?']
+ * splitSentences('We open at nine. We close at five on Fridays.', 10);
+ * // ['We open at nine.', 'We close at five on Fridays.']
+ * ```
+ */
+export function splitSentences(text: string, minChars = 12): string[] {
+  const chunker = new SpeechChunker({ firstClause: false, stripMarkdown: false });
+  const parts = [...chunker.push(text), ...chunker.flush()];
+  const out: string[] = [];
+  let carry = '';
+  for (const part of parts) {
+    carry = carry ? `${carry} ${part}` : part;
+    if (carry.length >= minChars) {
+      out.push(carry);
+      carry = '';
+    }
+  }
+  if (carry) {
+    if (out.length > 0) out[out.length - 1] += ` ${carry}`;
+    else out.push(carry);
+  }
+  return out;
 }

@@ -44,6 +44,8 @@ export interface InferencePoolOptions {
   maxThreads: number;
   idleTimeoutMs: number;
   maxQueue: number;
+  /** Heap limits of each thread (e.g. for a WASM module and its data). */
+  resourceLimits?: { maxOldGenerationSizeMb?: number };
   registry: Registry;
   logger: Logger;
 }
@@ -90,6 +92,7 @@ export class InferencePool<TTask, TResult> {
       maxThreads: options.maxThreads,
       idleTimeout: options.idleTimeoutMs,
       concurrentTasksPerWorker: 1,
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
     const log = options.logger;
     this.piscina.on('error', (err: unknown) =>
@@ -136,6 +139,11 @@ export class InferencePool<TTask, TResult> {
   /** Live threads. */
   get threadCount(): number {
     return this.piscina.threads.length;
+  }
+
+  /** Ids of the live threads (a thread replaced after it died gets a new id). */
+  get threadIds(): number[] {
+    return this.piscina.threads.map((t) => t.threadId);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * Builds the inference pools (embeddings, Whisper, voice activity) in one place, from the
- * inference configuration. Pools start `minThreads` threads at once; models load on a thread's
+ * Builds the worker pools (embeddings, Whisper, voice activity, espeak-ng synthesis) in one
+ * place, the inference ones from the inference configuration. Pools start `minThreads` threads at once; models load on a thread's
  * first task. Use {@link createInferencePools} for all three, or one of the single-pool
  * factories when a command needs only one (e.g. `voxstate kb` needs only embeddings).
  *
@@ -8,8 +8,10 @@
  */
 import type { Registry } from 'prom-client';
 import type { InferenceConfig } from '../config/inference.js';
+import { isModelPresent } from '../models/model-folder.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EmbeddingResult, EmbeddingTask, EmbeddingWorkerData } from './embedding.worker.js';
+import type { EspeakTask } from './espeak.worker.js';
 import { InferencePool } from './inference-pool.js';
 import type { VadResult, VadTask, VadWorkerData } from './vad.worker.js';
 import type { WhisperResult, WhisperTask, WhisperWorkerData } from './whisper.worker.js';
@@ -21,6 +23,9 @@ export type EmbeddingPool = InferencePool<EmbeddingTask, EmbeddingResult>;
 export type WhisperPool = InferencePool<WhisperTask, WhisperResult>;
 /** The VAD pool's type. */
 export type VadPool = InferencePool<VadTask, VadResult>;
+
+/** The espeak-ng synthesis pool's type (wire bytes out). */
+export type EspeakPool = InferencePool<EspeakTask, Uint8Array>;
 
 /** The runtime's inference pools. */
 export interface InferencePools {
@@ -60,6 +65,34 @@ export function createEmbeddingPool(
   });
 }
 
+/** {@link openEmbeddingPool}'s result: the pool, or why the embedding model is not available. */
+export type OpenedEmbeddingPool =
+  | { pool: EmbeddingPool; unavailable?: undefined }
+  | { pool?: undefined; unavailable: string };
+
+/**
+ * Checks that the embedding model is in the model folder (or may be downloaded) and creates its
+ * pool; otherwise says why there is none, so the caller can log it once and fall back.
+ *
+ * @example
+ * ```ts
+ * const { pool, unavailable } = openEmbeddingPool(config, { registry, logger });
+ * const embedder = pool ? await LocalEmbedder.create(pool, config) : undefined;
+ * ```
+ */
+export function openEmbeddingPool(
+  config: InferenceConfig,
+  deps: InferencePoolDeps,
+): OpenedEmbeddingPool {
+  const { id, revision } = config.embedder;
+  if (!config.allowDownloads && !isModelPresent(config.modelDir, id, revision)) {
+    return {
+      unavailable: `local embedding model "${id}" is not in ${config.modelDir} (run \`voxstate models pull\`)`,
+    };
+  }
+  return { pool: createEmbeddingPool(config, deps) };
+}
+
 /** Creates the Whisper pool (`config.whisper`, `config.pools.whisper`). */
 export function createWhisperPool(config: InferenceConfig, deps: InferencePoolDeps): WhisperPool {
   const { id, revision, dtype, maxNewTokens } = config.whisper;
@@ -88,6 +121,34 @@ export function createVadPool(config: InferenceConfig, deps: InferencePoolDeps):
     worker: workerEntry('vad'),
     workerData,
     ...config.pools.vad,
+    ...deps,
+  });
+}
+
+/** Options of {@link createEspeakPool}. */
+export interface EspeakPoolOptions {
+  /** Worker threads (default 1). */
+  threads?: number;
+  /** Most tasks waiting for a thread before runs fail with QueueFullError (default 64). */
+  maxQueue?: number;
+}
+
+/**
+ * Creates the espeak-ng synthesis pool. An abort leaves a running synthesis to finish on its
+ * thread (see {@link InferencePool}), so the thread keeps its compiled WASM module and the
+ * instance it prepared ahead.
+ */
+export function createEspeakPool(options: EspeakPoolOptions, deps: InferencePoolDeps): EspeakPool {
+  const threads = options.threads ?? 1;
+  return new InferencePool({
+    name: 'espeak',
+    worker: workerEntry('espeak'),
+    minThreads: threads,
+    maxThreads: threads,
+    maxQueue: options.maxQueue ?? 64,
+    idleTimeoutMs: 60_000,
+    // Each thread holds a 32 MB WASM heap and 18 MB of voice data per prepared instance.
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
     ...deps,
   });
 }

@@ -20,8 +20,8 @@ import {
 } from '@huggingface/transformers';
 import { workerData } from 'piscina';
 import type { ModelRef } from '../config/inference.js';
-import { whisperLogMel } from '../media/log-mel.js';
 import { configureTransformers } from '../models/transformers-env.js';
+import { whisperLogMel } from './log-mel/log-mel.js';
 
 /** Per-thread settings, sent as piscina `workerData`. */
 export interface WhisperWorkerData {

@@ -167,17 +167,23 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
         { hangup: true },
       ],
     });
+    // The TTS cache warns once per failing streak (the earlier tests' outages were warned about
+    // already, and a streak lasts until a Redis command succeeds again).
+    const warn = 'tts cache: redis unavailable, using memory only';
+    const warnedBefore = logs.find(warn).length;
+    const errorsBefore = await metricSum(rig.registry, 'voxstate_tts_cache_errors_total');
     proxy.pause();
     try {
       const output = await handle.done;
       await sim.ended;
       expect(output).toMatchObject({ endReason: 'hangup', turns: 1 });
       for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
-      // The answer's audio was looked up in Redis and the lookup timed out (250 ms deadline).
-      expect(
-        await metricSum(rig.registry, 'voxstate_tts_cache_errors_total'),
-      ).toBeGreaterThanOrEqual(1);
-      expect(logs.find('tts cache: redis failed, local only')).toHaveLength(1);
+      // The answer's audio was looked up in Redis and the lookup timed out (250 ms lookup deadline).
+      expect(await metricSum(rig.registry, 'voxstate_tts_cache_errors_total')).toBeGreaterThan(
+        errorsBefore,
+      );
+      expect(logs.find(warn).length).toBeLessThanOrEqual(warnedBefore + 1);
+      expect(logs.find(warn).length).toBeGreaterThanOrEqual(1);
     } finally {
       proxy.resume();
     }

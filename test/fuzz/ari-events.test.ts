@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
-import { EVENT_PROPERTIES } from '../../src/simulator/swagger-docs.js';
+import { EVENT_PROPERTIES } from '../../src/simulator/swagger-models.js';
 import { type AriConnection, connectAri } from '../../src/telephony/ari-connection.js';
 import { type DispatchResult, dispatchAriMessage } from '../../src/telephony/ari-dispatch.js';
 import type { Client } from '../../src/telephony/ari-types.js';

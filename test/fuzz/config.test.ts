@@ -4,6 +4,7 @@ import { loadAnswerConfig } from '../../src/answer/config.js';
 import { retentionDaysFromEnv } from '../../src/calllog/retention.js';
 import { loadFlagConfig, parseFlagConfig } from '../../src/config/flags.js';
 import { inferenceConfigFromEnv } from '../../src/config/inference.js';
+import { readEnv, SETTINGS } from '../../src/config/schema.js';
 import { parsePriceTable } from '../../src/cost/prices.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
@@ -180,6 +181,7 @@ const LOADERS: Array<{ name: string; load: (env: Env) => unknown; vars: string[]
       'VOXSTATE_MEDIA_HOST',
     ],
   },
+  { name: 'readEnv (the whole schema)', load: (env) => readEnv(env), vars: Object.keys(SETTINGS) },
   {
     name: 'serveConfigFromEnv',
     load: serveConfigFromEnv,

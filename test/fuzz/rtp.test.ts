@@ -2,12 +2,8 @@ import dgram from 'node:dgram';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
-import {
-  buildRtpPacket,
-  parseRtpPacket,
-  RtpEndpoint,
-  type RtpPacket,
-} from '../../src/media/rtp.js';
+import { RtpEndpoint } from '../../src/media/rtp.js';
+import { buildRtpPacket, parseRtpPacket, type RtpPacket } from '../../src/media/rtp-packet.js';
 import { fuzz } from './fuzz-params.js';
 
 const packetArb: fc.Arbitrary<RtpPacket> = fc.record({

@@ -52,13 +52,13 @@ describe('knowledge configuration', () => {
     );
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_THRESHOLD: '1.5' })).toThrow(ConfigError);
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_KB_CLOUD_MODE: 'always' })).toThrow(
-      /fallback, background or off/,
+      /one of fallback, background, off/,
     );
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_REDIS_URL: 'localhost:6379' })).toThrow(
       /redis:\/\//,
     );
     expect(() => knowledgeConfigFromEnv({ VOXSTATE_CLOUD_EMBED_MODEL: 'x' })).toThrow(/API_KEY/);
-    expect(() => knowledgeConfigFromEnv({ VOXSTATE_PREFETCH_MAX: '2.5' })).toThrow(/integer/);
+    expect(() => knowledgeConfigFromEnv({ VOXSTATE_PREFETCH_MAX: '2.5' })).toThrow(/whole number/);
   });
 });
 

@@ -187,11 +187,12 @@ describe('embedding cache on the real Redis', () => {
 
 describe('embedding cache without Redis', () => {
   it('is the in-process LRU with TTL', async () => {
-    let now = 0;
+    // lru-cache reads a start time of 0 as "no start": the clock starts past it.
+    let now = 1_000;
     const cache = new EmbeddingCache({ ttlMs: 1000, memoryEntries: 2, now: () => now });
     await cache.set('a', Float32Array.from([1]));
     expect((await cache.get('a'))?.layer).toBe('memory');
-    now = 1001;
+    now = 2_001;
     expect(await cache.get('a')).toBeUndefined();
   });
 

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import { keywordTerms } from '../../src/knowledge/keyword-terms.js';
-import { detectLanguage } from '../../src/knowledge/language.js';
+import { chunkLanguage } from '../../src/knowledge/language.js';
 import { normalizeQuery } from '../../src/knowledge/normalize.js';
 import { vectorTableName } from '../../src/knowledge/table-name.js';
 import { decodeVector, encodeVector } from '../../src/knowledge/vector-codec.js';
 
 describe('text helpers', () => {
   it('detects chunk languages by script, und without letters', () => {
-    expect(detectLanguage('We deliver every day')).toBe('en');
-    expect(detectLanguage('Доставка работает каждый день')).toBe('ru');
-    expect(detectLanguage('Доставляємо щодня, включно з неділею')).toBe('uk');
-    expect(detectLanguage('אנחנו שולחים כל יום')).toBe('he');
-    expect(detectLanguage('12:00 — 14:00')).toBe('und');
+    expect(chunkLanguage('We deliver every day')).toBe('en');
+    expect(chunkLanguage('Доставка работает каждый день')).toBe('ru');
+    expect(chunkLanguage('Доставляємо щодня, включно з неділею')).toBe('uk');
+    expect(chunkLanguage('אנחנו שולחים כל יום')).toBe('he');
+    expect(chunkLanguage('12:00 — 14:00')).toBe('und');
   });
 
   it('normalizes queries for cache keys', () => {

@@ -49,7 +49,9 @@ describe('answer configuration', () => {
 
   it('rejects bad values with ConfigError', () => {
     expect(() => loadAnswerConfig({ VOXSTATE_ROUTING: 'maybe' })).toThrow(ConfigError);
-    expect(() => loadAnswerConfig({ VOXSTATE_BUDGET_LLM_CALLS: '0' })).toThrow(/positive integer/);
+    expect(() => loadAnswerConfig({ VOXSTATE_BUDGET_LLM_CALLS: '0' })).toThrow(
+      /VOXSTATE_BUDGET_LLM_CALLS must be a whole number >= 1/,
+    );
     expect(() => loadAnswerConfig({ OPENAI_BASE_URL: 'ftp://x' })).toThrow(/http/);
     expect(() =>
       loadAnswerConfig({ OPENAI_API_KEY: 'k', VOXSTATE_LLM_STRONG_MODEL: 'anthropic:claude-x' }),

@@ -15,10 +15,8 @@ import {
   uuidMessage,
   uuidToBytes,
 } from '../../src/media/audiosocket.js';
-import {
-  type AudioSocketConnection,
-  AudioSocketServer,
-} from '../../src/media/audiosocket-server.js';
+import type { AudioSocketConnection } from '../../src/media/audiosocket-connection.js';
+import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
 
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 

@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import { ulawEncode } from '../../src/media/audio/g711.js';
+import { RtpEndpoint } from '../../src/media/rtp.js';
 import {
   buildRtpPacket,
   parseRtpPacket,
-  RtpEndpoint,
   RtpPayloadType,
   RtpSender,
-} from '../../src/media/rtp.js';
+} from '../../src/media/rtp-packet.js';
 
 describe('RTP packets', () => {
   it('round-trips through build and parse', () => {

@@ -73,7 +73,7 @@ describe('inference config', () => {
     [{ VOXSTATE_EMBEDDER_DTYPE: 'fp64' }, /VOXSTATE_EMBEDDER_DTYPE must be one of fp32, fp16, q8/],
     [
       { VOXSTATE_ALLOW_DOWNLOADS: 'maybe' },
-      /VOXSTATE_ALLOW_DOWNLOADS must be 1\/true\/yes or 0\/false\/no/,
+      /VOXSTATE_ALLOW_DOWNLOADS must be true or false \(1\/0, yes\/no, on\/off\), got "maybe"/,
     ],
     [
       { VOXSTATE_WHISPER_THREADS: '3-2' },
@@ -82,13 +82,13 @@ describe('inference config', () => {
     [{ VOXSTATE_WHISPER_THREADS: '0' }, /VOXSTATE_WHISPER_THREADS/],
     [
       { VOXSTATE_INTRA_OP_THREADS: '0' },
-      /VOXSTATE_INTRA_OP_THREADS must be an integer >= 1, got "0"/,
+      /VOXSTATE_INTRA_OP_THREADS must be a whole number >= 1, got "0"/,
     ],
-    [{ VOXSTATE_VAD_MAX_QUEUE: 'lots' }, /VOXSTATE_VAD_MAX_QUEUE must be an integer >= 0/],
+    [{ VOXSTATE_VAD_MAX_QUEUE: 'lots' }, /VOXSTATE_VAD_MAX_QUEUE must be a whole number >= 0/],
     [{ VOXSTATE_STT_LANGUAGE: 'Russian' }, /VOXSTATE_STT_LANGUAGE must be an ISO 639-1 code/],
     [
       { VOXSTATE_EMBEDDER_PREFIXES: 'always' },
-      /VOXSTATE_EMBEDDER_PREFIXES must be auto, e5 or none/,
+      /VOXSTATE_EMBEDDER_PREFIXES must be one of auto, e5, none/,
     ],
   ])('rejects %o with a ConfigError', (env, message) => {
     expect(() => inferenceConfigFromEnv(env)).toThrow(ConfigError);
@@ -139,7 +139,10 @@ describe('endpointing config', () => {
       /VOXSTATE_VAD_THRESHOLD must be a probability between 0 and 1/,
     ],
     [{ VOXSTATE_VAD_NEG_THRESHOLD: '0.7' }, /VOXSTATE_VAD_NEG_THRESHOLD <= VOXSTATE_VAD_THRESHOLD/],
-    [{ VOXSTATE_END_SILENCE_MS: '0' }, /VOXSTATE_END_SILENCE_MS must be an integer >= 1/],
+    [
+      { VOXSTATE_END_SILENCE_MS: '0' },
+      /VOXSTATE_END_SILENCE_MS must be a duration like 500ms, 2s or 1m .* from 1ms/,
+    ],
     [
       { VOXSTATE_BARGE_IN_PAUSE_MS: '700', VOXSTATE_BARGE_IN_MIN_SPEECH_MS: '600' },
       /VOXSTATE_BARGE_IN_PAUSE_MS must be <= VOXSTATE_BARGE_IN_MIN_SPEECH_MS/,

@@ -56,6 +56,35 @@ describe('graceful shutdown', () => {
     s.dispose();
   });
 
+  it('aborts a flusher at its deadline with its own signal and goes on to the next', async () => {
+    const emitter = new EventEmitter();
+    let stoppedBy: unknown;
+    const s = installGracefulShutdown({
+      emitter,
+      stopAccepting: () => {},
+      activeCalls: () => 0,
+      flushTimeoutMs: 20,
+      flushers: [
+        {
+          name: 'slow',
+          flush: (signal) =>
+            new Promise<void>((resolve) => {
+              signal.addEventListener('abort', () => {
+                stoppedBy = signal.reason;
+                resolve();
+              });
+            }),
+        },
+        { name: 'next', flush: async () => {} },
+      ],
+    });
+    emitter.emit('SIGTERM');
+    const result = await s.done;
+    expect(result.flushed).toEqual({ slow: 'slow timed out after 20 ms', next: 'ok' });
+    expect((stoppedBy as Error).name).toBe('TimeoutError');
+    s.dispose();
+  });
+
   it('a second signal forces', async () => {
     const emitter = new EventEmitter();
     const onForce = vi.fn();

@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AudioSocketParser } from '../../src/media/audiosocket.js';
-import { parseRtpPacket, type RtpPacket } from '../../src/media/rtp.js';
+import { parseRtpPacket, type RtpPacket } from '../../src/media/rtp-packet.js';
 import { MediaClock } from '../../src/simulator/media-clock.js';
 import type { MediaLinkHooks } from '../../src/simulator/media-link.js';
 import { connectAudioSocket } from '../../src/simulator/sim-audiosocket.js';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ulawEncode } from '../../src/media/audio/g711.js';
 import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
-import { parseRtpPacket, RtpPayloadType, RtpSender } from '../../src/media/rtp.js';
+import { parseRtpPacket, RtpPayloadType, RtpSender } from '../../src/media/rtp-packet.js';
 import { createEspeakEngine } from '../../src/providers/tts/espeak.js';
 import { toneAudio } from '../../src/simulator/caller-script.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';

@@ -44,6 +44,6 @@ describe('serve: the log format', () => {
     expect(serveLogFormat(true, {}, {})).toBe('pretty');
     expect(serveLogFormat(false, { VOXSTATE_LOG_PRETTY: '1' }, {})).toBe('pretty');
     expect(serveLogFormat(false, { VOXSTATE_LOG_PRETTY: '0' }, { isTTY: true })).toBe('json');
-    expect(() => serveLogFormat(false, { VOXSTATE_LOG_PRETTY: 'yes' }, {})).toThrow(ConfigError);
+    expect(() => serveLogFormat(false, { VOXSTATE_LOG_PRETTY: 'maybe' }, {})).toThrow(ConfigError);
   });
 });

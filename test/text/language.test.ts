@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage as chunkLanguage, queryLanguage } from '../../src/knowledge/language.js';
+import { chunkLanguage, queryLanguage } from '../../src/knowledge/language.js';
 import { detectLanguage, detectTextLanguage } from '../../src/text/language.js';
 
 describe('language detection (one detector for calls, chunks and queries)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SpeechChunker } from '../../src/text/speech-chunker.js';
+import { SpeechChunker, splitSentences } from '../../src/text/speech-chunker.js';
 
 /** Streams `text` in pieces of `size` characters (0 = word by word) and collects the output. */
 function run(text: string, size = 0): string[] {
@@ -155,5 +155,24 @@ describe('SpeechChunker streaming behaviour', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('splitSentences', () => {
+  it('splits a whole text into sentences, merging short ones into the next', () => {
+    expect(splitSentences('Hello. How can I help you today?')).toEqual([
+      'Hello. How can I help you today?',
+    ]);
+    expect(splitSentences('We open at nine. We close at five on Fridays.', 10)).toEqual([
+      'We open at nine.',
+      'We close at five on Fridays.',
+    ]);
+  });
+
+  it('keeps abbreviations, numbers and a short tail with their sentence', () => {
+    expect(
+      splitSentences('Приходите на ул. Ленина, 5 в 10:30. Цена 3.5 тыс. руб. Ждём!', 12),
+    ).toEqual(['Приходите на ул. Ленина, 5 в 10:30.', 'Цена 3.5 тыс. руб. Ждём!']);
+    expect(splitSentences('')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { AbortedError, ModelMissingError } from '../../src/errors.js';
 import { LocalEmbedder } from '../../src/providers/embeddings/local-embedder.js';
-import { createInferencePools } from '../../src/workers/pools.js';
+import { createInferencePools, openEmbeddingPool } from '../../src/workers/pools.js';
 import { deps, tinyConfig } from './helpers.js';
 
 const config = await tinyConfig();
@@ -47,5 +47,30 @@ describe('LocalEmbedder', () => {
     );
     expect(aborted.length).toBeGreaterThanOrEqual(4);
     expect(await other).toHaveLength(1);
+  });
+});
+
+describe('openEmbeddingPool', () => {
+  test('builds the pool when the model is in the model folder', async () => {
+    const { pool, unavailable } = openEmbeddingPool(config, deps());
+    expect(unavailable).toBeUndefined();
+    try {
+      const embedder = await LocalEmbedder.create(pool!, config);
+      expect(embedder.dimensions).toBe(64);
+    } finally {
+      await pool?.close();
+    }
+  });
+
+  test('says why and builds no pool when the model is missing and downloads are off', () => {
+    const missing = {
+      ...config,
+      allowDownloads: false,
+      embedder: { ...config.embedder, id: 'nobody/no-such-model' },
+    };
+    const { pool, unavailable } = openEmbeddingPool(missing, deps());
+    expect(pool).toBeUndefined();
+    expect(unavailable).toContain('"nobody/no-such-model" is not in');
+    expect(unavailable).toContain('voxstate models pull');
   });
 });

@@ -14,6 +14,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readEnv } from '../../config/schema.js';
 import { ConfigError, ParseError, TimeoutError } from '../../errors.js';
 import { isModelPresent } from '../../models/model-folder.js';
 import { runtimeConfigFromEnv, type SttChoice } from '../../runtime/config.js';
@@ -180,7 +181,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const env: NodeJS.ProcessEnv = {
     ...userEnv,
     VOXSTATE_DATA_DIR: dataDir,
-    VOXSTATE_REDIS_PREFIX: `${userEnv.VOXSTATE_REDIS_PREFIX ?? 'voxstate:'}demo:`,
+    VOXSTATE_REDIS_PREFIX: `${readEnv(userEnv, ['VOXSTATE_REDIS_PREFIX']).VOXSTATE_REDIS_PREFIX}demo:`,
   };
   const base = runtimeConfigFromEnv(env);
   const whisperPresent = isModelPresent(
@@ -190,7 +191,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   );
   const stt: SttChoice =
     options.stt ??
-    (env.VOXSTATE_STT as SttChoice | undefined) ??
+    readEnv(env, ['VOXSTATE_STT']).VOXSTATE_STT ??
     (whisperPresent ? 'whisper' : 'script');
   const scriptPath = resolve(options.script ?? join(ROOT, 'examples/calls/demo-en.json'));
   const script = await readScript(scriptPath);

@@ -7,6 +7,7 @@
  */
 
 import { redactRedisUrl } from '../../cache/redis.js';
+import { readEnv } from '../../config/schema.js';
 import { DeadLetterQueue } from '../../dlq/dead-letter-queue.js';
 import { connectQueueRedis, waitForRedis } from '../../dlq/queue-redis.js';
 import { VoxstateError } from '../../errors.js';
@@ -42,7 +43,10 @@ export async function run(argv: string[], io: CommandIo = processIo()): Promise<
     io.err.write('voxstate dlq: expected "list" or "retry <id>|--all" (voxstate dlq --help)\n');
     return USAGE_EXIT;
   }
-  const url = values.redis ?? process.env.VOXSTATE_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const url =
+    values.redis ??
+    readEnv(process.env, ['VOXSTATE_REDIS_URL']).VOXSTATE_REDIS_URL ??
+    'redis://127.0.0.1:6379';
   const redis = connectQueueRedis({
     url,
     ...(values.prefix !== undefined ? { keyPrefix: values.prefix } : {}),

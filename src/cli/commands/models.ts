@@ -7,7 +7,8 @@
  */
 
 import cliProgress from 'cli-progress';
-import { inferenceConfigFromEnv, MODEL_DTYPES, type ModelDtype } from '../../config/inference.js';
+import { inferenceConfig, MODEL_DTYPES, type ModelDtype } from '../../config/inference.js';
+import { readEnv } from '../../config/schema.js';
 import { listModels } from '../../models/model-folder.js';
 import { type PullProgress, type PullRequest, pullModels } from '../../models/pull.js';
 import {
@@ -102,10 +103,12 @@ export async function run(
   const { values, positionals } = parsed;
   const [sub, ...ids] = positionals;
   return reportErrors('models', io, async () => {
-    const config = inferenceConfigFromEnv({
+    const settings = readEnv({
       ...env,
       ...(values['model-dir'] ? { VOXSTATE_MODEL_DIR: values['model-dir'] } : {}),
     });
+    const config = inferenceConfig(settings);
+    const hub = settings.HF_ENDPOINT;
     if (values.dtype !== undefined && !(MODEL_DTYPES as readonly string[]).includes(values.dtype)) {
       throw new UsageError(
         `--dtype must be one of ${MODEL_DTYPES.join(', ')}, got "${values.dtype}"`,
@@ -149,7 +152,7 @@ export async function run(
       await pullModels(requests, {
         modelDir: config.modelDir,
         onProgress: progress.onProgress,
-        ...(env.HF_ENDPOINT ? { remoteHost: env.HF_ENDPOINT } : {}),
+        ...(hub ? { remoteHost: hub } : {}),
       });
     } finally {
       progress.stop();

@@ -11,7 +11,7 @@
  * @module
  */
 import type { EventEmitter } from 'node:events';
-import { ConfigError } from '../../errors.js';
+import { type RawEnv, readEnv } from '../../config/schema.js';
 import { serve } from '../../runtime/serve.js';
 import { createLogger, type LogFormat } from '../../telemetry/logger.js';
 import { routeConsoleToLogger } from '../console-to-log.js';
@@ -54,17 +54,10 @@ export interface ServeCommandIo {
 }
 
 /** JSON lines, or pino-pretty's form on a terminal, with `--pretty` or `VOXSTATE_LOG_PRETTY`. */
-export function serveLogFormat(
-  pretty: boolean,
-  env: NodeJS.ProcessEnv,
-  out: { isTTY?: boolean },
-): LogFormat {
-  const flag = env.VOXSTATE_LOG_PRETTY?.trim();
-  if (flag !== undefined && flag !== '' && flag !== '0' && flag !== '1') {
-    throw new ConfigError(`VOXSTATE_LOG_PRETTY must be 0 or 1, got "${flag}"`);
-  }
-  if (pretty || flag === '1') return 'pretty';
-  if (flag === '0') return 'json';
+export function serveLogFormat(pretty: boolean, env: RawEnv, out: { isTTY?: boolean }): LogFormat {
+  const flag = readEnv(env, ['VOXSTATE_LOG_PRETTY']).VOXSTATE_LOG_PRETTY;
+  if (pretty || flag === true) return 'pretty';
+  if (flag === false) return 'json';
   return out.isTTY === true ? 'pretty' : 'json';
 }
 
@@ -79,9 +72,11 @@ export async function run(
     'serve',
     io,
     async () => {
+      // Every setting is checked here, before anything starts: one error lists every wrong value.
+      const config = readEnv(io.env);
       const logger = createLogger({
-        level: io.env.VOXSTATE_LOG_LEVEL || 'info',
-        redact: io.env.VOXSTATE_LOG_PII !== '1',
+        level: config.VOXSTATE_LOG_LEVEL ?? 'info',
+        redact: !config.VOXSTATE_LOG_PII,
         format: serveLogFormat(parsed.values.pretty === true, io.env, io.out),
         destination: io.out,
       });

@@ -6,9 +6,9 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { type LlmMetrics, llmMetrics } from './llm-metrics.js';
-import type { LlmChunk, LlmProvider, LlmProviderOptions, LlmRequest } from './llm-provider.js';
-import { guardStream, type InterpretedEvent, streamTimeouts } from './stream-guard.js';
+import type { LlmProvider, LlmProviderOptions } from './llm-provider.js';
+import { createSdkProvider } from './sdk-provider.js';
+import type { InterpretedEvent } from './stream-guard.js';
 
 /** Options of {@link createAnthropicProvider}. */
 export type AnthropicProviderOptions = LlmProviderOptions;
@@ -38,8 +38,8 @@ export function interpretAnthropicEvent(
 }
 
 /**
- * Creates an Anthropic streaming provider. The SDK's own retries are off: retry and fail-over
- * are done by the answerer, with budgets.
+ * Creates an Anthropic streaming provider on the shared SDK setup ({@link createSdkProvider}:
+ * SDK retries off, deadlines, typed errors).
  *
  * @example
  * ```ts
@@ -48,44 +48,21 @@ export function interpretAnthropicEvent(
  * ```
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): LlmProvider {
-  const timeouts = streamTimeouts(options);
-  const name = options.name ?? 'anthropic';
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL ?? null,
-    maxRetries: 0,
-    timeout: timeouts.firstTokenMs,
-    logLevel: 'off',
-    openTelemetry: false,
+  return createSdkProvider<Anthropic, RawMessageStreamEvent>(options, {
+    defaultName: 'anthropic',
+    client: (clientOptions) => new Anthropic({ ...clientOptions, openTelemetry: false }),
+    open: (client, c, signal) =>
+      client.messages.create(
+        {
+          model: c.model,
+          system: c.system,
+          messages: c.messages.map((m) => ({ role: m.role, content: m.content })),
+          max_tokens: c.maxTokens,
+          stream: true,
+          ...c.sampling,
+        },
+        { signal },
+      ),
+    interpret: interpretAnthropicEvent,
   });
-  const metrics: LlmMetrics | undefined = options.registry
-    ? llmMetrics(options.registry)
-    : undefined;
-
-  return {
-    provider: name,
-    model: options.model,
-    stream(request: LlmRequest): AsyncIterable<LlmChunk> {
-      return guardStream<RawMessageStreamEvent>({
-        provider: name,
-        model: options.model,
-        request,
-        timeouts,
-        metrics,
-        open: (signal) =>
-          client.messages.create(
-            {
-              model: options.model,
-              system: request.system,
-              messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-              max_tokens: request.maxTokens ?? options.maxTokens ?? 300,
-              stream: true,
-              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            },
-            { signal },
-          ),
-        interpret: interpretAnthropicEvent,
-      });
-    },
-  };
 }

@@ -1,11 +1,11 @@
 /**
- * Settings of the remote speech-to-text engines, read from the environment in one function
- * ({@link sttEnginesConfigFromEnv}). An engine is configured when its key (or, for the
- * OpenAI-compatible engines, its base URL) is set; the `stt` feature flag picks one per call.
+ * Settings of the remote speech-to-text engines, shaped from the configuration schema (the
+ * variables are in `src/config/settings/stt.ts`). An engine is configured when its key (or, for
+ * the OpenAI-compatible engines, its base URL) is set; the `stt` feature flag picks one per call.
  *
  * @module
  */
-import { ConfigError } from '../../errors.js';
+import { type Config, type RawEnv, readEnv } from '../../config/schema.js';
 
 /** The OpenAI transcription endpoint, or any OpenAI-compatible server (faster-whisper, vLLM). */
 export interface OpenAiSttConfig {
@@ -47,97 +47,75 @@ export interface SttEnginesConfig {
   openaiRealtime?: OpenAiRealtimeSttConfig;
 }
 
-/** The environment variables read by {@link sttEnginesConfigFromEnv}, with their defaults. */
-export const STT_ENV_DEFAULTS = {
-  VOXSTATE_STT_OPENAI_MODEL: 'whisper-1',
-  VOXSTATE_STT_OPENAI_TIMEOUT_MS: 1_500,
-  VOXSTATE_STT_DEEPGRAM_MODEL: 'nova-3',
-  VOXSTATE_STT_REALTIME_MODEL: 'gpt-4o-mini-transcribe',
-  VOXSTATE_STT_CONNECT_TIMEOUT_MS: 1_000,
-  VOXSTATE_STT_FINAL_TIMEOUT_MS: 1_000,
-} as const;
+/** The variables {@link sttEnginesConfig} reads. */
+export const STT_ENGINE_VARS = [
+  'OPENAI_API_KEY',
+  'VOXSTATE_STT_OPENAI_BASE_URL',
+  'VOXSTATE_STT_OPENAI_API_KEY',
+  'VOXSTATE_STT_OPENAI_MODEL',
+  'VOXSTATE_STT_OPENAI_TIMEOUT_MS',
+  'VOXSTATE_STT_DEEPGRAM_API_KEY',
+  'DEEPGRAM_API_KEY',
+  'VOXSTATE_STT_DEEPGRAM_BASE_URL',
+  'VOXSTATE_STT_DEEPGRAM_MODEL',
+  'VOXSTATE_STT_REALTIME_BASE_URL',
+  'VOXSTATE_STT_REALTIME_API_KEY',
+  'VOXSTATE_STT_REALTIME_MODEL',
+  'VOXSTATE_STT_CONNECT_TIMEOUT_MS',
+  'VOXSTATE_STT_FINAL_TIMEOUT_MS',
+] as const;
 
-function ms(env: NodeJS.ProcessEnv, name: keyof typeof STT_ENV_DEFAULTS): number {
-  const raw = env[name];
-  const fallback = STT_ENV_DEFAULTS[name] as number;
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 60_000) {
-    throw new ConfigError(`${name} must be milliseconds in (0, 60000], got "${raw}"`);
-  }
-  return n;
-}
-
-function url(env: NodeJS.ProcessEnv, name: string, schemes: RegExp): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
-  }
-  if (!schemes.test(parsed.protocol)) {
-    throw new ConfigError(`${name} must be a ${schemes.source} URL, got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
-}
+const trimSlash = (u: string | undefined) => u?.replace(/\/+$/, '');
 
 /**
- * Reads the remote STT engines' settings.
- *
- * - `openai`: `VOXSTATE_STT_OPENAI_BASE_URL`, `VOXSTATE_STT_OPENAI_API_KEY` (else
- *   `OPENAI_API_KEY`), `VOXSTATE_STT_OPENAI_MODEL`, `VOXSTATE_STT_OPENAI_TIMEOUT_MS`. Configured
- *   when a base URL or a key is set; a self-hosted server without keys gets the key `none`.
- * - `deepgram`: `VOXSTATE_STT_DEEPGRAM_API_KEY` (else `DEEPGRAM_API_KEY`),
- *   `VOXSTATE_STT_DEEPGRAM_BASE_URL` (ws/wss), `VOXSTATE_STT_DEEPGRAM_MODEL`.
- * - `openai-realtime`: `VOXSTATE_STT_REALTIME_BASE_URL`, `VOXSTATE_STT_REALTIME_API_KEY` (else
- *   `OPENAI_API_KEY`), `VOXSTATE_STT_REALTIME_MODEL`; configured when its base URL or its own
- *   key is set, or `OPENAI_API_KEY` is set.
- * - both streaming engines: `VOXSTATE_STT_CONNECT_TIMEOUT_MS`, `VOXSTATE_STT_FINAL_TIMEOUT_MS`.
- *
- * @throws ConfigError naming the variable with a wrong value.
+ * The remote STT engines' settings from the parsed environment: `openai` when its base URL or a
+ * key (`VOXSTATE_STT_OPENAI_API_KEY`, else `OPENAI_API_KEY`) is set, a self-hosted server without
+ * keys getting the key `none`; `deepgram` when its key (else `DEEPGRAM_API_KEY`) is set;
+ * `openai-realtime` when its base URL or key (else `OPENAI_API_KEY`) is set.
  */
-export function sttEnginesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SttEnginesConfig {
+export function sttEnginesConfig(
+  c: Pick<Config, (typeof STT_ENGINE_VARS)[number]>,
+): SttEnginesConfig {
   const out: SttEnginesConfig = {};
-  const connectTimeoutMs = ms(env, 'VOXSTATE_STT_CONNECT_TIMEOUT_MS');
-  const finalTimeoutMs = ms(env, 'VOXSTATE_STT_FINAL_TIMEOUT_MS');
-
-  const openaiBase = url(env, 'VOXSTATE_STT_OPENAI_BASE_URL', /^https?:$/);
-  const openaiKey = env.VOXSTATE_STT_OPENAI_API_KEY || env.OPENAI_API_KEY;
-  if (openaiBase || openaiKey) {
+  const streaming = {
+    connectTimeoutMs: c.VOXSTATE_STT_CONNECT_TIMEOUT_MS,
+    finalTimeoutMs: c.VOXSTATE_STT_FINAL_TIMEOUT_MS,
+  };
+  const openaiKey = c.VOXSTATE_STT_OPENAI_API_KEY || c.OPENAI_API_KEY;
+  if (c.VOXSTATE_STT_OPENAI_BASE_URL || openaiKey) {
     out.openai = {
-      baseUrl: openaiBase,
+      baseUrl: trimSlash(c.VOXSTATE_STT_OPENAI_BASE_URL),
       apiKey: openaiKey || 'none',
-      model: env.VOXSTATE_STT_OPENAI_MODEL || STT_ENV_DEFAULTS.VOXSTATE_STT_OPENAI_MODEL,
-      timeoutMs: ms(env, 'VOXSTATE_STT_OPENAI_TIMEOUT_MS'),
+      model: c.VOXSTATE_STT_OPENAI_MODEL,
+      timeoutMs: c.VOXSTATE_STT_OPENAI_TIMEOUT_MS,
     };
   }
-
-  const deepgramKey = env.VOXSTATE_STT_DEEPGRAM_API_KEY || env.DEEPGRAM_API_KEY;
-  const deepgramBase = url(env, 'VOXSTATE_STT_DEEPGRAM_BASE_URL', /^wss?:$/);
+  const deepgramKey = c.VOXSTATE_STT_DEEPGRAM_API_KEY || c.DEEPGRAM_API_KEY;
   if (deepgramKey) {
     out.deepgram = {
-      baseUrl: deepgramBase,
+      baseUrl: trimSlash(c.VOXSTATE_STT_DEEPGRAM_BASE_URL),
       apiKey: deepgramKey,
-      model: env.VOXSTATE_STT_DEEPGRAM_MODEL || STT_ENV_DEFAULTS.VOXSTATE_STT_DEEPGRAM_MODEL,
-      connectTimeoutMs,
-      finalTimeoutMs,
+      model: c.VOXSTATE_STT_DEEPGRAM_MODEL,
+      ...streaming,
     };
-  } else if (deepgramBase) {
-    throw new ConfigError('VOXSTATE_STT_DEEPGRAM_BASE_URL is set but no Deepgram API key is');
   }
-
-  const realtimeBase = url(env, 'VOXSTATE_STT_REALTIME_BASE_URL', /^https?:$/);
-  const realtimeKey = env.VOXSTATE_STT_REALTIME_API_KEY || env.OPENAI_API_KEY;
-  if (realtimeBase || realtimeKey) {
+  const realtimeKey = c.VOXSTATE_STT_REALTIME_API_KEY || c.OPENAI_API_KEY;
+  if (c.VOXSTATE_STT_REALTIME_BASE_URL || realtimeKey) {
     out.openaiRealtime = {
-      baseUrl: realtimeBase,
+      baseUrl: trimSlash(c.VOXSTATE_STT_REALTIME_BASE_URL),
       apiKey: realtimeKey || 'none',
-      model: env.VOXSTATE_STT_REALTIME_MODEL || STT_ENV_DEFAULTS.VOXSTATE_STT_REALTIME_MODEL,
-      connectTimeoutMs,
-      finalTimeoutMs,
+      model: c.VOXSTATE_STT_REALTIME_MODEL,
+      ...streaming,
     };
   }
   return out;
+}
+
+/**
+ * Reads the remote STT engines' settings from an environment.
+ *
+ * @throws ConfigError naming every variable with a wrong value.
+ */
+export function sttEnginesConfigFromEnv(env: RawEnv = process.env): SttEnginesConfig {
+  return sttEnginesConfig(readEnv(env, STT_ENGINE_VARS));
 }

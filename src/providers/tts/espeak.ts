@@ -1,18 +1,20 @@
 /**
- * The local espeak-ng engine: the npm WASM build of espeak-ng on a small piscina pool of its
- * own, offline, the embedded default. The voice follows the call's language; the worker returns
+ * The local espeak-ng engine: the npm WASM build of espeak-ng on its own {@link InferencePool}
+ * (`createEspeakPool`), offline, the embedded default. An aborted sentence finishes on its
+ * thread and is dropped, so the thread keeps its WASM heap. The voice follows the call's language; the worker returns
  * audio already converted to the call's media format.
  *
  * @module
  */
-import { Piscina } from 'piscina';
-import type { Registry } from 'prom-client';
-import { AbortedError, QueueFullError, WorkerError } from '../../errors.js';
+import { Registry } from 'prom-client';
+import { AbortedError } from '../../errors.js';
+import { type Logger, silentLogger } from '../../telemetry/logger.js';
 import { FAST_BUCKETS, histogram, seconds } from '../../telemetry/metrics.js';
+import { splitSentences } from '../../text/speech-chunker.js';
 import type { EspeakTask } from '../../workers/espeak.worker.js';
-import { workerEntry } from '../../workers/worker-file.js';
+import type { InferencePool } from '../../workers/inference-pool.js';
+import { createEspeakPool, type EspeakPool } from '../../workers/pools.js';
 import { espeakVoiceFor } from './espeak-voices.js';
-import { splitSentences } from './sentences.js';
 import type { TtsEngine, TtsRequest } from './tts-engine.js';
 
 /** Options for {@link createEspeakEngine}. */
@@ -25,13 +27,16 @@ export interface EspeakEngineOptions {
   rateWpm?: number;
   /** Pitch 0-99 (default 50). */
   pitch?: number;
+  /** Metrics (the pool's and the synthesis time); a private registry when omitted. */
   registry?: Registry;
+  /** Pool errors; silent when omitted. */
+  logger?: Logger;
 }
 
 /** The espeak-ng engine; {@link EspeakEngine.close} ends its worker threads. */
 export class EspeakEngine implements TtsEngine {
   readonly name = 'espeak';
-  readonly #pool: Piscina<EspeakTask, Uint8Array>;
+  readonly #pool: EspeakPool;
   readonly #threads: number;
   readonly #rateWpm: number;
   readonly #pitch: number;
@@ -40,17 +45,10 @@ export class EspeakEngine implements TtsEngine {
 
   constructor(options: EspeakEngineOptions = {}) {
     const threads = options.threads ?? 1;
-    const { filename, execArgv } = workerEntry('espeak');
-    this.#pool = new Piscina<EspeakTask, Uint8Array>({
-      filename,
-      execArgv,
-      minThreads: threads,
-      maxThreads: threads,
-      maxQueue: options.maxQueue ?? 64,
-      idleTimeout: 60_000,
-      // Each thread holds a 32 MB WASM heap and 18 MB of voice data per prepared instance.
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
-    });
+    this.#pool = createEspeakPool(
+      { threads, ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}) },
+      { registry: options.registry ?? new Registry(), logger: options.logger ?? silentLogger() },
+    );
     this.#threads = threads;
     this.#rateWpm = options.rateWpm ?? 165;
     this.#pitch = options.pitch ?? 50;
@@ -108,9 +106,14 @@ export class EspeakEngine implements TtsEngine {
 
   /** Ends the worker threads (queued tasks are rejected). */
   async close(): Promise<void> {
-    await this.#pool.destroy();
+    await this.#pool.close();
   }
 
+  /**
+   * One sentence on the pool.
+   *
+   * @throws AbortedError, QueueFullError or WorkerError (see {@link InferencePool.run}).
+   */
   async #run(task: EspeakTask, signal?: AbortSignal): Promise<Uint8Array> {
     const started = performance.now();
     this.#pending++;
@@ -118,13 +121,6 @@ export class EspeakEngine implements TtsEngine {
       const out = await this.#pool.run(task, signal ? { signal } : {});
       this.#observe?.(performance.now() - started);
       return out;
-    } catch (err) {
-      if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-        throw new AbortedError('espeak synthesis', { cause: err });
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      if (/queue.*(full|limit)/i.test(message)) throw new QueueFullError('espeak', { cause: err });
-      throw new WorkerError('espeak', message, { cause: err });
     } finally {
       this.#pending--;
     }

@@ -1,6 +1,10 @@
 /**
- * Deadline (or abort) for a promise that may never settle (ari-client's REST calls and document
- * loads have none of their own and cannot be cancelled).
+ * The guarded deadline for ari-client, and only for it. ari-client's REST calls, its Swagger
+ * document loads and its events socket take no `AbortSignal` and cannot be cancelled, so a
+ * deadline can only stop waiting for them: the call runs on and its late outcome is dropped.
+ * Everything that can take a signal (`fetch`, the SDKs, `pool.run`) gets the request's own
+ * signal instead (`AbortSignal.timeout(ms)`, joined with the caller's by `AbortSignal.any`), so
+ * that the request itself is cancelled; see `ari-login.ts` for the one fetch in this folder.
  *
  * @module
  */
@@ -8,15 +12,16 @@
 import { AbortedError, TimeoutError, VoxstateError } from '../errors.js';
 
 /**
- * Resolves or rejects like `promise`, or rejects with {@link TimeoutError} after `timeoutMs`.
- * The original promise keeps running (it cannot be cancelled); its late outcome is ignored.
+ * Resolves or rejects like the ari-client call `promise`, or rejects with {@link TimeoutError}
+ * after `timeoutMs`. The call keeps running (ari-client cannot cancel it); its late outcome is
+ * ignored. Not for anything that takes an `AbortSignal`.
  *
  * @example
  * ```ts
- * await withTimeout(client.channels.answer({ channelId }), 5000, 'ARI channels.answer');
+ * await ariDeadline(client.channels.answer({ channelId }), 5000, 'ARI channels.answer');
  * ```
  */
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export function ariDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(what, timeoutMs)), timeoutMs);
@@ -31,8 +36,8 @@ export function abortReason(signal: AbortSignal, what: string): VoxstateError {
 }
 
 /**
- * Settles like `promise`, or rejects with {@link abortReason} once `signal` aborts. Like
- * {@link withTimeout}, the original promise keeps running; its late outcome is ignored.
+ * Settles like the ari-client call `promise`, or rejects with {@link abortReason} once `signal`
+ * aborts. Like {@link ariDeadline}, the call keeps running; its late outcome is ignored.
  */
 export function untilAborted<T>(
   promise: Promise<T>,

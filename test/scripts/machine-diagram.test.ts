@@ -7,8 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type AnyStateMachine, and, createMachine, not, or, setup, stateIn } from 'xstate';
-import { ParseError } from '../../src/errors.js';
-import { callMachine } from '../../src/machines/call.machine.js';
 import {
   diagramModel,
   eventLabel,
@@ -21,7 +19,9 @@ import {
   renderDiagramBlock,
   renderStateDiagram,
   replaceGeneratedBlock,
-} from '../../src/machines/diagram.js';
+} from '../../scripts/machine-diagram.js';
+import { ParseError } from '../../src/errors.js';
+import { callMachine } from '../../src/machines/call.machine.js';
 
 const DOC = fileURLToPath(new URL('../../docs/call-machine.md', import.meta.url));
 

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { RealFft } from './audio/real-fft.js';
+import { RealFft } from './real-fft.js';
 
 /** Whisper's sampling rate, Hz. */
 export const WHISPER_SAMPLE_RATE = 16_000;

@@ -13,7 +13,7 @@
  * @module
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
-import { ParseError } from '../errors.js';
+import { ParseError } from '../src/errors.js';
 
 /** First line of the generated block in a document. */
 export const GENERATED_BEGIN =

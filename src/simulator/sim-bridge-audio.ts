@@ -1,0 +1,46 @@
+/**
+ * Audio inside a simulated bridge: what a media channel (externalMedia over AudioSocket or RTP)
+ * hears is the next 20 ms of the scripted caller bridged with it, and what the app sends on it
+ * is heard by that caller's script. The first frame pulled fixes where the script starts on the
+ * media stream (the offset `scriptTextAt` uses).
+ *
+ * @module
+ */
+import { SILENT_FRAME } from './line-audio.js';
+import type { SimBridge, SimChannel } from './sim-model.js';
+
+/** The channels and bridges of the simulator. */
+export interface BridgeAudioHost {
+  readonly channels: Map<string, SimChannel>;
+  readonly bridges: Map<string, SimBridge>;
+}
+
+/**
+ * The next 20 ms heard by media channel `ch`: its bridged caller's audio, undefined when that
+ * caller is silent and suppresses silence, or silence when no scripted caller is bridged.
+ */
+export function bridgeAudioFor(
+  host: BridgeAudioHost,
+  ch: SimChannel,
+  framesSent: number,
+): Buffer | undefined {
+  for (const other of bridgedCallers(host, ch)) {
+    if (other.destroyed) continue;
+    other.scriptOffsetMs ??= framesSent * 20;
+    return other.runner?.pull();
+  }
+  return SILENT_FRAME;
+}
+
+/** Audio the app sent on media channel `ch`, heard by every scripted caller in its bridge. */
+export function deliverToBridge(host: BridgeAudioHost, ch: SimChannel, frame: Buffer): void {
+  for (const other of bridgedCallers(host, ch)) other.runner?.hear(frame);
+}
+
+function bridgedCallers(host: BridgeAudioHost, ch: SimChannel): SimChannel[] {
+  const bridge = ch.bridgeId ? host.bridges.get(ch.bridgeId) : undefined;
+  if (!bridge) return [];
+  return bridge.channels
+    .map((id) => host.channels.get(id))
+    .filter((other): other is SimChannel => other !== undefined && other !== ch && !!other.runner);
+}
