@@ -107,6 +107,34 @@ export class ProviderError extends VoxstateError {
   }
 }
 
+/** Why a speech-to-text engine failed, the `kind` label of its fallback metric. */
+export type SttFailure =
+  | 'refused'
+  | 'auth'
+  | 'rate_limit'
+  | 'timeout'
+  | 'dropped'
+  | 'server'
+  | 'bad_response';
+
+/**
+ * A remote speech-to-text engine failed for one utterance: connection refused, key rejected
+ * (401), rate limited (429), no final transcript in time, the socket dropped mid-utterance, a
+ * server error or an answer it could not read. Every kind lets a fallback engine try.
+ */
+export class SttEngineError extends ProviderError {
+  readonly failure: SttFailure;
+  constructor(
+    engine: string,
+    failure: SttFailure,
+    message: string,
+    options: VoxstateErrorOptions & { status?: number } = {},
+  ) {
+    super(`stt ${engine}`, message, { ...options, retryable: failure !== 'auth' });
+    this.failure = failure;
+  }
+}
+
 /** A per-turn budget (LLM calls, tokens, steps) was exceeded. */
 export class BudgetExceededError extends VoxstateError {
   readonly budget: string;

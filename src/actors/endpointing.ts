@@ -33,6 +33,7 @@ import {
 } from '../media/endpointer.js';
 import { FrameClock } from '../media/frame-clock.js';
 import { VAD_WINDOW_MS, type VadSession } from '../media/vad.js';
+import type { SttStream } from '../providers/stt/stt-engine.js';
 import type { CallSession } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -52,6 +53,12 @@ export interface EndpointingDeps {
   endOfTurn?: EndOfTurnPolicy;
   registry?: Registry;
   logger?: Logger;
+  /**
+   * Opens a live STT stream for an utterance that starts (the call's engine streams), or
+   * returns undefined. The caller's audio goes to it while they speak; the utterance carries it
+   * to the transcribe actor.
+   */
+  openSttStream?: (callId: string) => SttStream | undefined;
 }
 
 interface Frame {
@@ -99,6 +106,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       const frameClock = new FrameClock({ originMs: clock.now() });
       const frames: Frame[] = [];
       let speechStartMs: number | undefined;
+      let live: SttStream | undefined;
       let failures = 0;
       /** VAD tasks whose probabilities have not come back: their audio is not judged yet. */
       let pending = 0;
@@ -139,12 +147,21 @@ export function createEndpointingActor(deps: EndpointingDeps) {
               toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
             });
           }
+          live?.close();
+          live = deps.openSttStream?.(input.callId);
+          live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY));
           sendBack({ type: 'media.speech.start' });
           return;
         }
         speechStartMs = undefined;
         const audio = collect(frames, ev.startMs, ev.endMs);
-        const utteranceId = s.putUtterance({ audio, startMs: ev.startMs, endMs: ev.endMs });
+        const utteranceId = s.putUtterance({
+          audio,
+          startMs: ev.startMs,
+          endMs: ev.endMs,
+          ...(live ? { live } : {}),
+        });
+        live = undefined;
         s.timeline.speechEnded(ev.atMs - ev.endMs);
         sendBack({
           type: 'media.speech.end',
@@ -176,6 +193,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         const samples = int16ToFloat32(frame);
         const placed = frameClock.place(clock.now(), samples.length);
         frames.push({ ...placed, samples });
+        live?.push(samples);
         echo.caller(placed.endMs, samplesEnergy(samples));
         const horizon = Math.max(
           placed.endMs - keepMs,
@@ -227,6 +245,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         session.playback.off('speaking', onSpeaking);
         session.playback.off('frame', onBotFrame);
         bargeIn.close();
+        live?.close();
         frames.length = 0;
       };
     },

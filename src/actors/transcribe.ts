@@ -1,15 +1,17 @@
 /**
  * The transcribe actor: takes an utterance's audio from the call session and turns it into
  * text with the call's speech-to-text engine (Whisper on the worker pool by default). The
- * audio is handed over, not copied; the signal aborts a task still waiting for a thread. The
- * transcript goes to the call's turn log.
+ * audio is handed over, not copied; the signal aborts a task still waiting for a thread. When
+ * the utterance's audio was streamed to a streaming engine while the caller spoke, the stream is
+ * finished instead (its final arrives shortly after the end of speech). The transcript goes to
+ * the call's turn log.
  *
  * @module
  */
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
 import { errorKind, isAbortError } from '../errors.js';
-import type { SttEngine, SttResult } from '../providers/stt/stt-engine.js';
+import type { SttEngine, SttResult, SttStream } from '../providers/stt/stt-engine.js';
 import type { CallSession } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -29,6 +31,22 @@ export interface TranscribeDeps {
   logger?: Logger;
 }
 
+/** Ends a stream the audio went to while the caller spoke; the signal closes it. */
+async function finishLive(
+  live: SttStream,
+  signal: AbortSignal,
+  scriptText: string | undefined,
+): Promise<SttResult> {
+  const close = () => live.close();
+  if (signal.aborted) close();
+  signal.addEventListener('abort', close, { once: true });
+  try {
+    return await live.finish(scriptText === undefined ? {} : { scriptText });
+  } finally {
+    signal.removeEventListener('abort', close);
+  }
+}
+
 /**
  * Creates the `transcribe` actor logic.
  *
@@ -43,14 +61,17 @@ export function createTranscribeActor(deps: TranscribeDeps) {
     const { session, engine } = deps;
     const utterance = session.takeUtterance(input.utteranceId);
     if (!utterance) return { text: '', engine: 'none' };
+    const scriptText = session.scriptText?.(utterance.startMs, utterance.endMs);
     let result: SttResult;
     try {
-      result = await engine.transcribe({
-        audio: utterance.audio,
-        language: deps.forceLanguage === false ? undefined : input.language,
-        signal,
-        scriptText: session.scriptText?.(utterance.startMs, utterance.endMs),
-      });
+      result = utterance.live
+        ? await finishLive(utterance.live, signal, scriptText)
+        : await engine.transcribe({
+            audio: utterance.audio,
+            language: deps.forceLanguage === false ? undefined : input.language,
+            signal,
+            scriptText,
+          });
     } catch (err) {
       if (!signal.aborted && !isAbortError(err)) {
         const kind = errorKind(err);

@@ -16,6 +16,7 @@ import { CALL_SETTINGS } from './settings/call.js';
 import { INFERENCE_SETTINGS } from './settings/inference.js';
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge.js';
 import { SPEECH_SETTINGS } from './settings/speech.js';
+import { STT_SETTINGS } from './settings/stt.js';
 import { TELEPHONY_SETTINGS } from './settings/telephony.js';
 
 /** Every setting, by variable name. */
@@ -26,6 +27,7 @@ export const SETTINGS = {
   ...KNOWLEDGE_SETTINGS,
   ...ANSWER_SETTINGS,
   ...SPEECH_SETTINGS,
+  ...STT_SETTINGS,
 };
 
 /** A variable of the schema. */
@@ -68,6 +70,13 @@ const CHECKS: readonly Check[] = [
     test: (c) =>
       c.VOXSTATE_CLOUD_EMBED_MODEL && !c.VOXSTATE_CLOUD_EMBED_API_KEY && !c.OPENAI_API_KEY
         ? 'VOXSTATE_CLOUD_EMBED_MODEL is set but neither VOXSTATE_CLOUD_EMBED_API_KEY nor OPENAI_API_KEY is'
+        : undefined,
+  },
+  {
+    vars: ['VOXSTATE_STT_DEEPGRAM_BASE_URL', 'VOXSTATE_STT_DEEPGRAM_API_KEY', 'DEEPGRAM_API_KEY'],
+    test: (c) =>
+      c.VOXSTATE_STT_DEEPGRAM_BASE_URL && !c.VOXSTATE_STT_DEEPGRAM_API_KEY && !c.DEEPGRAM_API_KEY
+        ? 'VOXSTATE_STT_DEEPGRAM_BASE_URL is set but no Deepgram API key is (VOXSTATE_STT_DEEPGRAM_API_KEY or DEEPGRAM_API_KEY)'
         : undefined,
   },
   {

@@ -61,7 +61,10 @@ const M = 1e-6;
 
 /**
  * Example prices (list prices of public price pages as of 2025-11; configure your own).
- * Local engines (`whisper`, `espeak`, `piper`, `e5-small`, `local`) are at zero.
+ * Local engines (`whisper`, `espeak`, `piper`, `e5-small`, `local`) and the simulator's `script`
+ * STT are at zero. STT: `openai` is whisper-1 batch ($0.006/min; set it to 0, or to your GPU
+ * machines' cost, when the base URL points at a self-hosted server), `openai-realtime` is
+ * gpt-4o-mini-transcribe ($0.003/min), `deepgram` is Nova-3 streaming ($0.0077/min).
  */
 export const DEFAULT_PRICES: PriceTable = {
   currency: 'USD',
@@ -69,8 +72,11 @@ export const DEFAULT_PRICES: PriceTable = {
   stt: {
     cloud: { perSecond: 0.016 / 60 },
     google: { perSecond: 0.016 / 60 },
-    deepgram: { perSecond: 0.0043 / 60 },
+    deepgram: { perSecond: 0.0077 / 60 },
+    openai: { perSecond: 0.006 / 60 },
+    'openai-realtime': { perSecond: 0.003 / 60 },
     whisper: { perSecond: 0 },
+    script: { perSecond: 0 },
   },
   llm: {
     'claude-haiku-4-5': { inputPerToken: 1 * M, outputPerToken: 5 * M },

@@ -22,6 +22,7 @@ import type { Answerer } from '../answer/answerer.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import type { EndpointerConfig } from '../media/endpointer.js';
 import type { VadSession } from '../media/vad.js';
+import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -33,7 +34,8 @@ export interface SharedCallParts {
   endpointer: Partial<EndpointerConfig>;
   tts: TtsService;
   knowledge: Pick<KnowledgeRuntime, 'prefetcher' | 'retriever'>;
-  stt: SttEngine;
+  /** The speech-to-text engine of a call (its `stt` flag may pick a remote one, local behind it). */
+  stt: (session: CallSession) => SttEngine;
   answerer: Answerer;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
@@ -51,6 +53,7 @@ export interface SharedCallParts {
  */
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
+  const stt = shared.stt(session);
   return {
     media: createMediaActor({ endpoint: session.endpoint }),
     endpointing: createEndpointingActor({
@@ -59,6 +62,8 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       endpointer: shared.endpointer,
       registry,
       logger,
+      openSttStream: () =>
+        openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
     }),
     speak: createSpeakActor({
       playback: session.playback,
@@ -75,7 +80,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
     }),
     transcribe: createTranscribeActor({
       session,
-      engine: shared.stt,
+      engine: stt,
       forceLanguage: !shared.detectLanguage,
       registry,
       logger,

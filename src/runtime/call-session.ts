@@ -15,6 +15,7 @@ import type { PriceTable } from '../cost/prices.js';
 import type { MediaConnection } from '../media/media-connection.js';
 import { PlaybackQueue } from '../media/playback-queue.js';
 import type { CallPrompts } from '../prompts/call-prompts.js';
+import type { SttStream } from '../providers/stt/stt-engine.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CallTimeline } from './call-timeline.js';
 import { TurnLog } from './turn-log.js';
@@ -43,6 +44,11 @@ export interface Utterance {
   /** Position on the call's audio clock, ms. */
   startMs: number;
   endMs: number;
+  /**
+   * The stream the utterance's audio went to while the caller spoke (a streaming STT engine);
+   * the transcribe actor finishes it instead of sending the audio again.
+   */
+  live?: SttStream;
 }
 
 /** Options for {@link CallSession}. */
@@ -151,7 +157,10 @@ export class CallSession {
     this.#utterances.set(id, utterance);
     if (this.#utterances.size > MAX_UTTERANCES) {
       const oldest = this.#utterances.keys().next().value;
-      if (oldest !== undefined) this.#utterances.delete(oldest);
+      if (oldest !== undefined) {
+        this.#utterances.get(oldest)?.live?.close();
+        this.#utterances.delete(oldest);
+      }
     }
     return id;
   }
@@ -168,6 +177,7 @@ export class CallSession {
     if (this.#closed) return;
     this.#closed = true;
     this.playback.close();
+    for (const u of this.#utterances.values()) u.live?.close();
     this.#utterances.clear();
   }
 }

@@ -14,6 +14,7 @@ import { type PriceTable, priceTable } from '../cost/prices.js';
 import { ConfigError } from '../errors.js';
 import { type KnowledgeConfig, knowledgeConfig } from '../knowledge/config.js';
 import type { CallLimits } from '../machines/call.types.js';
+import { type SttEnginesConfig, sttEnginesConfig } from '../providers/stt/config.js';
 import { type SpeechConfig, speechConfig } from '../speech/config.js';
 
 /** Speech-to-text engine: `whisper` (local, the default) or `script` (simulator only). */
@@ -30,6 +31,8 @@ export interface RuntimeConfig {
   /** Business data file (JSON). */
   businessFile: string;
   stt: SttChoice;
+  /** Remote STT engines, chosen per call by the `stt` flag (`src/providers/stt/config.ts`). */
+  sttEngines: SttEnginesConfig;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
   limits: CallLimits;
@@ -93,6 +96,7 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     prices: part(priceTable),
     businessFile: c.VOXSTATE_BUSINESS ?? SAMPLE_BUSINESS_FILE,
     stt: c.VOXSTATE_STT ?? 'whisper',
+    sttEngines: part(sttEnginesConfig),
     detectLanguage: c.VOXSTATE_DETECT_LANGUAGE,
     limits: {
       maxTurns: c.VOXSTATE_MAX_TURNS,

@@ -17,6 +17,7 @@ import { createKnowledgeRuntime, type KnowledgeRuntime } from '../knowledge/know
 import { VadSession } from '../media/vad.js';
 import { type BusinessData, loadBusinessData } from '../prompts/business.js';
 import { LocalEmbedder } from '../providers/embeddings/local-embedder.js';
+import { createRemoteSttEngines } from '../providers/stt/engines.js';
 import { ScriptStt } from '../providers/stt/script-stt.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import { WhisperStt } from '../providers/stt/whisper-stt.js';
@@ -40,6 +41,8 @@ export interface RuntimeParts {
   speech: Speech;
   answerer: Answerer;
   stt: SttEngine;
+  /** The configured remote STT engines by name (the `stt` flag picks one per call). */
+  sttEngines: ReadonlyMap<string, SttEngine>;
   redis: Redis | undefined;
   createVad: () => VadSession;
   finisher: CallFinisher;
@@ -186,6 +189,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       speech,
       answerer,
       stt,
+      sttEngines: createRemoteSttEngines(config.sttEngines),
       redis,
       createVad: () => new VadSession(vadPool),
       finisher,

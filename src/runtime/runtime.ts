@@ -30,6 +30,7 @@ import { type BusinessData, businessName } from '../prompts/business.js';
 import { CallPrompts } from '../prompts/call-prompts.js';
 import { buildCompactPrompt } from '../prompts/compact-prompt.js';
 import { buildFullPrompt } from '../prompts/full-prompt.js';
+import { createSttSelector } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
@@ -122,12 +123,18 @@ export class Runtime {
     this.#finisher = parts.finisher;
     this.#closers = parts.closers;
     this.#active = catalogGauge(this.registry, 'voxstate_active_calls');
+    const selectStt = createSttSelector({
+      local: parts.stt,
+      remote: parts.sttEngines,
+      registry: this.registry,
+      logger: this.logger,
+    });
     this.#shared = {
       createVad: parts.createVad,
       endpointer: this.config.inference.vad.endpointer,
       tts: this.speech.tts,
       knowledge: this.knowledge,
-      stt: this.stt,
+      stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
       detectLanguage: this.config.detectLanguage,
       registry: this.registry,

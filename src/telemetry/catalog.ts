@@ -80,6 +80,11 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   ),
   c('voxstate_errors_total', 'Errors by kind and component', ['kind', 'component']),
   h('voxstate_prompt_upgrade_seconds', 'Compact to full prompt upgrade duration'),
+  c(
+    'voxstate_stt_fallbacks_total',
+    'Utterances a speech-to-text engine failed and handed to the next engine, by failed engine and kind (refused, auth, rate_limit, timeout, dropped, server, bad_response)',
+    ['engine', 'kind'],
+  ),
   // embeddings and retrieval
   h(
     'voxstate_local_embedding_latency_seconds',

@@ -12,6 +12,7 @@ import { CALL_SETTINGS } from '../../src/config/settings/call.js';
 import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
 import { KNOWLEDGE_SETTINGS } from '../../src/config/settings/knowledge.js';
 import { SPEECH_SETTINGS } from '../../src/config/settings/speech.js';
+import { STT_SETTINGS } from '../../src/config/settings/stt.js';
 import { TELEPHONY_SETTINGS } from '../../src/config/settings/telephony.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
@@ -182,11 +183,15 @@ describe('errors', () => {
     const secrets = (Object.keys(SETTINGS) as VarName[]).filter((n) => SETTINGS[n].secret);
     expect(secrets.sort()).toEqual([
       'ANTHROPIC_API_KEY',
+      'DEEPGRAM_API_KEY',
       'OPENAI_API_KEY',
       'VOXSTATE_ARI_PASSWORD',
       'VOXSTATE_CLOUD_EMBED_API_KEY',
       'VOXSTATE_OPENAI_TTS_API_KEY',
       'VOXSTATE_OPS_TOKEN',
+      'VOXSTATE_STT_DEEPGRAM_API_KEY',
+      'VOXSTATE_STT_OPENAI_API_KEY',
+      'VOXSTATE_STT_REALTIME_API_KEY',
     ]);
   });
 
@@ -206,6 +211,7 @@ describe('the schema', () => {
       KNOWLEDGE_SETTINGS,
       ANSWER_SETTINGS,
       SPEECH_SETTINGS,
+      STT_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);

@@ -8,6 +8,7 @@ import { readEnv, SETTINGS, type VarName } from '../../src/config/schema.js';
 import { loadPriceTable } from '../../src/cost/prices.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
+import { sttEnginesConfigFromEnv } from '../../src/providers/stt/config.js';
 import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
 import { serveConfigFromEnv } from '../../src/runtime/serve-config.js';
 import { telephonyConfigFromEnv } from '../../src/runtime/telephony-config.js';
@@ -158,6 +159,12 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['serve', serveConfigFromEnv, 'VOXSTATE_DRAIN_MS', '-5'],
   ['serve', serveConfigFromEnv, 'VOXSTATE_DRAIN_MS', '2 weeks'],
   ['schema', readEnv, 'VOXSTATE_LOG_PRETTY', 'pretty'],
+  ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_OPENAI_BASE_URL', 'gpu-1:8000/v1'],
+  ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_OPENAI_TIMEOUT_MS', 'soon'],
+  ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_DEEPGRAM_BASE_URL', 'https://api.deepgram.com'],
+  ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_REALTIME_BASE_URL', 'wss://api.openai.com/v1'],
+  ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_CONNECT_TIMEOUT_MS', '0'],
+  ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_FINAL_TIMEOUT_MS', '2 weeks'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT_PII', 'sure'],
 ];
@@ -191,6 +198,13 @@ const FREE_FORM = [
   'VOXSTATE_OPS_TOKEN',
   'VOXSTATE_DEBUG',
   'HF_ENDPOINT',
+  'VOXSTATE_STT_OPENAI_API_KEY',
+  'VOXSTATE_STT_OPENAI_MODEL',
+  'VOXSTATE_STT_DEEPGRAM_API_KEY',
+  'DEEPGRAM_API_KEY',
+  'VOXSTATE_STT_DEEPGRAM_MODEL',
+  'VOXSTATE_STT_REALTIME_API_KEY',
+  'VOXSTATE_STT_REALTIME_MODEL',
 ];
 
 function withEnv<T>(env: Env, fn: () => T): T {

@@ -32,3 +32,64 @@ export interface SttEngine {
   readonly name: string;
   transcribe(request: SttRequest): Promise<SttResult>;
 }
+
+/** Options of one streamed utterance. */
+export interface SttStreamOptions {
+  /** ISO 639-1 code, or undefined to detect. */
+  language?: string;
+  /** Aborts the stream: the connection is closed, `finish` and the iteration reject. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What a stream yields: interim text while the caller speaks (each one replaces the previous,
+ * it is not appended), then one final transcript.
+ */
+export type SttStreamEvent =
+  | {
+      type: 'partial';
+      text: string;
+      /** True when the engine says the text will not change any more (a stable segment). */
+      stable: boolean;
+    }
+  | { type: 'final'; result: SttResult };
+
+/**
+ * One utterance streamed to an engine while the caller speaks.
+ *
+ * Audio is pushed as it arrives (16 kHz mono Float32 in [-1, 1], any chunk size); `finish` is
+ * the end of the utterance: it flushes the engine and resolves with the final transcript. The
+ * stream is an async iterable of {@link SttStreamEvent}s that ends after the final one and
+ * throws the engine's error. `close` (or the signal) abandons it at any time.
+ *
+ * @example
+ * ```ts
+ * const stream = engine.openStream({ language: 'en', signal });
+ * media.on('frame', (f) => stream.push(f));
+ * (async () => { for await (const e of stream) if (e.type === 'partial') show(e.text) })();
+ * const { text } = await stream.finish(); // at end of speech
+ * ```
+ */
+export interface SttStream extends AsyncIterable<SttStreamEvent> {
+  /** Sends audio; ignored after `finish` or `close`. */
+  push(audio: Float32Array): void;
+  /**
+   * End of utterance: flushes the engine and resolves with the final transcript. `request`
+   * carries what a fallback engine may need beside the audio (the simulator's script text).
+   *
+   * @throws SttEngineError when the engine fails or sends no final within its deadline.
+   */
+  finish(request?: Pick<SttRequest, 'scriptText'>): Promise<SttResult>;
+  /** Abandons the stream and closes its connection (idempotent). */
+  close(): void;
+}
+
+/** An engine that also transcribes while the caller speaks. */
+export interface StreamingSttEngine extends SttEngine {
+  openStream(options?: SttStreamOptions): SttStream;
+}
+
+/** True when `engine` can stream. */
+export function isStreamingEngine(engine: SttEngine): engine is StreamingSttEngine {
+  return typeof (engine as Partial<StreamingSttEngine>).openStream === 'function';
+}

@@ -1,0 +1,93 @@
+/**
+ * What the speech-to-text fixture servers share: the scripted caller's text they "hear" (one
+ * text per utterance, in order), realistic timing (partials every 100-200 ms while audio
+ * arrives, the final 150-300 ms after the end of the utterance, jittered by a seeded generator)
+ * and the failure settings (HTTP status at connect, stall, socket drop mid-utterance, slow).
+ */
+
+/** Behaviour of an STT fixture server; can be changed between utterances. */
+export interface SttFakeOptions {
+  /** Texts of the next utterances, taken in order (one per utterance). */
+  texts?: string[];
+  /** Text when `texts` is empty (default "hello"). */
+  text?: string;
+  /**
+   * The text of an utterance from what the request carries (query parameters or form fields,
+   * e.g. a tag naming the scripted caller), for concurrent callers; undefined falls through to
+   * `texts` and `text`.
+   */
+  textFor?: (request: Record<string, string>) => string | undefined;
+  /** Interval between partials, ms, drawn from [min, max] (default [100, 200]). */
+  partialEveryMs?: [number, number];
+  /** End of utterance to the final, ms, drawn from [min, max] (default [150, 300]). */
+  finalDelayMs?: [number, number];
+  /** Extra delay before the final (a slow server), ms. */
+  slowMs?: number;
+  /** Answer the connection / request with this HTTP status and a provider-shaped error. */
+  failWith?: number;
+  /** Accept the connection and the audio, then never answer. */
+  stall?: boolean;
+  /** Destroy the socket once this much audio (ms) has arrived. */
+  dropAfterAudioMs?: number;
+  /** Speaking rate that reveals the words in partials, ms of audio per word (default 300). */
+  msPerWord?: number;
+  /** Seed of the timing jitter (default 1). */
+  seed?: number;
+}
+
+/** Seeded uniform numbers in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The per-server state the helpers need. */
+export class SttScript {
+  readonly options: SttFakeOptions;
+  readonly #random: () => number;
+
+  constructor(options: SttFakeOptions) {
+    this.options = options;
+    this.#random = seededRandom(options.seed ?? 1);
+  }
+
+  /** The text of the next utterance (`request`: its query parameters or form fields). */
+  nextText(request: Record<string, string> = {}): string {
+    return (
+      this.options.textFor?.(request) ?? this.options.texts?.shift() ?? this.options.text ?? 'hello'
+    );
+  }
+
+  /** A draw from [min, max]. */
+  #between([min, max]: [number, number]): number {
+    return Math.round(min + (max - min) * this.#random());
+  }
+
+  /** Delay to the next partial, ms. */
+  partialDelayMs(): number {
+    return this.#between(this.options.partialEveryMs ?? [100, 200]);
+  }
+
+  /** Delay from the end of the utterance to the final, ms. */
+  finalDelayMs(): number {
+    return this.#between(this.options.finalDelayMs ?? [150, 300]) + (this.options.slowMs ?? 0);
+  }
+
+  /** The words of `text` a listener has heard after `audioMs` of speech (never all of them). */
+  heardSoFar(text: string, audioMs: number): string {
+    const words = text.split(/\s+/).filter(Boolean);
+    const n = Math.min(words.length - 1, Math.floor(audioMs / (this.options.msPerWord ?? 300)));
+    return words.slice(0, Math.max(0, n)).join(' ');
+  }
+}
+
+/** 16 kHz 16-bit mono PCM bytes to milliseconds. */
+export const pcm16Ms = (bytes: number, rate = 16_000) => (bytes / 2 / rate) * 1000;
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
