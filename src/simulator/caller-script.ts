@@ -228,6 +228,9 @@ export class CallerScriptRunner extends EventEmitter<{
       return this.#speak(step);
     }
     if ('sound' in step) {
+      if (s.pos === 0) {
+        this.recording.mark('caller.sound.start', now, { text: step.label ?? 'sound' });
+      }
       if (s.pos >= step.sound.length) {
         this.#next();
         return NEXT;
