@@ -23,6 +23,7 @@
  */
 
 import { type AmdParams, amdParams } from './amd-params.js';
+import { NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { meanAbs } from './tone-math.js';
 
 /** What the detector concluded, as Asterisk's `AMDSTATUS`. */
@@ -57,12 +58,18 @@ export interface AmdResult {
 export interface AmdOptions {
   /** Sample rate of the pushed samples; default 16000. */
   sampleRate?: number;
+  /**
+   * Also treat frames near the line's noise floor as silence (see noise-floor.ts), so that hiss
+   * over `silenceThreshold` is not taken for speech. Default off: Asterisk's fixed threshold.
+   */
+  noiseFloor?: boolean | NoiseFloorOptions;
 }
 
 /** One callee's answering-machine detection; push frames until it returns a result. */
 export class AnsweringMachineDetector {
   readonly params: AmdParams;
   readonly #rate: number;
+  readonly #floor: NoiseFloor | undefined;
   #result: AmdResult | undefined;
   #totalMs = 0;
   #frames = 0;
@@ -77,6 +84,8 @@ export class AnsweringMachineDetector {
   constructor(params: Partial<AmdParams> = {}, options: AmdOptions = {}) {
     this.params = amdParams(params);
     this.#rate = options.sampleRate ?? 16_000;
+    const floor = options.noiseFloor;
+    this.#floor = floor ? new NoiseFloor(floor === true ? {} : floor) : undefined;
   }
 
   /** The decision, once made. */
@@ -94,7 +103,9 @@ export class AnsweringMachineDetector {
     if (this.#result) return this.#result;
     const ms = (samples.length * 1000) / this.#rate;
     this.#frames++;
-    return meanAbs(samples) < this.params.silenceThreshold ? this.#silent(ms) : this.#voice(ms);
+    const level = meanAbs(samples);
+    const threshold = Math.max(this.params.silenceThreshold, this.#floor?.add(level, ms) ?? 0);
+    return level < threshold ? this.#silent(ms) : this.#voice(ms);
   }
 
   /** `ms` passed without frames (silence suppression, DTX): silence, as Asterisk counts CNG. */

@@ -14,4 +14,6 @@ export type { Beep, BeepDetectorOptions } from './beep-detector.js';
 export { BeepDetector } from './beep-detector.js';
 export type { MessagePoint, MessagePointOptions } from './message-point.js';
 export { MessagePointDetector } from './message-point.js';
+export type { NoiseFloorOptions } from './noise-floor.js';
+export { NoiseFloor } from './noise-floor.js';
 export { goertzelPower, meanAbs, samplesOf } from './tone-math.js';

@@ -7,6 +7,7 @@
  */
 
 import { type Beep, BeepDetector, type BeepDetectorOptions } from './beep-detector.js';
+import { NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { meanAbs } from './tone-math.js';
 
 /** Options of {@link MessagePointDetector}. */
@@ -17,6 +18,8 @@ export interface MessagePointOptions extends BeepDetectorOptions {
   silenceThreshold?: number;
   /** Longest wait for a beep or the silence; default 30000 ms. */
   maxWaitMs?: number;
+  /** Frames near the line's noise floor are silence too (see noise-floor.ts); default off. */
+  noiseFloor?: boolean | NoiseFloorOptions;
 }
 
 /** Where the message can start. */
@@ -32,6 +35,7 @@ export class MessagePointDetector {
   readonly #threshold: number;
   readonly #maxWaitMs: number;
   readonly #rate: number;
+  readonly #floor: NoiseFloor | undefined;
   #nowMs = 0;
   #quietMs = 0;
   #point: MessagePoint | undefined;
@@ -42,6 +46,8 @@ export class MessagePointDetector {
     this.#threshold = options.silenceThreshold ?? 256;
     this.#maxWaitMs = options.maxWaitMs ?? 30_000;
     this.#rate = options.sampleRate ?? 16_000;
+    const floor = options.noiseFloor;
+    this.#floor = floor ? new NoiseFloor(floor === true ? {} : floor) : undefined;
   }
 
   /** The point, once found. */
@@ -56,7 +62,9 @@ export class MessagePointDetector {
     const beep = this.#beeps.push(samples);
     this.#nowMs += ms;
     if (beep) return this.#found({ kind: 'beep', atMs: beep.endMs, beep });
-    this.#quietMs = meanAbs(samples) < this.#threshold ? this.#quietMs + ms : 0;
+    const level = meanAbs(samples);
+    const threshold = Math.max(this.#threshold, this.#floor?.add(level, ms) ?? 0);
+    this.#quietMs = level < threshold ? this.#quietMs + ms : 0;
     return this.#check();
   }
 

@@ -132,6 +132,31 @@ describe('AnsweringMachineDetector', () => {
     expect(amd.push(new Int16Array(320).fill(5000))?.status).toBe('HANGUP');
   });
 
+  it("with the noise floor, hiss over the silence threshold is silence; by Asterisk's rules it is voice", () => {
+    const hissy = (segments: Segment[]) => {
+      const base = line(segments);
+      const hiss = noiseBurst((base.length / 16_000) * 1000, 400, 99);
+      return base.map((v, i) => v + hiss[i]!);
+    };
+    const samples = hissy([
+      ['quiet', 400],
+      ['voice', 500],
+      ['quiet', 2000],
+    ]);
+    const decide = (amd: AnsweringMachineDetector) => {
+      for (let i = 0; i + 320 <= samples.length; i += 320) {
+        const r = amd.push(samples.subarray(i, i + 320));
+        if (r) return r;
+      }
+      return undefined;
+    };
+    expect(decide(new AnsweringMachineDetector())?.status).toBe('MACHINE');
+    expect(decide(new AnsweringMachineDetector({}, { noiseFloor: true }))).toMatchObject({
+      status: 'HUMAN',
+      atMs: 400 + 500 + 800,
+    });
+  });
+
   it('reads 8 kHz frames and little-endian PCM bytes', () => {
     const amd = new AnsweringMachineDetector({}, { sampleRate: 8000 });
     const loud = Buffer.alloc(320);

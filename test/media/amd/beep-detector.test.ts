@@ -86,6 +86,11 @@ describe('MessagePointDetector', () => {
     expect(p).toEqual({ kind: 'silence', atMs: 1500 + 2500 });
     const waiting = new MessagePointDetector({ maxWaitMs: 1000 });
     expect(feed(noiseBurst(2000, 3000), waiting)).toEqual({ kind: 'timeout', atMs: 1000 });
+    const hiss = withNoise(concat(noiseBurst(1500, 3000), silence(3000)), 500);
+    expect(feed(hiss, new MessagePointDetector())?.kind).not.toBe('silence');
+    expect(feed(hiss, new MessagePointDetector({ noiseFloor: true }))).toMatchObject({
+      kind: 'silence',
+    });
     const dtx = new MessagePointDetector({ silenceAfterGreetingMs: 1000 });
     expect(feed(noiseBurst(500, 3000), dtx)).toBeUndefined();
     expect(dtx.silence(1000)).toEqual({ kind: 'silence', atMs: 1500 });
