@@ -23,6 +23,7 @@
  */
 
 import { type AmdParams, amdParams } from './amd-params.js';
+import { type Beep, BeepDetector, type BeepDetectorOptions } from './beep-detector.js';
 import { NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { meanAbs } from './tone-math.js';
 
@@ -38,7 +39,9 @@ export type AmdCauseKind =
   | 'MAXWORDS'
   | 'TOOLONG'
   | 'NOAUDIODATA'
-  | 'HANGUP';
+  | 'HANGUP'
+  /** voxstate only (option `beep`): a voicemail beep ended before any other rule decided. */
+  | 'BEEP';
 
 /** The detector's decision. */
 export interface AmdResult {
@@ -63,6 +66,12 @@ export interface AmdOptions {
    * over `silenceThreshold` is not taken for speech. Default off: Asterisk's fixed threshold.
    */
   noiseFloor?: boolean | NoiseFloorOptions;
+  /**
+   * Also listen for a voicemail beep (see beep-detector.ts) while undecided: a beep means
+   * MACHINE at once (cause `BEEP-<hz>-<ms>`), which catches greetings short enough to pass for
+   * a person. Default off: Asterisk's rules only.
+   */
+  beep?: boolean | BeepDetectorOptions;
 }
 
 /** One callee's answering-machine detection; push frames until it returns a result. */
@@ -70,6 +79,8 @@ export class AnsweringMachineDetector {
   readonly params: AmdParams;
   readonly #rate: number;
   readonly #floor: NoiseFloor | undefined;
+  readonly #beeps: BeepDetector | undefined;
+  #beep: Beep | undefined;
   #result: AmdResult | undefined;
   #totalMs = 0;
   #frames = 0;
@@ -86,6 +97,15 @@ export class AnsweringMachineDetector {
     this.#rate = options.sampleRate ?? 16_000;
     const floor = options.noiseFloor;
     this.#floor = floor ? new NoiseFloor(floor === true ? {} : floor) : undefined;
+    const beep = options.beep;
+    this.#beeps = beep
+      ? new BeepDetector({ ...(beep === true ? {} : beep), sampleRate: this.#rate })
+      : undefined;
+  }
+
+  /** The beep that decided (cause `BEEP`), if one did. */
+  get beep(): Beep | undefined {
+    return this.#beep;
   }
 
   /** The decision, once made. */
@@ -103,6 +123,12 @@ export class AnsweringMachineDetector {
     if (this.#result) return this.#result;
     const ms = (samples.length * 1000) / this.#rate;
     this.#frames++;
+    const beep = this.#beeps?.push(samples);
+    if (beep) {
+      this.#beep = beep;
+      this.#totalMs += ms;
+      return this.#decide('MACHINE', 'BEEP', `BEEP-${beep.hz}-${beep.endMs - beep.startMs}`);
+    }
     const level = meanAbs(samples);
     const threshold = Math.max(this.params.silenceThreshold, this.#floor?.add(level, ms) ?? 0);
     return level < threshold ? this.#silent(ms) : this.#voice(ms);

@@ -12,7 +12,7 @@ import {
   amdParamsFromDialplan,
   samplesOf,
 } from '../../../src/media/amd/index.js';
-import { noiseBurst } from '../../../src/simulator/sounds.js';
+import { noiseBurst, toneAudio } from '../../../src/simulator/sounds.js';
 
 /** A line as segments: `voice` (noise at RMS 3000, speech-loud) or `quiet` (RMS 40), in ms. */
 type Segment = [kind: 'voice' | 'quiet', ms: number];
@@ -155,6 +155,34 @@ describe('AnsweringMachineDetector', () => {
       status: 'HUMAN',
       atMs: 400 + 500 + 800,
     });
+  });
+
+  it('with the beep option, a short greeting ending in a beep is MACHINE (BEEP), not HUMAN', () => {
+    const greeting = line([
+      ['quiet', 300],
+      ['voice', 600],
+      ['quiet', 300],
+    ]);
+    const tail = new Int16Array(32_000);
+    const samples = new Int16Array(greeting.length + 8000 + tail.length);
+    samples.set(greeting);
+    samples.set(toneAudio(1000, 500), greeting.length);
+    const decide = (amd: AnsweringMachineDetector) => {
+      for (let i = 0; i + 320 <= samples.length; i += 320) {
+        const r = amd.push(samples.subarray(i, i + 320));
+        if (r) return r;
+      }
+      return undefined;
+    };
+    expect(decide(new AnsweringMachineDetector())?.status).toBe('HUMAN');
+    const withBeep = new AnsweringMachineDetector({}, { beep: true });
+    expect(decide(withBeep)).toMatchObject({
+      status: 'MACHINE',
+      causeKind: 'BEEP',
+      cause: 'BEEP-1000-500',
+      atMs: 1720,
+    });
+    expect(withBeep.beep).toMatchObject({ hz: 1000, startMs: 1200, endMs: 1700 });
   });
 
   it('reads 8 kHz frames and little-endian PCM bytes', () => {
