@@ -7,6 +7,8 @@
 
 export type { TimelineEvent, TimelineKind, Turn } from './call-recording.js';
 export { CallRecording } from './call-recording.js';
+export type { RenderedCallee } from './callee-audio.js';
+export { renderCallee } from './callee-audio.js';
 export type {
   AgentCalleeOptions,
   PersonCalleeOptions,
@@ -45,3 +47,4 @@ export type {
   SimulatorEvents,
 } from './simulated-asterisk.js';
 export { SimulatedAsterisk } from './simulated-asterisk.js';
+export { withNoise } from './sounds.js';

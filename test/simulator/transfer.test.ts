@@ -50,7 +50,11 @@ describe('simulated transfers through the real ari-client', () => {
         'PJSIP/agent-200': { answer: false },
         'PJSIP/agent-300': { busy: true },
       },
-      extensions: { '100@agents': { dial: 'PJSIP/agent-100', timeoutSec: 5 } },
+      extensions: {
+        '100@agents': { dial: 'PJSIP/agent-100', timeoutSec: 5 },
+        '200@agents': { dial: 'PJSIP/agent-200', timeoutSec: 1 },
+        '300@agents': { dial: 'PJSIP/agent-200', timeoutSec: 30 },
+      },
     });
     sim.on('dial', (d) => dials.push(d));
     const { url } = await sim.start();
@@ -117,6 +121,61 @@ describe('simulated transfers through the real ari-client', () => {
     // The app was unsubscribed at StasisEnd: it saw nothing of the dial.
     expect(seen.filter((e) => e.type === 'Dial')).toEqual([]);
     await vi.waitFor(() => expect(sim.channels.size + sim.bridges.size).toBe(0));
+  });
+
+  it("the dialplan's Dial rings out (the caller is hung up, cause 19), or is cancelled when the caller hangs up while it rings", async () => {
+    const first = await sim.placeCall({});
+    const second = await sim.placeCall({});
+    await vi.waitFor(() => expect(seen.filter((e) => e.type === 'StasisStart')).toHaveLength(2));
+    await ari.client.channels.continueInDialplan({
+      channelId: first.channelId,
+      context: 'agents',
+      extension: '200',
+    });
+    await ari.client.channels.continueInDialplan({
+      channelId: second.channelId,
+      context: 'agents',
+      extension: '300',
+    });
+    await first.ended;
+    await vi.waitFor(() => expect(dials.map((d) => d.status)).toEqual(['NOANSWER']), {
+      timeout: 3000,
+    });
+    expect(dials[0]).toMatchObject({ via: 'dialplan', callerChannelId: first.channelId });
+    expect(sim.channels.has(dials[0]!.peerChannelId)).toBe(false);
+    const ringing = [...sim.channels.values()].find((c) => c.state === 'Ringing');
+    expect(ringing?.name).toMatch(/^PJSIP\/agent-200-/);
+    second.hangup();
+    await vi.waitFor(() => expect(dials.map((d) => d.status)).toEqual(['NOANSWER', 'CANCEL']));
+    await vi.waitFor(() => expect(sim.channels.size).toBe(0));
+  });
+
+  it('declares every new operation in the swagger documents ari-client builds its API from', async () => {
+    const res = await fetch(`${sim.url}/ari/api-docs/channels.json?api_key=voxstate:voxstate`);
+    const doc = (await res.json()) as {
+      apis: Array<{ path: string; operations: Array<{ nickname: string; httpMethod: string }> }>;
+    };
+    const ops = doc.apis.flatMap((a) =>
+      a.operations.map((o) => `${o.httpMethod} ${a.path} ${o.nickname}`),
+    );
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'POST /channels/create create',
+        'POST /channels/{channelId}/dial dial',
+        'POST /channels/{channelId}/redirect redirect',
+        'POST /channels/{channelId}/continue continueInDialplan',
+      ]),
+    );
+    const events = await fetch(`${sim.url}/ari/api-docs/events.json?api_key=voxstate:voxstate`);
+    const models = ((await events.json()) as { models: Record<string, unknown> }).models;
+    expect(models.Dial).toMatchObject({
+      properties: { peer: { type: 'Channel' }, caller: { type: 'Channel' }, dialstatus: {} },
+    });
+    for (const name of ['create', 'dial', 'redirect', 'continueInDialplan']) {
+      expect(typeof (ari.client.channels as unknown as Record<string, unknown>)[name]).toBe(
+        'function',
+      );
+    }
   });
 
   it('continueInDialplan to a location with no extension hangs the channel up', async () => {
