@@ -58,6 +58,11 @@ export interface RingOptions {
   app?: string;
   /** The calling channel, named in `Dial` events. */
   caller?: SimChannel;
+  /**
+   * True for the dialplan's `Dial()`: the caller hanging up cancels the ringing leg. An ARI
+   * `channels.dial` leaves that to the app.
+   */
+  cancelWithCaller?: boolean;
   dialstring: string;
 }
 
@@ -101,11 +106,12 @@ export function ringPeer(
       resolve(status);
     };
     peer.onDestroyed.push(() => settle('CANCEL'));
-    options.caller?.onDestroyed.push(() => {
-      if (settled) return;
-      settle('CANCEL');
-      host.destroyChannel(peer, 16);
-    });
+    if (options.cancelWithCaller)
+      options.caller?.onDestroyed.push(() => {
+        if (settled) return;
+        settle('CANCEL');
+        host.destroyChannel(peer, 16);
+      });
     if (behavior.busy) {
       timers.push(setTimeout(() => settle('BUSY', 17), 50).unref());
       return;
@@ -162,6 +168,7 @@ export async function dialFromDialplan(
   const status = await ringPeer(host, peer, behavior, {
     timeoutMs: timeoutSec * 1000,
     caller,
+    cancelWithCaller: true,
     dialstring: endpoint,
   });
   host.dialed({
