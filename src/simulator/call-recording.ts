@@ -19,6 +19,7 @@ export type TimelineKind =
   | 'caller.speech.start'
   | 'caller.speech.end'
   | 'caller.dtmf'
+  | 'caller.sound.start'
   | 'caller.hangup'
   | 'bot.audio.start'
   | 'bot.audio.end'
@@ -31,7 +32,7 @@ export interface TimelineEvent {
   atMs: number;
   /** Wall clock (`Date.now()`) when it was recorded. */
   wallMs: number;
-  /** The scripted text, for caller speech. */
+  /** The scripted text, for caller speech; the label, for a sound. */
   text?: string;
   /** The digit, for DTMF. */
   digit?: string;

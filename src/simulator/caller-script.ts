@@ -28,6 +28,8 @@ export type CallerStep =
    * speaking and barges in that many ms later.
    */
   | { say: string; lang?: string; audio?: Int16Array; interruptAfterMs?: number }
+  /** Play `sound` (16 kHz samples: a beep, a ring-back, noise); not an utterance. */
+  | { sound: Int16Array; label?: string }
   /** Stay silent for `pause` ms. */
   | { pause: number }
   /** Press these keys, `gapMs` apart (default 150). */
@@ -225,6 +227,16 @@ export class CallerScriptRunner extends EventEmitter<{
       if (!s.speaking) return this.#startSpeech(step);
       return this.#speak(step);
     }
+    if ('sound' in step) {
+      if (s.pos === 0) {
+        this.recording.mark('caller.sound.start', now, { text: step.label ?? 'sound' });
+      }
+      if (s.pos >= step.sound.length) {
+        this.#next();
+        return NEXT;
+      }
+      return this.#frameOf(step.sound);
+    }
     if ('pause' in step) {
       if (now - s.startedMs < step.pause) return undefined;
       this.#next();
@@ -275,6 +287,12 @@ export class CallerScriptRunner extends EventEmitter<{
       this.#next();
       return this.#produce();
     }
+    return this.#frameOf(audio);
+  }
+
+  /** The next 20 ms of `audio` from the step's position (zero-padded), advancing it. */
+  #frameOf(audio: Int16Array): Buffer {
+    const s = this.#state;
     const frame = Buffer.alloc(640);
     const n = Math.min(320, audio.length - s.pos);
     for (let i = 0; i < n; i++) frame.writeInt16LE(audio[s.pos + i]!, i * 2);

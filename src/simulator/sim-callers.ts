@@ -11,7 +11,7 @@ import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import { type CallerScript, CallerScriptRunner, type ScriptUtterance } from './caller-script.js';
 import { synthesizeScript } from './script-audio.js';
 import { channelJson, type SimBridge, type SimChannel } from './sim-model.js';
-import type { CalleeBehavior, SimCall } from './sim-types.js';
+import type { SimCall } from './sim-types.js';
 
 /** What a scripted person needs from the simulator. */
 export interface CallerHost {
@@ -86,32 +86,6 @@ export function mediaOf(host: CallerHost, ch: SimChannel): SimChannel | undefine
     if (other?.link) return other;
   }
   return undefined;
-}
-
-/** Answers an originated channel after its ring time, per the callee behaviour. */
-export async function answerOriginated(
-  host: CallerHost,
-  ch: SimChannel,
-  behavior: CalleeBehavior,
-  appArgs: string[],
-  timeoutSec: number,
-  tts: TtsEngine | undefined,
-): Promise<void> {
-  const runner = await scriptRunner(behavior.script, tts);
-  attachRunner(host, ch, runner);
-  ch.state = 'Ringing';
-  host.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
-  if (behavior.answer === false) {
-    setTimeout(() => host.destroyChannel(ch, 19), timeoutSec * 1000).unref();
-    return;
-  }
-  setTimeout(() => {
-    if (ch.destroyed) return;
-    ch.state = 'Up';
-    host.emitEvent(ch.app, 'ChannelStateChange', { channel: channelJson(ch) });
-    ch.inStasis = true;
-    host.emitEvent(ch.app, 'StasisStart', { args: appArgs, channel: channelJson(ch) });
-  }, behavior.answerAfterMs ?? 300).unref();
 }
 
 /**

@@ -12,11 +12,21 @@
  * application sends it back with `continueInDialplan` (an instance that is draining). When no
  * application is left the dialplan ends and the channel is hung up.
  *
+ * `continueInDialplan` with a context or extension goes to that location instead, which the
+ * simulator's `extensions` map to an action, e.g. a transfer to a person:
+ *
+ * ```
+ * [agents]
+ * exten => 100,1,Dial(PJSIP/agent-100,20)   ; '100@agents': { dial: 'PJSIP/agent-100', timeoutSec: 20 }
+ * ```
+ *
  * @module
  */
 
 import { TelephonyError } from '../errors.js';
+import { type DialHost, dialFromDialplan } from './sim-dial.js';
 import { channelJson, type SimChannel } from './sim-model.js';
+import type { DialplanLocation } from './sim-rest-types.js';
 
 /** What a dialplan rule may look at. */
 export interface InboundCall {
@@ -70,28 +80,68 @@ export function enterStasis(
   return { app, next };
 }
 
+/** What a dialplan location does, keyed `<exten>@<context>` in the simulator's `extensions`. */
+export type DialplanAction =
+  /** `Dial(<dial>,<timeoutSec>)`: ring an endpoint and bridge the caller with it once answered. */
+  | { dial: string; timeoutSec?: number }
+  /** `Stasis(<stasis>)`: enter another application. */
+  | { stasis: string }
+  /** `Hangup(<cause>)`. */
+  | { hangup: true; cause?: number };
+
 /** What sending a channel back to the dialplan touches in the simulator. */
-export interface DialplanHost {
+export interface DialplanHost extends DialHost {
   readonly connectedApps: string[];
-  emitEvent(app: string, type: string, fields: Record<string, unknown>): void;
-  destroyChannel(ch: SimChannel, cause?: number): void;
+  readonly options: DialHost['options'] & { extensions?: Record<string, DialplanAction> };
 }
 
 /**
  * The app sent `ch` back to the dialplan (`continueInDialplan`): it leaves the app (StasisEnd)
- * and enters the next registered application of its dialplan, or is hung up when none is left.
+ * and, given a context or an extension, runs that location's action (none there: hung up with
+ * cause 1, as Asterisk does for an invalid extension); otherwise it enters the next registered
+ * application of its dialplan, or is hung up when none is left.
  */
-export function continueInDialplan(host: DialplanHost, ch: SimChannel): void {
+export function continueInDialplan(
+  host: DialplanHost,
+  ch: SimChannel,
+  location: DialplanLocation = {},
+): void {
   host.emitEvent(ch.app, 'StasisEnd', { channel: channelJson(ch) });
   ch.inStasis = false;
+  const jump = location.context !== undefined || location.extension !== undefined;
   setImmediate(() => {
     if (ch.destroyed) return;
+    if (jump) {
+      const context = location.context ?? ch.dialplan.context;
+      const exten = location.extension ?? ch.dialplan.exten;
+      ch.dialplan = { context, exten, priority: location.priority ?? 1 };
+      // The app that sent it away is no longer subscribed: it hears nothing more of it.
+      ch.app = '';
+      const action = host.options.extensions?.[`${exten}@${context}`];
+      if (action === undefined) return host.destroyChannel(ch, 1);
+      return runAction(host, ch, action);
+    }
     const { app, next } = firstRegistered(ch.nextApps ?? [], host.connectedApps);
     ch.nextApps = next;
     if (app === undefined) return host.destroyChannel(ch, 16);
-    ch.app = app;
     ch.dialplan.priority += 1;
-    ch.inStasis = true;
-    host.emitEvent(app, 'StasisStart', { args: [], channel: channelJson(ch) });
+    enterApp(host, ch, app);
   });
+}
+
+function enterApp(host: DialplanHost, ch: SimChannel, app: string): void {
+  ch.app = app;
+  ch.inStasis = true;
+  host.emitEvent(app, 'StasisStart', { args: [], channel: channelJson(ch) });
+}
+
+function runAction(host: DialplanHost, ch: SimChannel, action: DialplanAction): void {
+  if ('hangup' in action) host.destroyChannel(ch, action.cause ?? 16);
+  else if ('stasis' in action) {
+    if (host.connectedApps.includes(action.stasis)) enterApp(host, ch, action.stasis);
+    else host.destroyChannel(ch, 16);
+  } else
+    void dialFromDialplan(host, ch, action.dial, action.timeoutSec ?? 30, 'dialplan').catch(() =>
+      host.destroyChannel(ch, 38),
+    );
 }

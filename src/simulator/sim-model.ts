@@ -42,6 +42,8 @@ export interface SimChannel {
   scriptOffsetMs?: number;
   /** Stasis applications the dialplan tries after the current one (see sim-dialplan.ts). */
   nextApps?: string[];
+  /** `channels.create` made it and it has not been dialled yet (`channels.dial` may dial it once). */
+  awaitingDial?: { endpoint: string; variables: Record<string, string> };
   destroyed: boolean;
   onDestroyed: Array<() => void>;
 }
@@ -53,6 +55,8 @@ export interface SimBridge {
   type: string;
   channels: string[];
   creationtime: string;
+  /** `basic`: a bridge the simulated dialplan made (`Dial()` answered), not a Stasis one. */
+  bridgeClass?: 'stasis' | 'basic';
 }
 
 /** A simulated playback. */
@@ -95,8 +99,8 @@ export function bridgeJson(b: SimBridge): Record<string, unknown> {
     id: b.id,
     technology: 'simple_bridge',
     bridge_type: b.type,
-    bridge_class: 'stasis',
-    creator: 'Stasis',
+    bridge_class: b.bridgeClass ?? 'stasis',
+    creator: b.bridgeClass === 'basic' ? 'Dial' : 'Stasis',
     name: b.name,
     channels: [...b.channels],
     creationtime: b.creationtime,
@@ -123,12 +127,16 @@ export function ariTimestamp(date = new Date()): string {
 /** Asterisk's text for a hang-up cause code. */
 export function causeText(cause: number): string {
   switch (cause) {
+    case 1:
+      return 'Unallocated (unassigned) number';
     case 16:
       return 'Normal Clearing';
     case 17:
       return 'User busy';
     case 19:
       return 'No user responding';
+    case 21:
+      return 'Call Rejected';
     default:
       return 'Unknown';
   }

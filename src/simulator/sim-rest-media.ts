@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaLink, MediaLinkHooks } from './media-link.js';
 import { connectAudioSocket } from './sim-audiosocket.js';
+import { answerOriginated, calleeFor } from './sim-dial.js';
 import { channelJson, playbackJson, type SimChannel, type SimPlayback } from './sim-model.js';
 import {
   bad,
@@ -124,7 +125,8 @@ function lateStasisStartMs(ctx: RestContext, encapsulation: string): number | un
   return Math.max(0, late.delayMs ?? 50);
 }
 
-function parseCallerId(callerId: string | null): { name: string; number: string } {
+/** A caller id `"Name" <number>` or a bare number, as ARI takes it. */
+export function parseCallerId(callerId: string | null): { name: string; number: string } {
   if (!callerId) return { name: '', number: '' };
   const m = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/.exec(callerId);
   return m ? { name: m[1] ?? '', number: m[2] ?? '' } : { name: '', number: callerId.trim() };
@@ -154,12 +156,17 @@ export function originate(
     ...(q.get('channelId') ? { id: q.get('channelId')! } : {}),
   });
   for (const [k, v] of Object.entries(variables)) ch.variables.set(k, v);
-  const behavior = ctx.options.onOriginate?.(endpoint, variables) ?? {};
+  const behavior = calleeFor(ctx, endpoint, variables);
   const appArgs = (q.get('appArgs') ?? '').split(',').filter(Boolean);
   const timeoutSec = Number(q.get('timeout') ?? 30);
-  void ctx
-    .answerOriginated(ch, behavior, appArgs, timeoutSec > 0 ? timeoutSec : 30)
-    .catch(() => ctx.destroyChannel(ch, 38));
+  void answerOriginated(
+    ctx,
+    ch,
+    behavior,
+    appArgs,
+    timeoutSec > 0 ? timeoutSec : 30,
+    endpoint,
+  ).catch(() => ctx.destroyChannel(ch, 38));
   return { status: 200, body: channelJson(ch) };
 }
 

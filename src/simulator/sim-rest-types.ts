@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { MediaClock } from './media-clock.js';
+import type { DialHost } from './sim-dial.js';
 import type { SimBridge, SimChannel, SimPlayback } from './sim-model.js';
-import type { CalleeBehavior, LateMediaStasisStart } from './sim-types.js';
+import type { LateMediaStasisStart } from './sim-types.js';
 
 /** A REST reply. */
 export interface RestReply {
@@ -18,41 +18,27 @@ export interface RestReply {
   after?: () => void;
 }
 
+/** Where `continueInDialplan` sends a channel (all optional, as in ARI). */
+export interface DialplanLocation {
+  context?: string;
+  extension?: string;
+  priority?: number;
+}
+
 /** What the REST handlers need from the simulator. */
-export interface RestContext {
-  readonly channels: Map<string, SimChannel>;
-  readonly bridges: Map<string, SimBridge>;
+export interface RestContext extends DialHost {
   readonly playbacks: Map<string, SimPlayback>;
-  readonly clock: MediaClock;
-  readonly options: {
+  readonly options: DialHost['options'] & {
     rtpHost: string;
-    onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
     lateMediaStasisStart?: LateMediaStasisStart;
   };
-  createChannel: (init: {
-    kind: SimChannel['kind'];
-    name: string;
-    state: SimChannel['state'];
-    caller?: { name: string; number: string };
-    connected?: { name: string; number: string };
-    exten?: string;
-    app: string;
-    id?: string;
-  }) => SimChannel;
-  destroyChannel: (ch: SimChannel, cause?: number, notify?: boolean) => void;
   /** The app sent `ch` back to the dialplan (`POST channels/{id}/continue`). */
-  continueInDialplan: (ch: SimChannel) => void;
-  emitEvent: (app: string, type: string, fields: Record<string, unknown>) => void;
+  continueInDialplan: (ch: SimChannel, location?: DialplanLocation) => void;
   pullFor: (ch: SimChannel, framesSent: number) => Buffer | undefined;
   deliverFrom: (ch: SimChannel, frame: Buffer) => void;
   finishPlayback: (p: SimPlayback, state: 'done' | 'stopped') => void;
-  answerOriginated: (
-    ch: SimChannel,
-    behavior: CalleeBehavior,
-    appArgs: string[],
-    timeoutSec: number,
-  ) => Promise<void>;
-  nextHex: () => string;
+  /** Bridge `id` changed members: its mixer starts or stops. */
+  bridgeChanged: (id: string) => void;
   bridgeJsonOf: (b: SimBridge) => Record<string, unknown>;
 }
 

@@ -17,6 +17,12 @@ import {
 } from './sim-model.js';
 import { externalMedia, originate, play } from './sim-rest-media.js';
 import {
+  continueChannel,
+  createChannel,
+  dialChannel,
+  redirectChannel,
+} from './sim-rest-transfer.js';
+import {
   bad,
   list,
   NO_CONTENT,
@@ -41,7 +47,8 @@ export async function handleRest(
     .filter(Boolean)
     .map(decodeURIComponent);
   const [resource, id, action] = parts;
-  const route = `${method} ${resource ?? ''}${id === undefined ? '' : id === 'externalMedia' ? '/externalMedia' : '/:id'}${action ? `/${action}` : ''}`;
+  const fixed = id === 'externalMedia' || id === 'create';
+  const route = `${method} ${resource ?? ''}${id === undefined ? '' : fixed ? `/${id}` : '/:id'}${action ? `/${action}` : ''}`;
   switch (route) {
     case 'GET asterisk/:id':
       return {
@@ -59,6 +66,12 @@ export async function handleRest(
       return originate(ctx, q, body);
     case 'POST channels/externalMedia':
       return externalMedia(ctx, q, body);
+    case 'POST channels/create':
+      return createChannel(ctx, q, body);
+    case 'POST channels/:id/dial':
+      return dialChannel(ctx, id!, q);
+    case 'POST channels/:id/redirect':
+      return redirectChannel(ctx, id!, q);
     case 'GET channels/:id': {
       const ch = ctx.channels.get(id!);
       return ch ? { status: 200, body: channelJson(ch) } : notFound('Channel');
@@ -81,13 +94,8 @@ export async function handleRest(
       }
       return NO_CONTENT;
     }
-    case 'POST channels/:id/continue': {
-      const ch = ctx.channels.get(id!);
-      if (!ch) return notFound('Channel');
-      if (!ch.inStasis) return bad('Channel not in Stasis application', 409);
-      ctx.continueInDialplan(ch);
-      return NO_CONTENT;
-    }
+    case 'POST channels/:id/continue':
+      return continueChannel(ctx, id!, q);
     case 'POST channels/:id/dtmf':
       return ctx.channels.has(id!) ? NO_CONTENT : notFound('Channel');
     case 'POST channels/:id/play':
@@ -140,6 +148,7 @@ export async function handleRest(
         });
       }
       ctx.bridges.delete(b.id);
+      ctx.bridgeChanged(b.id);
       return NO_CONTENT;
     }
     case 'POST bridges/:id/addChannel':
@@ -177,7 +186,10 @@ function bridgeMembers(
     for (const ch of chans as SimChannel[]) {
       if (ch.bridgeId === bridge.id) continue;
       const old = ch.bridgeId ? ctx.bridges.get(ch.bridgeId) : undefined;
-      if (old) old.channels = old.channels.filter((c) => c !== ch.id);
+      if (old) {
+        old.channels = old.channels.filter((c) => c !== ch.id);
+        ctx.bridgeChanged(old.id);
+      }
       ch.bridgeId = bridge.id;
       bridge.channels.push(ch.id);
       ctx.emitEvent(ch.app, 'ChannelEnteredBridge', {
@@ -185,6 +197,7 @@ function bridgeMembers(
         channel: channelJson(ch),
       });
     }
+    ctx.bridgeChanged(bridge.id);
     return NO_CONTENT;
   }
   for (const ch of chans as SimChannel[]) {
@@ -196,5 +209,6 @@ function bridgeMembers(
       channel: channelJson(ch),
     });
   }
+  ctx.bridgeChanged(bridge.id);
   return NO_CONTENT;
 }

@@ -8,7 +8,7 @@
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import type { CallRecording } from './call-recording.js';
 import type { CallerScript, CallerScriptRunner, ScriptUtterance } from './caller-script.js';
-import type { DialplanRule } from './sim-dialplan.js';
+import type { DialplanAction, DialplanRule } from './sim-dialplan.js';
 import type { SimChannel } from './sim-model.js';
 
 /**
@@ -41,8 +41,22 @@ export interface SimulatedAsteriskOptions {
   rtpHost?: string;
   /** Synthesizes `say` steps that carry no audio (e.g. the espeak-ng engine). */
   tts?: TtsEngine;
-  /** How an originated channel behaves; default: answers after 300 ms and stays silent. */
+  /**
+   * The endpoints the simulator can dial, by name (e.g. `PJSIP/agent-100`: an agent who answers
+   * and speaks; see callees.ts). An endpoint not listed here asks `onOriginate`.
+   */
+  endpoints?: Record<string, CalleeBehavior>;
+  /**
+   * How any other dialled endpoint behaves (originate, create + dial, the dialplan's `Dial()`);
+   * default: answers after 300 ms and stays silent.
+   */
   onOriginate?: (endpoint: string, variables: Record<string, string>) => CalleeBehavior;
+  /**
+   * The simulated dialplan's extensions that `continueInDialplan` with a context and extension
+   * reaches, keyed `<exten>@<context>` (e.g. `'100@agents': { dial: 'PJSIP/agent-100' }`). A
+   * location missing here ends the dialplan: the channel is hung up.
+   */
+  extensions?: Record<string, DialplanAction>;
   /** Sends externalMedia channels' StasisStart after the response (the set-up race); default never. */
   lateMediaStasisStart?: LateMediaStasisStart;
   /**
@@ -63,6 +77,8 @@ export interface CalleeBehavior {
   answer?: boolean;
   /** Ring time before answering; default 300 ms. */
   answerAfterMs?: number;
+  /** True: the endpoint is busy (dial status `BUSY`, cause 17) instead of ringing. */
+  busy?: boolean;
   /** What the callee says and does once answered. */
   script?: CallerScript;
 }
@@ -105,6 +121,21 @@ export interface SimCall {
   hangup(): void;
 }
 
+/** A finished attempt to dial an endpoint (reported for every dial, whoever made it). */
+export interface SimDialReport {
+  /** What dialled: `originate`, `dial` (channels.create + dial), `dialplan` (continueInDialplan), `redirect`. */
+  via: 'originate' | 'dial' | 'dialplan' | 'redirect';
+  /** The calling channel (dialplan and redirect dials, or the `caller` of channels.dial). */
+  callerChannelId?: string;
+  peerChannelId: string;
+  endpoint: string;
+  status: 'ANSWER' | 'NOANSWER' | 'BUSY' | 'CANCEL';
+  /** Wall time from the start of ringing to the outcome. */
+  ringMs: number;
+  /** The scripted person on the peer (what they heard and said). */
+  peer: SimCall;
+}
+
 /** Fault switches for resilience tests. */
 export interface SimFaults {
   /** Terminates every events WebSocket at once (clients see an abnormal close). */
@@ -134,6 +165,8 @@ export interface EventSocketClose {
 export interface SimulatorEvents {
   /** A caller finished an utterance; times are media ms of `mediaChannelId`'s stream when known. */
   utterance: [info: ScriptUtterance & { channelId: string; mediaChannelId?: string }];
+  /** A dial attempt finished (answered, rang out, busy or cancelled). */
+  dial: [report: SimDialReport];
   /** A channel was destroyed. */
   channelDestroyed: [channelId: string, kind: SimChannel['kind']];
   /** Every REST request, for tests that count calls. */

@@ -32,7 +32,6 @@ import { TelephonyError } from '../errors.js';
 import { MediaClock } from './media-clock.js';
 import { bridgeAudioFor, deliverToBridge } from './sim-bridge-audio.js';
 import {
-  answerOriginated,
   attachRunner,
   type CallerHost,
   scriptRunner,
@@ -43,6 +42,7 @@ import { type ChannelInit, destroySimChannel, newSimChannel } from './sim-channe
 import { continueInDialplan, enterStasis } from './sim-dialplan.js';
 import { SimEventSockets } from './sim-events.js';
 import { type HttpContext, isAuthorized, serveRequest } from './sim-http.js';
+import { type BridgeMixer, refreshMixer } from './sim-mixer.js';
 import {
   ariTimestamp,
   bridgeJson,
@@ -52,10 +52,11 @@ import {
   type SimPlayback,
 } from './sim-model.js';
 import { finishPlayback } from './sim-rest-media.js';
+import type { DialplanLocation } from './sim-rest-types.js';
 import type {
-  CalleeBehavior,
   PlaceCallOptions,
   SimCall,
+  SimDialReport,
   SimFaults,
   SimulatedAsteriskOptions,
   SimulatorEvents,
@@ -67,6 +68,7 @@ export type {
   LateMediaStasisStart,
   PlaceCallOptions,
   SimCall,
+  SimDialReport,
   SimFaults,
   SimulatedAsteriskOptions,
   SimulatorEvents,
@@ -80,6 +82,8 @@ export class SimulatedAsterisk
   readonly channels = new Map<string, SimChannel>();
   readonly bridges = new Map<string, SimBridge>();
   readonly playbacks = new Map<string, SimPlayback>();
+  /** @internal Mixers of the bridges holding two or more scripted persons. */
+  readonly mixers = new Map<string, BridgeMixer>();
   readonly clock = new MediaClock();
   readonly options: Required<
     Pick<SimulatedAsteriskOptions, 'host' | 'port' | 'user' | 'password' | 'rtpHost'>
@@ -167,6 +171,7 @@ export class SimulatedAsterisk
     for (const ch of [...this.channels.values()]) this.destroyChannel(ch, 16, false);
     for (const p of this.playbacks.values()) clearTimeout(p.timer);
     this.playbacks.clear();
+    this.mixers.clear();
     this.clock.stop();
     for (const res of this.#held) res.destroy();
     this.#held.clear();
@@ -207,11 +212,12 @@ export class SimulatedAsterisk
   }
 
   /**
-   * @internal The app sent `ch` back to the dialplan: it leaves the app (StasisEnd) and enters
-   * the next registered application of its dialplan, or is hung up when none is left.
+   * @internal The app sent `ch` back to the dialplan: it leaves the app (StasisEnd) and goes to
+   * `location` (see sim-dialplan.ts), or enters the next registered application of its
+   * dialplan, or is hung up when none is left.
    */
-  continueInDialplan(ch: SimChannel): void {
-    continueInDialplan(this, ch);
+  continueInDialplan(ch: SimChannel, location?: DialplanLocation): void {
+    continueInDialplan(this, ch, location);
   }
 
   /** Pushes a raw event to an app's sockets (e.g. a type missing from events.json, for tests). */
@@ -270,7 +276,9 @@ export class SimulatedAsterisk
 
   /** @internal Ends a channel the way Asterisk does: leave bridge, StasisEnd, ChannelDestroyed. */
   destroyChannel(ch: SimChannel, cause = 16, notify = true): void {
+    const bridgeId = ch.bridgeId;
     if (!destroySimChannel(this, ch, cause, notify)) return;
+    if (bridgeId !== undefined) refreshMixer(this, bridgeId);
     this.emit('channelDestroyed', ch.id, ch.kind);
     for (const fn of ch.onDestroyed.splice(0)) fn();
   }
@@ -309,14 +317,14 @@ export class SimulatedAsterisk
     finishPlayback(this, p, state);
   }
 
-  /** @internal Answers an originated channel after its ring time, per the callee behaviour. */
-  answerOriginated(
-    ch: SimChannel,
-    behavior: CalleeBehavior,
-    appArgs: string[],
-    timeoutSec: number,
-  ): Promise<void> {
-    return answerOriginated(this, ch, behavior, appArgs, timeoutSec, this.options.tts);
+  /** @internal Bridge `id` changed members: its mixer starts or stops. */
+  bridgeChanged(id: string): void {
+    refreshMixer(this, id);
+  }
+
+  /** @internal A dial attempt finished. */
+  dialed(report: SimDialReport): void {
+    this.emit('dial', report);
   }
 
   /** @internal */

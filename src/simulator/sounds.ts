@@ -33,3 +33,15 @@ export function toneAudio(hz: number, ms: number, amplitude = 8000): Int16Array 
     out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 16_000));
   return out;
 }
+
+/** `samples` with deterministic white noise of RMS `rms` added (line hiss), clipped to 16 bits. */
+export function withNoise(samples: Int16Array, rms: number, seed = 7): Int16Array {
+  if (rms <= 0) return samples.slice();
+  const noise = noiseBurst((samples.length / 16_000) * 1000, rms, seed);
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]! + (noise[Math.min(i, noise.length - 1)] ?? 0);
+    out[i] = Math.max(-32768, Math.min(32767, v));
+  }
+  return out;
+}

@@ -125,6 +125,21 @@ function resources(): Record<
           ],
         },
         {
+          path: '/channels/create',
+          operations: [
+            op('POST', 'create', 'Channel', [
+              query('endpoint', 'string', true),
+              query('app', 'string', true),
+              query('appArgs'),
+              query('channelId'),
+              query('otherChannelId'),
+              query('originator'),
+              query('formats'),
+              vars,
+            ]),
+          ],
+        },
+        {
           path: '/channels/{channelId}',
           operations: [
             op('GET', 'get', 'Channel', [path('channelId')]),
@@ -148,6 +163,22 @@ function resources(): Record<
               query('extension'),
               query('priority', 'int'),
               query('label'),
+            ]),
+          ],
+        },
+        {
+          path: '/channels/{channelId}/redirect',
+          operations: [
+            op('POST', 'redirect', 'void', [path('channelId'), query('endpoint', 'string', true)]),
+          ],
+        },
+        {
+          path: '/channels/{channelId}/dial',
+          operations: [
+            op('POST', 'dial', 'void', [
+              path('channelId'),
+              query('caller'),
+              query('timeout', 'int'),
             ]),
           ],
         },
