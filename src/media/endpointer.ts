@@ -37,6 +37,7 @@
  * @module
  */
 
+import type { Language } from '../text/language.js';
 import {
   type BargeInCandidate,
   bargeInDeadline,
@@ -49,6 +50,7 @@ import {
   type EndOfTurnPolicy,
   type EndpointerConfig,
   type EndpointerEvent,
+  type UtteranceProgress,
 } from './endpointer-types.js';
 
 export * from './endpointer-types.js';
@@ -85,6 +87,9 @@ export class Endpointer {
   private botStoppedAtMs = Number.NEGATIVE_INFINITY;
   /** End of the last window heard. */
   private heardUntilMs = Number.NEGATIVE_INFINITY;
+  /** The utterance's latest partial transcript and the end of the voice it was given at. */
+  private partial: { text: string; voicedEndMs: number } | undefined;
+  private language: Language | undefined;
 
   constructor(config: Partial<EndpointerConfig> = {}, policy?: EndOfTurnPolicy) {
     this.config = { ...DEFAULT_ENDPOINTER_CONFIG, ...config };
@@ -106,6 +111,25 @@ export class Endpointer {
   setBotSpeaking(speaking: boolean, nowMs: number): void {
     if (this.botSpeaking && !speaking) this.botStoppedAtMs = nowMs;
     this.botSpeaking = speaking;
+  }
+
+  /** Sets the call's language, for the end-of-turn policy (kept across utterances). */
+  setLanguage(language: Language | undefined): void {
+    this.language = language;
+  }
+
+  /**
+   * Gives the end-of-turn policy the latest partial transcript of the utterance in progress
+   * (a streaming engine's interim text, each one replacing the last). Ignored between
+   * utterances (a late partial of the last one); forgotten when the utterance ends. The required
+   * silence may change: call {@link advance} with the current time and re-read
+   * {@link nextDeadlineMs}.
+   */
+  setPartial(text: string): void {
+    if (this.phase.kind === 'silence') return;
+    const voicedEndMs = this.phase.kind === 'speech' ? this.phase.voicedEndMs : this.heardUntilMs;
+    this.partial = { text, voicedEndMs };
+    this.#policy.onPartial?.(text, this.language);
   }
 
   /** True while a start would be treated as a barge-in (bot speaking or cooling down). */
@@ -148,7 +172,7 @@ export class Endpointer {
     if (p.kind !== 'speech') return undefined;
     const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
     return Math.min(
-      silenceFrom + this.requiredSilence(p),
+      silenceFrom + this.requiredSilence(p, Math.max(0, this.heardUntilMs - silenceFrom)),
       p.voicedFromMs + this.config.maxUtteranceMs,
     );
   }
@@ -156,7 +180,7 @@ export class Endpointer {
   /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
   flush(nowMs: number): EndpointerEvent[] {
     const p = this.phase;
-    this.phase = { kind: 'silence' };
+    this.toSilence();
     if (p.kind === 'bargeIn' && p.paused) {
       return [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs: nowMs }];
     }
@@ -179,7 +203,7 @@ export class Endpointer {
   private silenceUntil(toMs: number, commit: boolean): EndpointerEvent[] {
     const p = this.phase;
     if (p.kind === 'candidate') {
-      if (commit) this.phase = { kind: 'silence' };
+      if (commit) this.toSilence();
       return [];
     }
     if (p.kind === 'bargeIn') {
@@ -187,15 +211,15 @@ export class Endpointer {
     }
     if (p.kind !== 'speech') return [];
     const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
-    const silenceEnd = silenceFromMs + this.requiredSilence(p);
+    const silenceEnd = silenceFromMs + this.requiredSilence(p, toMs - silenceFromMs);
     const maxEnd = p.voicedFromMs + this.config.maxUtteranceMs;
     if (maxEnd <= toMs && maxEnd < silenceEnd) {
-      this.phase = { kind: 'silence' };
+      this.toSilence();
       const endMs = Math.min(maxEnd, p.voicedEndMs);
       return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: toMs, reason: 'max_length' }];
     }
     if (silenceEnd <= toMs) {
-      this.phase = { kind: 'silence' };
+      this.toSilence();
       return [
         {
           type: 'speech.end',
@@ -228,14 +252,14 @@ export class Endpointer {
         return this.bargeInWindow(candidate, probability, timeMs, endMs, nearEnd);
       }
       if (probability < c.negThreshold) {
-        this.phase = { kind: 'silence' };
+        this.toSilence();
         return [];
       }
       return this.maybeStart(p.firstMs, endMs);
     }
     // speech
     if (endMs - p.voicedFromMs >= c.maxUtteranceMs) {
-      this.phase = { kind: 'silence' };
+      this.toSilence();
       return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: endMs, reason: 'max_length' }];
     }
     if (
@@ -246,8 +270,8 @@ export class Endpointer {
       return [];
     }
     const silenceFromMs = p.silenceFromMs ?? timeMs;
-    if (endMs - silenceFromMs >= this.requiredSilence(p)) {
-      this.phase = { kind: 'silence' };
+    if (endMs - silenceFromMs >= this.requiredSilence(p, endMs - silenceFromMs)) {
+      this.toSilence();
       return [
         {
           type: 'speech.end',
@@ -300,16 +324,31 @@ export class Endpointer {
   }
 
   private dropBargeIn(p: BargeInCandidate, atMs: number): EndpointerEvent[] {
-    this.phase = { kind: 'silence' };
+    this.toSilence();
     return p.paused ? [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs }] : [];
   }
 
-  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>): number {
-    return this.#policy.requiredSilenceMs({
+  /** Nothing going on any more: the utterance's partial transcript goes with it. */
+  private toSilence(): void {
+    this.phase = { kind: 'silence' };
+    this.partial = undefined;
+  }
+
+  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>, pauseMs: number): number {
+    const u: UtteranceProgress = {
       startMs: p.startMs,
       voicedMs: p.voicedEndMs - p.voicedFromMs,
       voicedEndMs: p.voicedEndMs,
-    });
+      pauseMs,
+    };
+    if (this.partial) {
+      u.partial = {
+        text: this.partial.text,
+        voicedAfterMs: Math.max(0, p.voicedEndMs - this.partial.voicedEndMs),
+      };
+    }
+    if (this.language) u.language = this.language;
+    return this.#policy.requiredSilenceMs(u);
   }
 
   private maybeStart(firstMs: number, endMs: number): EndpointerEvent[] {
