@@ -28,6 +28,8 @@ const GOLDEN: Record<Language, [string, TurnCompletion][]> = {
     ['I need a plumber', 'unknown'],
     ['', 'unknown'],
     ['is it 054?', 'finished'],
+    ['my number is 054 321 0987.', 'finished'],
+    ['my number is 0 5 4 3 2 1 0 9 8 7', 'unknown'],
   ],
   ru: [
     ['Сколько стоит доставка?', 'finished'],

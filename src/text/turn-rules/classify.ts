@@ -6,7 +6,8 @@
  * In order, first match wins:
  * 1. ends with an ellipsis, a comma or a dash: `unfinished`; with `?`: `finished`;
  * 2. ends with a number being dictated (two or more digits or digit words in a row, or a
- *    number right after a word like "number"): `unfinished`;
+ *    number right after a word like "number", short of a whole phone number's ten digits):
+ *    `unfinished`;
  * 3. ends with a hesitation ("um", "эээ") or a continuation (a conjunction, a preposition, an
  *    article, an auxiliary): `unfinished`;
  * 4. ends with `.` or `!`: `finished`;
@@ -89,11 +90,22 @@ function isNumber(word: string, c: Compiled): boolean {
   return DIGITS.test(word) || c.digitWords.has(word);
 }
 
-/** A number is being dictated: two number words in a row at the end, or one after a number word. */
+/** Digits a whole phone number has at least: a run this long reads as complete. */
+const COMPLETE_NUMBER_DIGITS = 10;
+
+/**
+ * A number is being dictated: two number words in a row at the end, or one after a word like
+ * "number"; unless the run already holds a whole phone number's digits.
+ */
 function dictating(words: readonly string[], c: Compiled): boolean {
   let run = 0;
-  for (let i = words.length - 1; i >= 0 && isNumber(words[i] as string, c); i--) run++;
-  if (run === 0) return false;
+  let digits = 0;
+  for (let i = words.length - 1; i >= 0 && isNumber(words[i] as string, c); i--) {
+    run++;
+    const w = words[i] as string;
+    digits += DIGITS.test(w) ? w.length : 1;
+  }
+  if (run === 0 || digits >= COMPLETE_NUMBER_DIGITS) return false;
   if (run >= 2) return true;
   const before = words.slice(Math.max(0, words.length - 1 - 3), words.length - 1);
   return before.some((w) => announcesNumber(w, c));
