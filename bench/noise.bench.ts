@@ -155,10 +155,7 @@ function figures(outcomes: Outcome[], noiseOnlyMs: number): SideFigures {
         outcomes.filter((o) => !o.missed && o.delayMs === undefined).length / outcomes.length
       ).toFixed(3),
     ),
-    endOfTurnDelayMs: {
-      p50: Math.round(percentile(delays, 50)),
-      p95: Math.round(percentile(delays, 95)),
-    },
+    endOfTurnDelayMs: { p50: percentile(delays, 50), p95: percentile(delays, 95) },
   };
 }
 
