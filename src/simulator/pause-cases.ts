@@ -32,10 +32,14 @@ export interface PauseCase {
   pieces: readonly UtterancePiece[];
 }
 
-/** The pause inside a case, ms: long enough that a fixed 500 ms silence cuts the caller off. */
-const PAUSE_MS = 650;
+/**
+ * The scripted pause inside a case, ms. With espeak-ng's own silence at the edges of its
+ * audio (100-250 ms) the caller is silent for 550-750 ms: longer than a fixed 500 ms end of
+ * speech, shorter than the adaptive policy's 800 ms mid-thought.
+ */
+const PAUSE_MS = 450;
 /** A dictated number's pause: people take a breath between groups of digits. */
-const DIGITS_PAUSE_MS = 700;
+const DIGITS_PAUSE_MS = 500;
 
 const paused = (
   id: string,
@@ -115,7 +119,7 @@ export interface PausingCallerOptions {
  *
  * @example
  * ```ts
- * const script = pausingCaller(PAUSE_CASES[0]); // "I'd like to order..." 650 ms "a cake for Saturday."
+ * const script = pausingCaller(PAUSE_CASES[0]); // "I'd like to order..." 450 ms "a cake for Saturday."
  * ```
  */
 export function pausingCaller(c: PauseCase, options: PausingCallerOptions = {}): CallerScript {
