@@ -50,8 +50,8 @@ import {
   type EndOfTurnPolicy,
   type EndpointerConfig,
   type EndpointerEvent,
-  type UtteranceProgress,
 } from './endpointer-types.js';
+import { TurnContext } from './turn-context.js';
 
 export * from './endpointer-types.js';
 
@@ -81,15 +81,12 @@ type Phase =
 export class Endpointer {
   /** The effective configuration. */
   readonly config: EndpointerConfig;
-  readonly #policy: EndOfTurnPolicy;
+  readonly #turn: TurnContext;
   private phase: Phase = { kind: 'silence' };
   private botSpeaking = false;
   private botStoppedAtMs = Number.NEGATIVE_INFINITY;
   /** End of the last window heard. */
   private heardUntilMs = Number.NEGATIVE_INFINITY;
-  /** The utterance's latest partial transcript and the end of the voice it was given at. */
-  private partial: { text: string; voicedEndMs: number } | undefined;
-  private language: Language | undefined;
 
   constructor(config: Partial<EndpointerConfig> = {}, policy?: EndOfTurnPolicy) {
     this.config = { ...DEFAULT_ENDPOINTER_CONFIG, ...config };
@@ -99,7 +96,7 @@ export class Endpointer {
         'endpointer thresholds must satisfy negThreshold <= threshold <= bargeInThreshold',
       );
     }
-    this.#policy = policy ?? { requiredSilenceMs: () => c.endSilenceMs };
+    this.#turn = new TurnContext(policy ?? { requiredSilenceMs: () => c.endSilenceMs });
   }
 
   /** True between `speech.start` and `speech.end`. */
@@ -115,7 +112,7 @@ export class Endpointer {
 
   /** Sets the call's language, for the end-of-turn policy (kept across utterances). */
   setLanguage(language: Language | undefined): void {
-    this.language = language;
+    this.#turn.setLanguage(language);
   }
 
   /**
@@ -128,8 +125,7 @@ export class Endpointer {
   setPartial(text: string): void {
     if (this.phase.kind === 'silence') return;
     const voicedEndMs = this.phase.kind === 'speech' ? this.phase.voicedEndMs : this.heardUntilMs;
-    this.partial = { text, voicedEndMs };
-    this.#policy.onPartial?.(text, this.language);
+    this.#turn.setPartial(text, voicedEndMs);
   }
 
   /** True while a start would be treated as a barge-in (bot speaking or cooling down). */
@@ -331,24 +327,11 @@ export class Endpointer {
   /** Nothing going on any more: the utterance's partial transcript goes with it. */
   private toSilence(): void {
     this.phase = { kind: 'silence' };
-    this.partial = undefined;
+    this.#turn.clear();
   }
 
   private requiredSilence(p: Extract<Phase, { kind: 'speech' }>, pauseMs: number): number {
-    const u: UtteranceProgress = {
-      startMs: p.startMs,
-      voicedMs: p.voicedEndMs - p.voicedFromMs,
-      voicedEndMs: p.voicedEndMs,
-      pauseMs,
-    };
-    if (this.partial) {
-      u.partial = {
-        text: this.partial.text,
-        voicedAfterMs: Math.max(0, p.voicedEndMs - this.partial.voicedEndMs),
-      };
-    }
-    if (this.language) u.language = this.language;
-    return this.#policy.requiredSilenceMs(u);
+    return this.#turn.requiredSilenceMs(p, pauseMs);
   }
 
   private maybeStart(firstMs: number, endMs: number): EndpointerEvent[] {
