@@ -97,7 +97,8 @@ interface Utterance {
   level: number;
 }
 
-interface Outcome {
+/** How one trial went. */
+export interface Outcome {
   falseStarts: number;
   missed: boolean;
   delayMs: number | undefined;
@@ -160,7 +161,7 @@ function figures(outcomes: Outcome[], noiseOnlyMs: number): SideFigures {
 }
 
 /** Judges one trial's endpointer events against where the speech really was (ms). */
-function judge(events: EndpointerEvent[], fromMs: number, toMs: number): Outcome {
+export function judge(events: EndpointerEvent[], fromMs: number, toMs: number): Outcome {
   let falseStarts = 0;
   let overlapped = false;
   let delayMs: number | undefined;
