@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Language } from '../text/language.js';
 
 /** Tuning of the endpointer. All times in ms. */
 export interface EndpointerConfig {
@@ -113,6 +114,16 @@ export type EndpointerEvent =
   | SpeechOnsetEvent
   | SpeechDroppedEvent;
 
+/** The latest partial transcript of the utterance in progress. */
+export interface PartialTranscript {
+  text: string;
+  /**
+   * Voice heard after the partial arrived, ms: 0 when it covers everything said so far; large
+   * when the caller went on speaking and the engine has not caught up (the text is stale).
+   */
+  voicedAfterMs: number;
+}
+
 /** The utterance in progress, as an {@link EndOfTurnPolicy} sees it. */
 export interface UtteranceProgress {
   /** Start of the utterance's audio, pre-roll included. */
@@ -121,16 +132,38 @@ export interface UtteranceProgress {
   voicedMs: number;
   /** End of the last voiced window. */
   voicedEndMs: number;
+  /** Silence heard so far in the current pause, ms (0 while the caller speaks). */
+  pauseMs: number;
+  /** The latest partial transcript, when a streaming engine gave one for this utterance. */
+  partial?: PartialTranscript;
+  /** The call's language, when known ({@link Endpointer.setLanguage}). */
+  language?: Language;
 }
 
 /**
- * How much silence ends the caller's turn. The default is the fixed `endSilenceMs`; an adaptive
- * policy (shorter after a finished sentence, longer mid-thought) plugs in here. The endpointer
- * asks whenever it checks, so the answer may change during the utterance: when it changes
- * between windows (a partial transcript arrived), the driver calls `Endpointer.advance` and
- * re-reads `Endpointer.nextDeadlineMs`.
+ * How much silence ends the caller's turn: the seam between the endpointer and whatever
+ * decides turn-taking (a fixed silence, word rules, later a turn-detection model).
+ *
+ * - **Input**: the utterance in progress ({@link UtteranceProgress}): its voice so far, the
+ *   pause so far, the latest partial transcript and how stale it is, the call's language.
+ * - **Output**: the silence, ms, that ends the turn counted from the start of the pause. The
+ *   endpointer ends the turn once the pause reaches it; an answer at or under the pause so far
+ *   ends it at once.
+ * - **Latency budget**: {@link requiredSilenceMs} is synchronous and is asked on every silent
+ *   window (every 32 ms) and on every deadline check, so it must answer in well under a
+ *   millisecond, with no I/O. A turn-detection model runs outside it: {@link onPartial} starts
+ *   it (in a worker) when a partial arrives, and `requiredSilenceMs` reads its cached result
+ *   (keyed by the partial's text, so one policy serves every call). Partials come every
+ *   100-200 ms and the shortest useful silence is about 250 ms, so the model has about 100 ms
+ *   per partial; a result that is not there yet means "decide without it" (the word rules or
+ *   the default).
+ *
+ * The answer may change during the utterance: when it changes between windows (a partial
+ * arrived), the driver calls `Endpointer.advance` and re-reads `Endpointer.nextDeadlineMs`.
  */
 export interface EndOfTurnPolicy {
   /** Silence, ms, that ends the utterance in progress. */
   requiredSilenceMs(utterance: UtteranceProgress): number;
+  /** A partial transcript arrived (see {@link Endpointer.setPartial}); must not block. */
+  onPartial?(text: string, language: Language | undefined): void;
 }

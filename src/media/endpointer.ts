@@ -37,6 +37,7 @@
  * @module
  */
 
+import type { Language } from '../text/language.js';
 import {
   type BargeInCandidate,
   bargeInDeadline,
@@ -50,6 +51,7 @@ import {
   type EndpointerConfig,
   type EndpointerEvent,
 } from './endpointer-types.js';
+import { TurnContext } from './turn-context.js';
 
 export * from './endpointer-types.js';
 
@@ -79,7 +81,7 @@ type Phase =
 export class Endpointer {
   /** The effective configuration. */
   readonly config: EndpointerConfig;
-  readonly #policy: EndOfTurnPolicy;
+  readonly #turn: TurnContext;
   private phase: Phase = { kind: 'silence' };
   private botSpeaking = false;
   private botStoppedAtMs = Number.NEGATIVE_INFINITY;
@@ -94,7 +96,7 @@ export class Endpointer {
         'endpointer thresholds must satisfy negThreshold <= threshold <= bargeInThreshold',
       );
     }
-    this.#policy = policy ?? { requiredSilenceMs: () => c.endSilenceMs };
+    this.#turn = new TurnContext(policy ?? { requiredSilenceMs: () => c.endSilenceMs });
   }
 
   /** True between `speech.start` and `speech.end`. */
@@ -106,6 +108,24 @@ export class Endpointer {
   setBotSpeaking(speaking: boolean, nowMs: number): void {
     if (this.botSpeaking && !speaking) this.botStoppedAtMs = nowMs;
     this.botSpeaking = speaking;
+  }
+
+  /** Sets the call's language, for the end-of-turn policy (kept across utterances). */
+  setLanguage(language: Language | undefined): void {
+    this.#turn.setLanguage(language);
+  }
+
+  /**
+   * Gives the end-of-turn policy the latest partial transcript of the utterance in progress
+   * (a streaming engine's interim text, each one replacing the last). Ignored between
+   * utterances (a late partial of the last one); forgotten when the utterance ends. The required
+   * silence may change: call {@link advance} with the current time and re-read
+   * {@link nextDeadlineMs}.
+   */
+  setPartial(text: string): void {
+    if (this.phase.kind === 'silence') return;
+    const voicedEndMs = this.phase.kind === 'speech' ? this.phase.voicedEndMs : this.heardUntilMs;
+    this.#turn.setPartial(text, voicedEndMs);
   }
 
   /** True while a start would be treated as a barge-in (bot speaking or cooling down). */
@@ -148,7 +168,7 @@ export class Endpointer {
     if (p.kind !== 'speech') return undefined;
     const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
     return Math.min(
-      silenceFrom + this.requiredSilence(p),
+      silenceFrom + this.requiredSilence(p, Math.max(0, this.heardUntilMs - silenceFrom)),
       p.voicedFromMs + this.config.maxUtteranceMs,
     );
   }
@@ -156,7 +176,7 @@ export class Endpointer {
   /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
   flush(nowMs: number): EndpointerEvent[] {
     const p = this.phase;
-    this.phase = { kind: 'silence' };
+    this.toSilence();
     if (p.kind === 'bargeIn' && p.paused) {
       return [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs: nowMs }];
     }
@@ -179,7 +199,7 @@ export class Endpointer {
   private silenceUntil(toMs: number, commit: boolean): EndpointerEvent[] {
     const p = this.phase;
     if (p.kind === 'candidate') {
-      if (commit) this.phase = { kind: 'silence' };
+      if (commit) this.toSilence();
       return [];
     }
     if (p.kind === 'bargeIn') {
@@ -187,15 +207,15 @@ export class Endpointer {
     }
     if (p.kind !== 'speech') return [];
     const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
-    const silenceEnd = silenceFromMs + this.requiredSilence(p);
+    const silenceEnd = silenceFromMs + this.requiredSilence(p, toMs - silenceFromMs);
     const maxEnd = p.voicedFromMs + this.config.maxUtteranceMs;
     if (maxEnd <= toMs && maxEnd < silenceEnd) {
-      this.phase = { kind: 'silence' };
+      this.toSilence();
       const endMs = Math.min(maxEnd, p.voicedEndMs);
       return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: toMs, reason: 'max_length' }];
     }
     if (silenceEnd <= toMs) {
-      this.phase = { kind: 'silence' };
+      this.toSilence();
       return [
         {
           type: 'speech.end',
@@ -228,14 +248,14 @@ export class Endpointer {
         return this.bargeInWindow(candidate, probability, timeMs, endMs, nearEnd);
       }
       if (probability < c.negThreshold) {
-        this.phase = { kind: 'silence' };
+        this.toSilence();
         return [];
       }
       return this.maybeStart(p.firstMs, endMs);
     }
     // speech
     if (endMs - p.voicedFromMs >= c.maxUtteranceMs) {
-      this.phase = { kind: 'silence' };
+      this.toSilence();
       return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: endMs, reason: 'max_length' }];
     }
     if (
@@ -246,8 +266,8 @@ export class Endpointer {
       return [];
     }
     const silenceFromMs = p.silenceFromMs ?? timeMs;
-    if (endMs - silenceFromMs >= this.requiredSilence(p)) {
-      this.phase = { kind: 'silence' };
+    if (endMs - silenceFromMs >= this.requiredSilence(p, endMs - silenceFromMs)) {
+      this.toSilence();
       return [
         {
           type: 'speech.end',
@@ -300,16 +320,18 @@ export class Endpointer {
   }
 
   private dropBargeIn(p: BargeInCandidate, atMs: number): EndpointerEvent[] {
-    this.phase = { kind: 'silence' };
+    this.toSilence();
     return p.paused ? [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs }] : [];
   }
 
-  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>): number {
-    return this.#policy.requiredSilenceMs({
-      startMs: p.startMs,
-      voicedMs: p.voicedEndMs - p.voicedFromMs,
-      voicedEndMs: p.voicedEndMs,
-    });
+  /** Nothing going on any more: the utterance's partial transcript goes with it. */
+  private toSilence(): void {
+    this.phase = { kind: 'silence' };
+    this.#turn.clear();
+  }
+
+  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>, pauseMs: number): number {
+    return this.#turn.requiredSilenceMs(p, pauseMs);
   }
 
   private maybeStart(firstMs: number, endMs: number): EndpointerEvent[] {

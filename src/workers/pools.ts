@@ -1,18 +1,19 @@
 /**
- * Builds the worker pools (embeddings, Whisper, voice activity, espeak-ng synthesis) in one
- * place, the inference ones from the inference configuration. Pools start `minThreads` threads at once; models load on a thread's
- * first task. Use {@link createInferencePools} for all three, or one of the single-pool
+ * Builds the worker pools (embeddings, Whisper, voice activity, noise suppression, espeak-ng
+ * synthesis) in one place, the inference ones from the inference configuration. Pools start
+ * `minThreads` threads at once; models load on a thread's first task. Use {@link createInferencePools} for all three, or one of the single-pool
  * factories when a command needs only one (e.g. `voxstate kb` needs only embeddings).
  *
  * @module
  */
 import type { Registry } from 'prom-client';
-import type { InferenceConfig } from '../config/inference.js';
+import type { InferenceConfig, PoolConfig } from '../config/inference.js';
 import { isModelPresent } from '../models/model-folder.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EmbeddingResult, EmbeddingTask, EmbeddingWorkerData } from './embedding.worker.js';
 import type { EspeakTask } from './espeak.worker.js';
 import { InferencePool } from './inference-pool.js';
+import type { NoiseResult, NoiseTask } from './noise.worker.js';
 import type { VadResult, VadTask, VadWorkerData } from './vad.worker.js';
 import type { WhisperResult, WhisperTask, WhisperWorkerData } from './whisper.worker.js';
 import { workerEntry } from './worker-file.js';
@@ -23,6 +24,9 @@ export type EmbeddingPool = InferencePool<EmbeddingTask, EmbeddingResult>;
 export type WhisperPool = InferencePool<WhisperTask, WhisperResult>;
 /** The VAD pool's type. */
 export type VadPool = InferencePool<VadTask, VadResult>;
+
+/** The noise suppression pool's type. */
+export type NoisePool = InferencePool<NoiseTask, NoiseResult>;
 
 /** The espeak-ng synthesis pool's type (wire bytes out). */
 export type EspeakPool = InferencePool<EspeakTask, Uint8Array>;
@@ -121,6 +125,21 @@ export function createVadPool(config: InferenceConfig, deps: InferencePoolDeps):
     worker: workerEntry('vad'),
     workerData,
     ...config.pools.vad,
+    ...deps,
+  });
+}
+
+/**
+ * Creates the noise suppression pool (RNNoise in WASM; `VOXSTATE_NOISE_THREADS`,
+ * `VOXSTATE_NOISE_MAX_QUEUE`): create it only when some call may use noise suppression.
+ */
+export function createNoisePool(config: PoolConfig, deps: InferencePoolDeps): NoisePool {
+  return new InferencePool({
+    name: 'noise',
+    worker: workerEntry('noise'),
+    ...config,
+    // The WASM heap is a few MB; the call states cross with each task.
+    resourceLimits: { maxOldGenerationSizeMb: 128 },
     ...deps,
   });
 }

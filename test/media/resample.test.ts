@@ -98,6 +98,23 @@ describe('Resampler (streaming)', () => {
     expect(Buffer.from(streamed.buffer).equals(Buffer.from(oneShot.buffer))).toBe(true);
   });
 
+  it.each([
+    [16_000, 48_000],
+    [48_000, 16_000],
+  ])('%i -> %i goes on sample for sample from a snapshot (another thread)', (from, to) => {
+    const random = rng(7);
+    const x = Float32Array.from({ length: from / 5 }, () => random() * 2 - 1);
+    const oneShot = resample(x, from, to);
+    let rs = new Resampler(from, to);
+    const parts: number[] = [];
+    for (let at = 0; at < x.length; at += 320) {
+      parts.push(...rs.push(x.subarray(at, at + 320)));
+      rs = Resampler.restore(structuredClone(rs.snapshot()));
+    }
+    parts.push(...rs.flush());
+    expect(Float32Array.from(parts)).toEqual(oneShot);
+  });
+
   it('emits output as soon as the filter has enough input (low latency for TTS)', () => {
     const rs = new Resampler(24000, 8000);
     const out = rs.push(new Float32Array(480)); // 20 ms

@@ -5,6 +5,7 @@ import { loadFlagConfig } from '../../src/config/flags.js';
 import { inferenceConfigFromEnv } from '../../src/config/inference.js';
 import { INVALID } from '../../src/config/kinds.js';
 import { readEnv, SETTINGS, type VarName } from '../../src/config/schema.js';
+import { turnTakingConfigFromEnv } from '../../src/config/turn-taking.js';
 import { loadPriceTable } from '../../src/cost/prices.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
@@ -20,6 +21,7 @@ type Env = Record<string, string>;
 type Loader = (env: Env) => unknown;
 
 const inference: Loader = inferenceConfigFromEnv;
+const turnTaking: Loader = turnTakingConfigFromEnv;
 const knowledge: Loader = knowledgeConfigFromEnv;
 const speech: Loader = speechConfigFromEnv;
 const answer: Loader = loadAnswerConfig;
@@ -58,6 +60,12 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['inference', inference, 'VOXSTATE_EMBEDDING_MAX_QUEUE', '-1'],
   ['inference', inference, 'VOXSTATE_WHISPER_MAX_QUEUE', '1.5'],
   ['inference', inference, 'VOXSTATE_VAD_MAX_QUEUE', 'x'],
+  ['turn-taking', turnTaking, 'VOXSTATE_END_OF_TURN', 'smart'],
+  ['turn-taking', turnTaking, 'VOXSTATE_END_OF_TURN_SHORT_MS', '0'],
+  ['turn-taking', turnTaking, 'VOXSTATE_END_OF_TURN_LONG_MS', '20000'],
+  ['turn-taking', turnTaking, 'VOXSTATE_NOISE_SUPPRESSION', 'sometimes'],
+  ['turn-taking', turnTaking, 'VOXSTATE_NOISE_THREADS', '0'],
+  ['turn-taking', turnTaking, 'VOXSTATE_NOISE_MAX_QUEUE', '-1'],
   ['knowledge', knowledge, 'VOXSTATE_REDIS_URL', 'http://127.0.0.1:6379'],
   ['knowledge', knowledge, 'VOXSTATE_EMBED_CACHE_TTL_S', '0'],
   ['knowledge', knowledge, 'VOXSTATE_EMBED_CACHE_TTL_S', '1e308'],

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ADAPTIVE_END_OF_TURN_DEFAULTS } from '../../media/end-of-turn.js';
 import { DEFAULT_ENDPOINTER_CONFIG as EP } from '../../media/endpointer-types.js';
 import { bool, duration, int, matching, num, oneOf, setting, text, threads } from '../kinds.js';
 
@@ -110,6 +111,29 @@ export const INFERENCE_SETTINGS = {
     default: EP.endSilenceMs,
     description: 'silence that ends an utterance',
   }),
+  VOXSTATE_END_OF_TURN: setting(oneOf(['fixed', 'adaptive']), {
+    group: G,
+    default: 'fixed',
+    description:
+      'how much silence ends a turn: `fixed` (always `VOXSTATE_END_SILENCE_MS`) or `adaptive` (from the partial transcript: `VOXSTATE_END_OF_TURN_SHORT_MS` after a finished question or sentence, `VOXSTATE_END_OF_TURN_LONG_MS` mid-thought, `VOXSTATE_END_SILENCE_MS` when no partial is known); the `eot` flag (`fixed`/`adaptive`) overrides it per call',
+  }),
+  VOXSTATE_END_OF_TURN_SHORT_MS: setting(duration('ms', 1, 10_000), {
+    group: G,
+    default: ADAPTIVE_END_OF_TURN_DEFAULTS.shortSilenceMs,
+    description: 'adaptive end of turn: silence after a finished utterance',
+  }),
+  VOXSTATE_END_OF_TURN_LONG_MS: setting(duration('ms', 1, 10_000), {
+    group: G,
+    default: ADAPTIVE_END_OF_TURN_DEFAULTS.longSilenceMs,
+    description:
+      'adaptive end of turn: silence after an utterance that stops mid-thought (a conjunction, a hesitation, a number being dictated)',
+  }),
+  VOXSTATE_NOISE_SUPPRESSION: setting(bool, {
+    group: G,
+    default: false,
+    description:
+      "suppress noise in the caller's audio before voice detection and speech-to-text (RNNoise, WASM, in the `noise` worker pool); the `noise` flag (`on`/`off`) overrides it per call",
+  }),
   VOXSTATE_MAX_UTTERANCE_MS: setting(duration('ms', 1), {
     group: G,
     default: EP.maxUtteranceMs,
@@ -170,6 +194,11 @@ export const INFERENCE_SETTINGS = {
     defaultDoc: '`min(2, cores)`',
     description: 'VAD pool size',
   }),
+  VOXSTATE_NOISE_THREADS: setting(threads, {
+    group: G,
+    defaultDoc: '`1`',
+    description: 'noise suppression pool size (threads start only when a call uses it)',
+  }),
   VOXSTATE_EMBEDDING_MAX_QUEUE: setting(int(0), {
     group: G,
     default: 64,
@@ -184,6 +213,11 @@ export const INFERENCE_SETTINGS = {
     group: G,
     default: 512,
     description: 'same for VAD',
+  }),
+  VOXSTATE_NOISE_MAX_QUEUE: setting(int(0), {
+    group: G,
+    default: 512,
+    description: 'same for noise suppression',
   }),
   VOXSTATE_POOL_IDLE_MS: setting(duration('ms', 0), {
     group: G,

@@ -14,7 +14,7 @@ export {
   int16ArrayToFloat32,
   int16ToFloat32,
 } from './pcm.js';
-export { Resampler, resample } from './resample.js';
+export { Resampler, type ResamplerState, resample } from './resample.js';
 export { type TrimOptions, trimTrailingSilence } from './trim.js';
 export { readWav, type WavAudio, writeWav } from './wav.js';
 export {

@@ -90,6 +90,20 @@ function planFor(fromRate: number, toRate: number): Plan {
 }
 
 /**
+ * A {@link Resampler}'s stream position and held-back input: structured-cloneable, so a stream
+ * can go on in another worker thread ({@link Resampler.snapshot}, {@link Resampler.restore}).
+ */
+export interface ResamplerState {
+  fromRate: number;
+  toRate: number;
+  /** Input held back, from absolute input index `start` on. */
+  held: Float32Array;
+  start: number;
+  inputCount: number;
+  outputCount: number;
+}
+
+/**
  * Streaming resampler: push chunks of any size, then flush once at the end. The concatenated
  * outputs equal one {@link resample} call over the concatenated inputs, sample for sample.
  * Output lags input by the filter's half-length (3 ms at 8 kHz).
@@ -125,6 +139,33 @@ export class Resampler {
     this.#start = -lead;
     this.#buf = new Float32Array(Math.max(1024, 4 * this.#plan.half));
     this.#len = lead;
+  }
+
+  /**
+   * The stream's state, to go on elsewhere with {@link Resampler.restore}: the output continues
+   * sample for sample as if the stream had never moved.
+   */
+  snapshot(): ResamplerState {
+    if (this.#flushed) throw new ConfigError('Resampler.snapshot after flush');
+    return {
+      fromRate: this.fromRate,
+      toRate: this.toRate,
+      held: this.#buf.slice(0, this.#len),
+      start: this.#start,
+      inputCount: this.#inputCount,
+      outputCount: this.#outputCount,
+    };
+  }
+
+  /** A resampler that goes on from `state` (see {@link snapshot}). */
+  static restore(state: ResamplerState): Resampler {
+    const rs = new Resampler(state.fromRate, state.toRate);
+    rs.#len = 0;
+    rs.#append(state.held);
+    rs.#start = state.start;
+    rs.#inputCount = state.inputCount;
+    rs.#outputCount = state.outputCount;
+    return rs;
   }
 
   /** Adds input samples; returns the output samples that are now fully determined. */

@@ -1,0 +1,122 @@
+/**
+ * End-of-turn policies for the {@link Endpointer} (`./endpointer.ts`): how much silence ends
+ * the caller's turn.
+ *
+ * - {@link fixedEndOfTurn}: the same silence every time (today's 500 ms), whatever was said.
+ * - {@link adaptiveEndOfTurn}: reads the latest partial transcript with the word rules of the
+ *   call's language (`src/text/turn-rules`): a finished utterance (a question, a sentence, a
+ *   "thank you") ends after a short silence (250 ms), one that stops mid-thought (a
+ *   conjunction, a preposition or an article at the end, a hesitation, a number being
+ *   dictated) waits longer (800 ms); with no partial, or one the caller has talked past, the
+ *   default silence.
+ *
+ * Both are stateless, so one policy serves every call.
+ *
+ * @module
+ */
+import { detectLanguage, type Language } from '../text/language.js';
+import { classifyTurn, type TurnCompletion } from '../text/turn-rules/index.js';
+import type { EndOfTurnPolicy, UtteranceProgress } from './endpointer-types.js';
+
+/** Which end-of-turn policy a call uses. */
+export type EndOfTurnMode = 'fixed' | 'adaptive';
+
+/** The silence after which the endpointer always ends a turn, ms. */
+export function fixedEndOfTurn(silenceMs: number): EndOfTurnPolicy {
+  return { requiredSilenceMs: () => silenceMs };
+}
+
+/** Options of {@link adaptiveEndOfTurn}. All times in ms. */
+export interface AdaptiveEndOfTurnOptions {
+  /** Silence after a finished utterance. Default 250. */
+  shortSilenceMs?: number;
+  /** Silence after an utterance that stops mid-thought. Default 800. */
+  longSilenceMs?: number;
+  /** Silence when nothing is known (no partial, or it reads neither way). Default 500. */
+  defaultSilenceMs?: number;
+  /**
+   * A partial that the caller has talked past by this much voice is stale: the default silence
+   * applies. Default 400 (streaming engines trail the voice by 100-300 ms).
+   */
+  staleAfterMs?: number;
+  /** Language when the call's is not known; the partial's letters decide first. Default `en`. */
+  fallbackLanguage?: Language;
+}
+
+/** {@link adaptiveEndOfTurn}'s defaults. */
+export const ADAPTIVE_END_OF_TURN_DEFAULTS: Required<AdaptiveEndOfTurnOptions> = {
+  shortSilenceMs: 250,
+  longSilenceMs: 800,
+  defaultSilenceMs: 500,
+  staleAfterMs: 400,
+  fallbackLanguage: 'en',
+};
+
+/** What an adaptive policy decided for one utterance state, with why. */
+export interface EndOfTurnDecision {
+  silenceMs: number;
+  completion: TurnCompletion | 'none' | 'stale';
+}
+
+/**
+ * The policy that reads the partial transcript: short silence after a finished utterance, long
+ * mid-thought, the default otherwise. See the module note.
+ *
+ * @example
+ * ```ts
+ * const ep = new Endpointer(config, adaptiveEndOfTurn({ shortSilenceMs: 250 }));
+ * ep.setLanguage('ru');
+ * ep.setPartial('мой номер ноль пять четыре'); // the caller gets 800 ms to go on
+ * ```
+ */
+export function adaptiveEndOfTurn(
+  options: AdaptiveEndOfTurnOptions = {},
+): EndOfTurnPolicy & { decide(u: UtteranceProgress): EndOfTurnDecision } {
+  const o = { ...ADAPTIVE_END_OF_TURN_DEFAULTS, ...options };
+  let lastText: string | undefined;
+  let lastLanguage: Language | undefined;
+  let lastCompletion: TurnCompletion = 'unknown';
+  const completionOf = (text: string, language: Language | undefined): TurnCompletion => {
+    if (text !== lastText || language !== lastLanguage) {
+      const lang = detectLanguage(text, language ?? o.fallbackLanguage);
+      lastCompletion = classifyTurn(text, lang);
+      lastText = text;
+      lastLanguage = language;
+    }
+    return lastCompletion;
+  };
+  const decide = (u: UtteranceProgress): EndOfTurnDecision => {
+    if (!u.partial) return { silenceMs: o.defaultSilenceMs, completion: 'none' };
+    if (u.partial.voicedAfterMs > o.staleAfterMs) {
+      return { silenceMs: o.defaultSilenceMs, completion: 'stale' };
+    }
+    const completion = completionOf(u.partial.text, u.language);
+    const silenceMs =
+      completion === 'finished'
+        ? o.shortSilenceMs
+        : completion === 'unfinished'
+          ? o.longSilenceMs
+          : o.defaultSilenceMs;
+    return { silenceMs, completion };
+  };
+  return { decide, requiredSilenceMs: (u) => decide(u).silenceMs };
+}
+
+/** End-of-turn settings (`VOXSTATE_END_OF_TURN*`). */
+export interface EndOfTurnConfig {
+  mode: EndOfTurnMode;
+  /** Fixed mode's silence, and adaptive mode's default. */
+  silenceMs: number;
+  shortSilenceMs: number;
+  longSilenceMs: number;
+}
+
+/** The policy `config` names. */
+export function endOfTurnPolicy(config: EndOfTurnConfig): EndOfTurnPolicy {
+  if (config.mode === 'fixed') return fixedEndOfTurn(config.silenceMs);
+  return adaptiveEndOfTurn({
+    shortSilenceMs: config.shortSilenceMs,
+    longSilenceMs: config.longSilenceMs,
+    defaultSilenceMs: config.silenceMs,
+  });
+}

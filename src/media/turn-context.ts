@@ -1,0 +1,58 @@
+/**
+ * What the {@link Endpointer} (`./endpointer.ts`) knows about the turn in progress beyond the
+ * voice itself (the call's language, the utterance's latest partial transcript) and how it asks
+ * its {@link EndOfTurnPolicy} for the required silence.
+ *
+ * @module
+ */
+import type { Language } from '../text/language.js';
+import type { EndOfTurnPolicy, UtteranceProgress } from './endpointer-types.js';
+
+/** The voice of the utterance in progress, ms on the call's clock. */
+export interface VoiceSpan {
+  startMs: number;
+  voicedFromMs: number;
+  voicedEndMs: number;
+}
+
+/** The endpointer's end-of-turn knowledge and its policy. */
+export class TurnContext {
+  /** The utterance's latest partial transcript and the end of the voice it was given at. */
+  #partial: { text: string; voicedEndMs: number } | undefined;
+  #language: Language | undefined;
+
+  constructor(private readonly policy: EndOfTurnPolicy) {}
+
+  /** Sets the call's language (kept across utterances). */
+  setLanguage(language: Language | undefined): void {
+    this.#language = language;
+  }
+
+  /** The latest partial transcript, given when the voice heard ended at `voicedEndMs`. */
+  setPartial(text: string, voicedEndMs: number): void {
+    this.#partial = { text, voicedEndMs };
+    this.policy.onPartial?.(text, this.#language);
+  }
+
+  /** The utterance ended: its partial goes with it. */
+  clear(): void {
+    this.#partial = undefined;
+  }
+
+  /** The silence that ends the utterance `voice`, `pauseMs` into its current pause. */
+  requiredSilenceMs(voice: VoiceSpan, pauseMs: number): number {
+    const u: UtteranceProgress = {
+      startMs: voice.startMs,
+      voicedMs: voice.voicedEndMs - voice.voicedFromMs,
+      voicedEndMs: voice.voicedEndMs,
+      pauseMs,
+    };
+    const partial = this.#partial;
+    if (partial) {
+      const voicedAfterMs = Math.max(0, voice.voicedEndMs - partial.voicedEndMs);
+      u.partial = { text: partial.text, voicedAfterMs };
+    }
+    if (this.#language) u.language = this.#language;
+    return this.policy.requiredSilenceMs(u);
+  }
+}
