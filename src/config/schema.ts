@@ -15,6 +15,7 @@ import { ANSWER_SETTINGS } from './settings/answers.js';
 import { CALL_SETTINGS } from './settings/call.js';
 import { INFERENCE_SETTINGS } from './settings/inference.js';
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge.js';
+import { REALTIME_SETTINGS } from './settings/realtime.js';
 import { SPEECH_SETTINGS } from './settings/speech.js';
 import { TELEPHONY_SETTINGS } from './settings/telephony.js';
 
@@ -26,6 +27,7 @@ export const SETTINGS = {
   ...KNOWLEDGE_SETTINGS,
   ...ANSWER_SETTINGS,
   ...SPEECH_SETTINGS,
+  ...REALTIME_SETTINGS,
 };
 
 /** A variable of the schema. */
@@ -68,6 +70,13 @@ const CHECKS: readonly Check[] = [
     test: (c) =>
       c.VOXSTATE_CLOUD_EMBED_MODEL && !c.VOXSTATE_CLOUD_EMBED_API_KEY && !c.OPENAI_API_KEY
         ? 'VOXSTATE_CLOUD_EMBED_MODEL is set but neither VOXSTATE_CLOUD_EMBED_API_KEY nor OPENAI_API_KEY is'
+        : undefined,
+  },
+  {
+    vars: ['VOXSTATE_BRAIN', 'VOXSTATE_REALTIME_API_KEY', 'OPENAI_API_KEY'],
+    test: (c) =>
+      c.VOXSTATE_BRAIN === 'realtime' && !c.VOXSTATE_REALTIME_API_KEY && !c.OPENAI_API_KEY
+        ? 'VOXSTATE_BRAIN is realtime but neither VOXSTATE_REALTIME_API_KEY nor OPENAI_API_KEY is set'
         : undefined,
   },
   {

@@ -11,6 +11,7 @@ import { ANSWER_SETTINGS } from '../../src/config/settings/answers.js';
 import { CALL_SETTINGS } from '../../src/config/settings/call.js';
 import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
 import { KNOWLEDGE_SETTINGS } from '../../src/config/settings/knowledge.js';
+import { REALTIME_SETTINGS } from '../../src/config/settings/realtime.js';
 import { SPEECH_SETTINGS } from '../../src/config/settings/speech.js';
 import { TELEPHONY_SETTINGS } from '../../src/config/settings/telephony.js';
 import { ConfigError } from '../../src/errors.js';
@@ -187,6 +188,7 @@ describe('errors', () => {
       'VOXSTATE_CLOUD_EMBED_API_KEY',
       'VOXSTATE_OPENAI_TTS_API_KEY',
       'VOXSTATE_OPS_TOKEN',
+      'VOXSTATE_REALTIME_API_KEY',
     ]);
   });
 
@@ -206,6 +208,7 @@ describe('the schema', () => {
       KNOWLEDGE_SETTINGS,
       ANSWER_SETTINGS,
       SPEECH_SETTINGS,
+      REALTIME_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);
