@@ -67,6 +67,7 @@ export class RealtimeConversation {
   #callerAudioMs = 0;
   #unanswered: string | undefined;
   #resume: (() => void) | undefined;
+  #cause: string | undefined;
 
   constructor(ws: WebSocket, model: string, options: RealtimeFixtureOptions) {
     this.#ws = ws;
@@ -108,7 +109,10 @@ export class RealtimeConversation {
   }
 
   #error(code: string, message: string, type = 'invalid_request_error', eventId?: string): void {
-    this.send({ type: 'error', error: { type, code, message, param: null, event_id: eventId } });
+    this.send({
+      type: 'error',
+      error: { type, code, message, param: null, event_id: eventId ?? this.#cause ?? null },
+    });
   }
 
   /** Lets a response held by `pauseAfterChunks` go on. */
@@ -126,6 +130,7 @@ export class RealtimeConversation {
 
   handle(event: RealtimeClientEvent): void {
     this.received.push(event);
+    this.#cause = event.event_id;
     switch (event.type) {
       case 'session.update':
         this.#update(event.session as unknown as Json, event.event_id);

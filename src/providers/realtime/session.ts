@@ -96,6 +96,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   #out: RealtimeAudioOut | undefined;
   #lastOut: RealtimeAudioOut | undefined;
   #failure: RealtimeSessionError | undefined;
+  #sent = 0;
 
   private constructor(rt: OpenAIRealtimeWS, options: RealtimeSessionOptions) {
     super();
@@ -154,13 +155,22 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
       const error =
         err instanceof RealtimeSessionError || isAbortError(err)
           ? err
-          : new RealtimeSessionError(
-              'timeout',
-              `the session was not configured within ${timeoutMs} ms`,
-              {
-                cause: err,
-              },
-            );
+          : err instanceof ProviderError
+            ? new RealtimeSessionError(
+                'server',
+                `the session configuration was refused: ${err.message}`,
+                {
+                  retryable: false,
+                  cause: err,
+                },
+              )
+            : new RealtimeSessionError(
+                'timeout',
+                `the session was not configured within ${timeoutMs} ms`,
+                {
+                  cause: err,
+                },
+              );
       session.#shutdown();
       throw error;
     }
@@ -201,14 +211,12 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
     if (this.#activeResponse) {
       throw new ProviderError('realtime', 'a response is already in progress', { retryable: true });
     }
-    this.#send({
+    const causedBy = this.#send({
       type: 'response.create',
       ...(instructions ? { response: { instructions } } : {}),
     });
     try {
-      const created = await this.#wait<ResponseCreatedEvent>('response.created', {
-        failOn: ['conversation_already_has_active_response'],
-      });
+      const created = await this.#wait<ResponseCreatedEvent>('response.created', { causedBy });
       return created.response.id ?? '';
     } catch (err) {
       if (err instanceof ProviderError || isAbortError(err)) throw err;
@@ -258,7 +266,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
     if (!out) return undefined;
     this.#dropped.add(out.itemId);
     const audioEndMs = Math.max(0, Math.min(Math.floor(heardMs), Math.floor(out.receivedMs)));
-    this.#send({
+    const causedBy = this.#send({
       type: 'conversation.item.truncate',
       item_id: out.itemId,
       content_index: 0,
@@ -266,7 +274,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
     });
     await this.#wait<ConversationItemTruncatedEvent>('conversation.item.truncated', {
       match: (e) => e.item_id === out.itemId,
-      failOn: ['*'],
+      causedBy,
     });
     return { itemId: out.itemId, audioEndMs };
   }
@@ -288,10 +296,10 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   }
 
   async #update(session: RealtimeSessionCreateRequest, timeoutMs: number): Promise<void> {
-    this.#send({ type: 'session.update', session });
+    const causedBy = this.#send({ type: 'session.update', session });
     await this.#wait<SessionUpdatedEvent>('session.updated', {
       timeoutMs,
-      failOn: ['*'],
+      causedBy,
       match: (e) =>
         session.instructions === undefined ||
         (e.session as { instructions?: string }).instructions === session.instructions,
@@ -300,21 +308,26 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
 
   #wait<E>(
     type: string,
-    extra: { timeoutMs?: number; match?: (e: E) => boolean; failOn?: readonly string[] },
+    extra: { timeoutMs?: number; match?: (e: E) => boolean; causedBy?: string },
   ): Promise<E> {
     return waitForEvent<E>(this.#bus, type, {
       what: `realtime ${type}`,
       timeoutMs: extra.timeoutMs ?? this.#responseTimeoutMs,
       signal: this.#controller.signal,
       ...(extra.match ? { match: extra.match } : {}),
-      failOn: extra.failOn ?? [],
+      ...(extra.causedBy ? { causedBy: extra.causedBy } : {}),
       onServerError: (e) =>
-        new RealtimeSessionError('server', `${type}: ${e.message}`, { retryable: false }),
+        new ProviderError('realtime', `refused (${e.code ?? 'error'}): ${e.message}`, {
+          retryable: false,
+        }),
     });
   }
 
-  #send(event: RealtimeClientEvent): void {
-    this.#rt.send(event);
+  /** Sends a client event with a fresh `event_id`, which server errors it causes refer to. */
+  #send(event: RealtimeClientEvent): string {
+    const eventId = `vx_${++this.#sent}`;
+    this.#rt.send({ ...event, event_id: eventId });
+    return eventId;
   }
 
   #assertOpen(): void {
@@ -323,7 +336,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   }
 
   #onEvent(event: RealtimeServerEvent): void {
-    this.#bus.emit(event.type, event);
+    if (event.type !== 'error') this.#bus.emit(event.type, event);
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
         this.emit('caller.speech.started', {

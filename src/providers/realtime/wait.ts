@@ -1,6 +1,7 @@
 /**
  * A bounded wait for one server event of a Realtime session: it settles on the first matching
- * event, and fails on the deadline, on an abort, or on a server error the caller names.
+ * event, and fails on the deadline, on an abort, or on a server error caused by the client event
+ * it waits on (matched by `event_id`).
  *
  * @module
  */
@@ -10,6 +11,14 @@ import { AbortedError, TimeoutError } from '../../errors.js';
 /** Bus event carrying a server `error` event's `error` object. */
 export const SERVER_ERROR = 'server.error';
 
+/** The part of a server `error` event's `error` a wait looks at. */
+export interface ServerErrorLike {
+  code?: string | null;
+  message: string;
+  /** The client event that caused it. */
+  event_id?: string | null;
+}
+
 /** Options of {@link waitForEvent}. */
 export interface WaitOptions<E> {
   /** What is awaited, for the timeout message: `realtime session.updated`. */
@@ -17,10 +26,10 @@ export interface WaitOptions<E> {
   timeoutMs: number;
   signal: AbortSignal;
   match?: (event: E) => boolean;
-  /** Server error codes that end the wait with an error (`*`: any server error). */
-  failOn?: readonly string[];
-  /** The error for a server error in `failOn`. */
-  onServerError?: (error: { code?: string | null; message: string }) => Error;
+  /** The `event_id` of the client event awaited: a server error caused by it ends the wait. */
+  causedBy?: string;
+  /** The error for a server error caused by `causedBy`. */
+  onServerError?: (error: ServerErrorLike) => Error;
 }
 
 /**
@@ -50,9 +59,8 @@ export function waitForEvent<E>(
       cleanup();
       resolve(event);
     };
-    const onServerError = (error: { code?: string | null; message: string }) => {
-      const codes = options.failOn ?? [];
-      if (!codes.includes('*') && !codes.includes(error.code ?? '')) return;
+    const onServerError = (error: ServerErrorLike) => {
+      if (options.causedBy === undefined || error.event_id !== options.causedBy) return;
       cleanup();
       reject(options.onServerError?.(error) ?? new Error(error.message));
     };
