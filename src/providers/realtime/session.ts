@@ -460,8 +460,8 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
 
   #onError(err: OpenAIRealtimeError): void {
     if (err.error) {
-      this.#bus.emit(SERVER_ERROR, err.error);
       if (err.error.type === 'invalid_request_error') {
+        this.#bus.emit(SERVER_ERROR, err.error);
         this.#options.logger?.warn(
           { code: err.error.code, err: err.error.message },
           'realtime request refused',
