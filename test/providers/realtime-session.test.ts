@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CostLedger } from '../../src/cost/ledger.js';
 import { DEFAULT_PRICES } from '../../src/cost/prices.js';
 import { REALTIME_RATE } from '../../src/providers/realtime/audio.js';
+import { realtimeConfigFromEnv } from '../../src/providers/realtime/config.js';
+import { openRealtimeForCall } from '../../src/providers/realtime/open-for-call.js';
 import type { RealtimeSession } from '../../src/providers/realtime/session.js';
 import { searchKnowledgeTool } from '../../src/providers/realtime/tools.js';
 import {
@@ -256,5 +258,39 @@ describe('RealtimeSession usage', () => {
     expect(b.realtime).toBeCloseTo(costs[0]! + costs[1]!, 12);
     expect(b.byModel['realtime:gpt-realtime']).toBeCloseTo(b.realtime, 12);
     expect(b.unpriced).toEqual([]);
+  });
+});
+
+describe('openRealtimeForCall', () => {
+  it("opens a call's session from the configuration with its prompt, knowledge tool and actions", async () => {
+    server = await startFakeRealtimeServer();
+    const config = realtimeConfigFromEnv({
+      VOXSTATE_BRAIN: 'realtime',
+      VOXSTATE_REALTIME_API_KEY: 'rt-key',
+      VOXSTATE_REALTIME_BASE_URL: server.baseUrl,
+      VOXSTATE_REALTIME_VOICE: 'cedar',
+      VOXSTATE_REALTIME_TURN_DETECTION: 'semantic_vad',
+    });
+    const transfer = {
+      name: 'transfer_call',
+      description: 'Transfer the caller to a person.',
+      parameters: { type: 'object', properties: {} },
+      run: async () => 'transferring',
+    };
+    session = await openRealtimeForCall(config, {
+      compactPrompt: COMPACT,
+      retrieve: async () => [],
+      tools: [transfer],
+      wsOptions: { ca: server.ca },
+    });
+    expect(server.connections[0]).toMatchObject({
+      url: '/v1/realtime?model=gpt-realtime',
+      authorization: 'Bearer rt-key',
+    });
+    expect(server.last?.session).toMatchObject({
+      instructions: COMPACT,
+      audio: { input: { turn_detection: { type: 'semantic_vad' } }, output: { voice: 'cedar' } },
+      tools: [{ name: 'search_knowledge' }, { name: 'transfer_call' }],
+    });
   });
 });

@@ -88,7 +88,6 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   readonly #controller = new AbortController();
   readonly #in = new RealtimeAudioIn();
   readonly #dropped = new Set<string>();
-  readonly #transcripts = new Map<string, string>();
   readonly #responseTimeoutMs: number;
   #state: RealtimeSessionState = 'open';
   #instructions: 'compact' | 'full' = 'compact';
@@ -363,14 +362,9 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
         break;
       case 'response.output_audio_transcript.delta':
         if (this.#dropped.has(event.item_id)) break;
-        this.#transcripts.set(
-          event.item_id,
-          (this.#transcripts.get(event.item_id) ?? '') + event.delta,
-        );
         this.emit('bot.transcript', { itemId: event.item_id, text: event.delta, final: false });
         break;
       case 'response.output_audio_transcript.done':
-        this.#transcripts.delete(event.item_id);
         this.#options.logger?.debug({ transcript: event.transcript }, 'realtime bot turn');
         this.emit('bot.transcript', { itemId: event.item_id, text: event.transcript, final: true });
         break;
