@@ -38,8 +38,8 @@ export interface RealtimeFixtureOptions {
   afterTool?: (name: string, output: string) => string;
   /** Delay before `session.created`, ms. */
   sessionCreatedDelayMs?: number;
-  /** Delay from `response.created` to the first output, ms. */
-  responseLatencyMs?: number;
+  /** Delay from `response.created` to the first output, ms, or a function of the instructions' length. */
+  responseLatencyMs?: number | ((instructionsChars: number) => number);
   /** Audio per `response.output_audio.delta`, ms (default 100). */
   audioChunkMs?: number;
   /** Delay between audio deltas, ms (default 0). */

@@ -362,7 +362,11 @@ export class RealtimeConversation {
 
   async #produce(active: ActiveResponse): Promise<void> {
     const o = this.#options;
-    if (o.responseLatencyMs) await sleep(o.responseLatencyMs);
+    const latency =
+      typeof o.responseLatencyMs === 'function'
+        ? o.responseLatencyMs(String(this.session.instructions ?? '').length)
+        : o.responseLatencyMs;
+    if (latency) await sleep(latency);
     const lastOutput = this.items.at(-1);
     const reply =
       lastOutput?.type === 'function_call_output'
