@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortedError, ProviderError, RealtimeSessionError } from '../../src/errors.js';
 import type { RealtimeSession } from '../../src/providers/realtime/session.js';
@@ -139,5 +140,23 @@ describe('RealtimeSession failures mid-call', () => {
     expect(session.state).toBe('closed');
     expect(failures).toBe(0);
     await expect(session.respond()).rejects.toBeInstanceOf(AbortedError);
+  });
+});
+
+describe('RealtimeSession metrics', () => {
+  it('counts sessions by outcome and failures by kind and phase', async () => {
+    const registry = new Registry();
+    server = await startFakeRealtimeServer({ failure: { kind: 'status', status: 401 } });
+    await openError(server, { registry });
+    server.options.failure = { kind: 'drop', afterResponses: 0 };
+    session = await openSession(server, { registry });
+    const failed = once(session, 'failed');
+    await session.respond().catch(() => {});
+    await failed;
+    const text = await registry.metrics();
+    expect(text).toContain('voxstate_realtime_sessions_total{outcome="failed"} 1');
+    expect(text).toContain('voxstate_realtime_sessions_total{outcome="opened"} 1');
+    expect(text).toContain('voxstate_realtime_failures_total{failure="auth",phase="open"} 1');
+    expect(text).toContain('voxstate_realtime_failures_total{failure="closed",phase="call"} 1');
   });
 });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Registry } from 'prom-client';
 import type { ClientOptions } from 'ws';
 import type { CostLedger } from '../../cost/ledger.js';
 import type { Logger } from '../../telemetry/logger.js';
@@ -21,6 +22,7 @@ export interface RealtimeCallParts {
   /** Other tools (actions: transfer, end call, business webhooks). */
   tools?: readonly RealtimeTool[];
   ledger?: CostLedger;
+  registry?: Registry;
   logger?: Logger;
   /** The call's signal: aborted at hang-up. */
   signal?: AbortSignal;
@@ -62,6 +64,7 @@ export function openRealtimeForCall(
     ...(parts.wsOptions ? { wsOptions: parts.wsOptions } : {}),
     ...(parts.ledger ? { ledger: parts.ledger } : {}),
     ...(parts.logger ? { logger: parts.logger } : {}),
+    ...(parts.registry ? { registry: parts.registry } : {}),
     ...(parts.signal ? { signal: parts.signal } : {}),
   });
 }

@@ -25,6 +25,7 @@ import type {
   ResponseCreatedEvent,
   SessionUpdatedEvent,
 } from 'openai/resources/realtime/realtime';
+import type { Registry } from 'prom-client';
 import type { ClientOptions } from 'ws';
 import type { CostLedger } from '../../cost/ledger.js';
 import { AbortedError, isAbortError, ProviderError, RealtimeSessionError } from '../../errors.js';
@@ -33,6 +34,7 @@ import { RealtimeAudioIn, RealtimeAudioOut } from './audio.js';
 import type { RealtimeTurnDetection } from './config.js';
 import { connectRealtime } from './connect.js';
 import type { RealtimeSessionEvents } from './events.js';
+import { countFailure, countSession, countToolCall } from './metrics.js';
 import { sessionConfig } from './session-config.js';
 import { type RealtimeTool, runToolCall } from './tools.js';
 import { realtimeUsage } from './usage.js';
@@ -63,6 +65,8 @@ export interface RealtimeSessionOptions {
   toolTimeoutMs?: number;
   /** Where each response's usage is recorded. */
   ledger?: CostLedger;
+  /** Where the session's metrics are counted (docs/operations/README.md). */
+  registry?: Registry;
   logger?: Logger;
   /** Aborts opening, and closes the session later (hang-up). */
   signal?: AbortSignal;
@@ -126,6 +130,18 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
    * ```
    */
   static async open(options: RealtimeSessionOptions): Promise<RealtimeSession> {
+    try {
+      const session = await RealtimeSession.#start(options);
+      countSession(options.registry, 'opened');
+      return session;
+    } catch (err) {
+      countSession(options.registry, isAbortError(err) ? 'aborted' : 'failed');
+      if (err instanceof RealtimeSessionError) countFailure(options.registry, err.failure, 'open');
+      throw err;
+    }
+  }
+
+  static async #start(options: RealtimeSessionOptions): Promise<RealtimeSession> {
     const timeoutMs = options.connectTimeoutMs ?? 3000;
     const startedAt = performance.now();
     const { rt } = await connectRealtime({
@@ -433,6 +449,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
             { tool: call.name, ok: result.ok, durationMs: Math.round(result.durationMs) },
             'realtime tool call',
           );
+          countToolCall(this.#options.registry, call.name, result.ok);
           this.emit('tool.done', {
             name: call.name,
             callId,
@@ -477,6 +494,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
     if (this.#state !== 'open') return this.#failure ?? error;
     this.#state = 'failed';
     this.#failure = error;
+    countFailure(this.#options.registry, error.failure, 'call');
     this.#controller.abort(error);
     this.#shutdown();
     this.#options.logger?.warn(
