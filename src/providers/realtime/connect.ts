@@ -12,7 +12,7 @@ import type { OpenAIRealtimeError } from 'openai/realtime/internal-base';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type { SessionCreatedEvent } from 'openai/resources/realtime/realtime';
 import type { ClientOptions } from 'ws';
-import { AbortedError, RealtimeSessionError } from '../../errors.js';
+import { AbortedError, isAbortError, ProviderError, RealtimeSessionError } from '../../errors.js';
 
 /** Options of {@link connectRealtime}. */
 export interface RealtimeConnectOptions {
@@ -61,6 +61,31 @@ export function connectError(err: OpenAIRealtimeError): RealtimeSessionError {
         });
   }
   return new RealtimeSessionError('connect', `cannot connect: ${err.message}`, { cause: err });
+}
+
+/**
+ * Maps a failure to apply the first `session.update`: a refusal is a `server` failure that is
+ * not retried (the configuration itself is wrong), anything else a `timeout`.
+ */
+export function configureError(err: unknown, timeoutMs: number): Error {
+  if (err instanceof RealtimeSessionError || isAbortError(err)) return err as Error;
+  if (err instanceof ProviderError) {
+    return new RealtimeSessionError(
+      'server',
+      `the session configuration was refused: ${err.message}`,
+      {
+        retryable: false,
+        cause: err,
+      },
+    );
+  }
+  return new RealtimeSessionError(
+    'timeout',
+    `the session was not configured within ${timeoutMs} ms`,
+    {
+      cause: err,
+    },
+  );
 }
 
 /**

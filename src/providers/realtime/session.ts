@@ -13,74 +13,39 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type OpenAI from 'openai';
 import type { OpenAIRealtimeError } from 'openai/realtime/internal-base';
 import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type {
   ConversationItemTruncatedEvent,
-  RealtimeClientEvent,
   RealtimeConversationItemFunctionCall,
   RealtimeServerEvent,
   RealtimeSessionCreateRequest,
   ResponseCreatedEvent,
   SessionUpdatedEvent,
 } from 'openai/resources/realtime/realtime';
-import type { Registry } from 'prom-client';
-import type { ClientOptions } from 'ws';
-import type { CostLedger } from '../../cost/ledger.js';
 import { AbortedError, isAbortError, ProviderError, RealtimeSessionError } from '../../errors.js';
-import type { Logger } from '../../telemetry/logger.js';
-import { RealtimeAudioIn, RealtimeAudioOut } from './audio.js';
-import type { RealtimeTurnDetection } from './config.js';
-import { connectRealtime } from './connect.js';
+import { RealtimeAudioIn } from './audio.js';
+import { configureError, connectRealtime } from './connect.js';
 import type { RealtimeSessionEvents } from './events.js';
 import { countFailure, countSession, countToolCall } from './metrics.js';
+import { OutputTrack } from './output-track.js';
+import { RequestChannel } from './request-channel.js';
+import { relayServerEvent } from './server-events.js';
 import { sessionConfig } from './session-config.js';
-import { type RealtimeTool, runToolCall } from './tools.js';
+import type {
+  Interruption,
+  RealtimeSessionOptions,
+  RealtimeSessionState,
+} from './session-options.js';
+import { answerToolCalls } from './tool-round.js';
+import type { RealtimeTool } from './tools.js';
 import { realtimeUsage } from './usage.js';
-import { SERVER_ERROR, waitForEvent } from './wait.js';
 
-/** Options of {@link RealtimeSession.open}. */
-export interface RealtimeSessionOptions {
-  model: string;
-  voice: string;
-  /** The compact instructions the session starts with. */
-  instructions: string;
-  turnDetection: RealtimeTurnDetection;
-  /** Model that transcribes the caller; undefined: no caller transcript. */
-  transcribeModel?: string | undefined;
-  /** Tools the model may call (`searchKnowledgeTool(...)`, actions). */
-  tools?: readonly RealtimeTool[];
-  apiKey?: string | undefined;
-  baseUrl?: string | undefined;
-  /** A ready client; `apiKey` and `baseUrl` are then ignored. */
-  client?: OpenAI;
-  /** WebSocket options, such as `ca` for a private certificate authority. */
-  wsOptions?: ClientOptions;
-  /** Deadline to connect and configure, ms (default 3000). */
-  connectTimeoutMs?: number;
-  /** Deadline for the session to acknowledge a request, ms (default 5000). */
-  responseTimeoutMs?: number;
-  /** Deadline of one tool call, ms (default 3000). */
-  toolTimeoutMs?: number;
-  /** Where each response's usage is recorded. */
-  ledger?: CostLedger;
-  /** Where the session's metrics are counted (docs/operations/README.md). */
-  registry?: Registry;
-  logger?: Logger;
-  /** Aborts opening, and closes the session later (hang-up). */
-  signal?: AbortSignal;
-}
-
-/** Where a barge-in cut the model's speech. */
-export interface Interruption {
-  itemId: string;
-  /** The audio the caller heard, ms: the item is truncated there. */
-  audioEndMs: number;
-}
-
-/** The state of a session. */
-export type RealtimeSessionState = 'open' | 'failed' | 'closed';
+export type {
+  Interruption,
+  RealtimeSessionOptions,
+  RealtimeSessionState,
+} from './session-options.js';
 
 /** A Realtime session for one call. */
 export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
@@ -88,27 +53,28 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   readonly #rt: OpenAIRealtimeWS;
   readonly #options: RealtimeSessionOptions;
   readonly #tools: readonly RealtimeTool[];
-  readonly #bus = new EventEmitter();
+  readonly #channel: RequestChannel;
   readonly #controller = new AbortController();
   readonly #in = new RealtimeAudioIn();
-  readonly #dropped = new Set<string>();
+  readonly #output = new OutputTrack();
   readonly #responseTimeoutMs: number;
   #state: RealtimeSessionState = 'open';
   #instructions: 'compact' | 'full' = 'compact';
   #activeResponse: string | undefined;
-  #out: RealtimeAudioOut | undefined;
-  #lastOut: RealtimeAudioOut | undefined;
   #failure: RealtimeSessionError | undefined;
-  #sent = 0;
 
   private constructor(rt: OpenAIRealtimeWS, options: RealtimeSessionOptions) {
     super();
-    this.#bus.setMaxListeners(0);
     this.model = options.model;
     this.#rt = rt;
     this.#options = options;
     this.#tools = options.tools ?? [];
     this.#responseTimeoutMs = options.responseTimeoutMs ?? 5000;
+    this.#channel = new RequestChannel(
+      (event) => rt.send(event),
+      this.#controller.signal,
+      this.#responseTimeoutMs,
+    );
     rt.on('event', (event) => this.#onEvent(event));
     rt.on('error', (err) => this.#onError(err));
     rt.socket.on('close', (code) => this.#onClose(code));
@@ -167,25 +133,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
         left,
       );
     } catch (err) {
-      const error =
-        err instanceof RealtimeSessionError || isAbortError(err)
-          ? err
-          : err instanceof ProviderError
-            ? new RealtimeSessionError(
-                'server',
-                `the session configuration was refused: ${err.message}`,
-                {
-                  retryable: false,
-                  cause: err,
-                },
-              )
-            : new RealtimeSessionError(
-                'timeout',
-                `the session was not configured within ${timeoutMs} ms`,
-                {
-                  cause: err,
-                },
-              );
+      const error = configureError(err, timeoutMs);
       session.#shutdown();
       throw error;
     }
@@ -211,7 +159,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   appendAudio(frame: Uint8Array): void {
     if (this.#state !== 'open') return;
     const audio = this.#in.push(frame);
-    if (audio) this.#send({ type: 'input_audio_buffer.append', audio });
+    if (audio) this.#channel.send({ type: 'input_audio_buffer.append', audio });
   }
 
   /**
@@ -226,12 +174,11 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
     if (this.#activeResponse) {
       throw new ProviderError('realtime', 'a response is already in progress', { retryable: true });
     }
-    const causedBy = this.#send({
-      type: 'response.create',
-      ...(instructions ? { response: { instructions } } : {}),
-    });
     try {
-      const created = await this.#wait<ResponseCreatedEvent>('response.created', { causedBy });
+      const created = await this.#channel.request<ResponseCreatedEvent>(
+        { type: 'response.create', ...(instructions ? { response: { instructions } } : {}) },
+        'response.created',
+      );
       return created.response.id ?? '';
     } catch (err) {
       if (err instanceof ProviderError || isAbortError(err)) throw err;
@@ -246,7 +193,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   /** Ends the caller's turn when voxstate detects turns itself (`local`): commit, then respond. */
   async commit(): Promise<string> {
     this.#assertOpen();
-    this.#send({ type: 'input_audio_buffer.commit' });
+    this.#channel.send({ type: 'input_audio_buffer.commit' });
     return this.respond();
   }
 
@@ -274,23 +221,20 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
    */
   async interrupt(heardMs: number): Promise<Interruption | undefined> {
     this.#assertOpen();
-    if (this.#activeResponse) this.#send({ type: 'response.cancel' });
-    const out = this.#out ?? this.#lastOut;
-    this.#out = undefined;
-    this.#lastOut = undefined;
+    if (this.#activeResponse) this.#channel.send({ type: 'response.cancel' });
+    const out = this.#output.cut();
     if (!out) return undefined;
-    this.#dropped.add(out.itemId);
     const audioEndMs = Math.max(0, Math.min(Math.floor(heardMs), Math.floor(out.receivedMs)));
-    const causedBy = this.#send({
-      type: 'conversation.item.truncate',
-      item_id: out.itemId,
-      content_index: 0,
-      audio_end_ms: audioEndMs,
-    });
-    await this.#wait<ConversationItemTruncatedEvent>('conversation.item.truncated', {
-      match: (e) => e.item_id === out.itemId,
-      causedBy,
-    });
+    await this.#channel.request<ConversationItemTruncatedEvent>(
+      {
+        type: 'conversation.item.truncate',
+        item_id: out.itemId,
+        content_index: 0,
+        audio_end_ms: audioEndMs,
+      },
+      'conversation.item.truncated',
+      { match: (e) => e.item_id === out.itemId },
+    );
     return { itemId: out.itemId, audioEndMs };
   }
 
@@ -311,38 +255,16 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   }
 
   async #update(session: RealtimeSessionCreateRequest, timeoutMs: number): Promise<void> {
-    const causedBy = this.#send({ type: 'session.update', session });
-    await this.#wait<SessionUpdatedEvent>('session.updated', {
-      timeoutMs,
-      causedBy,
-      match: (e) =>
-        session.instructions === undefined ||
-        (e.session as { instructions?: string }).instructions === session.instructions,
-    });
-  }
-
-  #wait<E>(
-    type: string,
-    extra: { timeoutMs?: number; match?: (e: E) => boolean; causedBy?: string },
-  ): Promise<E> {
-    return waitForEvent<E>(this.#bus, type, {
-      what: `realtime ${type}`,
-      timeoutMs: extra.timeoutMs ?? this.#responseTimeoutMs,
-      signal: this.#controller.signal,
-      ...(extra.match ? { match: extra.match } : {}),
-      ...(extra.causedBy ? { causedBy: extra.causedBy } : {}),
-      onServerError: (e) =>
-        new ProviderError('realtime', `refused (${e.code ?? 'error'}): ${e.message}`, {
-          retryable: false,
-        }),
-    });
-  }
-
-  /** Sends a client event with a fresh `event_id`, which server errors it causes refer to. */
-  #send(event: RealtimeClientEvent): string {
-    const eventId = `vx_${++this.#sent}`;
-    this.#rt.send({ ...event, event_id: eventId });
-    return eventId;
+    await this.#channel.request<SessionUpdatedEvent>(
+      { type: 'session.update', session },
+      'session.updated',
+      {
+        timeoutMs,
+        match: (e) =>
+          session.instructions === undefined ||
+          (e.session as { instructions?: string }).instructions === session.instructions,
+      },
+    );
   }
 
   #assertOpen(): void {
@@ -351,63 +273,19 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   }
 
   #onEvent(event: RealtimeServerEvent): void {
-    if (event.type !== 'error') this.#bus.emit(event.type, event);
-    switch (event.type) {
-      case 'input_audio_buffer.speech_started':
-        this.emit('caller.speech.started', {
-          audioStartMs: event.audio_start_ms,
-          botSpeaking: this.#activeResponse !== undefined || this.#out !== undefined,
-        });
-        break;
-      case 'input_audio_buffer.speech_stopped':
-        this.emit('caller.speech.stopped', { audioEndMs: event.audio_end_ms });
-        break;
-      case 'conversation.item.input_audio_transcription.completed':
-        this.#options.logger?.debug({ transcript: event.transcript }, 'realtime caller turn');
-        this.emit('caller.transcript', { itemId: event.item_id, text: event.transcript });
-        break;
-      case 'response.created':
-        this.#activeResponse = event.response.id;
-        this.emit('response.started', { responseId: event.response.id ?? '' });
-        break;
-      case 'response.output_audio.delta':
-        this.#onAudio(event.item_id, event.delta);
-        break;
-      case 'response.output_audio.done':
-        this.#onAudioDone(event.item_id);
-        break;
-      case 'response.output_audio_transcript.delta':
-        if (this.#dropped.has(event.item_id)) break;
-        this.emit('bot.transcript', { itemId: event.item_id, text: event.delta, final: false });
-        break;
-      case 'response.output_audio_transcript.done':
-        this.#options.logger?.debug({ transcript: event.transcript }, 'realtime bot turn');
-        this.emit('bot.transcript', { itemId: event.item_id, text: event.transcript, final: true });
-        break;
-      case 'response.done':
-        this.#onResponseDone(event.response);
-        break;
-      case 'rate_limits.updated':
-        this.emit('rate.limits', event.rate_limits);
-        break;
-      default:
-        break;
+    this.#channel.deliver(event);
+    if (event.type === 'response.created') {
+      this.#activeResponse = event.response.id;
+      this.emit('response.started', { responseId: event.response.id ?? '' });
+    } else if (event.type === 'response.done') {
+      this.#onResponseDone(event.response);
+    } else {
+      relayServerEvent(this, event, {
+        output: this.#output,
+        responding: this.#activeResponse !== undefined,
+        logger: this.#options.logger,
+      });
     }
-  }
-
-  #onAudio(itemId: string, delta: string): void {
-    if (this.#dropped.has(itemId)) return;
-    if (this.#out?.itemId !== itemId) this.#out = new RealtimeAudioOut(itemId);
-    for (const frame of this.#out.push(delta)) this.emit('bot.audio', frame, itemId);
-  }
-
-  #onAudioDone(itemId: string): void {
-    const out = this.#out;
-    if (!out || out.itemId !== itemId || this.#dropped.has(itemId)) return;
-    for (const frame of out.flush()) this.emit('bot.audio', frame, itemId);
-    this.#out = undefined;
-    this.#lastOut = out;
-    this.emit('bot.audio.done', { itemId, audioMs: out.receivedMs });
   }
 
   #onResponseDone(
@@ -433,35 +311,21 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   }
 
   async #answerTools(calls: RealtimeConversationItemFunctionCall[]): Promise<void> {
-    const timeoutMs = this.#options.toolTimeoutMs ?? 3000;
     try {
-      await Promise.all(
-        calls.map(async (call) => {
-          const callId = call.call_id ?? '';
-          const result = await runToolCall(
-            this.#tools,
-            call.name,
-            call.arguments,
-            timeoutMs,
-            this.#controller.signal,
-          );
+      await answerToolCalls(calls, {
+        tools: this.#tools,
+        timeoutMs: this.#options.toolTimeoutMs ?? 3000,
+        signal: this.#controller.signal,
+        send: (event) => this.#channel.send(event),
+        onResult: ({ name, callId }, { ok, durationMs }) => {
           this.#options.logger?.debug(
-            { tool: call.name, ok: result.ok, durationMs: Math.round(result.durationMs) },
+            { tool: name, ok, durationMs: Math.round(durationMs) },
             'realtime tool call',
           );
-          countToolCall(this.#options.registry, call.name, result.ok);
-          this.emit('tool.done', {
-            name: call.name,
-            callId,
-            ok: result.ok,
-            durationMs: result.durationMs,
-          });
-          this.#send({
-            type: 'conversation.item.create',
-            item: { type: 'function_call_output', call_id: callId, output: result.output },
-          });
-        }),
-      );
+          countToolCall(this.#options.registry, name, ok);
+          this.emit('tool.done', { name, callId, ok, durationMs });
+        },
+      });
       if (this.#state === 'open' && !this.#activeResponse) await this.respond();
     } catch (err) {
       if (isAbortError(err) || this.#state !== 'open') return;
@@ -472,7 +336,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
   #onError(err: OpenAIRealtimeError): void {
     if (err.error) {
       if (err.error.type === 'invalid_request_error') {
-        this.#bus.emit(SERVER_ERROR, err.error);
+        this.#channel.refused(err.error);
         this.#options.logger?.warn(
           { code: err.error.code, err: err.error.message },
           'realtime request refused',
