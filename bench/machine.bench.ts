@@ -2,6 +2,10 @@
  * Machine benchmark: how many call actors per second can be created, driven through a scripted
  * five-turn call with test actors and stopped on one core, next to a bare XState machine of the
  * same shape with do-nothing callback actors; and the heap retained per call after 10,000 calls.
+ * The runtime provides each call's machine with its own actors
+ * (`callMachine.provide({ actors: createCallActors(session, shared) })`): `provideMsPerCall` is
+ * the cost of building a call's actor set and providing it, and `withProvide` the call rate when
+ * every call pays it.
  *
  * `npm run bench -- machine --json`
  */
@@ -93,6 +97,27 @@ export default async function run(_opts: { json: boolean }) {
     bareRates.push(await rate(bareCall, calls));
     ourRates.push(await rate((i) => runScriptedCall(machine, `c${round}-${i}`), calls));
   }
+  const providedRates: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    providedRates.push(
+      await rate(
+        (i) =>
+          runScriptedCall(
+            callMachine.provide({ actors: autoHarness(false).actors }),
+            `p${round}-${i}`,
+          ),
+        calls,
+      ),
+    );
+  }
+  const provides = 20_000;
+  const t0 = performance.now();
+  let sink = 0;
+  for (let i = 0; i < provides; i++) {
+    sink += callMachine.provide({ actors: autoHarness(false).actors }).id.length;
+  }
+  const provideMsPerCall = (performance.now() - t0) / provides;
+  if (sink === 0) throw new Error('unreachable');
   const median = (xs: number[]) =>
     [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -112,6 +137,11 @@ export default async function run(_opts: { json: boolean }) {
     callsPerSecond,
     bareCallsPerSecond,
     ratioToBare: Number((callsPerSecond / bareCallsPerSecond).toFixed(3)),
+    provideMsPerCall: Number(provideMsPerCall.toFixed(4)),
+    withProvide: {
+      callsPerSecond: Math.round(median(providedRates)),
+      ratioToBare: Number((median(providedRates) / bareCallsPerSecond).toFixed(3)),
+    },
     turnsPerCall: 5,
     retainedBytesPerCall: Math.round((after - before) / retainedCalls),
     retainedCalls,

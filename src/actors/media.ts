@@ -1,17 +1,19 @@
 /**
  * The media actor: forwards what the call's telephony side reports to the call machine:
- * hang-up (from ARI or the media connection closing), DTMF digits and media errors.
+ * hang-up (from ARI or the media connection closing) and DTMF digits. A media error that
+ * matters closes the connection, which is a hang-up.
  *
  * @module
  */
 import { type EventObject, fromCallback } from 'xstate';
 import type { MediaEvent } from '../machines/call.types.js';
-import type { CallSessions } from '../runtime/call-session.js';
+import type { CallEndpoint } from '../runtime/call-session.js';
 import type { MediaInput } from './contracts.js';
 
 /** Dependencies of {@link createMediaActor}. */
 export interface MediaActorDeps {
-  sessions: CallSessions;
+  /** The call's telephony side. */
+  endpoint: CallEndpoint;
 }
 
 /**
@@ -19,32 +21,24 @@ export interface MediaActorDeps {
  *
  * @example
  * ```ts
- * callMachine.provide({ actors: { media: createMediaActor({ sessions }) } });
+ * callMachine.provide({ actors: { media: createMediaActor({ endpoint: session.endpoint }) } });
  * ```
  */
 export function createMediaActor(deps: MediaActorDeps) {
-  return fromCallback<EventObject, MediaInput, MediaEvent>(({ input, sendBack }) => {
-    const session = deps.sessions.get(input.callId);
-    if (!session) {
-      queueMicrotask(() => sendBack({ type: 'media.hangup', reason: 'no session' }));
-      return () => {};
-    }
-    const { endpoint } = session;
+  return fromCallback<EventObject, MediaInput, MediaEvent>(({ sendBack }) => {
+    const { endpoint } = deps;
     const media = endpoint.media;
     const onHangup = (reason: string) => sendBack({ type: 'media.hangup', reason });
     const onClose = () => sendBack({ type: 'media.hangup', reason: 'media closed' });
     const onDtmf = (digit: string) => sendBack({ type: 'media.dtmf', digit });
-    const onError = (err: Error) => sendBack({ type: 'media.error', message: err.message });
     endpoint.on('hangup', onHangup);
     endpoint.on('dtmf', onDtmf);
     media.on('close', onClose);
-    media.on('error', onError);
     if (endpoint.ended || media.closed) queueMicrotask(onClose);
     return () => {
       endpoint.off('hangup', onHangup);
       endpoint.off('dtmf', onDtmf);
       media.off('close', onClose);
-      media.off('error', onError);
     };
   });
 }

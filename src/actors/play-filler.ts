@@ -1,9 +1,10 @@
 /**
  * The `playFiller` actor: while the bot thinks, plays one short filler phrase from the cache
  * ("One moment...", "Секундочку..."), never the same one twice in a row in a call and not again
- * until the others were used. Sends `filler.started` when its first frame has been sent and
- * `filler.done` when it ended (played, overtaken at a phrase boundary by the answer, or stopped
- * by a barge-in); `filler.failed` when it could not be synthesized. Stopping the actor lets a
+ * until the others were used. It sends nothing to the machine: it emits progress for the call's
+ * timeline, `filler.started` when its first frame has been sent and `filler.done` when it ended
+ * (played, overtaken at a phrase boundary by the answer, or stopped by a barge-in);
+ * `filler.failed` when it could not be synthesized. Stopping the actor lets a
  * phrase that is playing finish (never cut mid-word) and drops it if it has not started, unless
  * it is next in line and starts within a short grace period (transcription and retrieval can
  * end before a cached phrase's first frame; the answer then joins at its boundary).
@@ -11,13 +12,14 @@
  * @module
  */
 import { type EventObject, fromCallback } from 'xstate';
-import { isAbortError } from '../errors.js';
+import { ConfigError, isAbortError } from '../errors.js';
 import type { FillerEvent } from '../machines/call.types.js';
 import type { PlaybackQueue } from '../media/playback-queue.js';
 import { FillerPicker } from '../speech/fillers.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { FillerInput } from './contracts.js';
+import { synthesizeInto } from './synthesize-into.js';
 
 /**
  * How long a filler that is next in line but has not started yet may still start after the
@@ -27,8 +29,8 @@ const FILLER_GRACE_MS = 60;
 
 /** Dependencies of {@link createPlayFillerActor}. */
 export interface PlayFillerDeps {
-  /** The call's playback queue (undefined once the call is gone). */
-  getPlayback(callId: string): PlaybackQueue | undefined;
+  /** The call's playback queue. */
+  playback: PlaybackQueue;
   tts: TtsService;
   /** [0, 1) source for the filler choice; injectable for tests. */
   random?: () => number;
@@ -36,23 +38,18 @@ export interface PlayFillerDeps {
 }
 
 /**
- * Creates the `playFiller` actor logic. The fillers used in a call are remembered per playback
- * queue (one per call), so they are forgotten with the call.
+ * Creates the `playFiller` actor logic of one call. The fillers used in the call are remembered
+ * here, so they are forgotten with the call.
  *
  * @example
  * ```ts
- * const playFiller = createPlayFillerActor({ getPlayback: (id) => sessions.get(id)?.playback, tts });
+ * const playFiller = createPlayFillerActor({ playback: session.playback, tts });
  * callMachine.provide({ actors: { playFiller } });
  * ```
  */
 export function createPlayFillerActor(deps: PlayFillerDeps) {
-  const pickers = new WeakMap<PlaybackQueue, Map<string, FillerPicker>>();
-  const pick = (playback: PlaybackQueue, language: string): string => {
-    let byLanguage = pickers.get(playback);
-    if (!byLanguage) {
-      byLanguage = new Map();
-      pickers.set(playback, byLanguage);
-    }
+  const byLanguage = new Map<string, FillerPicker>();
+  const pick = (language: string): string => {
     let picker = byLanguage.get(language);
     if (!picker) {
       picker = new FillerPicker(language, deps.random);
@@ -61,20 +58,18 @@ export function createPlayFillerActor(deps: PlayFillerDeps) {
     return picker.next();
   };
 
-  return fromCallback<EventObject, FillerInput, FillerEvent>(({ input, sendBack }) => {
+  return fromCallback<EventObject, FillerInput, FillerEvent>(({ input, emit }) => {
     let stopped = false;
     const send = (event: FillerEvent) => {
-      if (!stopped) sendBack(event);
+      if (!stopped) emit(event);
     };
-    const playback = deps.getPlayback(input.callId);
-    if (!playback || playback.format !== input.format) {
-      const error = playback ? 'format mismatch' : 'the call has no playback queue';
-      queueMicrotask(() => send({ type: 'filler.failed', error }));
-      return () => {
-        stopped = true;
-      };
+    const { playback } = deps;
+    if (playback.format !== input.format) {
+      throw new ConfigError(
+        `filler format mismatch: call plays ${playback.format}, asked for ${input.format}`,
+      );
     }
-    const text = pick(playback, input.language);
+    const text = pick(input.language);
     const controller = new AbortController();
     let onEnded: () => void = () => {};
     const ended = new Promise<void>((resolve) => (onEnded = resolve));
@@ -91,14 +86,11 @@ export function createPlayFillerActor(deps: PlayFillerDeps) {
     });
     void (async () => {
       try {
-        for await (const chunk of deps.tts.synthesize(text, {
+        await synthesizeInto(deps.tts, item, text, {
           language: input.language,
           format: input.format,
           signal: controller.signal,
-        })) {
-          item.append(chunk);
-        }
-        item.end();
+        });
       } catch (err) {
         item.cancel();
         if (stopped || isAbortError(err)) return;

@@ -1,9 +1,9 @@
 /**
  * Prefetch-embedding actor: while the filler plays, embeds the caller's question so that
- * retrieval finds the vector ready (seed 001). Started by the call machine in `thinking` (or
- * earlier, in `listening`, to act on stable partial transcripts); it receives the transcript and
- * reports where the vector came from. It never throws: a failed or skipped prefetch is reported
- * as `prefetch.failed`, and retrieval then embeds the query itself.
+ * retrieval finds the vector ready (seed 001). Started by the call machine in `thinking`; it
+ * receives the final transcript and emits where the vector came from (`prefetch.ready`), as
+ * progress for the call's timeline. It never throws: a failed or skipped prefetch is emitted as
+ * `prefetch.failed`, and retrieval then embeds the query itself.
  *
  * @module
  */
@@ -19,11 +19,9 @@ export interface PrefetchEmbeddingInput {
 }
 
 /** Events the prefetch actor receives. */
-export type PrefetchEmbeddingEvent =
-  | { type: 'stt.final'; text: string; language?: string }
-  | { type: 'stt.partial'; text: string; stable: boolean };
+export type PrefetchEmbeddingEvent = SttEvent;
 
-/** Events the prefetch actor sends back to its parent. */
+/** Progress the prefetch actor emits (for the call's timeline; nothing is sent to the machine). */
 export type PrefetchEmbeddingEmitted =
   | { type: 'prefetch.ready'; source: 'memory' | 'redis' | 'local' | 'inflight' }
   | { type: 'prefetch.failed'; error: string };
@@ -33,8 +31,6 @@ export interface PrefetchEmbeddingDeps {
   /** The process-wide prefetcher; undefined when no embedding model is configured. */
   prefetcher: Prefetcher | undefined;
   logger?: Logger;
-  /** Start on stable partial transcripts too (default true). */
-  usePartials?: boolean;
 }
 
 /**
@@ -51,42 +47,33 @@ export interface PrefetchEmbeddingDeps {
  */
 export function createPrefetchEmbeddingActor(deps: PrefetchEmbeddingDeps) {
   return fromCallback<SttEvent, PrefetchEmbeddingInput, PrefetchEvent>(
-    ({ input, sendBack, receive }) => {
+    ({ input, receive, emit }) => {
       let stopped = false;
-      const started = new Set<string>();
-      const send = (event: PrefetchEmbeddingEmitted & PrefetchEvent): void => {
-        if (!stopped) sendBack(event);
+      const report = (event: PrefetchEvent): void => {
+        if (!stopped) emit(event);
       };
-      const start = (text: string, reply: boolean): void => {
+      const start = (text: string): void => {
         const trimmed = text.trim();
-        if (!trimmed) {
-          if (reply) send({ type: 'prefetch.failed', error: 'empty transcript' });
-          return;
-        }
         const { prefetcher } = deps;
-        if (!prefetcher) {
-          if (reply) send({ type: 'prefetch.failed', error: 'no embedding model configured' });
+        if (!trimmed || !prefetcher) {
+          const error = trimmed ? 'no embedding model configured' : 'empty transcript';
+          report({ type: 'prefetch.failed', error });
           return;
         }
-        if (started.has(trimmed) && !reply) return;
-        started.add(trimmed);
         void prefetcher.prefetch(trimmed).then(({ outcome, error }) => {
           if (outcome === 'failed') {
             deps.logger?.debug({ callId: input.callId, err: error }, 'prefetch failed');
-            if (reply) send({ type: 'prefetch.failed', error: error ?? 'prefetch failed' });
+            report({ type: 'prefetch.failed', error: error ?? 'prefetch failed' });
           } else if (outcome === 'skipped') {
-            if (reply)
-              send({
-                type: 'prefetch.failed',
-                error: 'prefetch limit reached; retrieval embeds the query itself',
-              });
-          } else if (reply) send({ type: 'prefetch.ready', source: outcome });
+            report({
+              type: 'prefetch.failed',
+              error: 'prefetch limit reached; retrieval embeds the query itself',
+            });
+          } else report({ type: 'prefetch.ready', source: outcome });
         });
       };
       receive((event) => {
-        if (event.type === 'stt.final') start(event.text, true);
-        else if (event.type === 'stt.partial' && event.stable && deps.usePartials !== false)
-          start(event.text, false);
+        if (event.type === 'stt.final') start(event.text);
       });
       return () => {
         stopped = true;

@@ -8,6 +8,7 @@
  */
 import { fromPromise } from 'xstate';
 import type { HybridRetriever } from '../knowledge/hybrid-retriever.js';
+import type { Passage } from '../knowledge/types.js';
 import type {
   RetrieveInput as CallRetrieveInput,
   RetrieveOutput as CallRetrieveOutput,
@@ -20,21 +21,12 @@ export interface RetrieveInput {
   language?: string;
 }
 
-/** A passage for the answer prompt. */
-export interface RetrievedPassageOutput {
-  id: string;
-  text: string;
-  score: number;
-  /** `document:line`. */
-  source: string;
-}
-
 /**
  * Output of the retrieve actor: what it returns, more precisely than the call machine's contract
  * (`src/actors/contracts.ts`), to which it is assignable.
  */
 export interface RetrieveOutput {
-  passages: RetrievedPassageOutput[];
+  passages: Passage[];
   /** Layer that served: the result cache, the local model, the cloud model, or keywords only. */
   layer: 'cache' | 'local' | 'cloud' | 'keyword';
   /** Best cosine similarity of the serving vector layer (0 for keyword-only). */

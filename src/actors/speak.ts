@@ -14,14 +14,15 @@ import { type PhraseVars, phraseText } from '../speech/phrases.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { SpeakInput } from './contracts.js';
+import { synthesizeInto } from './synthesize-into.js';
 
 /** Dependencies of {@link createSpeakActor}. */
 export interface SpeakDeps {
-  /** The call's playback queue (undefined once the call is gone). */
-  getPlayback(callId: string): PlaybackQueue | undefined;
+  /** The call's playback queue. */
+  playback: PlaybackQueue;
   tts: TtsService;
-  /** Values for phrases, such as the business name in the greeting. */
-  phraseVars?: (callId: string) => PhraseVars | undefined;
+  /** Values for the call's phrases, such as the business name in the greeting. */
+  phraseVars?: PhraseVars;
   logger?: Logger;
 }
 
@@ -30,7 +31,7 @@ export interface SpeakDeps {
  *
  * @example
  * ```ts
- * const speak = createSpeakActor({ getPlayback: (id) => sessions.get(id)?.playback, tts });
+ * const speak = createSpeakActor({ playback: session.playback, tts });
  * callMachine.provide({ actors: { speak } });
  * // invoked with { callId, phrase: 'greeting', language: 'ru', format: 'ulaw' }
  * ```
@@ -41,13 +42,7 @@ export function createSpeakActor(deps: SpeakDeps) {
     const send = (event: SpeakEvent) => {
       if (!stopped) sendBack(event);
     };
-    const playback = deps.getPlayback(input.callId);
-    if (!playback) {
-      queueMicrotask(() => send({ type: 'speak.failed', error: 'the call has no playback queue' }));
-      return () => {
-        stopped = true;
-      };
-    }
+    const { playback } = deps;
     if (playback.format !== input.format) {
       const error = `format mismatch: call plays ${playback.format}, asked for ${input.format}`;
       queueMicrotask(() => send({ type: 'speak.failed', error }));
@@ -58,33 +53,32 @@ export function createSpeakActor(deps: SpeakDeps) {
     const isPhrase = typeof input.phrase === 'string';
     const text =
       typeof input.phrase === 'string'
-        ? phraseText(input.phrase, input.language, deps.phraseVars?.(input.callId))
+        ? phraseText(input.phrase, input.language, deps.phraseVars)
         : input.phrase.text;
     const kind: PlaybackKind = isPhrase ? 'prompt' : 'answer';
     const controller = new AbortController();
-    let bytes = 0;
+    let audible = false;
     const item = playback.open(kind, {
       interruptible: input.interruptible ?? true,
       label: isPhrase ? String(input.phrase) : 'text',
       onStart: () => send({ type: 'speak.started' }),
       onEnd: (reason: PlaybackEndReason) => {
         if (reason === 'cancelled') return;
-        if (bytes === 0 && reason === 'played') return;
+        if (!audible && reason === 'played') return;
         send({ type: 'speak.done' });
       },
     });
     void (async () => {
       try {
-        for await (const chunk of deps.tts.synthesize(text, {
+        const { bytes } = await synthesizeInto(deps.tts, item, text, {
           language: input.language,
           format: input.format,
           signal: controller.signal,
-        })) {
-          bytes += chunk.byteLength;
-          item.append(chunk);
-        }
+          onFirstAudio: () => {
+            audible = true;
+          },
+        });
         if (bytes === 0) throw new Error('synthesis produced no audio');
-        item.end();
       } catch (err) {
         if (stopped || isAbortError(err)) return;
         item.cancel();

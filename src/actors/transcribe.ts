@@ -8,18 +8,19 @@
  */
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
-import { ConfigError, errorKind, isAbortError } from '../errors.js';
+import { errorKind, isAbortError } from '../errors.js';
 import type { SttEngine, SttResult } from '../providers/stt/stt-engine.js';
-import type { CallSessions } from '../runtime/call-session.js';
+import type { CallSession } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { TranscribeInput, TranscribeOutput } from './contracts.js';
 
 /** Dependencies of {@link createTranscribeActor}. */
 export interface TranscribeDeps {
-  sessions: CallSessions;
-  /** The engine for a call (feature flags may pick per call). */
-  engineFor: (callId: string) => SttEngine;
+  /** The call whose utterances it transcribes. */
+  session: CallSession;
+  /** The call's engine (feature flags may pick per call). */
+  engine: SttEngine;
   /** Pass the call's language to the engine (default true); false lets Whisper detect it. */
   forceLanguage?: boolean;
   /** Failures are counted in `voxstate_errors_total{component="stt"}`. */
@@ -33,17 +34,15 @@ export interface TranscribeDeps {
  *
  * @example
  * ```ts
- * const transcribe = createTranscribeActor({ sessions, engineFor: () => whisper });
+ * const transcribe = createTranscribeActor({ session, engine: whisper });
  * ```
  */
 export function createTranscribeActor(deps: TranscribeDeps) {
   const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
   return fromPromise<TranscribeOutput, TranscribeInput>(async ({ input, signal }) => {
-    const session = deps.sessions.get(input.callId);
-    if (!session) throw new ConfigError(`no session for call ${input.callId}`);
+    const { session, engine } = deps;
     const utterance = session.takeUtterance(input.utteranceId);
     if (!utterance) return { text: '', engine: 'none' };
-    const engine = deps.engineFor(input.callId);
     let result: SttResult;
     try {
       result = await engine.transcribe({

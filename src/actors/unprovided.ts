@@ -29,8 +29,10 @@ export function unprovidedCallback<
 }
 
 /** A promise actor that rejects when started. */
-export function unprovidedPromise<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(async () => {
+export function unprovidedPromise<TOutput, TInput, TEmitted extends EventObject = EventObject>(
+  name: string,
+) {
+  return fromPromise<TOutput, TInput, TEmitted>(async () => {
     throw missing(name);
   });
 }

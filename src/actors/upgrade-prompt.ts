@@ -14,10 +14,11 @@ import { histogram, seconds } from '../telemetry/metrics.js';
 
 /** Dependencies of {@link createUpgradePromptActor}. */
 export interface UpgradePromptDeps {
-  /** Builds the full prompt of a call (may load business data). */
-  buildFullPrompt: (callId: string) => Promise<string> | string;
-  /** Swaps the prompt in (e.g. in the call registry). Not called when the actor is stopped first. */
-  store: (callId: string, prompt: string) => void;
+  /**
+   * Builds the call's full prompt and keeps it for the turns that start from then on (the call's
+   * `CallPrompts.buildFull`).
+   */
+  buildFullPrompt: () => Promise<string> | string;
   registry?: Registry;
   /** Clock, ms (default `performance.now`). */
   now?: () => number;
@@ -41,8 +42,7 @@ export interface UpgradePromptOutput {
  * @example
  * ```ts
  * const upgradePrompt = createUpgradePromptActor({
- *   buildFullPrompt: (callId) => buildFullPrompt(business, { language: calls.get(callId).language }),
- *   store: (callId, prompt) => calls.setPrompt(callId, prompt, 'full'),
+ *   buildFullPrompt: () => session.prompts.buildFull(),
  *   registry,
  * });
  * // in the machine, after the greeting: invoke: { id: 'upgradePrompt', src: 'upgradePrompt', input: ({ context }) => ({ callId: context.callId }), onError: ... }
@@ -56,12 +56,11 @@ export function createUpgradePromptActor(deps: UpgradePromptDeps) {
         help: 'Time to build and swap in the full prompt after the greeting',
       })
     : undefined;
-  return fromPromise<UpgradePromptOutput, UpgradePromptInput>(async ({ input, signal }) => {
+  return fromPromise<UpgradePromptOutput, UpgradePromptInput>(async ({ signal }) => {
     if (signal.aborted) throw new AbortedError('prompt upgrade');
     const started = now();
-    const prompt = await deps.buildFullPrompt(input.callId);
+    const prompt = await deps.buildFullPrompt();
     if (signal.aborted) throw new AbortedError('prompt upgrade');
-    deps.store(input.callId, prompt);
     const builtInMs = now() - started;
     upgradeSeconds?.observe(seconds(builtInMs));
     return { variant: 'full', chars: prompt.length, builtInMs };

@@ -5,22 +5,16 @@
  *
  * @module
  */
+import type { Passage } from '../knowledge/types.js';
 import type { ChatMessage, LlmUsage } from '../providers/llm/llm-provider.js';
 import type { ModelTier } from './heuristics.js';
-
-/** A knowledge-base passage retrieved for the question. */
-export interface AnswerPassage {
-  id: string;
-  text: string;
-  score: number;
-}
 
 /** One question to answer. */
 export interface AnswerRequest {
   /** The caller's phrase (transcript). */
   query: string;
   /** Retrieved passages, best first. */
-  passages: AnswerPassage[];
+  passages: Passage[];
   /** The call's conversation so far (see `history.ts`). */
   history: ChatMessage[];
   /** The system prompt in force (compact or full). */

@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+import type { Passage } from '../knowledge/types.js';
 import type { Language } from '../text/language.js';
-import type { AnswerPassage } from './answerer.js';
 
 /** Most characters of passages put into one request. */
 export const MAX_CONTEXT_CHARS = 3000;
@@ -19,11 +20,7 @@ const LANGUAGE_HINT: Record<Language, string> = {
 };
 
 /** The user message for one turn: numbered passages, a language hint, then the question. */
-export function buildTurnMessage(
-  query: string,
-  passages: AnswerPassage[],
-  language: Language,
-): string {
+export function buildTurnMessage(query: string, passages: Passage[], language: Language): string {
   const lines: string[] = [];
   let room = MAX_CONTEXT_CHARS;
   for (const [i, p] of passages.entries()) {

@@ -19,13 +19,14 @@
 import type { Logger } from 'pino';
 import type { Counter, Registry } from 'prom-client';
 import { AbortedError } from '../errors.js';
+import type { Passage } from '../knowledge/types.js';
 import { dontKnowPhrase } from '../prompts/greeting.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { counter } from '../telemetry/metrics.js';
 import type { AnalyzedWord } from '../text/analyzer.js';
 import { detectLanguage, detectTextLanguage, isLanguage, type Language } from '../text/language.js';
 import { SpeechChunker } from '../text/speech-chunker.js';
-import type { AnswerEvent, Answerer, AnswerPassage, AnswerRequest } from './answerer.js';
+import type { AnswerEvent, Answerer, AnswerRequest } from './answerer.js';
 import { contentWords, hasWord, keyWords, overlap } from './word-match.js';
 
 /** Options of {@link createOfflineAnswerer}. */
@@ -137,7 +138,7 @@ function queryWords(
  */
 export function findCandidates(
   query: string,
-  passages: AnswerPassage[],
+  passages: Passage[],
   language?: Language,
 ): OfflineCandidate[] {
   const lang = detectTextLanguage(query, language) ?? language ?? 'en';

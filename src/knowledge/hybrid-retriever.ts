@@ -20,7 +20,7 @@ import type { Prefetcher } from './prefetcher.js';
 import { fuse } from './rank-fusion.js';
 import type { RetrievalCache } from './retrieval-cache.js';
 import type { IndexHit, KnowledgeStore } from './store.js';
-import type { FoundBy, KbHit } from './types.js';
+import type { FoundBy, KbHit, Passage } from './types.js';
 
 /** The layer that served a retrieval. */
 export type RetrievalLayer = 'cache' | 'local' | 'cloud' | 'keyword';
@@ -28,13 +28,8 @@ export type RetrievalLayer = 'cache' | 'local' | 'cloud' | 'keyword';
 /** When the cloud embedding model is asked. */
 export type CloudMode = 'fallback' | 'background' | 'off';
 
-/** A passage for the answer prompt. */
-export interface RetrievedPassage {
-  /** Chunk id. */
-  id: string;
-  text: string;
-  /** Fused rank score in [0, 1]. */
-  score: number;
+/** A passage for the answer prompt, with how the retriever found it. */
+export interface RetrievedPassage extends Passage {
   /** Where it is written: `document:line`. */
   source: string;
   title: string;

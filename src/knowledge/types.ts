@@ -7,6 +7,20 @@ import type { ParseError } from '../errors.js';
 import type { ChunkOptions } from './chunker.js';
 import type { KbLanguage } from './language.js';
 
+/**
+ * A knowledge-base passage as a turn carries it: from the retriever through the call machine's
+ * context into the answer prompt. The one passage shape of the contracts.
+ */
+export interface Passage {
+  /** Chunk id. */
+  id: string;
+  text: string;
+  /** Rank score in [0, 1]. */
+  score: number;
+  /** Where it is written: `document:line`. */
+  source?: string;
+}
+
 /** What a chunk came from: a document section, a whole FAQ pair, or plain text. */
 export type ChunkKind = 'section' | 'faq' | 'text';
 

@@ -13,7 +13,7 @@ import { callSetup, initialCallContext } from './call.setup.js';
 import { goodbyeState, greetingState, phraseState } from './call.speech-states.js';
 import { answeringState, listeningState, thinkingState } from './call.turn-states.js';
 
-export { boundHistory, initialCallContext } from './call.setup.js';
+export { boundHistory, initialCallContext, promptVariant } from './call.setup.js';
 
 /**
  * The call statechart. Provide real actors before running it.
@@ -37,7 +37,6 @@ export const callMachine = callSetup.createMachine({
     turns: context.turns,
     bargeIns: context.bargeIns,
     greeting: context.greeting,
-    prompt: context.prompt,
   }),
   states: {
     active: {
@@ -70,7 +69,6 @@ export const callMachine = callSetup.createMachine({
       ],
       on: {
         'media.hangup': { target: 'ended', actions: { type: 'end', params: { reason: 'hangup' } } },
-        'ari.hangup': { target: 'ended', actions: { type: 'end', params: { reason: 'hangup' } } },
         'media.dtmf': { actions: 'recordDtmf' },
       },
       states: {
@@ -111,7 +109,7 @@ export const callMachine = callSetup.createMachine({
                 id: 'upgradePrompt',
                 src: 'upgradePrompt',
                 input: ({ context }) => ({ callId: context.callId }),
-                onDone: { target: 'full', actions: 'useFullPrompt' },
+                onDone: 'full',
                 onError: {
                   target: 'compactOnly',
                   actions: { type: 'fail', params: { actor: 'upgradePrompt' } },

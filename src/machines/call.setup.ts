@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { assign, not, raise, setup, stateIn } from 'xstate';
+import { assign, not, raise, sendTo, setup, stateIn } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
 import {
@@ -15,9 +15,14 @@ import {
   type CallOutput,
   DEFAULT_LIMITS,
   type EndReason,
+  type GreetingStatus,
+  type Passage,
+  type PromptVariant,
 } from './call.types.js';
 
 const MAX_DTMF = 32;
+/** Passages a turn keeps for its answer. */
+const MAX_PASSAGES = 5;
 
 /** Appends messages to a history and keeps only the last `max`. */
 export function boundHistory<T>(history: readonly T[], add: readonly T[], max: number): T[] {
@@ -36,7 +41,6 @@ export function initialCallContext(input: CallInput): CallContext {
     bargeInOnGreeting: input.bargeInOnGreeting ?? false,
     maxHistory: input.maxHistory ?? 8,
     greeting: 'pending',
-    prompt: 'compact',
     turns: 0,
     silencePrompts: 0,
     notUnderstood: 0,
@@ -58,7 +62,7 @@ const actors = {
   prefetchEmbedding: unprovidedCallback('prefetchEmbedding'),
   transcribe: unprovidedPromise('transcribe'),
   retrieve: unprovidedPromise('retrieve'),
-  streamAnswer: unprovidedCallback('streamAnswer'),
+  streamAnswer: unprovidedPromise('streamAnswer'),
   upgradePrompt: unprovidedPromise('upgradePrompt'),
 } satisfies CallActors as CallActors;
 
@@ -84,10 +88,13 @@ export const callSetup = setup({
       const message = err instanceof Error ? err.message : String(err ?? 'failed');
       return { lastError: { actor: params.actor, message } };
     }),
-    countSilencePrompt: assign({ silencePrompts: ({ context }) => context.silencePrompts + 1 }),
-    countNotUnderstood: assign({ notUnderstood: ({ context }) => context.notUnderstood + 1 }),
-    useFullPrompt: assign({ prompt: 'full' }),
+    greetingOutcome: assign((_, params: { status: GreetingStatus }) => ({
+      greeting: params.status,
+    })),
     greetingEnded: raise({ type: 'greeting.ended' }),
+    countSilencePrompt: assign({ silencePrompts: ({ context }) => context.silencePrompts + 1 }),
+    resetSilencePrompts: assign({ silencePrompts: 0 }),
+    countNotUnderstood: assign({ notUnderstood: ({ context }) => context.notUnderstood + 1 }),
     countBargeIn: assign({ bargeIns: ({ context }) => context.bargeIns + 1 }),
     recordDtmf: assign({
       dtmf: ({ context, event }) =>
@@ -98,20 +105,32 @@ export const callSetup = setup({
       pendingUtterance: ({ context, event }) =>
         event.type === 'media.speech.end' ? event.utteranceId : context.pendingUtterance,
     }),
-    recordTurn: assign(({ context, event }) => {
-      if (event.type !== 'answer.done') return {};
-      return {
-        turns: context.turns + 1,
-        history: boundHistory(
-          context.history,
-          [
-            { role: 'user' as const, content: context.utterance },
-            { role: 'assistant' as const, content: event.text },
-          ],
-          context.maxHistory,
-        ),
-      };
-    }),
+    keepTranscript: assign((_, params: { text: string; language: string | undefined }) =>
+      params.language
+        ? { utterance: params.text, language: params.language, notUnderstood: 0 }
+        : { utterance: params.text, notUnderstood: 0 },
+    ),
+    forwardTranscript: sendTo('prefetch', (_, params: { text: string; language?: string }) => ({
+      type: 'stt.final' as const,
+      text: params.text,
+      ...(params.language ? { language: params.language } : {}),
+    })),
+    keepPassages: assign((_, params: { passages: Passage[]; layer: string }) => ({
+      passages: params.passages.slice(0, MAX_PASSAGES),
+      retrievalLayer: params.layer,
+    })),
+    dropPassages: assign({ passages: [], retrievalLayer: 'failed' }),
+    recordTurn: assign(({ context }, params: { answer: string }) => ({
+      turns: context.turns + 1,
+      history: boundHistory(
+        context.history,
+        [
+          { role: 'user' as const, content: context.utterance },
+          { role: 'assistant' as const, content: params.answer },
+        ],
+        context.maxHistory,
+      ),
+    })),
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',
@@ -129,3 +148,13 @@ export const callSetup = setup({
     maxCallDuration: ({ context }) => context.limits.maxCallMs,
   },
 });
+
+/**
+ * The system prompt a turn that starts now uses, read from the state value (the `prompt`
+ * region is in `full` once the upgrade has built the full prompt).
+ */
+export function promptVariant(snapshot: {
+  matches(value: { active: { prompt: 'full' } }): boolean;
+}): PromptVariant {
+  return snapshot.matches({ active: { prompt: 'full' } }) ? 'full' : 'compact';
+}

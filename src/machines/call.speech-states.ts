@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { assign } from 'xstate';
 import type { PhraseKey } from '../actors/contracts.js';
 import { callSetup } from './call.setup.js';
 
@@ -58,13 +57,20 @@ export const goodbyeState = callSetup.createStateConfig({
   },
 });
 
+const spoken = { type: 'greetingOutcome', params: { status: 'spoken' } } as const;
+const failed = [
+  { type: 'greetingOutcome', params: { status: 'failed' } },
+  { type: 'fail', params: { actor: 'greeting' } },
+] as const;
+
 /**
  * The greeting. Outbound calls: the bot speaks first and is not interrupted (unless
- * configured). Inbound: if the caller speaks before the greeting is audible, listen first.
- * Every way out raises `greeting.ended`, which lets the prompt upgrade start.
+ * configured). Inbound: if the caller speaks before the greeting is audible (`pending`), listen
+ * first. Leaving it, any way, raises `greeting.ended`, which lets the prompt upgrade start.
  */
 export const greetingState = callSetup.createStateConfig({
   initial: 'pending',
+  exit: 'greetingEnded',
   invoke: {
     id: 'greeting',
     src: 'speak',
@@ -75,53 +81,27 @@ export const greetingState = callSetup.createStateConfig({
       format: context.format,
       interruptible: context.bargeInOnGreeting,
     }),
-    onError: {
-      target: 'listening',
-      actions: [
-        assign({ greeting: 'failed' }),
-        { type: 'fail', params: { actor: 'greeting' } },
-        'greetingEnded',
-      ],
-    },
+    onError: { target: 'listening', actions: failed },
   },
   on: {
     'speak.done': [
-      {
-        guard: 'heardDuringGreeting',
-        target: 'thinking',
-        actions: [assign({ greeting: 'spoken' }), 'greetingEnded'],
-      },
-      { target: 'listening', actions: [assign({ greeting: 'spoken' }), 'greetingEnded'] },
+      { guard: 'heardDuringGreeting', target: 'thinking', actions: spoken },
+      { target: 'listening', actions: spoken },
     ],
     'speak.failed': [
-      {
-        guard: 'heardDuringGreeting',
-        target: 'thinking',
-        actions: [
-          assign({ greeting: 'failed' }),
-          { type: 'fail', params: { actor: 'greeting' } },
-          'greetingEnded',
-        ],
-      },
-      {
-        target: 'listening',
-        actions: [
-          assign({ greeting: 'failed' }),
-          { type: 'fail', params: { actor: 'greeting' } },
-          'greetingEnded',
-        ],
-      },
+      { guard: 'heardDuringGreeting', target: 'thinking', actions: failed },
+      { target: 'listening', actions: failed },
     ],
     'media.speech.end': { actions: 'keepPendingUtterance' },
   },
   states: {
     pending: {
       on: {
-        'speak.started': { target: 'speaking', actions: assign({ greeting: 'speaking' }) },
+        'speak.started': 'speaking',
         'media.speech.start': {
           guard: 'isInbound',
           target: LISTEN_AGAIN,
-          actions: [assign({ greeting: 'skipped' }), 'greetingEnded'],
+          actions: { type: 'greetingOutcome', params: { status: 'skipped' } },
         },
       },
     },
@@ -130,7 +110,7 @@ export const greetingState = callSetup.createStateConfig({
         'media.speech.start': {
           guard: 'bargeInOnGreeting',
           target: LISTEN_AGAIN,
-          actions: [assign({ greeting: 'spoken' }), 'countBargeIn', 'greetingEnded'],
+          actions: [spoken, 'countBargeIn'],
         },
       },
     },

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { and, assign, sendTo } from 'xstate';
+import { and } from 'xstate';
 import { callSetup } from './call.setup.js';
 
 const CONVERSATION = '#call.active.conversation';
@@ -29,7 +29,7 @@ export const listeningState = callSetup.createStateConfig({
       on: { 'media.speech.start': 'hearing' },
     },
     hearing: {
-      entry: assign({ silencePrompts: 0 }),
+      entry: 'resetSilencePrompts',
     },
   },
   on: { 'media.speech.end': `${CONVERSATION}.thinking` },
@@ -74,25 +74,26 @@ export const thinkingState = callSetup.createStateConfig({
           {
             guard: and(['transcriptEmpty', 'tooManyNotUnderstood']),
             target: `${CONVERSATION}.goodbye`,
-            actions: [
-              assign({ notUnderstood: ({ context }) => context.notUnderstood + 1 }),
-              { type: 'end', params: { reason: 'not_understood' } },
-            ],
+            actions: ['countNotUnderstood', { type: 'end', params: { reason: 'not_understood' } }],
           },
           { guard: 'transcriptEmpty', target: `${CONVERSATION}.didNotCatch` },
           {
             target: 'retrieving',
             actions: [
-              assign({
-                utterance: ({ event }) => event.output.text.trim(),
-                language: ({ context, event }) => event.output.language ?? context.language,
-                notUnderstood: 0,
-              }),
-              sendTo('prefetch', ({ event }) => ({
-                type: 'stt.final' as const,
-                text: event.output.text.trim(),
-                language: event.output.language,
-              })),
+              {
+                type: 'keepTranscript',
+                params: ({ event }) => ({
+                  text: event.output.text.trim(),
+                  language: event.output.language,
+                }),
+              },
+              {
+                type: 'forwardTranscript',
+                params: ({ event }) => ({
+                  text: event.output.text.trim(),
+                  language: event.output.language,
+                }),
+              },
             ],
           },
         ],
@@ -113,17 +114,14 @@ export const thinkingState = callSetup.createStateConfig({
         }),
         onDone: {
           target: `${CONVERSATION}.answering`,
-          actions: assign({
-            passages: ({ event }) => event.output.passages.slice(0, 5),
-            retrievalLayer: ({ event }) => event.output.layer,
-          }),
+          actions: {
+            type: 'keepPassages',
+            params: ({ event }) => ({ passages: event.output.passages, layer: event.output.layer }),
+          },
         },
         onError: {
           target: `${CONVERSATION}.answering`,
-          actions: [
-            assign({ passages: [], retrievalLayer: 'failed' }),
-            { type: 'fail', params: { actor: 'retrieve' } },
-          ],
+          actions: ['dropPassages', { type: 'fail', params: { actor: 'retrieve' } }],
         },
       },
     },
@@ -140,28 +138,29 @@ export const answeringState = callSetup.createStateConfig({
       query: context.utterance,
       passages: context.passages,
       history: context.history,
-      prompt: context.prompt,
       language: context.language,
       format: context.format,
     }),
+    onDone: [
+      {
+        guard: 'lastTurn',
+        target: `${CONVERSATION}.goodbye`,
+        actions: [
+          { type: 'recordTurn', params: ({ event }) => ({ answer: event.output.text }) },
+          { type: 'end', params: { reason: 'max_turns' } },
+        ],
+      },
+      {
+        target: `${CONVERSATION}.listening`,
+        actions: { type: 'recordTurn', params: ({ event }) => ({ answer: event.output.text }) },
+      },
+    ],
     onError: {
       target: `${CONVERSATION}.apology`,
       actions: { type: 'fail', params: { actor: 'answer' } },
     },
   },
   on: {
-    'answer.done': [
-      {
-        guard: 'lastTurn',
-        target: `${CONVERSATION}.goodbye`,
-        actions: ['recordTurn', { type: 'end', params: { reason: 'max_turns' } }],
-      },
-      { target: `${CONVERSATION}.listening`, actions: 'recordTurn' },
-    ],
-    'answer.failed': {
-      target: `${CONVERSATION}.apology`,
-      actions: { type: 'fail', params: { actor: 'answer' } },
-    },
     'media.speech.start': { target: HEARING, actions: 'countBargeIn' },
   },
 });

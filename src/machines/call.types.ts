@@ -3,10 +3,15 @@
  *
  * The context is small and serializable (strings, numbers, plain arrays): sockets, streams,
  * audio and other per-call resources live outside the machine, in the runtime's call session,
- * and actors find them by `callId`.
+ * and each call's actors are created around its session, so they never look a call up.
+ *
+ * Only events that decide a transition reach the machine ({@link CallEvent}). Progress (filler
+ * started, prefetch ready, first answer audio, each sentence) is emitted by the actors with
+ * XState's `emit` ({@link ProgressEvent}) and read by one subscriber, the call's timeline.
  *
  * @module
  */
+import type { Passage } from '../knowledge/types.js';
 import type { MediaFormat } from '../media/format.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
@@ -58,12 +63,8 @@ export interface CallInput {
   maxHistory?: number;
 }
 
-/** A retrieved passage, as much of it as the answer needs. */
-export interface PassageRef {
-  id: string;
-  text: string;
-  score: number;
-}
+/** A retrieved passage (the one passage shape, from the knowledge base's types). */
+export type { Passage } from '../knowledge/types.js';
 
 /** One message of the bounded conversation history. */
 export interface HistoryMessage {
@@ -71,8 +72,14 @@ export interface HistoryMessage {
   content: string;
 }
 
-/** What the greeting is doing. */
-export type GreetingStatus = 'pending' | 'speaking' | 'spoken' | 'skipped' | 'failed';
+/**
+ * How the greeting ended: `pending` until it has (while it plays, the state value says whether
+ * it is audible yet: `greeting.pending` or `greeting.speaking`).
+ */
+export type GreetingStatus = 'pending' | 'spoken' | 'skipped' | 'failed';
+
+/** Which system prompt a turn uses: the compact one until the full one has been built. */
+export type PromptVariant = 'compact' | 'full';
 
 /** The call machine's context. */
 export interface CallContext {
@@ -83,9 +90,8 @@ export interface CallContext {
   limits: CallLimits;
   bargeInOnGreeting: boolean;
   maxHistory: number;
+  /** How the greeting ended. */
   greeting: GreetingStatus;
-  /** Which system prompt a turn that starts now uses. */
-  prompt: 'compact' | 'full';
   /** Answered turns. */
   turns: number;
   silencePrompts: number;
@@ -98,7 +104,7 @@ export interface CallContext {
    * interrupted): it is transcribed as soon as the greeting ends, so the question is not lost.
    */
   pendingUtterance: string;
-  passages: PassageRef[];
+  passages: Passage[];
   retrievalLayer: string;
   history: HistoryMessage[];
   /** Recent DTMF digits (bounded). */
@@ -111,9 +117,7 @@ export interface CallContext {
 /** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
 export type MediaEvent =
   | { type: 'media.hangup'; reason?: string }
-  | { type: 'ari.hangup'; cause?: number }
-  | { type: 'media.dtmf'; digit: string }
-  | { type: 'media.error'; message: string };
+  | { type: 'media.dtmf'; digit: string };
 
 /** Events from voice activity detection and endpointing. */
 export type EndpointingEvent =
@@ -127,43 +131,43 @@ export type SpeakEvent =
   | { type: 'speak.failed'; error: string };
 
 /**
- * Progress of the filler actor. Progress events are not sent to the machine (an event the
- * machine does not act on still costs a full macrostep): actors report them to the call's
- * timeline, which feeds metrics and the call log.
+ * Progress of the filler actor, emitted (never sent to the machine: an event the machine does
+ * not act on still costs a full macrostep).
  */
 export type FillerEvent =
   | { type: 'filler.started' }
   | { type: 'filler.done' }
   | { type: 'filler.failed'; error: string };
 
-/** Progress of the embedding prefetch actor (reported to the timeline, not the machine). */
+/** Progress of the embedding prefetch actor, emitted. */
 export type PrefetchEvent =
   | { type: 'prefetch.ready'; source: string }
   | { type: 'prefetch.failed'; error: string };
 
-/** Progress of the answer-streaming actor (reported to the timeline, not the machine). */
+/**
+ * Finer points of a turn's answer path: `answer_start` the answerer was called,
+ * `answer_first_piece` it released a speakable piece, `tts_start` synthesis of a piece began,
+ * `answer_ready` a piece's first audio was queued for playback.
+ */
+export type AnswerMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
+
+/** Progress of the answer-streaming actor, emitted. */
 export type AnswerProgressEvent =
   | { type: 'llm.sentence'; index: number; text: string }
-  | { type: 'answer.audio.started' };
+  | { type: 'answer.audio.started' }
+  | { type: 'answer.mark'; mark: AnswerMark };
 
-/** How the answer-streaming actor finishes. */
-export type AnswerEvent =
-  | { type: 'answer.done'; text: string; model: string }
-  | { type: 'answer.failed'; error: string; retryable: boolean };
-
-/** Every progress event an actor may report to the call's timeline. */
+/** Every progress event an actor emits for the call's timeline. */
 export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
-export type SttEvent =
-  | { type: 'stt.partial'; text: string; stable: boolean }
-  | { type: 'stt.final'; text: string; language?: string };
+export type SttEvent = { type: 'stt.final'; text: string; language?: string };
 
 /** Internal events the machine raises to itself. */
 export type InternalEvent = { type: 'greeting.ended' };
 
 /** Every event the call machine takes: only events that decide a transition. */
-export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | AnswerEvent | InternalEvent;
+export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | InternalEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {
@@ -172,5 +176,4 @@ export interface CallOutput {
   turns: number;
   bargeIns: number;
   greeting: GreetingStatus;
-  prompt: 'compact' | 'full';
 }

@@ -1,6 +1,9 @@
 /**
- * The real actors of the call machine, wired to one runtime's shared parts: the call sessions,
- * the VAD pool, speech, the knowledge base, the answerer and the call registry.
+ * The real actors of one call: `createCallActors(session, shared)` builds every actor of the
+ * call machine around the call's session (its media, playback queue, utterances, prompts,
+ * ledger and logs) and the runtime's shared parts (VAD pool, speech, knowledge base, answerer),
+ * for `callMachine.provide({ actors })` once per call. An actor closes over its call's parts and
+ * never looks a call up by id.
  *
  * @module
  */
@@ -16,77 +19,78 @@ import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
-import type { CallRegistry } from '../calls/registry.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import type { EndpointerConfig } from '../media/endpointer.js';
 import type { VadSession } from '../media/vad.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { CallSessions } from './call-session.js';
+import type { CallSession } from './call-session.js';
 
-/** What the call actors need from a runtime. */
-export interface CallActorDeps {
-  sessions: CallSessions;
+/** What the call actors need from a runtime: the parts every call shares. */
+export interface SharedCallParts {
   createVad: () => VadSession;
   endpointer: Partial<EndpointerConfig>;
   tts: TtsService;
   knowledge: Pick<KnowledgeRuntime, 'prefetcher' | 'retriever'>;
-  stt: () => SttEngine;
-  answerer: () => Answerer;
-  calls: Pick<CallRegistry<unknown>, 'systemPrompt' | 'buildFullPrompt'>;
-  /** The business name spoken in a call's greeting. */
-  businessName: (callId: string) => string;
+  stt: SttEngine;
+  answerer: Answerer;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
   registry: Registry;
   logger: Logger;
 }
 
-/** Builds every actor of the call machine for `callMachine.provide({ actors })`. */
-export function createCallActors(deps: CallActorDeps): CallActors {
-  const { sessions, tts, registry, logger } = deps;
-  const getPlayback = (id: string) => sessions.get(id)?.playback;
+/**
+ * Builds every actor of the call machine for one call.
+ *
+ * @example
+ * ```ts
+ * const machine = callMachine.provide({ actors: createCallActors(session, shared) });
+ * ```
+ */
+export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
+  const { tts, registry, logger } = shared;
   return {
-    media: createMediaActor({ sessions }),
+    media: createMediaActor({ endpoint: session.endpoint }),
     endpointing: createEndpointingActor({
-      sessions,
-      createVad: deps.createVad,
-      endpointer: deps.endpointer,
+      session,
+      createVad: shared.createVad,
+      endpointer: shared.endpointer,
       registry,
       logger,
     }),
     speak: createSpeakActor({
-      getPlayback,
+      playback: session.playback,
       tts,
-      phraseVars: (id) => ({ businessName: deps.businessName(id) }),
+      ...(session.businessName !== undefined
+        ? { phraseVars: { businessName: session.businessName } }
+        : {}),
       logger,
     }),
-    playFiller: createPlayFillerActor({ getPlayback, tts, logger }),
+    playFiller: createPlayFillerActor({ playback: session.playback, tts, logger }),
     prefetchEmbedding: createPrefetchEmbeddingActor({
-      prefetcher: deps.knowledge.prefetcher,
+      prefetcher: shared.knowledge.prefetcher,
       logger,
     }),
     transcribe: createTranscribeActor({
-      sessions,
-      engineFor: deps.stt,
-      forceLanguage: !deps.detectLanguage,
+      session,
+      engine: shared.stt,
+      forceLanguage: !shared.detectLanguage,
       registry,
       logger,
     }),
-    retrieve: createRetrieveActor({ retriever: deps.knowledge.retriever }),
+    retrieve: createRetrieveActor({ retriever: shared.knowledge.retriever }),
     streamAnswer: createStreamAnswerActor({
-      sessions,
-      answererFor: deps.answerer,
+      session,
+      answerer: shared.answerer,
       tts,
       ttsEngine: tts.engine().name,
-      systemPrompt: (id, variant) => deps.calls.systemPrompt(id, variant),
       registry,
       logger,
     }),
     upgradePrompt: createUpgradePromptActor({
-      buildFullPrompt: (id) => deps.calls.buildFullPrompt(id),
-      store: () => {},
+      buildFullPrompt: () => session.prompts.buildFull(),
       registry,
     }),
   };

@@ -1,8 +1,9 @@
 /**
  * The per-call resources that cannot live in the call machine's context: the media
- * connection, the playback queue, utterance audio waiting for transcription, the timeline,
- * the cost ledger, the call's event log and its turn log. Actors find a call's session by its id
- * in the runtime's {@link CallSessions}.
+ * connection, the playback queue, utterance audio waiting for transcription, the system prompts,
+ * the timeline, the cost ledger, the call's event log and its turn log. The runtime provides the
+ * call's actors with its session (`createCallActors(session, shared)`), so each actor closes over
+ * the parts of its own call and never looks a call up.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { CostLedger } from '../cost/ledger.js';
 import type { PriceTable } from '../cost/prices.js';
 import type { MediaConnection } from '../media/media-connection.js';
 import { PlaybackQueue } from '../media/playback-queue.js';
+import type { CallPrompts } from '../prompts/call-prompts.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CallTimeline } from './call-timeline.js';
 import { TurnLog } from './turn-log.js';
@@ -46,6 +48,10 @@ export interface Utterance {
 /** Options for {@link CallSession}. */
 export interface CallSessionOptions {
   endpoint: CallEndpoint;
+  /** The call's system prompts (the compact one already built). */
+  prompts: CallPrompts;
+  /** The business name the greeting speaks. */
+  businessName?: string;
   prices: PriceTable;
   flags: Record<string, string>;
   registry?: Registry;
@@ -73,9 +79,8 @@ const MAX_UTTERANCES = 4;
  *
  * @example
  * ```ts
- * const session = new CallSession({ endpoint: phoneCall, prices, flags, registry });
- * sessions.add(session);
- * // actors: sessions.get(callId)?.playback.enqueue(...)
+ * const session = new CallSession({ endpoint: phoneCall, prompts, prices, flags, registry });
+ * const machine = callMachine.provide({ actors: createCallActors(session, shared) });
  * session.close();
  * ```
  */
@@ -83,6 +88,8 @@ export class CallSession {
   readonly id: string;
   readonly endpoint: CallEndpoint;
   readonly playback: PlaybackQueue;
+  readonly prompts: CallPrompts;
+  readonly businessName: string | undefined;
   readonly timeline: CallTimeline;
   readonly ledger: CostLedger;
   readonly log: CallEventLog;
@@ -98,6 +105,8 @@ export class CallSession {
   constructor(options: CallSessionOptions) {
     this.endpoint = options.endpoint;
     this.id = options.endpoint.id;
+    this.prompts = options.prompts;
+    this.businessName = options.businessName;
     this.flags = options.flags;
     this.scriptText = options.scriptText;
     const media = options.endpoint.media;
@@ -114,9 +123,7 @@ export class CallSession {
         logger: options.logger,
       });
     this.playback.on('item.started', (item) => {
-      if (item.kind === 'filler') this.timeline.mark('filler');
-      else if (item.kind === 'answer') this.timeline.mark('first_answer_audio');
-      else if (item.label === 'greeting') this.timeline.greetingAudio();
+      if (item.label === 'greeting') this.timeline.greetingAudio();
     });
     this.ledger = new CostLedger({ prices: options.prices, logger: options.logger });
     this.log = new CallEventLog({
@@ -162,26 +169,5 @@ export class CallSession {
     this.#closed = true;
     this.playback.close();
     this.#utterances.clear();
-  }
-}
-
-/** The sessions of the calls in progress, by call id. */
-export class CallSessions {
-  readonly #sessions = new Map<string, CallSession>();
-
-  add(session: CallSession): void {
-    this.#sessions.set(session.id, session);
-  }
-  get(callId: string): CallSession | undefined {
-    return this.#sessions.get(callId);
-  }
-  delete(callId: string): boolean {
-    return this.#sessions.delete(callId);
-  }
-  get size(): number {
-    return this.#sessions.size;
-  }
-  values(): IterableIterator<CallSession> {
-    return this.#sessions.values();
   }
 }

@@ -7,6 +7,8 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import type { AnyActorRef } from 'xstate';
+import type { AnswerMark, ProgressEvent } from '../machines/call.types.js';
 import { catalogHistogram } from '../telemetry/catalog.js';
 import { seconds } from '../telemetry/metrics.js';
 
@@ -20,7 +22,7 @@ export type TurnStage = 'filler' | 'transcript' | 'retrieval' | 'first_answer_au
  * of that piece began, `answer_ready` its first audio was queued for playback (it then waits
  * for the filler's phrase boundary before `first_answer_audio`).
  */
-export type TurnMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
+export type TurnMark = AnswerMark;
 
 /** Stage times of one turn, ms after the end of speech. */
 export interface TurnTiming {
@@ -155,6 +157,25 @@ export class CallTimeline {
     turn.marks ??= {};
     if (turn.marks[mark] !== undefined) return;
     turn.marks[mark] = this.#now() - turn.speechEndAtMs;
+  }
+
+  /**
+   * Records progress an actor emitted: the filler's and the answer's first audio, each piece of
+   * the answer as it is heard, the finer marks of the answer path.
+   */
+  progress(event: ProgressEvent): void {
+    if (event.type === 'filler.started') this.mark('filler');
+    else if (event.type === 'answer.audio.started') this.mark('first_answer_audio');
+    else if (event.type === 'llm.sentence') this.said(event.text);
+    else if (event.type === 'answer.mark') this.markDetail(event.mark);
+  }
+
+  /**
+   * Subscribes to what `actor` emits: the one place the call's progress is read. The runtime
+   * follows each child actor of the call as it is created.
+   */
+  follow(actor: Pick<AnyActorRef, 'on'>): void {
+    actor.on('*', (event) => this.progress(event as ProgressEvent));
   }
 
   /** The caller interrupted the current turn's answer. */

@@ -2,24 +2,32 @@
  * The voxstate runtime: builds every shared part once (worker pools, knowledge base, speech,
  * answerer, caches, metrics) and runs one call machine actor per call.
  *
- * `startCall()` prepares the call in the registry (the compact prompt is built here, before
- * any audio), creates the call's session and starts its actor; when the actor ends, the
- * session is closed, the cost is recorded and the telephony side is hung up if the bot ended
- * the call.
+ * `startCall()` prepares the call (the compact prompt is built here, before any audio), creates
+ * the call's session, provides the call machine with actors made around that session
+ * (`createCallActors(session, shared)`) and starts its actor; when the actor ends, the session
+ * is closed, the cost is recorded and the telephony side is hung up if the bot ended the call.
+ * The runtime's active calls are the one place that holds a call's parts (for shutdown and
+ * `/calls`); no actor looks a call up.
  *
  * @module
  */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import { type Actor, createActor, type InspectionEvent, type Observer } from 'xstate';
+import {
+  type Actor,
+  type AnyActorRef,
+  createActor,
+  type InspectionEvent,
+  type Observer,
+} from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
-import { CallRegistry } from '../calls/registry.js';
 import { assignFlags, recordFlagAssignment } from '../config/flags.js';
-import { isAbortError } from '../errors.js';
+import { ConfigError, isAbortError } from '../errors.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { callMachine } from '../machines/call.machine.js';
 import type { CallOutput } from '../machines/call.types.js';
 import { type BusinessData, businessName } from '../prompts/business.js';
+import { CallPrompts } from '../prompts/call-prompts.js';
 import { buildCompactPrompt } from '../prompts/compact-prompt.js';
 import { buildFullPrompt } from '../prompts/full-prompt.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
@@ -27,9 +35,9 @@ import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
-import { createCallActors } from './call-actors.js';
+import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
-import { type CallEndpoint, CallSession, CallSessions } from './call-session.js';
+import { type CallEndpoint, CallSession } from './call-session.js';
 import type { RuntimeConfig } from './config.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
 
@@ -79,8 +87,6 @@ export class Runtime {
   readonly config: RuntimeConfig;
   readonly logger: Logger;
   readonly registry: Registry;
-  readonly sessions = new CallSessions();
-  readonly calls: CallRegistry<BusinessData>;
   readonly business: BusinessData;
   readonly knowledge: KnowledgeRuntime;
   readonly speech: Speech;
@@ -91,7 +97,8 @@ export class Runtime {
   /** Settles when the background part of the TTS pre-warm is done (undefined when off). */
   readonly warmed: RuntimeParts['warmed'];
   readonly #options: RuntimeOptions;
-  readonly #machine;
+  readonly #shared: SharedCallParts;
+  /** The calls in progress: the one place that holds a call's parts. */
   readonly #handles = new Map<string, CallHandle>();
   readonly #closers: Array<() => Promise<void> | void>;
   readonly #finisher: CallFinisher;
@@ -115,36 +122,17 @@ export class Runtime {
     this.#finisher = parts.finisher;
     this.#closers = parts.closers;
     this.#active = catalogGauge(this.registry, 'voxstate_active_calls');
-    this.calls = new CallRegistry<BusinessData>({
-      buildCompactPrompt: (b, call) =>
-        buildCompactPrompt(b, {
-          language: asLanguage(call.language, b),
-          direction: call.direction,
-          purpose: call.purpose,
-        }),
-      buildFullPrompt: (b, call) =>
-        buildFullPrompt(b, {
-          language: asLanguage(call.language, b),
-          direction: call.direction,
-          purpose: call.purpose,
-        }),
-    });
-    this.#machine = callMachine.provide({
-      actors: createCallActors({
-        sessions: this.sessions,
-        createVad: parts.createVad,
-        endpointer: this.config.inference.vad.endpointer,
-        tts: this.speech.tts,
-        knowledge: this.knowledge,
-        stt: () => this.stt,
-        answerer: () => this.answerer,
-        calls: this.calls,
-        businessName: (id) => this.#businessNameFor(id),
-        detectLanguage: this.config.detectLanguage,
-        registry: this.registry,
-        logger: this.logger,
-      }),
-    });
+    this.#shared = {
+      createVad: parts.createVad,
+      endpointer: this.config.inference.vad.endpointer,
+      tts: this.speech.tts,
+      knowledge: this.knowledge,
+      stt: this.stt,
+      answerer: this.answerer,
+      detectLanguage: this.config.detectLanguage,
+      registry: this.registry,
+      logger: this.logger,
+    };
   }
 
   /** Builds the runtime: pools, knowledge base, speech, answerer. */
@@ -178,26 +166,31 @@ export class Runtime {
     return state;
   }
 
-  /** Runs a call: prepares it, starts its actor, and cleans up when it ends. */
+  /**
+   * Runs a call: prepares it, starts its actor, and cleans up when it ends. Throws a
+   * {@link ConfigError} when a call with the same id is in progress.
+   */
   startCall(endpoint: CallEndpoint, extra: { purpose?: string } = {}): CallHandle {
     const callId = endpoint.id;
+    if (this.#handles.has(callId)) throw new ConfigError(`call ${callId} is already in progress`);
     const language = asLanguage(endpoint.language, this.business);
     const flags = assignFlags(callId, this.config.flags);
     recordFlagAssignment(this.registry, flags);
-    this.calls.prepare(
-      {
-        callId,
-        direction: endpoint.direction,
-        language,
-        callerNumber: endpoint.callerNumber,
-        flags,
-        ...(extra.purpose ? { purpose: extra.purpose } : {}),
-      },
-      this.business,
+    const business = this.business;
+    const promptCall = {
+      language,
+      direction: endpoint.direction,
+      ...(extra.purpose ? { purpose: extra.purpose } : {}),
+    };
+    const prompts = new CallPrompts(
+      () => buildCompactPrompt(business, promptCall),
+      () => buildFullPrompt(business, promptCall),
     );
     const scriptText = this.#scriptText;
     const session = new CallSession({
       endpoint,
+      prompts,
+      businessName: businessName(business, language),
       prices: this.config.prices,
       flags,
       registry: this.registry,
@@ -210,9 +203,9 @@ export class Runtime {
     session.timeline.answered(endpoint.answeredAt);
     const callerNumber = endpoint.callerNumber || undefined;
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
-    this.sessions.add(session);
+    const machine = callMachine.provide({ actors: createCallActors(session, this.#shared) });
     let self: unknown;
-    const actor = createActor(this.#machine, {
+    const actor = createActor(machine, {
       id: `call-${callId}`,
       input: {
         callId,
@@ -265,13 +258,15 @@ export class Runtime {
     }
   }
 
-  #businessNameFor(callId: string): string {
-    const language = this.calls.get(callId)?.info.language;
-    return businessName(this.business, asLanguage(language, this.business));
-  }
-
   #observe(session: CallSession, self: unknown, event: InspectionEvent): void {
     this.#options.inspect?.next?.(event);
+    if (event.type === '@xstate.actor') {
+      // Each child actor of the call, as it is created: the timeline reads what it emits.
+      if (self !== undefined && event.actorRef !== self) {
+        session.timeline.follow(event.actorRef as AnyActorRef);
+      }
+      return;
+    }
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
     if (event.event.type === 'xstate.done.actor.retrieve') session.timeline.mark('retrieval');
     else if (event.event.type === 'media.speech.start') session.turns.speechStarted();
@@ -285,7 +280,6 @@ export class Runtime {
       turns: snapshot.context.turns,
       bargeIns: snapshot.context.bargeIns,
       greeting: snapshot.context.greeting,
-      prompt: snapshot.context.prompt,
     };
     if (!this.#handles.delete(session.id)) return output;
     this.#active.set(this.#handles.size);
@@ -296,8 +290,6 @@ export class Runtime {
     session.turns.close();
     session.log.add('ended', { reason: output.endReason, turns: output.turns });
     session.close();
-    this.sessions.delete(session.id);
-    this.calls.release(session.id);
     if (output.endReason !== 'hangup' && !session.endpoint.ended) {
       session.endpoint.hangup().catch((err: unknown) => {
         if (!isAbortError(err))

@@ -61,8 +61,8 @@ export interface PhoneCallInfo {
  * ```ts
  * app.on('call', (call) => {
  *   call.media.on('audio', (frame) => vad.push(frame));
- *   call.on('dtmf', (digit) => actor.send({ type: 'ari.dtmf', digit }));
- *   call.on('hangup', () => actor.send({ type: 'ari.hangup' }));
+ *   call.on('dtmf', (digit) => actor.send({ type: 'media.dtmf', digit }));
+ *   call.on('hangup', (reason) => actor.send({ type: 'media.hangup', reason }));
  * });
  * ```
  */

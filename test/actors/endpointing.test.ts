@@ -10,7 +10,8 @@ import { createEndpointingActor } from '../../src/actors/endpointing.js';
 import { DEFAULT_PRICES } from '../../src/cost/prices.js';
 import type { EndpointingEvent, MediaEvent } from '../../src/machines/call.types.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
-import { type CallEndpoint, CallSession, CallSessions } from '../../src/runtime/call-session.js';
+import { CallPrompts } from '../../src/prompts/call-prompts.js';
+import { type CallEndpoint, CallSession } from '../../src/runtime/call-session.js';
 import { CountingClock } from '../fakes/call-actors.js';
 
 const WINDOW = 512;
@@ -65,21 +66,23 @@ function rig() {
     ended: false,
     hangup: async () => undefined,
   }) as unknown as CallEndpoint;
-  const sessions = new CallSessions();
   const session = new CallSession({
     endpoint,
+    prompts: new CallPrompts(
+      () => 'compact',
+      () => 'full',
+    ),
     prices: DEFAULT_PRICES,
     flags: {},
     createPlayback: (sink) => new PlaybackQueue({ format: 'slin16', sink, clock }),
   });
-  sessions.add(session);
   const vad = new LoudnessVad();
   const registry = new Registry();
   const events: Array<{ type: string; at: number; durationMs?: number }> = [];
   const parent = setup({
     types: { events: {} as EndpointingEvent | MediaEvent },
     actors: {
-      endpointing: createEndpointingActor({ sessions, createVad: () => vad, registry }),
+      endpointing: createEndpointingActor({ session, createVad: () => vad, registry }),
     },
   }).createMachine({
     invoke: { id: 'endpointing', src: 'endpointing', input: { callId: 'call-1', language: 'en' } },

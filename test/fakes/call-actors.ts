@@ -7,6 +7,7 @@
 import { fromCallback, fromPromise } from 'xstate';
 import type {
   AnswerInput,
+  AnswerOutput,
   CallActorInput,
   CallActors,
   RetrieveInput,
@@ -92,6 +93,7 @@ export function createCallActorHarness(
       transcribe?: (input: TranscribeInput) => TranscribeOutput;
       retrieve?: (input: RetrieveInput) => RetrieveOutput;
       upgradePrompt?: () => UpgradePromptOutput;
+      streamAnswer?: (input: AnswerInput) => AnswerOutput;
     };
     record?: boolean;
   } = {},
@@ -162,7 +164,7 @@ export function createCallActorHarness(
     prefetchEmbedding: callback<CallActorInput>(),
     transcribe: promise<TranscribeOutput, TranscribeInput>(options.autoSettle?.transcribe),
     retrieve: promise<RetrieveOutput, RetrieveInput>(options.autoSettle?.retrieve),
-    streamAnswer: callback<AnswerInput>(),
+    streamAnswer: promise<AnswerOutput, AnswerInput>(options.autoSettle?.streamAnswer),
     upgradePrompt: promise<UpgradePromptOutput, CallActorInput>(options.autoSettle?.upgradePrompt),
   } as unknown as CallActors;
 

@@ -26,6 +26,7 @@ export function autoHarness(record = true): CallActorHarness {
         waitedForPrefetchMs: 0,
       }),
       upgradePrompt: () => ({ variant: 'full', chars: 3200, builtInMs: 1 }),
+      streamAnswer: () => ({ text: 'On Sunday we open at nine.', model: 'test' }),
     },
   });
 }
@@ -35,12 +36,14 @@ export function scriptedInput(callId: string, overrides: Partial<CallInput> = {}
   return { callId, direction: 'inbound', language: 'en', format: 'slin16', ...overrides };
 }
 
-/** One question and answer, driven by events as the real actors would send them. */
+/**
+ * One question and answer, driven by events as the real actors would send them (the harness's
+ * transcription, retrieval and answer settle by themselves).
+ */
 export async function driveTurn(actor: Actor<typeof callMachine>, n: number): Promise<void> {
   actor.send({ type: 'media.speech.start' });
   actor.send({ type: 'media.speech.end', utteranceId: `u${n}`, durationMs: 1200 });
   await settle();
-  actor.send({ type: 'answer.done', text: 'On Sunday we open at nine.', model: 'test' });
 }
 
 /** Runs a whole scripted call and returns the stopped actor. */

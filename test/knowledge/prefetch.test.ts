@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assign, createActor, sendTo, setup, toPromise, waitFor } from 'xstate';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createActor, toPromise } from 'xstate';
 import {
   createPrefetchEmbeddingActor,
   type PrefetchEmbeddingEmitted,
@@ -16,18 +16,8 @@ import { Prefetcher } from '../../src/knowledge/prefetcher.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { embedderFailure, HashEmbedder } from '../fakes/hash-embedder.js';
+import { metricValue } from '../helpers/metrics.js';
 import { copySampleKb, tempDir } from './helpers.js';
-
-async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = await registry.getSingleMetric(name)?.get();
-  return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
-    .reduce((n, v) => n + v.value, 0);
-}
 
 describe('prefetch and retrieval', () => {
   let cleanup: () => Promise<void>;
@@ -71,17 +61,25 @@ describe('prefetch and retrieval', () => {
 
   it('retrieval waits for the in-flight prefetch instead of embedding again', async () => {
     const { registry, inner, prefetcher, retriever } = build(60);
-    const prefetch = prefetcher.prefetch('When do you open on Saturday?');
-    await new Promise((r) => setTimeout(r, 10));
-    const result = await retriever.retrieve({
-      query: 'when do you open on saturday',
-      language: 'en',
-    });
-    expect((await prefetch).outcome).toBe('local');
-    expect(inner.calls).toBe(1);
-    expect(result.waitedForPrefetchMs).toBeGreaterThan(20);
-    expect(result.waitedForPrefetchMs).toBeLessThan(60);
-    expect(await metricValue(registry, 'voxstate_prefetch_wait_seconds', {})).toBeGreaterThan(0);
+    await retriever.retrieve({ query: 'cake prices', language: 'en' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const prefetch = prefetcher.prefetch('When do you open on Saturday?');
+      await vi.advanceTimersByTimeAsync(10);
+      const retrieval = retriever.retrieve({
+        query: 'when do you open on saturday',
+        language: 'en',
+      });
+      await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(50);
+      const result = await retrieval;
+      expect((await prefetch).outcome).toBe('local');
+      expect(inner.calls).toBe(2);
+      expect(result.waitedForPrefetchMs).toBe(50);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await metricValue(registry, 'voxstate_prefetch_wait_seconds_sum')).toBe(0.05);
     expect((await prefetcher.prefetch('When do you open on Saturday')).outcome).toBe('memory');
   });
 
@@ -120,54 +118,22 @@ describe('prefetch and retrieval', () => {
     expect(recovered.layer).toBe('local');
   });
 
-  it('prefetch actor: starts on stt.final, reports the source, never throws', async () => {
+  it('prefetch actor: starts on stt.final, emits the source, never throws', async () => {
     const { inner, prefetcher } = build(30);
-    const parent = setup({
-      types: {
-        context: {} as { events: PrefetchEmbeddingEmitted[] },
-        events: {} as
-          | PrefetchEmbeddingEmitted
-          | { type: 'final'; text: string }
-          | { type: 'partial'; text: string },
-      },
-      actors: { prefetchEmbedding: createPrefetchEmbeddingActor({ prefetcher }) },
-    }).createMachine({
-      context: { events: [] },
-      invoke: { id: 'prefetch', src: 'prefetchEmbedding', input: { callId: 'c1', language: 'en' } },
-      on: {
-        final: {
-          actions: sendTo('prefetch', ({ event }) => ({
-            type: 'stt.final' as const,
-            text: event.text,
-          })),
-        },
-        partial: {
-          actions: sendTo('prefetch', ({ event }) => ({
-            type: 'stt.partial' as const,
-            text: event.text,
-            stable: true,
-          })),
-        },
-        'prefetch.ready': {
-          actions: assign({ events: ({ context, event }) => [...context.events, event] }),
-        },
-        'prefetch.failed': {
-          actions: assign({ events: ({ context, event }) => [...context.events, event] }),
-        },
-      },
+    const actor = createActor(createPrefetchEmbeddingActor({ prefetcher }), {
+      input: { callId: 'c1', language: 'en' },
     });
-    const actor = createActor(parent).start();
-    actor.send({ type: 'partial', text: 'how much is a birthday cake' });
-    actor.send({ type: 'final', text: 'how much is a birthday cake' });
-    await waitFor(actor, (s) => s.context.events.length === 1);
-    expect(actor.getSnapshot().context.events).toEqual([
-      { type: 'prefetch.ready', source: 'inflight' },
-    ]);
+    const emitted: PrefetchEmbeddingEmitted[] = [];
+    actor.on('*', (event) => emitted.push(event as PrefetchEmbeddingEmitted));
+    actor.start();
+    actor.send({ type: 'stt.final', text: 'how much is a birthday cake' });
+    await vi.waitFor(() => expect(emitted).toHaveLength(1));
+    expect(emitted[0]).toEqual({ type: 'prefetch.ready', source: 'local' });
     expect(inner.calls).toBe(1);
     inner.failWith = embedderFailure();
-    actor.send({ type: 'final', text: 'something new' });
-    await waitFor(actor, (s) => s.context.events.length === 2);
-    expect(actor.getSnapshot().context.events[1]).toEqual({
+    actor.send({ type: 'stt.final', text: 'something new' });
+    await vi.waitFor(() => expect(emitted).toHaveLength(2));
+    expect(emitted[1]).toEqual({
       type: 'prefetch.failed',
       error: 'embedding worker: model exploded',
     });
@@ -175,22 +141,16 @@ describe('prefetch and retrieval', () => {
     actor.stop();
   });
 
-  it('prefetch actor without an embedding model reports failure instead of throwing', async () => {
-    const logic = createPrefetchEmbeddingActor({ prefetcher: undefined });
-    const events: unknown[] = [];
-    const parent = setup({ actors: { p: logic } }).createMachine({
-      invoke: { id: 'p', src: 'p', input: { callId: 'c2' } },
-      on: {
-        go: { actions: sendTo('p', { type: 'stt.final', text: 'hi' }) },
-        '*': { actions: ({ event }) => events.push(event) },
-      },
+  it('prefetch actor without an embedding model emits a failure instead of throwing', () => {
+    const actor = createActor(createPrefetchEmbeddingActor({ prefetcher: undefined }), {
+      input: { callId: 'c2' },
     });
-    const actor = createActor(parent).start();
-    actor.send({ type: 'go' });
-    expect(events).toContainEqual({
-      type: 'prefetch.failed',
-      error: 'no embedding model configured',
-    });
+    const emitted: unknown[] = [];
+    actor.on('*', (event) => emitted.push(event));
+    actor.start();
+    actor.send({ type: 'stt.final', text: 'hi' });
+    expect(emitted).toEqual([{ type: 'prefetch.failed', error: 'no embedding model configured' }]);
+    expect(actor.getSnapshot().status).toBe('active');
     actor.stop();
   });
 
@@ -214,8 +174,7 @@ describe('prefetch and retrieval', () => {
     const running = createActor(createRetrieveActor({ retriever: slow.retriever }), {
       input: { callId: 'c2', query: 'slow one' },
     }).start();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(slow.local.inflightCount).toBe(1);
+    await vi.waitFor(() => expect(slow.local.inflightCount).toBe(1));
     running.stop();
     await expect.poll(() => slow.local.inflightCount).toBe(0);
   });

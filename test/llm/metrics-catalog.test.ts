@@ -18,7 +18,7 @@ describe('answer metrics match the metric catalogue', () => {
       llm.errors.inc({ provider: 'openai', model: 'm', kind: 'timeout' });
       routingDecisionsCounter(registry).inc({ model: 'm', reason: 'info' });
       budgetExceededCounter(registry).inc({ budget: 'tokens' });
-      createUpgradePromptActor({ buildFullPrompt: () => '', store: () => {}, registry });
+      createUpgradePromptActor({ buildFullPrompt: () => '', registry });
       const offline = createOfflineAnswerer({ phone: '1', registry });
       for await (const _ of offline.answer({
         query: 'x',

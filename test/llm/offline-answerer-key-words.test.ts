@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AnswerPassage } from '../../src/answer/answerer.js';
 import { createOfflineAnswerer, findCandidates } from '../../src/answer/offline-answerer.js';
 import { keyWords } from '../../src/answer/word-match.js';
+import type { Passage } from '../../src/knowledge/types.js';
 import { analyze } from '../../src/text/analyzer.js';
 
-const BAKERY: AnswerPassage[] = [
+const BAKERY: Passage[] = [
   {
     id: 'ru-cakes',
     text: 'Сколько стоит торт на день рождения?\nТорты на заказ стоят от $38 за килограмм.',
@@ -73,7 +73,7 @@ describe('offline answerer: the question key words', () => {
   });
 
   it('still answers a question that is all frame from the best passage', async () => {
-    const hours: AnswerPassage[] = [
+    const hours: Passage[] = [
       { id: 'h', text: 'Во сколько вы открываетесь?\nКаждый день с 8:00 до 20:00.', score: 1 },
     ];
     expect((await say('Когда вы открываетесь?', 'ru', hours)).text).toBe(
@@ -82,7 +82,7 @@ describe('offline answerer: the question key words', () => {
   });
 
   it('lets one of three key words be missing (a long colloquial question)', async () => {
-    const lift: AnswerPassage[] = [
+    const lift: Passage[] = [
       {
         id: 'a',
         text: 'Address and parking\n\nThere is a lift and the clinic is step-free.',

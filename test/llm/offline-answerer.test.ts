@@ -1,12 +1,13 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { AnswerEvent, AnswerPassage } from '../../src/answer/answerer.js';
+import type { AnswerEvent } from '../../src/answer/answerer.js';
 import { loadAnswerConfig } from '../../src/answer/config.js';
 import { createAnswerer } from '../../src/answer/create-answerer.js';
 import { createOfflineAnswerer, parseFaq } from '../../src/answer/offline-answerer.js';
 import { AbortedError } from '../../src/errors.js';
+import type { Passage } from '../../src/knowledge/types.js';
 
-const PASSAGES: AnswerPassage[] = [
+const PASSAGES: Passage[] = [
   {
     id: 'faq-hours',
     text: 'Q: What are your opening hours? A: We are open from 7 am to 7 pm on weekdays, and from 8 to 4 on Saturday.',
@@ -96,7 +97,7 @@ describe('offline answerer', () => {
   });
 
   it('ranks matches by the retriever score and never answers from a passage that misses the key word', async () => {
-    const passages: AnswerPassage[] = [
+    const passages: Passage[] = [
       {
         id: 'cakes',
         text: 'How much does a custom cake cost?\nCustom cakes cost from $38 per kilogram.',

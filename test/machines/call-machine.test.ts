@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback } from 'xstate';
-import { boundHistory, callMachine, initialCallContext } from '../../src/machines/call.machine.js';
+import {
+  boundHistory,
+  callMachine,
+  initialCallContext,
+  promptVariant,
+} from '../../src/machines/call.machine.js';
 import type { CallInput } from '../../src/machines/call.types.js';
 import { CountingClock, createCallActorHarness } from '../fakes/call-actors.js';
 import {
@@ -32,7 +37,6 @@ describe('call machine', () => {
     expect(actor.getSnapshot().output).toMatchObject({
       endReason: 'hangup',
       turns: 5,
-      prompt: 'full',
     });
     expect(harness.running.size).toBe(0);
     expect(harness.log.filter((e) => e === 'start:answer')).toHaveLength(5);
@@ -52,7 +56,7 @@ describe('call machine', () => {
     expect(harness.inputs.get('transcribe')).toMatchObject({ utteranceId: 'u1' });
   });
 
-  it('answers with the compact prompt while the upgrade runs, and the full one after', async () => {
+  it('answers while the prompt upgrade runs; the prompt region says which prompt is in force', async () => {
     const { actor, harness } = start({}, createCallActorHarness());
     actor.send({ type: 'speak.done' });
     expect(harness.running.has('upgradePrompt')).toBe(true);
@@ -66,11 +70,14 @@ describe('call machine', () => {
       waitedForPrefetchMs: 0,
     });
     await settle();
-    expect(harness.inputs.get('answer')).toMatchObject({ prompt: 'compact', query: 'hours?' });
+    expect(harness.inputs.get('answer')).toMatchObject({ query: 'hours?' });
+    expect(promptVariant(actor.getSnapshot())).toBe('compact');
     harness.resolve('upgradePrompt', { variant: 'full', chars: 3000, builtInMs: 2 });
     await settle();
+    expect(promptVariant(actor.getSnapshot())).toBe('full');
     expect(at(actor)).toContain('"answering"');
-    actor.send({ type: 'answer.done', text: 'We open at 9.', model: 'm' });
+    harness.resolve('answer', { text: 'We open at 9.', model: 'm' });
+    await settle();
     actor.send({ type: 'media.speech.end', utteranceId: 'u2', durationMs: 500 });
     harness.resolve('transcribe', { text: 'and Sunday?', engine: 't' });
     await settle();
@@ -82,7 +89,6 @@ describe('call machine', () => {
     });
     await settle();
     expect(harness.inputs.get('answer')).toMatchObject({
-      prompt: 'full',
       history: [
         { role: 'user', content: 'hours?' },
         { role: 'assistant', content: 'We open at 9.' },
@@ -106,9 +112,7 @@ describe('call machine', () => {
     actor.send({ type: 'speak.done' });
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
     await settle();
-    expect(received).toEqual([
-      { type: 'stt.final', text: 'When do you open on Sunday?', language: undefined },
-    ]);
+    expect(received).toEqual([{ type: 'stt.final', text: 'When do you open on Sunday?' }]);
     actor.stop();
   });
 
@@ -149,14 +153,27 @@ describe('call machine', () => {
   });
 
   it('barge-in during the answer stops the answer actor and listens again', async () => {
-    const { actor, harness } = start();
+    const { actor, harness } = start(
+      {},
+      createCallActorHarness({
+        autoSettle: {
+          transcribe: () => ({ text: 'When do you open?', engine: 'test' }),
+          retrieve: () => ({
+            passages: [],
+            layer: 'keyword',
+            similarity: 0,
+            waitedForPrefetchMs: 0,
+          }),
+        },
+      }),
+    );
     actor.send({ type: 'speak.done' });
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
     await settle();
     expect(harness.running.has('answer')).toBe(true);
     actor.send({ type: 'media.speech.start' });
     expect(harness.running.has('answer')).toBe(false);
-    expect(harness.log.at(-1)).toBe('stop:answer');
+    expect(harness.log.at(-1)).toBe('abort:answer');
     expect(at(actor)).toContain('"hearing"');
     expect(actor.getSnapshot().context.bargeIns).toBe(1);
   });
@@ -288,7 +305,6 @@ describe('call machine helpers', () => {
     const ctx = initialCallContext(scriptedInput('c', { limits: { maxTurns: 3 } }));
     expect(ctx.limits.maxTurns).toBe(3);
     expect(ctx.limits.maxSilenceMs).toBe(8000);
-    expect(ctx.prompt).toBe('compact');
   });
 });
 

@@ -54,8 +54,8 @@ export function pathEvents(): AnyCallEvent[] {
     { type: 'speak.started' },
     { type: 'speak.done' },
     { type: 'speak.failed', error: 'tts down' },
-    { type: 'answer.done', text: 'We open at nine.', model: 'test' },
-    { type: 'answer.failed', error: 'llm down', retryable: true },
+    { type: 'xstate.done.actor.answer', output: { text: 'We open at nine.', model: 'test' } },
+    { type: 'xstate.error.actor.answer', error: new Error('llm down') },
     { type: 'xstate.done.actor.transcribe', output: { text: 'When do you open?', engine: 'test' } },
     { type: 'xstate.done.actor.transcribe', output: { text: '  ', engine: 'test' } },
     { type: 'xstate.error.actor.transcribe', error: new Error('stt down') },
@@ -86,7 +86,6 @@ export function serializeCallState(snapshot: {
   context: {
     pendingUtterance?: string;
     greeting: string;
-    prompt: string;
     turns: number;
     silencePrompts: number;
     notUnderstood: number;
@@ -98,7 +97,6 @@ export function serializeCallState(snapshot: {
     snapshot.status,
     snapshot.value,
     c.greeting,
-    c.prompt,
     c.turns,
     c.silencePrompts,
     c.notUnderstood,

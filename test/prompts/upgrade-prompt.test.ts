@@ -1,30 +1,25 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup, toPromise, waitFor } from 'xstate';
-import type { CallActors } from '../../src/actors/contracts.js';
 import { createUpgradePromptActor } from '../../src/actors/upgrade-prompt.js';
 import { parseBusinessData } from '../../src/prompts/business.js';
+import { CallPrompts } from '../../src/prompts/call-prompts.js';
 import { buildCompactPrompt } from '../../src/prompts/compact-prompt.js';
 import { buildFullPrompt } from '../../src/prompts/full-prompt.js';
+import { metricValue } from '../helpers/metrics.js';
 import { SAMPLE_BUSINESS_RAW } from './sample-business.js';
 
 const business = parseBusinessData(SAMPLE_BUSINESS_RAW);
 
 describe('upgrade prompt actor', () => {
-  it('satisfies the call machine contract for upgradePrompt', () => {
-    const logic: CallActors['upgradePrompt'] = createUpgradePromptActor({
-      buildFullPrompt: () => 'full',
-      store: () => {},
-    });
-    expect(logic).toBeDefined();
-  });
-
-  it('builds the full prompt, stores it and reports size and time', async () => {
+  it("builds the call's full prompt and reports size and time", async () => {
     const registry = new Registry();
-    const stored: Array<[string, string]> = [];
+    const prompts = new CallPrompts(
+      () => buildCompactPrompt(business),
+      () => buildFullPrompt(business),
+    );
     const logic = createUpgradePromptActor({
-      buildFullPrompt: async () => buildFullPrompt(business),
-      store: (id, p) => stored.push([id, p]),
+      buildFullPrompt: () => prompts.buildFull(),
       registry,
     });
     const actor = createActor(logic, { input: { callId: 'c1' } });
@@ -33,40 +28,43 @@ describe('upgrade prompt actor', () => {
     expect(out.variant).toBe('full');
     expect(out.chars).toBe(buildFullPrompt(business).length);
     expect(out.builtInMs).toBeGreaterThanOrEqual(0);
-    expect(stored).toEqual([['c1', buildFullPrompt(business)]]);
-    const metric = await registry.getSingleMetric('voxstate_prompt_upgrade_seconds')!.get();
-    expect(
-      metric.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
-        ?.value,
-    ).toBe(1);
+    expect(prompts.systemPrompt()).toBe(buildFullPrompt(business));
+    expect(await metricValue(registry, 'voxstate_prompt_upgrade_seconds')).toBe(1);
   });
 
-  it('does not store anything when stopped before the build finishes', async () => {
+  it('records no upgrade when stopped before the build finishes', async () => {
     let release: (p: string) => void = () => {};
-    const stored: string[] = [];
+    const registry = new Registry();
     const logic = createUpgradePromptActor({
       buildFullPrompt: () => new Promise<string>((r) => (release = r)),
-      store: (_id, p) => stored.push(p),
+      registry,
     });
     const actor = createActor(logic, { input: { callId: 'c1' } });
     actor.start();
     actor.stop();
     release('full');
     await new Promise((r) => setTimeout(r, 10));
-    expect(stored).toEqual([]);
+    expect(actor.getSnapshot().output).toBeUndefined();
+    const metric = await registry.getSingleMetric('voxstate_prompt_upgrade_seconds')!.get();
+    expect(
+      metric.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
+        ?.value,
+    ).toBe(0);
   });
 
   it('upgrades exactly once, after the greeting, and a turn meanwhile uses the compact prompt', async () => {
-    const prompts = new Map<string, string>([['c1', buildCompactPrompt(business)]]);
     let builds = 0;
     let finishBuild: () => void = () => {};
+    const prompts = new CallPrompts(
+      () => buildCompactPrompt(business),
+      () => buildFullPrompt(business),
+    );
     const logic = createUpgradePromptActor({
       buildFullPrompt: async () => {
         builds++;
         await new Promise<void>((r) => (finishBuild = r));
-        return buildFullPrompt(business);
+        return prompts.buildFull();
       },
-      store: (id, p) => prompts.set(id, p),
     });
     const machine = setup({
       types: {} as {
@@ -86,7 +84,9 @@ describe('upgrade prompt actor', () => {
             listening: {
               on: {
                 turn: {
-                  actions: assign({ used: ({ context }) => [...context.used, prompts.get('c1')!] }),
+                  actions: assign({
+                    used: ({ context }) => [...context.used, prompts.systemPrompt()],
+                  }),
                 },
               },
             },

@@ -136,9 +136,9 @@ describe('call machine diagram', () => {
   it('draws hang-up once on active, which covers every state', () => {
     const hangup = model.edges.find((e) => e.from === 'active' && e.to === 'ended');
     expect(hangup?.label.split(', ')).toEqual(
-      expect.arrayContaining(['media.hangup', 'ari.hangup', 'error media', 'error endpointing']),
+      expect.arrayContaining(['media.hangup', 'error media', 'error endpointing']),
     );
-    expect(source).toMatch(/^ {2}active --> ended : media\.hangup, ari\.hangup/m);
+    expect(source).toMatch(/^ {2}active --> ended : media\.hangup, error media/m);
   });
 
   it('labels guards, delays, invoke completions and barge-in', () => {

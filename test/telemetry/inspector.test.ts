@@ -3,7 +3,7 @@
  * inspection traffic over loopback WebSockets from a call actor driven by test actors.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createActor } from 'xstate';
 import { ConfigError } from '../../src/errors.js';
@@ -29,6 +29,9 @@ import { startInspectorServer } from '../../src/telemetry/inspector-server.js';
 import { InspectorSocket } from '../../src/telemetry/inspector-socket.js';
 import { createCallActorHarness } from '../fakes/call-actors.js';
 
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 5_000, interval: 10 };
+
 const TRANSCRIPT = 'my pizza order, call me back on +1 555 123 4567';
 const ANSWER = 'Your pepperoni pizza is on its way to 555-123-4567';
 const DTMF = '5551234567';
@@ -38,14 +41,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -94,7 +89,8 @@ async function runCall(inspector: CallInspector): Promise<void> {
   });
   await flush();
   expect(actor.getSnapshot().matches({ active: { conversation: 'answering' } })).toBe(true);
-  await send({ type: 'answer.done', text: ANSWER, model: 'small' });
+  harness.resolve('answer', { text: ANSWER, model: 'small' });
+  await flush();
   for (const digit of DTMF) await send({ type: 'media.dtmf', digit });
   expect(actor.getSnapshot().context.history[0]?.content).toBe(TRANSCRIPT);
   await send({ type: 'media.hangup' });
@@ -109,6 +105,7 @@ interface Received {
     value?: unknown;
     context?: Record<string, unknown>;
     input?: unknown;
+    output?: unknown;
   };
   event?: { type?: string };
 }
@@ -148,7 +145,6 @@ describe('sanitizers', () => {
     expect(clean.callId).toBe('1712345678.42');
     expect(clean.turns).toBe(1);
     expect(clean.limits).toEqual(context.limits);
-    expect(clean.prompt).toBe('compact');
     // The input is not changed.
     expect(context.utterance).toBe(TRANSCRIPT);
     // An empty transcript stays visible as empty.
@@ -369,15 +365,20 @@ describe('call inspector over WebSocket', () => {
     expect(inspector.pageUrl).toBeUndefined();
     await inspector.connected();
     await runCall(inspector);
-    await until('the final snapshot', () =>
-      receiver.messages.some((m) => {
-        const e = JSON.parse(m) as Received;
-        return (
-          e.type === '@xstate.snapshot' &&
-          e.snapshot?.status === 'done' &&
-          e.snapshot.context !== undefined
-        );
-      }),
+    await vi.waitFor(
+      () =>
+        expect(
+          receiver.messages.some((m) => {
+            const e = JSON.parse(m) as Received;
+            return (
+              e.type === '@xstate.snapshot' &&
+              e.snapshot?.status === 'done' &&
+              e.snapshot.context !== undefined
+            );
+          }),
+          'the final snapshot',
+        ).toBe(true),
+      WAIT,
     );
     await inspector.stop();
     return receiver.messages;
@@ -395,20 +396,23 @@ describe('call inspector over WebSocket', () => {
     const sent = events.filter((e) => e.type === '@xstate.event').map((e) => e.event?.type);
     // `stt.final` is what the machine forwards to the prefetch actor, with the transcript.
     expect(sent).toEqual(
-      expect.arrayContaining(['stt.final', 'answer.done', 'media.dtmf', 'media.hangup']),
+      expect.arrayContaining([
+        'stt.final',
+        'xstate.done.actor.answer',
+        'media.dtmf',
+        'media.hangup',
+      ]),
     );
     const all = messages.join('\n');
     expect(all).toContain('"answering"');
     expect(all).toContain('"hearing"');
     expect(all).toContain('call-7');
     for (const word of SECRET_WORDS) expect(all, word).not.toContain(word);
-    // The child actors' input reached the receiver, sanitized.
+    // The child actors' input and output reached the receiver, sanitized.
+    const filler = events.find((e) => e.type === '@xstate.actor' && e.name === 'filler');
+    expect(filler?.snapshot?.input).toMatchObject({ callId: 'call-7', language: 'en' });
     const answer = events.find((e) => e.type === '@xstate.actor' && e.name === 'answer');
-    expect(answer?.snapshot?.input).toMatchObject({
-      callId: 'call-7',
-      query: REDACTED,
-      prompt: 'full',
-    });
+    expect(answer?.snapshot?.output).toEqual({ text: REDACTED, model: 'small' });
     const last = events.filter((e) => e.type === '@xstate.snapshot' && e.snapshot?.context).at(-1);
     expect(last?.snapshot?.context).toMatchObject({ utterance: '', dtmf: REDACTED, turns: 1 });
   });
@@ -437,7 +441,14 @@ describe('bridge server', () => {
     const seen: string[] = [];
     browser.on('message', (data) => seen.push(data.toString()));
     const closed = new Promise<void>((resolve) => browser.once('close', () => resolve()));
-    await until('replayed events', () => seen.some((m) => m.includes('"media.hangup"')));
+    await vi.waitFor(
+      () =>
+        expect(
+          seen.some((m) => m.includes('"media.hangup"')),
+          'replayed events',
+        ).toBe(true),
+      WAIT,
+    );
     expect(seen.join('\n')).not.toContain('pizza');
 
     await inspector.stop();
@@ -490,7 +501,7 @@ describe('InspectorSocket', () => {
     socket.start();
     await socket.opened();
     socket.send({ type: '@xstate.event', i: 3 });
-    await until('four events', () => receiver.messages.length === 4);
+    await vi.waitFor(() => expect(receiver.messages.length, 'four events').toBe(4), WAIT);
     expect(receiver.messages.map((m) => (JSON.parse(m) as { i: number }).i)).toEqual([0, 1, 2, 3]);
     expect(socket.sent).toBe(4);
     await socket.close();
