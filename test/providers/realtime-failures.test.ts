@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortedError, ProviderError, RealtimeSessionError } from '../../src/errors.js';
 import type { RealtimeSession } from '../../src/providers/realtime/session.js';
 import {
@@ -8,6 +8,7 @@ import {
   refusedBaseUrl,
   startFakeRealtimeServer,
 } from '../fakes/openai-realtime-server.js';
+import { metricValue } from '../helpers/metrics.js';
 import { callerFrames, nextResponseDone, openSession } from './realtime-helpers.js';
 
 let server: FakeRealtimeServer | undefined;
@@ -82,10 +83,7 @@ describe('RealtimeSession.open failures (the call stays in cascade mode)', () =>
     server = await startFakeRealtimeServer({ failure: { kind: 'silent' } });
     const controller = new AbortController();
     const pending = openError(server, { signal: controller.signal });
-    await new Promise<void>((resolve) => {
-      const check = () => (server?.connections.length ? resolve() : setImmediate(check));
-      check();
-    });
+    await vi.waitFor(() => expect(server?.connections).toHaveLength(1));
     controller.abort();
     expect(await pending).toBeInstanceOf(AbortedError);
   });
@@ -153,10 +151,15 @@ describe('RealtimeSession metrics', () => {
     const failed = once(session, 'failed');
     await session.respond().catch(() => {});
     await failed;
-    const text = await registry.metrics();
-    expect(text).toContain('voxstate_realtime_sessions_total{outcome="failed"} 1');
-    expect(text).toContain('voxstate_realtime_sessions_total{outcome="opened"} 1');
-    expect(text).toContain('voxstate_realtime_failures_total{failure="auth",phase="open"} 1');
-    expect(text).toContain('voxstate_realtime_failures_total{failure="closed",phase="call"} 1');
+    const count = (name: string, labels: Record<string, string>) =>
+      metricValue(registry, name, labels);
+    expect(await count('voxstate_realtime_sessions_total', { outcome: 'failed' })).toBe(1);
+    expect(await count('voxstate_realtime_sessions_total', { outcome: 'opened' })).toBe(1);
+    expect(
+      await count('voxstate_realtime_failures_total', { failure: 'auth', phase: 'open' }),
+    ).toBe(1);
+    expect(
+      await count('voxstate_realtime_failures_total', { failure: 'closed', phase: 'call' }),
+    ).toBe(1);
   });
 });
