@@ -17,7 +17,6 @@ import type { OpenAIRealtimeError } from 'openai/realtime/internal-base';
 import type { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type {
   ConversationItemTruncatedEvent,
-  RealtimeConversationItemFunctionCall,
   RealtimeServerEvent,
   RealtimeSessionCreateRequest,
   ResponseCreatedEvent,
@@ -27,9 +26,10 @@ import { AbortedError, isAbortError, ProviderError, RealtimeSessionError } from 
 import { RealtimeAudioIn } from './audio.js';
 import { configureError, connectRealtime } from './connect.js';
 import type { RealtimeSessionEvents } from './events.js';
-import { countFailure, countSession, countToolCall } from './metrics.js';
+import { countFailure, countSession } from './metrics.js';
 import { OutputTrack } from './output-track.js';
 import { RequestChannel } from './request-channel.js';
+import { finishResponse } from './response-done.js';
 import { relayServerEvent } from './server-events.js';
 import { sessionConfig } from './session-config.js';
 import type {
@@ -37,9 +37,7 @@ import type {
   RealtimeSessionOptions,
   RealtimeSessionState,
 } from './session-options.js';
-import { answerToolCalls } from './tool-round.js';
 import type { RealtimeTool } from './tools.js';
-import { realtimeUsage } from './usage.js';
 
 export type {
   Interruption,
@@ -278,58 +276,25 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
       this.#activeResponse = event.response.id;
       this.emit('response.started', { responseId: event.response.id ?? '' });
     } else if (event.type === 'response.done') {
-      this.#onResponseDone(event.response);
+      this.#activeResponse = undefined;
+      finishResponse(this, event.response, {
+        model: this.model,
+        tools: this.#tools,
+        toolTimeoutMs: this.#options.toolTimeoutMs ?? 3000,
+        signal: this.#controller.signal,
+        ledger: this.#options.ledger,
+        registry: this.#options.registry,
+        logger: this.#options.logger,
+        send: (e) => this.#channel.send(e),
+        respond: () => this.respond(),
+        idle: () => this.#state === 'open' && !this.#activeResponse,
+      });
     } else {
       relayServerEvent(this, event, {
         output: this.#output,
         responding: this.#activeResponse !== undefined,
         logger: this.#options.logger,
       });
-    }
-  }
-
-  #onResponseDone(
-    response: Extract<RealtimeServerEvent, { type: 'response.done' }>['response'],
-  ): void {
-    this.#activeResponse = undefined;
-    const responseId = response.id ?? '';
-    if (response.usage) {
-      const usage = realtimeUsage(this.model, response.usage);
-      const cost = this.#options.ledger?.record('realtime', usage) ?? 0;
-      this.emit('usage', usage, cost);
-    }
-    const calls = (response.output ?? []).filter(
-      (item): item is RealtimeConversationItemFunctionCall => item.type === 'function_call',
-    );
-    const run = response.status === 'completed' ? calls : [];
-    this.emit('response.done', {
-      responseId,
-      status: response.status ?? 'completed',
-      toolCalls: run.length,
-    });
-    if (run.length > 0) void this.#answerTools(run);
-  }
-
-  async #answerTools(calls: RealtimeConversationItemFunctionCall[]): Promise<void> {
-    try {
-      await answerToolCalls(calls, {
-        tools: this.#tools,
-        timeoutMs: this.#options.toolTimeoutMs ?? 3000,
-        signal: this.#controller.signal,
-        send: (event) => this.#channel.send(event),
-        onResult: ({ name, callId }, { ok, durationMs }) => {
-          this.#options.logger?.debug(
-            { tool: name, ok, durationMs: Math.round(durationMs) },
-            'realtime tool call',
-          );
-          countToolCall(this.#options.registry, name, ok);
-          this.emit('tool.done', { name, callId, ok, durationMs });
-        },
-      });
-      if (this.#state === 'open' && !this.#activeResponse) await this.respond();
-    } catch (err) {
-      if (isAbortError(err) || this.#state !== 'open') return;
-      this.#options.logger?.warn({ err: (err as Error).message }, 'realtime tool answer not sent');
     }
   }
 
