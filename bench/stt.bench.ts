@@ -32,7 +32,7 @@ import type { StreamingSttEngine } from '../src/providers/stt/stt-engine.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { createInferencePools } from '../src/workers/pools.js';
 import { startFakeDeepgramServer } from '../test/fakes/deepgram-server.js';
-import { startFakeRealtimeServer } from '../test/fakes/openai-realtime-server.js';
+import { startFakeRealtimeServer } from '../test/fakes/openai-realtime-stt-server.js';
 import { startFakeOpenAiSttServer } from '../test/fakes/openai-stt-server.js';
 import { ensureBaseShapedWhisper } from '../test/fixtures/tiny-models.js';
 

@@ -135,6 +135,46 @@ export class SttEngineError extends ProviderError {
   }
 }
 
+/** Why a speech-to-speech (OpenAI Realtime) session failed. */
+export type RealtimeFailure =
+  /** The connection could not be made (refused, DNS, TLS). */
+  | 'connect'
+  /** The server refused the key (HTTP 401 or 403 on the upgrade). */
+  | 'auth'
+  /** The server refused the upgrade with another HTTP status (429, 5xx, 404). */
+  | 'rejected'
+  /** The session did not start, or an answer did not come, within its deadline. */
+  | 'timeout'
+  /** The server sent a fatal `error` event. */
+  | 'server'
+  /** The socket closed or dropped while the session was in use. */
+  | 'closed';
+
+/**
+ * A speech-to-speech session could not be opened or failed mid-call. The call carries on in
+ * cascade mode; `failure` says what happened and `retryable` whether a new session may work.
+ */
+export class RealtimeSessionError extends ProviderError {
+  readonly failure: RealtimeFailure;
+  constructor(
+    failure: RealtimeFailure,
+    message: string,
+    options: VoxstateErrorOptions & { status?: number } = {},
+  ) {
+    super('realtime', message, {
+      ...options,
+      retryable:
+        options.retryable ??
+        (failure === 'auth'
+          ? false
+          : failure === 'rejected'
+            ? options.status === undefined || options.status === 429 || options.status >= 500
+            : true),
+    });
+    this.failure = failure;
+  }
+}
+
 /** A per-turn budget (LLM calls, tokens, steps) was exceeded. */
 export class BudgetExceededError extends VoxstateError {
   readonly budget: string;

@@ -15,6 +15,7 @@ import { ANSWER_SETTINGS } from './settings/answers.js';
 import { CALL_SETTINGS } from './settings/call.js';
 import { INFERENCE_SETTINGS } from './settings/inference.js';
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge.js';
+import { REALTIME_SETTINGS } from './settings/realtime.js';
 import { SPEECH_SETTINGS } from './settings/speech.js';
 import { STT_SETTINGS } from './settings/stt.js';
 import { TELEPHONY_SETTINGS } from './settings/telephony.js';
@@ -28,6 +29,7 @@ export const SETTINGS = {
   ...ANSWER_SETTINGS,
   ...SPEECH_SETTINGS,
   ...STT_SETTINGS,
+  ...REALTIME_SETTINGS,
 };
 
 /** A variable of the schema. */
@@ -77,6 +79,13 @@ const CHECKS: readonly Check[] = [
     test: (c) =>
       c.VOXSTATE_STT_DEEPGRAM_BASE_URL && !c.VOXSTATE_STT_DEEPGRAM_API_KEY && !c.DEEPGRAM_API_KEY
         ? 'VOXSTATE_STT_DEEPGRAM_BASE_URL is set but no Deepgram API key is (VOXSTATE_STT_DEEPGRAM_API_KEY or DEEPGRAM_API_KEY)'
+        : undefined,
+  },
+  {
+    vars: ['VOXSTATE_BRAIN', 'VOXSTATE_REALTIME_API_KEY', 'OPENAI_API_KEY'],
+    test: (c) =>
+      c.VOXSTATE_BRAIN === 'realtime' && !c.VOXSTATE_REALTIME_API_KEY && !c.OPENAI_API_KEY
+        ? 'VOXSTATE_BRAIN is realtime but neither VOXSTATE_REALTIME_API_KEY nor OPENAI_API_KEY is set'
         : undefined,
   },
   {

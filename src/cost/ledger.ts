@@ -1,6 +1,6 @@
 /**
- * The cost ledger of one call: every STT second, LLM token, TTS character and embedding token is
- * recorded with the engine or model that served it, priced by the {@link PriceTable}, and summed
+ * The cost ledger of one call: every STT second, LLM token, TTS character, embedding token and
+ * speech-to-speech (realtime) audio and text token is recorded with the engine or model that served it, priced by the {@link PriceTable}, and summed
  * into a breakdown.
  *
  * Next to the actual cost the ledger keeps a baseline: what the same usage would have cost with
@@ -43,12 +43,27 @@ export interface EmbeddingUsage {
   tokens: number;
   cached?: boolean;
 }
+/**
+ * Speech-to-speech usage of one realtime response (the session's `response.done` usage). Input
+ * counts include their cached parts, as the API reports them.
+ */
+export interface RealtimeUsage {
+  model: string;
+  audioInputTokens: number;
+  cachedAudioInputTokens: number;
+  audioOutputTokens: number;
+  textInputTokens: number;
+  cachedTextInputTokens: number;
+  textOutputTokens: number;
+  cached?: boolean;
+}
 /** The usage shape of each cost component. */
 export interface UsageByKind {
   stt: SttUsage;
   llm: LlmUsage;
   tts: TtsUsage;
   embeddings: EmbeddingUsage;
+  realtime: RealtimeUsage;
 }
 
 /** The cost of one call, in `currency` units. */
@@ -57,6 +72,7 @@ export interface CostBreakdown {
   llm: number;
   tts: number;
   embeddings: number;
+  realtime: number;
   total: number;
   /** Cost of the same usage with no caches and the baseline (strong) engines. */
   baselineTotal: number;
@@ -87,9 +103,10 @@ export function emptyBreakdown(currency: string): CostBreakdown {
     llm: 0,
     tts: 0,
     embeddings: 0,
+    realtime: 0,
     total: 0,
     baselineTotal: 0,
-    baseline: { stt: 0, llm: 0, tts: 0, embeddings: 0 },
+    baseline: { stt: 0, llm: 0, tts: 0, embeddings: 0, realtime: 0 },
     byModel: {},
     unpriced: [],
     currency,
@@ -111,8 +128,8 @@ export function emptyBreakdown(currency: string): CostBreakdown {
 export class CostLedger {
   readonly #prices: PriceTable;
   readonly #logger: Logger | undefined;
-  readonly #actual: Record<CostKind, number> = { stt: 0, llm: 0, tts: 0, embeddings: 0 };
-  readonly #baseline: Record<CostKind, number> = { stt: 0, llm: 0, tts: 0, embeddings: 0 };
+  readonly #actual: Record<CostKind, number> = emptyBreakdown('').baseline;
+  readonly #baseline: Record<CostKind, number> = emptyBreakdown('').baseline;
   readonly #byModel = new Map<string, number>();
   readonly #unpriced = new Set<string>();
 
@@ -186,6 +203,19 @@ export class CostLedger {
       }
       case 'tts':
         return n((usage as TtsUsage).characters) * (price.perCharacter ?? 0);
+      case 'realtime': {
+        const u = usage as RealtimeUsage;
+        const cachedAudio = Math.min(n(u.cachedAudioInputTokens), n(u.audioInputTokens));
+        const cachedText = Math.min(n(u.cachedTextInputTokens), n(u.textInputTokens));
+        return (
+          (n(u.audioInputTokens) - cachedAudio) * (price.audioInputPerToken ?? 0) +
+          cachedAudio * (price.cachedAudioInputPerToken ?? 0) +
+          n(u.audioOutputTokens) * (price.audioOutputPerToken ?? 0) +
+          (n(u.textInputTokens) - cachedText) * (price.textInputPerToken ?? 0) +
+          cachedText * (price.cachedTextInputPerToken ?? 0) +
+          n(u.textOutputTokens) * (price.textOutputPerToken ?? 0)
+        );
+      }
       default:
         return n((usage as EmbeddingUsage).tokens) * (price.perToken ?? 0);
     }

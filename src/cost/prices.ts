@@ -2,7 +2,8 @@
  * The price table used by the per-call cost ledger.
  *
  * Prices are per unit, in one currency: STT per second of audio per engine, LLM per input and per
- * output token per model, TTS per character per engine, embeddings per token per model. Local
+ * output token per model, TTS per character per engine, embeddings per token per model, and
+ * speech-to-speech (realtime) models per audio and text token in and out, cached input apart. Local
  * engines cost zero or whatever compute price you configure for them. The defaults below are
  * EXAMPLE list prices (public price pages, 2025-11) so that a fresh install prints plausible
  * numbers: configure your own with a JSON file named by `VOXSTATE_PRICES`.
@@ -13,11 +14,14 @@ import { readFileSync } from 'node:fs';
 import { type Config, type RawEnv, readEnv } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
-/** The four cost components of a call. */
-export type CostKind = 'stt' | 'llm' | 'tts' | 'embeddings';
+/**
+ * The cost components of a call: the cascade's four, and `realtime` for a speech-to-speech
+ * session, which listens, thinks and speaks in one model.
+ */
+export type CostKind = 'stt' | 'llm' | 'tts' | 'embeddings' | 'realtime';
 
 /** Every cost component, in report order. */
-export const COST_KINDS: readonly CostKind[] = ['stt', 'llm', 'tts', 'embeddings'];
+export const COST_KINDS: readonly CostKind[] = ['stt', 'llm', 'tts', 'embeddings', 'realtime'];
 
 /** Price of an STT engine. */
 export interface SttPrice {
@@ -39,6 +43,18 @@ export interface EmbeddingPrice {
   perToken: number;
 }
 
+/** Price of a speech-to-speech (realtime) model, per token of each kind in its usage. */
+export interface RealtimePrice {
+  audioInputPerToken: number;
+  /** Audio input tokens served from the session's prompt cache. */
+  cachedAudioInputPerToken: number;
+  audioOutputPerToken: number;
+  textInputPerToken: number;
+  /** Text input tokens served from the session's prompt cache. */
+  cachedTextInputPerToken: number;
+  textOutputPerToken: number;
+}
+
 /** A complete price table. */
 export interface PriceTable {
   /** ISO currency code of every price, e.g. `USD`. */
@@ -49,6 +65,7 @@ export interface PriceTable {
   llm: Record<string, LlmPrice>;
   tts: Record<string, TtsPrice>;
   embeddings: Record<string, EmbeddingPrice>;
+  realtime: Record<string, RealtimePrice>;
   /**
    * The engine/model each component is re-priced on for the baseline ("what this call would have
    * cost with no caches and the strong model only"). A component without an entry is re-priced
@@ -97,6 +114,24 @@ export const DEFAULT_PRICES: PriceTable = {
     'e5-small': { perToken: 0 },
     local: { perToken: 0 },
   },
+  realtime: {
+    'gpt-realtime': {
+      audioInputPerToken: 32 * M,
+      cachedAudioInputPerToken: 0.4 * M,
+      audioOutputPerToken: 64 * M,
+      textInputPerToken: 4 * M,
+      cachedTextInputPerToken: 0.4 * M,
+      textOutputPerToken: 16 * M,
+    },
+    'gpt-realtime-mini': {
+      audioInputPerToken: 10 * M,
+      cachedAudioInputPerToken: 0.3 * M,
+      audioOutputPerToken: 20 * M,
+      textInputPerToken: 0.6 * M,
+      cachedTextInputPerToken: 0.06 * M,
+      textOutputPerToken: 2.4 * M,
+    },
+  },
   baseline: { llm: 'claude-sonnet-4-5' },
 };
 
@@ -106,6 +141,14 @@ const FIELDS: Record<CostKind, readonly string[]> = {
   llm: ['inputPerToken', 'outputPerToken'],
   tts: ['perCharacter'],
   embeddings: ['perToken'],
+  realtime: [
+    'audioInputPerToken',
+    'cachedAudioInputPerToken',
+    'audioOutputPerToken',
+    'textInputPerToken',
+    'cachedTextInputPerToken',
+    'textOutputPerToken',
+  ],
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -122,7 +165,16 @@ export function parsePriceTable(raw: unknown, source = 'prices'): PriceTable {
   if (!isObject(raw)) throw new ConfigError(`${source}: expected a JSON object`);
   const base: PriceTable =
     raw.replaceDefaults === true
-      ? { currency: 'USD', source, stt: {}, llm: {}, tts: {}, embeddings: {}, baseline: {} }
+      ? {
+          currency: 'USD',
+          source,
+          stt: {},
+          llm: {},
+          tts: {},
+          embeddings: {},
+          realtime: {},
+          baseline: {},
+        }
       : structuredClone(DEFAULT_PRICES);
   if (raw.currency !== undefined) {
     if (typeof raw.currency !== 'string' || !/^[A-Z]{3}$/.test(raw.currency)) {

@@ -80,6 +80,7 @@ function toRow(r: CallRecord): Record<string, unknown> {
     cost_total: r.cost.total,
     cost_baseline: r.cost.baselineTotal,
     cost_json: JSON.stringify({
+      realtime: r.cost.realtime,
       baseline: r.cost.baseline,
       byModel: r.cost.byModel,
       unpriced: r.cost.unpriced,
@@ -108,9 +109,10 @@ function fromRow(row: Record<string, unknown>): CallRecord {
     llm: Number(row.cost_llm),
     tts: Number(row.cost_tts),
     embeddings: Number(row.cost_embeddings),
+    realtime: Number(extra.realtime ?? 0),
     total: Number(row.cost_total),
     baselineTotal: Number(row.cost_baseline),
-    ...(extra.baseline ? { baseline: extra.baseline } : {}),
+    baseline: { ...emptyBreakdown(currency).baseline, ...extra.baseline },
     byModel: extra.byModel ?? {},
     unpriced: extra.unpriced ?? [],
   };

@@ -162,6 +162,18 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   c('voxstate_call_cost_anomalies_total', 'Calls that cost more than 200% of the average'),
   c('voxstate_flag_assignments_total', 'Calls assigned to each flag variant', ['flag', 'variant']),
   c('voxstate_variant_cost_total', 'Cost of finished calls per flag variant', ['flag', 'variant']),
+  // speech-to-speech (realtime) sessions
+  c('voxstate_realtime_sessions_total', 'Realtime sessions asked for, by outcome of opening', [
+    'outcome',
+  ]),
+  c('voxstate_realtime_failures_total', 'Realtime sessions that failed, by failure and phase', [
+    'failure',
+    'phase',
+  ]),
+  c('voxstate_realtime_tool_calls_total', 'Tool calls answered in realtime sessions', [
+    'tool',
+    'result',
+  ]),
   // call log
   c('voxstate_call_events_dropped_total', 'Call log events dropped by the per-call bound'),
   // dead-letter queue

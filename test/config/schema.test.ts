@@ -11,6 +11,7 @@ import { ANSWER_SETTINGS } from '../../src/config/settings/answers.js';
 import { CALL_SETTINGS } from '../../src/config/settings/call.js';
 import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
 import { KNOWLEDGE_SETTINGS } from '../../src/config/settings/knowledge.js';
+import { REALTIME_SETTINGS } from '../../src/config/settings/realtime.js';
 import { SPEECH_SETTINGS } from '../../src/config/settings/speech.js';
 import { STT_SETTINGS } from '../../src/config/settings/stt.js';
 import { TELEPHONY_SETTINGS } from '../../src/config/settings/telephony.js';
@@ -192,6 +193,7 @@ describe('errors', () => {
       'VOXSTATE_STT_DEEPGRAM_API_KEY',
       'VOXSTATE_STT_OPENAI_API_KEY',
       'VOXSTATE_STT_REALTIME_API_KEY',
+      'VOXSTATE_REALTIME_API_KEY',
     ]);
   });
 
@@ -212,6 +214,7 @@ describe('the schema', () => {
       ANSWER_SETTINGS,
       SPEECH_SETTINGS,
       STT_SETTINGS,
+      REALTIME_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);

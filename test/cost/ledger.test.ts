@@ -94,6 +94,44 @@ describe('CostLedger', () => {
     expect(text).toContain('voxstate_call_cost_count 1');
     expect(text).toContain('voxstate_variant_cost_total{flag="routing",variant="on"} 0.2');
   });
+
+  it('prices realtime audio and text tokens apart, cached input at its own price', () => {
+    const table = parsePriceTable({
+      replaceDefaults: true,
+      realtime: {
+        rt: {
+          audioInputPerToken: 0.01,
+          cachedAudioInputPerToken: 0.001,
+          audioOutputPerToken: 0.02,
+          textInputPerToken: 0.003,
+          cachedTextInputPerToken: 0.0003,
+          textOutputPerToken: 0.004,
+        },
+      },
+    });
+    const ledger = new CostLedger({ prices: table });
+    const cost = ledger.record('realtime', {
+      model: 'rt',
+      audioInputTokens: 100,
+      cachedAudioInputTokens: 40,
+      audioOutputTokens: 200,
+      textInputTokens: 1000,
+      cachedTextInputTokens: 500,
+      textOutputTokens: 50,
+    });
+    const expected = 60 * 0.01 + 40 * 0.001 + 200 * 0.02 + 500 * 0.003 + 500 * 0.0003 + 50 * 0.004;
+    expect(cost).toBeCloseTo(expected, 12);
+    const b = ledger.breakdown();
+    expect(b.realtime).toBeCloseTo(expected, 12);
+    expect(b.total).toBeCloseTo(expected, 12);
+    expect(b.byModel['realtime:rt']).toBeCloseTo(expected, 12);
+  });
+
+  it('refuses a realtime price without all six fields', () => {
+    expect(() =>
+      parsePriceTable({ realtime: { rt: { audioInputPerToken: 1 } } }, 'p.json'),
+    ).toThrow(/realtime\.rt\.cachedAudioInputPerToken/);
+  });
 });
 
 describe('price table', () => {

@@ -53,6 +53,25 @@ describe('CallStore', () => {
     expect(back).toEqual(r);
   });
 
+  it('keeps the realtime component of a speech-to-speech call', async () => {
+    const r = record('rt1', 1_700_000_000_000);
+    const ledger = new CostLedger({ prices: DEFAULT_PRICES });
+    ledger.record('realtime', {
+      model: 'gpt-realtime',
+      audioInputTokens: 300,
+      cachedAudioInputTokens: 0,
+      audioOutputTokens: 600,
+      textInputTokens: 800,
+      cachedTextInputTokens: 0,
+      textOutputTokens: 90,
+    });
+    r.cost = ledger.breakdown();
+    await store.write(r);
+    const [back] = await store.queryCalls();
+    expect(back?.cost.realtime).toBeGreaterThan(0);
+    expect(back).toEqual(r);
+  });
+
   it('upserts by id so a retried write makes no duplicate', async () => {
     await store.write(record('c1', 1_700_000_000_000));
     await store.write(record('c1', 1_700_000_000_000, 2000));

@@ -72,7 +72,7 @@ export const CALL_SETTINGS = {
     group: RECORDS,
     defaultDoc: 'example list prices',
     description:
-      'JSON file with the price table (STT per second, LLM per token per model, TTS per character, embeddings per token)',
+      'JSON file with the price table (STT per second, LLM per token per model, TTS per character, embeddings per token, realtime per audio and text token)',
   }),
   VOXSTATE_FLAGS: setting(text, {
     group: RECORDS,

@@ -6,7 +6,7 @@ import { OpenAiRealtimeStt } from '../../../src/providers/stt/openai-realtime-st
 import {
   type FakeRealtimeServer,
   startFakeRealtimeServer,
-} from '../../fakes/openai-realtime-server.js';
+} from '../../fakes/openai-realtime-stt-server.js';
 import { closedPort, collect, failureOf, LocalEngine, speak, tone } from './stt-helpers.js';
 
 let server: FakeRealtimeServer;

@@ -1,0 +1,51 @@
+/**
+ * One tool round of a Realtime session: the function calls a response ended with are run at
+ * once, each within the tool deadline, and each is answered with a `function_call_output` item;
+ * the session then asks for the next response.
+ *
+ * @module
+ */
+import type {
+  RealtimeClientEvent,
+  RealtimeConversationItemFunctionCall,
+} from 'openai/resources/realtime/realtime';
+import { type RealtimeTool, runToolCall, type ToolCallResult } from './tools.js';
+
+/** What a tool round needs from its session. */
+export interface ToolRoundDeps {
+  tools: readonly RealtimeTool[];
+  timeoutMs: number;
+  /** The session's signal: a hang-up aborts the round. */
+  signal: AbortSignal;
+  send(event: RealtimeClientEvent): void;
+  /** Called as each call is answered. */
+  onResult(call: { name: string; callId: string }, result: ToolCallResult): void;
+}
+
+/**
+ * Runs and answers `calls`.
+ *
+ * @throws AbortedError when the session's signal aborts.
+ */
+export async function answerToolCalls(
+  calls: readonly RealtimeConversationItemFunctionCall[],
+  deps: ToolRoundDeps,
+): Promise<void> {
+  await Promise.all(
+    calls.map(async (call) => {
+      const callId = call.call_id ?? '';
+      const result = await runToolCall(
+        deps.tools,
+        call.name,
+        call.arguments,
+        deps.timeoutMs,
+        deps.signal,
+      );
+      deps.onResult({ name: call.name, callId }, result);
+      deps.send({
+        type: 'conversation.item.create',
+        item: { type: 'function_call_output', call_id: callId, output: result.output },
+      });
+    }),
+  );
+}
