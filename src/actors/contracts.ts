@@ -16,6 +16,7 @@ import type {
   NonReducibleUnknown,
   PromiseActorLogic,
 } from 'xstate';
+import type { MediaFormat } from '../audio/format.js';
 import type {
   AnswerProgressEvent,
   EndpointingEvent,
@@ -27,7 +28,6 @@ import type {
   SpeakEvent,
   SttEvent,
 } from '../machines/call.types.js';
-import type { MediaFormat } from '../media/format.js';
 
 /** Input every per-call actor gets. */
 export interface CallActorInput {

@@ -20,9 +20,9 @@
  */
 import type { Registry } from 'prom-client';
 import { type EventObject, fromCallback } from 'xstate';
+import { int16ToFloat32 } from '../audio/pcm.js';
 import { errorKind, isAbortError } from '../errors.js';
 import type { EndpointingEvent, MediaEvent } from '../machines/call.types.js';
-import { int16ToFloat32 } from '../media/audio/pcm.js';
 import { BargeInControl } from '../media/barge-in.js';
 import { EchoGate, frameEnergy, samplesEnergy } from '../media/echo-gate.js';
 import {

@@ -11,8 +11,9 @@
  *
  * @module
  */
+
+import type { MediaFormat } from '../audio/format.js';
 import type { Passage } from '../knowledge/types.js';
-import type { MediaFormat } from '../media/format.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
 export type CallDirection = 'inbound' | 'outbound';

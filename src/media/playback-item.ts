@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { formatInfo, type MediaFormat } from './format.js';
+import { formatInfo, type MediaFormat } from '../audio/format.js';
 
 /** What an item is; fillers join answers at phrase boundaries. */
 export type PlaybackKind = 'filler' | 'answer' | 'prompt';

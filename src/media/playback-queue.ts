@@ -16,9 +16,9 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
+import { FRAME_MS, type MediaFormat } from '../audio/format.js';
 import type { FillerJoin } from '../speech/config.js';
 import type { Logger } from '../telemetry/logger.js';
-import { FRAME_MS, type MediaFormat } from './format.js';
 import { Pacer, type PacerClock, realClock } from './pacer.js';
 import {
   type PlaybackEndReason,

@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+import type { MediaFormat } from '../audio/format.js';
 import { type Config, type RawEnv, readEnv } from '../config/schema.js';
-import type { MediaFormat } from '../media/format.js';
 
 /** Which engine speaks by default. */
 export type TtsEngineName = 'espeak' | 'openai';

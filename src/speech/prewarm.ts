@@ -12,8 +12,9 @@
  *
  * @module
  */
+
+import type { MediaFormat } from '../audio/format.js';
 import { isAbortError } from '../errors.js';
-import type { MediaFormat } from '../media/format.js';
 import type { Logger } from '../telemetry/logger.js';
 import { allPhraseTexts, fillerTexts, phraseLanguage, phraseText } from './phrases.js';
 import type { TtsService } from './tts-service.js';
