@@ -37,6 +37,7 @@
  * @module
  */
 
+import { DEFAULT_ENDPOINTER_CONFIG, type EndpointerConfig } from '../config/endpointing.js';
 import {
   type BargeInCandidate,
   bargeInDeadline,
@@ -44,12 +45,7 @@ import {
   newBargeInCandidate,
   stepBargeIn,
 } from './barge-in-candidate.js';
-import {
-  DEFAULT_ENDPOINTER_CONFIG,
-  type EndOfTurnPolicy,
-  type EndpointerConfig,
-  type EndpointerEvent,
-} from './endpointer-types.js';
+import type { EndOfTurnPolicy, EndpointerEvent } from './endpointer-types.js';
 
 export * from './endpointer-types.js';
 

@@ -17,7 +17,6 @@
  */
 import { EventEmitter } from 'node:events';
 import { FRAME_MS, type MediaFormat } from '../audio/format.js';
-import type { FillerJoin } from '../speech/config.js';
 import type { Logger } from '../telemetry/logger.js';
 import { Pacer, type PacerClock, realClock } from './pacer.js';
 import {
@@ -34,6 +33,9 @@ export {
   type PlaybackItemOptions,
   type PlaybackKind,
 } from './playback-item.js';
+
+/** How an answer joins a filler that is playing: at its next phrase boundary, or after it all. */
+export type FillerJoin = 'boundary' | 'after';
 
 /** Events of a {@link PlaybackQueue}. */
 export interface PlaybackEvents {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DEFAULT_ENDPOINTER_CONFIG as EP } from '../../media/endpointer-types.js';
+import { DEFAULT_ENDPOINTER_CONFIG as EP } from '../endpointing.js';
 import { bool, duration, int, matching, num, oneOf, setting, text, threads } from '../kinds.js';
 
 const G = 'inference';
