@@ -28,6 +28,7 @@ import type {
   SpeakEvent,
   SttEvent,
 } from '../machines/call.types.js';
+import type { PhraseKey } from '../prompts/phrases.js';
 
 /** Input every per-call actor gets. */
 export interface CallActorInput {
@@ -44,16 +45,6 @@ export interface EndpointingInput extends CallActorInput {
   /** Language, for endpointing defaults that differ by language. */
   language: string;
 }
-
-/** The fixed phrases the bot speaks from cache. */
-export type PhraseKey =
-  | 'greeting'
-  | 'goodbye'
-  | 'apology'
-  | 'didNotCatch'
-  | 'stillThere'
-  | 'budgetExceeded'
-  | 'timeUp';
 
 /** Speech synthesis and playback of one phrase or text. */
 export interface SpeakInput extends CallActorInput {

@@ -15,8 +15,8 @@
 
 import type { MediaFormat } from '../audio/format.js';
 import { isAbortError } from '../errors.js';
+import { allPhraseTexts, fillerTexts, phraseLanguage, phraseText } from '../prompts/phrases.js';
 import type { Logger } from '../telemetry/logger.js';
-import { allPhraseTexts, fillerTexts, phraseLanguage, phraseText } from './phrases.js';
 import type { TtsService } from './tts-service.js';
 
 /** One clip to warm. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FillerPicker } from '../../src/speech/fillers.js';
 import {
   allPhraseTexts,
   fillerTexts,
@@ -7,12 +6,13 @@ import {
   PHRASE_LANGUAGES,
   phraseLanguage,
   phraseText,
-} from '../../src/speech/phrases.js';
+} from '../../src/prompts/phrases.js';
+import { FillerPicker } from '../../src/speech/fillers.js';
 import { prewarmPhrases } from '../../src/speech/prewarm.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
-import { CountingEngine } from './counting-engine.js';
-import { seededRandom } from './fake-clock.js';
+import { CountingEngine } from '../speech/counting-engine.js';
+import { seededRandom } from '../speech/fake-clock.js';
 
 describe('phrases', () => {
   it('has every phrase and at least four fillers in en, ru, uk and he', () => {
