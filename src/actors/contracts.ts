@@ -23,11 +23,11 @@ import type {
   FillerEvent,
   HistoryMessage,
   MediaEvent,
-  Passage,
   PrefetchEvent,
   SpeakEvent,
   SttEvent,
-} from '../machines/call.types.js';
+} from '../calls/events.js';
+import type { Passage } from '../knowledge/types.js';
 import type { PhraseKey } from '../prompts/phrases.js';
 
 /** Input every per-call actor gets. */

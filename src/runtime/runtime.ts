@@ -21,6 +21,7 @@ import {
   type Observer,
 } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
+import { type CallEndpoint, CallSession } from '../calls/session.js';
 import { assignFlags } from '../config/flags.js';
 import { ConfigError, isAbortError } from '../errors.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
@@ -37,7 +38,6 @@ import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
-import { type CallEndpoint, CallSession } from './call-session.js';
 import type { RuntimeConfig } from './config.js';
 import { recordFlagAssignment } from './flag-metrics.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';

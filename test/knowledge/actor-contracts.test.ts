@@ -9,9 +9,9 @@ import {
   type PrefetchEmbeddingEvent,
 } from '../../src/actors/prefetch-embedding.js';
 import { createRetrieveActor, type RetrieveOutput } from '../../src/actors/retrieve.js';
+import type { PrefetchEvent, SttEvent } from '../../src/calls/events.js';
 import { HybridRetriever } from '../../src/knowledge/hybrid-retriever.js';
 import type { KnowledgeStore } from '../../src/knowledge/store.js';
-import type { PrefetchEvent, SttEvent } from '../../src/machines/call.types.js';
 
 describe('knowledge actors fit the call machine contracts', () => {
   it('type-checks against CallActors (this file fails to compile otherwise)', () => {

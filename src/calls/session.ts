@@ -16,7 +16,7 @@ import type { MediaConnection } from '../media/media-connection.js';
 import { PlaybackQueue } from '../media/playback-queue.js';
 import type { CallPrompts } from '../prompts/call-prompts.js';
 import type { Logger } from '../telemetry/logger.js';
-import { CallTimeline } from './call-timeline.js';
+import { CallTimeline } from './timeline.js';
 import { TurnLog } from './turn-log.js';
 
 /** The telephony side of a call, as the runtime needs it (a `PhoneCall` satisfies it). */
