@@ -16,6 +16,9 @@ export type PlaybackKind = 'filler' | 'answer' | 'prompt';
  */
 export type PlaybackEndReason = 'played' | 'cancelled' | 'stopped' | 'skipped';
 
+/** How an answer joins a filler that is playing: at its next phrase boundary, or after it all. */
+export type FillerJoin = 'boundary' | 'after';
+
 /** Options of one item. */
 export interface PlaybackItemOptions {
   /** False keeps the item through a barge-in `stopAll()` (default true). */

@@ -20,6 +20,7 @@ import { FRAME_MS, type MediaFormat } from '../audio/format.js';
 import type { Logger } from '../telemetry/logger.js';
 import { Pacer, type PacerClock, realClock } from './pacer.js';
 import {
+  type FillerJoin,
   type PlaybackEndReason,
   PlaybackItem,
   type PlaybackItemHost,
@@ -33,9 +34,6 @@ export {
   type PlaybackItemOptions,
   type PlaybackKind,
 } from './playback-item.js';
-
-/** How an answer joins a filler that is playing: at its next phrase boundary, or after it all. */
-export type FillerJoin = 'boundary' | 'after';
 
 /** Events of a {@link PlaybackQueue}. */
 export interface PlaybackEvents {

@@ -8,7 +8,7 @@
 
 import type { MediaFormat } from '../audio/format.js';
 import { type Config, type RawEnv, readEnv } from '../config/schema.js';
-import type { FillerJoin } from '../media/playback-queue.js';
+import type { FillerJoin } from '../media/playback-item.js';
 
 /** Which engine speaks by default. */
 export type TtsEngineName = 'espeak' | 'openai';
