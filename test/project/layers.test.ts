@@ -1,8 +1,9 @@
 /**
  * The folders of `src/` form layers along the data path: a folder imports only folders of lower
  * layers, so the folder-level import graph has no cycle. {@link LAYERS} is the table (lowest
- * first, with each folder's job); docs/architecture.md shows the same table. A new folder must be
- * placed in it, and an import against it fails here with the file-level edges that break it.
+ * first, with each folder's job); docs/architecture.md shows the same table (checked here). A new
+ * folder must be placed in both, and an import against the table fails here, naming the
+ * file-level imports that break it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const ARCHITECTURE = fileURLToPath(new URL('../../docs/architecture.md', import.meta.url));
 
 /** The layers of `src/`, lowest first. A folder may import only folders in lower rows. */
 const LAYERS: readonly (readonly [folder: string, job: string][])[] = [
@@ -176,6 +178,18 @@ describe('src/ layers', () => {
     const folders = new Set(sourceFiles(SRC).map((f) => folderOf(SRC, f)));
     expect([...folders].filter((f) => !placed.has(f)).sort()).toEqual([]);
     expect([...placed].filter((f) => !folders.has(f)).sort()).toEqual([]);
+  });
+
+  it('matches the layer table of docs/architecture.md', () => {
+    const row = /^\| (\d+) \| `([a-z-]+)(?:\/|\.ts)` \|/;
+    const documented = readFileSync(ARCHITECTURE, 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        const m = row.exec(line);
+        return m ? [`${m[1]} ${m[2]}`] : [];
+      });
+    const tested = LAYERS.flatMap((folders, i) => folders.map(([folder]) => `${i} ${folder}`));
+    expect(documented).toEqual(tested);
   });
 
   it('has no folder-level import cycle', () => {
