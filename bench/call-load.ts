@@ -10,8 +10,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { TurnTiming } from '../src/calls/timeline.js';
 import type { CallOutput } from '../src/machines/call.types.js';
-import type { TurnTiming } from '../src/runtime/call-timeline.js';
 import type { CallerScript } from '../src/simulator/caller-script.js';
 import { SpeechChunker } from '../src/text/speech-chunker.js';
 import { type CallRig, startCallRig } from '../test/fakes/call-rig.js';

@@ -31,7 +31,7 @@
 
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { formatInfo } from '../src/media/format.js';
+import { formatInfo } from '../src/audio/format.js';
 import { loadBusinessData, parseBusinessData } from '../src/prompts/business.js';
 import { buildCompactPrompt } from '../src/prompts/compact-prompt.js';
 import { buildFullPrompt } from '../src/prompts/full-prompt.js';

@@ -16,18 +16,19 @@ import type {
   NonReducibleUnknown,
   PromiseActorLogic,
 } from 'xstate';
+import type { MediaFormat } from '../audio/format.js';
 import type {
   AnswerProgressEvent,
   EndpointingEvent,
   FillerEvent,
   HistoryMessage,
   MediaEvent,
-  Passage,
   PrefetchEvent,
   SpeakEvent,
   SttEvent,
-} from '../machines/call.types.js';
-import type { MediaFormat } from '../media/format.js';
+} from '../calls/events.js';
+import type { Passage } from '../knowledge/types.js';
+import type { PhraseKey } from '../prompts/phrases.js';
 
 /** Input every per-call actor gets. */
 export interface CallActorInput {
@@ -44,16 +45,6 @@ export interface EndpointingInput extends CallActorInput {
   /** Language, for endpointing defaults that differ by language. */
   language: string;
 }
-
-/** The fixed phrases the bot speaks from cache. */
-export type PhraseKey =
-  | 'greeting'
-  | 'goodbye'
-  | 'apology'
-  | 'didNotCatch'
-  | 'stillThere'
-  | 'budgetExceeded'
-  | 'timeUp';
 
 /** Speech synthesis and playback of one phrase or text. */
 export interface SpeakInput extends CallActorInput {

@@ -20,21 +20,17 @@
  */
 import type { Registry } from 'prom-client';
 import { type EventObject, fromCallback } from 'xstate';
+import { int16ToFloat32 } from '../audio/pcm.js';
+import type { EndpointingEvent, MediaEvent } from '../calls/events.js';
+import type { CallSession } from '../calls/session.js';
+import type { EndpointerConfig } from '../config/endpointing.js';
 import { errorKind, isAbortError } from '../errors.js';
-import type { EndpointingEvent, MediaEvent } from '../machines/call.types.js';
-import { int16ToFloat32 } from '../media/audio/pcm.js';
 import { BargeInControl } from '../media/barge-in.js';
 import { EchoGate, frameEnergy, samplesEnergy } from '../media/echo-gate.js';
-import {
-  type EndOfTurnPolicy,
-  Endpointer,
-  type EndpointerConfig,
-  type EndpointerEvent,
-} from '../media/endpointer.js';
+import { type EndOfTurnPolicy, Endpointer, type EndpointerEvent } from '../media/endpointer.js';
 import { FrameClock } from '../media/frame-clock.js';
 import { VAD_WINDOW_MS, type VadSession } from '../media/vad.js';
 import type { SttStream } from '../providers/stt/stt-engine.js';
-import type { CallSession } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EndpointingInput } from './contracts.js';

@@ -6,8 +6,8 @@
  * @module
  */
 import { type EventObject, fromCallback } from 'xstate';
-import type { MediaEvent } from '../machines/call.types.js';
-import type { CallEndpoint } from '../runtime/call-session.js';
+import type { MediaEvent } from '../calls/events.js';
+import type { CallEndpoint } from '../calls/session.js';
 import type { MediaInput } from './contracts.js';
 
 /** Dependencies of {@link createMediaActor}. */

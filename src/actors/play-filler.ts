@@ -12,8 +12,8 @@
  * @module
  */
 import { type EventObject, fromCallback } from 'xstate';
+import type { FillerEvent } from '../calls/events.js';
 import { ConfigError, isAbortError } from '../errors.js';
-import type { FillerEvent } from '../machines/call.types.js';
 import type { PlaybackQueue } from '../media/playback-queue.js';
 import { FillerPicker } from '../speech/fillers.js';
 import type { TtsService } from '../speech/tts-service.js';

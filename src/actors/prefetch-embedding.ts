@@ -8,8 +8,8 @@
  * @module
  */
 import { fromCallback } from 'xstate';
+import type { PrefetchEvent, SttEvent } from '../calls/events.js';
 import type { Prefetcher } from '../knowledge/prefetcher.js';
-import type { PrefetchEvent, SttEvent } from '../machines/call.types.js';
 import type { Logger } from '../telemetry/logger.js';
 
 /** Input of the prefetch actor. */

@@ -7,10 +7,10 @@
  * @module
  */
 import { type EventObject, fromCallback } from 'xstate';
+import type { SpeakEvent } from '../calls/events.js';
 import { isAbortError } from '../errors.js';
-import type { SpeakEvent } from '../machines/call.types.js';
 import type { PlaybackEndReason, PlaybackKind, PlaybackQueue } from '../media/playback-queue.js';
-import { type PhraseVars, phraseText } from '../speech/phrases.js';
+import { type PhraseVars, phraseText } from '../prompts/phrases.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { SpeakInput } from './contracts.js';

@@ -14,10 +14,10 @@
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
+import type { AnswerProgressEvent } from '../calls/events.js';
+import type { CallSession } from '../calls/session.js';
 import { errorKind, isAbortError } from '../errors.js';
-import type { AnswerProgressEvent } from '../machines/call.types.js';
 import type { PlaybackEndReason, PlaybackItem } from '../media/playback-queue.js';
-import type { CallSession } from '../runtime/call-session.js';
 import type { TtsService } from '../speech/tts-service.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';

@@ -10,9 +10,9 @@
  */
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
+import type { CallSession } from '../calls/session.js';
 import { errorKind, isAbortError } from '../errors.js';
 import type { SttEngine, SttResult, SttStream } from '../providers/stt/stt-engine.js';
-import type { CallSession } from '../runtime/call-session.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { TranscribeInput, TranscribeOutput } from './contracts.js';

@@ -7,10 +7,10 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { phraseText } from '../prompts/phrases.js';
 import { createAnthropicProvider } from '../providers/llm/anthropic.js';
 import type { LlmProvider } from '../providers/llm/llm-provider.js';
 import { createOpenAiProvider } from '../providers/llm/openai.js';
-import { phraseText } from '../speech/phrases.js';
 import { silentLogger } from '../telemetry/logger.js';
 import type { Answerer } from './answerer.js';
 import { type AnswerConfig, describeAnswerConfig, type ModelRef } from './config.js';

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { TurnTiming } from '../runtime/call-timeline.js';
+import type { TurnTiming } from '../calls/timeline.js';
 import type { SttChoice } from '../runtime/config.js';
 
 /** One turn of the demo call; times in ms after the caller's last word. */

@@ -10,16 +10,14 @@
  * same variant, on every instance.
  *
  * The assignment is recorded on the call (cost store, call log) and counted in
- * `voxstate_flag_assignments_total{flag,variant}`, so an A/B comparison reads from the metrics and
- * from `voxstate report costs`.
+ * `voxstate_flag_assignments_total{flag,variant}` (by `src/runtime/flag-metrics.ts`), so an A/B
+ * comparison reads from the metrics and from `voxstate report costs`.
  *
  * @module
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Registry } from 'prom-client';
 import { ConfigError } from '../errors.js';
-import { catalogCounter } from '../telemetry/catalog.js';
 import { type Config, type RawEnv, readEnv } from './schema.js';
 
 /** Percentages per variant for one flag, in rollout order. */
@@ -156,10 +154,4 @@ export function assignFlags(
     if (pick !== undefined) out[flag] = pick;
   }
   return out;
-}
-
-/** Counts one call's assignment in `voxstate_flag_assignments_total{flag,variant}`. */
-export function recordFlagAssignment(registry: Registry, flags: Record<string, string>): void {
-  const c = catalogCounter(registry, 'voxstate_flag_assignments_total');
-  for (const [flag, variant] of Object.entries(flags)) c.inc({ flag, variant });
 }

@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_ENDPOINTER_CONFIG, type EndpointerConfig } from '../media/endpointer.js';
+import { DEFAULT_ENDPOINTER_CONFIG, type EndpointerConfig } from './endpointing.js';
 import { type Config, type RawEnv, readEnv } from './schema.js';
 import { MODEL_DTYPES as DTYPES } from './settings/inference.js';
 

@@ -8,7 +8,7 @@
  */
 import { join, resolve } from 'node:path';
 import { type Config, type RawEnv, readEnv } from '../config/schema.js';
-import type { CloudMode } from './hybrid-retriever.js';
+import type { CloudMode } from './retrieval-types.js';
 
 /** Cloud (OpenAI-compatible) embedding model used as the fallback layer. */
 export interface CloudEmbeddingConfig {

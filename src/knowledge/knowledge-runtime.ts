@@ -15,10 +15,11 @@ import { CachedEmbedder } from './cached-embedder.js';
 import { cloudEmbedderFromConfig } from './cloud-embedder.js';
 import { type KnowledgeConfig, kbDir } from './config.js';
 import { EmbeddingCache } from './embedding-cache.js';
-import { HybridRetriever, type RetrievalResult } from './hybrid-retriever.js';
+import { HybridRetriever } from './hybrid-retriever.js';
 import { type KnowledgeMetrics, knowledgeMetrics } from './metrics.js';
 import { Prefetcher } from './prefetcher.js';
 import { RetrievalCache } from './retrieval-cache.js';
+import type { RetrievalResult } from './retrieval-types.js';
 import { KnowledgeStore } from './store.js';
 
 /** Dependencies of {@link createKnowledgeRuntime}. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PhraseKey } from '../actors/contracts.js';
+import type { PhraseKey } from '../prompts/phrases.js';
 import { callSetup } from './call.setup.js';
 
 const LISTEN_AGAIN = '#call.active.conversation.listening.hearing';

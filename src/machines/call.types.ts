@@ -1,18 +1,23 @@
 /**
- * Types of the call machine: its input, context, events and output.
+ * Types of the call machine: its input, context, the events it takes and its output. The events
+ * themselves, and the progress the actors emit, are the call's vocabulary in
+ * `src/calls/events.ts`, which actors import without importing the machine.
  *
  * The context is small and serializable (strings, numbers, plain arrays): sockets, streams,
- * audio and other per-call resources live outside the machine, in the runtime's call session,
- * and each call's actors are created around its session, so they never look a call up.
+ * audio and other per-call resources live outside the machine, in the call's session
+ * (`src/calls/session.ts`), and each call's actors are created around its session, so they never
+ * look a call up.
  *
  * Only events that decide a transition reach the machine ({@link CallEvent}). Progress (filler
  * started, prefetch ready, first answer audio, each sentence) is emitted by the actors with
- * XState's `emit` ({@link ProgressEvent}) and read by one subscriber, the call's timeline.
+ * XState's `emit` (`ProgressEvent`) and read by one subscriber, the call's timeline.
  *
  * @module
  */
+
+import type { MediaFormat } from '../audio/format.js';
+import type { EndpointingEvent, HistoryMessage, MediaEvent, SpeakEvent } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
-import type { MediaFormat } from '../media/format.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
 export type CallDirection = 'inbound' | 'outbound';
@@ -66,12 +71,6 @@ export interface CallInput {
 /** A retrieved passage (the one passage shape, from the knowledge base's types). */
 export type { Passage } from '../knowledge/types.js';
 
-/** One message of the bounded conversation history. */
-export interface HistoryMessage {
-  role: 'user' | 'assistant';
-  content: string;
-}
-
 /**
  * How the greeting ended: `pending` until it has (while it plays, the state value says whether
  * it is audible yet: `greeting.pending` or `greeting.speaking`).
@@ -113,55 +112,6 @@ export interface CallContext {
   lastError?: { actor: string; message: string };
   endReason?: EndReason;
 }
-
-/** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
-export type MediaEvent =
-  | { type: 'media.hangup'; reason?: string }
-  | { type: 'media.dtmf'; digit: string };
-
-/** Events from voice activity detection and endpointing. */
-export type EndpointingEvent =
-  | { type: 'media.speech.start' }
-  | { type: 'media.speech.end'; utteranceId: string; durationMs: number };
-
-/** Events from speaking actors (greeting, goodbye, prompts). */
-export type SpeakEvent =
-  | { type: 'speak.started' }
-  | { type: 'speak.done' }
-  | { type: 'speak.failed'; error: string };
-
-/**
- * Progress of the filler actor, emitted (never sent to the machine: an event the machine does
- * not act on still costs a full macrostep).
- */
-export type FillerEvent =
-  | { type: 'filler.started' }
-  | { type: 'filler.done' }
-  | { type: 'filler.failed'; error: string };
-
-/** Progress of the embedding prefetch actor, emitted. */
-export type PrefetchEvent =
-  | { type: 'prefetch.ready'; source: string }
-  | { type: 'prefetch.failed'; error: string };
-
-/**
- * Finer points of a turn's answer path: `answer_start` the answerer was called,
- * `answer_first_piece` it released a speakable piece, `tts_start` synthesis of a piece began,
- * `answer_ready` a piece's first audio was queued for playback.
- */
-export type AnswerMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
-
-/** Progress of the answer-streaming actor, emitted. */
-export type AnswerProgressEvent =
-  | { type: 'llm.sentence'; index: number; text: string }
-  | { type: 'answer.audio.started' }
-  | { type: 'answer.mark'; mark: AnswerMark };
-
-/** Every progress event an actor emits for the call's timeline. */
-export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
-
-/** Transcript events, forwarded to the prefetch actor. */
-export type SttEvent = { type: 'stt.final'; text: string; language?: string };
 
 /** Internal events the machine raises to itself. */
 export type InternalEvent = { type: 'greeting.ended' };

@@ -9,10 +9,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
+import { FrameAssembler } from '../audio/frames.js';
+import { float32ToInt16, int16ToFloat32 } from '../audio/pcm.js';
+import { Resampler } from '../audio/resample.js';
 import { TelephonyError } from '../errors.js';
-import { FrameAssembler } from './audio/frames.js';
-import { float32ToInt16, int16ToFloat32 } from './audio/pcm.js';
-import { Resampler } from './audio/resample.js';
 import {
   AudioSocketKind,
   type AudioSocketMessage,

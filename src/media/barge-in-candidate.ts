@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { EndpointerConfig } from './endpointer-types.js';
+import type { EndpointerConfig } from '../config/endpointing.js';
 
 /** A candidate spread over more than this many times its voice needed is dropped. */
 const MAX_SPAN = 3;

@@ -13,8 +13,9 @@
  *
  * @module
  */
-import { ulawDecode } from './audio/g711.js';
-import type { MediaFormat } from './format.js';
+
+import type { MediaFormat } from '../audio/format.js';
+import { ulawDecode } from '../audio/g711.js';
 
 /** Options of {@link EchoGate}. */
 export interface EchoGateOptions {

@@ -14,9 +14,16 @@
  *
  * @module
  */
+
+import {
+  ADAPTIVE_END_OF_TURN_DEFAULTS,
+  type AdaptiveEndOfTurnOptions,
+} from '../config/endpointing.js';
 import { detectLanguage, type Language } from '../text/language.js';
 import { classifyTurn, type TurnCompletion } from '../text/turn-rules/index.js';
 import type { EndOfTurnPolicy, UtteranceProgress } from './endpointer-types.js';
+
+export { ADAPTIVE_END_OF_TURN_DEFAULTS, type AdaptiveEndOfTurnOptions };
 
 /** Which end-of-turn policy a call uses. */
 export type EndOfTurnMode = 'fixed' | 'adaptive';
@@ -25,32 +32,6 @@ export type EndOfTurnMode = 'fixed' | 'adaptive';
 export function fixedEndOfTurn(silenceMs: number): EndOfTurnPolicy {
   return { requiredSilenceMs: () => silenceMs };
 }
-
-/** Options of {@link adaptiveEndOfTurn}. All times in ms. */
-export interface AdaptiveEndOfTurnOptions {
-  /** Silence after a finished utterance. Default 250. */
-  shortSilenceMs?: number;
-  /** Silence after an utterance that stops mid-thought. Default 800. */
-  longSilenceMs?: number;
-  /** Silence when nothing is known (no partial, or it reads neither way). Default 500. */
-  defaultSilenceMs?: number;
-  /**
-   * A partial that the caller has talked past by this much voice is stale: the default silence
-   * applies. Default 400 (streaming engines trail the voice by 100-300 ms).
-   */
-  staleAfterMs?: number;
-  /** Language when the call's is not known; the partial's letters decide first. Default `en`. */
-  fallbackLanguage?: Language;
-}
-
-/** {@link adaptiveEndOfTurn}'s defaults. */
-export const ADAPTIVE_END_OF_TURN_DEFAULTS: Required<AdaptiveEndOfTurnOptions> = {
-  shortSilenceMs: 250,
-  longSilenceMs: 800,
-  defaultSilenceMs: 500,
-  staleAfterMs: 400,
-  fallbackLanguage: 'en',
-};
 
 /** What an adaptive policy decided for one utterance state, with why. */
 export interface EndOfTurnDecision {

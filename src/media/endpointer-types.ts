@@ -1,69 +1,10 @@
 /**
- * Configuration, events and the end-of-turn policy of the {@link Endpointer}
+ * Events and the end-of-turn policy of the {@link Endpointer}
  * (`./endpointer.ts`).
  *
  * @module
  */
 import type { Language } from '../text/language.js';
-
-/** Tuning of the endpointer. All times in ms. */
-export interface EndpointerConfig {
-  /** Probability at or above which a window is voiced. Default 0.5. */
-  threshold: number;
-  /** Probability below which a window is silent (hysteresis). Default 0.35. */
-  negThreshold: number;
-  /** Voice needed before a start is reported. Default 200 ms. */
-  minSpeechMs: number;
-  /** Silence after speech that ends the utterance. Default 500 ms. */
-  endSilenceMs: number;
-  /** Longest utterance; it is cut here. Default 15000 ms. */
-  maxUtteranceMs: number;
-  /** Guard time after the bot stops speaking. Default 300 ms. */
-  echoCooldownMs: number;
-  /**
-   * Clear caller voice (windows at or above `bargeInThreshold`, dips not counted) after which
-   * the bot pauses while it speaks. Default 192 ms (six windows).
-   */
-  bargeInPauseMs: number;
-  /**
-   * Clear caller voice that confirms a barge-in (the bot stops, the caller's turn begins).
-   * Shorter sounds that stop (a backchannel "mm-hm") let the paused bot go on. Default 608 ms.
-   */
-  bargeInMinSpeechMs: number;
-  /**
-   * A dip below `bargeInThreshold` this long ends a barge-in candidate; shorter ones (the pause
-   * after "Sorry," or "Wait,") do not restart the count. Default 300 ms.
-   */
-  bargeInMaxGapMs: number;
-  /** Probability a window needs to count as the caller's voice while guarded. Default 0.8. */
-  bargeInThreshold: number;
-  /**
-   * While the bot speaks, caller audio this many dB or more under the bot's own recent level is
-   * taken for the bot's echo, not for the caller. Default 18 dB.
-   */
-  bargeInEchoLossDb: number;
-  /** Audio kept before the first voiced window. Default 200 ms. */
-  preRollMs: number;
-  /** Duration of one window. Default 32 ms (512 samples at 16 kHz). */
-  windowMs: number;
-}
-
-/** The defaults: Silero v5 windows, about 500 ms of end-of-speech silence. */
-export const DEFAULT_ENDPOINTER_CONFIG: EndpointerConfig = {
-  threshold: 0.5,
-  negThreshold: 0.35,
-  minSpeechMs: 200,
-  endSilenceMs: 500,
-  maxUtteranceMs: 15_000,
-  echoCooldownMs: 300,
-  bargeInPauseMs: 192,
-  bargeInMinSpeechMs: 608,
-  bargeInMaxGapMs: 300,
-  bargeInThreshold: 0.8,
-  bargeInEchoLossDb: 18,
-  preRollMs: 200,
-  windowMs: 32,
-};
 
 /** The caller started speaking. */
 export interface SpeechStartEvent {

@@ -37,6 +37,7 @@
  * @module
  */
 
+import { DEFAULT_ENDPOINTER_CONFIG, type EndpointerConfig } from '../config/endpointing.js';
 import type { Language } from '../text/language.js';
 import {
   type BargeInCandidate,
@@ -45,12 +46,7 @@ import {
   newBargeInCandidate,
   stepBargeIn,
 } from './barge-in-candidate.js';
-import {
-  DEFAULT_ENDPOINTER_CONFIG,
-  type EndOfTurnPolicy,
-  type EndpointerConfig,
-  type EndpointerEvent,
-} from './endpointer-types.js';
+import type { EndOfTurnPolicy, EndpointerEvent } from './endpointer-types.js';
 import { TurnContext } from './turn-context.js';
 
 export * from './endpointer-types.js';

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { FRAME_MS } from './format.js';
+import { FRAME_MS } from '../audio/format.js';
 
 /** A monotonic clock (ms) and its timers. */
 export interface PacerClock {

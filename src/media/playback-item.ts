@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { formatInfo, type MediaFormat } from './format.js';
+import { formatInfo, type MediaFormat } from '../audio/format.js';
 
 /** What an item is; fillers join answers at phrase boundaries. */
 export type PlaybackKind = 'filler' | 'answer' | 'prompt';
@@ -15,6 +15,9 @@ export type PlaybackKind = 'filler' | 'answer' | 'prompt';
  * `stopAll()` (barge-in, hang-up), `skipped` (a filler phrase an answer overtook).
  */
 export type PlaybackEndReason = 'played' | 'cancelled' | 'stopped' | 'skipped';
+
+/** How an answer joins a filler that is playing: at its next phrase boundary, or after it all. */
+export type FillerJoin = 'boundary' | 'after';
 
 /** Options of one item. */
 export interface PlaybackItemOptions {

@@ -16,11 +16,11 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { FillerJoin } from '../speech/config.js';
+import { FRAME_MS, type MediaFormat } from '../audio/format.js';
 import type { Logger } from '../telemetry/logger.js';
-import { FRAME_MS, type MediaFormat } from './format.js';
 import { Pacer, type PacerClock, realClock } from './pacer.js';
 import {
+  type FillerJoin,
   type PlaybackEndReason,
   PlaybackItem,
   type PlaybackItemHost,

@@ -13,11 +13,11 @@
 
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
+import { FrameAssembler } from '../audio/frames.js';
+import { ulawDecode, ulawEncode } from '../audio/g711.js';
+import { float32ToInt16, int16ArrayToFloat32, int16ToFloat32 } from '../audio/pcm.js';
+import { Resampler } from '../audio/resample.js';
 import { TelephonyError } from '../errors.js';
-import { FrameAssembler } from './audio/frames.js';
-import { ulawDecode, ulawEncode } from './audio/g711.js';
-import { float32ToInt16, int16ArrayToFloat32, int16ToFloat32 } from './audio/pcm.js';
-import { Resampler } from './audio/resample.js';
 import {
   type MediaConnection,
   type MediaConnectionEvents,

@@ -19,14 +19,14 @@ import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
+import type { CallSession } from '../calls/session.js';
+import type { EndpointerConfig } from '../config/endpointing.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
-import type { EndpointerConfig } from '../media/endpointer.js';
 import type { VadSession } from '../media/vad.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { CallSession } from './call-session.js';
 
 /** What the call actors need from a runtime: the parts every call shares. */
 export interface SharedCallParts {

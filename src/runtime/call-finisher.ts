@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { CallSession } from '../calls/session.js';
 import { CostAnomalyDetector } from '../cost/anomaly.js';
 import { recordCallCost } from '../cost/metrics.js';
 import { type CallRecorder, createCallRecorder } from '../cost/recorder.js';
@@ -18,7 +19,6 @@ import { errorKind } from '../errors.js';
 import type { CallOutput } from '../machines/call.types.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { CallSession } from './call-session.js';
 
 /** Records finished calls. */
 export interface CallFinisher {

@@ -21,7 +21,8 @@ import {
   type Observer,
 } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
-import { assignFlags, recordFlagAssignment } from '../config/flags.js';
+import { type CallEndpoint, CallSession } from '../calls/session.js';
+import { assignFlags } from '../config/flags.js';
 import { ConfigError, isAbortError } from '../errors.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { callMachine } from '../machines/call.machine.js';
@@ -38,8 +39,8 @@ import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
-import { type CallEndpoint, CallSession } from './call-session.js';
 import type { RuntimeConfig } from './config.js';
+import { recordFlagAssignment } from './flag-metrics.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
 
 /** Options for {@link Runtime.create}. */

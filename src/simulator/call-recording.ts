@@ -9,8 +9,8 @@
  * @module
  */
 
-import { writeWav } from '../media/audio/wav.js';
-import { FRAME_MS } from '../media/format.js';
+import { FRAME_MS } from '../audio/format.js';
+import { writeWav } from '../audio/wav.js';
 
 const FRAME_SAMPLES = 320;
 

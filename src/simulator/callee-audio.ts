@@ -7,7 +7,7 @@
  * @module
  */
 
-import { FRAME_MS } from '../media/format.js';
+import { FRAME_MS } from '../audio/format.js';
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import { SILENT_FRAME } from './line-audio.js';
 import { scriptRunner } from './sim-callers.js';

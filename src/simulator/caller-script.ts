@@ -15,7 +15,7 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { FRAME_MS } from '../media/format.js';
+import { FRAME_MS } from '../audio/format.js';
 import { CallRecording } from './call-recording.js';
 import { frameRms, mixEcho, SILENT_FRAME } from './line-audio.js';
 

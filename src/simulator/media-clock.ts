@@ -6,7 +6,7 @@
  * @module
  */
 
-import { FRAME_MS } from '../media/format.js';
+import { FRAME_MS } from '../audio/format.js';
 
 /** Something that sends one frame per 20 ms. */
 export interface ClockSubscriber {

@@ -8,9 +8,9 @@
  */
 
 import net from 'node:net';
+import { float32ToInt16, int16ToFloat32 } from '../audio/pcm.js';
+import { resample } from '../audio/resample.js';
 import { TelephonyError } from '../errors.js';
-import { float32ToInt16, int16ToFloat32 } from '../media/audio/pcm.js';
-import { resample } from '../media/audio/resample.js';
 import {
   AudioSocketKind,
   AudioSocketParser,

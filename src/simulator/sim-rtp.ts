@@ -10,14 +10,14 @@
  */
 
 import dgram from 'node:dgram';
-import { ulawDecode, ulawEncode } from '../media/audio/g711.js';
+import { ulawDecode, ulawEncode } from '../audio/g711.js';
 import {
   float32ToInt16,
   float32ToInt16Array,
   int16ArrayToFloat32,
   int16ToFloat32,
-} from '../media/audio/pcm.js';
-import { Resampler } from '../media/audio/resample.js';
+} from '../audio/pcm.js';
+import { Resampler } from '../audio/resample.js';
 import { parseRtpPacket, RtpPayloadType, RtpSender } from '../media/rtp-packet.js';
 import type { ClockSubscriber, MediaClock } from './media-clock.js';
 import type { MediaLink, MediaLinkHooks } from './media-link.js';

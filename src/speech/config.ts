@@ -5,14 +5,13 @@
  *
  * @module
  */
+
+import type { MediaFormat } from '../audio/format.js';
 import { type Config, type RawEnv, readEnv } from '../config/schema.js';
-import type { MediaFormat } from '../media/format.js';
+import type { FillerJoin } from '../media/playback-item.js';
 
 /** Which engine speaks by default. */
 export type TtsEngineName = 'espeak' | 'openai';
-
-/** How an answer joins a filler that is playing: at its next phrase boundary, or after it all. */
-export type FillerJoin = 'boundary' | 'after';
 
 /** Speech-output configuration. */
 export interface SpeechConfig {

@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { MediaFormat } from '../media/format.js';
+import type { MediaFormat } from '../audio/format.js';
 import type { PacerClock } from '../media/pacer.js';
 import { PlaybackQueue } from '../media/playback-queue.js';
 import { createEspeakEngine, type EspeakEngine } from '../providers/tts/espeak.js';

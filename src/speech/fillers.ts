@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fillerTexts } from './phrases.js';
+import { fillerTexts } from '../prompts/phrases.js';
 
 /**
  * A per-call filler picker.

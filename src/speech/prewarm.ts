@@ -12,10 +12,11 @@
  *
  * @module
  */
+
+import type { MediaFormat } from '../audio/format.js';
 import { isAbortError } from '../errors.js';
-import type { MediaFormat } from '../media/format.js';
+import { allPhraseTexts, fillerTexts, phraseLanguage, phraseText } from '../prompts/phrases.js';
 import type { Logger } from '../telemetry/logger.js';
-import { allPhraseTexts, fillerTexts, phraseLanguage, phraseText } from './phrases.js';
 import type { TtsService } from './tts-service.js';
 
 /** One clip to warm. */

@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { MediaFormat } from '../audio/format.js';
 import { type SharedTier, TieredCache } from '../cache/tiered-cache.js';
-import type { MediaFormat } from '../media/format.js';
 import type { Logger } from '../telemetry/logger.js';
 import { counter, gauge } from '../telemetry/metrics.js';
 

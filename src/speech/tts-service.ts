@@ -6,8 +6,8 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import type { MediaFormat } from '../audio/format.js';
 import { ConfigError, isAbortError } from '../errors.js';
-import type { MediaFormat } from '../media/format.js';
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import type { Logger } from '../telemetry/logger.js';
 import { counter, histogram, seconds } from '../telemetry/metrics.js';

@@ -16,8 +16,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ESpeakNg, { type EspeakFs } from 'espeak-ng';
 import { move } from 'piscina';
-import { encodeForWire, readWav, trimTrailingSilence } from '../media/audio/index.js';
-import type { MediaFormat } from '../media/format.js';
+import type { MediaFormat } from '../audio/format.js';
+import { encodeForWire, readWav, trimTrailingSilence } from '../audio/index.js';
 
 /** One synthesis task. */
 export interface EspeakTask {

@@ -18,7 +18,7 @@
 import './console-to-stderr.js';
 import RNNoise, { type RnnoiseModule } from '@echogarden/rnnoise-wasm';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { Resampler, type ResamplerState } from '../media/audio/resample.js';
+import { Resampler, type ResamplerState } from '../audio/resample.js';
 
 /** Rate of the call's audio. */
 const CALL_RATE = 16_000;

@@ -7,11 +7,11 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyActorRef, assign, createActor, setup } from 'xstate';
 import { createEndpointingActor } from '../../src/actors/endpointing.js';
+import type { EndpointingEvent, MediaEvent } from '../../src/calls/events.js';
+import { type CallEndpoint, CallSession } from '../../src/calls/session.js';
 import { DEFAULT_PRICES } from '../../src/cost/prices.js';
-import type { EndpointingEvent, MediaEvent } from '../../src/machines/call.types.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
 import { CallPrompts } from '../../src/prompts/call-prompts.js';
-import { type CallEndpoint, CallSession } from '../../src/runtime/call-session.js';
 import { CountingClock } from '../fakes/call-actors.js';
 
 const WINDOW = 512;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CallTimeline } from '../../src/calls/timeline.js';
 import { demoTurn, formatHeader, formatTurn } from '../../src/cli/demo-report.js';
-import { CallTimeline } from '../../src/runtime/call-timeline.js';
 
 /** A turn on a fake clock: the caller stopped 500 ms before the end was detected. */
 function timelineTurn() {

@@ -8,9 +8,9 @@ import {
   flagBucket,
   loadFlagConfig,
   parseFlagConfig,
-  recordFlagAssignment,
 } from '../../src/config/flags.js';
 import { ConfigError } from '../../src/errors.js';
+import { recordFlagAssignment } from '../../src/runtime/flag-metrics.js';
 
 const ids = Array.from({ length: 20_000 }, (_, i) => `1700000000.${i}`);
 

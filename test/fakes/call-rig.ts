@@ -9,11 +9,6 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { type RuntimeConfig, runtimeConfigFromEnv } from '../../src/runtime/config.js';
 import { type CallHandle, Runtime, type RuntimeOptions } from '../../src/runtime/runtime.js';
-import {
-  connectSimulatedLine,
-  ingestSampleKnowledge,
-  type SimulatedLine,
-} from '../../src/runtime/simulated-line.js';
 import type { Telephony } from '../../src/runtime/telephony.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import type {
@@ -21,6 +16,11 @@ import type {
   SimulatedAsterisk,
   SimulatedAsteriskOptions,
 } from '../../src/simulator/simulated-asterisk.js';
+import {
+  connectSimulatedLine,
+  ingestSampleKnowledge,
+  type SimulatedLine,
+} from '../../src/simulator/simulated-line.js';
 import { type Logger, silentLogger } from '../../src/telemetry/logger.js';
 import { ensureTinyModels } from '../fixtures/tiny-models.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readWav, type WavAudio, writeWav } from '../../src/audio/wav.js';
 import { ParseError } from '../../src/errors.js';
-import { readWav, type WavAudio, writeWav } from '../../src/media/audio/wav.js';
 import { fuzz } from './fuzz-params.js';
 
 /** Reads, and returns the audio or the ParseError; anything else thrown fails the test. */

@@ -13,7 +13,7 @@ import {
   type PrefetchEmbeddingEvent,
 } from '../../src/actors/prefetch-embedding.js';
 import { createRetrieveActor, type RetrieveOutput } from '../../src/actors/retrieve.js';
-import type { PrefetchEvent, SttEvent } from '../../src/machines/call.types.js';
+import type { PrefetchEvent, SttEvent } from '../../src/calls/events.js';
 
 describe('knowledge actors fit the call machine contracts', () => {
   it('prefetchEmbedding', () => {

@@ -10,11 +10,11 @@ import { EmbeddingCache } from '../../src/knowledge/embedding-cache.js';
 import {
   HybridRetriever,
   type HybridRetrieverOptions,
-  type RetrievalResult,
 } from '../../src/knowledge/hybrid-retriever.js';
 import { ingest } from '../../src/knowledge/ingest.js';
 import { knowledgeMetrics } from '../../src/knowledge/metrics.js';
 import { RetrievalCache } from '../../src/knowledge/retrieval-cache.js';
+import type { RetrievalResult } from '../../src/knowledge/retrieval-types.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { OpenAiEmbedder } from '../../src/providers/embeddings/openai-embedder.js';
 import { silentLogger } from '../../src/telemetry/logger.js';

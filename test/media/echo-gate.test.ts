@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ulawEncode } from '../../src/media/audio/g711.js';
+import { ulawEncode } from '../../src/audio/g711.js';
 import { EchoGate, frameEnergy, samplesEnergy } from '../../src/media/echo-gate.js';
 
 /** Energy (mean square, 16-bit units) of a level given in dB relative to `ref`. */

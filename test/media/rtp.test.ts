@@ -1,8 +1,8 @@
 import dgram from 'node:dgram';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ulawEncode } from '../../src/audio/g711.js';
 import { ParseError } from '../../src/errors.js';
-import { ulawEncode } from '../../src/media/audio/g711.js';
 import { RtpEndpoint } from '../../src/media/rtp.js';
 import {
   buildRtpPacket,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readWav } from '../../src/media/audio/wav.js';
+import { readWav } from '../../src/audio/wav.js';
 import { CallerScriptRunner, noiseBurst, toneAudio } from '../../src/simulator/caller-script.js';
 
 const loud = (() => {

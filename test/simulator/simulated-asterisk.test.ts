@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { ulawEncode } from '../../src/media/audio/g711.js';
+import { ulawEncode } from '../../src/audio/g711.js';
 import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
 import { parseRtpPacket, RtpPayloadType, RtpSender } from '../../src/media/rtp-packet.js';
 import { createEspeakEngine } from '../../src/providers/tts/espeak.js';

@@ -4,7 +4,7 @@ import type { FillerInput, SpeakInput } from '../../src/actors/contracts.js';
 import { createPlayFillerActor } from '../../src/actors/play-filler.js';
 import { createSpeakActor } from '../../src/actors/speak.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
-import { fillerTexts, phraseText } from '../../src/speech/phrases.js';
+import { fillerTexts, phraseText } from '../../src/prompts/phrases.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
 import { CountingEngine } from '../fakes/counting-engine.js';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/cache/redis.js';
+import { allPhraseTexts } from '../../src/prompts/phrases.js';
 import { speechConfigFromEnv } from '../../src/speech/config.js';
 import { createSpeech } from '../../src/speech/create-speech.js';
-import { allPhraseTexts } from '../../src/speech/phrases.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { type FakeOpenAiTtsServer, startFakeOpenAiTtsServer } from '../fakes/openai-tts-server.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFromWire } from '../../src/audio/index.js';
 import { connectRedis } from '../../src/cache/redis.js';
-import { decodeFromWire } from '../../src/media/audio/index.js';
 import { createEspeakEngine, type EspeakEngine } from '../../src/providers/tts/espeak.js';
 import { espeakVoiceFor } from '../../src/providers/tts/espeak-voices.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';

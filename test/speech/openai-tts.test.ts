@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaFormat } from '../../src/audio/format.js';
+import { encodeForWire, int16ToFloat32 } from '../../src/audio/index.js';
 import { AbortedError, ProviderError } from '../../src/errors.js';
-import { encodeForWire, int16ToFloat32 } from '../../src/media/audio/index.js';
-import type { MediaFormat } from '../../src/media/format.js';
 import { createOpenAiTtsEngine, OPENAI_PCM_RATE } from '../../src/providers/tts/openai-tts.js';
 import { type FakeOpenAiTtsServer, startFakeOpenAiTtsServer } from '../fakes/openai-tts-server.js';
 

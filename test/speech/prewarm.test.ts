@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { allPhraseTexts, fillerTexts, phraseText } from '../../src/speech/phrases.js';
+import { allPhraseTexts, fillerTexts, phraseText } from '../../src/prompts/phrases.js';
 import { prewarmPlan, runPrewarm } from '../../src/speech/prewarm.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';

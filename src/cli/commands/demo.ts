@@ -20,9 +20,9 @@ import { isModelPresent } from '../../models/model-folder.js';
 import { runtimeConfigFromEnv, type SttChoice } from '../../runtime/config.js';
 import type { CallHandle } from '../../runtime/runtime.js';
 import { Runtime } from '../../runtime/runtime.js';
-import { connectSimulatedLine, ingestSampleKnowledge } from '../../runtime/simulated-line.js';
 import type { CallerScript } from '../../simulator/caller-script.js';
 import { parseCallerScript } from '../../simulator/script-file.js';
+import { connectSimulatedLine, ingestSampleKnowledge } from '../../simulator/simulated-line.js';
 import type { Logger } from '../../telemetry/logger.js';
 import {
   type DemoResult,

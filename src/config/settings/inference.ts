@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { ADAPTIVE_END_OF_TURN_DEFAULTS } from '../../media/end-of-turn.js';
-import { DEFAULT_ENDPOINTER_CONFIG as EP } from '../../media/endpointer-types.js';
+import { ADAPTIVE_END_OF_TURN_DEFAULTS, DEFAULT_ENDPOINTER_CONFIG as EP } from '../endpointing.js';
 import { bool, duration, int, matching, num, oneOf, setting, text, threads } from '../kinds.js';
 
 const G = 'inference';

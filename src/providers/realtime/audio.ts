@@ -6,13 +6,9 @@
  *
  * @module
  */
-import {
-  FrameAssembler,
-  float32ToInt16,
-  int16ToFloat32,
-  Resampler,
-} from '../../media/audio/index.js';
-import { formatInfo } from '../../media/format.js';
+
+import { formatInfo } from '../../audio/format.js';
+import { FrameAssembler, float32ToInt16, int16ToFloat32, Resampler } from '../../audio/index.js';
 
 /** Sample rate of the session's `audio/pcm` format, both ways. */
 export const REALTIME_RATE = 24_000;

@@ -6,7 +6,7 @@
  * @module
  */
 import { DeepgramClient } from '@deepgram/sdk';
-import { float32ToInt16 } from '../../media/audio/index.js';
+import { float32ToInt16 } from '../../audio/index.js';
 import type { DeepgramSttConfig } from './config.js';
 import { RemoteSttStream } from './remote-stream.js';
 import { transcribeByStream } from './stream-batch.js';

@@ -6,7 +6,7 @@
  * @module
  */
 import OpenAI, { toFile } from 'openai';
-import { writeWav } from '../../media/audio/index.js';
+import { writeWav } from '../../audio/index.js';
 import type { OpenAiSttConfig } from './config.js';
 import { sttFailure } from './failure.js';
 import type { SttEngine, SttRequest, SttResult } from './stt-engine.js';

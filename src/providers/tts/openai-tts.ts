@@ -7,8 +7,8 @@
  * @module
  */
 import OpenAI from 'openai';
+import { int16ToFloat32, WireEncoder } from '../../audio/index.js';
 import { AbortedError, ProviderError } from '../../errors.js';
-import { int16ToFloat32, WireEncoder } from '../../media/audio/index.js';
 import type { TtsEngine, TtsRequest } from './tts-engine.js';
 
 /** Sample rate of `response_format: 'pcm'`. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MediaFormat } from '../../media/format.js';
+import type { MediaFormat } from '../../audio/format.js';
 
 /** One synthesis request. */
 export interface TtsRequest {

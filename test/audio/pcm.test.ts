@@ -4,7 +4,7 @@ import {
   float32ToInt16Array,
   int16ArrayToFloat32,
   int16ToFloat32,
-} from '../../src/media/audio/pcm.js';
+} from '../../src/audio/pcm.js';
 
 describe('16-bit PCM', () => {
   it('decodes little-endian bytes', () => {

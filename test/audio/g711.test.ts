@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alawDecode, alawEncode, ulawDecode, ulawEncode } from '../../src/media/audio/g711.js';
+import { alawDecode, alawEncode, ulawDecode, ulawEncode } from '../../src/audio/g711.js';
 
 const all = Int16Array.from({ length: 65536 }, (_, i) => i - 32768);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { alawEncode, ulawEncode } from '../../src/audio/g711.js';
+import { readWav, writeWav } from '../../src/audio/wav.js';
 import { ParseError } from '../../src/errors.js';
-import { alawEncode, ulawEncode } from '../../src/media/audio/g711.js';
-import { readWav, writeWav } from '../../src/media/audio/wav.js';
-import { sine } from './signals.js';
+import { sine } from '../media/signals.js';
 
 interface FmtSpec {
   format: number;

@@ -19,7 +19,7 @@
 import type { CallEventLog } from '../calllog/call-log.js';
 import { LOG_CENSOR } from '../telemetry/log-scrub.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { CallTimeline, TurnTiming } from './call-timeline.js';
+import type { CallTimeline, TurnTiming } from './timeline.js';
 
 /**
  * How a turn ended: `answered` (the answer played to its end), `interrupted` (the caller barged

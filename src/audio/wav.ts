@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ParseError } from '../../errors.js';
+import { ParseError } from '../errors.js';
 import { alawDecode, ulawDecode } from './g711.js';
 import { float32ToInt16 } from './pcm.js';
 

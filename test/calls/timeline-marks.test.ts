@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallTimeline } from '../../src/runtime/call-timeline.js';
+import { CallTimeline } from '../../src/calls/timeline.js';
 
 describe('CallTimeline detail marks', () => {
   it('keeps the first mark of each point per turn, ms after the end of speech', () => {

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../errors.js';
 
 /** Filter half-length, in samples at the lower of the two rates. */
 const HALF_TAPS_LOW = 24;

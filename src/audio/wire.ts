@@ -9,7 +9,7 @@
  * @module
  */
 
-import { formatInfo, type MediaFormat } from '../format.js';
+import { formatInfo, type MediaFormat } from './format.js';
 import { ulawDecode, ulawEncode } from './g711.js';
 import {
   type Endian,

@@ -17,7 +17,7 @@ import { PlaybackQueue } from '../media/playback-queue.js';
 import type { CallPrompts } from '../prompts/call-prompts.js';
 import type { SttStream } from '../providers/stt/stt-engine.js';
 import type { Logger } from '../telemetry/logger.js';
-import { CallTimeline } from './call-timeline.js';
+import { CallTimeline } from './timeline.js';
 import { TurnLog } from './turn-log.js';
 
 /** The telephony side of a call, as the runtime needs it (a `PhoneCall` satisfies it). */

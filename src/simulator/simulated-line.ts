@@ -8,16 +8,16 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { type IngestSummary, ingest } from '../knowledge/ingest.js';
-import type { CallerScript } from '../simulator/caller-script.js';
+import type { CallHandle, Runtime } from '../runtime/runtime.js';
+import { connectTelephony, type Telephony } from '../runtime/telephony.js';
+import type { TelephonyConfig } from '../runtime/telephony-config.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { CallerScript } from './caller-script.js';
 import {
   type SimCall,
   SimulatedAsterisk,
   type SimulatedAsteriskOptions,
-} from '../simulator/simulated-asterisk.js';
-import type { Logger } from '../telemetry/logger.js';
-import type { CallHandle, Runtime } from './runtime.js';
-import { connectTelephony, type Telephony } from './telephony.js';
-import type { TelephonyConfig } from './telephony-config.js';
+} from './simulated-asterisk.js';
 
 /** The sample knowledge base shipped with voxstate. */
 export const SAMPLE_KNOWLEDGE_DIR = fileURLToPath(

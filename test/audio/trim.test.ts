@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trimTrailingSilence } from '../../src/media/audio/trim.js';
+import { trimTrailingSilence } from '../../src/audio/trim.js';
 
 describe('trimTrailingSilence', () => {
   const rate = 16_000;

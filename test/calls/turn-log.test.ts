@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallEventLog } from '../../src/calllog/call-log.js';
-import { CallTimeline } from '../../src/runtime/call-timeline.js';
-import { TurnLog } from '../../src/runtime/turn-log.js';
+import { CallTimeline } from '../../src/calls/timeline.js';
+import { TurnLog } from '../../src/calls/turn-log.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { capture } from '../cli/helpers.js';
 

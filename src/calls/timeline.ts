@@ -8,9 +8,9 @@
  */
 import type { Registry } from 'prom-client';
 import type { AnyActorRef } from 'xstate';
-import type { AnswerMark, ProgressEvent } from '../machines/call.types.js';
 import { catalogHistogram } from '../telemetry/catalog.js';
 import { seconds } from '../telemetry/metrics.js';
+import type { AnswerMark, ProgressEvent } from './events.js';
 
 /** A stage of a turn, measured from the end of the caller's speech. */
 export type TurnStage = 'filler' | 'transcript' | 'retrieval' | 'first_answer_audio';

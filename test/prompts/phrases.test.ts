@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FillerPicker } from '../../src/speech/fillers.js';
 import {
   allPhraseTexts,
   fillerTexts,
@@ -7,7 +6,8 @@ import {
   PHRASE_LANGUAGES,
   phraseLanguage,
   phraseText,
-} from '../../src/speech/phrases.js';
+} from '../../src/prompts/phrases.js';
+import { FillerPicker } from '../../src/speech/fillers.js';
 import { prewarmPhrases } from '../../src/speech/prewarm.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';

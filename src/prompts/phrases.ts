@@ -6,9 +6,15 @@
  *
  * @module
  */
-import type { PhraseKey } from '../actors/contracts.js';
-
-export type { PhraseKey } from '../actors/contracts.js';
+/** The fixed phrases the bot speaks from cache. */
+export type PhraseKey =
+  | 'greeting'
+  | 'goodbye'
+  | 'apology'
+  | 'didNotCatch'
+  | 'stillThere'
+  | 'budgetExceeded'
+  | 'timeUp';
 
 /** Every {@link PhraseKey}. */
 export const PHRASE_KEYS: readonly PhraseKey[] = [

@@ -1,8 +1,8 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createActor, type EventObject, fromCallback } from 'xstate';
-import type { ProgressEvent } from '../../src/machines/call.types.js';
-import { CallTimeline } from '../../src/runtime/call-timeline.js';
+import type { ProgressEvent } from '../../src/calls/events.js';
+import { CallTimeline } from '../../src/calls/timeline.js';
 
 describe('CallTimeline progress', () => {
   it('records what an actor emits: filler, first answer audio, each sentence, answer marks', async () => {

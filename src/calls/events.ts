@@ -1,0 +1,62 @@
+/**
+ * The vocabulary of one call, shared by the actors that produce it and the machine that consumes
+ * it: the decisive events sent to the call machine, the progress the actors emit for the call's
+ * timeline ({@link ProgressEvent}), and the message of the bounded conversation history.
+ *
+ * @module
+ */
+
+/** One message of the bounded conversation history. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
+export type MediaEvent =
+  | { type: 'media.hangup'; reason?: string }
+  | { type: 'media.dtmf'; digit: string };
+
+/** Events from voice activity detection and endpointing. */
+export type EndpointingEvent =
+  | { type: 'media.speech.start' }
+  | { type: 'media.speech.end'; utteranceId: string; durationMs: number };
+
+/** Events from speaking actors (greeting, goodbye, prompts). */
+export type SpeakEvent =
+  | { type: 'speak.started' }
+  | { type: 'speak.done' }
+  | { type: 'speak.failed'; error: string };
+
+/**
+ * Progress of the filler actor, emitted (never sent to the machine: an event the machine does
+ * not act on still costs a full macrostep).
+ */
+export type FillerEvent =
+  | { type: 'filler.started' }
+  | { type: 'filler.done' }
+  | { type: 'filler.failed'; error: string };
+
+/** Progress of the embedding prefetch actor, emitted. */
+export type PrefetchEvent =
+  | { type: 'prefetch.ready'; source: string }
+  | { type: 'prefetch.failed'; error: string };
+
+/**
+ * Finer points of a turn's answer path: `answer_start` the answerer was called,
+ * `answer_first_piece` it released a speakable piece, `tts_start` synthesis of a piece began,
+ * `answer_ready` a piece's first audio was queued for playback.
+ */
+export type AnswerMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
+
+/** Progress of the answer-streaming actor, emitted. */
+export type AnswerProgressEvent =
+  | { type: 'llm.sentence'; index: number; text: string }
+  | { type: 'answer.audio.started' }
+  | { type: 'answer.mark'; mark: AnswerMark };
+
+/** Every progress event an actor emits for the call's timeline. */
+export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
+
+/** Transcript events, forwarded to the prefetch actor. */
+export type SttEvent = { type: 'stt.final'; text: string; language?: string };
