@@ -83,7 +83,7 @@ export interface AdaptiveEndOfTurnOptions {
   fallbackLanguage?: Language;
 }
 
-/** {@link adaptiveEndOfTurn}'s defaults. */
+/** Defaults of the adaptive end-of-turn policy (`adaptiveEndOfTurn` in `src/media/end-of-turn.ts`). */
 export const ADAPTIVE_END_OF_TURN_DEFAULTS: Required<AdaptiveEndOfTurnOptions> = {
   shortSilenceMs: 250,
   longSilenceMs: 800,
@@ -91,3 +91,15 @@ export const ADAPTIVE_END_OF_TURN_DEFAULTS: Required<AdaptiveEndOfTurnOptions> =
   staleAfterMs: 400,
   fallbackLanguage: 'en',
 };
+
+/** Which end-of-turn policy a call uses. */
+export type EndOfTurnMode = 'fixed' | 'adaptive';
+
+/** End-of-turn settings (`VOXSTATE_END_OF_TURN*`). */
+export interface EndOfTurnConfig {
+  mode: EndOfTurnMode;
+  /** Fixed mode's silence, and adaptive mode's default. */
+  silenceMs: number;
+  shortSilenceMs: number;
+  longSilenceMs: number;
+}

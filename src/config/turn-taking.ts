@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EndOfTurnConfig, EndOfTurnMode } from '../media/end-of-turn.js';
+import type { EndOfTurnConfig, EndOfTurnMode } from './endpointing.js';
 import type { PoolConfig } from './inference.js';
 import { type Config, type RawEnv, readEnv } from './schema.js';
 

@@ -18,15 +18,19 @@
 import {
   ADAPTIVE_END_OF_TURN_DEFAULTS,
   type AdaptiveEndOfTurnOptions,
+  type EndOfTurnConfig,
+  type EndOfTurnMode,
 } from '../config/endpointing.js';
 import { detectLanguage, type Language } from '../text/language.js';
 import { classifyTurn, type TurnCompletion } from '../text/turn-rules/index.js';
 import type { EndOfTurnPolicy, UtteranceProgress } from './endpointer-types.js';
 
-export { ADAPTIVE_END_OF_TURN_DEFAULTS, type AdaptiveEndOfTurnOptions };
-
-/** Which end-of-turn policy a call uses. */
-export type EndOfTurnMode = 'fixed' | 'adaptive';
+export {
+  ADAPTIVE_END_OF_TURN_DEFAULTS,
+  type AdaptiveEndOfTurnOptions,
+  type EndOfTurnConfig,
+  type EndOfTurnMode,
+};
 
 /** The silence after which the endpointer always ends a turn, ms. */
 export function fixedEndOfTurn(silenceMs: number): EndOfTurnPolicy {
@@ -81,15 +85,6 @@ export function adaptiveEndOfTurn(
     return { silenceMs, completion };
   };
   return { decide, requiredSilenceMs: (u) => decide(u).silenceMs };
-}
-
-/** End-of-turn settings (`VOXSTATE_END_OF_TURN*`). */
-export interface EndOfTurnConfig {
-  mode: EndOfTurnMode;
-  /** Fixed mode's silence, and adaptive mode's default. */
-  silenceMs: number;
-  shortSilenceMs: number;
-  longSilenceMs: number;
 }
 
 /** The policy `config` names. */
