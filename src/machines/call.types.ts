@@ -114,21 +114,19 @@ export interface CallContext {
   endReason?: EndReason;
 }
 
-/** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
+/**
+ * Events from the media connection (AudioSocket, RTP), the telephony layer and the call's
+ * playback: `media.greeting.audible` when the greeting's first frame has been sent to the caller.
+ */
 export type MediaEvent =
   | { type: 'media.hangup'; reason?: string }
-  | { type: 'media.dtmf'; digit: string };
+  | { type: 'media.dtmf'; digit: string }
+  | { type: 'media.greeting.audible' };
 
 /** Events from voice activity detection and endpointing. */
 export type EndpointingEvent =
   | { type: 'media.speech.start' }
   | { type: 'media.speech.end'; utteranceId: string; durationMs: number };
-
-/** Events from speaking actors (greeting, goodbye, prompts). */
-export type SpeakEvent =
-  | { type: 'speak.started' }
-  | { type: 'speak.done' }
-  | { type: 'speak.failed'; error: string };
 
 /**
  * Progress of the filler actor, emitted (never sent to the machine: an event the machine does
@@ -167,7 +165,7 @@ export type SttEvent = { type: 'stt.final'; text: string; language?: string };
 export type InternalEvent = { type: 'greeting.ended' };
 
 /** Every event the call machine takes: only events that decide a transition. */
-export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | InternalEvent;
+export type CallEvent = MediaEvent | EndpointingEvent | InternalEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {

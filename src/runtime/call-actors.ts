@@ -52,7 +52,7 @@ export interface SharedCallParts {
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
   return {
-    media: createMediaActor({ endpoint: session.endpoint }),
+    media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
       session,
       createVad: shared.createVad,

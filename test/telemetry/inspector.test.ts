@@ -80,8 +80,9 @@ async function runCall(inspector: CallInspector): Promise<void> {
     actor.send(event);
     await flush();
   };
-  await send({ type: 'speak.started' });
-  await send({ type: 'speak.done' });
+  await send({ type: 'media.greeting.audible' });
+  harness.resolve('greeting', undefined);
+  await flush();
   await send({ type: 'media.speech.start' });
   await send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 1800 });
   harness.resolve('transcribe', { text: TRANSCRIPT, language: 'en', engine: 'whisper' });
