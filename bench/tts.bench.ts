@@ -34,8 +34,8 @@ import { phraseText } from '../src/speech/phrases.js';
 import { prewarmPhrases } from '../src/speech/prewarm.js';
 import { TtsCache } from '../src/speech/tts-cache.js';
 import { TtsService } from '../src/speech/tts-service.js';
+import { seededRandom } from '../test/fakes/fake-clock.js';
 import { startFakeOpenAiTtsServer } from '../test/fakes/openai-tts-server.js';
-import { seededRandom } from '../test/speech/fake-clock.js';
 
 const OPENAI_LATENCY_MS = 150;
 const GAP_MS = 250;

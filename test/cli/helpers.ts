@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { vi } from 'vitest';
 import { createEspeakEngine, type EspeakEngine } from '../../src/providers/tts/espeak.js';
 import {
   SimulatedAsterisk,
@@ -61,18 +62,19 @@ export async function startSpeakingSim(
   };
 }
 
-/** Polls `check` every 10 ms until it is truthy; throws after `timeoutMs`. */
+/** `check()`'s first truthy value ({@link vi.waitFor}); throws after `timeoutMs`. */
 export async function until<T>(
   check: () => T | Promise<T>,
   timeoutMs = 10_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (!value) throw new Error(`condition not met within ${timeoutMs} ms`);
+      return value as NonNullable<T>;
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 /** A writable that keeps what is written. */

@@ -5,21 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeadLetterQueue, type DeadLetterQueueOptions } from '../../src/dlq/dead-letter-queue.js';
 import { connectQueueRedis, waitForRedis } from '../../src/dlq/queue-redis.js';
 import { GROUP, queueKeys } from '../../src/dlq/scripts.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy } from '../fakes/tcp-proxy.js';
+
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 5_000, interval: 10 };
 
 const PREFIX = 'voxstate-test:';
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('DeadLetterQueue (real Redis)', () => {
   let redis: Redis;
@@ -77,7 +72,7 @@ describe('DeadLetterQueue (real Redis)', () => {
     });
     expect(await q.submit({ kind: 'costs', payload: { n: 1 } })).toBe('queued');
     q.start();
-    await until(async () => (await q.stats()).failed === 1);
+    await vi.waitFor(async () => expect((await q.stats()).failed).toBe(1), WAIT);
     expect(times).toHaveLength(3);
     const gap1 = times[1]! - times[0]!;
     const gap2 = times[2]! - times[1]!;
@@ -96,11 +91,15 @@ describe('DeadLetterQueue (real Redis)', () => {
 
     healthy = true;
     expect(await q.retryFailed(failed!.id)).toBe(1);
-    await until(() => times.length === 4);
-    await until(async () => {
+    await vi.waitFor(() => expect(times.length).toBe(4), WAIT);
+    await vi.waitFor(async () => {
       const s = await q.stats();
-      return s.failed === 0 && s.ready === 0 && s.delayed === 0;
-    });
+      expect({ failed: s.failed, ready: s.ready, delayed: s.delayed }).toEqual({
+        failed: 0,
+        ready: 0,
+        delayed: 0,
+      });
+    }, WAIT);
     expect(await q.retryFailed('all')).toBe(0);
   });
 
@@ -136,9 +135,12 @@ describe('DeadLetterQueue (real Redis)', () => {
       handlers: { transcript: async (p) => void ran.push(String(p)) },
     });
     fresh.start();
-    await until(() => ran.length === 1);
+    await vi.waitFor(() => expect(ran.length).toBe(1), WAIT);
     expect(ran).toEqual(['p1']);
-    await until(async () => ((await redis.xpending(k.ready, GROUP)) as [number])[0] === 0);
+    await vi.waitFor(
+      async () => expect(((await redis.xpending(k.ready, GROUP)) as [number])[0]).toBe(0),
+      WAIT,
+    );
   });
 
   it('a job waiting for its backoff survives a restart and runs on the next instance', async () => {
@@ -148,13 +150,12 @@ describe('DeadLetterQueue (real Redis)', () => {
     await first.stop();
     const second = queue({ handlers: { costs: async (p) => void ran.push(p as number) } });
     second.start();
-    await until(() => ran.length === 1);
+    await vi.waitFor(() => expect(ran.length).toBe(1), WAIT);
     expect(ran).toEqual([7]);
   });
 
   it('buffers while Redis is unreachable and flushes when it returns', async () => {
-    const proxy = new TcpProxy(6379);
-    await proxy.up();
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 6379 });
     const viaProxy = connectQueueRedis({
       keyPrefix: PREFIX,
       url: `redis://127.0.0.1:${proxy.port}`,
@@ -174,20 +175,20 @@ describe('DeadLetterQueue (real Redis)', () => {
         },
       },
     });
-    await proxy.down();
-    await until(() => viaProxy.status !== 'ready');
+    await proxy.cut();
+    await vi.waitFor(() => expect(viaProxy.status).not.toBe('ready'), WAIT);
     expect(await q.submit({ kind: 'costs', payload: 'a' })).toBe('buffered');
     expect(await q.submit({ kind: 'costs', payload: 'b' })).toBe('buffered');
     expect(q.buffered).toBe(2);
     expect(await registry.metrics()).toContain('voxstate_dlq_buffered 2');
     fail = false;
-    await proxy.up();
+    await proxy.restore();
     await waitForRedis(viaProxy, 5_000);
     q.start();
-    await until(() => ran.length === 2);
+    await vi.waitFor(() => expect(ran.length).toBe(2), WAIT);
     expect(ran.sort()).toEqual(['a', 'b']);
     expect(q.buffered).toBe(0);
-    await proxy.down();
+    await proxy.close();
   });
 
   it('spills the buffer to a file on stop and reads it back on start', async () => {
@@ -210,7 +211,7 @@ describe('DeadLetterQueue (real Redis)', () => {
     const ran: string[] = [];
     const up = queue({ spillFile, handlers: { costs: async (p) => void ran.push(String(p)) } });
     up.start();
-    await until(() => ran.length === 2);
+    await vi.waitFor(() => expect(ran.length).toBe(2), WAIT);
     expect(ran.sort()).toEqual(['b', 'c']);
     expect(existsSync(spillFile)).toBe(false);
     await rm(dir, { recursive: true, force: true });

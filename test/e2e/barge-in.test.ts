@@ -15,12 +15,12 @@ import {
   synthesizeBackchannel,
 } from '../../src/simulator/caller-cases.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
+import { metricValue } from '../helpers/metrics.js';
 import {
   callEnded,
   expectRigIdle,
   firstOf,
   loudBotFrames,
-  metricTotal,
   placeCalls,
   type RigCall,
 } from './helpers.js';
@@ -98,12 +98,12 @@ describe('barge-in (real ari-client, runtime and simulated Asterisk)', () => {
     const history = call.handle.actor.getSnapshot().context.history;
     expect(history.filter((m) => m.role === 'user').at(-1)?.content).toBe(INTERRUPTION);
     // The runtime measured the same thing, from the onset, not from its decision.
-    expect(await metricTotal(rig, 'voxstate_barge_in_to_silence_seconds')).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_barge_in_to_silence_seconds')).toBe(1);
     const text = await rig.registry.getSingleMetricAsString('voxstate_barge_in_to_silence_seconds');
     const sum = Number(/_sum (\S+)/.exec(text)?.[1]);
     expect(sum).toBeGreaterThan(0.1);
     expect(sum).toBeLessThan(STOP_BOUND_MS / 1000);
-    expect(await metricTotal(rig, 'voxstate_barge_in_detection_seconds')).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_barge_in_detection_seconds')).toBe(1);
   });
 
   it.each(['echo', 'cough', 'backchannel'] as const)(
@@ -132,7 +132,7 @@ describe('barge-in (real ari-client, runtime and simulated Asterisk)', () => {
   });
 
   it('leaves nothing behind', async () => {
-    expect(await metricTotal(rig, 'voxstate_barge_ins_total')).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_barge_ins_total')).toBe(1);
     await expectRigIdle(rig);
   });
 });

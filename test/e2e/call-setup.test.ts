@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
-import { callEnded, expectCallReleased, metricTotal, placeCalls } from './helpers.js';
+import { metricValue } from '../helpers/metrics.js';
+import { callEnded, expectCallReleased, placeCalls } from './helpers.js';
 
 const LATE_MS = 300;
 
@@ -35,9 +36,9 @@ describe('call set-up and greeting latency (real ari-client, runtime, simulated 
     expect(output.greeting).toBe('spoken');
     const greetingMs = call!.handle.session.timeline.greetingLatencyMs;
     expect(greetingMs).toBeGreaterThanOrEqual(LATE_MS);
-    expect(await metricTotal(rig, 'voxstate_greeting_latency_seconds')).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_greeting_latency_seconds')).toBe(1);
     const setups = { transport: 'audiosocket', outcome: 'ok' };
-    expect(await metricTotal(rig, 'voxstate_call_setup_seconds', setups)).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_call_setup_seconds', setups)).toBe(1);
     const metric = rig.registry.getSingleMetric('voxstate_call_setup_seconds');
     const sum = (await metric!.get()).values.find(
       (v) => (v as { metricName?: string }).metricName === 'voxstate_call_setup_seconds_sum',

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
+import { metricValue } from '../helpers/metrics.js';
 import {
   botAudioMsBetween,
   callEnded,
@@ -15,7 +16,6 @@ import {
   hangUpAfterTurns,
   historyOf,
   knowledgeBaseText,
-  metricTotal,
   placeCalls,
 } from './helpers.js';
 
@@ -76,7 +76,9 @@ describe('twenty concurrent calls (real ari-client, runtime and simulated Asteri
       expect(botAudioMsBetween(rec, speechEnd.atMs, rec.durationMs)).toBeGreaterThan(1_000);
       await expectCallReleased(rig, call);
     }
-    expect(await metricTotal(rig, 'voxstate_calls_total', { end_reason: 'hangup' })).toBe(CALLS);
+    expect(await metricValue(rig.registry, 'voxstate_calls_total', { end_reason: 'hangup' })).toBe(
+      CALLS,
+    );
     await expectRigIdle(rig);
   }, 120_000);
 });

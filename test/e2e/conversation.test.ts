@@ -14,6 +14,7 @@ import type { CallOutput } from '../../src/machines/call.types.js';
 import type { CallHandle } from '../../src/runtime/runtime.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
+import { metricValue } from '../helpers/metrics.js';
 import {
   botAudioMsBetween,
   callEnded,
@@ -24,7 +25,6 @@ import {
   historyOf,
   knowledgeBaseText,
   loudBotFrames,
-  metricTotal,
   placeCalls,
   type RigCall,
   StateTrace,
@@ -294,7 +294,7 @@ describe('conversations (real ari-client, runtime and simulated Asterisk)', () =
   it('leaves nothing behind', async () => {
     await Promise.allSettled([english, russian, keys, bargeIn, outbound]);
     // Only the barge-in call interrupted the bot.
-    expect(await metricTotal(rig, 'voxstate_barge_ins_total')).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_barge_ins_total')).toBe(1);
     await expectRigIdle(rig);
   }, 30_000);
 });

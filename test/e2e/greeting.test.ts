@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FakeOpenAiTtsServer, startFakeOpenAiTtsServer } from '../fakes/openai-tts-server.js';
+import { metricValue } from '../helpers/metrics.js';
 import {
   botAudioMsBetween,
   callEnded,
@@ -14,7 +15,6 @@ import {
   firstOf,
   historyOf,
   knowledgeBaseText,
-  metricTotal,
   placeCalls,
   StateTrace,
 } from './helpers.js';
@@ -68,7 +68,7 @@ describe('the greeting (real ari-client, runtime and simulated Asterisk)', () =>
     const latency = call!.handle.session.timeline.greetingLatencyMs;
     expect(latency).toBeDefined();
     expect(latency!).toBeGreaterThanOrEqual(ttsLatencyMs);
-    expect(await metricTotal(rig, 'voxstate_greeting_latency_seconds')).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_greeting_latency_seconds')).toBe(1);
     await expectCallReleased(rig, call!);
   }, 60_000);
 

@@ -9,7 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { CallOutput } from '../../src/machines/call.types.js';
 import type { CallHandle } from '../../src/runtime/runtime.js';
 import type {
@@ -30,21 +30,21 @@ export interface RigCall {
 /** The sample knowledge base the rig ingests. */
 export const KB_DIR = fileURLToPath(new URL('../../examples/knowledge-base/', import.meta.url));
 
-/** Resolves with `probe()`'s first truthy value, polling every `everyMs`; throws after `timeoutMs`. */
+/** `probe()`'s first truthy value ({@link vi.waitFor}); an error naming `what` after `timeoutMs`. */
 export async function waitFor<T>(
   probe: () => T | undefined | null | false,
   what: string,
   timeoutMs = 20_000,
   everyMs = 10,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return vi.waitFor(
+    () => {
+      const value = probe();
+      if (!value) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: everyMs },
+  );
 }
 
 /** `promise`, or an error naming `what` after `timeoutMs`. */
@@ -287,24 +287,4 @@ export async function knowledgeBaseText(language: string): Promise<string> {
 /** The call's history as the machine holds it after the call. */
 export function historyOf(call: RigCall): Array<{ role: string; content: string }> {
   return call.handle.actor.getSnapshot().context.history;
-}
-
-/** Current value of a counter or a histogram's count, summed over labels. */
-export async function metricTotal(
-  rig: CallRig,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = rig.registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  const matches = (l: Record<string, unknown>) =>
-    Object.entries(labels).every(([k, v]) => String(l[k]) === v);
-  const histogram = values.some((v) =>
-    (v as { metricName?: string }).metricName?.endsWith('_count'),
-  );
-  return values
-    .filter((v) => !histogram || (v as { metricName?: string }).metricName?.endsWith('_count'))
-    .filter((v) => matches(v.labels as Record<string, unknown>))
-    .reduce((n, v) => n + v.value, 0);
 }

@@ -19,6 +19,7 @@ import { roundRobin } from '../../src/simulator/sim-dialplan.js';
 import { type SimCall, SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import { tinyEnv } from '../cli/helpers.js';
 import { spawnVoxstate, type VoxstateProcess } from '../cli/process.js';
+import { scrapedValue } from '../helpers/metrics.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const APPS = ['voxstate-1', 'voxstate-2'] as const;
@@ -32,21 +33,13 @@ interface Instance {
   opsUrl: string;
 }
 
-/** Sum of a metric's samples whose labels include every `labels` pair. */
+/** A metric of a running instance, read from its `/metrics` endpoint. */
 async function metric(
   instance: Instance,
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const text = await (await fetch(`${instance.opsUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) {
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return sum;
+  return scrapedValue(await (await fetch(`${instance.opsUrl}/metrics`)).text(), name, labels);
 }
 
 /** Call ids in an instance's `calls` table (a fresh connection sees the newest version). */

@@ -20,6 +20,7 @@ import type { CallOutput } from '../../src/machines/call.types.js';
 import { dontKnowPhrase } from '../../src/prompts/greeting.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
+import { metricValue } from '../helpers/metrics.js';
 import {
   botAudioMsBetween,
   callEnded,
@@ -27,7 +28,6 @@ import {
   expectRigIdle,
   firstOf,
   historyOf,
-  metricTotal,
   placeCalls,
   type RigCall,
   StateTrace,
@@ -111,7 +111,7 @@ describe('calls on the Whisper pipeline, and how calls end (real ari-client, run
     });
     rig.sim.on('channelDestroyed', (id) => destroyed.push(id));
     for (const pool of ['whisper', 'vad'] as const) {
-      runsBefore[pool] = await metricTotal(rig, 'voxstate_worker_run_seconds', { pool });
+      runsBefore[pool] = await metricValue(rig.registry, 'voxstate_worker_run_seconds', { pool });
     }
     const calls = await placeCalls(rig, [
       ...PHASES.map((phase) => ({
@@ -161,9 +161,9 @@ describe('calls on the Whisper pipeline, and how calls end (real ari-client, run
     expect(timing?.transcript).toBeDefined();
     expect(timing?.first_answer_audio).toBeDefined();
     for (const pool of ['whisper', 'vad'] as const) {
-      expect(await metricTotal(rig, 'voxstate_worker_run_seconds', { pool })).toBeGreaterThan(
-        runsBefore[pool],
-      );
+      expect(
+        await metricValue(rig.registry, 'voxstate_worker_run_seconds', { pool }),
+      ).toBeGreaterThan(runsBefore[pool]);
     }
     // The answer was heard.
     const rec = call.sim.recording;

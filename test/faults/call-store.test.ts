@@ -8,16 +8,9 @@ import { DeadLetterQueue } from '../../src/dlq/dead-letter-queue.js';
 import { connectQueueRedis, waitForRedis } from '../../src/dlq/queue-redis.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
-import {
-  captureLogs,
-  cleanRedis,
-  inspectRedis,
-  keysUnder,
-  type LogCapture,
-  metricSum,
-  uniquePrefix,
-  waitFor,
-} from './helpers.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
+import { metricValue } from '../helpers/metrics.js';
+import { cleanRedis, inspectRedis, keysUnder, uniquePrefix, waitFor } from './helpers.js';
 
 /** Stored call records, read through a fresh connection (a cached table misses new versions). */
 async function records(dataDir: string): Promise<string[]> {
@@ -103,12 +96,12 @@ describe('faults: the LanceDB call store is unwritable (Redis up)', () => {
     expect(queued[0]).toMatchObject({ kind: 'call.record' });
     expect(String(queued[0]?.err)).toMatch(/calls/);
     expect(
-      await metricSum(rig.registry, 'voxstate_dlq_enqueued_total', { kind: 'call.record' }),
+      await metricValue(rig.registry, 'voxstate_dlq_enqueued_total', { kind: 'call.record' }),
     ).toBe(1);
 
     await waitFor(async () => (await records(rig.dataDir)).includes(id), 10_000, 'the record');
     expect(
-      await metricSum(rig.registry, 'voxstate_dlq_retried_total', {
+      await metricValue(rig.registry, 'voxstate_dlq_retried_total', {
         kind: 'call.record',
         result: 'ok',
       }),
@@ -131,7 +124,7 @@ describe('faults: the LanceDB call store is unwritable (Redis up)', () => {
     }
     expect(logs.find('dlq job failed for good')).toHaveLength(1);
     expect(
-      await metricSum(rig.registry, 'voxstate_dlq_failed_total', { kind: 'call.record' }),
+      await metricValue(rig.registry, 'voxstate_dlq_failed_total', { kind: 'call.record' }),
     ).toBe(1);
     expect(await records(rig.dataDir)).not.toContain(id);
 
@@ -195,7 +188,7 @@ describe('faults: the call store and Redis are down when the process stops', () 
     const firstLogs = captureLogs();
     const first = await start(firstLogs);
     await waitFor(
-      async () => (await metricSum(first.registry, 'voxstate_redis_up')) === 1,
+      async () => (await metricValue(first.registry, 'voxstate_redis_up')) === 1,
       5_000,
       'Redis',
     );
@@ -203,7 +196,7 @@ describe('faults: the call store and Redis are down when the process stops', () 
     await proxy.cut();
     const id = await shortCall(first);
     await waitFor(
-      async () => (await metricSum(first.registry, 'voxstate_dlq_buffered')) === 1,
+      async () => (await metricValue(first.registry, 'voxstate_dlq_buffered')) === 1,
       5_000,
       'the record to be buffered',
     );

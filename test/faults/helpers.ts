@@ -1,72 +1,25 @@
 /**
- * Shared pieces of the fault-injection tests: a log capture, metric readers, the dead-air
+ * Shared pieces of the fault-injection tests: the dead-air
  * measure over a simulated caller's recording, and per-test Redis key prefixes with clean-up.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
+import { vi } from 'vitest';
 import type { RuntimeConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
-import { createLogger, type Logger } from '../../src/telemetry/logger.js';
 
-/** Every log line as parsed JSON, and the logger that writes them. */
-export interface LogCapture {
-  logger: Logger;
-  lines: Array<Record<string, unknown>>;
-  /** Lines whose message matches `msg`. */
-  find(msg: string | RegExp): Array<Record<string, unknown>>;
-}
-
-/** A debug-level logger that records every line (through the real redaction). */
-export function captureLogs(): LogCapture {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n'))
-        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return {
-    logger: createLogger({ level: 'debug', destination }),
-    lines,
-    find: (msg) =>
-      lines.filter((l) =>
-        typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg ?? '')),
-      ),
-  };
-}
-
-/** Sum of a metric's values whose labels include `labels` (0 when absent). */
-export async function metricSum(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  let sum = 0;
-  for (const v of values) {
-    const l = v.labels as Record<string, string | number | undefined>;
-    if (Object.entries(labels).every(([k, want]) => String(l[k]) === want)) sum += v.value;
-  }
-  return sum;
-}
-
-/** Polls `check` every 20 ms until it is true; throws after `timeoutMs`. */
+/** Resolves once `check` is true ({@link vi.waitFor}); an error naming `what` after `timeoutMs`. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 /** Dead air of one caller turn, in media ms. */

@@ -10,7 +10,9 @@ import {
   type ScriptedReply,
   startOpenAiServer,
 } from '../fakes/openai-server.js';
-import { captureLogs, deadAir, type LogCapture, metricSum, prewarmEnglish } from './helpers.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
+import { metricValue } from '../helpers/metrics.js';
+import { deadAir, prewarmEnglish } from './helpers.js';
 
 const ANSWER = 'Yes, on Sunday we open at nine and close at three.';
 const APOLOGY = "I'm sorry, something went wrong on my side. Could you say that once more?";
@@ -181,12 +183,12 @@ describe('faults: the LLM server fails (runtime + simulated callers + fixture LL
     expect(failed.every((l) => l.level === 40)).toBe(true);
     expect(logs.find('every model failed; speaking the fallback')).toHaveLength(1);
     const count = (labels: Record<string, string>) =>
-      metricSum(rig.registry, 'voxstate_llm_errors_total', labels);
+      metricValue(rig.registry, 'voxstate_llm_errors_total', labels);
     expect(await count({ provider: 'openai', kind: 'provider' })).toBe(3);
     expect(await count({ provider: 'openai', kind: 'timeout' })).toBe(3);
     expect(await count({ provider: 'anthropic', kind: 'provider' })).toBe(1);
     expect(
-      await metricSum(rig.registry, 'voxstate_llm_routing_decisions_total', {
+      await metricValue(rig.registry, 'voxstate_llm_routing_decisions_total', {
         model: 'claude-strong',
       }),
     ).toBeGreaterThanOrEqual(4);

@@ -6,14 +6,13 @@ import { openCallStore } from '../../src/cost/store.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
+import { metricValue } from '../helpers/metrics.js';
 import {
-  captureLogs,
   cleanRedis,
   deadAir,
   inspectRedis,
   keysUnder,
-  type LogCapture,
-  metricSum,
   prewarmEnglish,
   uniquePrefix,
   waitFor,
@@ -27,7 +26,7 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
   let direct: Redis;
   let llm: FixtureServer;
 
-  const redisUp = async () => (await metricSum(rig.registry, 'voxstate_redis_up')) === 1;
+  const redisUp = async () => (await metricValue(rig.registry, 'voxstate_redis_up')) === 1;
   /** Stored call records, read through a fresh connection (a cached table misses new versions). */
   const records = async () => {
     const store = await openCallStore({ dataDir: rig.dataDir });
@@ -103,7 +102,7 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
     const turns = deadAir(sim.recording);
     expect(turns).toHaveLength(1);
     for (const t of turns) expect(t.worstMs).toBeLessThan(3_000);
-    expect(await metricSum(rig.registry, 'voxstate_redis_up')).toBe(0);
+    expect(await metricValue(rig.registry, 'voxstate_redis_up')).toBe(0);
     expect(logs.find('redis connection lost; caches run local')).toHaveLength(1);
     // Its call record did not need Redis: written straight to the call store.
     await waitFor(async () => (await records()) === 1, 5_000, 'the call record');
@@ -142,20 +141,20 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
       await handle.done;
       await sim.ended;
       await waitFor(
-        async () => (await metricSum(rig.registry, 'voxstate_dlq_buffered')) === 1,
+        async () => (await metricValue(rig.registry, 'voxstate_dlq_buffered')) === 1,
         5_000,
         'the record to be buffered',
       );
       expect(logs.find('post-call job failed; queued for retry')).toHaveLength(1);
-      expect(await metricSum(rig.registry, 'voxstate_dlq_enqueued_total')).toBe(1);
+      expect(await metricValue(rig.registry, 'voxstate_dlq_enqueued_total')).toBe(1);
     } finally {
       rmSync(table);
       renameSync(aside, table);
       await proxy.restore();
     }
     await waitFor(async () => (await records()) === 3, 10_000, 'the buffered record');
-    expect(await metricSum(rig.registry, 'voxstate_dlq_buffered')).toBe(0);
-    expect(await metricSum(rig.registry, 'voxstate_dlq_retried_total', { result: 'ok' })).toBe(1);
+    expect(await metricValue(rig.registry, 'voxstate_dlq_buffered')).toBe(0);
+    expect(await metricValue(rig.registry, 'voxstate_dlq_retried_total', { result: 'ok' })).toBe(1);
     expect(logs.find('dlq job succeeded')).toHaveLength(1);
   }, 60_000);
 
@@ -171,7 +170,7 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
     // already, and a streak lasts until a Redis command succeeds again).
     const warn = 'tts cache: redis unavailable, using memory only';
     const warnedBefore = logs.find(warn).length;
-    const errorsBefore = await metricSum(rig.registry, 'voxstate_tts_cache_errors_total');
+    const errorsBefore = await metricValue(rig.registry, 'voxstate_tts_cache_errors_total');
     proxy.pause();
     try {
       const output = await handle.done;
@@ -179,7 +178,7 @@ describe('faults: Redis killed and restarted during calls (through a TCP proxy)'
       expect(output).toMatchObject({ endReason: 'hangup', turns: 1 });
       for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
       // The answer's audio was looked up in Redis and the lookup timed out (250 ms lookup deadline).
-      expect(await metricSum(rig.registry, 'voxstate_tts_cache_errors_total')).toBeGreaterThan(
+      expect(await metricValue(rig.registry, 'voxstate_tts_cache_errors_total')).toBeGreaterThan(
         errorsBefore,
       );
       expect(logs.find(warn).length).toBeLessThanOrEqual(warnedBefore + 1);

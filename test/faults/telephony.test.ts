@@ -2,14 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
-import {
-  captureLogs,
-  deadAir,
-  type LogCapture,
-  metricSum,
-  prewarmEnglish,
-  waitFor,
-} from './helpers.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
+import { metricValue } from '../helpers/metrics.js';
+import { deadAir, prewarmEnglish, waitFor } from './helpers.js';
 
 /** The externalMedia channel carrying the audio of the caller channel `callerId`. */
 function mediaChannelOf(sim: SimulatedAsterisk, callerId: string): string {
@@ -61,19 +56,19 @@ describe('faults: the ARI WebSocket drops and an AudioSocket connection resets',
     rig.sim.faults.refuseEventSockets(true);
     rig.sim.faults.dropEventSockets();
     await sim.ended;
-    expect(await metricSum(rig.registry, 'voxstate_ari_connected')).toBe(0);
+    expect(await metricValue(rig.registry, 'voxstate_ari_connected')).toBe(0);
     expect(rig.runtime.activeCalls).toBe(1);
     rig.sim.faults.refuseEventSockets(false);
     await rig.sim.waitForApp('voxstate', 15_000);
     const output = await handle.done;
     await waitFor(
-      async () => (await metricSum(rig.registry, 'voxstate_ari_connected')) === 1,
+      async () => (await metricValue(rig.registry, 'voxstate_ari_connected')) === 1,
       5_000,
       'the ARI connected gauge',
     );
     expect(output).toMatchObject({ endReason: 'hangup', turns: 1 });
     for (const t of deadAir(sim.recording)) expect(t.worstMs).toBeLessThan(3_000);
-    expect(await metricSum(rig.registry, 'voxstate_ari_reconnects_total')).toBeGreaterThanOrEqual(
+    expect(await metricValue(rig.registry, 'voxstate_ari_reconnects_total')).toBeGreaterThanOrEqual(
       1,
     );
     expect(logs.find('ARI events reconnecting').length).toBeGreaterThanOrEqual(2);

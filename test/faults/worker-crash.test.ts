@@ -2,14 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { type FixtureServer, startOpenAiServer } from '../fakes/openai-server.js';
 import { crashNextWhisperTask } from '../fakes/worker-crash.js';
-import {
-  captureLogs,
-  deadAir,
-  type LogCapture,
-  metricSum,
-  prewarmEnglish,
-  waitFor,
-} from './helpers.js';
+import { captureLogs, type LogCapture } from '../helpers/logs.js';
+import { metricValue } from '../helpers/metrics.js';
+import { deadAir, prewarmEnglish, waitFor } from './helpers.js';
 
 describe('faults: a Whisper worker thread dies mid-task (real pool, tiny Whisper model)', () => {
   let rig: CallRig;
@@ -75,13 +70,16 @@ describe('faults: a Whisper worker thread dies mid-task (real pool, tiny Whisper
     for (const t of turns) expect(t.worstMs).toBeLessThan(3_000);
 
     expect(
-      await metricSum(rig.registry, 'voxstate_worker_errors_total', {
+      await metricValue(rig.registry, 'voxstate_worker_errors_total', {
         pool: 'whisper',
         kind: 'thread_exit',
       }),
     ).toBe(1);
     expect(
-      await metricSum(rig.registry, 'voxstate_errors_total', { component: 'stt', kind: 'worker' }),
+      await metricValue(rig.registry, 'voxstate_errors_total', {
+        component: 'stt',
+        kind: 'worker',
+      }),
     ).toBe(1);
     const logged = logs.find('transcription failed');
     expect(logged).toHaveLength(1);

@@ -1,6 +1,6 @@
 import ari from 'ari-client';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import { EVENT_PROPERTIES } from '../../src/simulator/swagger-models.js';
@@ -197,10 +197,10 @@ describe('ARI connection under hostile events', () => {
     ];
     for (const e of hostile) sim.pushRawEvent('voxstate', e as Record<string, unknown>);
     sim.pushRawEvent('voxstate', { type: 'ChannelVarset', variable: 'ok', value: '1' });
-    const deadline = Date.now() + 3000;
-    while (!events.includes('ChannelVarset') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await vi.waitFor(() => expect(events).toContain('ChannelVarset'), {
+      timeout: 3_000,
+      interval: 10,
+    });
     expect(events).toEqual(['ChannelDtmfReceived', 'ChannelVarset']);
     expect(conn.connected).toBe(true);
     expect(conn.unknownEvents).toBe(2);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ParseError, TelephonyError } from '../../src/errors.js';
 import {
   AUDIO_KIND_RATES,
@@ -66,10 +66,7 @@ describe('AudioSocket server under hostile streams', () => {
     const stream = Buffer.concat(junk.flatMap((j) => [j, frame]));
     // Arbitrary TCP segmentation.
     for (let at = 0; at < stream.length; at += 997) socket.write(stream.subarray(at, at + 997));
-    const deadline = Date.now() + 3000;
-    while (frames < junk.length && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(frames).toBe(junk.length);
+    await vi.waitFor(() => expect(frames).toBe(junk.length), { timeout: 3_000, interval: 10 });
     expect(conn.closed).toBe(false);
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) expect(e).toBeInstanceOf(ParseError);

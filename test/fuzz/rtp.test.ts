@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import { RtpEndpoint } from '../../src/media/rtp.js';
 import { buildRtpPacket, parseRtpPacket, type RtpPacket } from '../../src/media/rtp-packet.js';
@@ -162,10 +162,10 @@ describe('RtpEndpoint under hostile datagrams', () => {
       await send(garbage[i]!);
       if (i % 6 === 0) await send(valid[i / 6]!);
     }
-    const deadline = Date.now() + 2000;
-    while (endpoint.packetsDropped < expectedBad && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await vi.waitFor(() => expect(endpoint.packetsDropped).toBe(expectedBad), {
+      timeout: 2_000,
+      interval: 10,
+    });
     expect(endpoint.closed).toBe(false);
     expect(endpoint.packetsDropped).toBe(expectedBad);
     expect(errors.every((e) => e instanceof ParseError)).toBe(true);

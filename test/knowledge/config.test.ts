@@ -11,7 +11,8 @@ import { createKnowledgeRuntime } from '../../src/knowledge/knowledge-runtime.js
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { HashEmbedder } from '../fakes/hash-embedder.js';
 import { type EmbeddingsServer, startEmbeddingsServer } from '../fakes/openai-embeddings-server.js';
-import { captureLogger, copySampleKb, tempDir } from './helpers.js';
+import { captureLogs } from '../helpers/logs.js';
+import { copySampleKb, tempDir } from './helpers.js';
 
 describe('knowledge configuration', () => {
   it('has the seed defaults and reads the environment', () => {
@@ -77,7 +78,7 @@ describe('createKnowledgeRuntime', () => {
         VOXSTATE_KB_THRESHOLD: '0.99',
       });
       const localEmbedder = new HashEmbedder({ model: 'test:local' });
-      const { logger, lines } = captureLogger();
+      const { logger, lines } = captureLogs();
       const kb = await createKnowledgeRuntime(config, {
         registry: new Registry(),
         logger,
@@ -104,7 +105,7 @@ describe('createKnowledgeRuntime', () => {
       ]);
       await kb.close();
 
-      const { logger: quiet, lines: warned } = captureLogger();
+      const { logger: quiet, lines: warned } = captureLogs();
       const bare = await createKnowledgeRuntime(
         knowledgeConfigFromEnv({ VOXSTATE_DATA_DIR: dir }),
         { registry: new Registry(), logger: quiet, localUnavailable: 'no model here' },

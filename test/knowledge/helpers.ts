@@ -5,8 +5,6 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/telemetry/logger.js';
 
 /** The sample knowledge base in the repository. */
 export const SAMPLE_KB = resolve('examples/knowledge-base');
@@ -24,17 +22,4 @@ export async function copySampleKb(dir: string): Promise<string> {
   const target = join(dir, 'knowledge-base');
   await cp(SAMPLE_KB, target, { recursive: true });
   return target;
-}
-
-/** A logger that records every line as parsed JSON. */
-export function captureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n'))
-        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), lines };
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../src/knowledge/ingest.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { HashEmbedder } from '../fakes/hash-embedder.js';
-import { captureLogger, copySampleKb, tempDir } from './helpers.js';
+import { captureLogs } from '../helpers/logs.js';
+import { copySampleKb, tempDir } from './helpers.js';
 
 describe('ingest into LanceDB', () => {
   let dir: string;
@@ -101,7 +102,7 @@ describe('ingest into LanceDB', () => {
       '{"question": "Do you sell coffee?", "answer": "Yes, coffee beans in bags of 250 g."}\n{"question": oops}\n',
     );
     await appendFile(bad, '{"question": "Do you sell tea?", "answer": "No tea, sorry."}\n');
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogs();
     const summary = await ingest([kb], { store, embedders: [local], logger });
     expect(summary.errors).toHaveLength(1);
     expect(summary.errors[0]!.source).toMatch(/knowledge-base\/en\/extra\.jsonl:2$/);
@@ -118,7 +119,7 @@ describe('keyword-only ingest', () => {
     const kb = await copySampleKb(dir);
     const store = await KnowledgeStore.open({ dir: join(dir, 'db') });
     try {
-      const { logger, lines } = captureLogger();
+      const { logger, lines } = captureLogs();
       const summary = await ingest([kb], { store, embedders: [], logger });
       expect(summary.keywordOnly).toBe(true);
       expect(summary.embedded).toBe(0);

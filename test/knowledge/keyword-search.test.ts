@@ -9,7 +9,8 @@ import { ingest } from '../../src/knowledge/ingest.js';
 import { TERMS_COLUMN } from '../../src/knowledge/keyword-terms.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { CHUNKS_TABLE } from '../../src/knowledge/table-name.js';
-import { captureLogger, SAMPLE_KB, tempDir } from './helpers.js';
+import { captureLogs } from '../helpers/logs.js';
+import { SAMPLE_KB, tempDir } from './helpers.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -132,7 +133,7 @@ describe('knowledge bases indexed by an older keyword analysis', () => {
     await legacy.createIndex('terms', { config: Index.fts({ baseTokenizer: 'whitespace' }) });
     db.close();
 
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogs();
     const store = await KnowledgeStore.open({ dir: join(dir, 'db'), readConsistencyMs: 0, logger });
     cleanups.push(async () => store.close());
     const hits = await store.searchKeyword('доставку', { k: 2 });

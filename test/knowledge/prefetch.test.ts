@@ -16,18 +16,8 @@ import { Prefetcher } from '../../src/knowledge/prefetcher.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { embedderFailure, HashEmbedder } from '../fakes/hash-embedder.js';
+import { metricValue } from '../helpers/metrics.js';
 import { copySampleKb, tempDir } from './helpers.js';
-
-async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const metric = await registry.getSingleMetric(name)?.get();
-  return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
-    .reduce((n, v) => n + v.value, 0);
-}
 
 describe('prefetch and retrieval', () => {
   let cleanup: () => Promise<void>;
@@ -71,17 +61,25 @@ describe('prefetch and retrieval', () => {
 
   it('retrieval waits for the in-flight prefetch instead of embedding again', async () => {
     const { registry, inner, prefetcher, retriever } = build(60);
-    const prefetch = prefetcher.prefetch('When do you open on Saturday?');
-    await new Promise((r) => setTimeout(r, 10));
-    const result = await retriever.retrieve({
-      query: 'when do you open on saturday',
-      language: 'en',
-    });
-    expect((await prefetch).outcome).toBe('local');
-    expect(inner.calls).toBe(1);
-    expect(result.waitedForPrefetchMs).toBeGreaterThan(20);
-    expect(result.waitedForPrefetchMs).toBeLessThan(60);
-    expect(await metricValue(registry, 'voxstate_prefetch_wait_seconds', {})).toBeGreaterThan(0);
+    await retriever.retrieve({ query: 'cake prices', language: 'en' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const prefetch = prefetcher.prefetch('When do you open on Saturday?');
+      await vi.advanceTimersByTimeAsync(10);
+      const retrieval = retriever.retrieve({
+        query: 'when do you open on saturday',
+        language: 'en',
+      });
+      await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(50);
+      const result = await retrieval;
+      expect((await prefetch).outcome).toBe('local');
+      expect(inner.calls).toBe(2);
+      expect(result.waitedForPrefetchMs).toBe(50);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await metricValue(registry, 'voxstate_prefetch_wait_seconds_sum')).toBe(0.05);
     expect((await prefetcher.prefetch('When do you open on Saturday')).outcome).toBe('memory');
   });
 
@@ -176,8 +174,7 @@ describe('prefetch and retrieval', () => {
     const running = createActor(createRetrieveActor({ retriever: slow.retriever }), {
       input: { callId: 'c2', query: 'slow one' },
     }).start();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(slow.local.inflightCount).toBe(1);
+    await vi.waitFor(() => expect(slow.local.inflightCount).toBe(1));
     running.stop();
     await expect.poll(() => slow.local.inflightCount).toBe(0);
   });

@@ -207,33 +207,35 @@ describe.each(KINDS)('$name provider against its fixture server', (kind) => {
       llm.stream({ system: 's', messages: [{ role: 'user', content: 'x' }] }),
     );
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(performance.now() - t0).toBeLessThan(800);
+    expect(performance.now() - t0, 'at the 120 ms deadline, not before').toBeGreaterThanOrEqual(
+      115,
+    );
     await server.requests[0]!.closed;
     expect(server.requests[0]!.closedEarly).toBe(true);
   });
 
   it('does not cut a stream that lasts longer than the first-token deadline', async () => {
-    server = await kind.start({ replies: [{ text: 'a b c d e f', chunkDelayMs: 60 }] });
+    server = await kind.start({ replies: [{ text: 'a b c d e f g h', chunkDelayMs: 60 }] });
     const llm =
       kind.name === 'openai'
         ? createOpenAiProvider({
             model: 'm',
             apiKey: 'k',
             baseURL: server.baseURL,
-            firstTokenTimeoutMs: 150,
-            idleTimeoutMs: 150,
+            firstTokenTimeoutMs: 250,
+            idleTimeoutMs: 1_000,
           })
         : createAnthropicProvider({
             model: 'm',
             apiKey: 'k',
             baseURL: server.baseURL,
-            firstTokenTimeoutMs: 150,
-            idleTimeoutMs: 150,
+            firstTokenTimeoutMs: 250,
+            idleTimeoutMs: 1_000,
           });
     const { text } = await collect(
       llm.stream({ system: 's', messages: [{ role: 'user', content: 'x' }] }),
     );
-    expect(text).toBe('a b c d e f');
+    expect(text).toBe('a b c d e f g h');
   });
 
   it('does not count time the consumer holds a chunk as a stall', async () => {

@@ -126,7 +126,9 @@ describe('ModelRouter', () => {
     });
     const t0 = performance.now();
     const d = await router.route('Tell me something nice about the history of your family bakery');
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0, 'at the 150 ms deadline, not before').toBeGreaterThanOrEqual(
+      145,
+    );
     expect(d.reason).toBe('classifier_timeout');
     await server.requests[0]!.closed;
     expect(server.requests[0]!.closedEarly).toBe(true);

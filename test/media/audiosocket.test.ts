@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import {
   type AudioSocketMessage,
@@ -17,6 +17,9 @@ import {
 } from '../../src/media/audiosocket.js';
 import type { AudioSocketConnection } from '../../src/media/audiosocket-connection.js';
 import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
+
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 2_000, interval: 10 };
 
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
@@ -175,7 +178,7 @@ describe('AudioSocketServer', () => {
     conn.on('audio', (f) => frames.push(f));
     conn.on('dtmf', (d) => digits.push(d));
     socket.write(Buffer.concat([audioMessage(frame(6)), dtmfMessage('9')]));
-    await vi_waitFor(() => frames.length >= 2 && digits.length === 1);
+    await vi.waitFor(() => expect(frames.length >= 2 && digits.length === 1).toBe(true), WAIT);
     expect(frames[0]!.readInt16LE(0)).toBe(5);
     expect(frames[1]!.readInt16LE(0)).toBe(6);
     expect(digits).toEqual(['9']);
@@ -185,9 +188,9 @@ describe('AudioSocketServer', () => {
     socket.on('data', (c: Buffer) => back.push(...received.push(c)));
     expect(conn.send(frame(42))).toBe(true);
     conn.hangup();
-    await vi_waitFor(() => back.length >= 2);
+    await vi.waitFor(() => expect(back.length).toBeGreaterThanOrEqual(2), WAIT);
     expect(kinds(back)).toEqual(['audio', 'hangup']);
-    await vi_waitFor(() => conn.closed);
+    await vi.waitFor(() => expect(conn.closed).toBe(true), WAIT);
   });
 
   it('keeps a connection that arrives before waitFor, and emits hangup and close when the far end hangs up', async () => {
@@ -202,7 +205,7 @@ describe('AudioSocketServer', () => {
     conn.on('hangup', () => events.push('hangup'));
     conn.on('close', () => events.push('close'));
     socket.write(hangupMessage());
-    await vi_waitFor(() => events.includes('close'));
+    await vi.waitFor(() => expect(events).toContain('close'), WAIT);
     expect(events).toEqual(['hangup', 'close']);
     expect(conn.send(frame(1))).toBe(false);
   });
@@ -226,7 +229,7 @@ describe('AudioSocketServer', () => {
         audioMessage(frame(3)),
       ]),
     );
-    await vi_waitFor(() => frames.length === 1);
+    await vi.waitFor(() => expect(frames.length).toBe(1), WAIT);
     expect(errors.map((e) => e.name)).toEqual(['ParseError', 'TelephonyError']);
     expect(conn.stats.unknown).toBe(1);
     expect(conn.closed).toBe(false);
@@ -248,15 +251,7 @@ describe('AudioSocketServer', () => {
     const frames: Buffer[] = [];
     conn.on('audio', (f) => frames.push(f));
     for (let i = 0; i < 3; i++) socket.write(audioMessage(Buffer.alloc(320), 0x10));
-    await vi_waitFor(() => frames.length >= 2);
+    await vi.waitFor(() => expect(frames.length).toBeGreaterThanOrEqual(2), WAIT);
     expect(frames[0]!.length).toBe(640);
   });
 });
-
-async function vi_waitFor(cond: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

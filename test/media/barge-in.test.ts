@@ -2,7 +2,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BargeInControl } from '../../src/media/barge-in.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
-import { FakeClock } from '../speech/fake-clock.js';
+import { FakeClock } from '../fakes/fake-clock.js';
+import { metricValue } from '../helpers/metrics.js';
 
 const clip = (frames: number) => Buffer.alloc(frames * 640, 0x20);
 
@@ -12,11 +13,6 @@ function setup() {
   const queue = new PlaybackQueue({ format: 'slin16', sink: (f) => sent.push(f), clock });
   const registry = new Registry();
   return { clock, sent, queue, registry, control: new BargeInControl(queue, registry) };
-}
-
-async function sumOf(registry: Registry, name: string): Promise<number | undefined> {
-  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
-  return values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_sum'))?.value;
 }
 
 describe('BargeInControl', () => {
@@ -37,8 +33,14 @@ describe('BargeInControl', () => {
       silentAtMs: heldAt,
     });
     expect(queue.idle).toBe(true);
-    expect(await sumOf(registry, 'voxstate_barge_in_to_silence_seconds')).toBeCloseTo(0.2, 6);
-    expect(await sumOf(registry, 'voxstate_barge_in_detection_seconds')).toBeCloseTo(0.2, 6);
+    expect(await metricValue(registry, 'voxstate_barge_in_to_silence_seconds_sum')).toBeCloseTo(
+      0.2,
+      6,
+    );
+    expect(await metricValue(registry, 'voxstate_barge_in_detection_seconds_sum')).toBeCloseTo(
+      0.2,
+      6,
+    );
   });
 
   it('between two phrases the bot was already quiet: silence is its last frame', async () => {
@@ -53,7 +55,10 @@ describe('BargeInControl', () => {
     clock.advance(100);
     const timing = control.confirm(lastAudio - 100);
     expect(timing?.silentAtMs).toBe(lastAudio);
-    expect(await sumOf(registry, 'voxstate_barge_in_to_silence_seconds')).toBeCloseTo(0.1, 6);
+    expect(await metricValue(registry, 'voxstate_barge_in_to_silence_seconds_sum')).toBeCloseTo(
+      0.1,
+      6,
+    );
   });
 
   it('lets the bot go on from the same frame when the sound stops, and counts it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FrameTiming, Pacer } from '../../src/media/pacer.js';
-import { FakeClock } from '../speech/fake-clock.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 
 function frames(n: number): Buffer[] {
   return Array.from({ length: n }, (_, i) => Buffer.from([i & 0xff]));

@@ -5,7 +5,7 @@ import {
   type PlaybackItem,
   PlaybackQueue,
 } from '../../src/media/playback-queue.js';
-import { FakeClock } from '../speech/fake-clock.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 
 const FRAME = 160; // ulaw, 20 ms
 

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import { ulawEncode } from '../../src/media/audio/g711.js';
 import { RtpEndpoint } from '../../src/media/rtp.js';
@@ -10,6 +10,9 @@ import {
   RtpPayloadType,
   RtpSender,
 } from '../../src/media/rtp-packet.js';
+
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 2_000, interval: 10 };
 
 describe('RTP packets', () => {
   it('round-trips through build and parse', () => {
@@ -141,11 +144,11 @@ describe('RtpEndpoint', () => {
     asterisk.sock.send(sender.next(RtpPayloadType.Slin16, payload, 320), port, '127.0.0.1');
     // an unknown payload type is skipped
     asterisk.sock.send(sender.next(96, Buffer.alloc(10), 10), port, '127.0.0.1');
-    await until(() => frames.length === 1 && ep.packetsDropped === 1);
+    await vi.waitFor(() => expect(frames.length === 1 && ep.packetsDropped === 1).toBe(true), WAIT);
     expect(frames[0]!.readInt16LE(0)).toBe(1000);
 
     for (let i = 0; i < 3; i++) ep.send(Buffer.alloc(640));
-    await until(() => asterisk.got.length >= 2);
+    await vi.waitFor(() => expect(asterisk.got.length).toBeGreaterThanOrEqual(2), WAIT);
     const pkts = asterisk.got.map((g) => parseRtpPacket(g));
     expect(pkts[0]!.payloadType).toBe(0);
     expect(pkts[0]!.payload.length).toBe(160);
@@ -174,18 +177,10 @@ describe('RtpEndpoint', () => {
         '127.0.0.1',
       );
     }
-    await until(() => frames.length >= 2 && errors.length === 1);
+    await vi.waitFor(() => expect(frames.length >= 2 && errors.length === 1).toBe(true), WAIT);
     expect(errors[0]).toBeInstanceOf(ParseError);
     expect(ep.packetsDropped).toBe(2);
     expect(frames[1]!.length).toBe(640);
     expect(Math.abs(frames[1]!.readInt16LE(400) - 2000)).toBeLessThan(200);
   });
 });
-
-async function until(cond: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -40,11 +40,15 @@ describe('generated fixture models', () => {
     );
   });
 
-  test('ensureTinyModels is fast when the models exist', async () => {
+  test('ensureTinyModels rewrites nothing when the models exist', async () => {
     await ensureTinyModels();
-    const t = performance.now();
+    const folders = ['tiny-bert', 'tiny-whisper', 'broken-bert'].map((id) =>
+      join(FIXTURE_MODEL_DIR, id),
+    );
+    const before = await Promise.all(folders.map((dir) => stat(dir)));
     const models = await ensureTinyModels();
-    expect(performance.now() - t).toBeLessThan(100);
+    const after = await Promise.all(folders.map((dir) => stat(dir)));
+    expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
     expect(models).toMatchObject({
       embedder: 'tiny-bert',
       whisper: 'tiny-whisper',

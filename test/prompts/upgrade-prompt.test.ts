@@ -1,24 +1,17 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup, toPromise, waitFor } from 'xstate';
-import type { CallActors } from '../../src/actors/contracts.js';
 import { createUpgradePromptActor } from '../../src/actors/upgrade-prompt.js';
 import { parseBusinessData } from '../../src/prompts/business.js';
 import { CallPrompts } from '../../src/prompts/call-prompts.js';
 import { buildCompactPrompt } from '../../src/prompts/compact-prompt.js';
 import { buildFullPrompt } from '../../src/prompts/full-prompt.js';
+import { metricValue } from '../helpers/metrics.js';
 import { SAMPLE_BUSINESS_RAW } from './sample-business.js';
 
 const business = parseBusinessData(SAMPLE_BUSINESS_RAW);
 
 describe('upgrade prompt actor', () => {
-  it('satisfies the call machine contract for upgradePrompt', () => {
-    const logic: CallActors['upgradePrompt'] = createUpgradePromptActor({
-      buildFullPrompt: () => 'full',
-    });
-    expect(logic).toBeDefined();
-  });
-
   it("builds the call's full prompt and reports size and time", async () => {
     const registry = new Registry();
     const prompts = new CallPrompts(
@@ -36,11 +29,7 @@ describe('upgrade prompt actor', () => {
     expect(out.chars).toBe(buildFullPrompt(business).length);
     expect(out.builtInMs).toBeGreaterThanOrEqual(0);
     expect(prompts.systemPrompt()).toBe(buildFullPrompt(business));
-    const metric = await registry.getSingleMetric('voxstate_prompt_upgrade_seconds')!.get();
-    expect(
-      metric.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
-        ?.value,
-    ).toBe(1);
+    expect(await metricValue(registry, 'voxstate_prompt_upgrade_seconds')).toBe(1);
   });
 
   it('records no upgrade when stopped before the build finishes', async () => {

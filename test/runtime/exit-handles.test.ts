@@ -13,7 +13,7 @@ import { startVoxstate } from '../../src/runtime/start.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { tinyEnv } from '../cli/helpers.js';
-import { captureLogs } from '../faults/helpers.js';
+import { captureLogs } from '../helpers/logs.js';
 
 /** Counts of the resources that keep the event loop alive, by type. */
 function resources(): Map<string, number> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { ulawEncode } from '../../src/media/audio/g711.js';
 import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
@@ -9,15 +9,10 @@ import { createEspeakEngine } from '../../src/providers/tts/espeak.js';
 import { toneAudio } from '../../src/simulator/caller-script.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 
-const AUTH = { Authorization: `Basic ${Buffer.from('voxstate:voxstate').toString('base64')}` };
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 3_000, interval: 10 };
 
-async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const AUTH = { Authorization: `Basic ${Buffer.from('voxstate:voxstate').toString('base64')}` };
 
 describe('SimulatedAsterisk', () => {
   let sim: SimulatedAsterisk;
@@ -111,6 +106,7 @@ describe('SimulatedAsterisk', () => {
         )?.args,
       ).toEqual([uuid]);
       const conn = await waiting;
+      const connected = performance.now();
       const frames: Buffer[] = [];
       conn.on('audio', (f) => frames.push(f));
       const bridge = await rest('POST', '/bridges?type=mixing');
@@ -122,20 +118,23 @@ describe('SimulatedAsterisk', () => {
           )
         ).status,
       ).toBe(204);
-      const t0 = Date.now();
-      await new Promise((r) => setTimeout(r, 500));
-      const rate = frames.length / ((Date.now() - t0) / 1000);
-      expect(rate).toBeGreaterThan(35);
-      expect(rate).toBeLessThan(65);
+      const loud = (f: Buffer) =>
+        Math.abs(f.readInt16LE(40)) > 500 || Math.abs(f.readInt16LE(80)) > 500;
+      await vi.waitFor(() => expect(frames.some(loud)).toBe(true), WAIT);
+      expect(
+        frames.length,
+        'paced by the media clock (test/simulator/media-clock.test.ts), never ahead of it',
+      ).toBeLessThanOrEqual((performance.now() - connected) / 20 + 6);
       // Media time of this stream: 20 ms per frame received since the connection started.
-      const loudAt = frames.findIndex(
-        (f) => Math.abs(f.readInt16LE(40)) > 500 || Math.abs(f.readInt16LE(80)) > 500,
-      );
+      const loudAt = frames.findIndex(loud);
       expect(loudAt).toBeGreaterThan(0);
-      expect(sim.scriptTextAt(uuid, loudAt * 20 + 40)).toBe('hello there');
+      await vi.waitFor(
+        () => expect(sim.scriptTextAt(uuid, loudAt * 20 + 40)).toBe('hello there'),
+        WAIT,
+      );
       expect(sim.scriptTextAt(em.body.id, 0)).toBeUndefined();
       await rest('DELETE', `/channels/${em.body.id}`);
-      await until(() => conn.closed);
+      await vi.waitFor(() => expect(conn.closed).toBe(true), WAIT);
     } finally {
       await server.close();
     }
@@ -163,7 +162,7 @@ describe('SimulatedAsterisk', () => {
         'POST',
         `/bridges/${bridge.body.id}/addChannel?channel=${call.channelId},${em.body.id}`,
       );
-      await until(() => got.length >= 3);
+      await vi.waitFor(() => expect(got.length).toBeGreaterThanOrEqual(3), WAIT);
       const pkt = parseRtpPacket(got[0]!);
       expect(pkt.payloadType).toBe(RtpPayloadType.Slin16);
       expect(pkt.payload.length).toBe(640);
@@ -176,7 +175,10 @@ describe('SimulatedAsterisk', () => {
       const ulaw = Buffer.from(ulawEncode(new Int16Array(160).fill(8000)));
       for (let i = 0; i < 10; i++)
         app.send(sender.next(RtpPayloadType.Ulaw, ulaw, 160), Number(port), addr);
-      await until(() => call.recording.timeline.some((e) => e.kind === 'bot.audio.start'));
+      await vi.waitFor(
+        () => expect(call.recording.timeline.some((e) => e.kind === 'bot.audio.start')).toBe(true),
+        WAIT,
+      );
     } finally {
       app.close();
     }
@@ -190,12 +192,18 @@ describe('SimulatedAsterisk', () => {
     );
     expect(played).toMatchObject({ status: 201, body: { id: 'pb1', state: 'playing' } });
     // The caller's clock runs when media pulls it; drive it here as a media stream would.
-    await until(() => events.some((e) => e.type === 'PlaybackStarted'));
+    await vi.waitFor(
+      () => expect(events.some((e) => e.type === 'PlaybackStarted')).toBe(true),
+      WAIT,
+    );
     await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < 5; i++) call.runner.nextFrame();
     expect(call.recording.timeline.some((e) => e.kind === 'bot.audio.start')).toBe(true);
     expect((await rest('DELETE', '/playbacks/pb1')).status).toBe(204);
-    await until(() => events.some((e) => e.type === 'PlaybackFinished'));
+    await vi.waitFor(
+      () => expect(events.some((e) => e.type === 'PlaybackFinished')).toBe(true),
+      WAIT,
+    );
     expect((await rest('DELETE', '/playbacks/pb1')).status).toBe(404);
   });
 

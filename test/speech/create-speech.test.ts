@@ -5,8 +5,8 @@ import { connectRedis } from '../../src/cache/redis.js';
 import { speechConfigFromEnv } from '../../src/speech/config.js';
 import { createSpeech } from '../../src/speech/create-speech.js';
 import { allPhraseTexts } from '../../src/speech/phrases.js';
+import { FakeClock } from '../fakes/fake-clock.js';
 import { type FakeOpenAiTtsServer, startFakeOpenAiTtsServer } from '../fakes/openai-tts-server.js';
-import { FakeClock } from './fake-clock.js';
 
 let server: FakeOpenAiTtsServer;
 const redis = connectRedis({

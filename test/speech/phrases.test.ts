@@ -11,8 +11,8 @@ import {
 import { prewarmPhrases } from '../../src/speech/prewarm.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
-import { CountingEngine } from './counting-engine.js';
-import { seededRandom } from './fake-clock.js';
+import { CountingEngine } from '../fakes/counting-engine.js';
+import { seededRandom } from '../fakes/fake-clock.js';
 
 describe('phrases', () => {
   it('has every phrase and at least four fillers in en, ru, uk and he', () => {

@@ -3,7 +3,7 @@ import { allPhraseTexts, fillerTexts, phraseText } from '../../src/speech/phrase
 import { prewarmPlan, runPrewarm } from '../../src/speech/prewarm.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
-import { CountingEngine } from './counting-engine.js';
+import { CountingEngine } from '../fakes/counting-engine.js';
 
 describe('prewarmPlan', () => {
   const names: Record<string, string> = { en: 'Sunny Crust', ru: 'Солнечная корка' };

@@ -5,8 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/cache/redis.js';
 import { normalizeTtsText, TtsCache, ttsCacheKey } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
+import { CountingEngine } from '../fakes/counting-engine.js';
 import { startTcpProxy } from '../fakes/tcp-proxy.js';
-import { CountingEngine } from './counting-engine.js';
 
 const REDIS_URL = process.env.VOXSTATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `voxtest:tts:${randomUUID().slice(0, 8)}:`;

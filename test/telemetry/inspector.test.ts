@@ -3,7 +3,7 @@
  * inspection traffic over loopback WebSockets from a call actor driven by test actors.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createActor } from 'xstate';
 import { ConfigError } from '../../src/errors.js';
@@ -29,6 +29,9 @@ import { startInspectorServer } from '../../src/telemetry/inspector-server.js';
 import { InspectorSocket } from '../../src/telemetry/inspector-socket.js';
 import { createCallActorHarness } from '../fakes/call-actors.js';
 
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 5_000, interval: 10 };
+
 const TRANSCRIPT = 'my pizza order, call me back on +1 555 123 4567';
 const ANSWER = 'Your pepperoni pizza is on its way to 555-123-4567';
 const DTMF = '5551234567';
@@ -38,14 +41,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -371,15 +366,20 @@ describe('call inspector over WebSocket', () => {
     expect(inspector.pageUrl).toBeUndefined();
     await inspector.connected();
     await runCall(inspector);
-    await until('the final snapshot', () =>
-      receiver.messages.some((m) => {
-        const e = JSON.parse(m) as Received;
-        return (
-          e.type === '@xstate.snapshot' &&
-          e.snapshot?.status === 'done' &&
-          e.snapshot.context !== undefined
-        );
-      }),
+    await vi.waitFor(
+      () =>
+        expect(
+          receiver.messages.some((m) => {
+            const e = JSON.parse(m) as Received;
+            return (
+              e.type === '@xstate.snapshot' &&
+              e.snapshot?.status === 'done' &&
+              e.snapshot.context !== undefined
+            );
+          }),
+          'the final snapshot',
+        ).toBe(true),
+      WAIT,
     );
     await inspector.stop();
     return receiver.messages;
@@ -442,7 +442,14 @@ describe('bridge server', () => {
     const seen: string[] = [];
     browser.on('message', (data) => seen.push(data.toString()));
     const closed = new Promise<void>((resolve) => browser.once('close', () => resolve()));
-    await until('replayed events', () => seen.some((m) => m.includes('"media.hangup"')));
+    await vi.waitFor(
+      () =>
+        expect(
+          seen.some((m) => m.includes('"media.hangup"')),
+          'replayed events',
+        ).toBe(true),
+      WAIT,
+    );
     expect(seen.join('\n')).not.toContain('pizza');
 
     await inspector.stop();
@@ -495,7 +502,7 @@ describe('InspectorSocket', () => {
     socket.start();
     await socket.opened();
     socket.send({ type: '@xstate.event', i: 3 });
-    await until('four events', () => receiver.messages.length === 4);
+    await vi.waitFor(() => expect(receiver.messages.length, 'four events').toBe(4), WAIT);
     expect(receiver.messages.map((m) => (JSON.parse(m) as { i: number }).i)).toEqual([0, 1, 2, 3]);
     expect(socket.sent).toBe(4);
     await socket.close();

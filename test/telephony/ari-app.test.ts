@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AudioSocketServer } from '../../src/media/audiosocket-server.js';
 import { toneAudio } from '../../src/simulator/caller-script.js';
 import { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
@@ -7,18 +7,13 @@ import { AriApp } from '../../src/telephony/ari-app.js';
 import { type AriConnection, connectAri } from '../../src/telephony/ari-connection.js';
 import type { HangupReason, PhoneCall } from '../../src/telephony/phone-call.js';
 
+/** How long a test waits for something to happen. */
+const WAIT = { timeout: 4_000, interval: 10 };
+
 function tone(value: number): Buffer {
   const b = Buffer.alloc(640);
   for (let i = 0; i < 320; i++) b.writeInt16LE(Math.round(value * Math.sin(i / 3)), i * 2);
   return b;
-}
-
-async function until(cond: () => boolean, timeoutMs = 4000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function nextCall(app: AriApp): Promise<PhoneCall> {
@@ -83,7 +78,7 @@ describe.each(['audiosocket', 'rtp'] as const)('AriApp with %s media', (transpor
     const ended = new Promise<HangupReason>((resolve) => call.on('hangup', resolve));
     call.media.on('audio', (f) => frames.push(f));
     call.on('dtmf', (d) => digits.push(d));
-    await until(() => digits.length === 2);
+    await vi.waitFor(() => expect(digits.length).toBe(2), WAIT);
     expect(digits).toEqual(['4', '2']);
     // The caller's tone came through as 640-byte frames with energy in them.
     expect(frames.every((f) => f.length === 640)).toBe(true);
@@ -104,8 +99,14 @@ describe.each(['audiosocket', 'rtp'] as const)('AriApp with %s media', (transpor
     expect(kinds).toContain('bot.audio.start');
     expect(simCall.recording.turns()[0]?.latencyMs).toBeGreaterThanOrEqual(0);
     // No leaks: bridge destroyed, media channel hung up, nothing left in the app.
-    await until(() => sim.bridges.size === 0 && sim.channels.size === 0 && app.activeCalls === 0);
-    await until(() => call.media.closed);
+    await vi.waitFor(
+      () =>
+        expect(sim.bridges.size === 0 && sim.channels.size === 0 && app.activeCalls === 0).toBe(
+          true,
+        ),
+      WAIT,
+    );
+    await vi.waitFor(() => expect(call.media.closed).toBe(true), WAIT);
   });
 
   it('hangs up everything when the app hangs up', async () => {
@@ -127,9 +128,12 @@ describe.each(['audiosocket', 'rtp'] as const)('AriApp with %s media', (transpor
     expect(call.callerNumber).toBe('1000');
     const frames: Buffer[] = [];
     call.media.on('audio', (f) => frames.push(f));
-    await until(() => frames.length >= 3);
+    await vi.waitFor(() => expect(frames.length).toBeGreaterThanOrEqual(3), WAIT);
     await call.hangup();
-    await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+    await vi.waitFor(
+      () => expect(sim.channels.size === 0 && sim.bridges.size === 0).toBe(true),
+      WAIT,
+    );
   });
 });
 
@@ -158,9 +162,16 @@ describe('AriApp with RTP slin16 in', () => {
       const call = await incoming;
       const frames: Buffer[] = [];
       call.media.on('audio', (f) => frames.push(f));
-      await until(() => frames.some((f) => Math.abs(f.readInt16LE(200)) > 1000));
+      await vi.waitFor(
+        () => expect(frames.some((f) => Math.abs(f.readInt16LE(200)) > 1000)).toBe(true),
+        WAIT,
+      );
       for (let i = 0; i < 10; i++) call.media.send(tone(6000));
-      await until(() => simCall.recording.timeline.some((e) => e.kind === 'bot.audio.start'));
+      await vi.waitFor(
+        () =>
+          expect(simCall.recording.timeline.some((e) => e.kind === 'bot.audio.start')).toBe(true),
+        WAIT,
+      );
       await call.hangup();
     } finally {
       await app.stop();
@@ -195,7 +206,10 @@ describe('AriApp failures', () => {
       sim.faults.resetMedia(call.mediaChannelId);
       expect(await ended).toBe('media');
       await simCall.ended;
-      await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+      await vi.waitFor(
+        () => expect(sim.channels.size === 0 && sim.bridges.size === 0).toBe(true),
+        WAIT,
+      );
     } finally {
       await app.stop();
       ari.close();
@@ -249,18 +263,21 @@ describe('AriApp resilience', () => {
 
     sim.faults.refuseEventSockets(true);
     sim.faults.dropEventSockets();
-    await until(() => !ari.connected);
+    await vi.waitFor(() => expect(ari.connected).toBe(false), WAIT);
     dropped.hangup(); // its StasisEnd is lost: nobody is listening
     const before = frames.length;
     await new Promise((r) => setTimeout(r, 100));
     expect(frames.length).toBeGreaterThan(before); // media keeps flowing meanwhile
     sim.faults.refuseEventSockets(false);
-    await until(() => droppedCall.ended);
+    await vi.waitFor(() => expect(droppedCall.ended).toBe(true), WAIT);
     expect(droppedCall.endReason).toBe('remote');
     expect(keptCall.ended).toBe(false);
     await keptCall.hangup();
     await kept.ended;
-    await until(() => sim.channels.size === 0 && sim.bridges.size === 0);
+    await vi.waitFor(
+      () => expect(sim.channels.size === 0 && sim.bridges.size === 0).toBe(true),
+      WAIT,
+    );
   });
 
   it('releases everything when the caller hangs up while the media is still being set up', async () => {
@@ -278,11 +295,17 @@ describe('AriApp resilience', () => {
       app.once('callFailed', (_id, err) => resolve(err)),
     );
     const call = await sim.placeCall({});
-    await until(() => sim.channels.size === 2); // caller + media channel
+    await vi.waitFor(() => expect(sim.channels.size).toBe(2), WAIT); // caller + media channel
     call.hangup();
     const err = await failed;
     expect(err.name).toMatch(/TelephonyError|TimeoutError/);
-    await until(() => sim.channels.size === 0 && sim.bridges.size === 0 && app.activeCalls === 0);
+    await vi.waitFor(
+      () =>
+        expect(sim.channels.size === 0 && sim.bridges.size === 0 && app.activeCalls === 0).toBe(
+          true,
+        ),
+      WAIT,
+    );
     silent.close();
   });
 
