@@ -79,7 +79,8 @@ async function bareCall(): Promise<void> {
   actor.stop();
 }
 
-const machine = callMachine.provide({ actors: autoHarness(false).actors });
+const harness = autoHarness(false);
+const machine = callMachine.provide({ actors: harness.actors });
 
 async function rate(fn: (i: number) => Promise<unknown>, n: number): Promise<number> {
   const t0 = performance.now();
@@ -90,24 +91,20 @@ async function rate(fn: (i: number) => Promise<unknown>, n: number): Promise<num
 export default async function run(_opts: { json: boolean }) {
   const calls = 2_000;
   await rate(bareCall, 500);
-  await rate((i) => runScriptedCall(machine, `w${i}`), 500);
+  await rate((i) => runScriptedCall(machine, harness, `w${i}`), 500);
   const bareRates: number[] = [];
   const ourRates: number[] = [];
   for (let round = 0; round < 3; round++) {
     bareRates.push(await rate(bareCall, calls));
-    ourRates.push(await rate((i) => runScriptedCall(machine, `c${round}-${i}`), calls));
+    ourRates.push(await rate((i) => runScriptedCall(machine, harness, `c${round}-${i}`), calls));
   }
   const providedRates: number[] = [];
   for (let round = 0; round < 3; round++) {
     providedRates.push(
-      await rate(
-        (i) =>
-          runScriptedCall(
-            callMachine.provide({ actors: autoHarness(false).actors }),
-            `p${round}-${i}`,
-          ),
-        calls,
-      ),
+      await rate((i) => {
+        const own = autoHarness(false);
+        return runScriptedCall(callMachine.provide({ actors: own.actors }), own, `p${round}-${i}`);
+      }, calls),
     );
   }
   const provides = 20_000;
@@ -125,7 +122,7 @@ export default async function run(_opts: { json: boolean }) {
   gc();
   const before = process.memoryUsage().heapUsed;
   const retainedCalls = 10_000;
-  for (let i = 0; i < retainedCalls; i++) await runScriptedCall(machine, `r${i}`);
+  for (let i = 0; i < retainedCalls; i++) await runScriptedCall(machine, harness, `r${i}`);
   await new Promise((r) => setTimeout(r, 50));
   gc();
   gc();

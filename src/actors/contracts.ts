@@ -24,7 +24,6 @@ import type {
   HistoryMessage,
   MediaEvent,
   PrefetchEvent,
-  SpeakEvent,
   SttEvent,
 } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
@@ -35,7 +34,10 @@ export interface CallActorInput {
   callId: string;
 }
 
-/** Media in/out: forwards hang-up and DTMF of the call's connection. */
+/**
+ * Media in/out: forwards hang-up and DTMF of the call's connection, and when the greeting's
+ * first frame has been sent.
+ */
 export interface MediaInput extends CallActorInput {
   format: MediaFormat;
 }
@@ -126,7 +128,8 @@ type Callback<
 export interface CallActors {
   media: Callback<MediaInput, MediaEvent>;
   endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent>;
-  speak: Callback<SpeakInput, SpeakEvent>;
+  /** Resolves when the phrase has played (or a barge-in or hang-up stopped it). */
+  speak: PromiseActorLogic<void, SpeakInput>;
   /** Emits progress for the call's timeline; sends nothing to the machine. */
   playFiller: Callback<FillerInput, FillerEvent>;
   /** Emits progress for the call's timeline; sends nothing to the machine. */

@@ -1,13 +1,14 @@
 /**
  * The `speak` actor: speaks one fixed phrase or a text through the call's playback queue,
- * cached audio first. Sends `speak.started` when its first frame has been sent, `speak.done`
- * after its last frame (also when a barge-in or hang-up stopped the queue), `speak.failed` when
- * synthesis failed. Stopping the actor stops its audio at once and drops what is queued.
+ * cached audio first. It resolves after the phrase's last frame (also when a barge-in or
+ * hang-up stopped the queue, which also ends its synthesis) and rejects when synthesis failed
+ * or produced no audio, or the call plays another format: one result, one failure path.
+ * Stopping the actor aborts the synthesis and drops its audio at once. When the greeting becomes audible is told by the
+ * playback queue, through the `media` actor, not by this actor.
  *
  * @module
  */
-import { type EventObject, fromCallback } from 'xstate';
-import type { SpeakEvent } from '../calls/events.js';
+import { fromPromise } from 'xstate';
 import { isAbortError } from '../errors.js';
 import type { PlaybackEndReason, PlaybackKind, PlaybackQueue } from '../media/playback-queue.js';
 import { type PhraseVars, phraseText } from '../prompts/phrases.js';
@@ -37,18 +38,10 @@ export interface SpeakDeps {
  * ```
  */
 export function createSpeakActor(deps: SpeakDeps) {
-  return fromCallback<EventObject, SpeakInput, SpeakEvent>(({ input, sendBack }) => {
-    let stopped = false;
-    const send = (event: SpeakEvent) => {
-      if (!stopped) sendBack(event);
-    };
-    const { playback } = deps;
+  const { playback } = deps;
+  return fromPromise<void, SpeakInput>(async ({ input, signal }) => {
     if (playback.format !== input.format) {
-      const error = `format mismatch: call plays ${playback.format}, asked for ${input.format}`;
-      queueMicrotask(() => send({ type: 'speak.failed', error }));
-      return () => {
-        stopped = true;
-      };
+      throw new Error(`format mismatch: call plays ${playback.format}, asked for ${input.format}`);
     }
     const isPhrase = typeof input.phrase === 'string';
     const text =
@@ -56,41 +49,37 @@ export function createSpeakActor(deps: SpeakDeps) {
         ? phraseText(input.phrase, input.language, deps.phraseVars)
         : input.phrase.text;
     const kind: PlaybackKind = isPhrase ? 'prompt' : 'answer';
-    const controller = new AbortController();
-    let audible = false;
+    let onEnd: (reason: PlaybackEndReason) => void = () => {};
+    const ended = new Promise<PlaybackEndReason>((resolve) => (onEnd = resolve));
     const item = playback.open(kind, {
       interruptible: input.interruptible ?? true,
       label: isPhrase ? String(input.phrase) : 'text',
-      onStart: () => send({ type: 'speak.started' }),
-      onEnd: (reason: PlaybackEndReason) => {
-        if (reason === 'cancelled') return;
-        if (!audible && reason === 'played') return;
-        send({ type: 'speak.done' });
-      },
+      onEnd,
     });
-    void (async () => {
-      try {
-        const { bytes } = await synthesizeInto(deps.tts, item, text, {
-          language: input.language,
-          format: input.format,
-          signal: controller.signal,
-          onFirstAudio: () => {
-            audible = true;
-          },
-        });
+    const stop = () => item.cancel();
+    signal.addEventListener('abort', stop, { once: true });
+    const finished = new AbortController();
+    try {
+      const played = synthesizeInto(deps.tts, item, text, {
+        language: input.language,
+        format: input.format,
+        signal: AbortSignal.any([signal, finished.signal]),
+      }).then(({ bytes }) => {
         if (bytes === 0) throw new Error('synthesis produced no audio');
-      } catch (err) {
-        if (stopped || isAbortError(err)) return;
+        return ended;
+      });
+      await Promise.race([ended, played]);
+      signal.throwIfAborted();
+    } catch (err) {
+      if (!signal.aborted && !isAbortError(err)) {
         item.cancel();
-        const error = err instanceof Error ? err.message : String(err);
-        deps.logger?.warn({ callId: input.callId, err: error }, 'speak failed');
-        send({ type: 'speak.failed', error });
+        const message = err instanceof Error ? err.message : String(err);
+        deps.logger?.warn({ callId: input.callId, err: message }, 'speak failed');
       }
-    })();
-    return () => {
-      stopped = true;
-      controller.abort();
-      item.cancel();
-    };
+      throw err;
+    } finally {
+      finished.abort();
+      signal.removeEventListener('abort', stop);
+    }
   });
 }

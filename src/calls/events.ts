@@ -12,21 +12,19 @@ export interface HistoryMessage {
   content: string;
 }
 
-/** Events from the media connection (AudioSocket, RTP) and the telephony layer. */
+/**
+ * Events from the media connection (AudioSocket, RTP), the telephony layer and the call's
+ * playback: `media.greeting.audible` when the greeting's first frame has been sent to the caller.
+ */
 export type MediaEvent =
   | { type: 'media.hangup'; reason?: string }
-  | { type: 'media.dtmf'; digit: string };
+  | { type: 'media.dtmf'; digit: string }
+  | { type: 'media.greeting.audible' };
 
 /** Events from voice activity detection and endpointing. */
 export type EndpointingEvent =
   | { type: 'media.speech.start' }
   | { type: 'media.speech.end'; utteranceId: string; durationMs: number };
-
-/** Events from speaking actors (greeting, goodbye, prompts). */
-export type SpeakEvent =
-  | { type: 'speak.started' }
-  | { type: 'speak.done' }
-  | { type: 'speak.failed'; error: string };
 
 /**
  * Progress of the filler actor, emitted (never sent to the machine: an event the machine does

@@ -57,7 +57,7 @@ export function initialCallContext(input: CallInput): CallContext {
 const actors = {
   media: unprovidedCallback('media'),
   endpointing: unprovidedCallback('endpointing'),
-  speak: unprovidedCallback('speak'),
+  speak: unprovidedPromise('speak'),
   playFiller: unprovidedCallback('playFiller'),
   prefetchEmbedding: unprovidedCallback('prefetchEmbedding'),
   transcribe: unprovidedPromise('transcribe'),

@@ -24,11 +24,10 @@ export function phraseState(id: string, phrase: PhraseKey, next: string) {
         language: context.language,
         format: context.format,
       }),
+      onDone: next,
       onError: { target: next, actions: { type: 'fail', params: { actor: id } } },
     },
     on: {
-      'speak.done': next,
-      'speak.failed': { target: next, actions: { type: 'fail', params: { actor: id } } },
       'media.speech.start': LISTEN_AGAIN,
     },
   });
@@ -46,14 +45,8 @@ export const goodbyeState = callSetup.createStateConfig({
       format: context.format,
       interruptible: false,
     }),
+    onDone: '#call.ended',
     onError: { target: '#call.ended', actions: { type: 'fail', params: { actor: 'goodbye' } } },
-  },
-  on: {
-    'speak.done': '#call.ended',
-    'speak.failed': {
-      target: '#call.ended',
-      actions: { type: 'fail', params: { actor: 'goodbye' } },
-    },
   },
 });
 
@@ -65,8 +58,9 @@ const failed = [
 
 /**
  * The greeting. Outbound calls: the bot speaks first and is not interrupted (unless
- * configured). Inbound: if the caller speaks before the greeting is audible (`pending`), listen
- * first. Leaving it, any way, raises `greeting.ended`, which lets the prompt upgrade start.
+ * configured). Inbound: if the caller speaks before the greeting is audible (`pending`, until
+ * the media actor reports `media.greeting.audible`), listen first. Leaving it, any way, raises
+ * `greeting.ended`, which lets the prompt upgrade start.
  */
 export const greetingState = callSetup.createStateConfig({
   initial: 'pending',
@@ -81,23 +75,22 @@ export const greetingState = callSetup.createStateConfig({
       format: context.format,
       interruptible: context.bargeInOnGreeting,
     }),
-    onError: { target: 'listening', actions: failed },
-  },
-  on: {
-    'speak.done': [
+    onDone: [
       { guard: 'heardDuringGreeting', target: 'thinking', actions: spoken },
       { target: 'listening', actions: spoken },
     ],
-    'speak.failed': [
+    onError: [
       { guard: 'heardDuringGreeting', target: 'thinking', actions: failed },
       { target: 'listening', actions: failed },
     ],
+  },
+  on: {
     'media.speech.end': { actions: 'keepPendingUtterance' },
   },
   states: {
     pending: {
       on: {
-        'speak.started': 'speaking',
+        'media.greeting.audible': 'speaking',
         'media.speech.start': {
           guard: 'isInbound',
           target: LISTEN_AGAIN,

@@ -16,7 +16,7 @@
  */
 
 import type { MediaFormat } from '../audio/format.js';
-import type { EndpointingEvent, HistoryMessage, MediaEvent, SpeakEvent } from '../calls/events.js';
+import type { EndpointingEvent, HistoryMessage, MediaEvent } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
@@ -117,7 +117,7 @@ export interface CallContext {
 export type InternalEvent = { type: 'greeting.ended' };
 
 /** Every event the call machine takes: only events that decide a transition. */
-export type CallEvent = MediaEvent | EndpointingEvent | SpeakEvent | InternalEvent;
+export type CallEvent = MediaEvent | EndpointingEvent | InternalEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {

@@ -55,7 +55,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
   return {
-    media: createMediaActor({ endpoint: session.endpoint }),
+    media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
       session,
       createVad: shared.createVad,

@@ -1,7 +1,8 @@
 /**
  * Controllable test actors for the call machine. Every actor records when it starts and stops
- * in an ordered log; promise actors wait until the test settles them; callback actors are
- * driven by events the test sends to the machine. Used by the machine tests and the machine
+ * in an ordered log; promise actors (speaking, transcription, retrieval, the answer, the prompt
+ * upgrade) wait until the test settles them; callback actors are driven by events the test
+ * sends to the machine. Used by the machine tests and the machine
  * benchmark, swapped in with `callMachine.provide({ actors })`.
  */
 import { fromCallback, fromPromise } from 'xstate';
@@ -159,7 +160,7 @@ export function createCallActorHarness(
   const actors = {
     media: callback<CallActorInput>(),
     endpointing: callback<CallActorInput>(),
-    speak: callback<CallActorInput>(),
+    speak: promise<void, CallActorInput>(),
     playFiller: callback<CallActorInput>(),
     prefetchEmbedding: callback<CallActorInput>(),
     transcribe: promise<TranscribeOutput, TranscribeInput>(options.autoSettle?.transcribe),

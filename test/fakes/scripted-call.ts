@@ -46,17 +46,26 @@ export async function driveTurn(actor: Actor<typeof callMachine>, n: number): Pr
   await settle();
 }
 
-/** Runs a whole scripted call and returns the stopped actor. */
+/** The phrase the `speak` actor `id` (`greeting`, `goodbye`, `reprompt`...) plays has ended. */
+export async function spoken(harness: CallActorHarness, id = 'greeting'): Promise<void> {
+  harness.resolve(id, undefined);
+  await settle();
+}
+
+/**
+ * Runs a whole scripted call on `machine` (provided with `harness`'s actors) and returns the
+ * stopped actor.
+ */
 export async function runScriptedCall(
   machine: typeof callMachine,
+  harness: CallActorHarness,
   callId: string,
   turns = 5,
 ): Promise<Actor<typeof callMachine>> {
   const actor = createActor(machine, { input: scriptedInput(callId) });
   actor.start();
-  actor.send({ type: 'speak.started' });
-  actor.send({ type: 'speak.done' });
-  await settle();
+  actor.send({ type: 'media.greeting.audible' });
+  await spoken(harness);
   for (let i = 0; i < turns; i++) await driveTurn(actor, i);
   actor.send({ type: 'media.hangup', reason: 'caller' });
   actor.stop();

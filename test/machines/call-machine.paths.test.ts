@@ -33,7 +33,7 @@ function checkInvariants(
   // The prompt upgrade never starts before the greeting ends.
   const upgrade = firstIndex(log, 'start:upgradePrompt');
   if (upgrade >= 0) {
-    const greetingEnd = firstIndex(log, 'stop:greeting');
+    const greetingEnd = log.findIndex((e) => e === 'stop:greeting' || e === 'abort:greeting');
     expect(greetingEnd).toBeGreaterThanOrEqual(0);
     expect(greetingEnd).toBeLessThan(upgrade);
   }

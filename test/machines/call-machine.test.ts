@@ -14,6 +14,7 @@ import {
   runScriptedCall,
   scriptedInput,
   settle,
+  spoken,
 } from '../fakes/scripted-call.js';
 
 const at = (actor: { getSnapshot(): { value: unknown } }) =>
@@ -32,7 +33,12 @@ function start(input: Partial<CallInput> = {}, harness = autoHarness()) {
 describe('call machine', () => {
   it('runs a scripted five-turn call and ends on hang-up with every actor stopped', async () => {
     const harness = autoHarness();
-    const actor = await runScriptedCall(callMachine.provide({ actors: harness.actors }), 'c5', 5);
+    const actor = await runScriptedCall(
+      callMachine.provide({ actors: harness.actors }),
+      harness,
+      'c5',
+      5,
+    );
     expect(actor.getSnapshot().status).toBe('done');
     expect(actor.getSnapshot().output).toMatchObject({
       endReason: 'hangup',
@@ -44,7 +50,7 @@ describe('call machine', () => {
 
   it('starts filler, prefetch and transcription together at the end of speech', async () => {
     const { actor, harness } = start({}, createCallActorHarness());
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     actor.send({ type: 'media.speech.start' });
     const before = harness.log.length;
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
@@ -58,7 +64,7 @@ describe('call machine', () => {
 
   it('answers while the prompt upgrade runs; the prompt region says which prompt is in force', async () => {
     const { actor, harness } = start({}, createCallActorHarness());
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     expect(harness.running.has('upgradePrompt')).toBe(true);
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
     harness.resolve('transcribe', { text: 'hours?', engine: 't' });
@@ -109,7 +115,7 @@ describe('call machine', () => {
       input: scriptedInput('p'),
     });
     actor.start();
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
     await settle();
     expect(received).toEqual([{ type: 'stt.final', text: 'When do you open on Sunday?' }]);
@@ -125,14 +131,23 @@ describe('call machine', () => {
     expect(harness.running.has('upgradePrompt')).toBe(true);
   });
 
+  it('inbound: once the greeting is audible, caller speech does not skip it', () => {
+    const { actor, harness } = start({ direction: 'inbound' }, createCallActorHarness());
+    actor.send({ type: 'media.greeting.audible' });
+    expect(at(actor)).toContain('"speaking"');
+    actor.send({ type: 'media.speech.start' });
+    expect(at(actor)).toContain('"greeting"');
+    expect(harness.running.has('greeting')).toBe(true);
+  });
+
   it('outbound: the bot speaks first; caller speech does not stop the greeting unless configured', () => {
     const { actor } = start({ direction: 'outbound' });
     actor.send({ type: 'media.speech.start' });
-    actor.send({ type: 'speak.started' });
+    actor.send({ type: 'media.greeting.audible' });
     actor.send({ type: 'media.speech.start' });
     expect(at(actor)).toContain('"greeting"');
     const configured = start({ direction: 'outbound', bargeInOnGreeting: true });
-    configured.actor.send({ type: 'speak.started' });
+    configured.actor.send({ type: 'media.greeting.audible' });
     configured.actor.send({ type: 'media.speech.start' });
     expect(at(configured.actor)).toContain('"hearing"');
     expect(configured.actor.getSnapshot().context.bargeIns).toBe(1);
@@ -140,11 +155,11 @@ describe('call machine', () => {
 
   it('a question asked over a greeting that may not be interrupted is answered after it', async () => {
     const { actor, harness } = start({ direction: 'outbound' }, createCallActorHarness());
-    actor.send({ type: 'speak.started' });
+    actor.send({ type: 'media.greeting.audible' });
     actor.send({ type: 'media.speech.start' });
     actor.send({ type: 'media.speech.end', utteranceId: 'early', durationMs: 900 });
     expect(at(actor)).toContain('"greeting"');
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     expect(at(actor)).toContain('"transcribing"');
     expect(harness.inputs.get('transcribe')).toMatchObject({ utteranceId: 'early' });
     harness.resolve('transcribe', { text: 'Do you deliver?', engine: 't' });
@@ -167,7 +182,7 @@ describe('call machine', () => {
         },
       }),
     );
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
     await settle();
     expect(harness.running.has('answer')).toBe(true);
@@ -179,39 +194,39 @@ describe('call machine', () => {
   });
 
   it('max turns: the last answer is followed by a goodbye', async () => {
-    const { actor } = start({ limits: { maxTurns: 2 } });
-    actor.send({ type: 'speak.done' });
+    const { actor, harness } = start({ limits: { maxTurns: 2 } });
+    await spoken(harness);
     await driveTurn(actor as never, 0);
     expect(at(actor)).toContain('"listening"');
     await driveTurn(actor as never, 1);
     expect(at(actor)).toContain('"goodbye"');
-    actor.send({ type: 'speak.done' });
+    await spoken(harness, 'goodbye');
     expect(actor.getSnapshot().output).toMatchObject({ endReason: 'max_turns', turns: 2 });
   });
 
-  it('max silence: reprompts, then says goodbye', () => {
+  it('max silence: reprompts, then says goodbye', async () => {
     const { actor, clock, harness } = start({
       limits: { maxSilenceMs: 7000, maxSilencePrompts: 1 },
     });
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     clock.advance(6999);
     expect(at(actor)).toContain('"listening"');
     clock.advance(1);
     expect(at(actor)).toContain('"reprompt"');
     expect(harness.inputs.get('reprompt')).toMatchObject({ phrase: 'stillThere' });
-    actor.send({ type: 'speak.done' });
+    await spoken(harness, 'reprompt');
     clock.advance(7000);
     expect(at(actor)).toContain('"goodbye"');
-    actor.send({ type: 'speak.done' });
+    await spoken(harness, 'goodbye');
     expect(actor.getSnapshot().output?.endReason).toBe('max_silence');
     expect(clock.pending).toBe(0);
   });
 
-  it('max call duration: says the time-up goodbye from any state', () => {
+  it('max call duration: says the time-up goodbye from any state', async () => {
     const { actor, clock, harness } = start({
       limits: { maxCallMs: 60_000, maxSilenceMs: 100_000 },
     });
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     clock.advance(60_000);
     expect(at(actor)).toContain('"goodbye"');
     expect(harness.inputs.get('goodbye')).toMatchObject({ phrase: 'timeUp', interruptible: false });
@@ -222,24 +237,24 @@ describe('call machine', () => {
   it("empty transcripts: says it didn't catch that, then gives up politely", async () => {
     const harness = createCallActorHarness();
     const { actor } = start({ limits: { maxNotUnderstood: 2 } }, harness);
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 300 });
     harness.resolve('transcribe', { text: '', engine: 't' });
     await settle();
     expect(at(actor)).toContain('"didNotCatch"');
-    actor.send({ type: 'speak.done' });
+    await spoken(harness, 'didNotCatch');
     actor.send({ type: 'media.speech.end', utteranceId: 'u2', durationMs: 300 });
     harness.resolve('transcribe', { text: ' ', engine: 't' });
     await settle();
     expect(at(actor)).toContain('"goodbye"');
-    actor.send({ type: 'speak.done' });
+    await spoken(harness, 'goodbye');
     expect(actor.getSnapshot().output?.endReason).toBe('not_understood');
   });
 
   it('a failed transcription or answer is met with an apology, and the call goes on', async () => {
     const harness = createCallActorHarness();
     const { actor } = start({}, harness);
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 300 });
     harness.reject('transcribe', new Error('whisper crashed'));
     await settle();
@@ -248,8 +263,32 @@ describe('call machine', () => {
       actor: 'transcribe',
       message: 'whisper crashed',
     });
-    actor.send({ type: 'speak.done' });
+    await spoken(harness, 'apology');
     expect(at(actor)).toContain('"listening"');
+  });
+
+  it('a greeting or phrase that fails is recorded once, and the call goes on', async () => {
+    const harness = createCallActorHarness();
+    const { actor } = start({ limits: { maxSilenceMs: 7000 } }, harness);
+    harness.reject('greeting', new Error('tts down'));
+    await settle();
+    expect(at(actor)).toContain('"listening"');
+    expect(actor.getSnapshot().context.greeting).toBe('failed');
+    expect(actor.getSnapshot().context.lastError).toEqual({
+      actor: 'greeting',
+      message: 'tts down',
+    });
+    actor.send({ type: 'media.speech.start' });
+    actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 300 });
+    harness.reject('transcribe', new Error('whisper crashed'));
+    await settle();
+    harness.reject('apology', new Error('format mismatch'));
+    await settle();
+    expect(at(actor)).toContain('"listening"');
+    expect(actor.getSnapshot().context.lastError).toEqual({
+      actor: 'apology',
+      message: 'format mismatch',
+    });
   });
 
   it('a media actor that fails ends the call with reason error', () => {
@@ -278,7 +317,7 @@ describe('call machine', () => {
 
   it('keeps a small, serializable context that survives a persisted-snapshot round trip', async () => {
     const { actor, harness } = start();
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     await driveTurn(actor as never, 0);
     actor.send({ type: 'media.dtmf', digit: '5' });
     const persisted = actor.getPersistedSnapshot();
@@ -317,7 +356,7 @@ describe('call machine regions', () => {
       clock,
     });
     actor.start();
-    actor.send({ type: 'speak.done' });
+    await spoken(harness);
     harness.resolve('upgradePrompt', { variant: 'full', chars: 3000, builtInMs: 1 });
     await settle();
     expect(actor.getSnapshot().value).toMatchObject({ active: { prompt: 'full' } });

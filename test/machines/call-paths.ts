@@ -43,6 +43,9 @@ export function delayedEvents(): Array<{ type: string; delayMs: number }> {
   return found;
 }
 
+/** Ids of the states' `speak` actors: each ends with its phrase played, or fails. */
+const SPEAKERS = ['greeting', 'reprompt', 'didNotCatch', 'apology', 'goodbye'];
+
 // biome-ignore lint/suspicious/noExplicitAny: graph events carry arbitrary payloads
 type AnyCallEvent = any;
 
@@ -51,9 +54,11 @@ export function pathEvents(): AnyCallEvent[] {
   return [
     { type: 'media.speech.start' },
     { type: 'media.speech.end', utteranceId: 'u1', durationMs: 900 },
-    { type: 'speak.started' },
-    { type: 'speak.done' },
-    { type: 'speak.failed', error: 'tts down' },
+    { type: 'media.greeting.audible' },
+    ...SPEAKERS.flatMap((id) => [
+      { type: `xstate.done.actor.${id}` },
+      { type: `xstate.error.actor.${id}`, error: new Error('tts down') },
+    ]),
     { type: 'xstate.done.actor.answer', output: { text: 'We open at nine.', model: 'test' } },
     { type: 'xstate.error.actor.answer', error: new Error('llm down') },
     { type: 'xstate.done.actor.transcribe', output: { text: 'When do you open?', engine: 'test' } },

@@ -3,8 +3,10 @@ import { type AnyActorLogic, createActor, type EventObject, setup } from 'xstate
 import type { FillerInput, SpeakInput } from '../../src/actors/contracts.js';
 import { createPlayFillerActor } from '../../src/actors/play-filler.js';
 import { createSpeakActor } from '../../src/actors/speak.js';
+import { AbortedError } from '../../src/errors.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
 import { fillerTexts, phraseText } from '../../src/prompts/phrases.js';
+import type { TtsEngine, TtsRequest } from '../../src/providers/tts/tts-engine.js';
 import { TtsCache } from '../../src/speech/tts-cache.js';
 import { TtsService } from '../../src/speech/tts-service.js';
 import { CountingEngine } from '../fakes/counting-engine.js';
@@ -16,6 +18,7 @@ import { FakeClock } from '../fakes/fake-clock.js';
  */
 function harness<TInput>(logic: AnyActorLogic, input: TInput) {
   const log: string[] = [];
+  const errors: string[] = [];
   const machine = setup({
     types: { events: {} as EventObject },
     actors: { child: logic },
@@ -29,7 +32,14 @@ function harness<TInput>(logic: AnyActorLogic, input: TInput) {
       stopped: {},
     },
     on: {
-      '*': { actions: ({ event }) => log.push(event.type) },
+      '*': {
+        actions: ({ event }) => {
+          log.push(event.type);
+          const error = (event as { error?: unknown }).error;
+          if (error !== undefined)
+            errors.push(error instanceof Error ? error.message : String(error));
+        },
+      },
     },
   });
   const actor = createActor(machine);
@@ -37,6 +47,8 @@ function harness<TInput>(logic: AnyActorLogic, input: TInput) {
   actor.getSnapshot().children.child?.on('*', (event) => log.push(event.type));
   return {
     events: () => log.filter((e) => e !== 'STOP'),
+    /** Messages of the errors the child failed with. */
+    errors: () => errors,
     stop: () => actor.send({ type: 'STOP' }),
     actor,
   };
@@ -54,9 +66,27 @@ function world(options: { bytesPerChar?: number } = {}) {
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/** An engine that yields one chunk and then waits until its request is aborted. */
+class HangingEngine implements TtsEngine {
+  readonly name = 'hanging';
+  signal: AbortSignal | undefined;
+  voiceFor(language: string): string {
+    return `v-${language}`;
+  }
+  async *synthesize(request: TtsRequest): AsyncIterable<Buffer> {
+    this.signal = request.signal;
+    yield Buffer.alloc(8_000, 0x55);
+    await new Promise((_, reject) => {
+      request.signal?.addEventListener('abort', () => reject(new AbortedError('hanging tts')));
+    });
+  }
+}
+
 describe('speak actor', () => {
-  it('speaks the greeting with the business name: started at the first frame, done after the last', async () => {
+  it('speaks the greeting with the business name: first frame at once, done after the last', async () => {
     const w = world();
+    const started: Array<string | undefined> = [];
+    w.playback.on('item.started', (item) => started.push(item.label));
     const input: SpeakInput = {
       callId: 'call-1',
       phrase: 'greeting',
@@ -65,23 +95,27 @@ describe('speak actor', () => {
     };
     const h = harness(createSpeakActor(w.deps), input);
     await tick();
-    expect(h.events()).toEqual([]);
+    expect(started).toEqual([]);
     w.clock.advance(1);
-    expect(h.events()).toEqual(['speak.started']);
+    expect(started).toEqual(['greeting']);
     const text = phraseText('greeting', 'en', { businessName: 'Acme Dental' });
     expect(text).toContain('Acme Dental');
     const expected = w.engine.audioFor(text);
     const frames = Math.ceil(expected.byteLength / 160);
     w.clock.advance(frames * 20 - 40);
-    expect(h.events()).toEqual(['speak.started']);
+    await tick();
+    expect(h.events()).toEqual([]);
     w.clock.advance(60);
-    expect(h.events()).toEqual(['speak.started', 'speak.done']);
+    await tick();
+    expect(h.events()).toEqual(['xstate.done.actor.child']);
     expect(Buffer.concat(w.frames).subarray(0, expected.byteLength).equals(expected)).toBe(true);
   });
 
-  it('stops its audio at once when the state is left', async () => {
+  it('stops its audio at once when the state is left, and aborts its synthesis', async () => {
     const w = world();
-    const h = harness(createSpeakActor(w.deps), {
+    const engine = new HangingEngine();
+    const tts = new TtsService({ engines: [engine], cache: new TtsCache() });
+    const h = harness(createSpeakActor({ ...w.deps, tts }), {
       callId: 'call-1',
       phrase: { text: 'A long answer that takes a few seconds to say.' },
       language: 'en',
@@ -89,15 +123,36 @@ describe('speak actor', () => {
     });
     await tick();
     w.clock.advance(200);
+    expect(w.frames.length).toBeGreaterThan(0);
     const sent = w.frames.length;
     h.stop();
+    await tick();
+    expect(engine.signal?.aborted).toBe(true);
     w.clock.advance(5_000);
     expect(w.frames.length).toBe(sent);
     expect(w.playback.idle).toBe(true);
-    expect(h.events()).toEqual(['speak.started']);
+    expect(h.events()).toEqual([]);
   });
 
-  it('reports a failed synthesis', async () => {
+  it('is done when a barge-in stops the queue, and its synthesis stops too', async () => {
+    const w = world();
+    const engine = new HangingEngine();
+    const tts = new TtsService({ engines: [engine], cache: new TtsCache() });
+    const h = harness(createSpeakActor({ ...w.deps, tts }), {
+      callId: 'call-1',
+      phrase: 'stillThere',
+      language: 'en',
+      format: 'ulaw',
+    });
+    await tick();
+    w.clock.advance(100);
+    w.playback.stopAll();
+    await tick();
+    expect(h.events()).toEqual(['xstate.done.actor.child']);
+    expect(engine.signal?.aborted).toBe(true);
+  });
+
+  it('fails once, with the reason, when synthesis fails', async () => {
     const w = world();
     w.engine.failNext = true;
     const h = harness(createSpeakActor(w.deps), {
@@ -108,8 +163,23 @@ describe('speak actor', () => {
     });
     await tick();
     w.clock.advance(100);
-    expect(h.events()).toEqual(['speak.failed']);
+    await tick();
+    expect(h.events()).toEqual(['xstate.error.actor.child']);
+    expect(h.errors()).toEqual([expect.stringContaining('scripted failure')]);
     expect(w.frames).toHaveLength(0);
+  });
+
+  it('fails when asked for another format than the call plays', async () => {
+    const w = world();
+    const h = harness(createSpeakActor(w.deps), {
+      callId: 'call-1',
+      phrase: 'goodbye',
+      language: 'en',
+      format: 'slin16',
+    });
+    await tick();
+    expect(h.errors()).toEqual(['format mismatch: call plays ulaw, asked for slin16']);
+    expect(w.engine.calls).toBe(0);
   });
 });
 

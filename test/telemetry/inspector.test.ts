@@ -75,8 +75,9 @@ async function runCall(inspector: CallInspector): Promise<void> {
     actor.send(event);
     await flush();
   };
-  await send({ type: 'speak.started' });
-  await send({ type: 'speak.done' });
+  await send({ type: 'media.greeting.audible' });
+  harness.resolve('greeting', undefined);
+  await flush();
   await send({ type: 'media.speech.start' });
   await send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 1800 });
   harness.resolve('transcribe', { text: TRANSCRIPT, language: 'en', engine: 'whisper' });
@@ -99,6 +100,7 @@ async function runCall(inspector: CallInspector): Promise<void> {
 
 interface Received {
   type: string;
+  sessionId?: string;
   name?: string;
   snapshot?: {
     status?: string;
@@ -411,8 +413,17 @@ describe('call inspector over WebSocket', () => {
     // The child actors' input and output reached the receiver, sanitized.
     const filler = events.find((e) => e.type === '@xstate.actor' && e.name === 'filler');
     expect(filler?.snapshot?.input).toMatchObject({ callId: 'call-7', language: 'en' });
+    // The inspector reads an actor's snapshot for its `@xstate.actor` event a timer tick after the
+    // actor starts (racing the test's flushes), so the answer's output is read from its `done`
+    // snapshot.
     const answer = events.find((e) => e.type === '@xstate.actor' && e.name === 'answer');
-    expect(answer?.snapshot?.output).toEqual({ text: REDACTED, model: 'small' });
+    const answered = events.find(
+      (e) =>
+        e.type === '@xstate.snapshot' &&
+        e.sessionId === answer?.sessionId &&
+        e.snapshot?.status === 'done',
+    );
+    expect(answered?.snapshot?.output).toEqual({ text: REDACTED, model: 'small' });
     const last = events.filter((e) => e.type === '@xstate.snapshot' && e.snapshot?.context).at(-1);
     expect(last?.snapshot?.context).toMatchObject({ utterance: '', dtmf: REDACTED, turns: 1 });
   });
