@@ -9,6 +9,7 @@ import { turnTakingConfigFromEnv } from '../../src/config/turn-taking.js';
 import { loadPriceTable } from '../../src/cost/prices.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
+import { realtimeConfigFromEnv } from '../../src/providers/realtime/config.js';
 import { sttEnginesConfigFromEnv } from '../../src/providers/stt/config.js';
 import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
 import { serveConfigFromEnv } from '../../src/runtime/serve-config.js';
@@ -173,6 +174,12 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_REALTIME_BASE_URL', 'wss://api.openai.com/v1'],
   ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_CONNECT_TIMEOUT_MS', '0'],
   ['stt', sttEnginesConfigFromEnv, 'VOXSTATE_STT_FINAL_TIMEOUT_MS', '2 weeks'],
+  ['realtime', realtimeConfigFromEnv, 'VOXSTATE_BRAIN', 'speech'],
+  ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_BASE_URL', 'api.openai.com/v1'],
+  ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_TURN_DETECTION', 'magic'],
+  ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_CONNECT_TIMEOUT_MS', '0'],
+  ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_RESPONSE_TIMEOUT_MS', 'soon'],
+  ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_TOOL_TIMEOUT_MS', '2 weeks'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT_PII', 'sure'],
 ];
@@ -213,6 +220,10 @@ const FREE_FORM = [
   'VOXSTATE_STT_DEEPGRAM_MODEL',
   'VOXSTATE_STT_REALTIME_API_KEY',
   'VOXSTATE_STT_REALTIME_MODEL',
+  'VOXSTATE_REALTIME_API_KEY',
+  'VOXSTATE_REALTIME_MODEL',
+  'VOXSTATE_REALTIME_VOICE',
+  'VOXSTATE_REALTIME_TRANSCRIBE_MODEL',
 ];
 
 function withEnv<T>(env: Env, fn: () => T): T {
