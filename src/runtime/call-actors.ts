@@ -21,17 +21,26 @@ import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
 import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
+import { callTurnTaking, type TurnTakingConfig } from '../config/turn-taking.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
+import { DenoisedVad } from '../media/denoised-vad.js';
+import { endOfTurnPolicy } from '../media/end-of-turn.js';
+import { NoiseSession } from '../media/noise.js';
 import type { VadSession } from '../media/vad.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { NoisePool } from '../workers/pools.js';
 
 /** What the call actors need from a runtime: the parts every call shares. */
 export interface SharedCallParts {
   createVad: () => VadSession;
   endpointer: Partial<EndpointerConfig>;
+  /** End-of-turn policy and noise suppression before a call's `eot` and `noise` flags. */
+  turnTaking?: TurnTakingConfig;
+  /** The noise suppression pool (present when some call may use it). */
+  noisePool?: NoisePool;
   tts: TtsService;
   knowledge: Pick<KnowledgeRuntime, 'prefetcher' | 'retriever'>;
   /** The speech-to-text engine of a call (its `stt` flag may pick a remote one, local behind it). */
@@ -54,12 +63,19 @@ export interface SharedCallParts {
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
+  const turnTaking = shared.turnTaking
+    ? callTurnTaking(shared.turnTaking, session.flags)
+    : undefined;
+  const noisePool = turnTaking?.noiseSuppression ? shared.noisePool : undefined;
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
       session,
-      createVad: shared.createVad,
+      createVad: noisePool
+        ? () => new DenoisedVad(new NoiseSession(noisePool), shared.createVad())
+        : shared.createVad,
       endpointer: shared.endpointer,
+      ...(turnTaking ? { endOfTurn: endOfTurnPolicy(turnTaking.endOfTurn) } : {}),
       registry,
       logger,
       openSttStream: () =>

@@ -133,6 +133,8 @@ export class Runtime {
     this.#shared = {
       createVad: parts.createVad,
       endpointer: this.config.inference.vad.endpointer,
+      turnTaking: this.config.turnTaking,
+      ...(parts.noisePool ? { noisePool: parts.noisePool } : {}),
       tts: this.speech.tts,
       knowledge: this.knowledge,
       stt: (session) => selectStt(session.id, session.flags.stt),
