@@ -139,7 +139,7 @@ export interface CallActors {
   transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
   retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;
   /** Resolves when the answer has played; emits progress for the call's timeline. */
-  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent>;
+  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent | FillerEvent>;
   upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
 }
 

@@ -17,6 +17,7 @@ import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
+import { TurnFiller } from '../actors/turn-filler.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
 import type { CallSession } from '../calls/session.js';
@@ -48,6 +49,8 @@ export interface SharedCallParts {
   answerer: Answerer;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** A filler plays only when no answer audio is ready this long after the end of a turn, ms. */
+  fillerDelayMs?: number;
   registry: Registry;
   logger: Logger;
 }
@@ -67,6 +70,12 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
     ? callTurnTaking(shared.turnTaking, session.flags)
     : undefined;
   const noisePool = turnTaking?.noiseSuppression ? shared.noisePool : undefined;
+  const filler = new TurnFiller({
+    playback: session.playback,
+    tts,
+    delayMs: shared.fillerDelayMs ?? 0,
+    logger,
+  });
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
@@ -89,7 +98,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
         : {}),
       logger,
     }),
-    playFiller: createPlayFillerActor({ playback: session.playback, tts, logger }),
+    playFiller: createPlayFillerActor({ playback: session.playback, tts, turn: filler, logger }),
     prefetchEmbedding: createPrefetchEmbeddingActor({
       prefetcher: shared.knowledge.prefetcher,
       logger,
@@ -107,6 +116,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       answerer: shared.answerer,
       tts,
       ttsEngine: tts.engine().name,
+      filler,
       registry,
       logger,
     }),

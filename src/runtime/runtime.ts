@@ -140,6 +140,7 @@ export class Runtime {
       stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
       detectLanguage: this.config.detectLanguage,
+      fillerDelayMs: this.config.speech.playback.fillerDelayMs,
       registry: this.registry,
       logger: this.logger,
     };

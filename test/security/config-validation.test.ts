@@ -100,6 +100,7 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['speech', speech, 'VOXSTATE_ESPEAK_PITCH', '100'],
   ['speech', speech, 'VOXSTATE_OPENAI_TTS_TIMEOUT_MS', '1'],
   ['speech', speech, 'VOXSTATE_FILLER_JOIN', 'never'],
+  ['speech', speech, 'VOXSTATE_FILLER_DELAY_MS', '-1'],
   ['speech', speech, 'VOXSTATE_ECHO_COOLDOWN_MS', '99999'],
   ['speech', speech, 'VOXSTATE_PACER_MAX_BURST', '0'],
   ['speech', speech, 'VOXSTATE_OPENAI_TTS_BASE_URL', 'api.openai.com/v1'],
