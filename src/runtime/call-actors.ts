@@ -15,6 +15,7 @@ import { createPlayFillerActor } from '../actors/play-filler.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
+import { SpeculativeRetrieval } from '../actors/speculative-retrieval.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
 import { TurnFiller } from '../actors/turn-filler.js';
@@ -49,6 +50,8 @@ export interface SharedCallParts {
   answerer: Answerer;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** Start retrieval on stable partial transcripts (streaming STT). */
+  speculativeRetrieval?: boolean;
   /** A filler plays only when no answer audio is ready this long after the end of a turn, ms. */
   fillerDelayMs?: number;
   registry: Registry;
@@ -76,6 +79,14 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
     delayMs: shared.fillerDelayMs ?? 0,
     logger,
   });
+  const speculative = shared.speculativeRetrieval
+    ? new SpeculativeRetrieval({
+        retriever: shared.knowledge.retriever,
+        clock: session.playback.clock,
+        language: () => (shared.detectLanguage ? undefined : session.endpoint.language),
+        registry,
+      })
+    : undefined;
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
@@ -87,6 +98,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       ...(turnTaking ? { endOfTurn: endOfTurnPolicy(turnTaking.endOfTurn) } : {}),
       registry,
       logger,
+      ...(speculative ? { onPartial: (p) => speculative.partial(p.text, p.stable) } : {}),
       openSttStream: () =>
         openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
     }),
@@ -110,7 +122,10 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       registry,
       logger,
     }),
-    retrieve: createRetrieveActor({ retriever: shared.knowledge.retriever }),
+    retrieve: createRetrieveActor({
+      retriever: shared.knowledge.retriever,
+      ...(speculative ? { speculative } : {}),
+    }),
     streamAnswer: createStreamAnswerActor({
       session,
       answerer: shared.answerer,

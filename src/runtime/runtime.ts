@@ -134,6 +134,7 @@ export class Runtime {
       createVad: parts.createVad,
       endpointer: this.config.inference.vad.endpointer,
       turnTaking: this.config.turnTaking,
+      speculativeRetrieval: this.config.turnTaking.speculativeRetrieval,
       ...(parts.noisePool ? { noisePool: parts.noisePool } : {}),
       tts: this.speech.tts,
       knowledge: this.knowledge,
