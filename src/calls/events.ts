@@ -53,8 +53,14 @@ export type AnswerProgressEvent =
   | { type: 'answer.audio.started' }
   | { type: 'answer.mark'; mark: AnswerMark };
 
+/**
+ * A partial transcript of the utterance in progress (streaming speech-to-text), emitted by the
+ * endpointing actor; `stable` when the engine says it will not change.
+ */
+export type SttProgressEvent = { type: 'stt.partial'; text: string; stable: boolean };
+
 /** Every progress event an actor emits for the call's timeline. */
-export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
+export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent | SttProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
 export type SttEvent = { type: 'stt.final'; text: string; language?: string };

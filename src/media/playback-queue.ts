@@ -167,6 +167,28 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> implements Playb
     return item;
   }
 
+  /**
+   * Queues a streaming item ahead of the answer items whose audio has not started: a filler
+   * that must play before an answer still being generated. Once the answer has audio, the
+   * `boundary` join skips the filler if it has not started.
+   */
+  openAhead(kind: PlaybackKind, options: PlaybackItemOptions = {}): PlaybackItem {
+    const item = new PlaybackItem(this, this.#nextId++, kind, options);
+    if (this.#closed) {
+      item.finish('stopped');
+      return item;
+    }
+    const current = this.#current;
+    if (current?.state === 'queued' && current.kind === 'answer') {
+      this.#current = undefined;
+      this.#queue.unshift(current);
+    }
+    const at = this.#queue.findIndex((i) => i.state === 'queued' && i.kind === 'answer');
+    this.#queue.splice(at < 0 ? this.#queue.length : at, 0, item);
+    this.wake();
+    return item;
+  }
+
   /** Queues a whole clip. */
   enqueue(kind: PlaybackKind, audio: Uint8Array, options: PlaybackItemOptions = {}): PlaybackItem {
     const item = this.open(kind, options);

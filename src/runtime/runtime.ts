@@ -133,11 +133,15 @@ export class Runtime {
     this.#shared = {
       createVad: parts.createVad,
       endpointer: this.config.inference.vad.endpointer,
+      turnTaking: this.config.turnTaking,
+      speculativeRetrieval: this.config.turnTaking.speculativeRetrieval,
+      ...(parts.noisePool ? { noisePool: parts.noisePool } : {}),
       tts: this.speech.tts,
       knowledge: this.knowledge,
       stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
       detectLanguage: this.config.detectLanguage,
+      fillerDelayMs: this.config.speech.playback.fillerDelayMs,
       registry: this.registry,
       logger: this.logger,
     };
