@@ -37,6 +37,7 @@ import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
+import type { CallTracer } from '../tracing/call-tracer.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
@@ -59,6 +60,8 @@ export interface RuntimeOptions {
   recordCalls?: boolean;
   /** Retry timing of the call records' dead-letter queue (tests use short delays). */
   deadLetter?: CallFinisherOptions['deadLetter'];
+  /** Traces each call (OpenTelemetry), from its timeline. */
+  tracer?: Pick<CallTracer, 'follow'>;
   /** Abandons the start-up (`create` rejects with AbortedError once what it built is closed). */
   signal?: AbortSignal;
 }
@@ -209,6 +212,11 @@ export class Runtime {
       ...(scriptText ? { scriptText: (s: number, e: number) => scriptText(callId, s, e) } : {}),
     });
     session.timeline.answered(endpoint.answeredAt);
+    this.#options.tracer?.follow(session.timeline, {
+      id: callId,
+      direction: endpoint.direction,
+      language,
+    });
     const callerNumber = endpoint.callerNumber || undefined;
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     const machine = callMachine.provide({ actors: createCallActors(session, this.#shared) });
@@ -277,6 +285,8 @@ export class Runtime {
     }
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
     if (event.event.type === 'xstate.done.actor.retrieve') session.timeline.mark('retrieval');
+    else if (event.event.type === 'xstate.done.actor.answer')
+      session.timeline.markDetail('answer_played');
     else if (event.event.type === 'media.speech.start') session.turns.speechStarted();
   }
 
@@ -296,6 +306,7 @@ export class Runtime {
       end_reason: output.endReason,
     });
     session.turns.close();
+    session.timeline.ended(output.endReason);
     session.log.add('ended', { reason: output.endReason, turns: output.turns });
     session.close();
     if (output.endReason !== 'hangup' && !session.endpoint.ended) {

@@ -30,6 +30,7 @@ import {
 } from '../telemetry/inspector.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
+import { type Tracing, tracingOptionsOf } from '../tracing/setup.js';
 import { activeCallInfo } from './active-calls.js';
 import { type RuntimeConfig, runtimeConfig } from './config.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
@@ -170,6 +171,8 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   let opsUrl: string;
   let media: AudioSocketServer | undefined;
   let inspector: CallInspector | undefined;
+  let tracing: Tracing | undefined;
+  const tracingOptions = tracingOptionsOf(settings);
   let modules: Awaited<ReturnType<typeof loadModules>>;
   try {
     opsUrl = await listenOps(ops, serveConfig);
@@ -185,6 +188,15 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
         'Stately inspector on: open the page to watch live calls',
       );
     }
+    if (tracingOptions) {
+      tracing = await (await import('../tracing/setup.js')).startTracing(tracingOptions);
+      const t = tracing;
+      opened.push(() => t.shutdown());
+      logger.info(
+        { exporter: tracingOptions.exporter, url: publicUrl(tracingOptions.url) },
+        'OpenTelemetry tracing on: one trace per call',
+      );
+    }
     // The runtime's modules (models, LanceDB, ari-client...) load only once the ports are held.
     modules = await loadModules();
     const probeDone = new AbortController();
@@ -198,6 +210,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
         registry,
         signal: startup.signal,
         ...(inspector ? { inspect: inspector.inspect } : {}),
+        ...(tracing ? { tracer: tracing.tracer } : {}),
       });
     } finally {
       probeDone.abort();
@@ -239,6 +252,8 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       },
       // Ends what is left, writes pending call records, stops the dead-letter queue, the pools.
       { name: 'runtime', flush: () => rt.close() },
+      // Exports the spans of the calls that just ended.
+      ...(tracing ? [{ name: 'tracing', flush: () => (tracing as Tracing).shutdown() }] : []),
     ],
     emitter,
     onForce,
