@@ -62,6 +62,8 @@ export interface RuntimeOptions {
   deadLetter?: CallFinisherOptions['deadLetter'];
   /** Traces each call (OpenTelemetry), from its timeline. */
   tracer?: Pick<CallTracer, 'follow'>;
+  /** Told of each call once it is set up, before its actor starts (the web console). */
+  onCallStarted?: (handle: CallHandle) => void;
   /** Abandons the start-up (`create` rejects with AbortedError once what it built is closed). */
   signal?: AbortSignal;
 }
@@ -246,6 +248,7 @@ export class Runtime {
     const handle: CallHandle = { id: callId, actor, session, done };
     this.#handles.set(callId, handle);
     this.#active.set(this.#handles.size);
+    this.#options.onCallStarted?.(handle);
     this.logger.info(
       {
         callId,

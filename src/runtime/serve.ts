@@ -15,6 +15,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { readEnv } from '../config/schema.js';
+import { createConsole } from '../console/console.js';
 import { isAbortError } from '../errors.js';
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
@@ -31,7 +32,7 @@ import {
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import { type Tracing, tracingOptionsOf } from '../tracing/setup.js';
-import { activeCallInfo } from './active-calls.js';
+import { activeCallInfo, consoleCallOf, keepWhenEnded } from './active-calls.js';
 import { type RuntimeConfig, runtimeConfig } from './config.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfig as serveConfigOf } from './serve-config.js';
@@ -151,6 +152,12 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   let runtime: Runtime | undefined;
   let telephony: Telephony | undefined;
   let draining = false;
+  let inspector: CallInspector | undefined;
+  const web = createConsole({
+    live: () => (runtime ? runtime.handles().map((h) => consoleCallOf(h)) : []),
+    showText: config.logTranscripts,
+    inspectorUrl: () => inspector?.pageUrl ?? inspector?.url,
+  });
   const ops: OpsServer = createOpsServer({
     registry,
     host: serveConfig.opsHost,
@@ -163,6 +170,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       ...(runtime ? runtime.readiness() : { runtime: 'starting' }),
     }),
     calls: () => (runtime ? activeCallInfo(runtime.handles()) : []),
+    routes: web.routes,
   });
 
   const startup = new AbortController();
@@ -170,7 +178,6 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   const opened: Array<() => Promise<unknown>> = [];
   let opsUrl: string;
   let media: AudioSocketServer | undefined;
-  let inspector: CallInspector | undefined;
   let tracing: Tracing | undefined;
   const tracingOptions = tracingOptionsOf(settings);
   let modules: Awaited<ReturnType<typeof loadModules>>;
@@ -211,6 +218,10 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
         signal: startup.signal,
         ...(inspector ? { inspect: inspector.inspect } : {}),
         ...(tracing ? { tracer: tracing.tracer } : {}),
+        onCallStarted: (handle) => {
+          options.runtimeOptions?.onCallStarted?.(handle);
+          keepWhenEnded(web, handle);
+        },
       });
     } finally {
       probeDone.abort();

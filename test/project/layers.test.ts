@@ -45,6 +45,7 @@ const LAYERS: readonly (readonly [folder: string, job: string][])[] = [
   [
     ['actors', 'actor-logic makers, one per file, created per call'],
     ['tracing', 'OpenTelemetry traces of calls, built from the call timeline'],
+    ['console', 'the web console: pages of live and recent calls, waterfalls, costs'],
   ],
   [['machines', 'the call machine and its regions']],
   [['telephony', 'ARI connection and the Stasis app']],
