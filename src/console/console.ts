@@ -10,6 +10,7 @@
  */
 import type { TurnTiming } from '../calls/timeline.js';
 import type { CostBreakdown } from '../cost/ledger.js';
+import type { CostReport } from '../cost/report.js';
 import type { OpsReply, OpsRoutes } from '../ops/server.js';
 import { CONSOLE_CSS, CONSOLE_SCRIPT } from './assets.js';
 import { costChartSvg, esc, waterfallSvg } from './svg.js';
@@ -38,6 +39,8 @@ export interface ConsoleOptions {
   showText?: boolean;
   /** Ended calls kept for their pages (default 50). */
   keep?: number;
+  /** The stored calls' cost report by day (`voxstate report costs`), for the costs page. */
+  costReport?: () => Promise<CostReport>;
   /** The Stately inspector's page, when it is on. */
   inspectorUrl?: () => string | undefined;
   now?: () => number;
@@ -160,6 +163,20 @@ export function createConsole(options: ConsoleOptions): WebConsole {
     )}`;
   };
 
+  const storedCosts = async (): Promise<string> => {
+    if (!options.costReport) return '';
+    try {
+      const r = await options.costReport();
+      const saved = r.baselineTotal > 0 ? `, ${Math.round(r.savingsRatio * 100)}% saved` : '';
+      return `<h1>Stored calls by day</h1><p>${r.calls} calls: ${r.total.toFixed(4)} ${esc(r.currency)} against a baseline of ${r.baselineTotal.toFixed(4)}${saved}.</p><div id="stored-costs">${costChartSvg(
+        r.rows.map((row) => ({ label: row.key, actual: row.total, baseline: row.baseline })),
+        r.currency,
+      )}</div>`;
+    } catch (err) {
+      return `<p class="note">The stored cost report could not be read: ${esc((err as Error).message)}</p>`;
+    }
+  };
+
   const routes: OpsRoutes = (path) => {
     if (path === '/console' || path === '/console/') {
       return page(
@@ -176,10 +193,12 @@ export function createConsole(options: ConsoleOptions): WebConsole {
     if (path === '/console/fragment/recent') return { body: recentFragment() };
     if (path === '/console/fragment/costs') return { body: costsFragment() };
     if (path === '/console/costs') {
-      return page(
-        'costs',
-        `<h1>Costs of the calls in view</h1><div id="costs" data-refresh="/console/fragment/costs">${costsFragment()}</div>`,
-        options.inspectorUrl?.(),
+      return storedCosts().then((stored) =>
+        page(
+          'costs',
+          `<h1>Costs of the calls in view</h1><div id="costs" data-refresh="/console/fragment/costs">${costsFragment()}</div>${stored}`,
+          options.inspectorUrl?.(),
+        ),
       );
     }
     const call = /^\/console\/(calls|fragment\/call)\/([^/]+)$/.exec(path);

@@ -157,6 +157,21 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
     live: () => (runtime ? runtime.handles().map((h) => consoleCallOf(h)) : []),
     showText: config.logTranscripts,
     inspectorUrl: () => inspector?.pageUrl ?? inspector?.url,
+    costReport: async () => {
+      // LanceDB loads only when the costs page is opened.
+      const [{ openCallStore }, { buildCostReport }] = await Promise.all([
+        import('../cost/store.js'),
+        import('../cost/report.js'),
+      ]);
+      const store = await openCallStore(
+        settings.VOXSTATE_DATA_DIR ? { dataDir: settings.VOXSTATE_DATA_DIR } : {},
+      );
+      try {
+        return buildCostReport(await store.queryCalls({ since: Date.now() - 30 * 86_400_000 }));
+      } finally {
+        store.close();
+      }
+    },
   });
   const ops: OpsServer = createOpsServer({
     registry,

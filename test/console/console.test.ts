@@ -59,6 +59,39 @@ describe('console pages', () => {
     expect(await web.routes('/elsewhere', new URLSearchParams())).toBeUndefined();
   });
 
+  it('charts the stored cost report by day, and says so when it cannot be read', async () => {
+    const report = {
+      currency: 'EUR',
+      by: 'day' as const,
+      calls: 3,
+      total: 0.03,
+      baselineTotal: 0.06,
+      savings: 0.03,
+      savingsRatio: 0.5,
+      average: 0.01,
+      byComponent: {} as never,
+      rows: [
+        { key: '2026-12-05', calls: 2, total: 0.02, baseline: 0.04, average: 0.01 },
+        { key: '2026-12-06', calls: 1, total: 0.01, baseline: 0.02, average: 0.01 },
+      ],
+      variants: {},
+      anomalies: [],
+    };
+    const web = createConsole({ live: () => [], costReport: async () => report });
+    const body = (await web.routes('/console/costs', new URLSearchParams()))?.body ?? '';
+    expect(body).toContain('50% saved');
+    expect(body.match(/class="cost-bar" data-label="2026-12-0[56]"/g)).toHaveLength(2);
+    const failing = createConsole({
+      live: () => [],
+      costReport: async () => {
+        throw new Error('store unreadable');
+      },
+    });
+    expect((await failing.routes('/console/costs', new URLSearchParams()))?.body).toContain(
+      'could not be read: store unreadable',
+    );
+  });
+
   it('links the inspector when it is on', async () => {
     const web = createConsole({ live: () => [], inspectorUrl: () => 'http://127.0.0.1:8080/' });
     expect((await web.routes('/console', new URLSearchParams()))?.body).toContain(

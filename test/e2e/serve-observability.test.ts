@@ -23,6 +23,7 @@ describe('serve: traces from OTEL_* variables, the console behind the ops token'
   let callId = '';
   let consolePage = '';
   let listPage = '';
+  let costsPage = '';
 
   beforeAll(async () => {
     ({ sim, close: closeSim } = await startSpeakingSim());
@@ -62,6 +63,7 @@ describe('serve: traces from OTEL_* variables, the console behind the ops token'
         await fetch(`${server.opsUrl}/console/calls/${encodeURIComponent(callId)}`, auth)
       ).text();
       listPage = await (await fetch(`${server.opsUrl}/console`, auth)).text();
+      costsPage = await (await fetch(`${server.opsUrl}/console/costs`, auth)).text();
     } finally {
       await server.shutdown('test end');
       await server.done;
@@ -90,5 +92,11 @@ describe('serve: traces from OTEL_* variables, the console behind the ops token'
     expect(consolePage).toContain('class="waterfall"');
     expect(consolePage).toContain('data-segment="transcript"');
     expect(consolePage).not.toMatch(/sunday/i);
+  });
+
+  it('charts the calls in view and reads the stored cost report', () => {
+    expect(costsPage).toContain('class="cost-chart"');
+    expect(costsPage).toContain('Stored calls by day');
+    expect(costsPage).not.toContain('could not be read');
   });
 });
