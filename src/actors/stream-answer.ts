@@ -108,8 +108,17 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           language: input.language,
           signal,
         })) {
-          if (ev.type === 'model') model = ev.model;
-          else if (ev.type === 'usage') {
+          if (ev.type === 'model') {
+            model = ev.model;
+            emit({ type: 'llm.request', provider: ev.provider, model, attempt: ev.attempt });
+          } else if (ev.type === 'usage') {
+            emit({
+              type: 'llm.usage',
+              provider: ev.provider,
+              model: ev.model,
+              inputTokens: ev.usage.inputTokens,
+              outputTokens: ev.usage.outputTokens,
+            });
             session.ledger.record('llm', {
               model: ev.model,
               inputTokens: ev.usage.inputTokens,
