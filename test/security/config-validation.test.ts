@@ -182,6 +182,15 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_CONNECT_TIMEOUT_MS', '0'],
   ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_RESPONSE_TIMEOUT_MS', 'soon'],
   ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_TOOL_TIMEOUT_MS', '2 weeks'],
+  ['tracing', readEnv, 'OTEL_SDK_DISABLED', 'maybe'],
+  ['tracing', readEnv, 'OTEL_TRACES_EXPORTER', 'carrier-pigeon'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://collector/v1/traces'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'smoke-signals'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_HEADERS', 'no-equals-sign'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'no-equals-sign'],
+  ['tracing', readEnv, 'OTEL_RESOURCE_ATTRIBUTES', 'no-equals-sign'],
+  ['tracing', readEnv, 'VOXSTATE_TRACE_TEXT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT_PII', 'sure'],
 ];
@@ -226,6 +235,7 @@ const FREE_FORM = [
   'VOXSTATE_REALTIME_MODEL',
   'VOXSTATE_REALTIME_VOICE',
   'VOXSTATE_REALTIME_TRANSCRIBE_MODEL',
+  'OTEL_SERVICE_NAME',
 ];
 
 function withEnv<T>(env: Env, fn: () => T): T {
