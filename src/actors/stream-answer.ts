@@ -14,10 +14,12 @@
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
-import type { AnswerProgressEvent } from '../calls/events.js';
+import type { ToolRunner } from '../answer/tool-runner.js';
+import type { AnswerProgressEvent, CallActionEvent, ToolProgressEvent } from '../calls/events.js';
 import type { CallSession } from '../calls/session.js';
 import { errorKind, isAbortError } from '../errors.js';
 import type { PlaybackEndReason, PlaybackItem } from '../media/playback-queue.js';
+import { fillerTexts } from '../prompts/phrases.js';
 import type { TtsService } from '../speech/tts-service.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -32,6 +34,8 @@ export interface StreamAnswerDeps {
   tts: TtsService;
   /** Name of the TTS engine used, for the cost ledger. */
   ttsEngine: string;
+  /** The call's tools; a tool call runs inside the answer, under its signal. */
+  tools?: ToolRunner;
   registry?: Registry;
   logger?: Logger;
 }
@@ -48,7 +52,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
   const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
   const { session } = deps;
 
-  return fromPromise<AnswerOutput, AnswerInput, AnswerProgressEvent>(
+  return fromPromise<AnswerOutput, AnswerInput, AnswerProgressEvent | ToolProgressEvent>(
     async ({ input, signal, emit }) => {
       const items: PlaybackItem[] = [];
       /** The text of each piece, beside its playback item. */
@@ -87,9 +91,21 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
         }
       };
 
+      /** Covers a slow tool: a filler phrase in line with the answer, not part of it. */
+      const coverSlowTool = (): void => {
+        const fillers = fillerTexts(input.language);
+        const filler = fillers[items.length % Math.max(1, fillers.length)];
+        if (!filler) return;
+        const item = session.playback.open('filler', { label: 'tool filler' });
+        items.push(item);
+        pieces.push('');
+        synth = synth.then(() => speakPiece(item, filler));
+      };
+
+      let synth = Promise.resolve();
       try {
         let text = '';
-        let synth = Promise.resolve();
+        let action: CallActionEvent | undefined;
         const ended: Promise<PlaybackEndReason>[] = [];
         emit({ type: 'answer.mark', mark: 'answer_start' });
         for await (const ev of deps.answerer.answer({
@@ -99,8 +115,23 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           system: session.prompts.systemPrompt(),
           language: input.language,
           signal,
+          ...(deps.tools ? { tools: deps.tools } : {}),
         })) {
           if (ev.type === 'model') model = ev.model;
+          else if (ev.type === 'tool') {
+            if (ev.phase === 'start') emit({ type: 'tool.started', name: ev.name });
+            else if (ev.phase === 'slow') coverSlowTool();
+            else {
+              emit({
+                type: 'tool.finished',
+                name: ev.name,
+                status: ev.status,
+                ms: ev.ms,
+                webhookMs: ev.webhookMs,
+              });
+              session.log.add('tool', { name: ev.name, status: ev.status, ms: Math.round(ev.ms) });
+            }
+          } else if (ev.type === 'action') action = ev.action;
           else if (ev.type === 'usage') {
             session.ledger.record('llm', {
               model: ev.model,
@@ -136,7 +167,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
         signal.throwIfAborted();
         signal.removeEventListener('abort', onStopped);
         session.turns.answered({ text, model, pieces: items.length });
-        return { text, model };
+        return action ? { text, model, action } : { text, model };
       } catch (err) {
         if (!signal.aborted && !isAbortError(err)) {
           signal.removeEventListener('abort', onStopped);

@@ -54,7 +54,8 @@ export type AnswerEvent =
   | { type: 'usage'; provider: string; model: string; usage: LlmUsage }
   | { type: 'retry'; provider: string; model: string; error: string }
   | { type: 'offline' }
-  | { type: 'tool'; phase: 'start' | 'slow'; name: string }
+  | { type: 'tool'; phase: 'start'; name: string }
+  | { type: 'tool'; phase: 'slow'; name: string }
   | {
       type: 'tool';
       phase: 'end';
