@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
+import type { AnswerOutput } from '../../src/actors/contracts.js';
 import { callMachine } from '../../src/machines/call.machine.js';
 import type { CallInput } from '../../src/machines/call.types.js';
 import {
@@ -22,7 +23,7 @@ const DIGITS: Partial<CallInput> = {
   transfer: { mode: 'attended', target: 'PJSIP/agent' },
 };
 
-function start(answer: () => unknown, input: Partial<CallInput> = DIGITS) {
+function start(answer: () => AnswerOutput, input: Partial<CallInput> = DIGITS) {
   const harness: CallActorHarness = createCallActorHarness({
     autoSettle: {
       transcribe: () => ({ text: 'Can I talk to a person?', engine: 'test' }),
@@ -52,7 +53,7 @@ describe('call machine actions', () => {
     const { actor, harness, raised } = start(() => ({
       text: 'Thanks for calling!',
       model: 'test',
-      action: { type: 'call.end', reason: 'caller_done' },
+      action: { type: 'call.end' as const, reason: 'caller_done' },
     }));
     await spoken(harness);
     await driveTurn(actor as never, 0);
@@ -70,8 +71,8 @@ describe('call machine actions', () => {
 
   it('transfer_call: the answer raises one call.transfer for the transfer states', async () => {
     const transfer = {
-      type: 'call.transfer',
-      mode: 'attended',
+      type: 'call.transfer' as const,
+      mode: 'attended' as const,
       target: 'PJSIP/agent',
       summary: 'Asks about a refund.',
     };
