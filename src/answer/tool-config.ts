@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
@@ -108,6 +109,21 @@ export function parseBusinessActions(json: unknown, source = 'business data'): B
     throw new ConfigError(`${source}: transfer_call needs "transfer": { "target": ... }`);
   }
   return parsed.data;
+}
+
+/**
+ * Reads a business data file's actions (the rest of the file is read by `loadBusinessData`).
+ *
+ * @throws ConfigError when the file cannot be read or its actions are invalid.
+ */
+export async function loadBusinessActions(path: string): Promise<BusinessActions> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read actions from business data ${path}`, { cause: err });
+  }
+  return parseBusinessActions(raw, path);
 }
 
 /** The actions without secrets (header values are never read here), for logs. */

@@ -19,6 +19,7 @@ import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
+import type { ToolRunner } from '../answer/tool-runner.js';
 import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
@@ -37,6 +38,8 @@ export interface SharedCallParts {
   /** The speech-to-text engine of a call (its `stt` flag may pick a remote one, local behind it). */
   stt: (session: CallSession) => SttEngine;
   answerer: Answerer;
+  /** The business's tools, run inside the answer (none: the model is offered no tools). */
+  tools?: ToolRunner;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
   registry: Registry;
@@ -91,6 +94,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       answerer: shared.answerer,
       tts,
       ttsEngine: tts.engine().name,
+      ...(shared.tools ? { tools: shared.tools } : {}),
       registry,
       logger,
     }),

@@ -21,6 +21,7 @@ import {
   type Observer,
 } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
+import type { BusinessActions } from '../answer/tool-config.js';
 import { type CallEndpoint, CallSession } from '../calls/session.js';
 import { assignFlags } from '../config/flags.js';
 import { ConfigError, isAbortError } from '../errors.js';
@@ -100,6 +101,7 @@ export class Runtime {
   readonly warmed: RuntimeParts['warmed'];
   readonly #options: RuntimeOptions;
   readonly #shared: SharedCallParts;
+  readonly #actions: BusinessActions;
   /** The calls in progress: the one place that holds a call's parts. */
   readonly #handles = new Map<string, CallHandle>();
   readonly #closers: Array<() => Promise<void> | void>;
@@ -115,6 +117,7 @@ export class Runtime {
     this.logger = parts.logger;
     this.registry = parts.registry;
     this.business = parts.business;
+    this.#actions = parts.actions;
     this.knowledge = parts.knowledge;
     this.speech = parts.speech;
     this.answerer = parts.answerer;
@@ -137,6 +140,7 @@ export class Runtime {
       knowledge: this.knowledge,
       stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
+      tools: parts.tools,
       detectLanguage: this.config.detectLanguage,
       registry: this.registry,
       logger: this.logger,
@@ -222,6 +226,8 @@ export class Runtime {
         format: 'slin16',
         limits: this.config.limits,
         bargeInOnGreeting: this.config.bargeInOnGreeting,
+        digitActions: this.#actions.digits,
+        ...(this.#actions.transfer ? { transfer: this.#actions.transfer } : {}),
       },
       inspect: (event) => this.#observe(session, self, event),
     });
