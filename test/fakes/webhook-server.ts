@@ -17,6 +17,8 @@ export interface WebhookRequest {
   body: unknown;
   /** True when the client closed the connection before the reply. */
   aborted: boolean;
+  /** From the request's arrival (body read) to its reply written, ms. */
+  handledMs?: number;
   /** Resolves when the connection closed, by either side. */
   closed: Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     for await (const part of req) parts.push(part as Buffer);
     const raw = Buffer.concat(parts).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fixture');
+    const arrived = performance.now();
     let replied = false;
     let markClosed: () => void = () => {};
     const record: WebhookRequest = {
@@ -56,6 +59,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
       replied = true;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
+      record.handledMs = performance.now() - arrived;
     };
     if (url.pathname === '/answer') return reply(200, { ok: true, echo: record.body ?? null });
     if (url.pathname === '/slow') {
