@@ -5,40 +5,59 @@
  * Each call runs the real LLM answerer on the real `openai` SDK against the fixture OpenAI
  * server on loopback: the first stream ends in an `order_status` tool call (streamed in parts,
  * the wire format), the tool runner validates the arguments with ajv and posts them to the
- * fixture webhook (which answers after 100 ms), and the answer streams on. Per call, overhead =
- * the tool call's whole time as the answerer sees it (validation, HTTP client, reading the reply,
- * the `tool` events) minus the webhook's own handling time measured inside the webhook server.
+ * fixture webhook (which answers after 100 ms), and the answer streams on. The fixture servers
+ * run in their own process (`actions-fixtures.child.ts`). Per call, overhead = the tool call's
+ * whole time as the answerer sees it (validation, HTTP client, reading the reply, the `tool`
+ * events) minus the webhook's own handling time measured inside the webhook server (paired by
+ * rank). Beside it, in the same run: `runnerOutsideFetchMs`, the part of the tool call spent
+ * outside `fetch` (validation, events, scheduling), and `bareFetchOverheadMs`, 50 bare `fetch`
+ * calls to the same webhook: the part any HTTP client pays on this (shared, noisy) machine.
  *
  * @module
  */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createLlmAnswerer } from '../src/answer/llm-answerer.js';
 import { ModelRouter } from '../src/answer/router.js';
 import { parseBusinessActions } from '../src/answer/tool-config.js';
 import { createToolRunner } from '../src/answer/tool-runner.js';
 import { createOpenAiProvider } from '../src/providers/llm/openai.js';
-import { startOpenAiServer } from '../test/fakes/openai-server.js';
-import { startWebhookServer } from '../test/fakes/webhook-server.js';
 
 const CALLS = Number(process.env.BENCH_TOOL_CALLS ?? 50);
-const ROUNDS = 3;
+const ROUNDS = 4;
 const WEBHOOK_MS = 100;
 
-function percentile(sorted: number[], p: number): number {
+function percentile(values: number[], p: number): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Measures `toolOverheadMs` ({p50, p95}) and the webhook's own time for reference. */
-export async function measureToolOverhead(): Promise<{
-  toolOverheadMs: { p50: number; p95: number };
-  webhookMs: { p50: number };
-  calls: number;
-}> {
-  const hook = await startWebhookServer();
-  const llm = await startOpenAiServer({
-    replies: [
-      { match: { afterTool: true }, text: 'Your order is ready for pickup.' },
-      { text: 'Let me check.', toolCalls: [{ name: 'order_status', arguments: { order: '1' } }] },
-    ],
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const p50p95 = (v: number[]) => ({
+  p50: round1(percentile(v, 50)),
+  p95: round1(percentile(v, 95)),
+});
+
+type FromWorker = { type: 'ready'; llm: string; hook: string } | { type: 'handled'; ms: number[] };
+
+function ask(worker: ChildProcess, type: 'handled'): Promise<number[]> {
+  return new Promise((resolve) => {
+    worker.once('message', (msg: FromWorker) => resolve(msg.type === 'handled' ? msg.ms : []));
+    worker.send({ type });
+  });
+}
+
+/** Measures `toolOverheadMs` ({p50, p95}) with its reference figures. */
+export async function measureToolOverhead(): Promise<Record<string, unknown>> {
+  const worker = fork(fileURLToPath(new URL('./actions-fixtures.child.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+  });
+  const urls = await new Promise<{ llm: string; hook: string }>((resolve, reject) => {
+    worker.once('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') resolve(msg);
+    });
+    worker.once('exit', (code) => reject(new Error(`fixture process exited (${code})`)));
+    worker.once('error', reject);
   });
   try {
     const tools = createToolRunner({
@@ -52,25 +71,29 @@ export async function measureToolOverhead(): Promise<{
               properties: { order: { type: 'string' } },
               required: ['order'],
             },
-            endpoint: { url: `${hook.baseURL}/slow?ms=${WEBHOOK_MS}` },
+            endpoint: { url: `${urls.hook}/slow?ms=${WEBHOOK_MS}` },
             timeoutMs: 10_000,
           },
         ],
       }),
     });
-    const provider = createOpenAiProvider({ model: 'mini', apiKey: 'k', baseURL: llm.baseURL });
+    const provider = createOpenAiProvider({ model: 'mini', apiKey: 'k', baseURL: urls.llm });
     const answerer = createLlmAnswerer({
       models: { cheap: [provider], strong: [provider] },
       router: new ModelRouter(),
       fallbackPhone: '+1 555 0142',
     });
     const overheads: number[] = [];
+    const outside: number[] = [];
+    const bare: number[] = [];
     const webhook: number[] = [];
+    let completed = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      hook.requests.length = 0;
+      await ask(worker, 'handled');
       const toolMs = await Promise.all(
         Array.from({ length: CALLS }, async () => {
           let ms = Number.NaN;
+          let inFetch = Number.NaN;
           for await (const ev of answerer.answer({
             query: 'Is my order 1 ready?',
             passages: [],
@@ -80,31 +103,49 @@ export async function measureToolOverhead(): Promise<{
             signal: new AbortController().signal,
             tools,
           })) {
-            if (ev.type === 'tool' && ev.phase === 'end') ms = ev.ms;
+            if (ev.type === 'tool' && ev.phase === 'end') {
+              ms = ev.ms;
+              inFetch = ev.webhookMs;
+            }
           }
-          return ms;
+          return { ms, inFetch };
         }),
       );
+      const handled = (await ask(worker, 'handled')).sort((a, b) => a - b);
+      const fetchMs = await Promise.all(
+        Array.from({ length: CALLS }, async () => {
+          const started = performance.now();
+          const res = await fetch(`${urls.hook}/slow?ms=${WEBHOOK_MS}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"order":"1"}',
+          });
+          await res.text();
+          return performance.now() - started;
+        }),
+      );
+      const bareHandled = (await ask(worker, 'handled')).sort((a, b) => a - b);
       if (round === 0) continue;
-      const handled = hook.requests.map((r) => r.handledMs ?? Number.NaN).sort((a, b) => a - b);
-      const sortedTool = [...toolMs].sort((a, b) => a - b);
-      // Calls and webhook requests pair up by rank: each call's tool time minus a webhook time.
+      const sortedTool = toolMs.map((t) => t.ms).sort((a, b) => a - b);
       sortedTool.forEach((ms, i) => overheads.push(ms - (handled[i] ?? Number.NaN)));
+      for (const t of toolMs) outside.push(t.ms - t.inFetch);
+      completed += toolMs.filter((t) => Number.isFinite(t.ms)).length;
       webhook.push(...handled);
+      fetchMs
+        .sort((a, b) => a - b)
+        .forEach((ms, i) => bare.push(ms - (bareHandled[i] ?? Number.NaN)));
     }
-    overheads.sort((a, b) => a - b);
-    webhook.sort((a, b) => a - b);
-    const round1 = (n: number) => Math.round(n * 10) / 10;
     return {
-      toolOverheadMs: {
-        p50: round1(percentile(overheads, 50)),
-        p95: round1(percentile(overheads, 95)),
-      },
+      toolOverheadMs: p50p95(overheads),
+      runnerOutsideFetchMs: p50p95(outside),
+      bareFetchOverheadMs: p50p95(bare),
       webhookMs: { p50: round1(percentile(webhook, 50)) },
       calls: CALLS,
+      toolRoundsMeasured: completed,
     };
   } finally {
-    await llm.close();
-    await hook.close();
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.send({ type: 'close' });
+    await exited;
   }
 }
