@@ -8,12 +8,12 @@
  * @module
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { Counter, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { AbortedError, ConfigError } from '../errors.js';
 import type { ToolCall, ToolSpec } from '../providers/llm/llm-provider.js';
+import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { silentLogger } from '../telemetry/logger.js';
-import { counter } from '../telemetry/metrics.js';
 import type { BuiltinToolName, BusinessActions, HttpToolConfig } from './tool-config.js';
 
 /** What a tool asks the call to do once the answer has been spoken. */
@@ -95,15 +95,6 @@ const BUILTIN_SPECS: Record<BuiltinToolName, ToolSpec> = {
 
 const MAX_RESULT_CHARS = 4000;
 
-/** `voxstate_tool_calls_total{tool,status}`. */
-function toolCounter(registry: Registry): Counter<'tool' | 'status'> {
-  return counter(registry, {
-    name: 'voxstate_tool_calls_total',
-    help: 'Tool calls by tool and status (ok, invalid, failed, timeout)',
-    labelNames: ['tool', 'status'] as const,
-  });
-}
-
 /**
  * Creates the tool runner of a business.
  *
@@ -118,7 +109,9 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const env = deps.env ?? process.env;
   const doFetch = deps.fetch ?? fetch;
   const log = deps.logger ?? silentLogger();
-  const calls = deps.registry ? toolCounter(deps.registry) : undefined;
+  const calls = deps.registry
+    ? catalogCounter(deps.registry, 'voxstate_tool_calls_total')
+    : undefined;
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validators = new Map<string, ValidateFunction>();
   const http = new Map<string, HttpToolConfig>();
