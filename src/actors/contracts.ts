@@ -19,6 +19,7 @@ import type {
 import type { MediaFormat } from '../audio/format.js';
 import type {
   AnswerProgressEvent,
+  CallActionEvent,
   EndpointingEvent,
   FillerEvent,
   HistoryMessage,
@@ -26,6 +27,7 @@ import type {
   PrefetchEvent,
   SttEvent,
   SttProgressEvent,
+  ToolProgressEvent,
 } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 import type { PhraseKey } from '../prompts/phrases.js';
@@ -110,6 +112,8 @@ export interface AnswerOutput {
   text: string;
   /** The model that answered (`offline` for the offline answerer). */
   model: string;
+  /** What a built-in tool asked the call to do once the answer has played. */
+  action?: CallActionEvent;
 }
 
 /** The compact-to-full prompt upgrade. */
@@ -139,7 +143,11 @@ export interface CallActors {
   transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
   retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;
   /** Resolves when the answer has played; emits progress for the call's timeline. */
-  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent | FillerEvent>;
+  streamAnswer: PromiseActorLogic<
+    AnswerOutput,
+    AnswerInput,
+    AnswerProgressEvent | FillerEvent | ToolProgressEvent
+  >;
   upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
 }
 

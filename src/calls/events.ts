@@ -80,8 +80,30 @@ export type AnswerProgressEvent =
  */
 export type SttProgressEvent = { type: 'stt.partial'; text: string; stable: boolean };
 
+/**
+ * Progress of a tool call inside the answer, emitted: `tool.started`, `tool.finished` with the
+ * whole call's time and the part spent waiting for the webhook, ms.
+ */
+export type ToolProgressEvent =
+  | { type: 'tool.started'; name: string }
+  | { type: 'tool.finished'; name: string; status: string; ms: number; webhookMs: number };
+
 /** Every progress event an actor emits for the call's timeline. */
-export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent | SttProgressEvent;
+export type ProgressEvent =
+  | FillerEvent
+  | PrefetchEvent
+  | AnswerProgressEvent
+  | SttProgressEvent
+  | ToolProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
 export type SttEvent = { type: 'stt.final'; text: string; language?: string };
+
+/**
+ * Decisive actions a built-in tool, a keypad digit or the offline answerer asks of the call:
+ * `call.transfer` hands the caller to a person (the transfer states handle it), `call.end` says
+ * goodbye and hangs up.
+ */
+export type CallActionEvent =
+  | { type: 'call.transfer'; mode: 'blind' | 'attended'; target?: string; summary: string }
+  | { type: 'call.end'; reason: string };

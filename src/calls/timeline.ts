@@ -45,6 +45,8 @@ export interface TurnTiming {
   botText?: string;
   /** Finer points of the answer path, see {@link TurnMark}. */
   marks?: Partial<Record<TurnMark, number>>;
+  /** Tool calls of the turn: start ms after the end of speech, whole time and webhook time. */
+  tools?: Array<{ name: string; status: string; atMs: number; ms: number; webhookMs: number }>;
 }
 
 const STAGE_LABEL: Record<TurnStage, string> = {
@@ -239,6 +241,18 @@ export class CallTimeline {
     else if (event.type === 'answer.audio.started') this.mark('first_answer_audio');
     else if (event.type === 'llm.sentence') this.said(event.text);
     else if (event.type === 'answer.mark') this.markDetail(event.mark);
+    else if (event.type === 'tool.finished') {
+      const turn = this.#turns.at(-1);
+      if (!turn) return;
+      turn.tools ??= [];
+      turn.tools.push({
+        name: event.name,
+        status: event.status,
+        atMs: this.#now() - turn.speechEndAtMs - event.ms,
+        ms: event.ms,
+        webhookMs: event.webhookMs,
+      });
+    }
   }
 
   /**

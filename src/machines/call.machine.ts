@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { callEndTransition, dtmfTransitions, repeatingState } from './call.action-states.js';
 import { callSetup, initialCallContext } from './call.setup.js';
 import { goodbyeState, greetingState, phraseState } from './call.speech-states.js';
 import { answeringState, listeningState, thinkingState } from './call.turn-states.js';
@@ -69,7 +70,8 @@ export const callMachine = callSetup.createMachine({
       ],
       on: {
         'media.hangup': { target: 'ended', actions: { type: 'end', params: { reason: 'hangup' } } },
-        'media.dtmf': { actions: 'recordDtmf' },
+        'media.dtmf': dtmfTransitions,
+        'call.end': callEndTransition,
       },
       states: {
         conversation: {
@@ -96,6 +98,7 @@ export const callMachine = callSetup.createMachine({
             },
             apology: phraseState('apology', 'apology', 'listening'),
             goodbye: goodbyeState,
+            repeating: repeatingState,
           },
         },
         prompt: {

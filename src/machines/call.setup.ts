@@ -8,6 +8,8 @@
 import { assign, not, raise, sendTo, setup, stateIn } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
+import type { DigitAction } from '../answer/tool-config.js';
+import type { CallActionEvent } from '../calls/events.js';
 import {
   type CallContext,
   type CallEvent,
@@ -51,6 +53,9 @@ export function initialCallContext(input: CallInput): CallContext {
     retrievalLayer: '',
     history: [],
     dtmf: '',
+    digitActions: input.digitActions ?? {},
+    ...(input.transfer ? { transfer: input.transfer } : {}),
+    keypad: '',
   };
 }
 
@@ -65,6 +70,14 @@ const actors = {
   streamAnswer: unprovidedPromise('streamAnswer'),
   upgradePrompt: unprovidedPromise('upgradePrompt'),
 } satisfies CallActors as CallActors;
+
+/** Reads `output.action` of the answer's done event without trusting its shape. */
+function answerAction(event: unknown): CallActionEvent | undefined {
+  const action = (event as { output?: { action?: CallActionEvent } }).output?.action;
+  return action && (action.type === 'call.end' || action.type === 'call.transfer')
+    ? action
+    : undefined;
+}
 
 /** Reads `output.text` of a done event without trusting its shape. */
 function outputText(event: unknown): string {
@@ -131,6 +144,39 @@ export const callSetup = setup({
         context.maxHistory,
       ),
     })),
+    raiseAnswerAction: raise(({ event }) => {
+      const action = answerAction(event);
+      return action ?? { type: 'call.end' as const, reason: 'missing_action' };
+    }),
+    raiseCallEnd: raise((_, params: { reason: string }) => ({
+      type: 'call.end' as const,
+      reason: params.reason,
+    })),
+    raiseDigitTransfer: raise(({ context, event }) => {
+      const digit = event.type === 'media.dtmf' ? event.digit : '';
+      const configured = context.digitActions[digit];
+      const target =
+        (configured?.action === 'transfer' ? configured.target : undefined) ??
+        context.transfer?.target;
+      return {
+        type: 'call.transfer' as const,
+        mode: context.transfer?.mode ?? ('blind' as const),
+        ...(target ? { target } : {}),
+        summary: `The caller pressed ${digit} to reach a person.`,
+      };
+    }),
+    typeKeypad: assign({
+      keypad: ({ context, event }) =>
+        event.type === 'media.dtmf'
+          ? (context.keypad + event.digit).slice(-MAX_DTMF)
+          : context.keypad,
+    }),
+    submitKeypad: assign(({ context }) => ({
+      utterance: `The caller typed on the keypad: ${context.keypad}`,
+      keypad: '',
+      passages: [],
+      retrievalLayer: '',
+    })),
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',
@@ -142,6 +188,11 @@ export const callSetup = setup({
     tooManyNotUnderstood: ({ context }) =>
       context.notUnderstood + 1 >= context.limits.maxNotUnderstood,
     notSayingGoodbye: not(stateIn('#call.active.conversation.goodbye')),
+    answerHasAction: ({ event }) => answerAction(event) !== undefined,
+    digitDoes: ({ context, event }, params: { action: DigitAction['action'] }) =>
+      event.type === 'media.dtmf' && context.digitActions[event.digit]?.action === params.action,
+    keypadHasDigits: ({ context }) => context.keypad !== '',
+    hasLastAnswer: ({ context }) => context.history.some((m) => m.role === 'assistant'),
   },
   delays: {
     maxSilence: ({ context }) => context.limits.maxSilenceMs,

@@ -15,8 +15,14 @@
  * @module
  */
 
+import type { DigitAction } from '../answer/tool-config.js';
 import type { MediaFormat } from '../audio/format.js';
-import type { EndpointingEvent, HistoryMessage, MediaEvent } from '../calls/events.js';
+import type {
+  CallActionEvent,
+  EndpointingEvent,
+  HistoryMessage,
+  MediaEvent,
+} from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
@@ -29,6 +35,7 @@ export type EndReason =
   | 'max_silence'
   | 'max_duration'
   | 'not_understood'
+  | 'end_call'
   | 'error';
 
 /** Limits that end a call politely, with a goodbye phrase. */
@@ -66,6 +73,10 @@ export interface CallInput {
   bargeInOnGreeting?: boolean;
   /** Most history messages kept for the LLM (default 8). */
   maxHistory?: number;
+  /** What keypad digits do (business configuration); default none. */
+  digitActions?: Record<string, DigitAction>;
+  /** Where a transfer goes when a digit asks for a person without its own target. */
+  transfer?: { mode: 'blind' | 'attended'; target: string };
 }
 
 /** A retrieved passage (the one passage shape, from the knowledge base's types). */
@@ -108,6 +119,12 @@ export interface CallContext {
   history: HistoryMessage[];
   /** Recent DTMF digits (bounded). */
   dtmf: string;
+  /** What keypad digits do. */
+  digitActions: Record<string, DigitAction>;
+  /** Transfer defaults for digit actions. */
+  transfer?: { mode: 'blind' | 'attended'; target: string };
+  /** Digits the caller is typing for a tool, until a `submit` digit ends the number. */
+  keypad: string;
   /** Last actor failure, for logs and the call record. */
   lastError?: { actor: string; message: string };
   endReason?: EndReason;
@@ -117,7 +134,7 @@ export interface CallContext {
 export type InternalEvent = { type: 'greeting.ended' };
 
 /** Every event the call machine takes: only events that decide a transition. */
-export type CallEvent = MediaEvent | EndpointingEvent | InternalEvent;
+export type CallEvent = MediaEvent | EndpointingEvent | InternalEvent | CallActionEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {

@@ -21,6 +21,7 @@ import { createTranscribeActor } from '../actors/transcribe.js';
 import { TurnFiller } from '../actors/turn-filler.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
+import type { ToolRunner } from '../answer/tool-runner.js';
 import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import { callTurnTaking, type TurnTakingConfig } from '../config/turn-taking.js';
@@ -48,6 +49,8 @@ export interface SharedCallParts {
   /** The speech-to-text engine of a call (its `stt` flag may pick a remote one, local behind it). */
   stt: (session: CallSession) => SttEngine;
   answerer: Answerer;
+  /** The business's tools, run inside the answer (none: the model is offered no tools). */
+  tools?: ToolRunner;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
   /** Start retrieval on stable partial transcripts (streaming STT). */
@@ -132,6 +135,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       tts,
       ttsEngine: tts.engine().name,
       filler,
+      ...(shared.tools ? { tools: shared.tools } : {}),
       registry,
       logger,
     }),

@@ -9,6 +9,12 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Answerer } from '../answer/answerer.js';
 import { createAnswerer } from '../answer/create-answerer.js';
+import {
+  type BusinessActions,
+  describeActions,
+  loadBusinessActions,
+} from '../answer/tool-config.js';
+import { createToolRunner, type ToolRunner } from '../answer/tool-runner.js';
 import { connectRedis } from '../cache/redis.js';
 import { waitForRedis } from '../dlq/queue-redis.js';
 import { AbortedError, VoxstateError } from '../errors.js';
@@ -43,6 +49,10 @@ export interface RuntimeParts {
   logger: Logger;
   registry: Registry;
   business: BusinessData;
+  /** The business's tools, built-in tools and keypad digit actions. */
+  actions: BusinessActions;
+  /** Runs the business's tools for every call. */
+  tools: ToolRunner;
   knowledge: KnowledgeRuntime;
   speech: Speech;
   answerer: Answerer;
@@ -132,7 +142,10 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       : undefined;
     if (redis) closers.push(() => void redis.disconnect());
     const business = await loadBusinessData(config.businessFile);
+    const actions = await loadBusinessActions(config.businessFile);
     const deps = { registry, logger };
+    const tools = createToolRunner({ actions, ...deps });
+    logger.info(describeActions(actions), 'business actions');
 
     const speech = createSpeech(
       {
@@ -198,6 +211,8 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       logger,
       registry,
       business,
+      actions,
+      tools,
       knowledge,
       speech,
       answerer,

@@ -21,6 +21,7 @@ import {
   type Observer,
 } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
+import type { BusinessActions } from '../answer/tool-config.js';
 import { type CallEndpoint, CallSession } from '../calls/session.js';
 import { assignFlags } from '../config/flags.js';
 import { ConfigError, isAbortError } from '../errors.js';
@@ -105,6 +106,7 @@ export class Runtime {
   readonly warmed: RuntimeParts['warmed'];
   readonly #options: RuntimeOptions;
   readonly #shared: SharedCallParts;
+  readonly #actions: BusinessActions;
   /** The calls in progress: the one place that holds a call's parts. */
   readonly #handles = new Map<string, CallHandle>();
   readonly #closers: Array<() => Promise<void> | void>;
@@ -120,6 +122,7 @@ export class Runtime {
     this.logger = parts.logger;
     this.registry = parts.registry;
     this.business = parts.business;
+    this.#actions = parts.actions;
     this.knowledge = parts.knowledge;
     this.speech = parts.speech;
     this.answerer = parts.answerer;
@@ -145,6 +148,7 @@ export class Runtime {
       knowledge: this.knowledge,
       stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
+      tools: parts.tools,
       detectLanguage: this.config.detectLanguage,
       fillerDelayMs: this.config.speech.playback.fillerDelayMs,
       registry: this.registry,
@@ -236,6 +240,8 @@ export class Runtime {
         format: 'slin16',
         limits: this.config.limits,
         bargeInOnGreeting: this.config.bargeInOnGreeting,
+        digitActions: this.#actions.digits,
+        ...(this.#actions.transfer ? { transfer: this.#actions.transfer } : {}),
       },
       inspect: (event) => this.#observe(session, self, event),
     });

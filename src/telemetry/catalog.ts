@@ -128,6 +128,10 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
     'outcome',
     'language',
   ]),
+  c('voxstate_tool_calls_total', 'Tool calls by tool and status (ok, invalid, failed, timeout)', [
+    'tool',
+    'status',
+  ]),
   // TTS
   c('voxstate_tts_cache_requests_total', 'TTS cache lookups', ['result', 'layer']),
   c('voxstate_tts_cache_errors_total', 'Redis errors of the TTS cache', ['op']),

@@ -117,6 +117,7 @@ for (const scenario of scenarios) {
         'apology',
         'didNotCatch',
         'goodbye',
+        'repeating',
       ]) {
         expect([...values].some((v) => v.includes(`"${state}"`))).toBe(true);
       }

@@ -21,6 +21,13 @@ export const PATH_INPUT: CallInput = {
     maxSilenceMs: 5_000,
     maxCallMs: 60_000,
   },
+  digitActions: {
+    '0': { action: 'transfer' },
+    '*': { action: 'repeat' },
+    '#': { action: 'submit' },
+    '9': { action: 'end_call' },
+  },
+  transfer: { mode: 'blind', target: 'PJSIP/agent' },
 };
 
 /** Every delayed event the machine defines, found by walking its state nodes. */
@@ -44,7 +51,7 @@ export function delayedEvents(): Array<{ type: string; delayMs: number }> {
 }
 
 /** Ids of the states' `speak` actors: each ends with its phrase played, or fails. */
-const SPEAKERS = ['greeting', 'reprompt', 'didNotCatch', 'apology', 'goodbye'];
+const SPEAKERS = ['greeting', 'reprompt', 'didNotCatch', 'apology', 'goodbye', 'repeat'];
 
 // biome-ignore lint/suspicious/noExplicitAny: graph events carry arbitrary payloads
 type AnyCallEvent = any;
@@ -60,7 +67,16 @@ export function pathEvents(): AnyCallEvent[] {
       { type: `xstate.error.actor.${id}`, error: new Error('tts down') },
     ]),
     { type: 'xstate.done.actor.answer', output: { text: 'We open at nine.', model: 'test' } },
+    {
+      type: 'xstate.done.actor.answer',
+      output: {
+        text: 'Goodbye!',
+        model: 'test',
+        action: { type: 'call.end', reason: 'caller_done' },
+      },
+    },
     { type: 'xstate.error.actor.answer', error: new Error('llm down') },
+    ...['*', '9'].map((digit) => ({ type: 'media.dtmf', digit })),
     { type: 'xstate.done.actor.transcribe', output: { text: 'When do you open?', engine: 'test' } },
     { type: 'xstate.done.actor.transcribe', output: { text: '  ', engine: 'test' } },
     { type: 'xstate.error.actor.transcribe', error: new Error('stt down') },
