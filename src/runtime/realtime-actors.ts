@@ -111,23 +111,26 @@ export function realtimeCallActors(
       const { input, signal } = args;
       const rt = brain.live;
       if (!rt) return run(cascade.transcribe)(args);
-      session.takeUtterance(input.utteranceId);
       const handle = brain.respond(rt, { kind: 'answer', label: 'realtime', commit: true });
       const stop = () => void brain.interrupt(handle);
       signal.addEventListener('abort', stop, { once: true });
+      let text: string | undefined;
       try {
-        const text = (await within(handle.callerText, TRANSCRIPT_WAIT_MS, undefined)) ?? '';
-        session.timeline.mark('transcript');
-        const heard = text.trim() || UNTRANSCRIBED;
-        if (!signal.aborted) session.turns.heard(heard, input.language);
-        return {
-          text: heard,
-          engine: 'realtime',
-          ...(input.language ? { language: input.language } : {}),
-        };
+        text = (await within(handle.callerText, TRANSCRIPT_WAIT_MS, undefined))?.trim();
       } finally {
         signal.removeEventListener('abort', stop);
       }
+      // The session failed before it heard the turn: the cascade transcribes the kept audio.
+      if (!text && brain.fellBack) return run(cascade.transcribe)(args);
+      session.takeUtterance(input.utteranceId);
+      session.timeline.mark('transcript');
+      const heard = text || UNTRANSCRIBED;
+      if (!signal.aborted) session.turns.heard(heard, input.language);
+      return {
+        text: heard,
+        engine: 'realtime',
+        ...(input.language ? { language: input.language } : {}),
+      };
     }),
     retrieve: fromPromise(async (args) =>
       brain.live
