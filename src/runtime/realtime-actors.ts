@@ -157,6 +157,7 @@ export function realtimeCallActors(
       try {
         const result = await handle.done;
         signal.throwIfAborted();
+        if (result.ended !== 'played' && brain.fellBack) throw new Error('realtime session failed');
         session.turns.answered({ text: result.text, model: model(), pieces: 1 });
         return { text: result.text, model: model() };
       } catch (err) {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { EventEmitter } from 'node:events';
 import type { ClientOptions } from 'ws';
 import type { CallSession } from '../calls/session.js';
 import { errorKind, isAbortError } from '../errors.js';
@@ -51,7 +52,7 @@ export interface ResponseHandle {
 }
 
 /** A call's Realtime session and its fall-back to cascade. */
-export class RealtimeBrain {
+export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   readonly #options: RealtimeBrainOptions;
   readonly #session: CallSession;
   #opening: Promise<RealtimeSession | undefined> | undefined;
@@ -61,6 +62,7 @@ export class RealtimeBrain {
   readonly #onAudio = (frame: Buffer) => this.#rt?.appendAudio(frame);
 
   constructor(options: RealtimeBrainOptions) {
+    super();
     this.#options = options;
     this.#session = options.session;
   }
@@ -127,6 +129,7 @@ export class RealtimeBrain {
     this.#session.log.add('fallback', { from: 'realtime', to: 'cascade', phase, error: message });
     this.#current?.item.cancel();
     this.#detach();
+    this.emit('fallback');
   }
 
   #detach(): void {
@@ -174,8 +177,8 @@ export class RealtimeBrain {
       if (toolCalls === 0) item.end();
     };
     const onFailed = (err: Error) => {
-      item.cancel();
       fail(err);
+      item.cancel();
     };
     rt.on('bot.audio', onAudio);
     rt.on('bot.transcript', onText);

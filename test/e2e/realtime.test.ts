@@ -15,6 +15,7 @@ import {
   type FakeRealtimeServer,
   startFakeRealtimeServer,
 } from '../fakes/openai-realtime-server.js';
+import { deadAir, prewarmEnglish } from '../faults/helpers.js';
 import { metricValue } from '../helpers/metrics.js';
 import {
   callEnded,
@@ -52,6 +53,19 @@ function instructionsOf(update: { session: object } | undefined): string | undef
   return (update?.session as { instructions?: string } | undefined)?.instructions;
 }
 
+/** The faults' bound (docs/faults.md): no silence of 3 s or more after the caller's question. */
+const DEAD_AIR_MS = 3_000;
+
+function expectNoDeadAir(call: RigCall): void {
+  const turns = deadAir(call.sim.recording);
+  expect(turns.length).toBeGreaterThanOrEqual(1);
+  for (const t of turns) {
+    expect(t.firstAudioMs).toBeDefined();
+    expect(t.firstAudioMs!).toBeLessThan(DEAD_AIR_MS);
+    expect(t.longestGapMs).toBeLessThan(DEAD_AIR_MS);
+  }
+}
+
 function logTypes(call: RigCall): Array<{ type: string; fields?: Record<string, unknown> }> {
   return call.handle.session.log.events();
 }
@@ -71,6 +85,8 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
         VOXSTATE_REALTIME_API_KEY: 'test-key',
       },
       runtimeOptions: { realtimeWsOptions: { ca: server.ca } },
+      // Phrases pre-warmed as in production: the cascade's filler and apology come from the cache.
+      configure: prewarmEnglish,
     });
   }, 120_000);
 
@@ -147,6 +163,7 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
     expect(fallback?.fields).toMatchObject({ from: 'realtime', to: 'cascade', phase: 'open' });
     expect(historyOf(call!)[1]?.content).not.toBe(ANSWER);
     expect(historyOf(call!)[1]?.content.length).toBeGreaterThan(0);
+    expectNoDeadAir(call!);
     expect(
       await metricValue(rig.registry, 'voxstate_realtime_sessions_total', { outcome: 'failed' }),
     ).toBe(failures + 1);
@@ -166,5 +183,6 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
     // The question was transcribed from the kept audio and answered by the cascade.
     expect(historyOf(call!)[0]?.content).toBe(QUESTION);
     expect(historyOf(call!)[1]?.content).not.toBe(ANSWER);
+    expectNoDeadAir(call!);
   }, 90_000);
 });
