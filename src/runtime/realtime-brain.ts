@@ -155,10 +155,12 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   ): ResponseHandle {
     let onEnd: (reason: PlaybackEndReason) => void = () => {};
     const ended = new Promise<PlaybackEndReason>((resolve) => (onEnd = resolve));
+    const timeline = this.#session.timeline;
     const item = this.#session.playback.open(options.kind, {
       label: options.label,
       interruptible: options.interruptible ?? true,
       onEnd,
+      ...(options.commit ? { onStart: () => timeline.mark('first_answer_audio') } : {}),
     });
     const texts: string[] = [];
     let resolveCaller: (text: string | undefined) => void = () => {};
