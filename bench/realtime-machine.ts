@@ -28,9 +28,9 @@ export interface MachineRunOptions {
 function script(question: string, turns: number): CallerScript {
   const steps: CallerScript['steps'] = [];
   for (let i = 0; i < turns; i++) {
-    steps.push({ waitForBot: { silenceMs: 800 } }, { say: question });
+    steps.push({ waitForBot: { silenceMs: 2_500 } }, { say: question });
   }
-  steps.push({ waitForBot: { silenceMs: 800 } }, { hangup: true });
+  steps.push({ waitForBot: { silenceMs: 2_500 } }, { hangup: true });
   return { steps };
 }
 

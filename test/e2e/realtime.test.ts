@@ -19,11 +19,14 @@ import { deadAir, prewarmEnglish } from '../faults/helpers.js';
 import { metricValue } from '../helpers/metrics.js';
 import {
   callEnded,
+  conversationState,
+  expectCallReleased,
   historyOf,
   loudBotFrames,
   placeCalls,
   type RigCall,
   turnsDone,
+  waitFor,
 } from './helpers.js';
 
 const GREETING = 'Hello, Sunny Bakery here. How can I help?';
@@ -145,6 +148,39 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
     expect(heard).toBeGreaterThan(500);
     expect(heard).toBeLessThan(LONG_ANSWER.length * 50);
     expect(sent(server, 'response.cancel', from).length).toBeLessThanOrEqual(1);
+  }, 90_000);
+
+  it('hangs up in each state of the mode: the session closes, nothing is left running', async () => {
+    server.options.failure = undefined;
+    server.options.caller = [QUESTION];
+    server.options.reply = (caller) => ({
+      say: caller === undefined ? GREETING : LONG_ANSWER,
+    });
+    const states = ['greeting', 'listening', 'answering'] as const;
+    const calls = await placeCalls(
+      rig,
+      states.map(() => ({ script: asking(QUESTION) })),
+    );
+    await Promise.all(
+      states.map(async (state, i) => {
+        const call = calls[i]!;
+        await waitFor(
+          () => conversationState(call.handle.actor.getSnapshot().value).startsWith(state),
+          `call ${i} in ${state}`,
+          30_000,
+          5,
+        );
+        const realtime = call.handle.actor
+          .getSnapshot()
+          .matches({ active: { prompt: state === 'greeting' ? 'compact' : 'full' } });
+        expect(realtime).toBe(true);
+        call.sim.hangup();
+        const out = await callEnded(call);
+        expect(out.endReason).toBe('hangup');
+        await expectCallReleased(rig, call);
+      }),
+    );
+    await waitFor(() => server.openSockets === 0, 'every realtime session to close', 10_000);
   }, 90_000);
 
   it('answers in cascade mode when the session is refused (401)', async () => {
