@@ -25,6 +25,7 @@ import type {
   MediaEvent,
   PrefetchEvent,
   SttEvent,
+  SttProgressEvent,
 } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 import type { PhraseKey } from '../prompts/phrases.js';
@@ -127,7 +128,8 @@ type Callback<
 /** The actor logic the call machine needs, by the names it registers them under. */
 export interface CallActors {
   media: Callback<MediaInput, MediaEvent>;
-  endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent>;
+  /** Sends speech start and end; emits partial transcripts for the call's timeline. */
+  endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent | SttProgressEvent>;
   /** Resolves when the phrase has played (or a barge-in or hang-up stopped it). */
   speak: PromiseActorLogic<void, SpeakInput>;
   /** Emits progress for the call's timeline; sends nothing to the machine. */
@@ -137,7 +139,7 @@ export interface CallActors {
   transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
   retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;
   /** Resolves when the answer has played; emits progress for the call's timeline. */
-  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent>;
+  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent | FillerEvent>;
   upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
 }
 

@@ -7,14 +7,15 @@
  * path). Progress (each piece as its audio starts, the first answer audio, finer marks of the
  * answer path) is emitted for the call's timeline. Stopping it (barge-in, hang-up) aborts the
  * LLM stream, the synthesis, and the queued audio. The answer, or the part of it the caller
- * heard before it was stopped, goes to the call's turn log.
+ * heard before it was stopped, goes to the call's turn log. It takes the turn's filler over
+ * from the thinking state ({@link TurnFiller}): its first audio means no filler is needed.
  *
  * @module
  */
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
-import type { AnswerProgressEvent } from '../calls/events.js';
+import type { AnswerProgressEvent, FillerEvent } from '../calls/events.js';
 import type { CallSession } from '../calls/session.js';
 import { errorKind, isAbortError } from '../errors.js';
 import type { PlaybackEndReason, PlaybackItem } from '../media/playback-queue.js';
@@ -23,6 +24,7 @@ import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { AnswerInput, AnswerOutput } from './contracts.js';
 import { synthesizeInto } from './synthesize-into.js';
+import type { TurnFiller } from './turn-filler.js';
 
 /** Dependencies of {@link createStreamAnswerActor}. */
 export interface StreamAnswerDeps {
@@ -32,6 +34,8 @@ export interface StreamAnswerDeps {
   tts: TtsService;
   /** Name of the TTS engine used, for the cost ledger. */
   ttsEngine: string;
+  /** The call's filler decision, taken over from the thinking state. */
+  filler?: TurnFiller;
   registry?: Registry;
   logger?: Logger;
 }
@@ -48,8 +52,9 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
   const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
   const { session } = deps;
 
-  return fromPromise<AnswerOutput, AnswerInput, AnswerProgressEvent>(
+  return fromPromise<AnswerOutput, AnswerInput, AnswerProgressEvent | FillerEvent>(
     async ({ input, signal, emit }) => {
+      deps.filler?.claim(emit);
       const items: PlaybackItem[] = [];
       /** The text of each piece, beside its playback item. */
       const pieces: string[] = [];
@@ -69,7 +74,10 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
             language: input.language,
             format: session.playback.format,
             signal,
-            onFirstAudio: () => emit({ type: 'answer.mark', mark: 'answer_ready' }),
+            onFirstAudio: () => {
+              deps.filler?.answerReady();
+              emit({ type: 'answer.mark', mark: 'answer_ready' });
+            },
           });
           session.ledger.record('tts', {
             engine: deps.ttsEngine,
@@ -100,8 +108,17 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           language: input.language,
           signal,
         })) {
-          if (ev.type === 'model') model = ev.model;
-          else if (ev.type === 'usage') {
+          if (ev.type === 'model') {
+            model = ev.model;
+            emit({ type: 'llm.request', provider: ev.provider, model, attempt: ev.attempt });
+          } else if (ev.type === 'usage') {
+            emit({
+              type: 'llm.usage',
+              provider: ev.provider,
+              model: ev.model,
+              inputTokens: ev.usage.inputTokens,
+              outputTokens: ev.usage.outputTokens,
+            });
             session.ledger.record('llm', {
               model: ev.model,
               inputTokens: ev.usage.inputTokens,
@@ -147,6 +164,8 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           deps.logger?.warn({ callId: input.callId, err: (err as Error).message }, 'answer failed');
         }
         throw err;
+      } finally {
+        deps.filler?.end();
       }
     },
   );

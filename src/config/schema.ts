@@ -19,6 +19,7 @@ import { REALTIME_SETTINGS } from './settings/realtime.js';
 import { SPEECH_SETTINGS } from './settings/speech.js';
 import { STT_SETTINGS } from './settings/stt.js';
 import { TELEPHONY_SETTINGS } from './settings/telephony.js';
+import { TRACING_SETTINGS } from './settings/tracing.js';
 
 /** Every setting, by variable name. */
 export const SETTINGS = {
@@ -30,6 +31,7 @@ export const SETTINGS = {
   ...SPEECH_SETTINGS,
   ...STT_SETTINGS,
   ...REALTIME_SETTINGS,
+  ...TRACING_SETTINGS,
 };
 
 /** A variable of the schema. */

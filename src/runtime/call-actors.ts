@@ -16,19 +16,26 @@ import { createPlayFillerActor } from '../actors/play-filler.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
+import { SpeculativeRetrieval } from '../actors/speculative-retrieval.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
+import { TurnFiller } from '../actors/turn-filler.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import type { Answerer } from '../answer/answerer.js';
 import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
+import { callTurnTaking, type TurnTakingConfig } from '../config/turn-taking.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
+import { DenoisedVad } from '../media/denoised-vad.js';
+import { endOfTurnPolicy } from '../media/end-of-turn.js';
+import { NoiseSession } from '../media/noise.js';
 import type { VadSession } from '../media/vad.js';
 import { brainFor, type RealtimeConfig } from '../providers/realtime/config.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { NoisePool } from '../workers/pools.js';
 import { realtimeCallActors } from './realtime-actors.js';
 import { RealtimeBrain } from './realtime-brain.js';
 
@@ -36,6 +43,10 @@ import { RealtimeBrain } from './realtime-brain.js';
 export interface SharedCallParts {
   createVad: () => VadSession;
   endpointer: Partial<EndpointerConfig>;
+  /** End-of-turn policy and noise suppression before a call's `eot` and `noise` flags. */
+  turnTaking?: TurnTakingConfig;
+  /** The noise suppression pool (present when some call may use it). */
+  noisePool?: NoisePool;
   tts: TtsService;
   knowledge: Pick<KnowledgeRuntime, 'prefetcher' | 'retriever'>;
   /** The speech-to-text engine of a call (its `stt` flag may pick a remote one, local behind it). */
@@ -43,6 +54,10 @@ export interface SharedCallParts {
   answerer: Answerer;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** Start retrieval on stable partial transcripts (streaming STT). */
+  speculativeRetrieval?: boolean;
+  /** A filler plays only when no answer audio is ready this long after the end of a turn, ms. */
+  fillerDelayMs?: number;
   registry: Registry;
   logger: Logger;
   /** The speech-to-speech mode: calls whose `brain` flag (or default) is `realtime` use it. */
@@ -77,14 +92,36 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
 function createCascadeActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
+  const turnTaking = shared.turnTaking
+    ? callTurnTaking(shared.turnTaking, session.flags)
+    : undefined;
+  const noisePool = turnTaking?.noiseSuppression ? shared.noisePool : undefined;
+  const filler = new TurnFiller({
+    playback: session.playback,
+    tts,
+    delayMs: shared.fillerDelayMs ?? 0,
+    logger,
+  });
+  const speculative = shared.speculativeRetrieval
+    ? new SpeculativeRetrieval({
+        retriever: shared.knowledge.retriever,
+        clock: session.playback.clock,
+        language: () => (shared.detectLanguage ? undefined : session.endpoint.language),
+        registry,
+      })
+    : undefined;
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
       session,
-      createVad: shared.createVad,
+      createVad: noisePool
+        ? () => new DenoisedVad(new NoiseSession(noisePool), shared.createVad())
+        : shared.createVad,
       endpointer: shared.endpointer,
+      ...(turnTaking ? { endOfTurn: endOfTurnPolicy(turnTaking.endOfTurn) } : {}),
       registry,
       logger,
+      ...(speculative ? { onPartial: (p) => speculative.partial(p.text, p.stable) } : {}),
       openSttStream: () =>
         openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
     }),
@@ -96,7 +133,7 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
         : {}),
       logger,
     }),
-    playFiller: createPlayFillerActor({ playback: session.playback, tts, logger }),
+    playFiller: createPlayFillerActor({ playback: session.playback, tts, turn: filler, logger }),
     prefetchEmbedding: createPrefetchEmbeddingActor({
       prefetcher: shared.knowledge.prefetcher,
       logger,
@@ -108,12 +145,16 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
       registry,
       logger,
     }),
-    retrieve: createRetrieveActor({ retriever: shared.knowledge.retriever }),
+    retrieve: createRetrieveActor({
+      retriever: shared.knowledge.retriever,
+      ...(speculative ? { speculative } : {}),
+    }),
     streamAnswer: createStreamAnswerActor({
       session,
       answerer: shared.answerer,
       tts,
       ttsEngine: tts.engine().name,
+      filler,
       registry,
       logger,
     }),

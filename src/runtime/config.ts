@@ -10,6 +10,7 @@ import { type AnswerConfig, answerConfig } from '../answer/config.js';
 import { type FlagConfig, flagConfig } from '../config/flags.js';
 import { type InferenceConfig, inferenceConfig } from '../config/inference.js';
 import { type Config, configErrorMessage, type RawEnv, readEnv } from '../config/schema.js';
+import { type TurnTakingConfig, turnTakingConfig } from '../config/turn-taking.js';
 import { type PriceTable, priceTable } from '../cost/prices.js';
 import { ConfigError } from '../errors.js';
 import { type KnowledgeConfig, knowledgeConfig } from '../knowledge/config.js';
@@ -38,6 +39,8 @@ export interface RuntimeConfig {
   realtime: RealtimeConfig;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** End-of-turn policy and noise suppression, before each call's `eot` and `noise` flags. */
+  turnTaking: TurnTakingConfig;
   limits: CallLimits;
   bargeInOnGreeting: boolean;
   /**
@@ -102,6 +105,7 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     sttEngines: part(sttEnginesConfig),
     realtime: part(realtimeConfig),
     detectLanguage: c.VOXSTATE_DETECT_LANGUAGE,
+    turnTaking: part(turnTakingConfig),
     limits: {
       maxTurns: c.VOXSTATE_MAX_TURNS,
       maxSilenceMs: c.VOXSTATE_MAX_SILENCE_MS,

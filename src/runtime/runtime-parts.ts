@@ -27,7 +27,13 @@ import { registerCatalog } from '../telemetry/catalog.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import type { Language } from '../text/language.js';
-import { createVadPool, createWhisperPool, openEmbeddingPool } from '../workers/pools.js';
+import {
+  createNoisePool,
+  createVadPool,
+  createWhisperPool,
+  type NoisePool,
+  openEmbeddingPool,
+} from '../workers/pools.js';
 import { type CallFinisher, createCallFinisher } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
 import type { RuntimeOptions } from './runtime.js';
@@ -45,6 +51,8 @@ export interface RuntimeParts {
   sttEngines: ReadonlyMap<string, SttEngine>;
   redis: Redis | undefined;
   createVad: () => VadSession;
+  /** The noise suppression pool, when some call may use it (setting on, or a `noise` flag). */
+  noisePool: NoisePool | undefined;
   finisher: CallFinisher;
   /**
    * The background part of the pre-warm (see `prewarm.ts`): resolves with its report when it is
@@ -147,6 +155,11 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
 
     const vadPool = createVadPool(config.inference, deps);
     closers.push(() => vadPool.close());
+    const noisePool =
+      config.turnTaking.noiseSuppression || config.flags.noise !== undefined
+        ? createNoisePool(config.turnTaking.noisePool, deps)
+        : undefined;
+    if (noisePool) closers.push(() => noisePool.close());
 
     const [stt, knowledge] = await untilAborted(
       allSettledOrThrow<[SttEngine, KnowledgeRuntime, unknown]>([
@@ -192,6 +205,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       sttEngines: createRemoteSttEngines(config.sttEngines),
       redis,
       createVad: () => new VadSession(vadPool),
+      noisePool,
       finisher,
       warmed,
       closers,

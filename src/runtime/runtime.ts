@@ -38,6 +38,7 @@ import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
+import type { CallTracer } from '../tracing/call-tracer.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
@@ -62,6 +63,10 @@ export interface RuntimeOptions {
   recordCalls?: boolean;
   /** Retry timing of the call records' dead-letter queue (tests use short delays). */
   deadLetter?: CallFinisherOptions['deadLetter'];
+  /** Traces each call (OpenTelemetry), from its timeline. */
+  tracer?: Pick<CallTracer, 'follow'>;
+  /** Told of each call once it is set up, before its actor starts (the web console). */
+  onCallStarted?: (handle: CallHandle) => void;
   /** Abandons the start-up (`create` rejects with AbortedError once what it built is closed). */
   signal?: AbortSignal;
 }
@@ -136,11 +141,15 @@ export class Runtime {
     this.#shared = {
       createVad: parts.createVad,
       endpointer: this.config.inference.vad.endpointer,
+      turnTaking: this.config.turnTaking,
+      speculativeRetrieval: this.config.turnTaking.speculativeRetrieval,
+      ...(parts.noisePool ? { noisePool: parts.noisePool } : {}),
       tts: this.speech.tts,
       knowledge: this.knowledge,
       stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
       detectLanguage: this.config.detectLanguage,
+      fillerDelayMs: this.config.speech.playback.fillerDelayMs,
       registry: this.registry,
       logger: this.logger,
       realtime: {
@@ -216,6 +225,11 @@ export class Runtime {
       ...(scriptText ? { scriptText: (s: number, e: number) => scriptText(callId, s, e) } : {}),
     });
     session.timeline.answered(endpoint.answeredAt);
+    this.#options.tracer?.follow(session.timeline, {
+      id: callId,
+      direction: endpoint.direction,
+      language,
+    });
     const callerNumber = endpoint.callerNumber || undefined;
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     const machine = callMachine.provide({ actors: createCallActors(session, this.#shared) });
@@ -245,6 +259,7 @@ export class Runtime {
     const handle: CallHandle = { id: callId, actor, session, done };
     this.#handles.set(callId, handle);
     this.#active.set(this.#handles.size);
+    this.#options.onCallStarted?.(handle);
     this.logger.info(
       {
         callId,
@@ -284,6 +299,8 @@ export class Runtime {
     }
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
     if (event.event.type === 'xstate.done.actor.retrieve') session.timeline.mark('retrieval');
+    else if (event.event.type === 'xstate.done.actor.answer')
+      session.timeline.markDetail('answer_played');
     else if (event.event.type === 'media.speech.start') session.turns.speechStarted();
   }
 
@@ -303,6 +320,7 @@ export class Runtime {
       end_reason: output.endReason,
     });
     session.turns.close();
+    session.timeline.ended(output.endReason);
     session.log.add('ended', { reason: output.endReason, turns: output.turns });
     session.close();
     if (output.endReason !== 'hangup' && !session.endpoint.ended) {

@@ -86,6 +86,11 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
     ['engine', 'kind'],
   ),
   // embeddings and retrieval
+  c(
+    'voxstate_speculative_retrievals_total',
+    'Retrievals started on a stable partial transcript, by outcome: hit (the final transcript reused it) or wasted (dropped)',
+    ['outcome'],
+  ),
   h(
     'voxstate_local_embedding_latency_seconds',
     'Local query embedding latency (cache miss)',

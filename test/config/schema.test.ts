@@ -15,6 +15,7 @@ import { REALTIME_SETTINGS } from '../../src/config/settings/realtime.js';
 import { SPEECH_SETTINGS } from '../../src/config/settings/speech.js';
 import { STT_SETTINGS } from '../../src/config/settings/stt.js';
 import { TELEPHONY_SETTINGS } from '../../src/config/settings/telephony.js';
+import { TRACING_SETTINGS } from '../../src/config/settings/tracing.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
 import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
@@ -186,6 +187,8 @@ describe('errors', () => {
       'ANTHROPIC_API_KEY',
       'DEEPGRAM_API_KEY',
       'OPENAI_API_KEY',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
       'VOXSTATE_ARI_PASSWORD',
       'VOXSTATE_CLOUD_EMBED_API_KEY',
       'VOXSTATE_OPENAI_TTS_API_KEY',
@@ -215,6 +218,7 @@ describe('the schema', () => {
       SPEECH_SETTINGS,
       STT_SETTINGS,
       REALTIME_SETTINGS,
+      TRACING_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);
