@@ -105,6 +105,7 @@ export class CallSession {
   readonly startedAt = Date.now();
   readonly scriptText: CallSessionOptions['scriptText'];
   readonly #utterances = new Map<string, Utterance>();
+  readonly #closing = new AbortController();
   #nextUtterance = 0;
   #closed = false;
 
@@ -151,6 +152,11 @@ export class CallSession {
     return this.#closed;
   }
 
+  /** Aborted when the session closes (the call ended): for resources that live as long as the call. */
+  get signal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
   /** Stores an utterance's audio and returns its id; old ones are dropped past a bound. */
   putUtterance(utterance: Utterance): string {
     const id = `${this.id}:u${++this.#nextUtterance}`;
@@ -176,6 +182,7 @@ export class CallSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     this.playback.close();
     for (const u of this.#utterances.values()) u.live?.close();
     this.#utterances.clear();

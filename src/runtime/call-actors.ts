@@ -8,6 +8,7 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import type { ClientOptions } from 'ws';
 import type { CallActors } from '../actors/contracts.js';
 import { createEndpointingActor } from '../actors/endpointing.js';
 import { createMediaActor } from '../actors/media.js';
@@ -30,11 +31,14 @@ import { DenoisedVad } from '../media/denoised-vad.js';
 import { endOfTurnPolicy } from '../media/end-of-turn.js';
 import { NoiseSession } from '../media/noise.js';
 import type { VadSession } from '../media/vad.js';
+import { brainFor, type RealtimeConfig } from '../providers/realtime/config.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { NoisePool } from '../workers/pools.js';
+import { realtimeCallActors } from './realtime-actors.js';
+import { RealtimeBrain } from './realtime-brain.js';
 
 /** What the call actors need from a runtime: the parts every call shares. */
 export interface SharedCallParts {
@@ -59,6 +63,8 @@ export interface SharedCallParts {
   fillerDelayMs?: number;
   registry: Registry;
   logger: Logger;
+  /** The speech-to-speech mode: calls whose `brain` flag (or default) is `realtime` use it. */
+  realtime?: { config: RealtimeConfig; wsOptions?: ClientOptions };
 }
 
 /**
@@ -70,6 +76,23 @@ export interface SharedCallParts {
  * ```
  */
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
+  const cascade = createCascadeActors(session, shared);
+  const realtime = shared.realtime;
+  if (!realtime || brainFor(session.flags, realtime.config.brain) !== 'realtime') return cascade;
+  const { retriever } = shared.knowledge;
+  const brain = new RealtimeBrain({
+    session,
+    config: realtime.config,
+    retrieve: async (query, signal) =>
+      (await retriever.retrieve({ query, signal, language: session.endpoint.language })).passages,
+    ...(realtime.wsOptions ? { wsOptions: realtime.wsOptions } : {}),
+    registry: shared.registry,
+    logger: shared.logger,
+  });
+  return realtimeCallActors(cascade, session, brain, shared.logger);
+}
+
+function createCascadeActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
   const turnTaking = shared.turnTaking

@@ -15,6 +15,7 @@ import { type PriceTable, priceTable } from '../cost/prices.js';
 import { ConfigError } from '../errors.js';
 import { type KnowledgeConfig, knowledgeConfig } from '../knowledge/config.js';
 import type { CallLimits } from '../machines/call.types.js';
+import { type RealtimeConfig, realtimeConfig } from '../providers/realtime/config.js';
 import { type SttEnginesConfig, sttEnginesConfig } from '../providers/stt/config.js';
 import { type SpeechConfig, speechConfig } from '../speech/config.js';
 
@@ -34,6 +35,8 @@ export interface RuntimeConfig {
   stt: SttChoice;
   /** Remote STT engines, chosen per call by the `stt` flag (`src/providers/stt/config.ts`). */
   sttEngines: SttEnginesConfig;
+  /** The speech-to-speech mode (`VOXSTATE_BRAIN`, the `brain` flag, `VOXSTATE_REALTIME_*`). */
+  realtime: RealtimeConfig;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
   /** End-of-turn policy and noise suppression, before each call's `eot` and `noise` flags. */
@@ -100,6 +103,7 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     businessFile: c.VOXSTATE_BUSINESS ?? SAMPLE_BUSINESS_FILE,
     stt: c.VOXSTATE_STT ?? 'whisper',
     sttEngines: part(sttEnginesConfig),
+    realtime: part(realtimeConfig),
     detectLanguage: c.VOXSTATE_DETECT_LANGUAGE,
     turnTaking: part(turnTakingConfig),
     limits: {

@@ -13,6 +13,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { ClientOptions } from 'ws';
 import {
   type Actor,
   type AnyActorRef,
@@ -57,6 +58,8 @@ export interface RuntimeOptions {
    * clock, for `stt: 'script'`.
    */
   scriptText?: (callId: string, startMs: number, endMs: number) => string | undefined;
+  /** WebSocket options of the Realtime sessions (a private certificate authority in tests). */
+  realtimeWsOptions?: ClientOptions;
   /** Write call records to the data folder (default true). */
   recordCalls?: boolean;
   /** Retry timing of the call records' dead-letter queue (tests use short delays). */
@@ -153,6 +156,10 @@ export class Runtime {
       fillerDelayMs: this.config.speech.playback.fillerDelayMs,
       registry: this.registry,
       logger: this.logger,
+      realtime: {
+        config: this.config.realtime,
+        ...(parts.options.realtimeWsOptions ? { wsOptions: parts.options.realtimeWsOptions } : {}),
+      },
     };
   }
 
