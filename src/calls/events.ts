@@ -58,3 +58,11 @@ export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
 export type SttEvent = { type: 'stt.final'; text: string; language?: string };
+
+/** Transfer the caller to a person (sent by the transfer_call tool or a keypad action). */
+export type TransferEvent = {
+  type: 'call.transfer';
+  mode: 'blind' | 'attended';
+  target?: string;
+  summary: string;
+};
