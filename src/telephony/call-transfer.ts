@@ -144,9 +144,9 @@ export class AriCallTransfer implements TransferLine {
 
   /** @internal A `Dial` event about the agent's leg. */
   dialStatus(status: string): void {
-    if (status === 'ANSWER') return this.#dialWait?.resolve();
     const failure = FAILURES[status];
-    if (failure)
+    if (status === 'ANSWER') this.#dialWait?.resolve();
+    else if (failure)
       this.#dialWait?.reject(new TransferError(`agent leg: dial status ${status}`, failure));
   }
 
