@@ -66,3 +66,6 @@ export type TransferEvent = {
   target?: string;
   summary: string;
 };
+
+/** The agent's leg of an attended transfer hung up after it answered. */
+export type TransferProgressEvent = { type: 'transfer.agent.hangup' };

@@ -36,3 +36,13 @@ export interface TransferLine {
   /** Calls `listener` when the agent's leg hangs up after it answered; returns the unsubscribe. */
   onAgentHangup(listener: () => void): () => void;
 }
+
+/** Where transfers go, from the configuration (`VOXSTATE_TRANSFER_*`). */
+export interface TransferSettings {
+  /** Blind transfers: the dialplan location or redirect endpoint; undefined: none. */
+  blind?: BlindTarget;
+  /** Attended transfers: the agent's endpoint; undefined: none. */
+  agentEndpoint?: string;
+  /** How long the agent may ring, ms. */
+  ringTimeoutMs: number;
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { assign, not, raise, sendTo, setup, stateIn } from 'xstate';
+import { and, assign, not, raise, sendTo, setup, stateIn } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
 import {
@@ -18,6 +18,7 @@ import {
   type GreetingStatus,
   type Passage,
   type PromptVariant,
+  type TransferOptions,
 } from './call.types.js';
 
 const MAX_DTMF = 32;
@@ -51,8 +52,16 @@ export function initialCallContext(input: CallInput): CallContext {
     retrievalLayer: '',
     history: [],
     dtmf: '',
+    transfer: { ...DEFAULT_TRANSFER, ...input.transfer },
   };
 }
+
+const DEFAULT_TRANSFER: TransferOptions = {
+  blind: false,
+  attended: false,
+  announcement: 'Please hold, I am connecting you with a colleague.',
+  noAnswer: 'I am sorry, nobody could take your call right now. How else can I help?',
+};
 
 const actors = {
   media: unprovidedCallback('media'),
@@ -64,6 +73,12 @@ const actors = {
   retrieve: unprovidedPromise('retrieve'),
   streamAnswer: unprovidedPromise('streamAnswer'),
   upgradePrompt: unprovidedPromise('upgradePrompt'),
+  transferBlind: unprovidedPromise('transferBlind'),
+  dialAgent: unprovidedPromise('dialAgent'),
+  connectAgent: unprovidedPromise('connectAgent'),
+  watchAgent: unprovidedCallback('watchAgent'),
+  bridgeTransfer: unprovidedPromise('bridgeTransfer'),
+  resumeCaller: unprovidedPromise('resumeCaller'),
 } satisfies CallActors as CallActors;
 
 /** Reads `output.text` of a done event without trusting its shape. */
@@ -131,6 +146,16 @@ export const callSetup = setup({
         context.maxHistory,
       ),
     })),
+    keepTransferRequest: assign({
+      transferRequest: ({ context, event }) =>
+        event.type === 'call.transfer'
+          ? {
+              mode: event.mode,
+              summary: event.summary,
+              ...(event.target !== undefined ? { target: event.target } : {}),
+            }
+          : context.transferRequest,
+    }),
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',
@@ -142,6 +167,15 @@ export const callSetup = setup({
     tooManyNotUnderstood: ({ context }) =>
       context.notUnderstood + 1 >= context.limits.maxNotUnderstood,
     notSayingGoodbye: not(stateIn('#call.active.conversation.goodbye')),
+    mayTransfer: and([
+      not(stateIn('#call.active.conversation.goodbye')),
+      not(stateIn('#call.active.conversation.transferring')),
+    ]),
+    attendedTransfer: ({ context }) =>
+      context.transfer.attended &&
+      (context.transferRequest?.mode === 'attended' || !context.transfer.blind),
+    blindTransfer: ({ context }) => context.transfer.blind,
+    handedOff: ({ event }) => event.type === 'media.hangup' && event.reason === 'transferred',
   },
   delays: {
     maxSilence: ({ context }) => context.limits.maxSilenceMs,

@@ -8,18 +8,26 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import { createBridgeTransferActor } from '../actors/bridge-transfer.js';
+import { createConnectAgentActor } from '../actors/connect-agent.js';
 import type { CallActors } from '../actors/contracts.js';
+import { createDialAgentActor } from '../actors/dial-agent.js';
 import { createEndpointingActor } from '../actors/endpointing.js';
 import { createMediaActor } from '../actors/media.js';
 import { createPlayFillerActor } from '../actors/play-filler.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
+import { createResumeCallerActor } from '../actors/resume-caller.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
+import { createTransferBlindActor } from '../actors/transfer-blind.js';
+import type { TransferDeps } from '../actors/transfer-deps.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
+import { createWatchAgentActor } from '../actors/watch-agent.js';
 import type { Answerer } from '../answer/answerer.js';
 import type { CallSession } from '../calls/session.js';
+import type { TransferSettings } from '../calls/transfer-line.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import type { VadSession } from '../media/vad.js';
@@ -41,7 +49,11 @@ export interface SharedCallParts {
   detectLanguage: boolean;
   registry: Registry;
   logger: Logger;
+  /** Where transfers go; undefined: no transfer configured. */
+  transfer?: TransferSettings;
 }
+
+const NO_TRANSFER: TransferSettings = { ringTimeoutMs: 20_000 };
 
 /**
  * Builds every actor of the call machine for one call.
@@ -54,6 +66,11 @@ export interface SharedCallParts {
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
+  const transfer: TransferDeps = {
+    line: session.endpoint.transfer,
+    settings: shared.transfer ?? NO_TRANSFER,
+    logger,
+  };
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
@@ -98,5 +115,11 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       buildFullPrompt: () => session.prompts.buildFull(),
       registry,
     }),
+    transferBlind: createTransferBlindActor(transfer),
+    dialAgent: createDialAgentActor(transfer),
+    connectAgent: createConnectAgentActor(transfer),
+    watchAgent: createWatchAgentActor(transfer),
+    bridgeTransfer: createBridgeTransferActor(transfer),
+    resumeCaller: createResumeCallerActor(transfer),
   };
 }

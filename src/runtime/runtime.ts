@@ -140,6 +140,7 @@ export class Runtime {
       detectLanguage: this.config.detectLanguage,
       registry: this.registry,
       logger: this.logger,
+      transfer: this.config.transfer,
     };
   }
 
@@ -222,6 +223,12 @@ export class Runtime {
         format: 'slin16',
         limits: this.config.limits,
         bargeInOnGreeting: this.config.bargeInOnGreeting,
+        transfer: {
+          blind: this.config.transfer.blind !== undefined,
+          attended: this.config.transfer.agentEndpoint !== undefined,
+          announcement: this.config.transfer.announcement,
+          noAnswer: this.config.transfer.noAnswer,
+        },
       },
       inspect: (event) => this.#observe(session, self, event),
     });
