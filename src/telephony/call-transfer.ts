@@ -84,6 +84,7 @@ export class AriCallTransfer implements TransferLine {
     const answered = new Promise<void>((resolve, reject) => {
       this.#dialWait = { resolve, reject };
     });
+    answered.catch(() => undefined);
     const fail = (err: Error) => this.#dialWait?.reject(err);
     const timer = setTimeout(
       () => fail(new TransferError(`agent ${endpoint} did not answer`, 'noanswer')),
