@@ -126,16 +126,18 @@ export class AriCallTransfer implements TransferLine {
   async leave(): Promise<void> {
     const agentId = this.#requireAgent();
     this.#host.forgetAgent(agentId);
+    this.#agentId = undefined;
+    this.#answered = false;
     this.#hangupListeners.clear();
     await this.#host.handOver(agentId);
   }
 
   async resume(): Promise<void> {
-    await this.#dropAgent();
-    if (!this.#callerOut) return;
-    const { rest, state } = this.#host;
-    await rest.addChannels(state.bridgeId!, [state.channelId]);
+    const callerOut = this.#callerOut;
     this.#callerOut = false;
+    await this.#dropAgent();
+    const { rest, state } = this.#host;
+    if (callerOut && !state.ending) await rest.addChannels(state.bridgeId!, [state.channelId]);
   }
 
   onAgentHangup(listener: () => void): () => void {
