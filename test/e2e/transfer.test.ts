@@ -11,12 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BeepDetector } from '../../src/media/amd/index.js';
 import type { TransferConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
+import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { toneAudio } from '../../src/simulator/caller-script.js';
-import type {
-  CalleeBehavior,
-  CallerScript,
-  SimDialReport,
-} from '../../src/simulator/simulated-asterisk.js';
+import type { CalleeBehavior, SimDialReport } from '../../src/simulator/simulated-asterisk.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { conversationState, waitFor, within } from './helpers.js';
 
