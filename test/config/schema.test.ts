@@ -7,6 +7,7 @@ import {
   SETTINGS,
   type VarName,
 } from '../../src/config/schema.js';
+import { ACTION_SETTINGS } from '../../src/config/settings/actions.js';
 import { ANSWER_SETTINGS } from '../../src/config/settings/answers.js';
 import { CALL_SETTINGS } from '../../src/config/settings/call.js';
 import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
@@ -215,6 +216,7 @@ describe('the schema', () => {
       SPEECH_SETTINGS,
       STT_SETTINGS,
       REALTIME_SETTINGS,
+      ACTION_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);
