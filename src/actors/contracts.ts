@@ -28,6 +28,7 @@ import type {
   SttEvent,
   SttProgressEvent,
   ToolProgressEvent,
+  TransferProgressEvent,
 } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 import type { PhraseKey } from '../prompts/phrases.js';
@@ -149,6 +150,23 @@ export interface CallActors {
     AnswerProgressEvent | FillerEvent | ToolProgressEvent
   >;
   upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
+  /** Blind transfer: hands the caller off (dialplan or redirect); resolves once handed off. */
+  transferBlind: PromiseActorLogic<void, TransferInput>;
+  /** Attended transfer: dials the agent's leg; resolves when it answers, rejects when not. */
+  dialAgent: PromiseActorLogic<void, TransferInput>;
+  /** Attended transfer: the caller steps out of the bot's bridge and the agent steps in. */
+  connectAgent: PromiseActorLogic<void, CallActorInput>;
+  /** Attended transfer: tells the machine when the answered agent hangs up. */
+  watchAgent: Callback<CallActorInput, TransferProgressEvent>;
+  /** Attended transfer: caller back in with the agent, then the bot leaves. */
+  bridgeTransfer: PromiseActorLogic<void, CallActorInput>;
+  /** Back to the caller after a failed transfer: the agent's leg goes, the caller rejoins. */
+  resumeCaller: PromiseActorLogic<void, CallActorInput>;
+}
+
+/** A transfer step: `target` names where to, when the request named one. */
+export interface TransferInput extends CallActorInput {
+  target?: string;
 }
 
 /** Unused-input marker for actors that take none. */

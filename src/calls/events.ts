@@ -107,3 +107,9 @@ export type SttEvent = { type: 'stt.final'; text: string; language?: string };
 export type CallActionEvent =
   | { type: 'call.transfer'; mode: 'blind' | 'attended'; target?: string; summary: string }
   | { type: 'call.end'; reason: string };
+
+/** Transfer the caller to a person (sent by the transfer_call tool or a keypad action). */
+export type TransferEvent = Extract<CallActionEvent, { type: 'call.transfer' }>;
+
+/** The agent's leg of an attended transfer hung up after it answered. */
+export type TransferProgressEvent = { type: 'transfer.agent.hangup' };

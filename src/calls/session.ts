@@ -18,6 +18,7 @@ import type { CallPrompts } from '../prompts/call-prompts.js';
 import type { SttStream } from '../providers/stt/stt-engine.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CallTimeline } from './timeline.js';
+import type { TransferLine } from './transfer-line.js';
 import { TurnLog } from './turn-log.js';
 
 /** The telephony side of a call, as the runtime needs it (a `PhoneCall` satisfies it). */
@@ -35,6 +36,8 @@ export interface CallEndpoint
    * set-up; the greeting latency counts from here. Absent: from when the runtime got the call.
    */
   readonly answeredAt?: number;
+  /** Transfer to a person (blind and attended); absent on a line that cannot transfer. */
+  readonly transfer?: TransferLine;
   hangup(): Promise<void>;
 }
 

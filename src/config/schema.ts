@@ -11,6 +11,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { EXPECTED_PREFIX, type Setting } from './kinds.js';
+import { ACTION_SETTINGS } from './settings/actions.js';
 import { ANSWER_SETTINGS } from './settings/answers.js';
 import { CALL_SETTINGS } from './settings/call.js';
 import { INFERENCE_SETTINGS } from './settings/inference.js';
@@ -32,6 +33,7 @@ export const SETTINGS = {
   ...STT_SETTINGS,
   ...REALTIME_SETTINGS,
   ...TRACING_SETTINGS,
+  ...ACTION_SETTINGS,
 };
 
 /** A variable of the schema. */
@@ -88,6 +90,13 @@ const CHECKS: readonly Check[] = [
     test: (c) =>
       c.VOXSTATE_BRAIN === 'realtime' && !c.VOXSTATE_REALTIME_API_KEY && !c.OPENAI_API_KEY
         ? 'VOXSTATE_BRAIN is realtime but neither VOXSTATE_REALTIME_API_KEY nor OPENAI_API_KEY is set'
+        : undefined,
+  },
+  {
+    vars: ['VOXSTATE_AMD_ON_MACHINE', 'VOXSTATE_AMD_MESSAGE'],
+    test: (c) =>
+      c.VOXSTATE_AMD_ON_MACHINE === 'message' && !c.VOXSTATE_AMD_MESSAGE
+        ? 'VOXSTATE_AMD_ON_MACHINE is message but VOXSTATE_AMD_MESSAGE is not set'
         : undefined,
   },
   {

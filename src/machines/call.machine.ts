@@ -12,6 +12,7 @@
 import { callEndTransition, dtmfTransitions, repeatingState } from './call.action-states.js';
 import { callSetup, initialCallContext } from './call.setup.js';
 import { goodbyeState, greetingState, phraseState } from './call.speech-states.js';
+import { transferringState } from './call.transfer-states.js';
 import { answeringState, listeningState, thinkingState } from './call.turn-states.js';
 
 export { boundHistory, initialCallContext, promptVariant } from './call.setup.js';
@@ -83,6 +84,13 @@ export const callMachine = callSetup.createMachine({
               actions: { type: 'end', params: { reason: 'max_duration' } },
             },
           },
+          on: {
+            'call.transfer': {
+              guard: 'mayTransfer',
+              target: '.transferring',
+              actions: 'keepTransferRequest',
+            },
+          },
           states: {
             greeting: greetingState,
             listening: listeningState,
@@ -99,6 +107,7 @@ export const callMachine = callSetup.createMachine({
             apology: phraseState('apology', 'apology', 'listening'),
             goodbye: goodbyeState,
             repeating: repeatingState,
+            transferring: transferringState,
           },
         },
         prompt: {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { assign, not, raise, sendTo, setup, stateIn } from 'xstate';
+import { and, assign, not, raise, sendTo, setup, stateIn } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
 import type { DigitAction } from '../answer/tool-config.js';
@@ -20,6 +20,7 @@ import {
   type GreetingStatus,
   type Passage,
   type PromptVariant,
+  type TransferOptions,
 } from './call.types.js';
 
 const MAX_DTMF = 32;
@@ -54,10 +55,18 @@ export function initialCallContext(input: CallInput): CallContext {
     history: [],
     dtmf: '',
     digitActions: input.digitActions ?? {},
-    ...(input.transfer ? { transfer: input.transfer } : {}),
+    ...(input.digitTransfer ? { digitTransfer: input.digitTransfer } : {}),
     keypad: '',
+    transfer: { ...DEFAULT_TRANSFER, ...input.transfer },
   };
 }
+
+const DEFAULT_TRANSFER: TransferOptions = {
+  blind: false,
+  attended: false,
+  announcement: 'Please hold, I am connecting you with a colleague.',
+  noAnswer: 'I am sorry, nobody could take your call right now. How else can I help?',
+};
 
 const actors = {
   media: unprovidedCallback('media'),
@@ -69,6 +78,12 @@ const actors = {
   retrieve: unprovidedPromise('retrieve'),
   streamAnswer: unprovidedPromise('streamAnswer'),
   upgradePrompt: unprovidedPromise('upgradePrompt'),
+  transferBlind: unprovidedPromise('transferBlind'),
+  dialAgent: unprovidedPromise('dialAgent'),
+  connectAgent: unprovidedPromise('connectAgent'),
+  watchAgent: unprovidedCallback('watchAgent'),
+  bridgeTransfer: unprovidedPromise('bridgeTransfer'),
+  resumeCaller: unprovidedPromise('resumeCaller'),
 } satisfies CallActors as CallActors;
 
 /** Reads `output.action` of the answer's done event without trusting its shape. */
@@ -157,10 +172,10 @@ export const callSetup = setup({
       const configured = context.digitActions[digit];
       const target =
         (configured?.action === 'transfer' ? configured.target : undefined) ??
-        context.transfer?.target;
+        context.digitTransfer?.target;
       return {
         type: 'call.transfer' as const,
-        mode: context.transfer?.mode ?? ('blind' as const),
+        mode: context.digitTransfer?.mode ?? ('blind' as const),
         ...(target ? { target } : {}),
         summary: `The caller pressed ${digit} to reach a person.`,
       };
@@ -177,6 +192,16 @@ export const callSetup = setup({
       passages: [],
       retrievalLayer: '',
     })),
+    keepTransferRequest: assign({
+      transferRequest: ({ context, event }) =>
+        event.type === 'call.transfer'
+          ? {
+              mode: event.mode,
+              summary: event.summary,
+              ...(event.target !== undefined ? { target: event.target } : {}),
+            }
+          : context.transferRequest,
+    }),
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',
@@ -193,6 +218,15 @@ export const callSetup = setup({
       event.type === 'media.dtmf' && context.digitActions[event.digit]?.action === params.action,
     keypadHasDigits: ({ context }) => context.keypad !== '',
     hasLastAnswer: ({ context }) => context.history.some((m) => m.role === 'assistant'),
+    mayTransfer: and([
+      not(stateIn('#call.active.conversation.goodbye')),
+      not(stateIn('#call.active.conversation.transferring')),
+    ]),
+    attendedTransfer: ({ context }) =>
+      context.transfer.attended &&
+      (context.transferRequest?.mode === 'attended' || !context.transfer.blind),
+    blindTransfer: ({ context }) => context.transfer.blind,
+    handedOff: ({ event }) => event.type === 'media.hangup' && event.reason === 'transferred',
   },
   delays: {
     maxSilence: ({ context }) => context.limits.maxSilenceMs,

@@ -9,21 +9,29 @@
  */
 import type { Registry } from 'prom-client';
 import type { ClientOptions } from 'ws';
+import { createBridgeTransferActor } from '../actors/bridge-transfer.js';
+import { createConnectAgentActor } from '../actors/connect-agent.js';
 import type { CallActors } from '../actors/contracts.js';
+import { createDialAgentActor } from '../actors/dial-agent.js';
 import { createEndpointingActor } from '../actors/endpointing.js';
 import { createMediaActor } from '../actors/media.js';
 import { createPlayFillerActor } from '../actors/play-filler.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
+import { createResumeCallerActor } from '../actors/resume-caller.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
 import { SpeculativeRetrieval } from '../actors/speculative-retrieval.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
+import { createTransferBlindActor } from '../actors/transfer-blind.js';
+import type { TransferDeps } from '../actors/transfer-deps.js';
 import { TurnFiller } from '../actors/turn-filler.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
+import { createWatchAgentActor } from '../actors/watch-agent.js';
 import type { Answerer } from '../answer/answerer.js';
 import type { ToolRunner } from '../answer/tool-runner.js';
 import type { CallSession } from '../calls/session.js';
+import type { TransferSettings } from '../calls/transfer-line.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import { callTurnTaking, type TurnTakingConfig } from '../config/turn-taking.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
@@ -65,7 +73,11 @@ export interface SharedCallParts {
   logger: Logger;
   /** The speech-to-speech mode: calls whose `brain` flag (or default) is `realtime` use it. */
   realtime?: { config: RealtimeConfig; wsOptions?: ClientOptions };
+  /** Where transfers go; undefined: no transfer configured. */
+  transfer?: TransferSettings;
 }
+
+const NO_TRANSFER: TransferSettings = { ringTimeoutMs: 20_000 };
 
 /**
  * Builds every actor of the call machine for one call.
@@ -113,6 +125,11 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
         registry,
       })
     : undefined;
+  const transfer: TransferDeps = {
+    line: session.endpoint.transfer,
+    settings: shared.transfer ?? NO_TRANSFER,
+    logger,
+  };
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
@@ -166,5 +183,11 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
       buildFullPrompt: () => session.prompts.buildFull(),
       registry,
     }),
+    transferBlind: createTransferBlindActor(transfer),
+    dialAgent: createDialAgentActor(transfer),
+    connectAgent: createConnectAgentActor(transfer),
+    watchAgent: createWatchAgentActor(transfer),
+    bridgeTransfer: createBridgeTransferActor(transfer),
+    resumeCaller: createResumeCallerActor(transfer),
   };
 }

@@ -7,6 +7,7 @@ import {
   SETTINGS,
   type VarName,
 } from '../../src/config/schema.js';
+import { ACTION_SETTINGS } from '../../src/config/settings/actions.js';
 import { ANSWER_SETTINGS } from '../../src/config/settings/answers.js';
 import { CALL_SETTINGS } from '../../src/config/settings/call.js';
 import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
@@ -219,6 +220,7 @@ describe('the schema', () => {
       STT_SETTINGS,
       REALTIME_SETTINGS,
       TRACING_SETTINGS,
+      ACTION_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);

@@ -20,7 +20,7 @@ const DIGITS: Partial<CallInput> = {
     '#': { action: 'submit' },
     '9': { action: 'end_call' },
   },
-  transfer: { mode: 'attended', target: 'PJSIP/agent' },
+  digitTransfer: { mode: 'attended', target: 'PJSIP/agent' },
 };
 
 function start(answer: () => AnswerOutput, input: Partial<CallInput> = DIGITS) {

@@ -118,10 +118,19 @@ for (const scenario of scenarios) {
         'didNotCatch',
         'goodbye',
         'repeating',
+        'transferring',
+        'handingOff',
+        'ringing',
+        'connectingAgent',
+        'tellingAgent',
+        'bridging',
+        'returning',
+        'apologizing',
       ]) {
         expect([...values].some((v) => v.includes(`"${state}"`))).toBe(true);
       }
       expect(paths.some((p) => p.state.status === 'done')).toBe(true);
+      expect(paths.some((p) => p.state.context.endReason === 'transferred')).toBe(true);
     });
 
     it('replays every path, then hangs up in its last state, leaving no actor or timer', async () => {

@@ -27,8 +27,18 @@ export const PATH_INPUT: CallInput = {
     '#': { action: 'submit' },
     '9': { action: 'end_call' },
   },
-  transfer: { mode: 'blind', target: 'PJSIP/agent' },
+  digitTransfer: { mode: 'blind', target: 'PJSIP/agent' },
+  transfer: { blind: true, attended: true },
 };
+
+/** The transfer steps' promise actors (invoke ids): each finishes or fails. */
+const TRANSFER_STEPS = [
+  'transferBlind',
+  'dialAgent',
+  'connectAgent',
+  'bridgeTransfer',
+  'resumeCaller',
+];
 
 /** Every delayed event the machine defines, found by walking its state nodes. */
 export function delayedEvents(): Array<{ type: string; delayMs: number }> {
@@ -51,7 +61,17 @@ export function delayedEvents(): Array<{ type: string; delayMs: number }> {
 }
 
 /** Ids of the states' `speak` actors: each ends with its phrase played, or fails. */
-const SPEAKERS = ['greeting', 'reprompt', 'didNotCatch', 'apology', 'goodbye', 'repeat'];
+const SPEAKERS = [
+  'greeting',
+  'reprompt',
+  'didNotCatch',
+  'apology',
+  'goodbye',
+  'repeat',
+  'transferAnnouncement',
+  'tellAgent',
+  'transferApology',
+];
 
 // biome-ignore lint/suspicious/noExplicitAny: graph events carry arbitrary payloads
 type AnyCallEvent = any;
@@ -95,6 +115,14 @@ export function pathEvents(): AnyCallEvent[] {
       output: { variant: 'full', chars: 3200, builtInMs: 1 },
     },
     { type: 'xstate.error.actor.upgradePrompt', error: new Error('prompt failed') },
+    ...TRANSFER_STEPS.flatMap((id) => [
+      { type: `xstate.done.actor.${id}` },
+      { type: `xstate.error.actor.${id}`, error: new Error('transfer failed') },
+    ]),
+    { type: 'call.transfer', mode: 'blind', summary: 'Caller asks about an invoice.' },
+    { type: 'call.transfer', mode: 'attended', summary: 'Caller asks about an invoice.' },
+    { type: 'transfer.agent.hangup' },
+    { type: 'media.hangup', reason: 'transferred' },
     { type: 'media.hangup', reason: 'caller' },
     ...delayedEvents().map((d) => ({ type: d.type })),
   ];
