@@ -191,6 +191,12 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'no-equals-sign'],
   ['tracing', readEnv, 'OTEL_RESOURCE_ATTRIBUTES', 'no-equals-sign'],
   ['tracing', readEnv, 'VOXSTATE_TRACE_TEXT', 'sure'],
+  ['actions', readEnv, 'VOXSTATE_TRANSFER_PRIORITY', '0'],
+  ['actions', readEnv, 'VOXSTATE_TRANSFER_RING_TIMEOUT_MS', 'soon'],
+  ['actions', readEnv, 'VOXSTATE_AMD', 'sure'],
+  ['actions', readEnv, 'VOXSTATE_AMD_NOISE_FLOOR', 'sure'],
+  ['actions', readEnv, 'VOXSTATE_AMD_BEEP', 'sure'],
+  ['actions', readEnv, 'VOXSTATE_AMD_ON_MACHINE', 'voicemail'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT_PII', 'sure'],
 ];
@@ -236,6 +242,14 @@ const FREE_FORM = [
   'VOXSTATE_REALTIME_VOICE',
   'VOXSTATE_REALTIME_TRANSCRIBE_MODEL',
   'OTEL_SERVICE_NAME',
+  'VOXSTATE_TRANSFER_CONTEXT',
+  'VOXSTATE_TRANSFER_EXTENSION',
+  'VOXSTATE_TRANSFER_REDIRECT_ENDPOINT',
+  'VOXSTATE_TRANSFER_AGENT_ENDPOINT',
+  'VOXSTATE_TRANSFER_ANNOUNCEMENT',
+  'VOXSTATE_TRANSFER_NO_ANSWER',
+  'VOXSTATE_AMD_PARAMS',
+  'VOXSTATE_AMD_MESSAGE',
 ];
 
 function withEnv<T>(env: Env, fn: () => T): T {
