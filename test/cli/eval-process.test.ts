@@ -19,7 +19,7 @@ function call(name: string, say: string, expect: Record<string, unknown>) {
     steps: [
       { waitForBot: { silenceMs: 1_200 } },
       { say, expect },
-      { waitForBot: { silenceMs: 3_000, timeoutMs: 20_000 } },
+      { waitForBot: { silenceMs: 4_500, timeoutMs: 20_000 } },
       { hangup: true },
     ],
     outcome: { endReason: 'hangup' },
