@@ -235,6 +235,9 @@ export async function runEval(suite: EvalSuite, options: RunEvalOptions = {}): P
   });
   try {
     await ingestSampleKnowledge(runtime, runtime.logger.child({}, { level: 'error' }));
+    // The bot is measured warm, as it answers once ready: phrases pre-synthesized, nothing
+    // competing for the CPU with the first calls' audio.
+    await runtime.warmed;
     const judge = createJudge(runtime.config.answer, runtime.registry);
     options.onStart?.({
       calls: suite.calls.length,
