@@ -11,11 +11,15 @@
  *   (TLS), session opened with the compact or the full prompt, `respond()` to the first
  *   `bot.audio` frame. Cascade: the real `openai` chat client against the fixture OpenAI server,
  *   to the first speakable piece, plus espeak-ng's measured first audio for that piece (median).
- * - `endOfSpeechToFirstAudioMs {p50, p95}`: realtime only for now: caller frames paced in real
- *   time (600 ms of voice, then silence), from the last voiced frame sent to the first answer
- *   frame, on the full prompt after the upgrade. It includes the session VAD's 500 ms end-of-turn
- *   silence. The cascade figure needs the call machine's realtime wiring to be measured through
- *   the same path and is `null` until then.
+ * - `endOfSpeechToFirstAudioMs {p50, p95}`: through the real call machine for both brains
+ *   (bench/realtime-machine.ts): one call per brain on the simulated Asterisk with the real
+ *   ari-client, runtime and endpointer, the same question asked `MACHINE_TURNS` times, from the
+ *   caller's last voiced audio to the first frame of the answer (the cascade's filler does not
+ *   count). Both include voxstate's end-of-turn silence; the cascade's LLM is the fixture OpenAI
+ *   server with the same latency line (on its prompt: full instructions and passages).
+ * - `realtime.sessionServerVad.endOfSpeechToFirstAudioMs`: the session alone with the server's
+ *   VAD (500 ms end-of-turn silence): caller frames paced in real time (600 ms of voice, then
+ *   silence), from the last voiced frame sent to the first answer frame, full prompt.
  *
  * Run: `npm run bench -- realtime [--json]`.
  *
@@ -36,9 +40,13 @@ import { startFakeRealtimeServer } from '../test/fakes/openai-realtime-server.js
 import { startOpenAiServer } from '../test/fakes/openai-server.js';
 import { SAMPLE_BUSINESS_RAW } from '../test/prompts/sample-business.js';
 import { firstTokenMs } from './greeting.bench.js';
+import { endOfSpeechThroughMachine } from './realtime-machine.js';
 
 const REPS = 3;
 const TURNS = 8;
+/** Turns of the one call per brain through the call machine. */
+const MACHINE_TURNS = 6;
+const QUESTION = 'When do you open on Sunday?';
 const SPEECH_MS = 600;
 const SILENCE_MS = 900;
 const TTS_ALLOWANCE_MS = 200;
@@ -46,6 +54,10 @@ const GREET_TRIGGER = '(The call was just answered. Greet the caller.)';
 const ANSWER = 'On Sunday we open at nine.';
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+function percentiles(xs: number[]): { p50: number; p95: number; n: number } {
+  return { p50: round(percentile(xs, 50)), p95: round(percentile(xs, 95)), n: xs.length };
+}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -131,6 +143,10 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
     firstTokenTimeoutMs: 10_000,
   });
   const cascadeGreeting = { compact: [] as number[], full: [] as number[] };
+  const machineEndOfSpeech: Record<'cascade' | 'realtime', number[]> = {
+    cascade: [],
+    realtime: [],
+  };
   const firstPiece = async (system: string): Promise<{ ms: number; piece: string }> => {
     const t0 = performance.now();
     const chunker = new SpeechChunker();
@@ -194,6 +210,15 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
     } finally {
       await session.close();
     }
+    for (const brain of ['cascade', 'realtime'] as const) {
+      machineEndOfSpeech[brain] = await endOfSpeechThroughMachine({
+        brain,
+        question: QUESTION,
+        turns: MACHINE_TURNS,
+        llmBaseUrl: llmServer.baseURL,
+        realtime: rtServer,
+      });
+    }
   } finally {
     await espeak?.close().catch(() => {});
     await llmServer.close();
@@ -217,10 +242,8 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
         compact: round(median(rtGreeting.compact)),
         full: round(median(rtGreeting.full)),
       },
-      endOfSpeechToFirstAudioMs: {
-        p50: round(percentile(endOfSpeech, 50)),
-        p95: round(percentile(endOfSpeech, 95)),
-      },
+      endOfSpeechToFirstAudioMs: percentiles(machineEndOfSpeech.realtime),
+      sessionServerVad: { endOfSpeechToFirstAudioMs: percentiles(endOfSpeech) },
     },
     cascade: {
       tts,
@@ -228,9 +251,7 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
         compact: round(median(cascadeGreeting.compact) + ttsMs),
         full: round(median(cascadeGreeting.full) + ttsMs),
       },
-      endOfSpeechToFirstAudioMs: null,
-      pending:
-        'the cascade end of speech is measured through the call machine; it joins this suite when the realtime brain is wired there',
+      endOfSpeechToFirstAudioMs: percentiles(machineEndOfSpeech.cascade),
     },
   };
 }

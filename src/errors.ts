@@ -238,3 +238,18 @@ export class AriRequestError extends TelephonyError {
     this.notFound = options.notFound ?? false;
   }
 }
+
+/** A transfer to a person that did not happen: the agent did not answer, was busy, or hung up. */
+export class TransferError extends TelephonyError {
+  /** Why: `noanswer`, `busy`, `failed` (a request failed) or `hangup` (the agent hung up). */
+  readonly failure: 'noanswer' | 'busy' | 'failed' | 'hangup';
+
+  constructor(
+    message: string,
+    failure: TransferError['failure'],
+    options: VoxstateErrorOptions = {},
+  ) {
+    super(message, { retryable: false, ...options });
+    this.failure = failure;
+  }
+}

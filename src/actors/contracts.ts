@@ -19,12 +19,16 @@ import type {
 import type { MediaFormat } from '../audio/format.js';
 import type {
   AnswerProgressEvent,
+  CallActionEvent,
   EndpointingEvent,
   FillerEvent,
   HistoryMessage,
   MediaEvent,
   PrefetchEvent,
   SttEvent,
+  SttProgressEvent,
+  ToolProgressEvent,
+  TransferProgressEvent,
 } from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 import type { PhraseKey } from '../prompts/phrases.js';
@@ -109,6 +113,8 @@ export interface AnswerOutput {
   text: string;
   /** The model that answered (`offline` for the offline answerer). */
   model: string;
+  /** What a built-in tool asked the call to do once the answer has played. */
+  action?: CallActionEvent;
 }
 
 /** The compact-to-full prompt upgrade. */
@@ -127,7 +133,8 @@ type Callback<
 /** The actor logic the call machine needs, by the names it registers them under. */
 export interface CallActors {
   media: Callback<MediaInput, MediaEvent>;
-  endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent>;
+  /** Sends speech start and end; emits partial transcripts for the call's timeline. */
+  endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent | SttProgressEvent>;
   /** Resolves when the phrase has played (or a barge-in or hang-up stopped it). */
   speak: PromiseActorLogic<void, SpeakInput>;
   /** Emits progress for the call's timeline; sends nothing to the machine. */
@@ -137,8 +144,29 @@ export interface CallActors {
   transcribe: PromiseActorLogic<TranscribeOutput, TranscribeInput>;
   retrieve: PromiseActorLogic<RetrieveOutput, RetrieveInput>;
   /** Resolves when the answer has played; emits progress for the call's timeline. */
-  streamAnswer: PromiseActorLogic<AnswerOutput, AnswerInput, AnswerProgressEvent>;
+  streamAnswer: PromiseActorLogic<
+    AnswerOutput,
+    AnswerInput,
+    AnswerProgressEvent | FillerEvent | ToolProgressEvent
+  >;
   upgradePrompt: PromiseActorLogic<UpgradePromptOutput, CallActorInput>;
+  /** Blind transfer: hands the caller off (dialplan or redirect); resolves once handed off. */
+  transferBlind: PromiseActorLogic<void, TransferInput>;
+  /** Attended transfer: dials the agent's leg; resolves when it answers, rejects when not. */
+  dialAgent: PromiseActorLogic<void, TransferInput>;
+  /** Attended transfer: the caller steps out of the bot's bridge and the agent steps in. */
+  connectAgent: PromiseActorLogic<void, CallActorInput>;
+  /** Attended transfer: tells the machine when the answered agent hangs up. */
+  watchAgent: Callback<CallActorInput, TransferProgressEvent>;
+  /** Attended transfer: caller back in with the agent, then the bot leaves. */
+  bridgeTransfer: PromiseActorLogic<void, CallActorInput>;
+  /** Back to the caller after a failed transfer: the agent's leg goes, the caller rejoins. */
+  resumeCaller: PromiseActorLogic<void, CallActorInput>;
+}
+
+/** A transfer step: `target` names where to, when the request named one. */
+export interface TransferInput extends CallActorInput {
+  target?: string;
 }
 
 /** Unused-input marker for actors that take none. */

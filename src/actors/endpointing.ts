@@ -10,6 +10,11 @@
  * machine hears `media.speech.start`); a sound that stops first (a backchannel) lets playback
  * go on ({@link BargeInControl}).
  *
+ * With a streaming speech-to-text engine, the utterance's partial transcripts reach the
+ * endpointer (the adaptive end-of-turn policy reads them) and are emitted as `stt.partial`
+ * progress, never sent to the machine; `onPartial` hands them to whoever starts work early
+ * (speculative retrieval).
+ *
  * Time is the call's clock (the playback queue's), not a count of frames: a line that sends
  * nothing while the caller is silent (a Local channel between playbacks, SIP silence
  * suppression, DTX) still ends the utterance after the end-of-speech silence, because a timer
@@ -21,7 +26,7 @@
 import type { Registry } from 'prom-client';
 import { type EventObject, fromCallback } from 'xstate';
 import { int16ToFloat32 } from '../audio/pcm.js';
-import type { EndpointingEvent, MediaEvent } from '../calls/events.js';
+import type { EndpointingEvent, MediaEvent, SttProgressEvent } from '../calls/events.js';
 import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import { errorKind, isAbortError } from '../errors.js';
@@ -33,6 +38,7 @@ import { VAD_WINDOW_MS, type VadSession } from '../media/vad.js';
 import type { SttStream } from '../providers/stt/stt-engine.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { Language } from '../text/language.js';
 import type { EndpointingInput } from './contracts.js';
 
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
@@ -55,6 +61,8 @@ export interface EndpointingDeps {
    * to the transcribe actor.
    */
   openSttStream?: (callId: string) => SttStream | undefined;
+  /** Called with each partial transcript of the utterance in progress (after the endpointer). */
+  onPartial?: (partial: { text: string; stable: boolean; atMs: number }) => void;
 }
 
 interface Frame {
@@ -91,159 +99,184 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     : undefined;
   const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
 
-  return fromCallback<EventObject, EndpointingInput, EndpointingEvent | MediaEvent>(
-    ({ input, sendBack }) => {
-      const { session } = deps;
-      const endpointer = new Endpointer(deps.endpointer, deps.endOfTurn);
-      const keepMs = endpointer.config.maxUtteranceMs + endpointer.config.preRollMs + 1_000;
-      const vad = deps.createVad();
-      const controller = new AbortController();
-      const clock = session.playback.clock;
-      const frameClock = new FrameClock({ originMs: clock.now() });
-      const frames: Frame[] = [];
-      let speechStartMs: number | undefined;
-      let live: SttStream | undefined;
-      let failures = 0;
-      /** VAD tasks whose probabilities have not come back: their audio is not judged yet. */
-      let pending = 0;
-      let timer: unknown;
-      let timerAtMs = Number.POSITIVE_INFINITY;
+  return fromCallback<
+    EventObject,
+    EndpointingInput,
+    EndpointingEvent | MediaEvent | SttProgressEvent
+  >(({ input, sendBack, emit }) => {
+    const { session } = deps;
+    const endpointer = new Endpointer(deps.endpointer, deps.endOfTurn);
+    const keepMs = endpointer.config.maxUtteranceMs + endpointer.config.preRollMs + 1_000;
+    const vad = deps.createVad();
+    const controller = new AbortController();
+    const clock = session.playback.clock;
+    const frameClock = new FrameClock({ originMs: clock.now() });
+    const frames: Frame[] = [];
+    let speechStartMs: number | undefined;
+    let live: SttStream | undefined;
+    let failures = 0;
+    /** VAD tasks whose probabilities have not come back: their audio is not judged yet. */
+    let pending = 0;
+    let timer: unknown;
+    let timerAtMs = Number.POSITIVE_INFINITY;
 
-      const c = endpointer.config;
-      const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
-      const bargeIn = new BargeInControl(session.playback, deps.registry);
+    const c = endpointer.config;
+    const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
+    const bargeIn = new BargeInControl(session.playback, deps.registry);
+    endpointer.setLanguage(input.language as Language);
 
-      /** Clock time of a media time in the recent past: when that audio arrived. */
-      const clockOf = (mediaMs: number): number => {
-        const f = frames.find((x) => x.startMs <= mediaMs && mediaMs < x.endMs);
-        return f ? f.arrivedAtMs - (f.endMs - mediaMs) : frameClock.clockMs(mediaMs);
-      };
+    /** Clock time of a media time in the recent past: when that audio arrived. */
+    const clockOf = (mediaMs: number): number => {
+      const f = frames.find((x) => x.startMs <= mediaMs && mediaMs < x.endMs);
+      return f ? f.arrivedAtMs - (f.endMs - mediaMs) : frameClock.clockMs(mediaMs);
+    };
 
-      const onEvent = (s: CallSession, ev: EndpointerEvent) => {
-        if (ev.type === 'speech.onset') {
-          bargeIn.onset(clockOf(ev.onsetMs));
-          return;
+    const onEvent = (s: CallSession, ev: EndpointerEvent) => {
+      if (ev.type === 'speech.onset') {
+        bargeIn.onset(clockOf(ev.onsetMs));
+        return;
+      }
+      if (ev.type === 'speech.dropped') {
+        const heldMs = bargeIn.dropped();
+        if (heldMs !== undefined) s.log.add('barge_in_resumed', { heldMs: Math.round(heldMs) });
+        return;
+      }
+      if (ev.type === 'speech.start') {
+        speechStartMs = ev.startMs;
+        // A guarded start with nothing left to interrupt (the bot finished during the echo
+        // cooldown) is not a barge-in.
+        const timing = ev.bargeIn ? bargeIn.confirm(clockOf(ev.onsetMs)) : undefined;
+        if (timing) {
+          bargeIns?.inc();
+          s.timeline.bargedIn();
+          s.log.add('barge_in', {
+            atMs: Math.round(ev.atMs),
+            detectionMs: Math.round(timing.decidedAtMs - timing.onsetAtMs),
+            toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
+          });
         }
-        if (ev.type === 'speech.dropped') {
-          const heldMs = bargeIn.dropped();
-          if (heldMs !== undefined) s.log.add('barge_in_resumed', { heldMs: Math.round(heldMs) });
-          return;
-        }
-        if (ev.type === 'speech.start') {
-          speechStartMs = ev.startMs;
-          // A guarded start with nothing left to interrupt (the bot finished during the echo
-          // cooldown) is not a barge-in.
-          const timing = ev.bargeIn ? bargeIn.confirm(clockOf(ev.onsetMs)) : undefined;
-          if (timing) {
-            bargeIns?.inc();
-            s.timeline.bargedIn();
-            s.log.add('barge_in', {
-              atMs: Math.round(ev.atMs),
-              detectionMs: Math.round(timing.decidedAtMs - timing.onsetAtMs),
-              toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
-            });
-          }
-          live?.close();
-          live = deps.openSttStream?.(input.callId);
-          live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY));
-          sendBack({ type: 'media.speech.start' });
-          return;
-        }
-        speechStartMs = undefined;
-        const audio = collect(frames, ev.startMs, ev.endMs);
-        const utteranceId = s.putUtterance({
-          audio,
-          startMs: ev.startMs,
-          endMs: ev.endMs,
-          ...(live ? { live } : {}),
-        });
-        live = undefined;
-        s.timeline.speechEnded(ev.atMs - ev.endMs);
-        sendBack({
-          type: 'media.speech.end',
-          utteranceId,
-          durationMs: Math.round(ev.endMs - ev.startMs),
-        });
-      };
-
-      /** Arms one timer for the endpointer's next deadline (silence with no audio at all). */
-      const schedule = () => {
-        if (controller.signal.aborted) return;
-        const deadline = endpointer.nextDeadlineMs();
-        if (deadline === undefined || deadline >= timerAtMs) return;
-        if (timer !== undefined) clock.clearTimeout(timer);
-        timerAtMs = deadline;
-        const delay = Math.max(0, frameClock.clockMs(deadline) - clock.now());
-        timer = clock.setTimeout(onDeadline, delay);
-      };
-      const onDeadline = () => {
-        timer = undefined;
-        timerAtMs = Number.POSITIVE_INFINITY;
-        // Audio still being judged is not silence: its result re-arms the timer.
-        if (pending > 0 || controller.signal.aborted) return;
-        for (const ev of endpointer.advance(frameClock.mediaMs(clock.now()))) onEvent(session, ev);
-        schedule();
-      };
-
-      const onAudio = (frame: Buffer) => {
-        const samples = int16ToFloat32(frame);
-        const placed = frameClock.place(clock.now(), samples.length);
-        frames.push({ ...placed, samples });
-        live?.push(samples);
-        echo.caller(placed.endMs, samplesEnergy(samples));
-        const horizon = Math.max(
-          placed.endMs - keepMs,
-          speechStartMs ?? placed.endMs - SILENT_KEEP_MS,
-        );
-        while (frames.length > 0 && (frames[0] as Frame).endMs <= horizon) frames.shift();
-        pending++;
-        vad.process(samples, controller.signal).then(
-          (probabilities) => {
-            pending--;
-            if (controller.signal.aborted) return;
-            failures = 0;
-            probabilities.forEach((p, i) => {
-              const endMs = placed.windowEndsMs[i] ?? placed.endMs;
-              const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
-              for (const ev of events) onEvent(session, ev);
-            });
-            schedule();
-          },
-          (err: unknown) => {
-            pending--;
-            if (controller.signal.aborted || isAbortError(err)) return;
-            schedule();
-            failures++;
-            errors?.inc({ kind: errorKind(err), component: 'vad' });
-            if (failures === 1 || failures % 100 === 0) {
-              deps.logger?.warn(
-                { callId: input.callId, err: (err as Error).message, failures },
-                'voice activity detection failed; the frame is skipped',
-              );
-            }
-          },
-        );
-      };
-
-      const onSpeaking = (speaking: boolean, atMs: number) =>
-        endpointer.setBotSpeaking(speaking, frameClock.mediaMs(atMs));
-      const format = session.playback.format;
-      const onBotFrame = (frame: Buffer, atMs: number) =>
-        echo.bot(frameClock.mediaMs(atMs), frameEnergy(frame, format));
-      const media = session.endpoint.media;
-      media.on('audio', onAudio);
-      session.playback.on('speaking', onSpeaking);
-      session.playback.on('frame', onBotFrame);
-      return () => {
-        controller.abort();
-        if (timer !== undefined) clock.clearTimeout(timer);
-        media.off('audio', onAudio);
-        session.playback.off('speaking', onSpeaking);
-        session.playback.off('frame', onBotFrame);
-        bargeIn.close();
         live?.close();
-        frames.length = 0;
-      };
-    },
-  );
+        live = deps.openSttStream?.(input.callId);
+        live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY));
+        if (live) void readPartials(live);
+        sendBack({ type: 'media.speech.start' });
+        return;
+      }
+      speechStartMs = undefined;
+      const audio = collect(frames, ev.startMs, ev.endMs);
+      const utteranceId = s.putUtterance({
+        audio,
+        startMs: ev.startMs,
+        endMs: ev.endMs,
+        ...(live ? { live } : {}),
+      });
+      live = undefined;
+      s.timeline.speechEnded(ev.atMs - ev.endMs);
+      sendBack({
+        type: 'media.speech.end',
+        utteranceId,
+        durationMs: Math.round(ev.endMs - ev.startMs),
+      });
+    };
+
+    /**
+     * Feeds the partials of `stream` to the endpointer while it is the current utterance's;
+     * its failures are the transcribe actor's (it finishes the stream).
+     */
+    const readPartials = async (stream: SttStream) => {
+      try {
+        for await (const ev of stream) {
+          if (ev.type !== 'partial') continue;
+          if (stream !== live || controller.signal.aborted) return;
+          endpointer.setPartial(ev.text);
+          const atMs = frameClock.mediaMs(clock.now());
+          emit({ type: 'stt.partial', text: ev.text, stable: ev.stable });
+          deps.onPartial?.({ text: ev.text, stable: ev.stable, atMs });
+          if (pending === 0) for (const e of endpointer.advance(atMs)) onEvent(session, e);
+          schedule();
+        }
+      } catch {
+        // The transcribe actor sees the failure when it finishes the stream.
+      }
+    };
+
+    /** Arms one timer for the endpointer's next deadline (silence with no audio at all). */
+    const schedule = () => {
+      if (controller.signal.aborted) return;
+      const deadline = endpointer.nextDeadlineMs();
+      if (deadline === undefined || deadline >= timerAtMs) return;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timerAtMs = deadline;
+      const delay = Math.max(0, frameClock.clockMs(deadline) - clock.now());
+      timer = clock.setTimeout(onDeadline, delay);
+    };
+    const onDeadline = () => {
+      timer = undefined;
+      timerAtMs = Number.POSITIVE_INFINITY;
+      // Audio still being judged is not silence: its result re-arms the timer.
+      if (pending > 0 || controller.signal.aborted) return;
+      for (const ev of endpointer.advance(frameClock.mediaMs(clock.now()))) onEvent(session, ev);
+      schedule();
+    };
+
+    const onAudio = (frame: Buffer) => {
+      const samples = int16ToFloat32(frame);
+      const placed = frameClock.place(clock.now(), samples.length);
+      frames.push({ ...placed, samples });
+      live?.push(samples);
+      echo.caller(placed.endMs, samplesEnergy(samples));
+      const horizon = Math.max(
+        placed.endMs - keepMs,
+        speechStartMs ?? placed.endMs - SILENT_KEEP_MS,
+      );
+      while (frames.length > 0 && (frames[0] as Frame).endMs <= horizon) frames.shift();
+      pending++;
+      vad.process(samples, controller.signal).then(
+        (probabilities) => {
+          pending--;
+          if (controller.signal.aborted) return;
+          failures = 0;
+          probabilities.forEach((p, i) => {
+            const endMs = placed.windowEndsMs[i] ?? placed.endMs;
+            const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
+            for (const ev of events) onEvent(session, ev);
+          });
+          schedule();
+        },
+        (err: unknown) => {
+          pending--;
+          if (controller.signal.aborted || isAbortError(err)) return;
+          schedule();
+          failures++;
+          errors?.inc({ kind: errorKind(err), component: 'vad' });
+          if (failures === 1 || failures % 100 === 0) {
+            deps.logger?.warn(
+              { callId: input.callId, err: (err as Error).message, failures },
+              'voice activity detection failed; the frame is skipped',
+            );
+          }
+        },
+      );
+    };
+
+    const onSpeaking = (speaking: boolean, atMs: number) =>
+      endpointer.setBotSpeaking(speaking, frameClock.mediaMs(atMs));
+    const format = session.playback.format;
+    const onBotFrame = (frame: Buffer, atMs: number) =>
+      echo.bot(frameClock.mediaMs(atMs), frameEnergy(frame, format));
+    const media = session.endpoint.media;
+    media.on('audio', onAudio);
+    session.playback.on('speaking', onSpeaking);
+    session.playback.on('frame', onBotFrame);
+    return () => {
+      controller.abort();
+      if (timer !== undefined) clock.clearTimeout(timer);
+      media.off('audio', onAudio);
+      session.playback.off('speaking', onSpeaking);
+      session.playback.off('frame', onBotFrame);
+      bargeIn.close();
+      live?.close();
+      frames.length = 0;
+    };
+  });
 }

@@ -2,7 +2,8 @@
  * Retrieve actor: knowledge-base passages for the caller's question, from the hybrid retriever
  * (result cache, local vectors plus keywords, cloud fallback, keywords alone). It waits for the
  * prefetched query vector when one is in flight, and passes its abort signal on, so leaving the
- * state (hang-up, barge-in) cancels the work.
+ * state (hang-up, barge-in) cancels the work. A retrieval the call started on a stable partial
+ * with the same words ({@link SpeculativeRetrieval}) is reused instead.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type {
   RetrieveInput as CallRetrieveInput,
   RetrieveOutput as CallRetrieveOutput,
 } from './contracts.js';
+import type { SpeculativeRetrieval } from './speculative-retrieval.js';
 
 /** Input of the retrieve actor. */
 export interface RetrieveInput {
@@ -40,6 +42,8 @@ export interface RetrieveDeps {
   retriever: HybridRetriever;
   /** Passages wanted (default: the retriever's). */
   k?: number;
+  /** The call's retrieval started on a stable partial: reused when the transcript matches. */
+  speculative?: SpeculativeRetrieval;
 }
 
 /**
@@ -54,12 +58,16 @@ export interface RetrieveDeps {
 export function createRetrieveActor(deps: RetrieveDeps) {
   return fromPromise<CallRetrieveOutput, CallRetrieveInput>(
     async ({ input, signal }): Promise<RetrieveOutput> => {
-      const result = await deps.retriever.retrieve({
-        query: input.query,
-        signal,
-        ...(input.language ? { language: input.language } : {}),
-        ...(deps.k ? { k: deps.k } : {}),
-      });
+      const early = deps.k ? undefined : deps.speculative?.take(input.query);
+      const retrieve = () =>
+        deps.retriever.retrieve({
+          query: input.query,
+          signal,
+          ...(input.language ? { language: input.language } : {}),
+          ...(deps.k ? { k: deps.k } : {}),
+        });
+      const result = early ? await early.catch(retrieve) : await retrieve();
+      signal.throwIfAborted();
       return {
         passages: result.passages.map((p) => ({
           id: p.id,

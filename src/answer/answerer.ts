@@ -8,6 +8,7 @@
 import type { Passage } from '../knowledge/types.js';
 import type { ChatMessage, LlmUsage } from '../providers/llm/llm-provider.js';
 import type { ModelTier } from './heuristics.js';
+import type { ToolAction, ToolOutcome, ToolRunner } from './tool-runner.js';
 
 /** One question to answer. */
 export interface AnswerRequest {
@@ -21,8 +22,10 @@ export interface AnswerRequest {
   system: string;
   /** The caller's language code (`en`, `ru`, `uk`, `he`); detected from `query` when empty. */
   language: string;
-  /** Aborted on barge-in and hang-up: the LLM stream closes. */
+  /** Aborted on barge-in and hang-up: the LLM stream closes, a running tool's request aborts. */
   signal: AbortSignal;
+  /** The call's tools (none: the model is offered no tools). */
+  tools?: ToolRunner;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface AnswerRequest {
  * - `usage`: token usage of one LLM call, for the cost ledger.
  * - `retry`: an attempt failed before anything was said; another model is tried.
  * - `offline`: the answer comes from the offline answerer (no LLM).
+ * - `tool`: a tool call `start`s, is `slow` (past its filler delay: cover it) or `end`s.
+ * - `action`: a built-in tool asks the call to transfer or end; the answer ends after it.
  * - `done`: the end, with the whole spoken text and how it ended.
  */
 export type AnswerEvent =
@@ -49,6 +54,19 @@ export type AnswerEvent =
   | { type: 'usage'; provider: string; model: string; usage: LlmUsage }
   | { type: 'retry'; provider: string; model: string; error: string }
   | { type: 'offline' }
+  | { type: 'tool'; phase: 'start'; name: string }
+  | { type: 'tool'; phase: 'slow'; name: string }
+  | {
+      type: 'tool';
+      phase: 'end';
+      name: string;
+      status: ToolOutcome['status'];
+      /** The whole tool call, ms (validation, request, reading the result). */
+      ms: number;
+      /** The part of it spent waiting for the webhook, ms. */
+      webhookMs: number;
+    }
+  | { type: 'action'; action: ToolAction }
   | {
       type: 'done';
       text: string;

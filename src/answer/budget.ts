@@ -15,16 +15,18 @@ export interface BudgetLimits {
   maxLlmCalls: number;
   /** Most tokens, input plus output, default 8000. */
   maxTokens: number;
+  /** Most tool rounds (the model calls tools, gets results, answers on), default 2. */
+  maxToolRounds?: number;
 }
 
 /** The defaults from seed 003. */
-export const DEFAULT_BUDGET: BudgetLimits = { maxLlmCalls: 3, maxTokens: 8000 };
+export const DEFAULT_BUDGET: BudgetLimits = { maxLlmCalls: 3, maxTokens: 8000, maxToolRounds: 2 };
 
 /** The budget-exceeded counter, `voxstate_budget_exceeded_total{budget}`. */
 export function budgetExceededCounter(registry: Registry): Counter<'budget'> {
   return counter(registry, {
     name: 'voxstate_budget_exceeded_total',
-    help: 'Turns that hit a per-turn budget, by budget (llm_calls, tokens)',
+    help: 'Turns that hit a per-turn budget, by budget (llm_calls, tokens, tool_rounds)',
     labelNames: ['budget'] as const,
   });
 }
@@ -43,6 +45,7 @@ export class TurnBudget {
   readonly limits: BudgetLimits;
   #calls = 0;
   #tokens = 0;
+  #toolRounds = 0;
   readonly #exceeded: Counter<'budget'> | undefined;
 
   constructor(limits: BudgetLimits = DEFAULT_BUDGET, registry?: Registry) {
@@ -80,6 +83,22 @@ export class TurnBudget {
     this.#calls++;
   }
 
+  /** Tool rounds so far. */
+  get toolRounds(): number {
+    return this.#toolRounds;
+  }
+
+  /**
+   * Accounts for one more tool round.
+   *
+   * @throws BudgetExceededError (`tool_rounds`) past `maxToolRounds`.
+   */
+  beginToolRound(): void {
+    const limit = this.limits.maxToolRounds ?? DEFAULT_BUDGET.maxToolRounds ?? 2;
+    if (this.#toolRounds >= limit) throw this.#exceed('tool_rounds', limit);
+    this.#toolRounds++;
+  }
+
   /** Adds the reported usage of a finished call. */
   addUsage(usage: LlmUsage): void {
     this.#tokens += usage.inputTokens + usage.outputTokens;
@@ -97,7 +116,7 @@ export class TurnBudget {
     }
   }
 
-  #exceed(budget: 'llm_calls' | 'tokens', limit: number): BudgetExceededError {
+  #exceed(budget: 'llm_calls' | 'tokens' | 'tool_rounds', limit: number): BudgetExceededError {
     this.#exceeded?.inc({ budget });
     return new BudgetExceededError(budget, limit);
   }

@@ -193,3 +193,58 @@ export const INTENT_KEYWORDS: Record<Intent, readonly string[]> = {
     'מה ההבדל',
   ],
 };
+
+/** Clear requests the offline answerer maps to a built-in tool. */
+export type ActionIntent = 'transfer_call' | 'end_call';
+
+/** Keyword stems per action intent, matched as {@link INTENT_KEYWORDS} are. */
+export const ACTION_KEYWORDS: Record<ActionIntent, readonly string[]> = {
+  transfer_call: [
+    'talk to a person',
+    'speak to a person',
+    'speak with a person',
+    'talk to a human',
+    'speak to a human',
+    'real person',
+    'live person',
+    'talk to someone',
+    'speak to someone',
+    'operator',
+    'representative',
+    'оператор',
+    'живой человек',
+    'живым человеком',
+    'с человеком',
+    'соедините',
+    'живою людиною',
+    'з людиною',
+    "з'єднайте",
+    'зʼєднайте',
+    'נציג',
+    'מפעיל',
+    'בן אדם',
+    'לדבר עם מישהו',
+  ],
+  end_call: [
+    'goodbye',
+    'good bye',
+    'bye',
+    "that's all",
+    'that is all',
+    'nothing else',
+    'no more questions',
+    'до свидания',
+    'это всё',
+    'это все',
+    'больше ничего',
+    'до побачення',
+    'це все',
+    'більше нічого',
+    'бувай',
+    'להתראות',
+    'זה הכל',
+    'זה הכול',
+    'ביי',
+    'אין לי עוד שאלות',
+  ],
+};

@@ -16,7 +16,7 @@ import type { Registry } from 'prom-client';
 import { AbortedError, BudgetExceededError, errorKind, isAbortError } from '../errors.js';
 import { cannotAnswerPhrase } from '../prompts/greeting.js';
 import { EmptyAnswerError, RefusalError } from '../providers/llm/llm-errors.js';
-import type { LlmProvider } from '../providers/llm/llm-provider.js';
+import type { LlmProvider, ToolCall, ToolRound } from '../providers/llm/llm-provider.js';
 import { estimateTokens } from '../providers/llm/stream-guard.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { detectLanguage, isLanguage, type Language } from '../text/language.js';
@@ -27,6 +27,7 @@ import { buildTurnMessage } from './context.js';
 import { firstAttempt, type ModelSet, nextAttempt, ProviderHealth } from './model-set.js';
 import { looksLikeRefusal } from './refusal.js';
 import { type ModelRouter, routingDecisionsCounter } from './router.js';
+import { runToolRound } from './tool-round.js';
 
 /** The failure label used in retry reasons: `refusal`, `empty`, or the error kind. */
 export function failureKind(err: unknown): string {
@@ -105,6 +106,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       'llm route',
     );
     const tried: LlmProvider[] = [];
+    const rounds: ToolRound[] = [];
     let reason = decision.reason;
 
     while (provider) {
@@ -130,31 +132,56 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       const chunker = new SpeechChunker();
       let text = '';
       try {
-        for await (const chunk of current.stream({
-          system: req.system,
-          messages,
-          maxTokens: deps.maxAnswerTokens ?? 300,
-          signal: req.signal,
-        })) {
-          if (chunk.type === 'usage') {
-            budget.addUsage(chunk.usage);
-            yield {
-              type: 'usage',
-              provider: current.provider,
-              model: current.model,
-              usage: chunk.usage,
-            };
-            continue;
+        for (;;) {
+          const calls: ToolCall[] = [];
+          let roundText = '';
+          for await (const chunk of current.stream({
+            system: req.system,
+            messages,
+            ...(req.tools && req.tools.specs.length > 0 ? { tools: req.tools.specs } : {}),
+            ...(rounds.length > 0 ? { toolRounds: rounds } : {}),
+            maxTokens: deps.maxAnswerTokens ?? 300,
+            signal: req.signal,
+          })) {
+            if (chunk.type === 'usage') {
+              budget.addUsage(chunk.usage);
+              yield {
+                type: 'usage',
+                provider: current.provider,
+                model: current.model,
+                usage: chunk.usage,
+              };
+              continue;
+            }
+            if (chunk.type === 'tool_call') {
+              calls.push(chunk.call);
+              continue;
+            }
+            text += chunk.text;
+            roundText += chunk.text;
+            if (spoken.length === 0 && looksLikeRefusal(text)) {
+              throw new RefusalError(current.provider, 'refusal-shaped opening');
+            }
+            budget.checkTokens(inputTokens + estimateTokens(text.length));
+            for (const piece of chunker.push(chunk.text)) {
+              spoken.push(piece);
+              yield { type: 'text', text: piece };
+            }
           }
-          text += chunk.text;
-          if (spoken.length === 0 && looksLikeRefusal(text)) {
-            throw new RefusalError(current.provider, 'refusal-shaped opening');
-          }
-          budget.checkTokens(inputTokens + estimateTokens(text.length));
-          for (const piece of chunker.push(chunk.text)) {
+          if (calls.length === 0 || !req.tools) break;
+          for (const piece of chunker.flush()) {
             spoken.push(piece);
             yield { type: 'text', text: piece };
           }
+          const round = yield* runToolRound(req.tools, calls, roundText, req.signal, budget);
+          if (round.action) {
+            health.ok(current.provider);
+            yield { type: 'action', action: round.action };
+            yield { type: 'done', text: spoken.join(' '), offline: false, outcome: 'answered' };
+            return;
+          }
+          rounds.push(round.round);
+          budget.beginCall(0);
         }
         const rest = chunker.flush();
         if (spoken.length === 0 && looksLikeRefusal(rest.join(' '))) {

@@ -26,6 +26,7 @@ import { counter } from '../telemetry/metrics.js';
 import type { AnalyzedWord } from '../text/analyzer.js';
 import { detectLanguage, detectTextLanguage, isLanguage, type Language } from '../text/language.js';
 import { SpeechChunker } from '../text/speech-chunker.js';
+import { detectActionIntent, TRANSFER_PHRASES } from './action-intents.js';
 import type { AnswerEvent, Answerer, AnswerRequest } from './answerer.js';
 import { contentWords, hasWord, keyWords, overlap } from './word-match.js';
 
@@ -214,6 +215,29 @@ export function createOfflineAnswerer(options: OfflineAnswererOptions): Answerer
     if (req.signal.aborted) throw new AbortedError('offline answer');
     const language: Language = isLanguage(req.language) ? req.language : detectLanguage(req.query);
     yield { type: 'offline' };
+    const intent = req.tools ? detectActionIntent(req.query) : undefined;
+    if (intent && req.tools?.specs.some((spec) => spec.name === intent)) {
+      const summary = `The caller said: "${req.query.slice(0, 200)}"`;
+      const outcome = await req.tools.run(
+        {
+          id: `offline-${intent}`,
+          name: intent,
+          arguments: JSON.stringify(
+            intent === 'end_call' ? { reason: 'caller_done' } : { summary },
+          ),
+        },
+        req.signal,
+      );
+      if (outcome.action) {
+        answers?.inc({ outcome: intent, language });
+        log.info({ offline: true, action: intent, language }, 'offline answerer: action');
+        const text = intent === 'transfer_call' ? TRANSFER_PHRASES[language] : '';
+        if (text) yield { type: 'text', text };
+        yield { type: 'action', action: outcome.action };
+        yield { type: 'done', text, offline: true, outcome: 'answered' };
+        return;
+      }
+    }
     const all = findCandidates(req.query, req.passages, language).filter(
       (c) => c.overlap >= minOverlap,
     );

@@ -43,18 +43,73 @@ export type PrefetchEvent =
 /**
  * Finer points of a turn's answer path: `answer_start` the answerer was called,
  * `answer_first_piece` it released a speakable piece, `tts_start` synthesis of a piece began,
- * `answer_ready` a piece's first audio was queued for playback.
+ * `answer_ready` a piece's first audio was queued for playback, `answer_played` the whole answer
+ * has played (marked by the runtime when the answer actor is done).
  */
-export type AnswerMark = 'answer_start' | 'answer_first_piece' | 'tts_start' | 'answer_ready';
+export type AnswerMark =
+  | 'answer_start'
+  | 'answer_first_piece'
+  | 'tts_start'
+  | 'answer_ready'
+  | 'answer_played';
+
+/**
+ * An answer's LLM requests, emitted: `llm.request` when an attempt starts on a model,
+ * `llm.usage` when a request reported its token usage (at its end).
+ */
+export type LlmProgressEvent =
+  | { type: 'llm.request'; provider: string; model: string; attempt: number }
+  | {
+      type: 'llm.usage';
+      provider: string;
+      model: string;
+      inputTokens: number;
+      outputTokens: number;
+    };
 
 /** Progress of the answer-streaming actor, emitted. */
 export type AnswerProgressEvent =
   | { type: 'llm.sentence'; index: number; text: string }
   | { type: 'answer.audio.started' }
-  | { type: 'answer.mark'; mark: AnswerMark };
+  | { type: 'answer.mark'; mark: AnswerMark }
+  | LlmProgressEvent;
+
+/**
+ * A partial transcript of the utterance in progress (streaming speech-to-text), emitted by the
+ * endpointing actor; `stable` when the engine says it will not change.
+ */
+export type SttProgressEvent = { type: 'stt.partial'; text: string; stable: boolean };
+
+/**
+ * Progress of a tool call inside the answer, emitted: `tool.started`, `tool.finished` with the
+ * whole call's time and the part spent waiting for the webhook, ms.
+ */
+export type ToolProgressEvent =
+  | { type: 'tool.started'; name: string }
+  | { type: 'tool.finished'; name: string; status: string; ms: number; webhookMs: number };
 
 /** Every progress event an actor emits for the call's timeline. */
-export type ProgressEvent = FillerEvent | PrefetchEvent | AnswerProgressEvent;
+export type ProgressEvent =
+  | FillerEvent
+  | PrefetchEvent
+  | AnswerProgressEvent
+  | SttProgressEvent
+  | ToolProgressEvent;
 
 /** Transcript events, forwarded to the prefetch actor. */
 export type SttEvent = { type: 'stt.final'; text: string; language?: string };
+
+/**
+ * Decisive actions a built-in tool, a keypad digit or the offline answerer asks of the call:
+ * `call.transfer` hands the caller to a person (the transfer states handle it), `call.end` says
+ * goodbye and hangs up.
+ */
+export type CallActionEvent =
+  | { type: 'call.transfer'; mode: 'blind' | 'attended'; target?: string; summary: string }
+  | { type: 'call.end'; reason: string };
+
+/** Transfer the caller to a person (sent by the transfer_call tool or a keypad action). */
+export type TransferEvent = Extract<CallActionEvent, { type: 'call.transfer' }>;
+
+/** The agent's leg of an attended transfer hung up after it answered. */
+export type TransferProgressEvent = { type: 'transfer.agent.hangup' };

@@ -18,6 +18,7 @@ import type { CallPrompts } from '../prompts/call-prompts.js';
 import type { SttStream } from '../providers/stt/stt-engine.js';
 import type { Logger } from '../telemetry/logger.js';
 import { CallTimeline } from './timeline.js';
+import type { TransferLine } from './transfer-line.js';
 import { TurnLog } from './turn-log.js';
 
 /** The telephony side of a call, as the runtime needs it (a `PhoneCall` satisfies it). */
@@ -35,6 +36,8 @@ export interface CallEndpoint
    * set-up; the greeting latency counts from here. Absent: from when the runtime got the call.
    */
   readonly answeredAt?: number;
+  /** Transfer to a person (blind and attended); absent on a line that cannot transfer. */
+  readonly transfer?: TransferLine;
   hangup(): Promise<void>;
 }
 
@@ -105,6 +108,7 @@ export class CallSession {
   readonly startedAt = Date.now();
   readonly scriptText: CallSessionOptions['scriptText'];
   readonly #utterances = new Map<string, Utterance>();
+  readonly #closing = new AbortController();
   #nextUtterance = 0;
   #closed = false;
 
@@ -151,6 +155,11 @@ export class CallSession {
     return this.#closed;
   }
 
+  /** Aborted when the session closes (the call ended): for resources that live as long as the call. */
+  get signal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
   /** Stores an utterance's audio and returns its id; old ones are dropped past a bound. */
   putUtterance(utterance: Utterance): string {
     const id = `${this.id}:u${++this.#nextUtterance}`;
@@ -176,6 +185,7 @@ export class CallSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     this.playback.close();
     for (const u of this.#utterances.values()) u.live?.close();
     this.#utterances.clear();

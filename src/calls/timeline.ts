@@ -45,6 +45,8 @@ export interface TurnTiming {
   botText?: string;
   /** Finer points of the answer path, see {@link TurnMark}. */
   marks?: Partial<Record<TurnMark, number>>;
+  /** Tool calls of the turn: start ms after the end of speech, whole time and webhook time. */
+  tools?: Array<{ name: string; status: string; atMs: number; ms: number; webhookMs: number }>;
 }
 
 const STAGE_LABEL: Record<TurnStage, string> = {
@@ -53,6 +55,25 @@ const STAGE_LABEL: Record<TurnStage, string> = {
   retrieval: 'speech_end_to_retrieval',
   first_answer_audio: 'speech_end_to_first_answer_audio',
 };
+
+/**
+ * What happened on a call's timeline, told to its watchers (see {@link CallTimeline.watch}) as
+ * it happens; `atMs` is on the timeline's clock. `turn` is the turn's live record.
+ */
+export type TimelineNote =
+  | { type: 'answered'; atMs: number }
+  | { type: 'greeting'; atMs: number }
+  | { type: 'turn'; atMs: number; turn: TurnTiming }
+  | { type: 'stage'; atMs: number; turn: TurnTiming; stage: TurnStage }
+  | { type: 'mark'; atMs: number; turn: TurnTiming; mark: TurnMark }
+  | { type: 'heard'; atMs: number; turn: TurnTiming; text: string }
+  | { type: 'said'; atMs: number; turn: TurnTiming; text: string }
+  | { type: 'barge-in'; atMs: number; turn: TurnTiming }
+  | { type: 'progress'; atMs: number; event: ProgressEvent }
+  | { type: 'ended'; atMs: number; reason: string };
+
+/** Reads a call's {@link TimelineNote}s. */
+export type TimelineWatcher = (note: TimelineNote) => void;
 
 /** Options for {@link CallTimeline}. */
 export interface CallTimelineOptions {
@@ -84,6 +105,7 @@ export class CallTimeline {
   #answeredAtMs: number | undefined;
   #greetingMs: number | undefined;
   #turnCount = 0;
+  #watchers: TimelineWatcher[] = [];
 
   constructor(options: CallTimelineOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
@@ -102,13 +124,53 @@ export class CallTimeline {
    */
   answered(atMs?: number): void {
     this.#answeredAtMs = atMs ?? this.#now();
+    if (this.#watchers.length > 0) this.#tell({ type: 'answered', atMs: this.#answeredAtMs });
+  }
+
+  /** When the call was answered, on this timeline's clock, once it was. */
+  get answeredAtMs(): number | undefined {
+    return this.#answeredAtMs;
+  }
+
+  /** The clock of this timeline, ms. */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * Tells `watcher` everything that happens on this timeline from now on (tracing, the console);
+   * returns the function that stops it. A watcher that throws is dropped.
+   */
+  watch(watcher: TimelineWatcher): () => void {
+    this.#watchers = [...this.#watchers, watcher];
+    return () => {
+      this.#watchers = this.#watchers.filter((w) => w !== watcher);
+    };
+  }
+
+  /** The call ended now, for `reason`; watchers hear it last. */
+  ended(reason: string): void {
+    if (this.#watchers.length > 0) this.#tell({ type: 'ended', atMs: this.#now(), reason });
+    this.#watchers = [];
+  }
+
+  #tell(note: TimelineNote): void {
+    for (const watcher of this.#watchers) {
+      try {
+        watcher(note);
+      } catch {
+        this.#watchers = this.#watchers.filter((w) => w !== watcher);
+      }
+    }
   }
 
   /** The first greeting frame went out now; measured once per call. */
   greetingAudio(): void {
     if (this.#answeredAtMs === undefined || this.#greetingMs !== undefined) return;
-    this.#greetingMs = this.#now() - this.#answeredAtMs;
+    const atMs = this.#now();
+    this.#greetingMs = atMs - this.#answeredAtMs;
     this.#greeting?.observe(seconds(this.#greetingMs));
+    if (this.#watchers.length > 0) this.#tell({ type: 'greeting', atMs });
   }
 
   /** Answer to first greeting audio, ms, once it happened. */
@@ -121,33 +183,41 @@ export class CallTimeline {
    * a new turn starts.
    */
   speechEnded(silenceMs?: number): void {
-    this.#turns.push({
+    const turn: TurnTiming = {
       turn: ++this.#turnCount,
       speechEndAtMs: this.#now(),
       ...(silenceMs !== undefined ? { endpointing: silenceMs } : {}),
-    });
+    };
+    this.#turns.push(turn);
     if (this.#turns.length > this.#maxTurns) this.#turns.shift();
+    if (this.#watchers.length > 0) this.#tell({ type: 'turn', atMs: turn.speechEndAtMs, turn });
   }
 
   /** The current turn's transcript. */
   heard(text: string): void {
     const turn = this.#turns.at(-1);
-    if (turn) turn.callerText = text;
+    if (!turn) return;
+    turn.callerText = text;
+    if (this.#watchers.length > 0) this.#tell({ type: 'heard', atMs: this.#now(), turn, text });
   }
 
   /** A piece of the current turn's answer started playing. */
   said(text: string): void {
     const turn = this.#turns.at(-1);
-    if (turn) turn.botText = turn.botText ? `${turn.botText} ${text}` : text;
+    if (!turn) return;
+    turn.botText = turn.botText ? `${turn.botText} ${text}` : text;
+    if (this.#watchers.length > 0) this.#tell({ type: 'said', atMs: this.#now(), turn, text });
   }
 
   /** Marks `stage` of the current turn; only the first mark of a stage counts. */
   mark(stage: TurnStage): void {
     const turn = this.#turns.at(-1);
     if (!turn || turn[stage] !== undefined) return;
-    const ms = this.#now() - turn.speechEndAtMs;
+    const atMs = this.#now();
+    const ms = atMs - turn.speechEndAtMs;
     turn[stage] = ms;
     this.#stage?.observe({ stage: STAGE_LABEL[stage] }, seconds(ms));
+    if (this.#watchers.length > 0) this.#tell({ type: 'stage', atMs, turn, stage });
   }
 
   /** Marks a finer point of the current turn's answer path; only the first mark counts. */
@@ -156,7 +226,9 @@ export class CallTimeline {
     if (!turn) return;
     turn.marks ??= {};
     if (turn.marks[mark] !== undefined) return;
-    turn.marks[mark] = this.#now() - turn.speechEndAtMs;
+    const atMs = this.#now();
+    turn.marks[mark] = atMs - turn.speechEndAtMs;
+    if (this.#watchers.length > 0) this.#tell({ type: 'mark', atMs, turn, mark });
   }
 
   /**
@@ -164,10 +236,23 @@ export class CallTimeline {
    * the answer as it is heard, the finer marks of the answer path.
    */
   progress(event: ProgressEvent): void {
+    if (this.#watchers.length > 0) this.#tell({ type: 'progress', atMs: this.#now(), event });
     if (event.type === 'filler.started') this.mark('filler');
     else if (event.type === 'answer.audio.started') this.mark('first_answer_audio');
     else if (event.type === 'llm.sentence') this.said(event.text);
     else if (event.type === 'answer.mark') this.markDetail(event.mark);
+    else if (event.type === 'tool.finished') {
+      const turn = this.#turns.at(-1);
+      if (!turn) return;
+      turn.tools ??= [];
+      turn.tools.push({
+        name: event.name,
+        status: event.status,
+        atMs: this.#now() - turn.speechEndAtMs - event.ms,
+        ms: event.ms,
+        webhookMs: event.webhookMs,
+      });
+    }
   }
 
   /**
@@ -181,7 +266,9 @@ export class CallTimeline {
   /** The caller interrupted the current turn's answer. */
   bargedIn(): void {
     const turn = this.#turns.at(-1);
-    if (turn) turn.bargeIn = true;
+    if (!turn) return;
+    turn.bargeIn = true;
+    if (this.#watchers.length > 0) this.#tell({ type: 'barge-in', atMs: this.#now(), turn });
   }
 
   /** The turns kept, oldest first. */

@@ -11,6 +11,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { EXPECTED_PREFIX, type Setting } from './kinds.js';
+import { ACTION_SETTINGS } from './settings/actions.js';
 import { ANSWER_SETTINGS } from './settings/answers.js';
 import { CALL_SETTINGS } from './settings/call.js';
 import { INFERENCE_SETTINGS } from './settings/inference.js';
@@ -19,6 +20,7 @@ import { REALTIME_SETTINGS } from './settings/realtime.js';
 import { SPEECH_SETTINGS } from './settings/speech.js';
 import { STT_SETTINGS } from './settings/stt.js';
 import { TELEPHONY_SETTINGS } from './settings/telephony.js';
+import { TRACING_SETTINGS } from './settings/tracing.js';
 
 /** Every setting, by variable name. */
 export const SETTINGS = {
@@ -30,6 +32,8 @@ export const SETTINGS = {
   ...SPEECH_SETTINGS,
   ...STT_SETTINGS,
   ...REALTIME_SETTINGS,
+  ...TRACING_SETTINGS,
+  ...ACTION_SETTINGS,
 };
 
 /** A variable of the schema. */
@@ -86,6 +90,13 @@ const CHECKS: readonly Check[] = [
     test: (c) =>
       c.VOXSTATE_BRAIN === 'realtime' && !c.VOXSTATE_REALTIME_API_KEY && !c.OPENAI_API_KEY
         ? 'VOXSTATE_BRAIN is realtime but neither VOXSTATE_REALTIME_API_KEY nor OPENAI_API_KEY is set'
+        : undefined,
+  },
+  {
+    vars: ['VOXSTATE_AMD_ON_MACHINE', 'VOXSTATE_AMD_MESSAGE'],
+    test: (c) =>
+      c.VOXSTATE_AMD_ON_MACHINE === 'message' && !c.VOXSTATE_AMD_MESSAGE
+        ? 'VOXSTATE_AMD_ON_MACHINE is message but VOXSTATE_AMD_MESSAGE is not set'
         : undefined,
   },
   {

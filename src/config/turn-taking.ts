@@ -19,6 +19,8 @@ export interface TurnTakingConfig {
   endOfTurn: EndOfTurnConfig;
   /** Noise suppression for calls without a `noise` flag. */
   noiseSuppression: boolean;
+  /** Start retrieval on stable partial transcripts (streaming STT). */
+  speculativeRetrieval: boolean;
   /** The noise suppression pool. */
   noisePool: PoolConfig;
 }
@@ -40,6 +42,7 @@ export function turnTakingConfig(c: Config): TurnTakingConfig {
       longSilenceMs: c.VOXSTATE_END_OF_TURN_LONG_MS,
     },
     noiseSuppression: c.VOXSTATE_NOISE_SUPPRESSION,
+    speculativeRetrieval: c.VOXSTATE_SPECULATIVE_RETRIEVAL,
     noisePool: {
       minThreads: size ? (size.min ?? Math.min(1, size.max)) : 1,
       maxThreads: size?.max ?? 1,

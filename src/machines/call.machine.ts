@@ -9,8 +9,10 @@
  *
  * @module
  */
+import { callEndTransition, dtmfTransitions, repeatingState } from './call.action-states.js';
 import { callSetup, initialCallContext } from './call.setup.js';
 import { goodbyeState, greetingState, phraseState } from './call.speech-states.js';
+import { transferringState } from './call.transfer-states.js';
 import { answeringState, listeningState, thinkingState } from './call.turn-states.js';
 
 export { boundHistory, initialCallContext, promptVariant } from './call.setup.js';
@@ -69,7 +71,8 @@ export const callMachine = callSetup.createMachine({
       ],
       on: {
         'media.hangup': { target: 'ended', actions: { type: 'end', params: { reason: 'hangup' } } },
-        'media.dtmf': { actions: 'recordDtmf' },
+        'media.dtmf': dtmfTransitions,
+        'call.end': callEndTransition,
       },
       states: {
         conversation: {
@@ -79,6 +82,13 @@ export const callMachine = callSetup.createMachine({
               guard: 'notSayingGoodbye',
               target: '.goodbye',
               actions: { type: 'end', params: { reason: 'max_duration' } },
+            },
+          },
+          on: {
+            'call.transfer': {
+              guard: 'mayTransfer',
+              target: '.transferring',
+              actions: 'keepTransferRequest',
             },
           },
           states: {
@@ -96,6 +106,8 @@ export const callMachine = callSetup.createMachine({
             },
             apology: phraseState('apology', 'apology', 'listening'),
             goodbye: goodbyeState,
+            repeating: repeatingState,
+            transferring: transferringState,
           },
         },
         prompt: {

@@ -5,9 +5,11 @@
  *
  * @module
  */
-import { assign, not, raise, sendTo, setup, stateIn } from 'xstate';
+import { and, assign, not, raise, sendTo, setup, stateIn } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
+import type { DigitAction } from '../answer/tool-config.js';
+import type { CallActionEvent } from '../calls/events.js';
 import {
   type CallContext,
   type CallEvent,
@@ -18,6 +20,7 @@ import {
   type GreetingStatus,
   type Passage,
   type PromptVariant,
+  type TransferOptions,
 } from './call.types.js';
 
 const MAX_DTMF = 32;
@@ -51,8 +54,19 @@ export function initialCallContext(input: CallInput): CallContext {
     retrievalLayer: '',
     history: [],
     dtmf: '',
+    digitActions: input.digitActions ?? {},
+    ...(input.digitTransfer ? { digitTransfer: input.digitTransfer } : {}),
+    keypad: '',
+    transfer: { ...DEFAULT_TRANSFER, ...input.transfer },
   };
 }
+
+const DEFAULT_TRANSFER: TransferOptions = {
+  blind: false,
+  attended: false,
+  announcement: 'Please hold, I am connecting you with a colleague.',
+  noAnswer: 'I am sorry, nobody could take your call right now. How else can I help?',
+};
 
 const actors = {
   media: unprovidedCallback('media'),
@@ -64,7 +78,21 @@ const actors = {
   retrieve: unprovidedPromise('retrieve'),
   streamAnswer: unprovidedPromise('streamAnswer'),
   upgradePrompt: unprovidedPromise('upgradePrompt'),
+  transferBlind: unprovidedPromise('transferBlind'),
+  dialAgent: unprovidedPromise('dialAgent'),
+  connectAgent: unprovidedPromise('connectAgent'),
+  watchAgent: unprovidedCallback('watchAgent'),
+  bridgeTransfer: unprovidedPromise('bridgeTransfer'),
+  resumeCaller: unprovidedPromise('resumeCaller'),
 } satisfies CallActors as CallActors;
+
+/** Reads `output.action` of the answer's done event without trusting its shape. */
+function answerAction(event: unknown): CallActionEvent | undefined {
+  const action = (event as { output?: { action?: CallActionEvent } }).output?.action;
+  return action && (action.type === 'call.end' || action.type === 'call.transfer')
+    ? action
+    : undefined;
+}
 
 /** Reads `output.text` of a done event without trusting its shape. */
 function outputText(event: unknown): string {
@@ -131,6 +159,49 @@ export const callSetup = setup({
         context.maxHistory,
       ),
     })),
+    raiseAnswerAction: raise(({ event }) => {
+      const action = answerAction(event);
+      return action ?? { type: 'call.end' as const, reason: 'missing_action' };
+    }),
+    raiseCallEnd: raise((_, params: { reason: string }) => ({
+      type: 'call.end' as const,
+      reason: params.reason,
+    })),
+    raiseDigitTransfer: raise(({ context, event }) => {
+      const digit = event.type === 'media.dtmf' ? event.digit : '';
+      const configured = context.digitActions[digit];
+      const target =
+        (configured?.action === 'transfer' ? configured.target : undefined) ??
+        context.digitTransfer?.target;
+      return {
+        type: 'call.transfer' as const,
+        mode: context.digitTransfer?.mode ?? ('blind' as const),
+        ...(target ? { target } : {}),
+        summary: `The caller pressed ${digit} to reach a person.`,
+      };
+    }),
+    typeKeypad: assign({
+      keypad: ({ context, event }) =>
+        event.type === 'media.dtmf'
+          ? (context.keypad + event.digit).slice(-MAX_DTMF)
+          : context.keypad,
+    }),
+    submitKeypad: assign(({ context }) => ({
+      utterance: `The caller typed on the keypad: ${context.keypad}`,
+      keypad: '',
+      passages: [],
+      retrievalLayer: '',
+    })),
+    keepTransferRequest: assign({
+      transferRequest: ({ context, event }) =>
+        event.type === 'call.transfer'
+          ? {
+              mode: event.mode,
+              summary: event.summary,
+              ...(event.target !== undefined ? { target: event.target } : {}),
+            }
+          : context.transferRequest,
+    }),
   },
   guards: {
     isInbound: ({ context }) => context.direction === 'inbound',
@@ -142,6 +213,20 @@ export const callSetup = setup({
     tooManyNotUnderstood: ({ context }) =>
       context.notUnderstood + 1 >= context.limits.maxNotUnderstood,
     notSayingGoodbye: not(stateIn('#call.active.conversation.goodbye')),
+    answerHasAction: ({ event }) => answerAction(event) !== undefined,
+    digitDoes: ({ context, event }, params: { action: DigitAction['action'] }) =>
+      event.type === 'media.dtmf' && context.digitActions[event.digit]?.action === params.action,
+    keypadHasDigits: ({ context }) => context.keypad !== '',
+    hasLastAnswer: ({ context }) => context.history.some((m) => m.role === 'assistant'),
+    mayTransfer: and([
+      not(stateIn('#call.active.conversation.goodbye')),
+      not(stateIn('#call.active.conversation.transferring')),
+    ]),
+    attendedTransfer: ({ context }) =>
+      context.transfer.attended &&
+      (context.transferRequest?.mode === 'attended' || !context.transfer.blind),
+    blindTransfer: ({ context }) => context.transfer.blind,
+    handedOff: ({ event }) => event.type === 'media.hangup' && event.reason === 'transferred',
   },
   delays: {
     maxSilence: ({ context }) => context.limits.maxSilenceMs,

@@ -6,6 +6,7 @@
  * @module
  */
 import { and } from 'xstate';
+import { answerActionTransition } from './call.action-states.js';
 import { callSetup } from './call.setup.js';
 
 const CONVERSATION = '#call.active.conversation';
@@ -142,6 +143,7 @@ export const answeringState = callSetup.createStateConfig({
       format: context.format,
     }),
     onDone: [
+      answerActionTransition,
       {
         guard: 'lastTurn',
         target: `${CONVERSATION}.goodbye`,

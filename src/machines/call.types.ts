@@ -15,8 +15,15 @@
  * @module
  */
 
+import type { DigitAction } from '../answer/tool-config.js';
 import type { MediaFormat } from '../audio/format.js';
-import type { EndpointingEvent, HistoryMessage, MediaEvent } from '../calls/events.js';
+import type {
+  CallActionEvent,
+  EndpointingEvent,
+  HistoryMessage,
+  MediaEvent,
+  TransferProgressEvent,
+} from '../calls/events.js';
 import type { Passage } from '../knowledge/types.js';
 
 /** Who placed the call. Outbound: the bot always speaks first. */
@@ -29,7 +36,9 @@ export type EndReason =
   | 'max_silence'
   | 'max_duration'
   | 'not_understood'
-  | 'error';
+  | 'end_call'
+  | 'error'
+  | 'transferred';
 
 /** Limits that end a call politely, with a goodbye phrase. */
 export interface CallLimits {
@@ -66,6 +75,30 @@ export interface CallInput {
   bargeInOnGreeting?: boolean;
   /** Most history messages kept for the LLM (default 8). */
   maxHistory?: number;
+  /** What keypad digits do (business configuration); default none. */
+  digitActions?: Record<string, DigitAction>;
+  /** Where a transfer goes when a digit asks for a person without its own target. */
+  digitTransfer?: { mode: 'blind' | 'attended'; target: string };
+  /** Transfer to a person: which modes are configured and what the caller hears. */
+  transfer?: Partial<TransferOptions>;
+}
+
+/** The transfer options of a call (none configured: a transfer request gets an apology). */
+export interface TransferOptions {
+  blind: boolean;
+  attended: boolean;
+  /** Said to the caller before a transfer. */
+  announcement: string;
+  /** Said to the caller when the agent does not answer or the transfer fails. */
+  noAnswer: string;
+}
+
+/** A transfer the call was asked for. */
+export interface TransferRequest {
+  mode: 'blind' | 'attended';
+  target?: string;
+  /** One sentence for the agent. Personal data: sanitized for the inspector. */
+  summary: string;
 }
 
 /** A retrieved passage (the one passage shape, from the knowledge base's types). */
@@ -108,6 +141,15 @@ export interface CallContext {
   history: HistoryMessage[];
   /** Recent DTMF digits (bounded). */
   dtmf: string;
+  /** What keypad digits do. */
+  digitActions: Record<string, DigitAction>;
+  /** Transfer defaults for digit actions. */
+  digitTransfer?: { mode: 'blind' | 'attended'; target: string };
+  /** Digits the caller is typing for a tool, until a `submit` digit ends the number. */
+  keypad: string;
+  transfer: TransferOptions;
+  /** The transfer in progress (or the last one asked for). */
+  transferRequest?: TransferRequest;
   /** Last actor failure, for logs and the call record. */
   lastError?: { actor: string; message: string };
   endReason?: EndReason;
@@ -117,7 +159,12 @@ export interface CallContext {
 export type InternalEvent = { type: 'greeting.ended' };
 
 /** Every event the call machine takes: only events that decide a transition. */
-export type CallEvent = MediaEvent | EndpointingEvent | InternalEvent;
+export type CallEvent =
+  | MediaEvent
+  | EndpointingEvent
+  | InternalEvent
+  | CallActionEvent
+  | TransferProgressEvent;
 
 /** What the machine outputs when the call ends. */
 export interface CallOutput {

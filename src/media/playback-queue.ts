@@ -28,39 +28,15 @@ import {
   type PlaybackKind,
 } from './playback-item.js';
 
+import type { PlaybackEvents, PlaybackQueueOptions } from './playback-types.js';
+
 export {
   type PlaybackEndReason,
   PlaybackItem,
   type PlaybackItemOptions,
   type PlaybackKind,
 } from './playback-item.js';
-
-/** Events of a {@link PlaybackQueue}. */
-export interface PlaybackEvents {
-  'item.started': [item: PlaybackItem];
-  'item.ended': [item: PlaybackItem, reason: PlaybackEndReason];
-  /** The bot started or stopped sending audio, at `atMs` on the queue's clock. */
-  speaking: [speaking: boolean, atMs: number];
-  /** A frame went to the sink at `atMs` on the queue's clock (the echo reference). */
-  frame: [frame: Buffer, atMs: number];
-  /** Everything queued has been played. */
-  idle: [];
-}
-
-/** Options for {@link PlaybackQueue}. */
-export interface PlaybackQueueOptions {
-  format: MediaFormat;
-  /** Where frames go (the call's media connection). */
-  sink: (frame: Buffer) => void;
-  /** How answers join fillers (default `boundary`). */
-  fillerJoin?: FillerJoin;
-  /** Echo window after the last frame, ms (default 300). */
-  echoCooldownMs?: number;
-  /** Most frames a late tick sends at once (default 3). */
-  maxBurstFrames?: number;
-  clock?: PacerClock;
-  logger?: Logger;
-}
+export type { PlaybackEvents, PlaybackQueueOptions } from './playback-types.js';
 
 /**
  * The playback queue of one call.
@@ -164,6 +140,28 @@ export class PlaybackQueue extends EventEmitter<PlaybackEvents> implements Playb
       return item;
     }
     this.#queue.push(item);
+    return item;
+  }
+
+  /**
+   * Queues a streaming item ahead of the answer items whose audio has not started: a filler
+   * that must play before an answer still being generated. Once the answer has audio, the
+   * `boundary` join skips the filler if it has not started.
+   */
+  openAhead(kind: PlaybackKind, options: PlaybackItemOptions = {}): PlaybackItem {
+    const item = new PlaybackItem(this, this.#nextId++, kind, options);
+    if (this.#closed) {
+      item.finish('stopped');
+      return item;
+    }
+    const current = this.#current;
+    if (current?.state === 'queued' && current.kind === 'answer') {
+      this.#current = undefined;
+      this.#queue.unshift(current);
+    }
+    const at = this.#queue.findIndex((i) => i.state === 'queued' && i.kind === 'answer');
+    this.#queue.splice(at < 0 ? this.#queue.length : at, 0, item);
+    this.wake();
     return item;
   }
 

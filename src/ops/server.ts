@@ -8,8 +8,13 @@
  * - `GET /calls`: the active calls, without personal data (id, state, direction, start, duration,
  *   turns, flags; never phone numbers or transcripts).
  *
+ * - more pages from `routes` (the web console under `/console`).
+ *
  * It binds to 127.0.0.1 by default. With a `token`, every endpoint but `/healthz` needs
- * `Authorization: Bearer <token>` (compared in constant time) and answers 401 otherwise.
+ * `Authorization: Bearer <token>` (compared in constant time) and answers 401 otherwise. A
+ * browser cannot send that header on a page load, so the token is also taken once from
+ * `?token=` (which answers with a redirect to the same path without it and an `HttpOnly`,
+ * `SameSite=Strict` cookie holding it) and then from that cookie.
  *
  * @module
  */
@@ -37,6 +42,24 @@ export interface ActiveCallInfo {
   flags: Record<string, string>;
 }
 
+/** An answer of an extra route. */
+export interface OpsReply {
+  status?: number;
+  /** Content type (default `text/html; charset=utf-8`). */
+  type?: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** Extra routes: a reply for a path, or undefined when the path is not theirs. */
+export type OpsRoutes = (
+  path: string,
+  query: URLSearchParams,
+) => OpsReply | undefined | Promise<OpsReply | undefined>;
+
+/** The cookie a browser keeps the ops token in. */
+export const OPS_TOKEN_COOKIE = 'voxstate_ops';
+
 /** Options for {@link createOpsServer}. */
 export interface OpsServerOptions {
   registry: Registry;
@@ -50,6 +73,8 @@ export interface OpsServerOptions {
   readiness?: () => Record<string, ReadinessState> | Promise<Record<string, ReadinessState>>;
   /** The active calls. */
   calls?: () => readonly ActiveCallInfo[];
+  /** More pages behind the same token (the web console). */
+  routes?: OpsRoutes;
   /** Deadline of the readiness function, ms (default 2000). */
   readinessTimeoutMs?: number;
   logger?: Logger;
@@ -110,20 +135,44 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
   let monitor: EventLoopMonitor | undefined;
   enableDefaultMetrics(options.registry);
 
+  const matches = (candidate: string | undefined): boolean =>
+    candidate !== undefined &&
+    tokenDigest !== undefined &&
+    timingSafeEqual(digest(candidate.trim()), tokenDigest);
+
   const authorized = (req: IncomingMessage): boolean => {
     if (!tokenDigest) return true;
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
-    return m?.[1] !== undefined && timingSafeEqual(digest(m[1].trim()), tokenDigest);
+    if (matches(m?.[1])) return true;
+    const cookie = (req.headers.cookie ?? '')
+      .split(';')
+      .map((c) => c.trim())
+      .find((c) => c.startsWith(`${OPS_TOKEN_COOKIE}=`));
+    return matches(
+      cookie ? decodeURIComponent(cookie.slice(OPS_TOKEN_COOKIE.length + 1)) : undefined,
+    );
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://ops');
+    const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, '{"error":"method not allowed"}');
     }
     if (path === '/healthz') return send(res, 200, '{"status":"alive"}');
+    const given = url.searchParams.get('token');
+    if (given !== null && tokenDigest && matches(given)) {
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        location: `${path}${url.search}`,
+        'set-cookie': `${OPS_TOKEN_COOKIE}=${encodeURIComponent(given)}; HttpOnly; SameSite=Strict; Path=/`,
+        'cache-control': 'no-store',
+      });
+      res.end();
+      return;
+    }
     if (!authorized(req)) {
       res.setHeader('www-authenticate', 'Bearer');
       return send(res, 401, '{"error":"unauthorized"}');
@@ -149,8 +198,17 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
         }));
         return send(res, 200, JSON.stringify({ count: calls.length, calls }));
       }
-      default:
-        return send(res, 404, '{"error":"not found"}');
+      default: {
+        const reply = await options.routes?.(path, url.searchParams);
+        if (!reply) return send(res, 404, '{"error":"not found"}');
+        res.writeHead(reply.status ?? 200, {
+          'content-type': reply.type ?? 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          ...reply.headers,
+        });
+        res.end(req.method === 'HEAD' ? undefined : reply.body);
+        return;
+      }
     }
   };
 

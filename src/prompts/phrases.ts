@@ -57,8 +57,8 @@ const PHRASES: Record<string, LanguagePhrases> = {
       'One moment...',
       'Let me check...',
       'Just a second...',
-      'Let me look that up...',
-      'Okay, one moment please...',
+      'Let me see...',
+      'One second...',
     ],
   },
   ru: {
@@ -76,7 +76,7 @@ const PHRASES: Record<string, LanguagePhrases> = {
       'Секундочку...',
       'Сейчас проверю...',
       'Одну минуту...',
-      'Минуточку, уточняю...',
+      'Минуточку...',
       'Так, смотрю...',
     ],
   },
@@ -97,7 +97,7 @@ const PHRASES: Record<string, LanguagePhrases> = {
       'Секундочку...',
       'Зараз перевірю...',
       'Хвилинку...',
-      'Одну хвилинку, уточнюю...',
+      'Одну хвилинку...',
       'Так, дивлюся...',
     ],
   },
@@ -111,7 +111,7 @@ const PHRASES: Record<string, LanguagePhrases> = {
       budgetExceeded: 'סליחה, אין לי אפשרות לענות על זה כרגע. אפשר לעזור במשהו אחר?',
       timeUp: 'מצטערים, הזמן לשיחה הסתיים. תודה ולהתראות!',
     },
-    fillers: ['רגע אחד...', 'רק שנייה...', 'מיד אבדוק...', 'רגע, בודקים...', 'שנייה אחת בבקשה...'],
+    fillers: ['רגע אחד...', 'רק שנייה...', 'מיד אבדוק...', 'רגע, בודקים...', 'שנייה אחת...'],
   },
 };
 

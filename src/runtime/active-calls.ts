@@ -6,6 +6,7 @@
  * @module
  */
 import type { StateValue } from 'xstate';
+import type { ConsoleCall, WebConsole } from '../console/console.js';
 import type { ActiveCallInfo } from '../ops/server.js';
 import type { CallHandle } from './runtime.js';
 
@@ -45,5 +46,36 @@ export function activeCallInfo(handles: readonly CallHandle[]): ActiveCallInfo[]
       turns: snapshot.context.turns,
       flags: { ...h.session.flags },
     };
+  });
+}
+
+/**
+ * What the web console shows of a call: its state, turns (the timeline's, words inside: the
+ * console shows them only when transcripts may be kept) and cost so far.
+ */
+export function consoleCallOf(
+  h: CallHandle,
+  ended?: { reason: string; atMs: number },
+): ConsoleCall {
+  const snapshot = h.actor.getSnapshot();
+  return {
+    id: h.id,
+    state: stateValueString(snapshot.value),
+    direction: h.session.endpoint.direction,
+    language: snapshot.context.language,
+    startedAt: h.session.startedAt,
+    ...(ended ? { endedAt: ended.atMs, endReason: ended.reason } : {}),
+    turns: h.session.timeline
+      .turns()
+      .map((t) => ({ ...t, ...(t.marks ? { marks: { ...t.marks } } : {}) })),
+    cost: h.session.ledger.breakdown(),
+  };
+}
+
+/** Keeps `handle`'s call in the console's ring of recent calls once it ends. */
+export function keepWhenEnded(web: Pick<WebConsole, 'ended'>, handle: CallHandle): void {
+  handle.session.timeline.watch((note) => {
+    if (note.type === 'ended')
+      web.ended(consoleCallOf(handle, { reason: note.reason, atMs: Date.now() }));
   });
 }

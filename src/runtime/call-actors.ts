@@ -8,40 +8,76 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import type { ClientOptions } from 'ws';
+import { createBridgeTransferActor } from '../actors/bridge-transfer.js';
+import { createConnectAgentActor } from '../actors/connect-agent.js';
 import type { CallActors } from '../actors/contracts.js';
+import { createDialAgentActor } from '../actors/dial-agent.js';
 import { createEndpointingActor } from '../actors/endpointing.js';
 import { createMediaActor } from '../actors/media.js';
 import { createPlayFillerActor } from '../actors/play-filler.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
+import { createResumeCallerActor } from '../actors/resume-caller.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
+import { SpeculativeRetrieval } from '../actors/speculative-retrieval.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
+import { createTransferBlindActor } from '../actors/transfer-blind.js';
+import type { TransferDeps } from '../actors/transfer-deps.js';
+import { TurnFiller } from '../actors/turn-filler.js';
 import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
+import { createWatchAgentActor } from '../actors/watch-agent.js';
 import type { Answerer } from '../answer/answerer.js';
+import type { ToolRunner } from '../answer/tool-runner.js';
 import type { CallSession } from '../calls/session.js';
+import type { TransferSettings } from '../calls/transfer-line.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
+import { callTurnTaking, type TurnTakingConfig } from '../config/turn-taking.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
+import { DenoisedVad } from '../media/denoised-vad.js';
+import { endOfTurnPolicy } from '../media/end-of-turn.js';
+import { NoiseSession } from '../media/noise.js';
 import type { VadSession } from '../media/vad.js';
+import { brainFor, type RealtimeConfig } from '../providers/realtime/config.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { NoisePool } from '../workers/pools.js';
+import { realtimeCallActors } from './realtime-actors.js';
+import { RealtimeBrain } from './realtime-brain.js';
 
 /** What the call actors need from a runtime: the parts every call shares. */
 export interface SharedCallParts {
   createVad: () => VadSession;
   endpointer: Partial<EndpointerConfig>;
+  /** End-of-turn policy and noise suppression before a call's `eot` and `noise` flags. */
+  turnTaking?: TurnTakingConfig;
+  /** The noise suppression pool (present when some call may use it). */
+  noisePool?: NoisePool;
   tts: TtsService;
   knowledge: Pick<KnowledgeRuntime, 'prefetcher' | 'retriever'>;
   /** The speech-to-text engine of a call (its `stt` flag may pick a remote one, local behind it). */
   stt: (session: CallSession) => SttEngine;
   answerer: Answerer;
+  /** The business's tools, run inside the answer (none: the model is offered no tools). */
+  tools?: ToolRunner;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** Start retrieval on stable partial transcripts (streaming STT). */
+  speculativeRetrieval?: boolean;
+  /** A filler plays only when no answer audio is ready this long after the end of a turn, ms. */
+  fillerDelayMs?: number;
   registry: Registry;
   logger: Logger;
+  /** The speech-to-speech mode: calls whose `brain` flag (or default) is `realtime` use it. */
+  realtime?: { config: RealtimeConfig; wsOptions?: ClientOptions };
+  /** Where transfers go; undefined: no transfer configured. */
+  transfer?: TransferSettings;
 }
+
+const NO_TRANSFER: TransferSettings = { ringTimeoutMs: 20_000 };
 
 /**
  * Builds every actor of the call machine for one call.
@@ -52,16 +88,60 @@ export interface SharedCallParts {
  * ```
  */
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
+  const cascade = createCascadeActors(session, shared);
+  const realtime = shared.realtime;
+  if (!realtime || brainFor(session.flags, realtime.config.brain) !== 'realtime') return cascade;
+  const { retriever } = shared.knowledge;
+  const brain = new RealtimeBrain({
+    session,
+    config: realtime.config,
+    retrieve: async (query, signal) =>
+      (await retriever.retrieve({ query, signal, language: session.endpoint.language })).passages,
+    ...(realtime.wsOptions ? { wsOptions: realtime.wsOptions } : {}),
+    registry: shared.registry,
+    logger: shared.logger,
+  });
+  return realtimeCallActors(cascade, session, brain, shared.logger);
+}
+
+function createCascadeActors(session: CallSession, shared: SharedCallParts): CallActors {
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
+  const turnTaking = shared.turnTaking
+    ? callTurnTaking(shared.turnTaking, session.flags)
+    : undefined;
+  const noisePool = turnTaking?.noiseSuppression ? shared.noisePool : undefined;
+  const filler = new TurnFiller({
+    playback: session.playback,
+    tts,
+    delayMs: shared.fillerDelayMs ?? 0,
+    logger,
+  });
+  const speculative = shared.speculativeRetrieval
+    ? new SpeculativeRetrieval({
+        retriever: shared.knowledge.retriever,
+        clock: session.playback.clock,
+        language: () => (shared.detectLanguage ? undefined : session.endpoint.language),
+        registry,
+      })
+    : undefined;
+  const transfer: TransferDeps = {
+    line: session.endpoint.transfer,
+    settings: shared.transfer ?? NO_TRANSFER,
+    logger,
+  };
   return {
     media: createMediaActor({ endpoint: session.endpoint, playback: session.playback }),
     endpointing: createEndpointingActor({
       session,
-      createVad: shared.createVad,
+      createVad: noisePool
+        ? () => new DenoisedVad(new NoiseSession(noisePool), shared.createVad())
+        : shared.createVad,
       endpointer: shared.endpointer,
+      ...(turnTaking ? { endOfTurn: endOfTurnPolicy(turnTaking.endOfTurn) } : {}),
       registry,
       logger,
+      ...(speculative ? { onPartial: (p) => speculative.partial(p.text, p.stable) } : {}),
       openSttStream: () =>
         openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
     }),
@@ -73,7 +153,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
         : {}),
       logger,
     }),
-    playFiller: createPlayFillerActor({ playback: session.playback, tts, logger }),
+    playFiller: createPlayFillerActor({ playback: session.playback, tts, turn: filler, logger }),
     prefetchEmbedding: createPrefetchEmbeddingActor({
       prefetcher: shared.knowledge.prefetcher,
       logger,
@@ -85,12 +165,17 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       registry,
       logger,
     }),
-    retrieve: createRetrieveActor({ retriever: shared.knowledge.retriever }),
+    retrieve: createRetrieveActor({
+      retriever: shared.knowledge.retriever,
+      ...(speculative ? { speculative } : {}),
+    }),
     streamAnswer: createStreamAnswerActor({
       session,
       answerer: shared.answerer,
       tts,
       ttsEngine: tts.engine().name,
+      filler,
+      ...(shared.tools ? { tools: shared.tools } : {}),
       registry,
       logger,
     }),
@@ -98,5 +183,11 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       buildFullPrompt: () => session.prompts.buildFull(),
       registry,
     }),
+    transferBlind: createTransferBlindActor(transfer),
+    dialAgent: createDialAgentActor(transfer),
+    connectAgent: createConnectAgentActor(transfer),
+    watchAgent: createWatchAgentActor(transfer),
+    bridgeTransfer: createBridgeTransferActor(transfer),
+    resumeCaller: createResumeCallerActor(transfer),
   };
 }

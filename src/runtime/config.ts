@@ -7,13 +7,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type AnswerConfig, answerConfig } from '../answer/config.js';
+import type { BlindTarget, TransferSettings } from '../calls/transfer-line.js';
 import { type FlagConfig, flagConfig } from '../config/flags.js';
 import { type InferenceConfig, inferenceConfig } from '../config/inference.js';
 import { type Config, configErrorMessage, type RawEnv, readEnv } from '../config/schema.js';
+import { type TurnTakingConfig, turnTakingConfig } from '../config/turn-taking.js';
 import { type PriceTable, priceTable } from '../cost/prices.js';
 import { ConfigError } from '../errors.js';
 import { type KnowledgeConfig, knowledgeConfig } from '../knowledge/config.js';
 import type { CallLimits } from '../machines/call.types.js';
+import { type RealtimeConfig, realtimeConfig } from '../providers/realtime/config.js';
 import { type SttEnginesConfig, sttEnginesConfig } from '../providers/stt/config.js';
 import { type SpeechConfig, speechConfig } from '../speech/config.js';
 
@@ -33,8 +36,12 @@ export interface RuntimeConfig {
   stt: SttChoice;
   /** Remote STT engines, chosen per call by the `stt` flag (`src/providers/stt/config.ts`). */
   sttEngines: SttEnginesConfig;
+  /** The speech-to-speech mode (`VOXSTATE_BRAIN`, the `brain` flag, `VOXSTATE_REALTIME_*`). */
+  realtime: RealtimeConfig;
   /** Let Whisper detect each utterance's language instead of using the call's. */
   detectLanguage: boolean;
+  /** End-of-turn policy and noise suppression, before each call's `eot` and `noise` flags. */
+  turnTaking: TurnTakingConfig;
   limits: CallLimits;
   bargeInOnGreeting: boolean;
   /**
@@ -52,6 +59,37 @@ export interface RuntimeConfig {
   redisUrl: string | undefined;
   /** Retry timing of the dead-letter queue (with Redis): first retry delay, doubled after. */
   deadLetter: { baseDelayMs: number; pollMs: number };
+  /** Transfer to a person: where to, and what the caller hears. */
+  transfer: TransferConfig;
+}
+
+/** Transfer settings and the caller's phrases (`VOXSTATE_TRANSFER_*`). */
+export interface TransferConfig extends TransferSettings {
+  announcement: string;
+  noAnswer: string;
+}
+
+/** The transfer configuration from the parsed environment. */
+export function transferConfig(c: Config): TransferConfig {
+  const blind: BlindTarget | undefined = c.VOXSTATE_TRANSFER_REDIRECT_ENDPOINT
+    ? { kind: 'redirect', endpoint: c.VOXSTATE_TRANSFER_REDIRECT_ENDPOINT }
+    : c.VOXSTATE_TRANSFER_EXTENSION
+      ? {
+          kind: 'dialplan',
+          context: c.VOXSTATE_TRANSFER_CONTEXT,
+          extension: c.VOXSTATE_TRANSFER_EXTENSION,
+          priority: c.VOXSTATE_TRANSFER_PRIORITY,
+        }
+      : undefined;
+  return {
+    ...(blind ? { blind } : {}),
+    ...(c.VOXSTATE_TRANSFER_AGENT_ENDPOINT
+      ? { agentEndpoint: c.VOXSTATE_TRANSFER_AGENT_ENDPOINT }
+      : {}),
+    ringTimeoutMs: c.VOXSTATE_TRANSFER_RING_TIMEOUT_MS,
+    announcement: c.VOXSTATE_TRANSFER_ANNOUNCEMENT,
+    noAnswer: c.VOXSTATE_TRANSFER_NO_ANSWER,
+  };
 }
 
 /** The sample business shipped in `examples/knowledge-base/`. */
@@ -97,7 +135,9 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     businessFile: c.VOXSTATE_BUSINESS ?? SAMPLE_BUSINESS_FILE,
     stt: c.VOXSTATE_STT ?? 'whisper',
     sttEngines: part(sttEnginesConfig),
+    realtime: part(realtimeConfig),
     detectLanguage: c.VOXSTATE_DETECT_LANGUAGE,
+    turnTaking: part(turnTakingConfig),
     limits: {
       maxTurns: c.VOXSTATE_MAX_TURNS,
       maxSilenceMs: c.VOXSTATE_MAX_SILENCE_MS,
@@ -110,6 +150,7 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     logPii: c.VOXSTATE_LOG_PII,
     redisUrl: c.VOXSTATE_REDIS_URL,
     deadLetter: { baseDelayMs: c.VOXSTATE_DLQ_RETRY_MS, pollMs: c.VOXSTATE_DLQ_POLL_MS },
+    transfer: transferConfig(c),
   };
   if (problems.length > 0) throw new ConfigError(configErrorMessage(problems));
   return config;

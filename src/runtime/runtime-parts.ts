@@ -9,6 +9,12 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Answerer } from '../answer/answerer.js';
 import { createAnswerer } from '../answer/create-answerer.js';
+import {
+  type BusinessActions,
+  describeActions,
+  loadBusinessActions,
+} from '../answer/tool-config.js';
+import { createToolRunner, type ToolRunner } from '../answer/tool-runner.js';
 import { connectRedis } from '../cache/redis.js';
 import { waitForRedis } from '../dlq/queue-redis.js';
 import { AbortedError, VoxstateError } from '../errors.js';
@@ -27,7 +33,13 @@ import { registerCatalog } from '../telemetry/catalog.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
 import type { Language } from '../text/language.js';
-import { createVadPool, createWhisperPool, openEmbeddingPool } from '../workers/pools.js';
+import {
+  createNoisePool,
+  createVadPool,
+  createWhisperPool,
+  type NoisePool,
+  openEmbeddingPool,
+} from '../workers/pools.js';
 import { type CallFinisher, createCallFinisher } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
 import type { RuntimeOptions } from './runtime.js';
@@ -37,6 +49,10 @@ export interface RuntimeParts {
   logger: Logger;
   registry: Registry;
   business: BusinessData;
+  /** The business's tools, built-in tools and keypad digit actions. */
+  actions: BusinessActions;
+  /** Runs the business's tools for every call. */
+  tools: ToolRunner;
   knowledge: KnowledgeRuntime;
   speech: Speech;
   answerer: Answerer;
@@ -45,6 +61,8 @@ export interface RuntimeParts {
   sttEngines: ReadonlyMap<string, SttEngine>;
   redis: Redis | undefined;
   createVad: () => VadSession;
+  /** The noise suppression pool, when some call may use it (setting on, or a `noise` flag). */
+  noisePool: NoisePool | undefined;
   finisher: CallFinisher;
   /**
    * The background part of the pre-warm (see `prewarm.ts`): resolves with its report when it is
@@ -124,7 +142,10 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       : undefined;
     if (redis) closers.push(() => void redis.disconnect());
     const business = await loadBusinessData(config.businessFile);
+    const actions = await loadBusinessActions(config.businessFile);
     const deps = { registry, logger };
+    const tools = createToolRunner({ actions, ...deps });
+    logger.info(describeActions(actions), 'business actions');
 
     const speech = createSpeech(
       {
@@ -147,6 +168,11 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
 
     const vadPool = createVadPool(config.inference, deps);
     closers.push(() => vadPool.close());
+    const noisePool =
+      config.turnTaking.noiseSuppression || config.flags.noise !== undefined
+        ? createNoisePool(config.turnTaking.noisePool, deps)
+        : undefined;
+    if (noisePool) closers.push(() => noisePool.close());
 
     const [stt, knowledge] = await untilAborted(
       allSettledOrThrow<[SttEngine, KnowledgeRuntime, unknown]>([
@@ -185,6 +211,8 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       logger,
       registry,
       business,
+      actions,
+      tools,
       knowledge,
       speech,
       answerer,
@@ -192,6 +220,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       sttEngines: createRemoteSttEngines(config.sttEngines),
       redis,
       createVad: () => new VadSession(vadPool),
+      noisePool,
       finisher,
       warmed,
       closers,

@@ -13,6 +13,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { ClientOptions } from 'ws';
 import {
   type Actor,
   type AnyActorRef,
@@ -21,6 +22,7 @@ import {
   type Observer,
 } from 'xstate';
 import type { Answerer } from '../answer/answerer.js';
+import type { BusinessActions } from '../answer/tool-config.js';
 import { type CallEndpoint, CallSession } from '../calls/session.js';
 import { assignFlags } from '../config/flags.js';
 import { ConfigError, isAbortError } from '../errors.js';
@@ -37,6 +39,7 @@ import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { isLanguage, type Language } from '../text/language.js';
+import type { CallTracer } from '../tracing/call-tracer.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
@@ -55,10 +58,16 @@ export interface RuntimeOptions {
    * clock, for `stt: 'script'`.
    */
   scriptText?: (callId: string, startMs: number, endMs: number) => string | undefined;
+  /** WebSocket options of the Realtime sessions (a private certificate authority in tests). */
+  realtimeWsOptions?: ClientOptions;
   /** Write call records to the data folder (default true). */
   recordCalls?: boolean;
   /** Retry timing of the call records' dead-letter queue (tests use short delays). */
   deadLetter?: CallFinisherOptions['deadLetter'];
+  /** Traces each call (OpenTelemetry), from its timeline. */
+  tracer?: Pick<CallTracer, 'follow'>;
+  /** Told of each call once it is set up, before its actor starts (the web console). */
+  onCallStarted?: (handle: CallHandle) => void;
   /** Abandons the start-up (`create` rejects with AbortedError once what it built is closed). */
   signal?: AbortSignal;
 }
@@ -100,6 +109,7 @@ export class Runtime {
   readonly warmed: RuntimeParts['warmed'];
   readonly #options: RuntimeOptions;
   readonly #shared: SharedCallParts;
+  readonly #actions: BusinessActions;
   /** The calls in progress: the one place that holds a call's parts. */
   readonly #handles = new Map<string, CallHandle>();
   readonly #closers: Array<() => Promise<void> | void>;
@@ -115,6 +125,7 @@ export class Runtime {
     this.logger = parts.logger;
     this.registry = parts.registry;
     this.business = parts.business;
+    this.#actions = parts.actions;
     this.knowledge = parts.knowledge;
     this.speech = parts.speech;
     this.answerer = parts.answerer;
@@ -133,13 +144,23 @@ export class Runtime {
     this.#shared = {
       createVad: parts.createVad,
       endpointer: this.config.inference.vad.endpointer,
+      turnTaking: this.config.turnTaking,
+      speculativeRetrieval: this.config.turnTaking.speculativeRetrieval,
+      ...(parts.noisePool ? { noisePool: parts.noisePool } : {}),
       tts: this.speech.tts,
       knowledge: this.knowledge,
       stt: (session) => selectStt(session.id, session.flags.stt),
       answerer: this.answerer,
+      tools: parts.tools,
       detectLanguage: this.config.detectLanguage,
+      fillerDelayMs: this.config.speech.playback.fillerDelayMs,
       registry: this.registry,
       logger: this.logger,
+      realtime: {
+        config: this.config.realtime,
+        ...(parts.options.realtimeWsOptions ? { wsOptions: parts.options.realtimeWsOptions } : {}),
+      },
+      transfer: this.config.transfer,
     };
   }
 
@@ -209,6 +230,11 @@ export class Runtime {
       ...(scriptText ? { scriptText: (s: number, e: number) => scriptText(callId, s, e) } : {}),
     });
     session.timeline.answered(endpoint.answeredAt);
+    this.#options.tracer?.follow(session.timeline, {
+      id: callId,
+      direction: endpoint.direction,
+      language,
+    });
     const callerNumber = endpoint.callerNumber || undefined;
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     const machine = callMachine.provide({ actors: createCallActors(session, this.#shared) });
@@ -222,6 +248,14 @@ export class Runtime {
         format: 'slin16',
         limits: this.config.limits,
         bargeInOnGreeting: this.config.bargeInOnGreeting,
+        digitActions: this.#actions.digits,
+        ...(this.#actions.transfer ? { digitTransfer: this.#actions.transfer } : {}),
+        transfer: {
+          blind: this.config.transfer.blind !== undefined,
+          attended: this.config.transfer.agentEndpoint !== undefined,
+          announcement: this.config.transfer.announcement,
+          noAnswer: this.config.transfer.noAnswer,
+        },
       },
       inspect: (event) => this.#observe(session, self, event),
     });
@@ -238,6 +272,7 @@ export class Runtime {
     const handle: CallHandle = { id: callId, actor, session, done };
     this.#handles.set(callId, handle);
     this.#active.set(this.#handles.size);
+    this.#options.onCallStarted?.(handle);
     this.logger.info(
       {
         callId,
@@ -277,6 +312,8 @@ export class Runtime {
     }
     if (event.type !== '@xstate.event' || event.actorRef !== self) return;
     if (event.event.type === 'xstate.done.actor.retrieve') session.timeline.mark('retrieval');
+    else if (event.event.type === 'xstate.done.actor.answer')
+      session.timeline.markDetail('answer_played');
     else if (event.event.type === 'media.speech.start') session.turns.speechStarted();
   }
 
@@ -296,6 +333,7 @@ export class Runtime {
       end_reason: output.endReason,
     });
     session.turns.close();
+    session.timeline.ended(output.endReason);
     session.log.add('ended', { reason: output.endReason, turns: output.turns });
     session.close();
     if (output.endReason !== 'hangup' && !session.endpoint.ended) {

@@ -15,6 +15,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { readEnv } from '../config/schema.js';
+import { createConsole } from '../console/console.js';
 import { isAbortError } from '../errors.js';
 import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { createOpsServer, type OpsServer, type ReadinessState } from '../ops/server.js';
@@ -30,7 +31,8 @@ import {
 } from '../telemetry/inspector.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createRegistry } from '../telemetry/metrics.js';
-import { activeCallInfo } from './active-calls.js';
+import { type Tracing, tracingOptionsOf } from '../tracing/setup.js';
+import { activeCallInfo, consoleCallOf, keepWhenEnded } from './active-calls.js';
 import { type RuntimeConfig, runtimeConfig } from './config.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfig as serveConfigOf } from './serve-config.js';
@@ -150,6 +152,27 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   let runtime: Runtime | undefined;
   let telephony: Telephony | undefined;
   let draining = false;
+  let inspector: CallInspector | undefined;
+  const web = createConsole({
+    live: () => (runtime ? runtime.handles().map((h) => consoleCallOf(h)) : []),
+    showText: config.logTranscripts,
+    inspectorUrl: () => inspector?.pageUrl ?? inspector?.url,
+    costReport: async () => {
+      // LanceDB loads only when the costs page is opened.
+      const [{ openCallStore }, { buildCostReport }] = await Promise.all([
+        import('../cost/store.js'),
+        import('../cost/report.js'),
+      ]);
+      const store = await openCallStore(
+        settings.VOXSTATE_DATA_DIR ? { dataDir: settings.VOXSTATE_DATA_DIR } : {},
+      );
+      try {
+        return buildCostReport(await store.queryCalls({ since: Date.now() - 30 * 86_400_000 }));
+      } finally {
+        store.close();
+      }
+    },
+  });
   const ops: OpsServer = createOpsServer({
     registry,
     host: serveConfig.opsHost,
@@ -162,6 +185,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       ...(runtime ? runtime.readiness() : { runtime: 'starting' }),
     }),
     calls: () => (runtime ? activeCallInfo(runtime.handles()) : []),
+    routes: web.routes,
   });
 
   const startup = new AbortController();
@@ -169,7 +193,8 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   const opened: Array<() => Promise<unknown>> = [];
   let opsUrl: string;
   let media: AudioSocketServer | undefined;
-  let inspector: CallInspector | undefined;
+  let tracing: Tracing | undefined;
+  const tracingOptions = tracingOptionsOf(settings);
   let modules: Awaited<ReturnType<typeof loadModules>>;
   try {
     opsUrl = await listenOps(ops, serveConfig);
@@ -185,6 +210,15 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
         'Stately inspector on: open the page to watch live calls',
       );
     }
+    if (tracingOptions) {
+      tracing = await (await import('../tracing/setup.js')).startTracing(tracingOptions);
+      const t = tracing;
+      opened.push(() => t.shutdown());
+      logger.info(
+        { exporter: tracingOptions.exporter, url: publicUrl(tracingOptions.url) },
+        'OpenTelemetry tracing on: one trace per call',
+      );
+    }
     // The runtime's modules (models, LanceDB, ari-client...) load only once the ports are held.
     modules = await loadModules();
     const probeDone = new AbortController();
@@ -198,6 +232,11 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
         registry,
         signal: startup.signal,
         ...(inspector ? { inspect: inspector.inspect } : {}),
+        ...(tracing ? { tracer: tracing.tracer } : {}),
+        onCallStarted: (handle) => {
+          options.runtimeOptions?.onCallStarted?.(handle);
+          keepWhenEnded(web, handle);
+        },
       });
     } finally {
       probeDone.abort();
@@ -239,6 +278,8 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       },
       // Ends what is left, writes pending call records, stops the dead-letter queue, the pools.
       { name: 'runtime', flush: () => rt.close() },
+      // Exports the spans of the calls that just ended.
+      ...(tracing ? [{ name: 'tracing', flush: () => (tracing as Tracing).shutdown() }] : []),
     ],
     emitter,
     onForce,

@@ -63,6 +63,11 @@ export interface SpeechConfig {
   playback: {
     /** How an answer joins a playing filler (default `boundary`). */
     fillerJoin: FillerJoin;
+    /**
+     * A filler plays only when no answer audio is ready this long after the end of the turn, ms
+     * (default 350).
+     */
+    fillerDelayMs: number;
     /** Time after the bot's last audio during which caller audio is treated as echo, ms (default 300). */
     echoCooldownMs: number;
     /** Most frames a late pacer tick sends at once before it re-anchors its schedule (default 3). */
@@ -94,7 +99,12 @@ export function defaultSpeechConfig(): SpeechConfig {
       voice: 'alloy',
       timeoutMs: 10_000,
     },
-    playback: { fillerJoin: 'boundary', echoCooldownMs: 300, maxBurstFrames: 3 },
+    playback: {
+      fillerJoin: 'boundary',
+      fillerDelayMs: 350,
+      echoCooldownMs: 300,
+      maxBurstFrames: 3,
+    },
   };
 }
 
@@ -143,6 +153,7 @@ export function speechConfig(c: Config): SpeechConfig {
     },
     playback: {
       fillerJoin: c.VOXSTATE_FILLER_JOIN,
+      fillerDelayMs: c.VOXSTATE_FILLER_DELAY_MS,
       echoCooldownMs: c.VOXSTATE_ECHO_COOLDOWN_MS,
       maxBurstFrames: c.VOXSTATE_PACER_MAX_BURST,
     },

@@ -86,6 +86,11 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
     ['engine', 'kind'],
   ),
   // embeddings and retrieval
+  c(
+    'voxstate_speculative_retrievals_total',
+    'Retrievals started on a stable partial transcript, by outcome: hit (the final transcript reused it) or wasted (dropped)',
+    ['outcome'],
+  ),
   h(
     'voxstate_local_embedding_latency_seconds',
     'Local query embedding latency (cache miss)',
@@ -122,6 +127,10 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   c('voxstate_offline_answers_total', 'Answers given without the LLM (offline answerer)', [
     'outcome',
     'language',
+  ]),
+  c('voxstate_tool_calls_total', 'Tool calls by tool and status (ok, invalid, failed, timeout)', [
+    'tool',
+    'status',
   ]),
   // TTS
   c('voxstate_tts_cache_requests_total', 'TTS cache lookups', ['result', 'layer']),

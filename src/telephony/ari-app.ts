@@ -29,6 +29,7 @@ import {
 } from './ari-metrics.js';
 import type { Channel } from './ari-types.js';
 import { type CallState, newCallState, reconcileCalls, releaseCall } from './call-state.js';
+import { AriCallTransfer, type TransferHost } from './call-transfer.js';
 import { createExternalMedia, type MediaSetup } from './external-media.js';
 import { PendingOriginates } from './pending-originates.js';
 import { type CallDirection, callInfoOf, type HangupReason, PhoneCall } from './phone-call.js';
@@ -61,6 +62,10 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   /** Every channel id we know: callers and our media channels, to their call. */
   readonly #byChannel = new Map<string, CallState>();
   readonly #originates = new PendingOriginates();
+  /** Agents' legs being dialled or spoken to during an attended transfer, to their call's transfer. */
+  readonly #agents = new Map<string, AriCallTransfer>();
+  /** Callers and agents bridged by a finished attended transfer: each to the other and the bridge. */
+  readonly #bridged = new Map<string, { other: string; bridgeId: string }>();
   readonly #listeners: Array<[string, (...args: never[]) => void]> = [];
   #started = false;
   #accepting = true;
@@ -122,6 +127,10 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     };
     on('StasisStart', (event, channel) => this.#onStasisStart(event, channel as Channel));
     on('StasisEnd', (_e, channel) => this.#onChannelGone((channel as Channel).id));
+    on('Dial', (event) => {
+      const peer = (event.peer as Channel | undefined)?.id;
+      if (peer) this.#agents.get(peer)?.dialStatus(String(event.dialstatus ?? ''));
+    });
     on('ChannelDestroyed', (event, channel) => {
       const id = (channel as Channel).id;
       this.#originates.destroyed(id, String(event.cause_txt ?? 'channel destroyed'));
@@ -204,7 +213,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       this.#media.waits.entered(channel.id);
       return;
     }
-    if (this.#byChannel.has(channel.id)) return;
+    if (this.#byChannel.has(channel.id) || this.#agents.has(channel.id)) return;
     const outbound = this.#originates.has(channel.id);
     if (!outbound && !this.#accepting) {
       // Back to the dialplan, whose next priority can send it to another instance (or a
@@ -234,12 +243,15 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   }
 
   #onChannelGone(channelId: string): void {
+    this.#agents.get(channelId)?.agentGone();
+    this.#unbridge(channelId);
     this.#media.ownMedia.delete(channelId);
     this.#media.waits.gone(channelId);
     const state = this.#byChannel.get(channelId);
     if (!state) return;
     if (channelId === state.channelId) state.gone = true;
-    void this.#end(state, channelId === state.channelId ? 'remote' : 'media');
+    const reason = state.handedOff ? 'transferred' : 'remote';
+    void this.#end(state, channelId === state.channelId ? reason : 'media');
   }
 
   async #setup(
@@ -287,12 +299,48 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       },
       media,
       (reason) => this.#end(state, reason),
+      new AriCallTransfer(this.#transferHost(state)),
     );
     state.call = call;
     this.#observeSetup(state, 'ok');
     media.once('close', () => void this.#end(state, 'media'));
     if (media.closed) void this.#end(state, 'media');
     return call;
+  }
+
+  #transferHost(state: CallState): TransferHost {
+    return {
+      rest: this.#ari.rest,
+      app: this.#app,
+      state,
+      trackAgent: (id, transfer) => this.#agents.set(id, transfer),
+      forgetAgent: (id) => this.#agents.delete(id),
+      handOver: (agentId) => {
+        state.handedOff = true;
+        state.gone = true;
+        if (agentId && state.bridgeId) {
+          state.released.add(`bridge:${state.bridgeId}`);
+          this.#bridged.set(state.channelId, { other: agentId, bridgeId: state.bridgeId });
+          this.#bridged.set(agentId, { other: state.channelId, bridgeId: state.bridgeId });
+        }
+        return this.#end(state, 'transferred');
+      },
+    };
+  }
+
+  /** One side of a transferred call hung up: the other side and the bridge go too. */
+  #unbridge(channelId: string): void {
+    const link = this.#bridged.get(channelId);
+    if (!link) return;
+    this.#bridged.delete(channelId);
+    this.#bridged.delete(link.other);
+    const rest = this.#ari.rest;
+    void Promise.allSettled([rest.hangup(link.other), rest.destroyBridge(link.bridgeId)]).then(
+      (results) =>
+        this.#reportCleanup(
+          results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : [])),
+        ),
+    );
   }
 
   #observeSetup(state: CallState, outcome: CallSetupOutcome): void {

@@ -115,6 +115,38 @@ export class AriRest {
     );
   }
 
+  /**
+   * Sends a channel into the dialplan at `context,extension,priority` (it leaves the Stasis
+   * app): a blind transfer.
+   */
+  continueAt(
+    channelId: string,
+    at: { context: string; extension: string; priority: number },
+  ): Promise<void> {
+    return this.call('channels.continueInDialplan', () =>
+      this.#client.channels.continueInDialplan({ channelId, ...at }),
+    );
+  }
+
+  /** Redirects a channel to another endpoint (SIP 302 or REFER): a blind transfer. */
+  redirect(channelId: string, endpoint: string): Promise<void> {
+    return this.call('channels.redirect', () =>
+      this.#client.channels.redirect({ channelId, endpoint }),
+    );
+  }
+
+  /** Creates a channel to `endpoint` in the Stasis app without dialling it (`channels.create`). */
+  createChannel(params: { endpoint: string; app: string; channelId: string }): Promise<Channel> {
+    return this.call('channels.create', () => this.#client.channels.create(params));
+  }
+
+  /** Dials a channel made by {@link createChannel}; `timeoutSec` rings before NOANSWER. */
+  dial(channelId: string, timeoutSec: number): Promise<void> {
+    return this.call('channels.dial', () =>
+      this.#client.channels.dial({ channelId, timeout: timeoutSec }),
+    );
+  }
+
   externalMedia(params: ExternalMediaParams): Promise<ExternalMediaChannel> {
     type Loose = (p: unknown) => Promise<ExternalMediaChannel>;
     const fn = this.#client.channels.externalMedia.bind(this.#client.channels) as unknown as Loose;
@@ -152,6 +184,12 @@ export class AriRest {
   addChannels(bridgeId: string, channelIds: string[]): Promise<void> {
     return this.call('bridges.addChannel', () =>
       this.#client.bridges.addChannel({ bridgeId, channel: channelIds }),
+    );
+  }
+
+  removeChannels(bridgeId: string, channelIds: string[]): Promise<void> {
+    return this.call('bridges.removeChannel', () =>
+      this.#client.bridges.removeChannel({ bridgeId, channel: channelIds }),
     );
   }
 

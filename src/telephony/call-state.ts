@@ -22,6 +22,8 @@ export interface CallState {
   ending?: Promise<void>;
   /** True once the caller's channel is gone (hung up, left Stasis). */
   gone: boolean;
+  /** True once the caller is being handed to a person (blind or attended transfer). */
+  handedOff?: boolean;
   /** Aborted when the call ends, so that set-up steps stop waiting at once. */
   setup: AbortController;
   /** Resources already released (`media`, `bridge:<id>`, `channel:<id>`). */

@@ -6,6 +6,7 @@
  */
 
 import { EventEmitter } from 'node:events';
+import type { TransferLine } from '../calls/transfer-line.js';
 import type { MediaConnection } from '../media/media-connection.js';
 import type { Channel } from './ari-types.js';
 
@@ -21,7 +22,9 @@ export type HangupReason =
   /** The media connection closed or the media channel went away. */
   | 'media'
   /** The ARI app was stopped. */
-  | 'shutdown';
+  | 'shutdown'
+  /** The caller was handed to a person (blind or attended transfer); the bot left. */
+  | 'transferred';
 
 /** Events of a {@link PhoneCall}. */
 export interface PhoneCallEvents {
@@ -79,6 +82,8 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
   readonly answeredAt: number;
   /** The call's audio: slin16 LE 20 ms frames in, the same out. */
   readonly media: MediaConnection;
+  /** Transfer to a person: blind hand-off and the attended steps. */
+  readonly transfer: TransferLine | undefined;
   /** `performance.now()` when the call was set up and handed to the app. */
   readonly startedAt = performance.now();
   #endReason: HangupReason | undefined;
@@ -89,8 +94,10 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
     info: PhoneCallInfo,
     media: MediaConnection,
     hangup: (reason: HangupReason) => Promise<void>,
+    transfer?: TransferLine,
   ) {
     super();
+    this.transfer = transfer;
     this.id = info.id;
     this.direction = info.direction;
     this.callerNumber = info.callerNumber;

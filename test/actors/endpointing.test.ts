@@ -6,12 +6,15 @@ import { EventEmitter } from 'node:events';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyActorRef, assign, createActor, setup } from 'xstate';
-import { createEndpointingActor } from '../../src/actors/endpointing.js';
+import { createEndpointingActor, type EndpointingDeps } from '../../src/actors/endpointing.js';
 import type { EndpointingEvent, MediaEvent } from '../../src/calls/events.js';
 import { type CallEndpoint, CallSession } from '../../src/calls/session.js';
 import { DEFAULT_PRICES } from '../../src/cost/prices.js';
+import { adaptiveEndOfTurn } from '../../src/media/end-of-turn.js';
 import { PlaybackQueue } from '../../src/media/playback-queue.js';
 import { CallPrompts } from '../../src/prompts/call-prompts.js';
+import { EventQueue } from '../../src/providers/stt/event-queue.js';
+import type { SttStream, SttStreamEvent } from '../../src/providers/stt/stt-engine.js';
 import { CountingClock } from '../fakes/call-actors.js';
 
 const WINDOW = 512;
@@ -47,7 +50,19 @@ const flush = async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 };
 
-function rig() {
+/** A live STT stream the test feeds partials into. */
+function fakeStream(): SttStream & { partial(text: string): void } {
+  const events = new EventQueue<SttStreamEvent>();
+  return {
+    push: () => undefined,
+    finish: async () => ({ text: '', engine: 'fake', audioSeconds: 0 }),
+    close: () => events.end(),
+    partial: (text: string) => events.put({ type: 'partial', text, stable: false }),
+    [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+  };
+}
+
+function rig(extra: Partial<EndpointingDeps> = {}) {
   const clock = new CountingClock();
   const media = Object.assign(new EventEmitter(), {
     id: 'm1',
@@ -82,7 +97,7 @@ function rig() {
   const parent = setup({
     types: { events: {} as EndpointingEvent | MediaEvent },
     actors: {
-      endpointing: createEndpointingActor({ session, createVad: () => vad, registry }),
+      endpointing: createEndpointingActor({ session, createVad: () => vad, registry, ...extra }),
     },
   }).createMachine({
     invoke: { id: 'endpointing', src: 'endpointing', input: { callId: 'call-1', language: 'en' } },
@@ -97,6 +112,10 @@ function rig() {
     },
   });
   const actor: AnyActorRef = createActor(parent).start();
+  const emitted: Array<{ type: string; text?: string }> = [];
+  actor
+    .getSnapshot()
+    .children.endpointing?.on('*', (e: { type: string; text?: string }) => emitted.push(e));
   /** The caller's line sends `n` frames, 20 ms apart on the clock. */
   const send = async (n: number, loud: boolean) => {
     for (let i = 0; i < n; i++) {
@@ -110,8 +129,50 @@ function rig() {
     clock.advance(ms);
     await flush();
   };
-  return { clock, vad, events, actor, send, wait, session, registry };
+  return { clock, vad, events, emitted, actor, send, wait, session, registry };
 }
+
+describe('endpointing actor with streaming partials', () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => stop?.());
+
+  const withPartial = async (text: string) => {
+    const stream = fakeStream();
+    const partials: string[] = [];
+    const r = rig({
+      endOfTurn: adaptiveEndOfTurn({ shortSilenceMs: 250, longSilenceMs: 800 }),
+      openSttStream: () => stream,
+      onPartial: (p) => partials.push(p.text),
+    });
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    await r.send(25, true);
+    stream.partial(text);
+    await r.wait(0);
+    const voiceEnd = r.clock.now();
+    for (let i = 0; i < 60 && r.events.length < 2; i++) await r.wait(20);
+    const end = r.events.find((e) => e.type === 'media.speech.end');
+    return { r, partials, endAfterMs: end ? end.at - voiceEnd : undefined };
+  };
+
+  it('ends a finished question after the short silence', async () => {
+    const { r, partials, endAfterMs } = await withPartial('Do you deliver on Saturdays?');
+    expect(endAfterMs).toBeGreaterThanOrEqual(250 - 32);
+    expect(endAfterMs).toBeLessThanOrEqual(250 + 40);
+    expect(partials).toEqual(['Do you deliver on Saturdays?']);
+    // Partials are progress: emitted, never sent to the machine.
+    expect(r.emitted).toContainEqual(
+      expect.objectContaining({ type: 'stt.partial', text: 'Do you deliver on Saturdays?' }),
+    );
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+  });
+
+  it('waits the long silence when the partial stops mid-thought', async () => {
+    const { endAfterMs } = await withPartial("I'd like to order a cake and");
+    expect(endAfterMs).toBeGreaterThanOrEqual(800 - 32);
+    expect(endAfterMs).toBeLessThanOrEqual(800 + 40);
+  });
+});
 
 describe('endpointing actor', () => {
   let stop: (() => void) | undefined;

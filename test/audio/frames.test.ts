@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameAssembler, frameCount } from '../../src/audio/frames.js';
-import { rng } from '../media/signals.js';
+import { rng } from '../helpers/signals.js';
 
 const seq = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
 

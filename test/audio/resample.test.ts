@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Resampler, resample } from '../../src/audio/resample.js';
 import { ConfigError } from '../../src/errors.js';
-import { peakFrequency, rms, rng, sine, toneAmplitude } from '../media/signals.js';
+import { peakFrequency, rms, rng, sine, toneAmplitude } from '../helpers/signals.js';
 
 const RATES = [8000, 16000, 22050, 24000, 48000] as const;
 const pairs = RATES.flatMap((a) => RATES.filter((b) => b !== a).map((b) => [a, b] as const));

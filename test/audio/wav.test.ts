@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alawEncode, ulawEncode } from '../../src/audio/g711.js';
 import { readWav, writeWav } from '../../src/audio/wav.js';
 import { ParseError } from '../../src/errors.js';
-import { sine } from '../media/signals.js';
+import { sine } from '../helpers/signals.js';
 
 interface FmtSpec {
   format: number;

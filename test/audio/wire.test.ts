@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ulawDecode } from '../../src/audio/g711.js';
 import { resample } from '../../src/audio/resample.js';
 import { decodeFromWire, encodeForWire, WireDecoder, WireEncoder } from '../../src/audio/wire.js';
-import { peakFrequency, sine, toneAmplitude } from '../media/signals.js';
+import { peakFrequency, sine, toneAmplitude } from '../helpers/signals.js';
 
 function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));

@@ -130,5 +130,6 @@ describe('voxstate kb ingest: concurrent writers', () => {
     expect(search.code).toBe(0);
     const found = JSON.parse(search.stdout) as { passages: Array<{ text: string }> };
     expect(found.passages[0]!.text).toContain('order 7042');
-  });
+    // Three CLI processes in a row (each starts TypeScript through tsx): seconds each on a busy machine.
+  }, 90_000);
 });

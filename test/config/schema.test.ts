@@ -7,6 +7,7 @@ import {
   SETTINGS,
   type VarName,
 } from '../../src/config/schema.js';
+import { ACTION_SETTINGS } from '../../src/config/settings/actions.js';
 import { ANSWER_SETTINGS } from '../../src/config/settings/answers.js';
 import { CALL_SETTINGS } from '../../src/config/settings/call.js';
 import { INFERENCE_SETTINGS } from '../../src/config/settings/inference.js';
@@ -15,6 +16,7 @@ import { REALTIME_SETTINGS } from '../../src/config/settings/realtime.js';
 import { SPEECH_SETTINGS } from '../../src/config/settings/speech.js';
 import { STT_SETTINGS } from '../../src/config/settings/stt.js';
 import { TELEPHONY_SETTINGS } from '../../src/config/settings/telephony.js';
+import { TRACING_SETTINGS } from '../../src/config/settings/tracing.js';
 import { ConfigError } from '../../src/errors.js';
 import { knowledgeConfigFromEnv } from '../../src/knowledge/config.js';
 import { runtimeConfigFromEnv } from '../../src/runtime/config.js';
@@ -186,6 +188,8 @@ describe('errors', () => {
       'ANTHROPIC_API_KEY',
       'DEEPGRAM_API_KEY',
       'OPENAI_API_KEY',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
       'VOXSTATE_ARI_PASSWORD',
       'VOXSTATE_CLOUD_EMBED_API_KEY',
       'VOXSTATE_OPENAI_TTS_API_KEY',
@@ -215,6 +219,8 @@ describe('the schema', () => {
       SPEECH_SETTINGS,
       STT_SETTINGS,
       REALTIME_SETTINGS,
+      TRACING_SETTINGS,
+      ACTION_SETTINGS,
     ];
     const total = groups.reduce((n, g) => n + Object.keys(g).length, 0);
     expect(Object.keys(SETTINGS)).toHaveLength(total);

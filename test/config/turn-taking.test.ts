@@ -24,7 +24,9 @@ describe('turn-taking configuration', () => {
       VOXSTATE_END_SILENCE_MS: '600',
       VOXSTATE_NOISE_SUPPRESSION: 'true',
       VOXSTATE_NOISE_THREADS: '1-2',
+      VOXSTATE_SPECULATIVE_RETRIEVAL: 'false',
     });
+    expect(c.speculativeRetrieval).toBe(false);
     expect(c.endOfTurn).toEqual({
       mode: 'adaptive',
       silenceMs: 600,

@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  argumentParts,
   contentText,
   type FixtureServer,
   type FixtureServerOptions,
@@ -72,8 +73,13 @@ export async function startAnthropicServer(
       sendError(404, 'not_found_error', 'not found');
       return;
     }
-    const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const reply = pickReply(replies, fallback, record.model, lastUser);
+    const isToolResult = (m: Record<string, unknown> | undefined) =>
+      Array.isArray(m?.content) &&
+      (m.content as Array<{ type?: string }>).some((b) => b.type === 'tool_result');
+    const lastUser =
+      contentText([...raw].reverse().find((m) => m.role === 'user' && !isToolResult(m))?.content) ??
+      '';
+    const reply = pickReply(replies, fallback, record.model, lastUser, isToolResult(raw.at(-1)));
     const delay = firstTokenDelay(reply, record.promptChars);
 
     if (reply.fail) {
@@ -126,11 +132,15 @@ export async function startAnthropicServer(
       },
     });
     if (!(await pause(delay, res))) return;
-    event('content_block_start', {
-      type: 'content_block_start',
-      index: 0,
-      content_block: { type: 'text', text: '' },
-    });
+    const tools = reply.toolCalls ?? [];
+    const withText = pieces.length > 0 || tools.length === 0;
+    if (withText) {
+      event('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      });
+    }
     event('ping', { type: 'ping' });
 
     let sent = 0;
@@ -152,11 +162,34 @@ export async function startAnthropicServer(
       res.end();
       return;
     }
-    event('content_block_stop', { type: 'content_block_stop', index: 0 });
+    if (withText) event('content_block_stop', { type: 'content_block_stop', index: 0 });
+    for (const [n, call] of tools.entries()) {
+      const index = n + (withText ? 1 : 0);
+      event('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: {
+          type: 'tool_use',
+          id: call.id ?? `toolu_fixture${seq}_${n}`,
+          name: call.name,
+          input: {},
+        },
+      });
+      for (const part of argumentParts(call.arguments)) {
+        if (!(await pause(reply.chunkDelayMs ?? 0, res))) return;
+        event('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: part },
+        });
+      }
+      event('content_block_stop', { type: 'content_block_stop', index });
+    }
     event('message_delta', {
       type: 'message_delta',
       delta: {
-        stop_reason: reply.refusal !== undefined ? 'refusal' : 'end_turn',
+        stop_reason:
+          reply.refusal !== undefined ? 'refusal' : tools.length > 0 ? 'tool_use' : 'end_turn',
         stop_sequence: null,
       },
       usage: { output_tokens: usage.output },

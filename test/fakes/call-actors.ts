@@ -167,6 +167,12 @@ export function createCallActorHarness(
     retrieve: promise<RetrieveOutput, RetrieveInput>(options.autoSettle?.retrieve),
     streamAnswer: promise<AnswerOutput, AnswerInput>(options.autoSettle?.streamAnswer),
     upgradePrompt: promise<UpgradePromptOutput, CallActorInput>(options.autoSettle?.upgradePrompt),
+    transferBlind: promise<void, CallActorInput>(),
+    dialAgent: promise<void, CallActorInput>(),
+    connectAgent: promise<void, CallActorInput>(),
+    watchAgent: callback<CallActorInput>(),
+    bridgeTransfer: promise<void, CallActorInput>(),
+    resumeCaller: promise<void, CallActorInput>(),
   } as unknown as CallActors;
 
   return {

@@ -76,6 +76,8 @@ export interface FakeRealtimeServer {
   received(): RealtimeClientEvent[];
   /** Releases responses held by `pauseAfterChunks`. */
   resume(): void;
+  /** WebSocket connections open now. */
+  readonly openSockets: number;
   close(): Promise<void>;
 }
 
@@ -157,6 +159,9 @@ export async function startFakeRealtimeServer(
     received: () => connections.flatMap((c) => c.conversation?.received ?? []),
     resume: () => {
       for (const c of connections) c.conversation?.resume();
+    },
+    get openSockets() {
+      return sockets.size;
     },
     close: async () => {
       for (const ws of sockets) ws.terminate();

@@ -17,8 +17,13 @@ import type { AddressInfo } from 'node:net';
 
 /** One scripted answer. */
 export interface ScriptedReply {
-  /** Which requests this reply answers; all given fields must match. */
-  match?: { model?: string; lastUser?: string | RegExp };
+  /**
+   * Which requests this reply answers; all given fields must match. `afterTool`: the request
+   * ends with a tool result (true) or not (false).
+   */
+  match?: { model?: string; lastUser?: string | RegExp; afterTool?: boolean };
+  /** Tool calls streamed after the text, in the provider's wire format (arguments in parts). */
+  toolCalls?: ReadonlyArray<{ name: string; arguments: unknown; id?: string }>;
   /** The answer, as chunks (array) or as one string split into word chunks. */
   text?: string | readonly string[];
   /** Delay before the first chunk, ms, or a function of the prompt length in characters. */
@@ -94,11 +99,13 @@ export function pickReply(
   fallback: ScriptedReply,
   model: string,
   lastUser: string,
+  afterTool = false,
 ): ScriptedReply {
   for (let i = 0; i < replies.length; i++) {
     const r = replies[i]!;
     const m = r.match;
     if (m?.model !== undefined && m.model !== model) continue;
+    if (m?.afterTool !== undefined && m.afterTool !== afterTool) continue;
     if (m?.lastUser !== undefined) {
       const ok =
         typeof m.lastUser === 'string' ? lastUser.includes(m.lastUser) : m.lastUser.test(lastUser);
@@ -128,15 +135,29 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
 }
 
-/** Text of a message content (string or content-block array). */
+/** Text of a message content (string or content-block array, tool results included). */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((b) => (b && typeof b === 'object' && 'text' in b ? String(b.text) : ''))
+      .map((b) => {
+        if (!b || typeof b !== 'object') return '';
+        if ('text' in b) return String(b.text);
+        if ('type' in b && b.type === 'tool_result' && 'content' in b)
+          return contentText(b.content);
+        return '';
+      })
       .join('');
   }
   return '';
+}
+
+/** Splits a tool call's JSON arguments into a few parts, as models stream them. */
+export function argumentParts(args: unknown): string[] {
+  const json = typeof args === 'string' ? args : JSON.stringify(args);
+  const parts: string[] = [];
+  for (let i = 0; i < json.length; i += 7) parts.push(json.slice(i, i + 7));
+  return parts.length > 0 ? parts : [''];
 }
 
 /** Sleeps `ms`, resolving early (false) when the response closes. */
@@ -244,7 +265,8 @@ export async function startOpenAiServer(
       return;
     }
     const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const reply = pickReply(replies, fallback, record.model, lastUser);
+    const afterTool = messages.at(-1)?.role === 'tool';
+    const reply = pickReply(replies, fallback, record.model, lastUser, afterTool);
     const delay = firstTokenDelay(reply, record.promptChars);
 
     if (reply.fail) {
@@ -329,7 +351,40 @@ export async function startOpenAiServer(
       res.end();
       return;
     }
-    const finish = reply.refusal !== undefined ? 'content_filter' : 'stop';
+    for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+      const parts = argumentParts(call.arguments);
+      for (const [n, part] of parts.entries()) {
+        if (!(await pause(reply.chunkDelayMs ?? 0, res))) return;
+        const first = n === 0;
+        const toolCall = first
+          ? {
+              index,
+              id: call.id ?? `call_fixture${seq}_${index}`,
+              type: 'function',
+              function: { name: call.name, arguments: part },
+            }
+          : { index, function: { arguments: part } };
+        res.write(
+          chunk([
+            {
+              index: 0,
+              delta:
+                first && index === 0 && pieces.length === 0
+                  ? { role: 'assistant', content: null, tool_calls: [toolCall] }
+                  : { tool_calls: [toolCall] },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ]),
+        );
+      }
+    }
+    const finish =
+      reply.refusal !== undefined
+        ? 'content_filter'
+        : (reply.toolCalls?.length ?? 0) > 0
+          ? 'tool_calls'
+          : 'stop';
     res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }]));
     if (includeUsage) {
       const text = pieces.join('');

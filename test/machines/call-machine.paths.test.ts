@@ -117,10 +117,20 @@ for (const scenario of scenarios) {
         'apology',
         'didNotCatch',
         'goodbye',
+        'repeating',
+        'transferring',
+        'handingOff',
+        'ringing',
+        'connectingAgent',
+        'tellingAgent',
+        'bridging',
+        'returning',
+        'apologizing',
       ]) {
         expect([...values].some((v) => v.includes(`"${state}"`))).toBe(true);
       }
       expect(paths.some((p) => p.state.status === 'done')).toBe(true);
+      expect(paths.some((p) => p.state.context.endReason === 'transferred')).toBe(true);
     });
 
     it('replays every path, then hangs up in its last state, leaving no actor or timer', async () => {

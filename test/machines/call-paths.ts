@@ -21,7 +21,24 @@ export const PATH_INPUT: CallInput = {
     maxSilenceMs: 5_000,
     maxCallMs: 60_000,
   },
+  digitActions: {
+    '0': { action: 'transfer' },
+    '*': { action: 'repeat' },
+    '#': { action: 'submit' },
+    '9': { action: 'end_call' },
+  },
+  digitTransfer: { mode: 'blind', target: 'PJSIP/agent' },
+  transfer: { blind: true, attended: true },
 };
+
+/** The transfer steps' promise actors (invoke ids): each finishes or fails. */
+const TRANSFER_STEPS = [
+  'transferBlind',
+  'dialAgent',
+  'connectAgent',
+  'bridgeTransfer',
+  'resumeCaller',
+];
 
 /** Every delayed event the machine defines, found by walking its state nodes. */
 export function delayedEvents(): Array<{ type: string; delayMs: number }> {
@@ -44,7 +61,17 @@ export function delayedEvents(): Array<{ type: string; delayMs: number }> {
 }
 
 /** Ids of the states' `speak` actors: each ends with its phrase played, or fails. */
-const SPEAKERS = ['greeting', 'reprompt', 'didNotCatch', 'apology', 'goodbye'];
+const SPEAKERS = [
+  'greeting',
+  'reprompt',
+  'didNotCatch',
+  'apology',
+  'goodbye',
+  'repeat',
+  'transferAnnouncement',
+  'tellAgent',
+  'transferApology',
+];
 
 // biome-ignore lint/suspicious/noExplicitAny: graph events carry arbitrary payloads
 type AnyCallEvent = any;
@@ -60,7 +87,16 @@ export function pathEvents(): AnyCallEvent[] {
       { type: `xstate.error.actor.${id}`, error: new Error('tts down') },
     ]),
     { type: 'xstate.done.actor.answer', output: { text: 'We open at nine.', model: 'test' } },
+    {
+      type: 'xstate.done.actor.answer',
+      output: {
+        text: 'Goodbye!',
+        model: 'test',
+        action: { type: 'call.end', reason: 'caller_done' },
+      },
+    },
     { type: 'xstate.error.actor.answer', error: new Error('llm down') },
+    ...['*', '9'].map((digit) => ({ type: 'media.dtmf', digit })),
     { type: 'xstate.done.actor.transcribe', output: { text: 'When do you open?', engine: 'test' } },
     { type: 'xstate.done.actor.transcribe', output: { text: '  ', engine: 'test' } },
     { type: 'xstate.error.actor.transcribe', error: new Error('stt down') },
@@ -79,6 +115,14 @@ export function pathEvents(): AnyCallEvent[] {
       output: { variant: 'full', chars: 3200, builtInMs: 1 },
     },
     { type: 'xstate.error.actor.upgradePrompt', error: new Error('prompt failed') },
+    ...TRANSFER_STEPS.flatMap((id) => [
+      { type: `xstate.done.actor.${id}` },
+      { type: `xstate.error.actor.${id}`, error: new Error('transfer failed') },
+    ]),
+    { type: 'call.transfer', mode: 'blind', summary: 'Caller asks about an invoice.' },
+    { type: 'call.transfer', mode: 'attended', summary: 'Caller asks about an invoice.' },
+    { type: 'transfer.agent.hangup' },
+    { type: 'media.hangup', reason: 'transferred' },
     { type: 'media.hangup', reason: 'caller' },
     ...delayedEvents().map((d) => ({ type: d.type })),
   ];

@@ -39,6 +39,25 @@ function runs(tags: number[]): Array<[number, number]> {
 }
 
 describe('PlaybackQueue', () => {
+  it('openAhead puts a filler before an answer with no audio yet, after a prompt', () => {
+    const { clock, queue, tags } = setup();
+    queue.enqueue('prompt', clip(0x11, 2));
+    const answer = queue.open('answer');
+    clock.advance(100); // the prompt played; the answer, with no audio, is next
+    const filler = queue.openAhead('filler');
+    filler.append(clip(0x22, 3));
+    filler.end();
+    clock.advance(20);
+    answer.append(clip(0x33, 2)); // ready mid-filler: it joins at the boundary
+    answer.end();
+    clock.advance(1_000);
+    expect(runs(tags())).toEqual([
+      [0x11, 2],
+      [0x22, 3],
+      [0x33, 2],
+    ]);
+  });
+
   it('plays items in order in 20 ms frames, padding the last frame with silence', () => {
     const { clock, sent, queue, tags } = setup();
     const ended: Array<[number, PlaybackEndReason]> = [];

@@ -55,9 +55,14 @@ describe('a simulated call, then /metrics over HTTP', () => {
   let activeDuringCall = '';
 
   beforeAll(async () => {
-    // Pre-warmed speech cache, as in production: the filler plays from cache at once.
+    // Pre-warmed speech cache, as in production; a filler at once (no wait for the answer), so
+    // its stage is observed.
     rig = await startCallRig({
-      env: { VOXSTATE_TTS_LANGUAGES: 'en', VOXSTATE_TTS_FORMATS: 'slin16' },
+      env: {
+        VOXSTATE_TTS_LANGUAGES: 'en',
+        VOXSTATE_TTS_FORMATS: 'slin16',
+        VOXSTATE_FILLER_DELAY_MS: '0',
+      },
       configure: (c) => ({ ...c, speech: { ...c.speech, prewarm: true } }),
     });
     ops = createOpsServer({

@@ -42,7 +42,11 @@ const LAYERS: readonly (readonly [folder: string, job: string][])[] = [
   ],
   [['answer', 'answerers, routing, budgets, history']],
   [['calls', "one call's parts (session, timeline, turn log) and its event vocabulary"]],
-  [['actors', 'actor-logic makers, one per file, created per call']],
+  [
+    ['actors', 'actor-logic makers, one per file, created per call'],
+    ['tracing', 'OpenTelemetry traces of calls, built from the call timeline'],
+    ['console', 'the web console: pages of live and recent calls, waterfalls, costs'],
+  ],
   [['machines', 'the call machine and its regions']],
   [['telephony', 'ARI connection and the Stasis app']],
   [['runtime', 'wiring of shared parts, per-call actors, serve']],

@@ -65,6 +65,7 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['turn-taking', turnTaking, 'VOXSTATE_END_OF_TURN_SHORT_MS', '0'],
   ['turn-taking', turnTaking, 'VOXSTATE_END_OF_TURN_LONG_MS', '20000'],
   ['turn-taking', turnTaking, 'VOXSTATE_NOISE_SUPPRESSION', 'sometimes'],
+  ['turn-taking', turnTaking, 'VOXSTATE_SPECULATIVE_RETRIEVAL', 'sometimes'],
   ['turn-taking', turnTaking, 'VOXSTATE_NOISE_THREADS', '0'],
   ['turn-taking', turnTaking, 'VOXSTATE_NOISE_MAX_QUEUE', '-1'],
   ['knowledge', knowledge, 'VOXSTATE_REDIS_URL', 'http://127.0.0.1:6379'],
@@ -100,6 +101,7 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['speech', speech, 'VOXSTATE_ESPEAK_PITCH', '100'],
   ['speech', speech, 'VOXSTATE_OPENAI_TTS_TIMEOUT_MS', '1'],
   ['speech', speech, 'VOXSTATE_FILLER_JOIN', 'never'],
+  ['speech', speech, 'VOXSTATE_FILLER_DELAY_MS', '-1'],
   ['speech', speech, 'VOXSTATE_ECHO_COOLDOWN_MS', '99999'],
   ['speech', speech, 'VOXSTATE_PACER_MAX_BURST', '0'],
   ['speech', speech, 'VOXSTATE_OPENAI_TTS_BASE_URL', 'api.openai.com/v1'],
@@ -180,6 +182,15 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_CONNECT_TIMEOUT_MS', '0'],
   ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_RESPONSE_TIMEOUT_MS', 'soon'],
   ['realtime', realtimeConfigFromEnv, 'VOXSTATE_REALTIME_TOOL_TIMEOUT_MS', '2 weeks'],
+  ['tracing', readEnv, 'OTEL_SDK_DISABLED', 'maybe'],
+  ['tracing', readEnv, 'OTEL_TRACES_EXPORTER', 'carrier-pigeon'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://collector/v1/traces'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'smoke-signals'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_HEADERS', 'no-equals-sign'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'no-equals-sign'],
+  ['tracing', readEnv, 'OTEL_RESOURCE_ATTRIBUTES', 'no-equals-sign'],
+  ['tracing', readEnv, 'VOXSTATE_TRACE_TEXT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT', 'sure'],
   ['inspector', (env) => inspectorOptions([], env), 'VOXSTATE_INSPECT_PII', 'sure'],
 ];
@@ -224,6 +235,7 @@ const FREE_FORM = [
   'VOXSTATE_REALTIME_MODEL',
   'VOXSTATE_REALTIME_VOICE',
   'VOXSTATE_REALTIME_TRANSCRIBE_MODEL',
+  'OTEL_SERVICE_NAME',
 ];
 
 function withEnv<T>(env: Env, fn: () => T): T {

@@ -235,6 +235,7 @@ describe('playFiller actor', () => {
     await tick();
     w.clock.advance(50);
     h.stop();
+    await Promise.resolve(); // the answer did not take the turn over in the same step
     w.clock.advance(5_000);
     expect(w.frames).toHaveLength(10);
     expect(h.events()).toEqual([]);

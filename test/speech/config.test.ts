@@ -28,6 +28,7 @@ describe('speech config', () => {
       VOXSTATE_OPENAI_TTS_BASE_URL: 'http://127.0.0.1:9/v1',
       VOXSTATE_OPENAI_TTS_VOICE: 'nova',
       VOXSTATE_FILLER_JOIN: 'after',
+      VOXSTATE_FILLER_DELAY_MS: '400',
       VOXSTATE_ECHO_COOLDOWN_MS: '500',
       VOXSTATE_PACER_MAX_BURST: '5',
     });
@@ -41,7 +42,12 @@ describe('speech config', () => {
     expect(c.cache.lruMaxBytes).toBe(0);
     expect(c.espeak).toMatchObject({ threads: 2, rateWpm: 180 });
     expect(c.openai).toMatchObject({ baseUrl: 'http://127.0.0.1:9/v1', voice: 'nova' });
-    expect(c.playback).toEqual({ fillerJoin: 'after', echoCooldownMs: 500, maxBurstFrames: 5 });
+    expect(c.playback).toEqual({
+      fillerJoin: 'after',
+      fillerDelayMs: 400,
+      echoCooldownMs: 500,
+      maxBurstFrames: 5,
+    });
   });
 
   it('rejects malformed values with ConfigError', () => {
@@ -52,6 +58,7 @@ describe('speech config', () => {
       { VOXSTATE_TTS_CACHE_TTL_MS: '1.5' },
       { VOXSTATE_TTS_CACHE_MAX_ENTRIES: '0' },
       { VOXSTATE_FILLER_JOIN: 'never' },
+      { VOXSTATE_FILLER_DELAY_MS: '9s' },
       { VOXSTATE_TTS_PREWARM: 'maybe' },
       { VOXSTATE_ESPEAK_THREADS: '100' },
     ]) {

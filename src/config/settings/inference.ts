@@ -127,6 +127,12 @@ export const INFERENCE_SETTINGS = {
     description:
       'adaptive end of turn: silence after an utterance that stops mid-thought (a conjunction, a hesitation, a number being dictated)',
   }),
+  VOXSTATE_SPECULATIVE_RETRIEVAL: setting(bool, {
+    group: G,
+    default: true,
+    description:
+      'with a streaming speech-to-text engine, start retrieval on a stable partial transcript and reuse it when the final transcript has the same words',
+  }),
   VOXSTATE_NOISE_SUPPRESSION: setting(bool, {
     group: G,
     default: false,

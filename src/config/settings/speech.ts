@@ -124,6 +124,12 @@ export const SPEECH_SETTINGS = {
     default: 'boundary',
     description: 'an answer joins a playing filler at its next phrase `boundary`, or `after` it',
   }),
+  VOXSTATE_FILLER_DELAY_MS: setting(duration('ms', 0, 5_000), {
+    group: G,
+    default: 350,
+    description:
+      'a filler plays only when the answer has no audio ready this long after the end of the turn (0: at once)',
+  }),
   VOXSTATE_PACER_MAX_BURST: setting(int(1, 50), {
     group: G,
     default: 3,

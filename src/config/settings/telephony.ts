@@ -61,7 +61,7 @@ export const TELEPHONY_SETTINGS = {
     group: OPS,
     default: '127.0.0.1',
     description:
-      'interface of the ops server (`/metrics`, `/healthz`, `/readyz`, `/calls`). Another interface only behind a firewall and with a token',
+      'interface of the ops server (`/metrics`, `/healthz`, `/readyz`, `/calls`, the web console at `/console`). Another interface only behind a firewall and with a token',
   }),
   VOXSTATE_OPS_PORT: setting(port, {
     group: OPS,
@@ -71,7 +71,8 @@ export const TELEPHONY_SETTINGS = {
   VOXSTATE_OPS_TOKEN: setting(text, {
     group: OPS,
     secret: true,
-    description: 'when set, every path but `/healthz` needs `Authorization: Bearer <token>`',
+    description:
+      'when set, every path but `/healthz` needs `Authorization: Bearer <token>` (a browser: open `/console?token=<token>` once; it is kept in an HttpOnly cookie)',
   }),
   VOXSTATE_DRAIN_MS: setting(duration('ms', 0, 86_400_000), {
     group: OPS,

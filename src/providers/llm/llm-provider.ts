@@ -12,10 +12,38 @@ export interface ChatMessage {
   content: string;
 }
 
+/** A tool the model may call: its name, what it does and its JSON-schema parameters. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One tool call the model made; `arguments` is the raw JSON text the model wrote. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * One finished tool round of this turn: what the model said and called, and each call's result,
+ * sent back after the messages in the provider's own wire format.
+ */
+export interface ToolRound {
+  text: string;
+  calls: ToolCall[];
+  results: Array<{ id: string; content: string; isError?: boolean }>;
+}
+
 /** One streaming completion request. */
 export interface LlmRequest {
   system: string;
   messages: readonly ChatMessage[];
+  /** Tools the model may call (none: a plain answer). */
+  tools?: readonly ToolSpec[];
+  /** Tool rounds of this turn so far, in order. */
+  toolRounds?: readonly ToolRound[];
   maxTokens?: number;
   temperature?: number;
   signal?: AbortSignal;
@@ -29,8 +57,11 @@ export interface LlmUsage {
   estimated?: boolean;
 }
 
-/** What a stream yields: text deltas, then usage once at the end. */
-export type LlmChunk = { type: 'text'; text: string } | { type: 'usage'; usage: LlmUsage };
+/** What a stream yields: text deltas, then each complete tool call, then usage once at the end. */
+export type LlmChunk =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'usage'; usage: LlmUsage };
 
 /** A model behind one provider. */
 export interface LlmProvider {

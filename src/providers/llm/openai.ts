@@ -9,7 +9,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { LlmProvider, LlmProviderOptions } from './llm-provider.js';
+import type { LlmProvider, LlmProviderOptions, ToolRound } from './llm-provider.js';
 import { createSdkProvider } from './sdk-provider.js';
 import type { InterpretedEvent } from './stream-guard.js';
 
@@ -36,6 +36,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
       const messages: ChatCompletionMessageParam[] = [
         { role: 'system', content: c.system },
         ...c.messages.map((m) => ({ role: m.role, content: m.content })),
+        ...c.toolRounds.flatMap(openAiRound),
       ];
       return client.chat.completions.create(
         {
@@ -44,6 +45,14 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
           stream: true,
           stream_options: { include_usage: true },
           max_tokens: c.maxTokens,
+          ...(c.tools.length > 0
+            ? {
+                tools: c.tools.map((t) => ({
+                  type: 'function' as const,
+                  function: { name: t.name, description: t.description, parameters: t.parameters },
+                })),
+              }
+            : {}),
           ...c.sampling,
         },
         { signal },
@@ -53,11 +62,42 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
   });
 }
 
+/** One tool round as OpenAI messages: the assistant's `tool_calls`, then one `tool` message each. */
+function openAiRound(round: ToolRound): ChatCompletionMessageParam[] {
+  return [
+    {
+      role: 'assistant',
+      content: round.text || null,
+      tool_calls: round.calls.map((call) => ({
+        id: call.id,
+        type: 'function' as const,
+        function: { name: call.name, arguments: call.arguments },
+      })),
+    },
+    ...round.results.map((r) => ({
+      role: 'tool' as const,
+      tool_call_id: r.id,
+      content: r.content,
+    })),
+  ];
+}
+
 /** Reads one OpenAI chat-completions stream chunk. */
 export function interpretOpenAiChunk(chunk: ChatCompletionChunk): InterpretedEvent {
   const choice = chunk.choices[0];
   const delta = choice?.delta;
+  const tool = delta?.tool_calls?.[0];
   return {
+    ...(tool
+      ? {
+          tool: {
+            index: tool.index,
+            ...(tool.id ? { id: tool.id } : {}),
+            ...(tool.function?.name ? { name: tool.function.name } : {}),
+            ...(tool.function?.arguments ? { arguments: tool.function.arguments } : {}),
+          },
+        }
+      : {}),
     ...(delta?.content ? { text: delta.content } : {}),
     ...(delta?.refusal ? { refusal: delta.refusal } : {}),
     ...(choice?.finish_reason === 'content_filter' ? { refusal: 'content_filter' } : {}),

@@ -27,6 +27,10 @@ export interface SdkCompletion {
   model: string;
   system: string;
   messages: LlmRequest['messages'];
+  /** Tools offered (empty: none). */
+  tools: NonNullable<LlmRequest['tools']>;
+  /** This turn's tool rounds, to append after `messages`. */
+  toolRounds: NonNullable<LlmRequest['toolRounds']>;
   maxTokens: number;
   /** Present only when the request sets it. */
   sampling: { temperature?: number };
@@ -88,6 +92,8 @@ export function createSdkProvider<C, E>(
               model,
               system: request.system,
               messages: request.messages,
+              tools: request.tools ?? [],
+              toolRounds: request.toolRounds ?? [],
               maxTokens: request.maxTokens ?? options.maxTokens ?? 300,
               sampling:
                 request.temperature !== undefined ? { temperature: request.temperature } : {},

@@ -9,7 +9,7 @@
 import { AbortedError, errorKind, TimeoutError } from '../../errors.js';
 import { EmptyAnswerError, mapSdkError, RefusalError } from './llm-errors.js';
 import type { LlmMetrics } from './llm-metrics.js';
-import type { LlmChunk, LlmRequest, LlmUsage } from './llm-provider.js';
+import type { LlmChunk, LlmRequest, LlmUsage, ToolCall } from './llm-provider.js';
 
 /** Deadlines of one streamed completion, ms. */
 export interface StreamTimeouts {
@@ -33,6 +33,8 @@ export function streamTimeouts(options: {
 /** What one SDK event means for us. */
 export interface InterpretedEvent {
   text?: string;
+  /** A piece of a tool call: the block `index`, its id and name once, its JSON arguments in parts. */
+  tool?: { index: number; id?: string; name?: string; arguments?: string };
   refusal?: string;
   inputTokens?: number;
   outputTokens?: number;
@@ -85,10 +87,16 @@ export async function* guardStream<E>(options: GuardOptions<E>): AsyncGenerator<
   const started = now();
   let sawText = false;
   let text = '';
+  const tools = new Map<number, ToolCall>();
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
   const promptChars =
-    request.system.length + request.messages.reduce((n, m) => n + m.content.length, 0);
+    request.system.length +
+    request.messages.reduce((n, m) => n + m.content.length, 0) +
+    (request.toolRounds ?? []).reduce(
+      (n, r) => n + r.text.length + r.results.reduce((k, x) => k + x.content.length, 0),
+      0,
+    );
 
   try {
     arm('first token', timeouts.firstTokenMs);
@@ -99,7 +107,19 @@ export async function* guardStream<E>(options: GuardOptions<E>): AsyncGenerator<
       if (got.inputTokens !== undefined) inputTokens = got.inputTokens;
       if (got.outputTokens !== undefined) outputTokens = got.outputTokens;
       if (got.refusal !== undefined) throw new RefusalError(provider, got.refusal);
-      if (got.text) {
+      if (got.tool) {
+        const t = got.tool;
+        const call = tools.get(t.index) ?? { id: '', name: '', arguments: '' };
+        if (t.id) call.id = t.id;
+        if (t.name) call.name = t.name;
+        if (t.arguments) call.arguments += t.arguments;
+        tools.set(t.index, call);
+        if (!sawText) {
+          sawText = true;
+          metrics?.firstToken.observe({ provider, model }, (now() - started) / 1000);
+        }
+        arm('stream idle', timeouts.idleMs);
+      } else if (got.text) {
         if (!sawText) {
           sawText = true;
           metrics?.firstToken.observe({ provider, model }, (now() - started) / 1000);
@@ -115,7 +135,10 @@ export async function* guardStream<E>(options: GuardOptions<E>): AsyncGenerator<
     }
     if (timedOut) throw timedOut;
     if (callerSignal?.aborted) throw new AbortedError(`${provider} stream`);
-    if (text.trim() === '') throw new EmptyAnswerError(provider);
+    if (text.trim() === '' && tools.size === 0) throw new EmptyAnswerError(provider);
+    for (const call of [...tools.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)) {
+      yield { type: 'tool_call', call };
+    }
     const usage: LlmUsage = {
       inputTokens: inputTokens ?? estimateTokens(promptChars),
       outputTokens: outputTokens ?? estimateTokens(text.length),

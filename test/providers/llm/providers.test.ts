@@ -1,16 +1,16 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortedError, ProviderError, TimeoutError } from '../../src/errors.js';
-import { createAnthropicProvider } from '../../src/providers/llm/anthropic.js';
-import { EmptyAnswerError, RefusalError } from '../../src/providers/llm/llm-errors.js';
-import type { LlmChunk, LlmProvider } from '../../src/providers/llm/llm-provider.js';
-import { createOpenAiProvider } from '../../src/providers/llm/openai.js';
-import { startAnthropicServer } from '../fakes/anthropic-server.js';
+import { AbortedError, ProviderError, TimeoutError } from '../../../src/errors.js';
+import { createAnthropicProvider } from '../../../src/providers/llm/anthropic.js';
+import { EmptyAnswerError, RefusalError } from '../../../src/providers/llm/llm-errors.js';
+import type { LlmChunk, LlmProvider } from '../../../src/providers/llm/llm-provider.js';
+import { createOpenAiProvider } from '../../../src/providers/llm/openai.js';
+import { startAnthropicServer } from '../../fakes/anthropic-server.js';
 import {
   type FixtureServer,
   type FixtureServerOptions,
   startOpenAiServer,
-} from '../fakes/openai-server.js';
+} from '../../fakes/openai-server.js';
 
 interface Kind {
   name: string;

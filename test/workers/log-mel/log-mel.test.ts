@@ -7,8 +7,8 @@ import {
   whisperComputedFrames,
   whisperLogMel,
   whisperLogMelShape,
-} from '../../src/workers/log-mel/log-mel.js';
-import { rng } from '../media/signals.js';
+} from '../../../src/workers/log-mel/log-mel.js';
+import { rng } from '../../helpers/signals.js';
 
 type Extractor = (
   audio: Float32Array,

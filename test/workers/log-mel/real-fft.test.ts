@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RealFft } from '../../src/workers/log-mel/real-fft.js';
-import { rng } from '../media/signals.js';
+import { RealFft } from '../../../src/workers/log-mel/real-fft.js';
+import { rng } from '../../helpers/signals.js';
 
 /** Direct DFT, bins 0..n/2. */
 function dft(x: Float64Array): { re: Float64Array; im: Float64Array } {
