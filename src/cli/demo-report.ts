@@ -40,6 +40,25 @@ export interface DemoResult {
   /** The demo's own data folder (knowledge base and call records). */
   dataDir: string;
   costTotal: number;
+  /** The call's cost with its currency, its baseline and the prices used. */
+  cost: DemoCost;
+}
+
+/** The demo call's cost, as its summary shows it. */
+export interface DemoCost {
+  total: number;
+  /** The same usage with no caches on the baseline engines (strong model, cloud STT). */
+  baselineTotal: number;
+  currency: string;
+  /** Where the prices come from (`PriceTable.source`). */
+  prices: string;
+  /** What the baseline re-prices on, e.g. `stt: cloud, llm: claude-sonnet-4-5`. */
+  baseline: string;
+}
+
+/** An amount with enough digits for a fraction of a cent, and its currency. */
+function money(amount: number, currency: string): string {
+  return `${amount.toFixed(amount !== 0 && Math.abs(amount) < 0.01 ? 5 : 4)} ${currency}`;
 }
 
 /** A turn of the timeline as the demo shows it, every time from the caller's last word. */
@@ -116,7 +135,8 @@ export function formatSummary(r: DemoResult): string {
     `  greeting: first audio ${r.greetingMs === undefined ? '-' : Math.round(r.greetingMs)} ms after the answer`,
     `  turns: ${r.turns.length}, ${r.turns.filter((t) => t.interrupted).length} interrupted; ` +
       `answer audio ${median === undefined ? '-' : median} ms after the caller's last word (median)`,
-    `  call ended: ${r.endReason}; cost ${r.costTotal.toFixed(4)}`,
+    `  call ended: ${r.endReason}; cost ${money(r.cost.total, r.cost.currency)} (baseline ${money(r.cost.baselineTotal, r.cost.currency)}: ${r.cost.baseline || 'the engines used'}, no caches)`,
+    `  prices: ${r.cost.prices}`,
     `  audio: ${r.wav}`,
     '',
   ].join('\n');

@@ -32,6 +32,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'one scripted call on the simulated Asterisk, with a per-turn timeline and a WAV',
     load: () => import('./commands/demo.js'),
   },
+  eval: {
+    summary: 'run an eval suite of scripted calls: answers, latency budgets, outcome and cost',
+    load: () => import('./commands/eval.js'),
+  },
   kb: {
     summary: 'ingest and search the knowledge base',
     load: () => import('./commands/kb.js'),

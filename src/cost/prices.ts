@@ -132,7 +132,7 @@ export const DEFAULT_PRICES: PriceTable = {
       textOutputPerToken: 2.4 * M,
     },
   },
-  baseline: { llm: 'claude-sonnet-4-5' },
+  baseline: { stt: 'cloud', llm: 'claude-sonnet-4-5' },
 };
 
 /** The price fields each section requires. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallTimeline } from '../../src/calls/timeline.js';
-import { demoTurn, formatHeader, formatTurn } from '../../src/cli/demo-report.js';
+import { demoTurn, formatHeader, formatSummary, formatTurn } from '../../src/cli/demo-report.js';
 
 /** A turn on a fake clock: the caller stopped 500 ms before the end was detected. */
 function timelineTurn() {
@@ -70,5 +70,31 @@ describe('the demo turn line', () => {
     expect(legends).toHaveLength(1);
     for (const column of ['end', 'filler', 'text', 'kb', 'answer'])
       expect(legends[0]).toContain(`${column} = `);
+  });
+});
+
+describe('the demo summary', () => {
+  it("prints the call's cost with its currency, its baseline and the prices used", () => {
+    const text = formatSummary({
+      stt: 'script',
+      answerer: 'offline',
+      endReason: 'hangup',
+      greetingMs: 80,
+      turns: [],
+      wav: 'recordings/demo.wav',
+      dataDir: '.voxstate/demo',
+      costTotal: 0,
+      cost: {
+        total: 0,
+        baselineTotal: 0.00339,
+        currency: 'USD',
+        prices: 'example list prices, 2025-11',
+        baseline: 'stt: cloud, llm: claude-sonnet-4-5',
+      },
+    });
+    expect(text).toContain(
+      'call ended: hangup; cost 0.0000 USD (baseline 0.00339 USD: stt: cloud, llm: claude-sonnet-4-5, no caches)',
+    );
+    expect(text).toContain('prices: example list prices, 2025-11');
   });
 });

@@ -51,6 +51,7 @@ const LAYERS: readonly (readonly [folder: string, job: string][])[] = [
   [['telephony', 'ARI connection and the Stasis app']],
   [['runtime', 'wiring of shared parts, per-call actors, serve']],
   [['simulator', 'simulated Asterisk, simulated line, caller scripts']],
+  [['evals', 'eval suites: scripted calls checked turn by turn, with their cost']],
   [['cli', 'the voxstate commands']],
 ];
 

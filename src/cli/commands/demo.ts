@@ -225,6 +225,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }
       const output = await handle.done;
       const turns = watch.finish();
+      const cost = handle.session.ledger.breakdown();
       const wav = resolve(options.out ?? 'recordings/demo.wav');
       await mkdir(dirname(wav), { recursive: true });
       await writeFile(wav, simCall.recording.toWav('mix'));
@@ -236,7 +237,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         turns,
         wav,
         dataDir,
-        costTotal: handle.session.ledger.breakdown().total,
+        costTotal: cost.total,
+        cost: {
+          total: cost.total,
+          baselineTotal: cost.baselineTotal,
+          currency: cost.currency,
+          prices: runtime.config.prices.source,
+          baseline: Object.entries(runtime.config.prices.baseline)
+            .map(([kind, name]) => `${kind}: ${name}`)
+            .join(', '),
+        },
       };
     } finally {
       await line.close();
