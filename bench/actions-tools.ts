@@ -127,13 +127,17 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       const bareHandled = (await ask(worker, 'handled')).sort((a, b) => a - b);
       if (round === 0) continue;
       const sortedTool = toolMs.map((t) => t.ms).sort((a, b) => a - b);
-      sortedTool.forEach((ms, i) => overheads.push(ms - (handled[i] ?? Number.NaN)));
+      sortedTool.forEach((ms, i) => {
+        overheads.push(ms - (handled[i] ?? Number.NaN));
+      });
       for (const t of toolMs) outside.push(t.ms - t.inFetch);
       completed += toolMs.filter((t) => Number.isFinite(t.ms)).length;
       webhook.push(...handled);
       fetchMs
         .sort((a, b) => a - b)
-        .forEach((ms, i) => bare.push(ms - (bareHandled[i] ?? Number.NaN)));
+        .forEach((ms, i) => {
+          bare.push(ms - (bareHandled[i] ?? Number.NaN));
+        });
     }
     return {
       toolOverheadMs: p50p95(overheads),
