@@ -98,6 +98,7 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
     retrieve: async (query, signal) =>
       (await retriever.retrieve({ query, signal, language: session.endpoint.language })).passages,
     ...(realtime.wsOptions ? { wsOptions: realtime.wsOptions } : {}),
+    ...(shared.tools ? { tools: shared.tools } : {}),
     registry: shared.registry,
     logger: shared.logger,
   });

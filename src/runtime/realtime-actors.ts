@@ -159,7 +159,10 @@ export function realtimeCallActors(
         signal.throwIfAborted();
         if (result.ended !== 'played' && brain.fellBack) throw new Error('realtime session failed');
         session.turns.answered({ text: result.text, model: model(), pieces: 1 });
-        return { text: result.text, model: model() };
+        const { action } = handle;
+        return action
+          ? { text: result.text, model: model(), action }
+          : { text: result.text, model: model() };
       } catch (err) {
         if (signal.aborted || isAbortError(err)) throw err;
         logger?.warn(

@@ -10,14 +10,16 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ClientOptions } from 'ws';
+import type { ToolAction, ToolRunner } from '../answer/tool-runner.js';
 import type { CallSession } from '../calls/session.js';
-import { errorKind, isAbortError } from '../errors.js';
+import { AbortedError, errorKind, isAbortError } from '../errors.js';
 import type { PlaybackEndReason, PlaybackItem, PlaybackKind } from '../media/playback-queue.js';
 import type { RealtimeConfig } from '../providers/realtime/config.js';
 import { openRealtimeForCall } from '../providers/realtime/open-for-call.js';
 import type { RealtimeSession } from '../providers/realtime/session.js';
 import type { RetrieveFn } from '../providers/realtime/tools.js';
 import type { Logger } from '../telemetry/logger.js';
+import { realtimeToolsOf } from './realtime-tools.js';
 
 /** Duration of one playback frame, ms. */
 const FRAME_MS = 20;
@@ -28,6 +30,8 @@ export interface RealtimeBrainOptions {
   config: RealtimeConfig;
   /** The knowledge base, as the model's `search_knowledge` tool. */
   retrieve?: RetrieveFn;
+  /** The business's tools (webhooks, built-ins), run by the same runner as in cascade mode. */
+  tools?: ToolRunner;
   /** WebSocket options (a private certificate authority). */
   wsOptions?: ClientOptions;
   registry?: import('prom-client').Registry;
@@ -49,6 +53,8 @@ export interface ResponseHandle {
   done: Promise<ResponseResult>;
   /** The caller's transcript of the turn that asked for it, when the session sends one. */
   callerText: Promise<string | undefined>;
+  /** Set when a built-in tool decided the turn (end the call, transfer it). */
+  action?: ToolAction;
 }
 
 /** A call's Realtime session and its fall-back to cascade. */
@@ -59,6 +65,8 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   #rt: RealtimeSession | undefined;
   #fellBack = false;
   #current: ResponseHandle | undefined;
+  #active: ResponseHandle | undefined;
+  #turn = new AbortController();
   readonly #onAudio = (frame: Buffer) => this.#rt?.appendAudio(frame);
 
   constructor(options: RealtimeBrainOptions) {
@@ -91,6 +99,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
         {
           compactPrompt: session.prompts.compact,
           ...(this.#options.retrieve ? { retrieve: this.#options.retrieve } : {}),
+          ...(this.#options.tools ? { tools: this.#tools(this.#options.tools) } : {}),
           ledger: session.ledger,
           signal: session.signal,
           ...(this.#options.wsOptions ? { wsOptions: this.#options.wsOptions } : {}),
@@ -112,6 +121,20 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
       if (!isAbortError(err)) this.fallBack('open', err);
       return undefined;
     }
+  }
+
+  #tools(runner: ToolRunner) {
+    return realtimeToolsOf(runner, {
+      turnSignal: () => this.#turn.signal,
+      onAction: (action) => {
+        const handle = this.#active;
+        if (!handle) return;
+        handle.action = action;
+        handle.item.end();
+      },
+      onOutcome: (name, outcome, ms) =>
+        this.#session.log.add('tool', { name, status: outcome.status, ms: Math.round(ms) }),
+    });
   }
 
   /**
@@ -153,6 +176,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     rt: RealtimeSession,
     options: { kind: PlaybackKind; label: string; interruptible?: boolean; commit?: boolean },
   ): ResponseHandle {
+    this.#turn = new AbortController();
     let onEnd: (reason: PlaybackEndReason) => void = () => {};
     const ended = new Promise<PlaybackEndReason>((resolve) => (onEnd = resolve));
     const timeline = this.#session.timeline;
@@ -205,6 +229,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
       });
     const handle: ResponseHandle = { item, done, callerText };
     this.#current = handle;
+    this.#active = handle;
     return handle;
   }
 
@@ -215,6 +240,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   async interrupt(handle: ResponseHandle): Promise<void> {
     const heardMs = handle.item.framesPlayed * FRAME_MS;
     handle.item.cancel();
+    if (handle === this.#active) this.#turn.abort(new AbortedError('realtime turn'));
     const rt = this.live;
     if (!rt) return;
     try {

@@ -4,17 +4,23 @@
  * against the Realtime fixture over loopback TLS. The same machine states answer through the
  * session: the greeting is the model's first response, the full instructions follow with
  * `session.update`, a question is answered with the model's audio, a barge-in truncates the
- * answer at the audio the caller heard, and a session that is refused (401) or dropped mid-call
+ * answer at the audio the caller heard, the business's tools (end_call, a webhook) run through
+ * the same tool runner as in cascade mode, and a session that is refused (401) or dropped mid-call
  * leaves the call in cascade mode.
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_BUSINESS_FILE } from '../../src/runtime/config.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import {
   type FakeRealtimeServer,
   startFakeRealtimeServer,
 } from '../fakes/openai-realtime-server.js';
+import { startWebhookServer, type WebhookServer } from '../fakes/webhook-server.js';
 import { deadAir, prewarmEnglish } from '../faults/helpers.js';
 import { metricValue } from '../helpers/metrics.js';
 import {
@@ -30,6 +36,8 @@ import {
 } from './helpers.js';
 
 const GREETING = 'Hello, Sunny Bakery here. How can I help?';
+const BYE = "That's all, thank you, bye.";
+const ORDER = 'Is my cake order ready?';
 const QUESTION = 'When do you open on Sunday?';
 const ANSWER = 'On Sunday we open at nine in the morning.';
 /** About 6 s of the fixture's tone at 50 ms per character: long enough to talk over. */
@@ -76,11 +84,31 @@ function logTypes(call: RigCall): Array<{ type: string; fields?: Record<string, 
 describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime fixture)', () => {
   let rig: CallRig;
   let server: FakeRealtimeServer;
+  let webhook: WebhookServer;
+  let businessDir: string;
 
   beforeAll(async () => {
     server = await startFakeRealtimeServer({
       reply: (caller) => ({ say: caller === undefined ? GREETING : ANSWER }),
     });
+    webhook = await startWebhookServer();
+    const business = JSON.parse(await readFile(SAMPLE_BUSINESS_FILE, 'utf8')) as object;
+    const tools = [
+      {
+        name: 'order_status',
+        description: 'Looks up a cake order.',
+        parameters: {
+          type: 'object',
+          properties: { order: { type: 'string' } },
+          required: ['order'],
+          additionalProperties: false,
+        },
+        endpoint: { method: 'POST', url: `${webhook.baseURL}/answer` },
+      },
+    ];
+    businessDir = await mkdtemp(join(tmpdir(), 'voxstate-rt-tools-'));
+    const businessFile = join(businessDir, 'business.json');
+    await writeFile(businessFile, JSON.stringify({ ...business, tools }));
     rig = await startCallRig({
       env: {
         VOXSTATE_BRAIN: 'realtime',
@@ -89,13 +117,15 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
       },
       runtimeOptions: { realtimeWsOptions: { ca: server.ca } },
       // Phrases pre-warmed as in production: the cascade's filler and apology come from the cache.
-      configure: prewarmEnglish,
+      configure: (config) => prewarmEnglish({ ...config, businessFile }),
     });
   }, 120_000);
 
   afterAll(async () => {
     await rig?.close();
     await server?.close();
+    await webhook?.close();
+    if (businessDir) await rm(businessDir, { recursive: true, force: true });
   });
 
   it('greets through the session, upgrades to the full prompt, answers with the model audio', async () => {
@@ -219,5 +249,55 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
     expect(historyOf(call!)[0]?.content).toBe(QUESTION);
     expect(historyOf(call!)[1]?.content).not.toBe(ANSWER);
     expectNoDeadAir(call!);
+  }, 90_000);
+
+  it('ends the call with end_call from the session: no follow-up response, goodbye, reason end_call', async () => {
+    server.options.failure = undefined;
+    server.options.caller = [BYE];
+    server.options.reply = (caller) =>
+      caller === undefined
+        ? { say: GREETING }
+        : { tool: 'end_call', args: { reason: 'caller_done' } };
+    const from = server.received().length;
+    const [call] = await placeCalls(rig, [{ script: asking(BYE) }]);
+    const out = await callEnded(call!);
+    expect(out.endReason).toBe('end_call');
+    const outputs = sent(server, 'conversation.item.create', from).filter(
+      (e) => e.item.type === 'function_call_output',
+    );
+    expect(outputs).toHaveLength(1);
+    // The greeting and the turn's response; the action's output is not followed by another.
+    expect(sent(server, 'response.create', from)).toHaveLength(2);
+    expect(logTypes(call!).find((e) => e.type === 'tool')?.fields).toMatchObject({
+      name: 'end_call',
+      status: 'ok',
+    });
+    expect(logTypes(call!).some((e) => e.type === 'fallback')).toBe(false);
+    await expectCallReleased(rig, call!);
+  }, 90_000);
+
+  it('runs a business webhook tool and gives its result back to the session', async () => {
+    server.options.failure = undefined;
+    server.options.caller = [ORDER];
+    server.options.reply = (caller) =>
+      caller === undefined ? { say: GREETING } : { tool: 'order_status', args: { order: 'A17' } };
+    server.options.afterTool = () => 'Your cake is ready.';
+    const from = server.received().length;
+    const hooks = webhook.requests.length;
+    const [call] = await placeCalls(rig, [{ script: asking(ORDER) }]);
+    await turnsDone(call!, 1);
+    call!.sim.hangup();
+    await callEnded(call!);
+    server.options.afterTool = undefined;
+    expect(webhook.requests.slice(hooks).map((r) => r.body)).toEqual([{ order: 'A17' }]);
+    const outputs = sent(server, 'conversation.item.create', from).flatMap((e) =>
+      e.item.type === 'function_call_output' ? [e.item.output] : [],
+    );
+    expect(outputs).toHaveLength(1);
+    expect(JSON.parse(outputs[0]!)).toEqual({ ok: true, echo: { order: 'A17' } });
+    expect(historyOf(call!)).toEqual([
+      { role: 'user', content: ORDER },
+      { role: 'assistant', content: 'Your cake is ready.' },
+    ]);
   }, 90_000);
 });

@@ -67,7 +67,7 @@ async function toolRound(
   ctx: FinishContext,
 ): Promise<void> {
   try {
-    await answerToolCalls(calls, {
+    const final = await answerToolCalls(calls, {
       tools: ctx.tools,
       timeoutMs: ctx.toolTimeoutMs,
       signal: ctx.signal,
@@ -81,7 +81,7 @@ async function toolRound(
         target.emit('tool.done', { name, callId, ok, durationMs });
       },
     });
-    if (ctx.idle()) await ctx.respond();
+    if (!final && ctx.idle()) await ctx.respond();
   } catch (err) {
     if (isAbortError(err) || ctx.signal.aborted) return;
     ctx.logger?.warn({ err: (err as Error).message }, 'realtime tool answer not sent');

@@ -23,15 +23,16 @@ export interface ToolRoundDeps {
 }
 
 /**
- * Runs and answers `calls`.
+ * Runs and answers `calls`. True when one of them was final ({@link FinalToolOutput}): the
+ * model is not asked for the next response.
  *
  * @throws AbortedError when the session's signal aborts.
  */
 export async function answerToolCalls(
   calls: readonly RealtimeConversationItemFunctionCall[],
   deps: ToolRoundDeps,
-): Promise<void> {
-  await Promise.all(
+): Promise<boolean> {
+  const results = await Promise.all(
     calls.map(async (call) => {
       const callId = call.call_id ?? '';
       const result = await runToolCall(
@@ -46,6 +47,8 @@ export async function answerToolCalls(
         type: 'conversation.item.create',
         item: { type: 'function_call_output', call_id: callId, output: result.output },
       });
+      return result.final;
     }),
   );
+  return results.some(Boolean);
 }

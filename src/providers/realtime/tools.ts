@@ -22,6 +22,14 @@ export interface RealtimeTool {
   run(args: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
 }
 
+/**
+ * A tool's output after which the model is not asked for another response: the tool decided
+ * the turn (the call ends or is transferred), the call machine speaks next.
+ */
+export class FinalToolOutput {
+  constructor(readonly value: unknown) {}
+}
+
 /** A knowledge-base passage as `search_knowledge` returns it to the model. */
 export interface KnowledgePassage {
   text: string;
@@ -84,6 +92,8 @@ export interface ToolCallResult {
   output: string;
   ok: boolean;
   durationMs: number;
+  /** The tool returned a {@link FinalToolOutput}: no response follows. */
+  final: boolean;
 }
 
 /**
@@ -99,11 +109,16 @@ export async function runToolCall(
   signal: AbortSignal,
 ): Promise<ToolCallResult> {
   const startedAt = performance.now();
-  const done = (output: unknown, ok: boolean): ToolCallResult => ({
-    output: typeof output === 'string' ? output : JSON.stringify(output),
-    ok,
-    durationMs: performance.now() - startedAt,
-  });
+  const done = (result: unknown, ok: boolean): ToolCallResult => {
+    const final = result instanceof FinalToolOutput;
+    const output = final ? result.value : result;
+    return {
+      output: typeof output === 'string' ? output : JSON.stringify(output),
+      ok,
+      durationMs: performance.now() - startedAt,
+      final,
+    };
+  };
   const tool = tools.find((t) => t.name === name);
   if (!tool) return done({ error: `unknown tool ${name}` }, false);
   let args: Record<string, unknown>;
