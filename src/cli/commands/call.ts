@@ -8,6 +8,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { AbortedError } from '../../errors.js';
+import type { AmdOutcome } from '../../runtime/outbound-amd.js';
 import { type StartVoxstateOptions, startVoxstate, type Voxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
 import { routeConsoleToLogger } from '../console-to-log.js';
@@ -64,6 +65,8 @@ export interface CallOutcome {
   bargeIns: number;
   durationMs: number;
   cost: number;
+  /** Answering-machine detection (`VOXSTATE_AMD`): the result and what was done. */
+  amd?: AmdOutcome;
 }
 
 /** Where `voxstate call` writes and what it reads; tests pass their own. */
@@ -85,8 +88,16 @@ function format(o: CallOutcome): string {
     `call to ${o.endpoint} (${o.callId}): ended by ${o.endReason} after ${o.turns} ` +
     `turn${o.turns === 1 ? '' : 's'}, ${(o.durationMs / 1000).toFixed(1)} s` +
     `${o.bargeIns ? `, ${o.bargeIns} barge-in${o.bargeIns === 1 ? '' : 's'}` : ''}; ` +
-    `cost ${o.cost.toFixed(4)}\n`
+    `cost ${o.cost.toFixed(4)}` +
+    `${o.amd ? `; AMD ${o.amd.status} (${o.amd.cause}), ${amdAction(o.amd)}` : ''}\n`
   );
+}
+
+function amdAction(amd: AmdOutcome): string {
+  if (amd.action === 'message') return `message left after the ${amd.messageAt ?? 'greeting'}`;
+  if (amd.action === 'hangup') return 'hung up on the machine';
+  if (amd.action === 'none') return 'the callee hung up';
+  return 'call went on';
 }
 
 /** `voxstate call`; resolves with the exit code once the call has ended. */
@@ -159,20 +170,21 @@ async function placeCall(
       emitter.once('SIGTERM', onSignal);
       try {
         const started = Date.now();
-        const handle = await vox.originate(endpoint, {
+        const placed = await vox.dial(endpoint, {
           timeoutSec,
           ...(values.purpose ? { purpose: values.purpose } : {}),
           ...(values['caller-id'] ? { callerId: values['caller-id'] } : {}),
         });
-        const output = await handle.done;
+        const output = await placed.done;
         const outcome: CallOutcome = {
           endpoint,
-          callId: handle.id,
+          callId: placed.id,
           endReason: output.endReason,
           turns: output.turns,
           bargeIns: output.bargeIns,
           durationMs: Date.now() - started,
-          cost: handle.session.ledger.breakdown().total,
+          cost: placed.handle?.session.ledger.breakdown().total ?? 0,
+          ...(placed.amd ? { amd: placed.amd } : {}),
         };
         io.out.write(values.json ? `${JSON.stringify(outcome)}\n` : format(outcome));
         return 0;
