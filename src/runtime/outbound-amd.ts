@@ -220,12 +220,14 @@ export async function runOutbound(
   });
   if (result.status === 'HANGUP') return ended('hangup', { ...outcome, action: 'none' });
   if (config.onMachine === 'message' && config.message) {
-    const point = await waitForMessagePoint(call, config);
-    if (!point) return ended('hangup', { ...outcome, action: 'none' });
+    // A beep that decided has just ended: the machine is recording already.
+    const messageAt =
+      result.causeKind === 'BEEP' ? 'beep' : (await waitForMessagePoint(call, config))?.kind;
+    if (!messageAt) return ended('hangup', { ...outcome, action: 'none' });
     await leaveMessage(call, runtime.speech, config.message, call.language);
-    runtime.logger.info({ callId: call.id, messageAt: point.kind }, 'message left on a machine');
+    runtime.logger.info({ callId: call.id, messageAt }, 'message left on a machine');
     await hangUp(runtime, call);
-    return ended('message', { ...outcome, action: 'message', messageAt: point.kind });
+    return ended('message', { ...outcome, action: 'message', messageAt });
   }
   await hangUp(runtime, call);
   return ended('machine', { ...outcome, action: 'hangup' });

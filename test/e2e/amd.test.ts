@@ -24,6 +24,12 @@ describe('voxstate call with answering-machine detection', () => {
       endpoints: {
         'PJSIP/person': personCallee({ answerAfterMs: 200 }),
         'PJSIP/voicemail': voicemailCallee({ beep: true, answerAfterMs: 200, recordMs: 8_000 }),
+        'PJSIP/short-voicemail': voicemailCallee({
+          beep: true,
+          greeting: 'Leave a message.',
+          answerAfterMs: 200,
+          recordMs: 8_000,
+        }),
       },
     }));
     ({ env, dataDir } = await tinyEnv(sim.url));
@@ -82,6 +88,22 @@ describe('voxstate call with answering-machine detection', () => {
     for (const part of heard) expect(part.atMs).toBeGreaterThanOrEqual(beep!.atMs + 500);
     // We hung up after the message, before the machine's 8 s of recording ran out.
     expect(recording!.timeline.map((e) => e.kind)).not.toContain('caller.hangup');
+  }, 60_000);
+
+  it('a short greeting then a beep: the beep decides MACHINE and the message follows it', async () => {
+    const { outcome, recording } = await call('PJSIP/short-voicemail', {
+      VOXSTATE_AMD: 'true',
+      VOXSTATE_AMD_ON_MACHINE: 'message',
+      VOXSTATE_AMD_MESSAGE: MESSAGE,
+    });
+    expect(outcome).toMatchObject({
+      endReason: 'message',
+      amd: { status: 'MACHINE', action: 'message', messageAt: 'beep' },
+    });
+    expect(outcome.amd?.cause).toMatch(/^BEEP-1000-/);
+    const beep = recording!.timeline.find((e) => e.kind === 'caller.sound.start')!;
+    const heard = recording!.timeline.find((e) => e.kind === 'bot.audio.start')!;
+    expect(heard.atMs).toBeGreaterThanOrEqual(beep.atMs + 500);
   }, 60_000);
 
   it('a voicemail, hang-up mode: MACHINE, hung up on without a word', async () => {
