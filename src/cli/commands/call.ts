@@ -1,8 +1,9 @@
 /**
  * `voxstate call <endpoint>`: places one outbound call through ARI with the same runtime that
- * `voxstate serve` runs, lets the bot speak first, prints the outcome when the call ends and
- * exits. SIGINT/SIGTERM hang the call up (or, before it is placed, stop the start-up); a failure
- * at any step closes everything it opened and exits 1.
+ * `voxstate serve` runs (with answering-machine detection when `VOXSTATE_AMD` is on), lets the
+ * bot speak first, prints the outcome when the call ends and exits. SIGINT/SIGTERM hang the
+ * call up (or, before it is placed, stop the start-up); a failure at any step closes everything
+ * it opened and exits 1.
  *
  * @module
  */
@@ -28,7 +29,9 @@ export const SPEC = {
   usage: ['voxstate call <endpoint> [options]'],
   description:
     'Places an outbound call through Asterisk (ARI), e.g. voxstate call PJSIP/1000; the bot speaks\n' +
-    'first. Configuration: environment variables, as for voxstate serve (docs/configuration.md).\n' +
+    'first (with VOXSTATE_AMD=true it first tells a person from an answering machine, see\n' +
+    'docs/actions.md). Configuration: environment variables, as for voxstate serve\n' +
+    '(docs/configuration.md).\n' +
     'The outcome goes to stdout; warnings go to stderr.',
   options: {
     purpose: { type: 'string', value: '<text>', help: 'why the bot calls (given to its prompt)' },
