@@ -152,7 +152,11 @@ export async function leaveMessage(
   try {
     await new Promise<void>((resolve) => {
       const item = playback.enqueue('prompt', audio);
-      const done = () => resolve();
+      const done = () => {
+        endpoint.media.off('close', done);
+        endpoint.off('hangup', done);
+        resolve();
+      };
       playback.on('item.ended', (ended) => {
         if (ended === item) done();
       });
