@@ -19,6 +19,7 @@ import type { CallLimits } from '../machines/call.types.js';
 import { type RealtimeConfig, realtimeConfig } from '../providers/realtime/config.js';
 import { type SttEnginesConfig, sttEnginesConfig } from '../providers/stt/config.js';
 import { type SpeechConfig, speechConfig } from '../speech/config.js';
+import { type AmdConfig, amdConfig } from './outbound-amd.js';
 
 /** Speech-to-text engine: `whisper` (local, the default) or `script` (simulator only). */
 export type SttChoice = 'whisper' | 'script';
@@ -61,6 +62,8 @@ export interface RuntimeConfig {
   deadLetter: { baseDelayMs: number; pollMs: number };
   /** Transfer to a person: where to, and what the caller hears. */
   transfer: TransferConfig;
+  /** Answering-machine detection on outbound calls (`VOXSTATE_AMD_*`). */
+  amd: AmdConfig;
 }
 
 /** Transfer settings and the caller's phrases (`VOXSTATE_TRANSFER_*`). */
@@ -151,6 +154,7 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     redisUrl: c.VOXSTATE_REDIS_URL,
     deadLetter: { baseDelayMs: c.VOXSTATE_DLQ_RETRY_MS, pollMs: c.VOXSTATE_DLQ_POLL_MS },
     transfer: transferConfig(c),
+    amd: part(amdConfig),
   };
   if (problems.length > 0) throw new ConfigError(configErrorMessage(problems));
   return config;

@@ -8,6 +8,7 @@
 
 import { silentLogger } from '../telemetry/logger.js';
 import { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
+import type { OutboundCall } from './outbound-amd.js';
 import { type CallHandle, Runtime, type RuntimeOptions } from './runtime.js';
 import { checkAriEarly, startupAbortReason } from './startup.js';
 import { connectTelephony, listenForMedia, type Telephony } from './telephony.js';
@@ -41,6 +42,8 @@ export interface Voxstate {
    * the callee answered. `handle.done` resolves with the call's outcome.
    */
   originate(endpoint: string, options?: Parameters<Telephony['originate']>[1]): Promise<CallHandle>;
+  /** Places an outbound call with answering-machine detection when `VOXSTATE_AMD` is on. */
+  dial(endpoint: string, options?: Parameters<Telephony['dial']>[1]): Promise<OutboundCall>;
   /** Hangs up the calls in progress, flushes call records, closes every connection and pool. */
   close(): Promise<void>;
 }
@@ -115,6 +118,7 @@ export async function startVoxstate(options: StartVoxstateOptions = {}): Promise
     runtime,
     telephony,
     originate: (endpoint, originateOptions) => telephony.originate(endpoint, originateOptions),
+    dial: (endpoint, originateOptions) => telephony.dial(endpoint, originateOptions),
     close() {
       closing ??= (async () => {
         await telephony.close();

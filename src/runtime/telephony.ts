@@ -9,6 +9,7 @@ import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import { AriApp, type OriginateOptions } from '../telephony/ari-app.js';
 import type { AriConnection } from '../telephony/ari-connection.js';
 import { connectAriWithRetry } from '../telephony/ari-retry.js';
+import { type OutboundCall, runOutbound } from './outbound-amd.js';
 import type { CallHandle, Runtime } from './runtime.js';
 import { listenForMedia } from './startup.js';
 import type { TelephonyConfig } from './telephony-config.js';
@@ -24,6 +25,11 @@ export interface Telephony {
     endpoint: string,
     options?: OriginateOptions & { purpose?: string },
   ): Promise<CallHandle>;
+  /**
+   * Places an outbound call with answering-machine detection when `VOXSTATE_AMD` is on; resolves
+   * once the callee is classified (and, for a machine, dealt with).
+   */
+  dial(endpoint: string, options?: OriginateOptions & { purpose?: string }): Promise<OutboundCall>;
   /** Stops taking new calls (graceful shutdown); calls in progress go on. */
   stopAccepting(): void;
   /** Stops taking calls, hangs up the calls in progress, closes the connections. */
@@ -128,6 +134,11 @@ async function attach(
       const { purpose, ...rest } = originateOptions;
       const call = await app.originate(endpoint, rest);
       return runtime.startCall(call, purpose ? { purpose } : {});
+    },
+    async dial(endpoint, originateOptions = {}) {
+      const { purpose, ...rest } = originateOptions;
+      const call = await app.originate(endpoint, rest);
+      return runOutbound(runtime, call, purpose ? { purpose } : {});
     },
     stopAccepting() {
       app.stopAccepting();

@@ -54,6 +54,10 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   // calls (runtime)
   g('voxstate_active_calls', 'Calls in progress'),
   c('voxstate_calls_total', 'Finished calls', ['direction', 'end_reason']),
+  c('voxstate_amd_results_total', 'Answering-machine detection results on outbound calls', [
+    'result',
+    'cause',
+  ]),
   h('voxstate_greeting_latency_seconds', 'Answer (StasisStart) to first greeting audio'),
   h(
     'voxstate_call_setup_seconds',

@@ -1,13 +1,15 @@
 /**
  * `voxstate call <endpoint>`: places one outbound call through ARI with the same runtime that
- * `voxstate serve` runs, lets the bot speak first, prints the outcome when the call ends and
- * exits. SIGINT/SIGTERM hang the call up (or, before it is placed, stop the start-up); a failure
- * at any step closes everything it opened and exits 1.
+ * `voxstate serve` runs (with answering-machine detection when `VOXSTATE_AMD` is on), lets the
+ * bot speak first, prints the outcome when the call ends and exits. SIGINT/SIGTERM hang the
+ * call up (or, before it is placed, stop the start-up); a failure at any step closes everything
+ * it opened and exits 1.
  *
  * @module
  */
 import type { EventEmitter } from 'node:events';
 import { AbortedError } from '../../errors.js';
+import type { AmdOutcome } from '../../runtime/outbound-amd.js';
 import { type StartVoxstateOptions, startVoxstate, type Voxstate } from '../../runtime/start.js';
 import { createCallInspector, inspectorOptions } from '../../telemetry/inspector.js';
 import { routeConsoleToLogger } from '../console-to-log.js';
@@ -27,7 +29,9 @@ export const SPEC = {
   usage: ['voxstate call <endpoint> [options]'],
   description:
     'Places an outbound call through Asterisk (ARI), e.g. voxstate call PJSIP/1000; the bot speaks\n' +
-    'first. Configuration: environment variables, as for voxstate serve (docs/configuration.md).\n' +
+    'first (with VOXSTATE_AMD=true it first tells a person from an answering machine, see\n' +
+    'docs/actions.md). Configuration: environment variables, as for voxstate serve\n' +
+    '(docs/configuration.md).\n' +
     'The outcome goes to stdout; warnings go to stderr.',
   options: {
     purpose: { type: 'string', value: '<text>', help: 'why the bot calls (given to its prompt)' },
@@ -64,6 +68,8 @@ export interface CallOutcome {
   bargeIns: number;
   durationMs: number;
   cost: number;
+  /** Answering-machine detection (`VOXSTATE_AMD`): the result and what was done. */
+  amd?: AmdOutcome;
 }
 
 /** Where `voxstate call` writes and what it reads; tests pass their own. */
@@ -85,8 +91,16 @@ function format(o: CallOutcome): string {
     `call to ${o.endpoint} (${o.callId}): ended by ${o.endReason} after ${o.turns} ` +
     `turn${o.turns === 1 ? '' : 's'}, ${(o.durationMs / 1000).toFixed(1)} s` +
     `${o.bargeIns ? `, ${o.bargeIns} barge-in${o.bargeIns === 1 ? '' : 's'}` : ''}; ` +
-    `cost ${o.cost.toFixed(4)}\n`
+    `cost ${o.cost.toFixed(4)}` +
+    `${o.amd ? `; AMD ${o.amd.status} (${o.amd.cause}), ${amdAction(o.amd)}` : ''}\n`
   );
+}
+
+function amdAction(amd: AmdOutcome): string {
+  if (amd.action === 'message') return `message left after the ${amd.messageAt ?? 'greeting'}`;
+  if (amd.action === 'hangup') return 'hung up on the machine';
+  if (amd.action === 'none') return 'the callee hung up';
+  return 'call went on';
 }
 
 /** `voxstate call`; resolves with the exit code once the call has ended. */
@@ -159,20 +173,21 @@ async function placeCall(
       emitter.once('SIGTERM', onSignal);
       try {
         const started = Date.now();
-        const handle = await vox.originate(endpoint, {
+        const placed = await vox.dial(endpoint, {
           timeoutSec,
           ...(values.purpose ? { purpose: values.purpose } : {}),
           ...(values['caller-id'] ? { callerId: values['caller-id'] } : {}),
         });
-        const output = await handle.done;
+        const output = await placed.done;
         const outcome: CallOutcome = {
           endpoint,
-          callId: handle.id,
+          callId: placed.id,
           endReason: output.endReason,
           turns: output.turns,
           bargeIns: output.bargeIns,
           durationMs: Date.now() - started,
-          cost: handle.session.ledger.breakdown().total,
+          cost: placed.handle?.session.ledger.breakdown().total ?? 0,
+          ...(placed.amd ? { amd: placed.amd } : {}),
         };
         io.out.write(values.json ? `${JSON.stringify(outcome)}\n` : format(outcome));
         return 0;
