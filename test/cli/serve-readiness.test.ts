@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { phraseText } from '../../src/prompts/phrases.js';
+import { fillerTexts, phraseText } from '../../src/prompts/phrases.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { serve } from '../../src/runtime/serve.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -101,15 +101,9 @@ describe('serve: ready once the greetings and fillers are cached', () => {
       const { first, rest } = speech.prewarmPlan;
       expect(first.map((j) => `${j.language}:${j.text}`)).toEqual([
         "en:Hello, you've reached Sunflower Bakery. How can I help you?",
-        ...['One moment...', 'Let me check...', 'Just a second...', 'Let me look that up...'].map(
-          (t) => `en:${t}`,
-        ),
-        'en:Okay, one moment please...',
+        ...fillerTexts('en').map((t) => `en:${t}`),
         'ru:Здравствуйте! Вы позвонили в Пекарня «Подсолнух». Чем могу помочь?',
-        ...['Секундочку...', 'Сейчас проверю...', 'Одну минуту...', 'Минуточку, уточняю...'].map(
-          (t) => `ru:${t}`,
-        ),
-        'ru:Так, смотрю...',
+        ...fillerTexts('ru').map((t) => `ru:${t}`),
       ]);
       for (const job of first) expect(await speech.tts.cached(job.text, job)).toBeDefined();
       expect(rest.some((j) => j.text === goodbye)).toBe(true);
