@@ -3,7 +3,8 @@
  * (`realtimeCallActors`): once a call has fallen back to cascade, every realtime actor hands over
  * to the cascade actor of its state, so every generated path replays exactly as in cascade mode
  * (same states, same actors started and stopped), and a hang-up in each path's last state leaves
- * no actor and no timer. The live realtime actors are covered end to end in
+ * no actor and no timer. The cascade test replays every path; here one path per state configuration
+ * it ends in is enough to reach every state with the realtime actors provided. The live realtime actors are covered end to end in
  * test/e2e/realtime.test.ts (greeting, upgrade, answer, barge-in, a hang-up in greeting, listening
  * and answering, fall-back).
  */
@@ -83,8 +84,10 @@ describe('call machine paths with the realtime actors, fallen back to cascade', 
       input: { ...PATH_INPUT, direction: 'outbound' as const, bargeInOnGreeting: true },
     },
   ]) {
-    it(`replays every path and hangs up in its last state (${scenario.name})`, async () => {
-      const paths = callPaths(scenario.input.direction, scenario.input.bargeInOnGreeting ?? false);
+    it(`replays a path to every state configuration and hangs up there (${scenario.name})`, async () => {
+      const all = callPaths(scenario.input.direction, scenario.input.bargeInOnGreeting ?? false);
+      const byEnd = new Map(all.map((p) => [JSON.stringify(p.state.value), p]));
+      const paths = [...byEnd.values()];
       expect(paths.length).toBeGreaterThan(20);
       for (const path of paths) await replay(scenario.input, path.steps as never);
     }, 180_000);
