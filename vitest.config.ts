@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
  * Tests that play calls in real time or drive the command line as a process: the end-to-end calls,
  * the fault drills and the CLI. Everything else is the `unit` project.
  */
-const E2E = ['test/e2e/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/cli/**/*.test.ts'];
+const E2E = [
+  'test/e2e/**/*.test.ts',
+  'test/faults/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+  // The simulator's transfers and outbound callees play their audio in real time.
+  'test/simulator/transfer.test.ts',
+  'test/simulator/outbound-callees.test.ts',
+];
 
 /**
  * Options both projects share. The unit project reuses one module graph per worker
