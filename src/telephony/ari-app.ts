@@ -34,6 +34,7 @@ import { createExternalMedia, type MediaSetup } from './external-media.js';
 import { PendingOriginates } from './pending-originates.js';
 import { type CallDirection, callInfoOf, type HangupReason, PhoneCall } from './phone-call.js';
 import { StasisWaits } from './stasis-waits.js';
+import { TransferredPairs } from './transferred-pairs.js';
 
 export type { AriAppEvents, AriAppOptions, OriginateOptions } from './ari-app-types.js';
 export type { AriMediaOptions } from './external-media.js';
@@ -65,7 +66,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   /** Agents' legs being dialled or spoken to during an attended transfer, to their call's transfer. */
   readonly #agents = new Map<string, AriCallTransfer>();
   /** Callers and agents bridged by a finished attended transfer: each to the other and the bridge. */
-  readonly #bridged = new Map<string, { other: string; bridgeId: string }>();
+  readonly #bridged = new TransferredPairs();
   readonly #listeners: Array<[string, (...args: never[]) => void]> = [];
   #started = false;
   #accepting = true;
@@ -244,7 +245,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
 
   #onChannelGone(channelId: string): void {
     this.#agents.get(channelId)?.agentGone();
-    this.#unbridge(channelId);
+    this.#bridged.unlink(channelId, this.#ari.rest, (errors) => this.#reportCleanup(errors));
     this.#media.ownMedia.delete(channelId);
     this.#media.waits.gone(channelId);
     const state = this.#byChannel.get(channelId);
@@ -320,27 +321,11 @@ export class AriApp extends EventEmitter<AriAppEvents> {
         state.gone = true;
         if (agentId && state.bridgeId) {
           state.released.add(`bridge:${state.bridgeId}`);
-          this.#bridged.set(state.channelId, { other: agentId, bridgeId: state.bridgeId });
-          this.#bridged.set(agentId, { other: state.channelId, bridgeId: state.bridgeId });
+          this.#bridged.link(state.channelId, agentId, state.bridgeId);
         }
         return this.#end(state, 'transferred');
       },
     };
-  }
-
-  /** One side of a transferred call hung up: the other side and the bridge go too. */
-  #unbridge(channelId: string): void {
-    const link = this.#bridged.get(channelId);
-    if (!link) return;
-    this.#bridged.delete(channelId);
-    this.#bridged.delete(link.other);
-    const rest = this.#ari.rest;
-    void Promise.allSettled([rest.hangup(link.other), rest.destroyBridge(link.bridgeId)]).then(
-      (results) =>
-        this.#reportCleanup(
-          results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : [])),
-        ),
-    );
   }
 
   #observeSetup(state: CallState, outcome: CallSetupOutcome): void {
