@@ -9,13 +9,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readEnv } from '../config/schema.js';
 import type { CostBreakdown } from '../cost/ledger.js';
 import { TimeoutError } from '../errors.js';
 import type { Passage } from '../knowledge/types.js';
-import { isModelPresent } from '../models/model-folder.js';
-import { runtimeConfigFromEnv, type SttChoice } from '../runtime/config.js';
+import type { SttChoice } from '../runtime/config.js';
 import { Runtime } from '../runtime/runtime.js';
+import { sandboxSettings } from '../runtime/sandbox.js';
 import {
   connectSimulatedLine,
   ingestSampleKnowledge,
@@ -212,21 +211,7 @@ export async function runEval(suite: EvalSuite, options: RunEvalOptions = {}): P
   const started = performance.now();
   const userEnv = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? EVAL_DATA_DIR);
-  const env: NodeJS.ProcessEnv = {
-    ...userEnv,
-    VOXSTATE_DATA_DIR: dataDir,
-    VOXSTATE_REDIS_PREFIX: `${readEnv(userEnv, ['VOXSTATE_REDIS_PREFIX']).VOXSTATE_REDIS_PREFIX}eval:`,
-  };
-  const base = runtimeConfigFromEnv(env);
-  const whisperPresent = isModelPresent(
-    base.inference.modelDir,
-    base.inference.whisper.id,
-    base.inference.whisper.revision,
-  );
-  const stt: SttChoice =
-    options.stt ??
-    readEnv(env, ['VOXSTATE_STT']).VOXSTATE_STT ??
-    (whisperPresent ? 'whisper' : 'script');
+  const { env, base, stt } = sandboxSettings(userEnv, dataDir, 'eval', options.stt);
   const languages = [...new Set(suite.calls.map((c) => c.language))];
   await mkdir(dataDir, { recursive: true });
   const runtime = await Runtime.create({

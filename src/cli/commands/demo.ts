@@ -14,12 +14,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEnv } from '../../config/schema.js';
 import { ConfigError, ParseError, TimeoutError } from '../../errors.js';
-import { isModelPresent } from '../../models/model-folder.js';
-import { runtimeConfigFromEnv, type SttChoice } from '../../runtime/config.js';
+import type { SttChoice } from '../../runtime/config.js';
 import type { CallHandle } from '../../runtime/runtime.js';
 import { Runtime } from '../../runtime/runtime.js';
+import { sandboxSettings } from '../../runtime/sandbox.js';
 import type { CallerScript } from '../../simulator/caller-script.js';
 import { parseCallerScript } from '../../simulator/script-file.js';
 import { connectSimulatedLine, ingestSampleKnowledge } from '../../simulator/simulated-line.js';
@@ -178,21 +177,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const userEnv = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? DEMO_DATA_DIR);
   // The demo's own folder and Redis keys: a user's knowledge base and queues stay untouched.
-  const env: NodeJS.ProcessEnv = {
-    ...userEnv,
-    VOXSTATE_DATA_DIR: dataDir,
-    VOXSTATE_REDIS_PREFIX: `${readEnv(userEnv, ['VOXSTATE_REDIS_PREFIX']).VOXSTATE_REDIS_PREFIX}demo:`,
-  };
-  const base = runtimeConfigFromEnv(env);
-  const whisperPresent = isModelPresent(
-    base.inference.modelDir,
-    base.inference.whisper.id,
-    base.inference.whisper.revision,
-  );
-  const stt: SttChoice =
-    options.stt ??
-    readEnv(env, ['VOXSTATE_STT']).VOXSTATE_STT ??
-    (whisperPresent ? 'whisper' : 'script');
+  const { env, base, stt } = sandboxSettings(userEnv, dataDir, 'demo', options.stt);
   const scriptPath = resolve(options.script ?? join(ROOT, 'examples/calls/demo-en.json'));
   const script = await readScript(scriptPath);
   const language = options.language ?? script.lang?.slice(0, 2) ?? 'en';
