@@ -13,8 +13,10 @@
  * client, reading the reply, the `tool` events) minus the time the webhook spent on that same
  * request.
  *
- * Three arrival patterns, each with a bare `fetch` baseline (the same requests to the same
- * webhook with nothing else: what any HTTP client pays on this machine at that moment):
+ * The runner's HTTP client is `WebhookClient` (`node:http` over a keep-alive agent). Three
+ * arrival patterns, each with two baselines, the same requests to the same webhook with nothing
+ * else running: the global `fetch` (`bareFetchOverheadMs`) and a bare `WebhookClient`
+ * (`bareHttpOverheadMs`), what an HTTP client pays on this machine at that moment:
  * - `burst`: 50 calls start together, so their 50 tool calls leave within a few ms and their 50
  *   replies come back together (the worst case, and the figure reported as `toolOverheadMs`);
  * - `spread`: the 50 calls start 5 ms apart (all 50 still in flight, their tool calls no longer
@@ -34,6 +36,7 @@ import { createLlmAnswerer } from '../src/answer/llm-answerer.js';
 import { ModelRouter } from '../src/answer/router.js';
 import { parseBusinessActions } from '../src/answer/tool-config.js';
 import { createToolRunner } from '../src/answer/tool-runner.js';
+import { WebhookClient } from '../src/answer/webhook-client.js';
 import { createOpenAiProvider } from '../src/providers/llm/openai.js';
 
 const CALLS = Number(process.env.BENCH_TOOL_CALLS ?? 50);
@@ -96,6 +99,7 @@ type Pattern = 'burst' | 'spread' | 'sequential';
 interface PatternFigures {
   overhead: number[];
   bare: number[];
+  bareHttp: number[];
   outside: number[];
   beyond: number[];
   concurrent: number[];
@@ -109,12 +113,11 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
   const llm = await startChild('llm');
   const hook = await startChild('hook');
   const callIds = new AsyncLocalStorage<string>();
-  /** Global fetch with the call's id as a header, so the webhook's time pairs with the call. */
-  const taggedFetch: typeof fetch = (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set('x-bench-call', callIds.getStore() ?? '');
-    return fetch(input, { ...init, headers });
-  };
+  /** The call's id, sent as a header (a tool header's variable), so the webhook's time pairs with the call. */
+  const env = new Proxy({} as Record<string, string | undefined>, {
+    get: () => callIds.getStore() ?? 'start-up',
+  });
+  const bareHttp = new WebhookClient();
   const hookUrl = `${hook.url}/slow?ms=${WEBHOOK_MS}`;
   try {
     const tools = createToolRunner({
@@ -128,12 +131,12 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
               properties: { order: { type: 'string' } },
               required: ['order'],
             },
-            endpoint: { url: hookUrl },
+            endpoint: { url: hookUrl, headersFromEnv: { 'x-bench-call': 'BENCH_CALL' } },
             timeoutMs: 10_000,
           },
         ],
       }),
-      fetch: taggedFetch,
+      env,
     });
     const provider = createOpenAiProvider({ model: 'mini', apiKey: 'k', baseURL: llm.url });
     const answerer = createLlmAnswerer({
@@ -172,17 +175,28 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       }
       return { id, ms, inFetch, concurrent };
     };
-    const oneFetch = (id: string) =>
-      callIds.run(id, async () => {
-        const started = performance.now();
-        const res = await taggedFetch(hookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{"order":"1"}',
-        });
-        await res.text();
-        return { id, ms: performance.now() - started };
+    const headers = (id: string) => ({ 'content-type': 'application/json', 'x-bench-call': id });
+    const oneFetch = async (id: string) => {
+      const started = performance.now();
+      const res = await fetch(hookUrl, {
+        method: 'POST',
+        headers: headers(id),
+        body: '{"order":"1"}',
       });
+      await res.text();
+      return { id, ms: performance.now() - started };
+    };
+    const oneHttp = async (id: string) => {
+      const started = performance.now();
+      await bareHttp.send(new URL(hookUrl), {
+        method: 'POST',
+        headers: headers(id),
+        body: '{"order":"1"}',
+        signal: new AbortController().signal,
+        maxChars: 4000,
+      });
+      return { id, ms: performance.now() - started };
+    };
     /** Runs `n` tasks in the pattern's arrival order. */
     const arrive = async <T>(pattern: Pattern, n: number, task: (i: number) => Promise<T>) => {
       if (pattern === 'sequential') {
@@ -211,6 +225,7 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       const f: PatternFigures = {
         overhead: [],
         bare: [],
+        bareHttp: [],
         outside: [],
         beyond: [],
         concurrent: [],
@@ -225,6 +240,8 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
         const toolServer = await handled(hook.child);
         const bares = await arrive(pattern, n, (i) => oneFetch(`${pattern}-b${round}-${i}`));
         const bareServer = await handled(hook.child);
+        const https_ = await arrive(pattern, n, (i) => oneHttp(`${pattern}-h${round}-${i}`));
+        const httpServer = await handled(hook.child);
         const freshTool = newPorts(toolServer);
         const freshBare = newPorts(bareServer);
         if (round === 0) continue;
@@ -238,6 +255,7 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
           f.concurrent.push(c.concurrent);
         }
         for (const b of bares) f.bare.push(b.ms - (bareServer.get(b.id)?.ms ?? Number.NaN));
+        for (const h of https_) f.bareHttp.push(h.ms - (httpServer.get(h.id)?.ms ?? Number.NaN));
       }
       loop.disable();
       f.loopDelay = {
@@ -250,6 +268,7 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
     const summary = (f: PatternFigures) => ({
       toolOverheadMs: p50p95(f.overhead),
       bareFetchOverheadMs: p50p95(f.bare),
+      bareHttpOverheadMs: p50p95(f.bareHttp),
       runnerOutsideFetchMs: p50p95(f.outside),
       httpBeyondWebhookMs: p50p95(f.beyond),
       concurrentAtToolCall: round1(percentile(f.concurrent, 50)),
@@ -269,12 +288,14 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       sequential: {
         toolOverheadMs: p50p95(sequential.overhead),
         bareFetchOverheadMs: p50p95(sequential.bare),
+        bareHttpOverheadMs: p50p95(sequential.bareHttp),
         runnerOutsideFetchMs: p50p95(sequential.outside),
       },
       calls: CALLS,
       toolRoundsMeasured: burst.overhead.filter(Number.isFinite).length,
     };
   } finally {
+    bareHttp.close();
     await stop(llm.child);
     await stop(hook.child);
   }

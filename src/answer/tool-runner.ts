@@ -17,6 +17,7 @@ import { silentLogger } from '../telemetry/logger.js';
 import { BUILTIN_SPECS, transferSpec } from './builtin-tools.js';
 import type { BusinessActions, HttpToolConfig } from './tool-config.js';
 import { transferModeAt } from './transfer-config.js';
+import { WebhookClient } from './webhook-client.js';
 
 /** What a tool asks the call to do once the answer has been spoken. */
 export type ToolAction =
@@ -63,7 +64,8 @@ export interface ToolRunnerDeps {
   actions: BusinessActions;
   /** Where header values are read from (default `process.env`). */
   env?: Record<string, string | undefined>;
-  fetch?: typeof fetch;
+  /** The webhook HTTP client (default: one keep-alive {@link WebhookClient} for the runner). */
+  http?: WebhookClient;
   registry?: Registry;
   logger?: Logger;
 }
@@ -82,7 +84,7 @@ const MAX_RESULT_CHARS = 4000;
  */
 export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const env = deps.env ?? process.env;
-  const doFetch = deps.fetch ?? fetch;
+  const client = deps.http ?? new WebhookClient();
   const log = deps.logger ?? silentLogger();
   const calls = deps.registry
     ? catalogCounter(deps.registry, 'voxstate_tool_calls_total')
@@ -161,16 +163,16 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       webhookMs: performance.now() - started,
     });
     try {
-      const res = await doFetch(url, {
+      const res = await client.send(url, {
         method: tool.endpoint.method,
         headers,
         ...(body !== undefined ? { body } : {}),
         signal: controller.signal,
+        maxChars: MAX_RESULT_CHARS,
       });
-      const text = (await res.text()).slice(0, MAX_RESULT_CHARS);
       if (!res.ok) return failed('failed', `failed with HTTP ${res.status}`);
       return {
-        content: text || 'ok',
+        content: res.text || 'ok',
         isError: false,
         status: 'ok',
         webhookMs: performance.now() - started,
