@@ -100,6 +100,10 @@ interface PatternFigures {
   overhead: number[];
   bare: number[];
   bareHttp: number[];
+  /** Main-process CPU per answered call with its tool round (two LLM streams and the webhook). */
+  cpuPerCall: number[];
+  cpuPerFetch: number[];
+  cpuPerHttp: number[];
   outside: number[];
   beyond: number[];
   concurrent: number[];
@@ -226,6 +230,9 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
         overhead: [],
         bare: [],
         bareHttp: [],
+        cpuPerCall: [],
+        cpuPerFetch: [],
+        cpuPerHttp: [],
         outside: [],
         beyond: [],
         concurrent: [],
@@ -236,12 +243,23 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       const loop = monitorEventLoopDelay({ resolution: 1 });
       for (let round = 0; round < ROUNDS; round++) {
         if (round === 1) loop.enable();
+        const cpu0 = process.cpuUsage();
         const calls = await arrive(pattern, n, (i) => oneCall(`${pattern}-t${round}-${i}`));
+        const cpu1 = process.cpuUsage();
         const toolServer = await handled(hook.child);
         const bares = await arrive(pattern, n, (i) => oneFetch(`${pattern}-b${round}-${i}`));
+        const cpu2 = process.cpuUsage();
         const bareServer = await handled(hook.child);
         const https_ = await arrive(pattern, n, (i) => oneHttp(`${pattern}-h${round}-${i}`));
+        const cpu3 = process.cpuUsage();
         const httpServer = await handled(hook.child);
+        if (round > 0) {
+          const ms = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) =>
+            (b.user - a.user + b.system - a.system) / 1000 / n;
+          f.cpuPerCall.push(ms(cpu0, cpu1));
+          f.cpuPerFetch.push(ms(cpu1, cpu2));
+          f.cpuPerHttp.push(ms(cpu2, cpu3));
+        }
         const freshTool = newPorts(toolServer);
         const freshBare = newPorts(bareServer);
         if (round === 0) continue;
@@ -272,6 +290,11 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       runnerOutsideFetchMs: p50p95(f.outside),
       httpBeyondWebhookMs: p50p95(f.beyond),
       concurrentAtToolCall: round1(percentile(f.concurrent, 50)),
+      cpuMsPer: {
+        answeredCallWithTool: round1(percentile(f.cpuPerCall, 50)),
+        bareFetch: round1(percentile(f.cpuPerFetch, 50) * 100) / 100,
+        bareHttp: round1(percentile(f.cpuPerHttp, 50) * 100) / 100,
+      },
       eventLoopDelayMs: f.loopDelay,
       newConnectionsPerRound: {
         tool: round1(percentile(f.newToolPorts, 50)),
