@@ -292,8 +292,8 @@ export async function measureToolOverhead(): Promise<Record<string, unknown>> {
       concurrentAtToolCall: round1(percentile(f.concurrent, 50)),
       cpuMsPer: {
         answeredCallWithTool: round1(percentile(f.cpuPerCall, 50)),
-        bareFetch: round1(percentile(f.cpuPerFetch, 50) * 100) / 100,
-        bareHttp: round1(percentile(f.cpuPerHttp, 50) * 100) / 100,
+        bareFetch: Math.round(percentile(f.cpuPerFetch, 50) * 100) / 100,
+        bareHttp: Math.round(percentile(f.cpuPerHttp, 50) * 100) / 100,
       },
       eventLoopDelayMs: f.loopDelay,
       newConnectionsPerRound: {
