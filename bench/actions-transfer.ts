@@ -6,6 +6,7 @@
  * bridge, the bot's media channel gone). Both include the spoken announcement (espeak-ng).
  */
 import type { SimDialReport } from '../src/simulator/simulated-asterisk.js';
+import { writeBusinessFile } from '../test/fakes/business-file.js';
 import { startCallRig } from '../test/fakes/call-rig.js';
 
 /** p50 and p95 of a list of ms. */
@@ -33,18 +34,23 @@ export async function measureTransfers(calls = 8): Promise<{
   blind: { p50: number; p95: number };
 }> {
   const dials: SimDialReport[] = [];
+  const business = await writeBusinessFile({
+    builtins: ['transfer_call', 'end_call'],
+    transfer: {
+      announcement: 'Please hold.',
+      ringTimeoutMs: 10_000,
+      targets: {
+        desk: {
+          agent: 'PJSIP/agent-100',
+          dialplan: { context: 'agents', extension: '100' },
+          hold: { music: 'default' },
+        },
+      },
+    },
+  });
   const rig = await startCallRig({
     ingest: false,
-    configure: (c) => ({
-      ...c,
-      transfer: {
-        ...c.transfer,
-        blind: { kind: 'dialplan', context: 'agents', extension: '100', priority: 1 },
-        agentEndpoint: 'PJSIP/agent-100',
-        ringTimeoutMs: 10_000,
-        announcement: 'Please hold.',
-      },
-    }),
+    configure: (c) => ({ ...c, businessFile: business.path }),
     simulator: {
       onOriginate: () => ({ answerAfterMs: 150 }),
       extensions: { '100@agents': { dial: 'PJSIP/agent-100', timeoutSec: 10 } },
@@ -78,6 +84,7 @@ export async function measureTransfers(calls = 8): Promise<{
     }
   } finally {
     await rig.close();
+    await business.remove();
   }
   return { attended: percentiles(out.attended), blind: percentiles(out.blind) };
 }

@@ -162,6 +162,13 @@ export interface CallActors {
   bridgeTransfer: PromiseActorLogic<void, CallActorInput>;
   /** Back to the caller after a failed transfer: the agent's leg goes, the caller rejoins. */
   resumeCaller: PromiseActorLogic<void, CallActorInput>;
+  /** Attended transfer: music on hold for the caller while it runs (stopped when stopped). */
+  holdCaller: Callback<HoldInput, EventObject>;
+}
+
+/** The caller's hold audio: `music` names Asterisk's music-on-hold class; none: no music. */
+export interface HoldInput extends CallActorInput {
+  music?: string;
 }
 
 /** A transfer step: `target` names where to, when the request named one. */

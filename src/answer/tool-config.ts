@@ -1,9 +1,9 @@
 /**
- * A business's actions, declared in its business data (`business.json`, fields `tools` and
- * `digits`) and validated with zod: HTTP tools (name, description, JSON-schema parameters, an
+ * A business's actions, declared in its business data (`business.json`, fields `tools`,
+ * `builtins`, `transfer` and `digits`) and validated with zod: HTTP tools (name, description, JSON-schema parameters, an
  * endpoint whose headers come from NAMED environment variables, a timeout, what to say when it
  * fails), the built-in tools it enables (`transfer_call`, `end_call`, `send_dtmf`) and what each
- * keypad digit does. Secrets are never in the file, only the names of the variables that hold
+ * keypad digit does; its named transfer targets are in `transfer-config.ts`. Secrets are never in the file, only the names of the variables that hold
  * them; {@link describeActions} never prints a header value.
  *
  * @module
@@ -11,6 +11,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import {
+  resolveTransferPlan,
+  type TransferPlan,
+  transferSchema,
+  transferTargetName,
+} from './transfer-config.js';
 
 /** The built-in tools voxstate implements itself. */
 export const BUILTIN_TOOLS = ['transfer_call', 'end_call', 'send_dtmf'] as const;
@@ -47,7 +53,8 @@ const httpToolSchema = z.strictObject({
 export type HttpToolConfig = z.infer<typeof httpToolSchema>;
 
 const digitAction = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('transfer'), target: z.string().min(1).optional() }),
+  /** `target` names one of the business's transfer targets (default: the default target). */
+  z.strictObject({ action: z.literal('transfer'), target: transferTargetName.optional() }),
   z.strictObject({ action: z.literal('repeat') }),
   z.strictObject({ action: z.literal('end_call') }),
   /** Ends the number the caller is typing; it becomes the caller's turn text for a tool. */
@@ -60,18 +67,15 @@ export type DigitAction = z.infer<typeof digitAction>;
 const actionsSchema = z.strictObject({
   tools: z.array(httpToolSchema).default([]),
   builtins: z.array(z.enum(BUILTIN_TOOLS)).default(['end_call']),
-  /** Transfer defaults: where a person answers (`PJSIP/agent`, or `context,exten`). */
-  transfer: z
-    .strictObject({
-      target: z.string().min(1),
-      mode: z.enum(['blind', 'attended']).default('blind'),
-    })
-    .optional(),
+  /** The named transfer targets (transfer-config.ts). */
+  transfer: transferSchema.optional(),
   digits: z.record(z.string().regex(/^[0-9*#A-D]$/, 'a keypad digit'), digitAction).default({}),
 });
 
-/** A business's validated actions. */
-export type BusinessActions = z.infer<typeof actionsSchema>;
+/** A business's validated actions, its transfer targets resolved. */
+export type BusinessActions = Omit<z.infer<typeof actionsSchema>, 'transfer'> & {
+  transfer?: TransferPlan;
+};
 
 /** No tools, `end_call` only, no digit actions. */
 export const NO_ACTIONS: BusinessActions = { tools: [], builtins: ['end_call'], digits: {} };
@@ -102,13 +106,25 @@ export function parseBusinessActions(json: unknown, source = 'business data'): B
     }
     names.add(t.name);
   }
+  const { transfer: rawTransfer, ...rest } = parsed.data;
+  const transfer = rawTransfer ? resolveTransferPlan(rawTransfer) : undefined;
+  if (typeof transfer === 'string') throw new ConfigError(`${source}: bad actions: ${transfer}`);
   const needsTransfer =
     parsed.data.builtins.includes('transfer_call') ||
-    Object.values(parsed.data.digits).some((d) => d.action === 'transfer' && !d.target);
-  if (needsTransfer && !parsed.data.transfer) {
-    throw new ConfigError(`${source}: transfer_call needs "transfer": { "target": ... }`);
+    Object.values(parsed.data.digits).some((d) => d.action === 'transfer');
+  if (needsTransfer && !transfer) {
+    throw new ConfigError(
+      `${source}: transfer_call and transfer digits need "transfer": { "targets": { ... } }`,
+    );
   }
-  return parsed.data;
+  for (const [digit, action] of Object.entries(parsed.data.digits)) {
+    if (action.action === 'transfer' && action.target && !transfer?.targets[action.target]) {
+      throw new ConfigError(
+        `${source}: bad actions: digits.${digit}.target: "${action.target}" is not a transfer target`,
+      );
+    }
+  }
+  return { ...rest, ...(transfer ? { transfer } : {}) };
 }
 
 /**
@@ -137,6 +153,13 @@ export function describeActions(actions: BusinessActions): Record<string, unknow
       timeoutMs: t.timeoutMs,
     })),
     builtins: actions.builtins,
+    transferTargets: actions.transfer
+      ? Object.values(actions.transfer.targets).map((t) => ({
+          name: t.name,
+          modes: [t.blind ? 'blind' : '', t.agent ? 'attended' : ''].filter(Boolean),
+          hold: t.hold ? ('music' in t.hold ? 'music' : 'prompt') : 'none',
+        }))
+      : [],
     digits: Object.fromEntries(Object.entries(actions.digits).map(([d, a]) => [d, a.action])),
   };
 }

@@ -14,11 +14,14 @@ import type { ToolCall, ToolSpec } from '../providers/llm/llm-provider.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { silentLogger } from '../telemetry/logger.js';
-import type { BuiltinToolName, BusinessActions, HttpToolConfig } from './tool-config.js';
+import { BUILTIN_SPECS, transferSpec } from './builtin-tools.js';
+import type { BusinessActions, HttpToolConfig } from './tool-config.js';
+import { transferModeAt } from './transfer-config.js';
+import { WebhookClient } from './webhook-client.js';
 
 /** What a tool asks the call to do once the answer has been spoken. */
 export type ToolAction =
-  | { type: 'call.transfer'; mode: 'blind' | 'attended'; target?: string; summary: string }
+  | { type: 'call.transfer'; mode?: 'blind' | 'attended'; target?: string; summary: string }
   | { type: 'call.end'; reason: string };
 
 /** The result of one tool call. */
@@ -43,6 +46,17 @@ export interface ToolRunner {
   fillerAfterMs(name: string): number;
   /** Runs one call; throws `AbortedError` when `signal` aborts (hang-up, barge-in). */
   run(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome>;
+  /**
+   * The runner of one call on `line`: the same tools (schemas compiled once per business),
+   * plus `send_dtmf` when the business enables it and the line can send digits.
+   */
+  forCall(line: ToolLine): ToolRunner;
+}
+
+/** What a call's line offers the built-in tools. */
+export interface ToolLine {
+  /** Sends DTMF digits to the far end (outbound calls); absent: `send_dtmf` is not offered. */
+  sendDtmf?: (digits: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** Dependencies of {@link createToolRunner}. */
@@ -50,48 +64,11 @@ export interface ToolRunnerDeps {
   actions: BusinessActions;
   /** Where header values are read from (default `process.env`). */
   env?: Record<string, string | undefined>;
-  /** Plays DTMF digits on the call's line (outbound); without it `send_dtmf` is not offered. */
-  sendDtmf?: (digits: string, signal: AbortSignal) => Promise<void>;
-  fetch?: typeof fetch;
+  /** The webhook HTTP client (default: one keep-alive {@link WebhookClient} for the runner). */
+  http?: WebhookClient;
   registry?: Registry;
   logger?: Logger;
 }
-
-const BUILTIN_SPECS: Record<BuiltinToolName, ToolSpec> = {
-  transfer_call: {
-    name: 'transfer_call',
-    description:
-      'Transfer the caller to a person. Use when the caller asks for a human or you cannot help.',
-    parameters: {
-      type: 'object',
-      properties: {
-        summary: { type: 'string', description: 'One sentence for the agent about the call' },
-        mode: { type: 'string', enum: ['blind', 'attended'] },
-      },
-      required: ['summary'],
-      additionalProperties: false,
-    },
-  },
-  end_call: {
-    name: 'end_call',
-    description: 'End the call when the caller says goodbye or has nothing more to ask.',
-    parameters: {
-      type: 'object',
-      properties: { reason: { type: 'string' } },
-      additionalProperties: false,
-    },
-  },
-  send_dtmf: {
-    name: 'send_dtmf',
-    description: 'Press keypad digits on the line (an outbound call reaching a phone menu).',
-    parameters: {
-      type: 'object',
-      properties: { digits: { type: 'string', pattern: '^[0-9*#A-D]{1,32}$' } },
-      required: ['digits'],
-      additionalProperties: false,
-    },
-  },
-};
 
 const MAX_RESULT_CHARS = 4000;
 
@@ -107,7 +84,7 @@ const MAX_RESULT_CHARS = 4000;
  */
 export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const env = deps.env ?? process.env;
-  const doFetch = deps.fetch ?? fetch;
+  const client = deps.http ?? new WebhookClient();
   const log = deps.logger ?? silentLogger();
   const calls = deps.registry
     ? catalogCounter(deps.registry, 'voxstate_tool_calls_total')
@@ -134,9 +111,14 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     offer({ name: tool.name, description: tool.description, parameters: tool.parameters });
     http.set(tool.name, tool);
   }
+  let dtmfSpec: ToolSpec | undefined;
   for (const name of deps.actions.builtins) {
-    if (name === 'send_dtmf' && !deps.sendDtmf) continue;
-    offer(BUILTIN_SPECS[name]);
+    const spec =
+      name === 'transfer_call' ? transferSpec(deps.actions.transfer) : BUILTIN_SPECS[name];
+    if (name === 'send_dtmf') {
+      validators.set(spec.name, ajv.compile(spec.parameters));
+      dtmfSpec = spec;
+    } else offer(spec);
   }
 
   const refuse = (why: string): ToolOutcome => ({
@@ -181,16 +163,16 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       webhookMs: performance.now() - started,
     });
     try {
-      const res = await doFetch(url, {
+      const res = await client.send(url, {
         method: tool.endpoint.method,
         headers,
         ...(body !== undefined ? { body } : {}),
         signal: controller.signal,
+        maxChars: MAX_RESULT_CHARS,
       });
-      const text = (await res.text()).slice(0, MAX_RESULT_CHARS);
       if (!res.ok) return failed('failed', `failed with HTTP ${res.status}`);
       return {
-        content: text || 'ok',
+        content: res.text || 'ok',
         isError: false,
         status: 'ok',
         webhookMs: performance.now() - started,
@@ -209,6 +191,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     name: string,
     args: Record<string, unknown>,
     signal: AbortSignal,
+    line: ToolLine | undefined,
   ): Promise<ToolOutcome> {
     const tool = http.get(name);
     if (tool) return callWebhook(tool, args, signal);
@@ -223,31 +206,52 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       };
     }
     if (name === 'transfer_call') {
-      const transfer = deps.actions.transfer;
-      const mode = args.mode === 'attended' || args.mode === 'blind' ? args.mode : transfer?.mode;
+      const plan = deps.actions.transfer;
+      const name = typeof args.target === 'string' ? args.target : plan?.default;
+      const target = name !== undefined ? plan?.targets[name] : undefined;
+      if (!plan || !target) {
+        const known = Object.keys(plan?.targets ?? {}).join(', ');
+        return refuse(`there is no transfer target "${name}" (targets: ${known})`);
+      }
+      const requested = args.mode === 'attended' || args.mode === 'blind' ? args.mode : undefined;
       return {
-        content: 'ok: transferring the caller.',
+        content: `ok: transferring the caller to ${target.name}.`,
         isError: false,
         status: 'ok',
         webhookMs: 0,
         action: {
           type: 'call.transfer',
-          mode: mode ?? 'blind',
-          ...(transfer?.target ? { target: transfer.target } : {}),
+          mode: transferModeAt(target, requested),
+          target: target.name,
           summary: String(args.summary),
         },
       };
     }
-    await deps.sendDtmf?.(String(args.digits), signal);
-    return { content: 'ok: digits sent.', isError: false, status: 'ok', webhookMs: 0 };
+    if (!line?.sendDtmf) return refuse('this call cannot send digits');
+    const digits = String(args.digits);
+    const started = performance.now();
+    try {
+      await line.sendDtmf(digits, signal);
+    } catch (err) {
+      if (signal.aborted) throw new AbortedError('send_dtmf', { cause: err });
+      return {
+        content: `error: the digits could not be sent (${(err as Error).message}).`,
+        isError: true,
+        status: 'failed',
+        webhookMs: performance.now() - started,
+      };
+    }
+    return { content: `ok: pressed ${digits}.`, isError: false, status: 'ok', webhookMs: 0 };
   }
 
-  return {
-    specs,
+  const runner = (offered: readonly ToolSpec[], line: ToolLine | undefined): ToolRunner => ({
+    specs: offered,
     fillerAfterMs: (name) => http.get(name)?.fillerAfterMs ?? Number.POSITIVE_INFINITY,
+    forCall: (next) => runner(dtmfSpec && next.sendDtmf ? [...specs, dtmfSpec] : specs, next),
     async run(call, signal) {
       if (signal.aborted) throw new AbortedError(`tool ${call.name}`);
-      const validate = validators.get(call.name);
+      const offeredHere = offered.some((s) => s.name === call.name);
+      const validate = offeredHere ? validators.get(call.name) : undefined;
       let outcome: ToolOutcome;
       let args: unknown;
       try {
@@ -259,7 +263,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       else if (args === undefined) outcome = refuse('the arguments are not valid JSON');
       else if (!validate(args)) {
         outcome = refuse(`bad arguments: ${ajv.errorsText(validate.errors, { dataVar: 'args' })}`);
-      } else outcome = await runValid(call.name, args as Record<string, unknown>, signal);
+      } else outcome = await runValid(call.name, args as Record<string, unknown>, signal, line);
       calls?.inc({ tool: validate ? call.name : 'unknown', status: outcome.status });
       log.info(
         { tool: call.name, status: outcome.status, webhookMs: Math.round(outcome.webhookMs) },
@@ -267,5 +271,6 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       );
       return outcome;
     },
-  };
+  });
+  return runner(specs, undefined);
 }

@@ -105,7 +105,7 @@ export type SttEvent = { type: 'stt.final'; text: string; language?: string };
  * goodbye and hangs up.
  */
 export type CallActionEvent =
-  | { type: 'call.transfer'; mode: 'blind' | 'attended'; target?: string; summary: string }
+  | { type: 'call.transfer'; mode?: 'blind' | 'attended'; target?: string; summary: string }
   | { type: 'call.end'; reason: string };
 
 /** Transfer the caller to a person (sent by the transfer_call tool or a keypad action). */

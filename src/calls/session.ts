@@ -38,6 +38,11 @@ export interface CallEndpoint
   readonly answeredAt?: number;
   /** Transfer to a person (blind and attended); absent on a line that cannot transfer. */
   readonly transfer?: TransferLine;
+  /**
+   * Sends DTMF digits to the far end (`0-9*#A-D`, `w` a half-second pause); absent on a line
+   * that cannot. The `send_dtmf` tool is offered on outbound calls whose line has it.
+   */
+  sendDtmf?(digits: string, signal?: AbortSignal): Promise<void>;
   hangup(): Promise<void>;
 }
 

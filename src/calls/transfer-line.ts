@@ -35,14 +35,8 @@ export interface TransferLine {
   resume(): Promise<void>;
   /** Calls `listener` when the agent's leg hangs up after it answered; returns the unsubscribe. */
   onAgentHangup(listener: () => void): () => void;
-}
-
-/** Where transfers go, from the configuration (`VOXSTATE_TRANSFER_*`). */
-export interface TransferSettings {
-  /** Blind transfers: the dialplan location or redirect endpoint; undefined: none. */
-  blind?: BlindTarget;
-  /** Attended transfers: the agent's endpoint; undefined: none. */
-  agentEndpoint?: string;
-  /** How long the agent may ring, ms. */
-  ringTimeoutMs: number;
+  /** Starts music on hold of class `music` for the caller (Asterisk's `channels/{id}/moh`). */
+  startHold(music: string): Promise<void>;
+  /** Stops the caller's music on hold (nothing when none plays); `bridge` and `resume` call it. */
+  stopHold(): Promise<void>;
 }

@@ -9,6 +9,12 @@ import { and, assign, not, raise, sendTo, setup, stateIn } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import { unprovidedCallback, unprovidedPromise } from '../actors/unprovided.js';
 import type { DigitAction } from '../answer/tool-config.js';
+import {
+  TRANSFER_DEFAULTS,
+  type TransferTarget,
+  transferModeAt,
+  transferTargetOf,
+} from '../answer/transfer-config.js';
 import type { CallActionEvent } from '../calls/events.js';
 import {
   type CallContext,
@@ -20,7 +26,6 @@ import {
   type GreetingStatus,
   type Passage,
   type PromptVariant,
-  type TransferOptions,
 } from './call.types.js';
 
 const MAX_DTMF = 32;
@@ -55,18 +60,10 @@ export function initialCallContext(input: CallInput): CallContext {
     history: [],
     dtmf: '',
     digitActions: input.digitActions ?? {},
-    ...(input.digitTransfer ? { digitTransfer: input.digitTransfer } : {}),
     keypad: '',
-    transfer: { ...DEFAULT_TRANSFER, ...input.transfer },
+    ...(input.transfer ? { transfer: input.transfer } : {}),
   };
 }
-
-const DEFAULT_TRANSFER: TransferOptions = {
-  blind: false,
-  attended: false,
-  announcement: 'Please hold, I am connecting you with a colleague.',
-  noAnswer: 'I am sorry, nobody could take your call right now. How else can I help?',
-};
 
 const actors = {
   media: unprovidedCallback('media'),
@@ -84,7 +81,23 @@ const actors = {
   watchAgent: unprovidedCallback('watchAgent'),
   bridgeTransfer: unprovidedPromise('bridgeTransfer'),
   resumeCaller: unprovidedPromise('resumeCaller'),
+  holdCaller: unprovidedCallback('holdCaller'),
 } satisfies CallActors as CallActors;
+
+/** The transfer target the current request names (or the default one); undefined: none. */
+export function requestedTarget(context: CallContext): TransferTarget | undefined {
+  return transferTargetOf(context.transfer, context.transferRequest?.target);
+}
+
+/** What the caller hears before a transfer, when it fails, and while the agent rings. */
+export function transferPhrase(
+  context: CallContext,
+  which: 'announcement' | 'noAnswer' | 'hold',
+): string {
+  const target = requestedTarget(context);
+  if (which === 'hold') return target?.hold && 'prompt' in target.hold ? target.hold.prompt : '';
+  return target?.[which] ?? TRANSFER_DEFAULTS[which];
+}
 
 /** Reads `output.action` of the answer's done event without trusting its shape. */
 function answerAction(event: unknown): CallActionEvent | undefined {
@@ -167,15 +180,12 @@ export const callSetup = setup({
       type: 'call.end' as const,
       reason: params.reason,
     })),
-    raiseDigitTransfer: raise(({ context, event }) => {
+    raiseDigitTransfer: raise(({ event, context }) => {
       const digit = event.type === 'media.dtmf' ? event.digit : '';
       const configured = context.digitActions[digit];
-      const target =
-        (configured?.action === 'transfer' ? configured.target : undefined) ??
-        context.digitTransfer?.target;
+      const target = configured?.action === 'transfer' ? configured.target : undefined;
       return {
         type: 'call.transfer' as const,
-        mode: context.digitTransfer?.mode ?? ('blind' as const),
         ...(target ? { target } : {}),
         summary: `The caller pressed ${digit} to reach a person.`,
       };
@@ -196,8 +206,8 @@ export const callSetup = setup({
       transferRequest: ({ context, event }) =>
         event.type === 'call.transfer'
           ? {
-              mode: event.mode,
               summary: event.summary,
+              ...(event.mode !== undefined ? { mode: event.mode } : {}),
               ...(event.target !== undefined ? { target: event.target } : {}),
             }
           : context.transferRequest,
@@ -222,15 +232,26 @@ export const callSetup = setup({
       not(stateIn('#call.active.conversation.goodbye')),
       not(stateIn('#call.active.conversation.transferring')),
     ]),
-    attendedTransfer: ({ context }) =>
-      context.transfer.attended &&
-      (context.transferRequest?.mode === 'attended' || !context.transfer.blind),
-    blindTransfer: ({ context }) => context.transfer.blind,
+    attendedTransfer: ({ context }) => {
+      const target = requestedTarget(context);
+      return (
+        target !== undefined && transferModeAt(target, context.transferRequest?.mode) === 'attended'
+      );
+    },
+    blindTransfer: ({ context }) => requestedTarget(context)?.blind !== undefined,
+    holdPrompt: ({ context }) => {
+      const hold = requestedTarget(context)?.hold;
+      return hold !== undefined && 'prompt' in hold;
+    },
     handedOff: ({ event }) => event.type === 'media.hangup' && event.reason === 'transferred',
   },
   delays: {
     maxSilence: ({ context }) => context.limits.maxSilenceMs,
     maxCallDuration: ({ context }) => context.limits.maxCallMs,
+    holdPromptRepeat: ({ context }) => {
+      const hold = requestedTarget(context)?.hold;
+      return hold && 'prompt' in hold ? hold.repeatMs : 8000;
+    },
   },
 });
 

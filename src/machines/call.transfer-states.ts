@@ -1,11 +1,15 @@
 /**
  * The `transferring` state of the conversation: handing the caller to a person.
  *
- * Blind: `announcing` ("connecting you") -> `handingOff` (continue in the dialplan, or
- * redirect) -> the call ends with reason `transferred`. Attended: `announcing` -> `ringing`
- * (the agent's leg is dialled) -> `connectingAgent` (the caller steps out of the bot's bridge,
- * the agent in) -> `tellingAgent` (a one-sentence summary, spoken to the agent alone) ->
- * `bridging` (the caller back in, then the bot leaves) -> ended, `transferred`. When the agent
+ * The request names one of the business's transfer targets (or gets the default one), and the
+ * target says which modes it offers and what the caller hears. Blind: `announcing` ("connecting
+ * you") -> `handingOff` (continue in the dialplan, or redirect) -> the call ends with reason
+ * `transferred`. Attended: `announcing` -> `holding` (the caller's music on hold plays from
+ * here until the bridge) { `ringing` (the agent's leg is dialled; a hold prompt, when the
+ * target has one, is spoken again and again) -> `connectingAgent` (the caller steps out of the
+ * bot's bridge, the agent in) -> `tellingAgent` (a one-sentence summary, spoken to the agent
+ * alone) } -> `bridging` (hold stopped, the caller back in, then the bot leaves) -> ended,
+ * `transferred`. When the agent
  * does not answer in time, is busy, hangs up before the bridge, or a step fails: `returning`
  * (the agent's leg goes, the caller rejoins) -> `apologizing` -> listening. No transfer
  * configured: `apologizing` at once. A hang-up of the caller ends the call from every
@@ -14,9 +18,10 @@
  *
  * @module
  */
-import { callSetup } from './call.setup.js';
+import { callSetup, requestedTarget, transferPhrase } from './call.setup.js';
 
 const RETURNING = '#call.active.conversation.transferring.returning';
+const BRIDGING = '#call.active.conversation.transferring.attended.bridging';
 const transferred = { type: 'end', params: { reason: 'transferred' } } as const;
 const failed = (actor: string) => ({ type: 'fail', params: { actor } }) as const;
 
@@ -28,7 +33,7 @@ function announcing(next: string) {
       src: 'speak',
       input: ({ context }) => ({
         callId: context.callId,
-        phrase: { text: context.transfer.announcement },
+        phrase: { text: transferPhrase(context, 'announcement') },
         language: context.language,
         format: context.format,
         interruptible: false,
@@ -78,38 +83,75 @@ const attendedState = callSetup.createStateConfig({
     'transfer.agent.hangup': RETURNING,
   },
   states: {
-    announcing: announcing('ringing'),
-    ringing: {
+    announcing: announcing('holding'),
+    holding: {
+      initial: 'ringing',
       invoke: {
-        id: 'dialAgent',
-        src: 'dialAgent',
-        input: target,
-        onDone: 'connectingAgent',
-        onError: { target: RETURNING, actions: failed('dialAgent') },
+        id: 'holdCaller',
+        src: 'holdCaller',
+        input: ({ context }) => {
+          const hold = requestedTarget(context)?.hold;
+          return {
+            callId: context.callId,
+            ...(hold && 'music' in hold ? { music: hold.music } : {}),
+          };
+        },
+        onError: { actions: failed('holdCaller') },
       },
-    },
-    connectingAgent: {
-      invoke: {
-        id: 'connectAgent',
-        src: 'connectAgent',
-        input: ({ context }) => ({ callId: context.callId }),
-        onDone: 'tellingAgent',
-        onError: { target: RETURNING, actions: failed('connectAgent') },
-      },
-    },
-    tellingAgent: {
-      invoke: {
-        id: 'tellAgent',
-        src: 'speak',
-        input: ({ context }) => ({
-          callId: context.callId,
-          phrase: { text: context.transferRequest?.summary ?? '' },
-          language: context.language,
-          format: context.format,
-          interruptible: false,
-        }),
-        onDone: 'bridging',
-        onError: { target: 'bridging', actions: failed('tellAgent') },
+      states: {
+        ringing: {
+          initial: 'waiting',
+          invoke: {
+            id: 'dialAgent',
+            src: 'dialAgent',
+            input: target,
+            onDone: 'connectingAgent',
+            onError: { target: RETURNING, actions: failed('dialAgent') },
+          },
+          states: {
+            waiting: { always: { guard: 'holdPrompt', target: 'prompting' } },
+            prompting: {
+              invoke: {
+                id: 'holdPrompt',
+                src: 'speak',
+                input: ({ context }) => ({
+                  callId: context.callId,
+                  phrase: { text: transferPhrase(context, 'hold') },
+                  language: context.language,
+                  format: context.format,
+                  interruptible: false,
+                }),
+                onDone: 'pausing',
+                onError: { target: 'pausing', actions: failed('holdPrompt') },
+              },
+            },
+            pausing: { after: { holdPromptRepeat: 'prompting' } },
+          },
+        },
+        connectingAgent: {
+          invoke: {
+            id: 'connectAgent',
+            src: 'connectAgent',
+            input: ({ context }) => ({ callId: context.callId }),
+            onDone: 'tellingAgent',
+            onError: { target: RETURNING, actions: failed('connectAgent') },
+          },
+        },
+        tellingAgent: {
+          invoke: {
+            id: 'tellAgent',
+            src: 'speak',
+            input: ({ context }) => ({
+              callId: context.callId,
+              phrase: { text: context.transferRequest?.summary ?? '' },
+              language: context.language,
+              format: context.format,
+              interruptible: false,
+            }),
+            onDone: BRIDGING,
+            onError: { target: BRIDGING, actions: failed('tellAgent') },
+          },
+        },
       },
     },
     bridging: {
@@ -155,7 +197,7 @@ export const transferringState = callSetup.createStateConfig({
         src: 'speak',
         input: ({ context }) => ({
           callId: context.callId,
-          phrase: { text: context.transfer.noAnswer },
+          phrase: { text: transferPhrase(context, 'noAnswer') },
           language: context.language,
           format: context.format,
         }),

@@ -16,6 +16,7 @@
  */
 
 import type { DigitAction } from '../answer/tool-config.js';
+import type { TransferPlan } from '../answer/transfer-config.js';
 import type { MediaFormat } from '../audio/format.js';
 import type {
   CallActionEvent,
@@ -77,25 +78,17 @@ export interface CallInput {
   maxHistory?: number;
   /** What keypad digits do (business configuration); default none. */
   digitActions?: Record<string, DigitAction>;
-  /** Where a transfer goes when a digit asks for a person without its own target. */
-  digitTransfer?: { mode: 'blind' | 'attended'; target: string };
-  /** Transfer to a person: which modes are configured and what the caller hears. */
-  transfer?: Partial<TransferOptions>;
-}
-
-/** The transfer options of a call (none configured: a transfer request gets an apology). */
-export interface TransferOptions {
-  blind: boolean;
-  attended: boolean;
-  /** Said to the caller before a transfer. */
-  announcement: string;
-  /** Said to the caller when the agent does not answer or the transfer fails. */
-  noAnswer: string;
+  /**
+   * The business's named transfer targets (what each offers, what the caller hears); none: a
+   * transfer request gets an apology.
+   */
+  transfer?: TransferPlan;
 }
 
 /** A transfer the call was asked for. */
 export interface TransferRequest {
-  mode: 'blind' | 'attended';
+  mode?: 'blind' | 'attended';
+  /** A target's name; undefined: the default target. */
   target?: string;
   /** One sentence for the agent. Personal data: sanitized for the inspector. */
   summary: string;
@@ -143,11 +136,10 @@ export interface CallContext {
   dtmf: string;
   /** What keypad digits do. */
   digitActions: Record<string, DigitAction>;
-  /** Transfer defaults for digit actions. */
-  digitTransfer?: { mode: 'blind' | 'attended'; target: string };
   /** Digits the caller is typing for a tool, until a `submit` digit ends the number. */
   keypad: string;
-  transfer: TransferOptions;
+  /** The business's transfer targets; undefined: no transfer configured. */
+  transfer?: TransferPlan;
   /** The transfer in progress (or the last one asked for). */
   transferRequest?: TransferRequest;
   /** Last actor failure, for logs and the call record. */

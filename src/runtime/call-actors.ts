@@ -14,6 +14,7 @@ import { createConnectAgentActor } from '../actors/connect-agent.js';
 import type { CallActors } from '../actors/contracts.js';
 import { createDialAgentActor } from '../actors/dial-agent.js';
 import { createEndpointingActor } from '../actors/endpointing.js';
+import { createHoldCallerActor } from '../actors/hold-caller.js';
 import { createMediaActor } from '../actors/media.js';
 import { createPlayFillerActor } from '../actors/play-filler.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
@@ -30,8 +31,8 @@ import { createUpgradePromptActor } from '../actors/upgrade-prompt.js';
 import { createWatchAgentActor } from '../actors/watch-agent.js';
 import type { Answerer } from '../answer/answerer.js';
 import type { ToolRunner } from '../answer/tool-runner.js';
+import type { TransferPlan } from '../answer/transfer-config.js';
 import type { CallSession } from '../calls/session.js';
-import type { TransferSettings } from '../calls/transfer-line.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import { callTurnTaking, type TurnTakingConfig } from '../config/turn-taking.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
@@ -73,11 +74,22 @@ export interface SharedCallParts {
   logger: Logger;
   /** The speech-to-speech mode: calls whose `brain` flag (or default) is `realtime` use it. */
   realtime?: { config: RealtimeConfig; wsOptions?: ClientOptions };
-  /** Where transfers go; undefined: no transfer configured. */
-  transfer?: TransferSettings;
+  /** The business's transfer targets; undefined: no transfer configured. */
+  transfer?: TransferPlan;
 }
 
-const NO_TRANSFER: TransferSettings = { ringTimeoutMs: 20_000 };
+/**
+ * The business's tools as one call offers them: `send_dtmf` only on an outbound call whose
+ * line can send digits.
+ */
+function callTools(session: CallSession, tools: ToolRunner | undefined): ToolRunner | undefined {
+  const { endpoint } = session;
+  if (!tools) return undefined;
+  if (endpoint.direction !== 'outbound' || !endpoint.sendDtmf) return tools;
+  return tools.forCall({
+    sendDtmf: (digits, signal) => endpoint.sendDtmf!(digits, signal),
+  });
+}
 
 /**
  * Builds every actor of the call machine for one call.
@@ -88,7 +100,8 @@ const NO_TRANSFER: TransferSettings = { ringTimeoutMs: 20_000 };
  * ```
  */
 export function createCallActors(session: CallSession, shared: SharedCallParts): CallActors {
-  const cascade = createCascadeActors(session, shared);
+  const tools = callTools(session, shared.tools);
+  const cascade = createCascadeActors(session, shared, tools);
   const realtime = shared.realtime;
   if (!realtime || brainFor(session.flags, realtime.config.brain) !== 'realtime') return cascade;
   const { retriever } = shared.knowledge;
@@ -98,14 +111,18 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
     retrieve: async (query, signal) =>
       (await retriever.retrieve({ query, signal, language: session.endpoint.language })).passages,
     ...(realtime.wsOptions ? { wsOptions: realtime.wsOptions } : {}),
-    ...(shared.tools ? { tools: shared.tools } : {}),
+    ...(tools ? { tools } : {}),
     registry: shared.registry,
     logger: shared.logger,
   });
   return realtimeCallActors(cascade, session, brain, shared.logger);
 }
 
-function createCascadeActors(session: CallSession, shared: SharedCallParts): CallActors {
+function createCascadeActors(
+  session: CallSession,
+  shared: SharedCallParts,
+  tools: ToolRunner | undefined,
+): CallActors {
   const { tts, registry, logger } = shared;
   const stt = shared.stt(session);
   const turnTaking = shared.turnTaking
@@ -128,7 +145,7 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
     : undefined;
   const transfer: TransferDeps = {
     line: session.endpoint.transfer,
-    settings: shared.transfer ?? NO_TRANSFER,
+    plan: shared.transfer,
     logger,
   };
   return {
@@ -176,7 +193,7 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
       tts,
       ttsEngine: tts.engine().name,
       filler,
-      ...(shared.tools ? { tools: shared.tools } : {}),
+      ...(tools ? { tools } : {}),
       registry,
       logger,
     }),
@@ -190,5 +207,6 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
     watchAgent: createWatchAgentActor(transfer),
     bridgeTransfer: createBridgeTransferActor(transfer),
     resumeCaller: createResumeCallerActor(transfer),
+    holdCaller: createHoldCallerActor(transfer),
   };
 }

@@ -7,7 +7,6 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type AnswerConfig, answerConfig } from '../answer/config.js';
-import type { BlindTarget, TransferSettings } from '../calls/transfer-line.js';
 import { type FlagConfig, flagConfig } from '../config/flags.js';
 import { type InferenceConfig, inferenceConfig } from '../config/inference.js';
 import { type Config, configErrorMessage, type RawEnv, readEnv } from '../config/schema.js';
@@ -60,39 +59,8 @@ export interface RuntimeConfig {
   redisUrl: string | undefined;
   /** Retry timing of the dead-letter queue (with Redis): first retry delay, doubled after. */
   deadLetter: { baseDelayMs: number; pollMs: number };
-  /** Transfer to a person: where to, and what the caller hears. */
-  transfer: TransferConfig;
   /** Answering-machine detection on outbound calls (`VOXSTATE_AMD_*`). */
   amd: AmdConfig;
-}
-
-/** Transfer settings and the caller's phrases (`VOXSTATE_TRANSFER_*`). */
-export interface TransferConfig extends TransferSettings {
-  announcement: string;
-  noAnswer: string;
-}
-
-/** The transfer configuration from the parsed environment. */
-export function transferConfig(c: Config): TransferConfig {
-  const blind: BlindTarget | undefined = c.VOXSTATE_TRANSFER_REDIRECT_ENDPOINT
-    ? { kind: 'redirect', endpoint: c.VOXSTATE_TRANSFER_REDIRECT_ENDPOINT }
-    : c.VOXSTATE_TRANSFER_EXTENSION
-      ? {
-          kind: 'dialplan',
-          context: c.VOXSTATE_TRANSFER_CONTEXT,
-          extension: c.VOXSTATE_TRANSFER_EXTENSION,
-          priority: c.VOXSTATE_TRANSFER_PRIORITY,
-        }
-      : undefined;
-  return {
-    ...(blind ? { blind } : {}),
-    ...(c.VOXSTATE_TRANSFER_AGENT_ENDPOINT
-      ? { agentEndpoint: c.VOXSTATE_TRANSFER_AGENT_ENDPOINT }
-      : {}),
-    ringTimeoutMs: c.VOXSTATE_TRANSFER_RING_TIMEOUT_MS,
-    announcement: c.VOXSTATE_TRANSFER_ANNOUNCEMENT,
-    noAnswer: c.VOXSTATE_TRANSFER_NO_ANSWER,
-  };
 }
 
 /** The sample business shipped in `examples/knowledge-base/`. */
@@ -153,7 +121,6 @@ export function runtimeConfig(c: Config): RuntimeConfig {
     logPii: c.VOXSTATE_LOG_PII,
     redisUrl: c.VOXSTATE_REDIS_URL,
     deadLetter: { baseDelayMs: c.VOXSTATE_DLQ_RETRY_MS, pollMs: c.VOXSTATE_DLQ_POLL_MS },
-    transfer: transferConfig(c),
     amd: part(amdConfig),
   };
   if (problems.length > 0) throw new ConfigError(configErrorMessage(problems));

@@ -160,7 +160,7 @@ export class Runtime {
         config: this.config.realtime,
         ...(parts.options.realtimeWsOptions ? { wsOptions: parts.options.realtimeWsOptions } : {}),
       },
-      transfer: this.config.transfer,
+      ...(parts.actions.transfer ? { transfer: parts.actions.transfer } : {}),
     };
   }
 
@@ -249,13 +249,7 @@ export class Runtime {
         limits: this.config.limits,
         bargeInOnGreeting: this.config.bargeInOnGreeting,
         digitActions: this.#actions.digits,
-        ...(this.#actions.transfer ? { digitTransfer: this.#actions.transfer } : {}),
-        transfer: {
-          blind: this.config.transfer.blind !== undefined,
-          attended: this.config.transfer.agentEndpoint !== undefined,
-          announcement: this.config.transfer.announcement,
-          noAnswer: this.config.transfer.noAnswer,
-        },
+        ...(this.#actions.transfer ? { transfer: this.#actions.transfer } : {}),
       },
       inspect: (event) => this.#observe(session, self, event),
     });

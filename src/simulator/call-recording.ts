@@ -21,6 +21,9 @@ export type TimelineKind =
   | 'caller.dtmf'
   | 'caller.sound.start'
   | 'caller.hangup'
+  | 'caller.dtmf.received'
+  | 'moh.start'
+  | 'moh.stop'
   | 'bot.audio.start'
   | 'bot.audio.end'
   | 'call.end';

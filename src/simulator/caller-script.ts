@@ -37,7 +37,9 @@ export type CallerStep =
   /** Hang up. */
   | { hangup: true }
   /** Wait until the bot has spoken and then been silent for `silenceMs` (default 800), at most `timeoutMs` (default 30000). */
-  | { waitForBot: { silenceMs?: number; timeoutMs?: number } };
+  | { waitForBot: { silenceMs?: number; timeoutMs?: number } }
+  /** Wait until the far end has pressed `digits` (a phone menu), at most `timeoutMs` (default 30000). */
+  | { waitForDtmf: { digits: string; timeoutMs?: number } };
 
 /** A caller script and its options. */
 export interface CallerScript {
@@ -102,6 +104,10 @@ export class CallerScriptRunner extends EventEmitter<{
   #botSpeaking = false;
   #lastBotLoudMs = -1;
   #finished = false;
+  /** DTMF digits the far end sent to this person, in order. */
+  #dtmfReceived = '';
+  /** Received digits a `waitForDtmf` step already matched (digits sent early still count). */
+  #dtmfUsed = 0;
 
   /** `audio` holds the 16 kHz samples of each `say` step, by step index. */
   constructor(script: CallerScript, audio: ReadonlyMap<number, Int16Array>) {
@@ -172,6 +178,17 @@ export class CallerScriptRunner extends EventEmitter<{
       this.#botSpeaking = true;
       this.recording.mark('bot.audio.start', this.#nowMs);
     }
+  }
+
+  /** A DTMF digit the far end sent (`channels/{id}/dtmf`); a `waitForDtmf` step waits for it. */
+  receiveDtmf(digit: string): void {
+    this.#dtmfReceived += digit;
+    this.recording.mark('caller.dtmf.received', this.#nowMs, { digit });
+  }
+
+  /** DTMF digits the far end sent to this person, in order. */
+  get dtmfReceived(): string {
+    return this.#dtmfReceived;
   }
 
   /** Stops the script (the call ended). */
@@ -257,6 +274,16 @@ export class CallerScriptRunner extends EventEmitter<{
       this.#finished = true;
       this.#next();
       this.emit('hangup');
+      return undefined;
+    }
+    if ('waitForDtmf' in step) {
+      const { digits, timeoutMs = 30_000 } = step.waitForDtmf;
+      const at = this.#dtmfReceived.indexOf(digits, this.#dtmfUsed);
+      if (at >= 0 || now - s.startedMs >= timeoutMs) {
+        if (at >= 0) this.#dtmfUsed = at + digits.length;
+        this.#next();
+        return NEXT;
+      }
       return undefined;
     }
     const { silenceMs = 800, timeoutMs = 30_000 } = step.waitForBot;

@@ -3,7 +3,8 @@
  * hears is the next 20 ms of the scripted caller bridged with it, and what the app sends on it
  * is heard by that caller's script. The first frame pulled fixes where the script starts on the
  * media stream (the offset `scriptTextAt` uses). A bridge with two or more scripted persons has
- * a mixer of its own (sim-mixer.ts) that drives them; its media channels hear the mix.
+ * a mixer of its own (sim-mixer.ts) that drives them; its media channels hear the mix. A
+ * person on music on hold hears the music, not the bridge.
  *
  * @module
  */
@@ -46,7 +47,7 @@ export function bridgeAudioFor(
 export function deliverToBridge(host: BridgeAudioHost, ch: SimChannel, frame: Buffer): void {
   const mixer = ch.bridgeId ? host.mixers.get(ch.bridgeId) : undefined;
   if (mixer) mixer.fromApp(frame);
-  else for (const other of bridgedCallers(host, ch)) other.runner?.hear(frame);
+  else for (const other of bridgedCallers(host, ch)) if (!other.moh) other.runner?.hear(frame);
 }
 
 function bridgedCallers(host: BridgeAudioHost, ch: SimChannel): SimChannel[] {

@@ -83,6 +83,7 @@ export function destroySimChannel(
       });
   }
   ch.link?.close();
+  ch.moh?.stop();
   ch.runner?.stop();
   for (const p of host.playbacks.values()) {
     if (p.target_uri === `channel:${ch.id}`) host.finishPlayback(p, 'done');

@@ -68,7 +68,7 @@ export class BridgeMixer implements ClockSubscriber {
     persons.forEach((p, i) => {
       const others = said.filter((_, j) => j !== i);
       const heard = mixFrames([...others, this.#fromApp.get(p.id)?.shift()]);
-      if (heard) p.runner?.hear(heard);
+      if (heard && !p.moh) p.runner?.hear(heard);
     });
     this.#last = said;
   }

@@ -44,6 +44,8 @@ export interface SimChannel {
   nextApps?: string[];
   /** `channels.create` made it and it has not been dialled yet (`channels.dial` may dial it once). */
   awaitingDial?: { endpoint: string; variables: Record<string, string> };
+  /** Music on hold playing to the person on the channel (it hears that, not its bridge). */
+  moh?: { mohClass: string; stop(): void };
   destroyed: boolean;
   onDestroyed: Array<() => void>;
 }

@@ -15,6 +15,7 @@ import {
   type SimBridge,
   type SimChannel,
 } from './sim-model.js';
+import { sendDtmf, startMoh, stopMoh } from './sim-rest-line.js';
 import { externalMedia, originate, play } from './sim-rest-media.js';
 import {
   continueChannel,
@@ -97,7 +98,11 @@ export async function handleRest(
     case 'POST channels/:id/continue':
       return continueChannel(ctx, id!, q);
     case 'POST channels/:id/dtmf':
-      return ctx.channels.has(id!) ? NO_CONTENT : notFound('Channel');
+      return sendDtmf(ctx, id!, q);
+    case 'POST channels/:id/moh':
+      return startMoh(ctx, id!, q);
+    case 'DELETE channels/:id/moh':
+      return stopMoh(ctx, id!);
     case 'POST channels/:id/play':
       return play(ctx, id!, q);
     case 'GET channels/:id/variable': {

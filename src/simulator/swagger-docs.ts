@@ -187,13 +187,22 @@ function resources(): Record<
           operations: [op('POST', 'ring', 'void', [path('channelId')])],
         },
         {
+          path: '/channels/{channelId}/moh',
+          operations: [
+            op('POST', 'startMoh', 'void', [path('channelId'), query('mohClass')]),
+            op('DELETE', 'stopMoh', 'void', [path('channelId')]),
+          ],
+        },
+        {
           path: '/channels/{channelId}/dtmf',
           operations: [
             op('POST', 'sendDTMF', 'void', [
               path('channelId'),
-              query('dtmf'),
+              query('dtmf', 'string', true),
+              query('before', 'int'),
               query('between', 'int'),
               query('duration', 'int'),
+              query('after', 'int'),
             ]),
           ],
         },

@@ -40,6 +40,8 @@ export type { AriAppEvents, AriAppOptions, OriginateOptions } from './ari-app-ty
 export type { AriMediaOptions } from './external-media.js';
 
 const MEDIA_NAME = /^(AudioSocket|UnicastRTP|WebSocket)\//;
+/** Asterisk's defaults for `channels/{id}/dtmf`: each digit 100 ms long, 100 ms apart. */
+const DTMF_TIMING = { betweenMs: 100, durationMs: 100 };
 
 /**
  * The voxstate Stasis application.
@@ -301,6 +303,9 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       media,
       (reason) => this.#end(state, reason),
       new AriCallTransfer(this.#transferHost(state)),
+      direction === 'outbound'
+        ? (dtmf) => this.#ari.rest.sendDtmf(state.channelId, dtmf, DTMF_TIMING)
+        : undefined,
     );
     state.call = call;
     this.#observeSetup(state, 'ok');

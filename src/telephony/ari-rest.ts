@@ -128,6 +128,34 @@ export class AriRest {
     );
   }
 
+  /** Starts music on hold of class `mohClass` on a channel (the person there hears it). */
+  startMoh(channelId: string, mohClass: string): Promise<void> {
+    return this.call('channels.startMoh', () =>
+      this.#client.channels.startMoh({ channelId, mohClass }),
+    );
+  }
+
+  /** Stops a channel's music on hold; a channel already gone (404) counts as done. */
+  stopMoh(channelId: string): Promise<void> {
+    return this.#end('channels.stopMoh', () => this.#client.channels.stopMoh({ channelId }));
+  }
+
+  /** Sends DTMF to the far end of a channel, `durationMs` each, `betweenMs` apart. */
+  sendDtmf(
+    channelId: string,
+    dtmf: string,
+    timing: { betweenMs: number; durationMs: number },
+  ): Promise<void> {
+    return this.call('channels.sendDTMF', () =>
+      this.#client.channels.sendDTMF({
+        channelId,
+        dtmf,
+        between: timing.betweenMs,
+        duration: timing.durationMs,
+      }),
+    );
+  }
+
   /** Redirects a channel to another endpoint (SIP 302 or REFER): a blind transfer. */
   redirect(channelId: string, endpoint: string): Promise<void> {
     return this.call('channels.redirect', () =>

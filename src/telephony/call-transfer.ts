@@ -4,7 +4,9 @@
  * leg is created in the app and dialled (`channels.create` + `channels.dial`, answered when its
  * `Dial` event says ANSWER), the caller steps out of the bot's bridge while the bot speaks to
  * the agent, steps back in, and the bot leaves (its media channel goes; caller and agent stay
- * bridged, and when either hangs up the Stasis app hangs up the other). Every request goes
+ * bridged, and when either hangs up the Stasis app hangs up the other). While the agent rings
+ * the caller may hear music on hold (`channels/{id}/moh`), stopped before the caller rejoins
+ * the bridge or the bot. Every request goes
  * through `AriRest`, which guards it with a deadline.
  *
  * @module
@@ -48,6 +50,9 @@ export class AriCallTransfer implements TransferLine {
   #answered = false;
   #callerOut = false;
   #dialWait: DialWait | undefined;
+  /** The music-on-hold start in flight or done; undefined: none playing. */
+  #hold: Promise<void> | undefined;
+  #holdStop: Promise<void> | undefined;
   readonly #hangupListeners = new Set<() => void>();
 
   constructor(host: TransferHost) {
@@ -132,7 +137,28 @@ export class AriCallTransfer implements TransferLine {
     await this.#host.handOver(agentId);
   }
 
+  async startHold(music: string): Promise<void> {
+    const { rest, state } = this.#host;
+    await this.#holdStop;
+    this.#holdStop = undefined;
+    const started = rest.startMoh(state.channelId, music);
+    this.#hold = started.catch(() => undefined);
+    await started;
+  }
+
+  stopHold(): Promise<void> {
+    const hold = this.#hold;
+    if (!hold) return this.#holdStop ?? Promise.resolve();
+    this.#hold = undefined;
+    const { rest, state } = this.#host;
+    this.#holdStop = hold.then(() =>
+      state.ending ? undefined : rest.stopMoh(state.channelId).catch(() => undefined),
+    );
+    return this.#holdStop;
+  }
+
   async resume(): Promise<void> {
+    await this.stopHold();
     const callerOut = this.#callerOut;
     this.#callerOut = false;
     await this.#dropAgent();

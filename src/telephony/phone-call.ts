@@ -84,6 +84,8 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
   readonly media: MediaConnection;
   /** Transfer to a person: blind hand-off and the attended steps. */
   readonly transfer: TransferLine | undefined;
+  /** Sends DTMF to the far end (outbound calls: a phone menu the bot navigates). */
+  readonly sendDtmf: ((digits: string) => Promise<void>) | undefined;
   /** `performance.now()` when the call was set up and handed to the app. */
   readonly startedAt = performance.now();
   #endReason: HangupReason | undefined;
@@ -95,9 +97,11 @@ export class PhoneCall extends EventEmitter<PhoneCallEvents> implements PhoneCal
     media: MediaConnection,
     hangup: (reason: HangupReason) => Promise<void>,
     transfer?: TransferLine,
+    sendDtmf?: (digits: string) => Promise<void>,
   ) {
     super();
     this.transfer = transfer;
+    this.sendDtmf = sendDtmf;
     this.id = info.id;
     this.direction = info.direction;
     this.callerNumber = info.callerNumber;

@@ -8,7 +8,7 @@ import { createToolRunner } from '../../src/answer/tool-runner.js';
 const tools = createToolRunner({
   actions: parseBusinessActions({
     builtins: ['transfer_call', 'end_call'],
-    transfer: { target: 'PJSIP/agent', mode: 'attended' },
+    transfer: { targets: { desk: { agent: 'PJSIP/agent' } } },
   }),
 });
 
@@ -55,7 +55,7 @@ describe('offline answerer actions', () => {
       action: {
         type: 'call.transfer',
         mode: 'attended',
-        target: 'PJSIP/agent',
+        target: 'desk',
         summary: 'The caller said: "Can I speak to a person?"',
       },
     });

@@ -62,7 +62,7 @@ function tools(hook: WebhookServer, path: string, fillerAfterMs = 700): ToolRunn
         },
       ],
       builtins: ['end_call', 'transfer_call'],
-      transfer: { target: 'PJSIP/agent' },
+      transfer: { targets: { desk: { dialplan: { context: 'agents', extension: '100' } } } },
     }),
   });
 }
@@ -175,7 +175,7 @@ describe.each(KINDS)('tool rounds on $name', (kind) => {
       action: {
         type: 'call.transfer',
         mode: 'blind',
-        target: 'PJSIP/agent',
+        target: 'desk',
         summary: 'Asks about a refund.',
       },
     });

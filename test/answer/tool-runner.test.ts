@@ -36,8 +36,14 @@ function runner(path: string, extra: Record<string, unknown> = {}) {
         ...extra,
       },
     ],
-    builtins: ['end_call', 'transfer_call'],
-    transfer: { target: 'PJSIP/agent', mode: 'attended' },
+    builtins: ['end_call', 'transfer_call', 'send_dtmf'],
+    transfer: {
+      default: 'desk',
+      targets: {
+        desk: { description: 'the front desk', agent: 'PJSIP/agent' },
+        billing: { description: 'billing', redirect: 'PJSIP/billing' },
+      },
+    },
   });
   const registry = new Registry();
   return {
@@ -125,10 +131,66 @@ describe('tool runner', () => {
     expect(transfer.action).toEqual({
       type: 'call.transfer',
       mode: 'attended',
-      target: 'PJSIP/agent',
+      target: 'desk',
       summary: 'Wants to change an order.',
     });
     expect((await tools.run(call({}, 'transfer_call'), signal())).status).toBe('invalid');
+  });
+
+  it('transfer_call: the target argument chooses a named target; an unknown one is refused, not executed', async () => {
+    const { tools, registry } = runner('/answer');
+    const spec = tools.specs.find((s) => s.name === 'transfer_call')!;
+    expect(spec.description).toContain('"billing" (billing)');
+    expect(spec.description).toContain('default "desk"');
+    const billing = await tools.run(
+      call({ summary: 'A refund.', target: 'billing', mode: 'attended' }, 'transfer_call'),
+      signal(),
+    );
+    // billing is reached by redirect only: the mode follows what the target has.
+    expect(billing.action).toEqual({
+      type: 'call.transfer',
+      mode: 'blind',
+      target: 'billing',
+      summary: 'A refund.',
+    });
+    const unknown = await tools.run(
+      call({ summary: 'A refund.', target: 'PJSIP/999' }, 'transfer_call'),
+      signal(),
+    );
+    expect(unknown).toMatchObject({ status: 'invalid', isError: true });
+    expect(unknown.action).toBeUndefined();
+    expect(unknown.content).toContain('no transfer target "PJSIP/999" (targets: desk, billing)');
+    const metric = await registry.getSingleMetric('voxstate_tool_calls_total')!.get();
+    expect(
+      metric.values.find((v) => v.labels.tool === 'transfer_call' && v.labels.status === 'invalid')
+        ?.value,
+    ).toBe(1);
+  });
+
+  it('send_dtmf: offered only on a call whose line can send digits, digits validated first', async () => {
+    const { tools } = runner('/answer');
+    expect(tools.specs.map((s) => s.name)).not.toContain('send_dtmf');
+    expect((await tools.run(call({ digits: '1' }, 'send_dtmf'), signal())).status).toBe('invalid');
+    const sent: string[] = [];
+    const onCall = tools.forCall({
+      sendDtmf: async (digits) => {
+        sent.push(digits);
+      },
+    });
+    expect(onCall.specs.map((s) => s.name)).toContain('send_dtmf');
+    const ok = await onCall.run(call({ digits: '1w23#' }, 'send_dtmf'), signal());
+    expect(ok).toMatchObject({ status: 'ok', content: 'ok: pressed 1w23#.' });
+    const bad = await onCall.run(call({ digits: '1x' }, 'send_dtmf'), signal());
+    expect(bad.status).toBe('invalid');
+    expect(sent).toEqual(['1w23#']);
+    const failing = tools.forCall({
+      sendDtmf: async () => {
+        throw new Error('Channel not found');
+      },
+    });
+    const failed = await failing.run(call({ digits: '9' }, 'send_dtmf'), signal());
+    expect(failed).toMatchObject({ status: 'failed', isError: true });
+    expect(failed.content).toContain('Channel not found');
   });
 
   it('refuses a configuration with a missing header variable or bad fields, naming them', () => {
@@ -148,6 +210,20 @@ describe('tool runner', () => {
       }),
     ).toThrow(ConfigError);
     expect(() => parseBusinessActions({ builtins: ['transfer_call'] })).toThrow(/transfer/);
+    expect(() =>
+      parseBusinessActions({
+        transfer: { default: 'x', targets: { desk: { agent: 'PJSIP/a' } } },
+      }),
+    ).toThrow(/transfer\.default: "x" is not a target/);
+    expect(() => parseBusinessActions({ transfer: { targets: { desk: {} } } })).toThrow(
+      /"dialplan", "redirect" or "agent"/,
+    );
+    expect(() =>
+      parseBusinessActions({
+        transfer: { targets: { desk: { agent: 'PJSIP/a' } } },
+        digits: { '0': { action: 'transfer', target: 'sales' } },
+      }),
+    ).toThrow(/digits\.0\.target: "sales" is not a transfer target/);
     expect(() => parseBusinessActions({ digits: { x: { action: 'repeat' } } })).toThrow(
       /digits\.x/,
     );

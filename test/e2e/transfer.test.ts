@@ -9,28 +9,46 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BeepDetector } from '../../src/media/amd/index.js';
-import type { TransferConfig } from '../../src/runtime/config.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
 import type { CallerScript } from '../../src/simulator/caller-script.js';
 import { toneAudio } from '../../src/simulator/caller-script.js';
+import { MOH_HZ } from '../../src/simulator/sim-rest-line.js';
 import type { CalleeBehavior, SimDialReport } from '../../src/simulator/simulated-asterisk.js';
+import { type BusinessFile, writeBusinessFile } from '../fakes/business-file.js';
 import { type CallRig, startCallRig } from '../fakes/call-rig.js';
 import { conversationState, waitFor, within } from './helpers.js';
 
 const CALLER_HZ = 500;
 const AGENT_HZ = 700;
 
-/** Frequencies of the pure tones in what a person heard. */
-function tonesHeard(recording: CallRecording): number[] {
+/** The pure tones in what a person heard, in order: frequency and where in the audio it ended (ms). */
+function tonesAt(recording: CallRecording): Array<{ hz: number; endMs: number }> {
   const samples = recording.samples('bot');
   const detector = new BeepDetector({ minDurationMs: 200 });
-  const found: number[] = [];
+  const found: Array<{ hz: number; endMs: number }> = [];
   for (let i = 0; i + 320 <= samples.length; i += 320) {
     const beep = detector.push(samples.subarray(i, i + 320));
-    if (beep) found.push(beep.hz);
+    if (beep) found.push({ hz: beep.hz, endMs: (i / 320) * 20 });
   }
   return found;
 }
+
+/** Frequencies of the pure tones in what a person heard. */
+function tonesHeard(recording: CallRecording): number[] {
+  return tonesAt(recording).map((t) => t.hz);
+}
+
+/** The business's transfer targets in these tests. */
+const TRANSFER = {
+  announcement: 'Please hold.',
+  noAnswer: 'Sorry, nobody answered.',
+  default: 'desk',
+  targets: {
+    queue: { description: 'the support queue', dialplan: { context: 'agents', extension: '100' } },
+    forward: { redirect: 'PJSIP/agent-100' },
+    desk: { agent: 'PJSIP/agent-100', ringTimeoutMs: 1_500, hold: { music: 'default' } },
+  },
+};
 
 const near = (hz: number) => (found: number) => Math.abs(found - hz) <= 50;
 
@@ -77,38 +95,33 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
   let rig: CallRig;
   let agent: CalleeBehavior = BLIND_AGENT;
   const dials: SimDialReport[] = [];
-  let transfer: TransferConfig;
+  let business: BusinessFile;
 
   // A fresh rig per test: in one simulator, a person's script stalls in a mixing bridge after an
   // earlier mixed call (seen with two transfers in a row; see docs/actions.md "Transfer").
   beforeEach(async () => {
     dials.length = 0;
+    business = await writeBusinessFile({
+      builtins: ['transfer_call', 'end_call'],
+      transfer: TRANSFER,
+    });
     rig = await startCallRig({
       ingest: false,
-      configure: (c) => ({
-        ...c,
-        transfer: {
-          ...c.transfer,
-          agentEndpoint: 'PJSIP/agent-100',
-          ringTimeoutMs: 1_500,
-          announcement: 'Please hold.',
-          noAnswer: 'Sorry, nobody answered.',
-        },
-      }),
+      configure: (c) => ({ ...c, businessFile: business.path }),
       simulator: {
         onOriginate: () => agent,
         extensions: { '100@agents': { dial: 'PJSIP/agent-100', timeoutSec: 5 } },
       },
     });
     rig.sim.on('dial', (d) => dials.push(d));
-    transfer = rig.runtime.config.transfer;
   }, 90_000);
   afterEach(async () => {
     await rig?.close();
+    await business?.remove();
   });
 
   /** Places a call and, once the greeting is over, asks for a transfer the way the tool does. */
-  async function callAndTransfer(mode: 'blind' | 'attended', script: CallerScript = CALLER) {
+  async function callAndTransfer(target: string, script: CallerScript = CALLER) {
     const call = await rig.placeCall(script);
     const states: string[] = [];
     call.handle.actor.subscribe((s) => {
@@ -121,7 +134,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     );
     call.handle.actor.send({
       type: 'call.transfer',
-      mode,
+      target,
       summary: 'The caller asks about invoice 42.',
     });
     return { ...call, states };
@@ -136,8 +149,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
 
   it('blind into the dialplan: the caller continues at agents,100,1 and reaches the agent', async () => {
     agent = BLIND_AGENT;
-    transfer.blind = { kind: 'dialplan', context: 'agents', extension: '100', priority: 1 };
-    const call = await callAndTransfer('blind');
+    const call = await callAndTransfer('queue');
     const output = await within(call.handle.done, 30_000, 'the bot to hand off');
     expect(output.endReason).toBe('transferred');
     expect(call.states).toEqual(
@@ -153,8 +165,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
 
   it('blind by redirect: the channel leaves the app and the caller reaches the endpoint', async () => {
     agent = BLIND_AGENT;
-    transfer.blind = { kind: 'redirect', endpoint: 'PJSIP/agent-100' };
-    const call = await callAndTransfer('blind');
+    const call = await callAndTransfer('forward');
     const output = await within(call.handle.done, 30_000, 'the bot to hand off');
     expect(output.endReason).toBe('transferred');
     await waitFor(() => dials[0]?.status === 'ANSWER', 'the redirected caller to reach the agent');
@@ -170,18 +181,18 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     await nothingLeft();
   }, 60_000);
 
-  it('attended: the agent hears the summary alone, then caller and agent hear each other after the bot leaves', async () => {
+  it('attended: the caller hears music on hold while the agent rings, the agent hears the summary alone, then caller and agent hear each other after the bot leaves', async () => {
     agent = ATTENDED_AGENT;
-    const call = await callAndTransfer('attended');
+    const call = await callAndTransfer('desk');
     const output = await within(call.handle.done, 30_000, 'the bot to leave');
     const botLeftAt = Date.now();
     expect(output.endReason).toBe('transferred');
     expect(call.states).toEqual(
       expect.arrayContaining([
         'transferring.attended.announcing',
-        'transferring.attended.ringing',
-        'transferring.attended.connectingAgent',
-        'transferring.attended.tellingAgent',
+        'transferring.attended.holding.ringing.waiting',
+        'transferring.attended.holding.connectingAgent',
+        'transferring.attended.holding.tellingAgent',
         'transferring.attended.bridging',
       ]),
     );
@@ -201,22 +212,40 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     const callerSpoke = call.sim.recording.timeline.find((e) => e.kind === 'caller.speech.start');
     expect(callerSpoke?.wallMs).toBeGreaterThanOrEqual(botLeftAt - 50);
     expect(tonesHeard(call.sim.recording).some(near(AGENT_HZ))).toBe(true);
+    // Music on hold: started after the announcement, heard by the caller, stopped before the
+    // caller rejoined the agent (the hold tone ends before the agent's voice is heard).
+    const marks = call.sim.recording.timeline;
+    const mohStart = marks.find((e) => e.kind === 'moh.start');
+    const mohStop = marks.find((e) => e.kind === 'moh.stop');
+    expect(mohStart?.text).toBe('default');
+    expect(marks.indexOf(mohStop!)).toBeGreaterThan(marks.indexOf(mohStart!));
+    const tones = tonesAt(call.sim.recording);
+    const hold = tones.filter((t) => near(MOH_HZ)(t.hz));
+    const agentVoice = tones.find((t) => near(AGENT_HZ)(t.hz));
+    expect(hold.length).toBeGreaterThan(0);
+    // In what the caller heard, the hold music ended before the agent's voice began.
+    expect(hold.at(-1)!.endMs).toBeLessThan(agentVoice!.endMs - 300);
+    // The agent never hears the caller's hold music.
+    expect(tonesHeard(peer.recording).some(near(MOH_HZ))).toBe(false);
     await nothingLeft();
   }, 60_000);
 
   it('attended, the agent does not answer: the leg is dropped and the bot tells the caller and listens again', async () => {
     agent = { answer: false };
-    const call = await callAndTransfer('attended', {
-      steps: [
-        { waitForBot: { silenceMs: 400, timeoutMs: 20_000 } },
-        { waitForBot: { silenceMs: 300, timeoutMs: 20_000 } },
-        { waitForBot: { silenceMs: 400, timeoutMs: 30_000 } },
-        { hangup: true },
-      ],
+    // The caller stays on the line; the test hangs up once the bot listens again.
+    const call = await callAndTransfer('desk', {
+      steps: [{ waitForBot: { silenceMs: 400, timeoutMs: 20_000 } }, { pause: 60_000 }],
     });
+    await waitFor(
+      () =>
+        call.states.includes('transferring.apologizing') && /^listening/.test(call.states.at(-1)!),
+      'the bot to apologize and listen again',
+      40_000,
+    );
+    call.sim.hangup();
     const output = await within(call.handle.done, 30_000, 'the call to end');
     expect(output.endReason).toBe('hangup');
-    const i = call.states.indexOf('transferring.attended.ringing');
+    const i = call.states.indexOf('transferring.attended.holding.ringing.waiting');
     expect(i).toBeGreaterThan(0);
     expect(call.states.slice(i)).toEqual(
       expect.arrayContaining([
@@ -226,18 +255,22 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
       ]),
     );
     expect(call.handle.actor.getSnapshot().context.lastError?.actor).toBe('dialAgent');
+    // The hold music stopped when the bot came back to the caller.
+    const kinds = call.sim.recording.timeline.map((e) => e.kind);
+    expect(kinds.indexOf('moh.stop')).toBeGreaterThan(kinds.indexOf('moh.start'));
     await nothingLeft();
   }, 60_000);
 
   it('the caller hangs up while the agent rings: the call ends and the ringing leg is cancelled', async () => {
     agent = { answerAfterMs: 20_000 };
-    const call = await callAndTransfer('attended', {
+    const call = await callAndTransfer('desk', {
       steps: [{ waitForBot: { silenceMs: 400, timeoutMs: 20_000 } }, { pause: 60_000 }],
     });
     await waitFor(
       () =>
-        conversationState(call.handle.actor.getSnapshot().value) ===
-          'transferring.attended.ringing' && rig.sim.channels.size >= 3,
+        conversationState(call.handle.actor.getSnapshot().value).startsWith(
+          'transferring.attended.holding.ringing',
+        ) && rig.sim.channels.size >= 3,
       'the agent to ring',
     );
     call.sim.hangup();

@@ -173,6 +173,7 @@ export function createCallActorHarness(
     watchAgent: callback<CallActorInput>(),
     bridgeTransfer: promise<void, CallActorInput>(),
     resumeCaller: promise<void, CallActorInput>(),
+    holdCaller: callback<CallActorInput>(),
   } as unknown as CallActors;
 
   return {

@@ -19,6 +19,8 @@ export interface WebhookRequest {
   aborted: boolean;
   /** From the request's arrival (body read) to its reply written, ms. */
   handledMs?: number;
+  /** The client's port: requests on one kept-alive connection share it. */
+  remotePort?: number;
   /** Resolves when the connection closed, by either side. */
   closed: Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
+      ...(req.socket.remotePort !== undefined ? { remotePort: req.socket.remotePort } : {}),
       body: raw ? (JSON.parse(raw) as unknown) : undefined,
       aborted: false,
       closed: new Promise<void>((resolve) => (markClosed = resolve)),

@@ -9,6 +9,7 @@ import {
   createCallActorHarness,
 } from '../fakes/call-actors.js';
 import { driveTurn, scriptedInput, settle, spoken } from '../fakes/scripted-call.js';
+import { PATH_TRANSFER } from './call-paths.js';
 
 const at = (actor: { getSnapshot(): { value: unknown } }) =>
   JSON.stringify(actor.getSnapshot().value);
@@ -20,7 +21,7 @@ const DIGITS: Partial<CallInput> = {
     '#': { action: 'submit' },
     '9': { action: 'end_call' },
   },
-  digitTransfer: { mode: 'attended', target: 'PJSIP/agent' },
+  transfer: PATH_TRANSFER,
 };
 
 function start(answer: () => AnswerOutput, input: Partial<CallInput> = DIGITS) {
@@ -94,12 +95,7 @@ describe('call machine actions', () => {
     await spoken(harness);
     actor.send({ type: 'media.dtmf', digit: '0' });
     expect(raised).toEqual([
-      {
-        type: 'call.transfer',
-        mode: 'attended',
-        target: 'PJSIP/agent',
-        summary: 'The caller pressed 0 to reach a person.',
-      },
+      { type: 'call.transfer', summary: 'The caller pressed 0 to reach a person.' },
     ]);
     actor.send({ type: 'media.dtmf', digit: '9' });
     expect(at(actor)).toContain('"goodbye"');

@@ -1,7 +1,8 @@
 /**
  * The call machine's `transferring` region with test actors: the order of an attended
- * transfer's steps, the agent hanging up before the bridge, and a request with no transfer
- * configured.
+ * transfer's steps, the caller's hold audio (music held from ringing to the bridge, a hold
+ * prompt repeated while the agent rings), the agent hanging up before the bridge, the target a
+ * request names choosing the mode, and a request with no transfer configured.
  */
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
@@ -15,9 +16,10 @@ const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function listening(input: Partial<CallInput>) {
   const harness = createCallActorHarness();
+  const clock = new CountingClock();
   const actor = createActor(callMachine.provide({ actors: harness.actors }), {
     input: { ...PATH_INPUT, ...input },
-    clock: new CountingClock(),
+    clock,
   });
   actor.start();
   await flush();
@@ -30,25 +32,40 @@ async function listening(input: Partial<CallInput>) {
     else harness.resolve(id, undefined);
     await flush();
   };
-  return { actor, harness, at, step };
+  return { actor, harness, at, step, clock };
 }
 
 const request = { type: 'call.transfer', mode: 'attended', summary: 'Invoice 42.' } as const;
 
 describe('call machine: transferring', () => {
-  it('attended: announce, ring, connect, tell the agent the summary, bridge, end as transferred', async () => {
-    const { actor, harness, at, step } = await listening({});
+  it('attended: announce, ring with the hold prompt repeated, connect, tell the agent the summary, bridge, end as transferred', async () => {
+    const { actor, harness, at, step, clock } = await listening({});
     actor.send(request);
     await flush();
     expect(at()).toBe('transferring.attended.announcing');
     expect(harness.running.has('watchAgent')).toBe(true);
     await step('transferAnnouncement');
-    expect(at()).toBe('transferring.attended.ringing');
+    expect(at()).toBe('transferring.attended.holding.ringing.prompting');
+    expect(harness.running.has('holdCaller')).toBe(true);
+    expect(harness.inputs.get('holdCaller')).toEqual({ callId: PATH_INPUT.callId });
+    expect(harness.inputs.get('holdPrompt')).toMatchObject({
+      phrase: { text: 'Still connecting you.' },
+    });
+    await step('holdPrompt');
+    expect(at()).toBe('transferring.attended.holding.ringing.pausing');
+    expect(clock.fire(4000)).toBe(true);
+    await flush();
+    expect(at()).toBe('transferring.attended.holding.ringing.prompting');
     await step('dialAgent');
+    expect(at()).toBe('transferring.attended.holding.connectingAgent');
+    expect(harness.running.has('holdPrompt')).toBe(false);
+    expect(harness.running.has('holdCaller')).toBe(true);
     await step('connectAgent');
-    expect(at()).toBe('transferring.attended.tellingAgent');
+    expect(at()).toBe('transferring.attended.holding.tellingAgent');
     expect(harness.inputs.get('tellAgent')).toMatchObject({ phrase: { text: 'Invoice 42.' } });
     await step('tellAgent');
+    expect(at()).toBe('transferring.attended.bridging');
+    expect(harness.running.has('holdCaller')).toBe(false);
     await step('bridgeTransfer');
     expect(actor.getSnapshot().output?.endReason).toBe('transferred');
     expect(harness.running.size).toBe(0);
@@ -80,10 +97,45 @@ describe('call machine: transferring', () => {
     expect(actor.getSnapshot().context.lastError?.actor).toBe('dialAgent');
   });
 
-  it('no transfer configured: an apology and listening, nothing dialled', async () => {
-    const { actor, harness, at, step } = await listening({
-      transfer: { blind: false, attended: false },
+  it('a target with music on hold: the hold actor gets its class, no prompt is spoken', async () => {
+    const { actor, harness, at, step } = await listening({});
+    actor.send({ ...request, target: 'agent' });
+    await flush();
+    await step('transferAnnouncement');
+    expect(at()).toBe('transferring.attended.holding.ringing.waiting');
+    expect(harness.inputs.get('holdCaller')).toEqual({
+      callId: PATH_INPUT.callId,
+      music: 'default',
     });
+    expect(harness.inputs.get('dialAgent')).toMatchObject({ target: 'agent' });
+    expect(harness.running.has('holdPrompt')).toBe(false);
+  });
+
+  it('the caller hangs up during the hold prompt: the call ends and every actor stops', async () => {
+    const { actor, harness, step } = await listening({});
+    actor.send(request);
+    await flush();
+    await step('transferAnnouncement');
+    actor.send({ type: 'media.hangup', reason: 'caller' });
+    await flush();
+    expect(actor.getSnapshot().output?.endReason).toBe('hangup');
+    expect(harness.running.size).toBe(0);
+  });
+
+  it('attended asked at a blind-only target: blind; a target not configured: the apology', async () => {
+    const blind = await listening({});
+    blind.actor.send({ ...request, target: 'queue' });
+    await flush();
+    expect(blind.at()).toBe('transferring.blind.announcing');
+    const unknown = await listening({});
+    unknown.actor.send({ ...request, target: 'nobody' });
+    await flush();
+    expect(unknown.at()).toBe('transferring.apologizing');
+    expect(unknown.harness.log.some((e) => /dialAgent|transferBlind/.test(e))).toBe(false);
+  });
+
+  it('no transfer configured: an apology and listening, nothing dialled', async () => {
+    const { actor, harness, at, step } = await listening({ transfer: undefined });
     actor.send(request);
     await flush();
     expect(at()).toBe('transferring.apologizing');
@@ -92,9 +144,9 @@ describe('call machine: transferring', () => {
     expect(harness.log.some((e) => /dialAgent|transferBlind/.test(e))).toBe(false);
   });
 
-  it('blind requested with only attended configured: attended is used', async () => {
-    const { actor, at } = await listening({ transfer: { blind: false, attended: true } });
-    actor.send({ ...request, mode: 'blind' });
+  it('blind requested at an attended-only target: attended is used', async () => {
+    const { actor, at } = await listening({});
+    actor.send({ ...request, target: 'agent', mode: 'blind' });
     await flush();
     expect(at()).toBe('transferring.attended.announcing');
   });

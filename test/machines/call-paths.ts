@@ -5,8 +5,28 @@
  */
 import type { AnyStateNode } from 'xstate';
 import { getShortestPaths, type StatePath } from 'xstate/graph';
+import { parseBusinessActions } from '../../src/answer/tool-config.js';
 import { callMachine } from '../../src/machines/call.machine.js';
 import type { CallInput } from '../../src/machines/call.types.js';
+
+/**
+ * The transfer targets of the path tests: `desk` (attended with a blind fallback and a hold
+ * prompt), `queue` (blind only), `agent` (attended only, music on hold).
+ */
+export const PATH_TRANSFER = parseBusinessActions({
+  transfer: {
+    default: 'desk',
+    targets: {
+      desk: {
+        agent: 'PJSIP/agent',
+        dialplan: { context: 'agents', extension: '100' },
+        hold: { prompt: 'Still connecting you.', repeatMs: 4000 },
+      },
+      queue: { dialplan: { context: 'agents', extension: '200' } },
+      agent: { agent: 'PJSIP/agent-2', hold: { music: 'default' } },
+    },
+  },
+}).transfer!;
 
 /** Small limits so every limit is reached within a few steps. */
 export const PATH_INPUT: CallInput = {
@@ -27,8 +47,7 @@ export const PATH_INPUT: CallInput = {
     '#': { action: 'submit' },
     '9': { action: 'end_call' },
   },
-  digitTransfer: { mode: 'blind', target: 'PJSIP/agent' },
-  transfer: { blind: true, attended: true },
+  transfer: PATH_TRANSFER,
 };
 
 /** The transfer steps' promise actors (invoke ids): each finishes or fails. */
@@ -46,6 +65,7 @@ export function delayedEvents(): Array<{ type: string; delayMs: number }> {
   const delays: Record<string, number> = {
     maxSilence: PATH_INPUT.limits?.maxSilenceMs ?? 0,
     maxCallDuration: PATH_INPUT.limits?.maxCallMs ?? 0,
+    holdPromptRepeat: 4000,
   };
   const walk = (node: AnyStateNode) => {
     for (const t of node.after) {
@@ -71,6 +91,7 @@ const SPEAKERS = [
   'transferAnnouncement',
   'tellAgent',
   'transferApology',
+  'holdPrompt',
 ];
 
 // biome-ignore lint/suspicious/noExplicitAny: graph events carry arbitrary payloads

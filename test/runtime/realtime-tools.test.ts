@@ -41,7 +41,7 @@ function setup() {
         },
       ],
       builtins: ['end_call', 'transfer_call'],
-      transfer: { target: 'PJSIP/agent', mode: 'blind' },
+      transfer: { targets: { desk: { redirect: 'PJSIP/agent' } } },
     }),
   });
   let turn = new AbortController();
@@ -105,7 +105,7 @@ describe('realtimeToolsOf', () => {
     expect(transfer.final).toBe(true);
     expect(actions).toEqual([
       { type: 'call.end', reason: 'caller_done' },
-      { type: 'call.transfer', mode: 'blind', target: 'PJSIP/agent', summary: 'wants a person' },
+      { type: 'call.transfer', mode: 'blind', target: 'desk', summary: 'wants a person' },
     ]);
   });
 

@@ -1,56 +1,15 @@
 /**
- * Settings of the call's actions: transfer to a person (blind and attended) and
- * answering-machine detection on outbound calls.
+ * Settings of the call's actions: answering-machine detection on outbound calls. (Transfer
+ * targets are business configuration, in the business data's `transfer`: docs/actions.md.)
  *
  * @module
  */
 import { bool, duration, int, oneOf, setting, text } from '../kinds.js';
 
-const TRANSFER = 'transfer';
 const AMD = 'amd';
 
-/** Transfer and answering-machine detection variables. */
+/** Answering-machine detection variables. */
 export const ACTION_SETTINGS = {
-  VOXSTATE_TRANSFER_CONTEXT: setting(text, {
-    group: TRANSFER,
-    default: 'default',
-    description: 'blind transfer into the dialplan: the context the caller continues in',
-  }),
-  VOXSTATE_TRANSFER_EXTENSION: setting(text, {
-    group: TRANSFER,
-    description:
-      'blind transfer into the dialplan: the extension (e.g. a queue or a ring group); unset and no redirect endpoint: blind transfer is off',
-  }),
-  VOXSTATE_TRANSFER_PRIORITY: setting(int(1), {
-    group: TRANSFER,
-    default: 1,
-    description: 'blind transfer into the dialplan: the priority',
-  }),
-  VOXSTATE_TRANSFER_REDIRECT_ENDPOINT: setting(text, {
-    group: TRANSFER,
-    description:
-      'blind transfer by redirect (SIP 302/REFER) to this endpoint, e.g. `PJSIP/200`; wins over the dialplan target',
-  }),
-  VOXSTATE_TRANSFER_AGENT_ENDPOINT: setting(text, {
-    group: TRANSFER,
-    description:
-      "attended transfer: the agent's endpoint the bot dials, e.g. `PJSIP/agent-100`; unset: attended transfer is off",
-  }),
-  VOXSTATE_TRANSFER_RING_TIMEOUT_MS: setting(duration('ms', 1_000), {
-    group: TRANSFER,
-    default: 20_000,
-    description: 'attended transfer: how long the agent may ring before the bot comes back',
-  }),
-  VOXSTATE_TRANSFER_ANNOUNCEMENT: setting(text, {
-    group: TRANSFER,
-    default: 'Please hold, I am connecting you with a colleague.',
-    description: 'what the caller hears before a transfer',
-  }),
-  VOXSTATE_TRANSFER_NO_ANSWER: setting(text, {
-    group: TRANSFER,
-    default: 'I am sorry, nobody could take your call right now. How else can I help?',
-    description: 'what the caller hears when the agent does not answer (or the transfer fails)',
-  }),
   VOXSTATE_AMD: setting(bool, {
     group: AMD,
     default: false,
