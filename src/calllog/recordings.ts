@@ -228,6 +228,8 @@ async function repairOne(file: string, now: number): Promise<boolean> {
     if (head.readUInt32LE(40) === whole && info.size === WAV_HEADER_BYTES + whole) return false;
     if (info.size !== WAV_HEADER_BYTES + whole) await handle.truncate(WAV_HEADER_BYTES + whole);
     await handle.write(wavHeader(whole, RECORDING_SAMPLE_RATE, 2), 0, WAV_HEADER_BYTES, 0);
+    // The retention counts from the last audio written, not from the repair.
+    await handle.utimes(info.atime, info.mtime);
     return true;
   } finally {
     await handle.close();
