@@ -4,10 +4,11 @@
  * playback clock, in ms) so that what was said and what was played line up, with silence where
  * nobody spoke.
  *
- * Each 20 ms frame lands at `max(next free slot of its side, frame index of "now")`: frames that
- * arrive on time fill their slot, a burst after a stall is laid end to end, and a gap (silence
- * suppression, the bot not speaking) stays silent. Frames are kept in memory for a short lag
- * (200 ms) and then written in one interleaved block per second, in order, on one chain of
+ * Each 20 ms frame lands in the next free slot of its side, unless that slot is more than the
+ * jitter allowance (100 ms) behind the slot of "now": then the side was silent (silence
+ * suppression, the bot not speaking) and the frame lands at "now", leaving silence in the gap.
+ * Frames that arrive a little late or in a burst are laid end to end, so jitter never punches
+ * holes into speech. Frames are kept in memory for a short lag (200 ms) and then written in one interleaved block per second, in order, on one chain of
  * writes: no synchronous I/O and no write per frame. The header is written first with a length
  * of zero and rewritten on {@link StereoRecording.stop}; a file left by a crash is repaired by
  * `repairRecordings` (`recordings.ts`).
@@ -39,6 +40,8 @@ export interface StereoRecordingOptions {
   now: () => number;
   /** Frames are held this long before they are written, ms (default 200). */
   lagMs?: number;
+  /** A side this far behind "now" was silent rather than late, ms (default 100, under `lagMs`). */
+  jitterMs?: number;
   /** Write a block once this much audio is due, ms (default 1000). */
   blockMs?: number;
   /** Most bytes waiting for the disk before the recording gives up (default 8 MiB). */
@@ -74,6 +77,7 @@ export class StereoRecording {
   readonly file: string;
   readonly #now: () => number;
   readonly #lagFrames: number;
+  readonly #jitterFrames: number;
   readonly #blockFrames: number;
   readonly #maxQueued: number;
   readonly #onError: ((err: Error) => void) | undefined;
@@ -92,6 +96,10 @@ export class StereoRecording {
     this.file = options.file;
     this.#now = options.now;
     this.#lagFrames = Math.ceil((options.lagMs ?? 200) / FRAME_MS);
+    this.#jitterFrames = Math.min(
+      Math.floor((options.jitterMs ?? 100) / FRAME_MS),
+      Math.max(0, this.#lagFrames - 1),
+    );
     this.#blockFrames = Math.max(1, Math.round((options.blockMs ?? 1000) / FRAME_MS));
     this.#maxQueued = options.maxQueuedBytes ?? 8 * 1024 * 1024;
     this.#onError = options.onError;
@@ -171,7 +179,8 @@ export class StereoRecording {
   #put(side: Side, frame: Buffer): void {
     if (this.#state !== 'recording' || this.#failed) return;
     const now = this.#nowFrame();
-    const slot = Math.max(this.#next[side], now, this.#written);
+    const next = this.#next[side];
+    const slot = Math.max(next < now - this.#jitterFrames ? now : next, this.#written);
     this.#pending[side].set(slot, frame);
     this.#next[side] = slot + 1;
     const due = now - this.#lagFrames;

@@ -47,15 +47,29 @@ describe('StereoRecording', () => {
     expect(left.every((v, i) => v === left[i - (i % 320)])).toBe(true);
   });
 
-  it('lays a late burst end to end instead of on top of each other', async () => {
+  it('jitter leaves no holes: frames a little late are laid end to end', async () => {
+    const file = join(dir, 'jitter.wav');
+    const rec = new StereoRecording({ file, now: () => now, lagMs: 200 });
+    const late = [0, 30, 45, 60, 95, 100, 120, 170, 175, 180]; // arrival of frames 0-9, ms
+    late.forEach((at, f) => {
+      now = 1_000 + at;
+      rec.caller(frame(10 + f));
+    });
+    now = 1_000 + 200;
+    await rec.stop();
+    const { left } = readStereo(await readFile(file));
+    expect(frames(left)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+
+  it('after a silence, a burst starts at now and is laid end to end', async () => {
     const file = join(dir, 'burst.wav');
     const rec = new StereoRecording({ file, now: () => now });
-    now = 1_000 + 100; // frame 5: three frames arrive at once after a stall
+    now = 1_000 + 200; // frame 10: after a silence, three frames arrive at once
     for (const v of [1, 2, 3]) rec.caller(frame(v));
     const summary = await rec.stop();
     const { left } = readStereo(await readFile(file));
-    expect(frames(left)).toEqual([0, 0, 0, 0, 0, 1, 2, 3]);
-    expect(summary.durationMs).toBe(160);
+    expect(frames(left)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]);
+    expect(summary.durationMs).toBe(260);
   });
 
   it('writes in blocks while the call goes on, not at the end only', async () => {
