@@ -83,3 +83,22 @@ export function consentText(config: RecordingConfig, language: string): string {
 export function recordsCall(config: RecordingConfig, flags: Record<string, string>): boolean {
   return config.enabled && flags.recording !== 'off';
 }
+
+/**
+ * The opt-out digit must not also be one of the business's digit actions (it would do two
+ * things at once).
+ *
+ * @throws ConfigError naming the digit.
+ */
+export function checkOptOutDigit(
+  config: RecordingConfig,
+  actionDigits: readonly string[],
+  source = 'business data',
+): void {
+  const digit = config.optOutDigit;
+  if (config.enabled && digit !== undefined && actionDigits.includes(digit)) {
+    throw new ConfigError(
+      `${source}: recording.optOutDigit "${digit}" is also a digit action (digits.${digit})`,
+    );
+  }
+}

@@ -16,13 +16,9 @@ import {
 } from '../answer/tool-config.js';
 import { createToolRunner, type ToolRunner } from '../answer/tool-runner.js';
 import { connectRedis } from '../cache/redis.js';
-import {
-  consentText,
-  loadRecordingConfig,
-  type RecordingConfig,
-} from '../calllog/recording-config.js';
+import { checkOptOutDigit, consentText, loadRecordingConfig } from '../calllog/recording-config.js';
 import { waitForRedis } from '../dlq/queue-redis.js';
-import { AbortedError, ConfigError, VoxstateError } from '../errors.js';
+import { AbortedError, VoxstateError } from '../errors.js';
 import { cloudEmbedderFromConfig } from '../knowledge/cloud-embedder.js';
 import { createKnowledgeRuntime, type KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { VadSession } from '../media/vad.js';
@@ -152,7 +148,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
     const business = await loadBusinessData(config.businessFile);
     const actions = await loadBusinessActions(config.businessFile);
     const recordingConfig = await loadRecordingConfig(config.businessFile);
-    checkOptOutDigit(recordingConfig, actions, config.businessFile);
+    checkOptOutDigit(recordingConfig, Object.keys(actions.digits), config.businessFile);
     const deps = { registry, logger };
     const tools = createToolRunner({ actions, ...deps });
     logger.info(describeActions(actions), 'business actions');
@@ -295,14 +291,4 @@ async function startKnowledge(
   });
   closers.push(() => knowledge.close());
   return knowledge;
-}
-
-/** The opt-out digit must not also be a digit action (it would do two things). */
-function checkOptOutDigit(recording: RecordingConfig, actions: BusinessActions, source: string) {
-  const digit = recording.optOutDigit;
-  if (recording.enabled && digit !== undefined && digit in actions.digits) {
-    throw new ConfigError(
-      `${source}: recording.optOutDigit "${digit}" is also a digit action (digits.${digit})`,
-    );
-  }
 }
