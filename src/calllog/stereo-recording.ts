@@ -62,6 +62,12 @@ export interface RecordingSummary {
 
 type Side = 0 | 1;
 
+/** A frame's samples as a 16-bit view (copied when the frame is not 2-byte aligned). */
+function samplesOf(frame: Buffer): Int16Array {
+  const bytes = frame.byteOffset % 2 === 0 ? frame : Buffer.from(frame);
+  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+}
+
 /**
  * A stereo recording being written.
  *
@@ -192,17 +198,18 @@ export class StereoRecording {
     const frames = end - this.#written;
     if (frames <= 0) return;
     const block = Buffer.alloc(frames * STEREO_FRAME_BYTES);
+    // Little-endian samples on a little-endian machine: interleave through 16-bit views.
+    const out = new Int16Array(block.buffer, block.byteOffset, block.length >> 1);
     for (let f = 0; f < frames; f++) {
       const index = this.#written + f;
       for (const side of [0, 1] as const) {
         const frame = this.#pending[side].get(index);
         if (!frame) continue;
         this.#pending[side].delete(index);
-        const base = f * STEREO_FRAME_BYTES + side * 2;
-        const samples = Math.min(FRAME_SAMPLES, frame.length >> 1);
-        for (let i = 0; i < samples; i++) {
-          block.writeInt16LE(frame.readInt16LE(i * 2), base + i * 4);
-        }
+        const samples = samplesOf(frame);
+        const base = f * FRAME_SAMPLES * 2 + side;
+        const n = Math.min(FRAME_SAMPLES, samples.length);
+        for (let i = 0; i < n; i++) out[base + i * 2] = samples[i]!;
       }
     }
     this.#written = end;
