@@ -174,9 +174,12 @@ describe('recording with consent (runtime + real ari-client + simulated Asterisk
     // began when the consent had been played, not before.
     expect(Math.abs(shift * 20 - recordingFrom)).toBeLessThan(600);
     // Over the whole call the line's clock and ours drift apart a little on a busy machine
-    // (40-160 ms seen); between the end of the greeting and the tone they agree closely.
+    // (40-160 ms seen); the 1.2 s silence between the greeting and the tone is kept to within
+    // the frame steps and both event loops' jitter (20-100 ms seen at a load average of 22). A
+    // side laid end to end regardless of time, or placed by the other side's frame count, would
+    // lose or stretch it by seconds.
     expect(Math.abs(toneInWav + shift * 20 - saidAt)).toBeLessThan(250);
-    expect(Math.abs(gapInWav - gapOnLine)).toBeLessThan(100);
+    expect(Math.abs(gapInWav - gapOnLine)).toBeLessThan(200);
 
     const kinds = record.events.events.filter((e) => e.type === 'recording');
     expect(kinds.map((e) => e.fields?.result)).toEqual(['consent', 'started']);
