@@ -238,6 +238,24 @@ describe('recording with consent (runtime + real ari-client + simulated Asterisk
     ).toBe(2);
   }, 90_000);
 
+  it('a hang-up during the consent ends the call there: no greeting, nothing recorded', async () => {
+    const { sim, handle } = await rig.placeCall({ steps: [{ pause: 800 }, { hangup: true }] });
+    const output = await within(handle.done, 60_000, 'the call hung up during the consent');
+    expect(output).toMatchObject({ endReason: 'hangup', turns: 0 });
+    expect(output.greeting).not.toBe('spoken');
+    // The caller heard the start of the consent, and nothing after they hung up.
+    expect(sim.recording.timeline.map((e) => e.kind)).toContain('bot.audio.start');
+    const record = await storedCall(handle.id);
+    expect(record.recordingPath).toBeUndefined();
+    expect(record.events.events.filter((e) => e.type === 'recording').map((e) => e.fields)).toEqual(
+      [{ result: 'consent' }, { result: 'abandoned', during: 'consent' }],
+    );
+    expect(
+      await metricValue(rig.registry, 'voxstate_recordings_total', { result: 'abandoned' }),
+    ).toBe(1);
+    expect(rig.runtime.activeCalls).toBe(0);
+  }, 90_000);
+
   it('a disk that refuses the recording ends the recording, not the call', async () => {
     const folder = join(rig.dataDir, 'recordings');
     await rename(folder, `${folder}.kept`);
@@ -287,10 +305,10 @@ describe('recording with consent (runtime + real ari-client + simulated Asterisk
       recorded: boolean;
       caller: string;
     }>;
-    expect(calls).toHaveLength(4);
-    expect(calls.map((c) => c.recorded)).toEqual([false, false, false, true]); // newest first
+    expect(calls).toHaveLength(5);
+    expect(calls.map((c) => c.recorded)).toEqual([false, false, false, false, true]); // newest first
     expect(calls.every((c) => c.caller === 'redacted')).toBe(true);
-    const recorded = calls[3]!;
+    const recorded = calls[4]!;
 
     const table = await voxstate(['calls', 'list', '--limit', '1'], env);
     expect(table.stdout.split('\n')[0]).toMatch(/^id\s+started \(UTC\)\s+caller\s+duration/);
