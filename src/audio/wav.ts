@@ -144,6 +144,37 @@ function decode(fmt: Fmt, view: DataView, data: Uint8Array, start: number, size:
   return { sampleRate: fmt.sampleRate, channels: fmt.channels, samples };
 }
 
+/** Bytes of the canonical 16-bit PCM WAV header that {@link wavHeader} writes. */
+export const WAV_HEADER_BYTES = 44;
+
+/**
+ * The 44-byte header of a 16-bit PCM WAV file holding `dataBytes` of interleaved samples: for
+ * files written incrementally, whose header is rewritten once the length is known.
+ *
+ * @example
+ * ```ts
+ * await file.write(wavHeader(0, 16_000, 2), 0, 44, 0); // placeholder, fixed at the end
+ * ```
+ */
+export function wavHeader(dataBytes: number, sampleRate: number, channels: number): Buffer {
+  const out = Buffer.alloc(WAV_HEADER_BYTES);
+  const blockAlign = channels * 2;
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(Math.min(0xffffffff, 36 + dataBytes), 4);
+  out.write('WAVE', 8, 'latin1');
+  out.write('fmt ', 12, 'latin1');
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(FORMAT_PCM, 20);
+  out.writeUInt16LE(channels, 22);
+  out.writeUInt32LE(sampleRate, 24);
+  out.writeUInt32LE(sampleRate * blockAlign, 28);
+  out.writeUInt16LE(blockAlign, 32);
+  out.writeUInt16LE(16, 34);
+  out.write('data', 36, 'latin1');
+  out.writeUInt32LE(Math.min(0xffffffff, dataBytes), 40);
+  return out;
+}
+
 /**
  * Encodes mono samples as a 16-bit PCM WAV file. Float samples are clamped to [-1, 1].
  *

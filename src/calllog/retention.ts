@@ -36,6 +36,15 @@ export function retentionDaysFromEnv(env: RawEnv = process.env): number {
 }
 
 /**
+ * The recordings' retention period from `VOXSTATE_RECORDING_RETENTION_DAYS` (default 30).
+ *
+ * @throws ConfigError for a value that is not a positive number (or any other wrong setting).
+ */
+export function recordingRetentionDaysFromEnv(env: RawEnv = process.env): number {
+  return readEnv(env).VOXSTATE_RECORDING_RETENTION_DAYS;
+}
+
+/**
  * Deletes call records older than `days` and compacts the table when anything was deleted.
  *
  * @example

@@ -112,6 +112,11 @@ export class CallSession {
   readonly flags: Record<string, string>;
   readonly startedAt = Date.now();
   readonly scriptText: CallSessionOptions['scriptText'];
+  /**
+   * Where the call's recording is, relative to the data folder, while it is kept (set by the
+   * runtime's recordings when recording starts, cleared on an opt-out).
+   */
+  recordingPath: string | undefined;
   readonly #utterances = new Map<string, Utterance>();
   readonly #closing = new AbortController();
   #nextUtterance = 0;

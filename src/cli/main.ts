@@ -52,8 +52,12 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'list or retry failed background work in the dead-letter queue',
     load: () => import('./commands/dlq.js'),
   },
+  calls: {
+    summary: "list the stored calls, or show one call's timeline, transcript and recording",
+    load: () => import('./commands/calls.js'),
+  },
   maintenance: {
-    summary: 'enforce the call-record retention period',
+    summary: 'enforce the retention of call records and recordings',
     load: () => import('./commands/maintenance.js'),
   },
 };

@@ -27,6 +27,11 @@ export interface CallRecord {
   turns: number;
   endReason: string;
   events: CallEventLogJSON;
+  /**
+   * The call's recording, relative to the data folder (`recordings/<day>/<callId>.wav`), when
+   * it was recorded; resolve it with `findRecording` (`src/calllog/recordings.ts`).
+   */
+  recordingPath?: string;
 }
 
 /** A time range of {@link CallStore.queryCalls}. */
@@ -47,6 +52,9 @@ export interface CallStoreOptions {
   table?: string;
 }
 
+/** Added with recording; tables made before it get the column when opened for writing. */
+const RECORDING_COLUMN = 'recording_path';
+
 const SCHEMA = new Schema([
   new Field('id', new Utf8(), false),
   new Field('started_at', new Float64(), false),
@@ -64,6 +72,7 @@ const SCHEMA = new Schema([
   new Field('turns', new Int32(), false),
   new Field('end_reason', new Utf8(), false),
   new Field('events', new Utf8(), false),
+  new Field(RECORDING_COLUMN, new Utf8(), true),
 ]);
 
 function toRow(r: CallRecord): Record<string, unknown> {
@@ -89,6 +98,7 @@ function toRow(r: CallRecord): Record<string, unknown> {
     turns: Math.trunc(r.turns),
     end_reason: r.endReason,
     events: JSON.stringify(r.events),
+    [RECORDING_COLUMN]: r.recordingPath ?? null,
   };
 }
 
@@ -126,6 +136,9 @@ function fromRow(row: Record<string, unknown>): CallRecord {
     turns: Number(row.turns),
     endReason: String(row.end_reason),
     events: parse(row.events, { events: [], dropped: 0 }),
+    ...(typeof row[RECORDING_COLUMN] === 'string' && row[RECORDING_COLUMN]
+      ? { recordingPath: row[RECORDING_COLUMN] }
+      : {}),
   };
 }
 
@@ -196,6 +209,18 @@ export class CallStore {
     return rows.map(fromRow).sort((a, b) => a.startedAt - b.startedAt);
   }
 
+  /** One call by id (undefined when it is not stored). */
+  async getCall(id: string): Promise<CallRecord | undefined> {
+    const table = await this.#open(false);
+    if (!table) return undefined;
+    const rows = (await table
+      .query()
+      .where(`id = '${id.replace(/'/g, "''")}'`)
+      .limit(1)
+      .toArray()) as Record<string, unknown>[];
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
   /** Number of stored calls. */
   async count(): Promise<number> {
     const table = await this.#open(false);
@@ -228,12 +253,15 @@ export class CallStore {
     const names = await this.#db.tableNames();
     if (!names.includes(this.#name) && !create) return undefined;
     const p = names.includes(this.#name)
-      ? this.#db.openTable(this.#name).catch((err: unknown) => {
-          // A table folder without a first version yet: another connection is creating it. A
-          // reader sees no calls yet; a writer fails (retryable) and its record is retried.
-          if (create) throw err;
-          return undefined;
-        })
+      ? this.#db
+          .openTable(this.#name)
+          .then((table) => (create ? withRecordingColumn(table) : table))
+          .catch((err: unknown) => {
+            // A table folder without a first version yet: another connection is creating it. A
+            // reader sees no calls yet; a writer fails (retryable) and its record is retried.
+            if (create) throw err;
+            return undefined;
+          })
       : this.#db.createEmptyTable(this.#name, SCHEMA, { existOk: true });
     this.#table = p;
     p.then(
@@ -246,6 +274,15 @@ export class CallStore {
     );
     return p;
   }
+}
+
+/** Adds the `recording_path` column to a table made before recording existed. */
+async function withRecordingColumn(table: lancedb.Table): Promise<lancedb.Table> {
+  const schema = await table.schema();
+  if (!schema.fields.some((f) => f.name === RECORDING_COLUMN)) {
+    await table.addColumns([{ name: RECORDING_COLUMN, valueSql: 'CAST(NULL AS STRING)' }]);
+  }
+  return table;
 }
 
 /** Opens (without creating yet) the call store in `dataDir`. */

@@ -211,7 +211,7 @@ export async function runEval(suite: EvalSuite, options: RunEvalOptions = {}): P
   const started = performance.now();
   const userEnv = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? EVAL_DATA_DIR);
-  const { env, base, stt } = sandboxSettings(userEnv, dataDir, 'eval', options.stt);
+  const { base, stt } = sandboxSettings(userEnv, dataDir, 'eval', options.stt);
   const languages = [...new Set(suite.calls.map((c) => c.language))];
   await mkdir(dataDir, { recursive: true });
   const runtime = await Runtime.create({

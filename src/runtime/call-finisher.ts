@@ -23,6 +23,8 @@ import type { Logger } from '../telemetry/logger.js';
 /** Records finished calls. */
 export interface CallFinisher {
   finish(session: CallSession, output: CallOutput): void;
+  /** Records a call that ended without a call machine (answering-machine detection). */
+  finishRecord(record: CallRecord): void;
   /** Waits for pending writes and stops the queue worker. */
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export function callRecord(session: CallSession, output: CallOutput): CallRecord
     turns: output.turns,
     endReason: output.endReason,
     events: session.log.toJSON(),
+    ...(session.recordingPath ? { recordingPath: session.recordingPath } : {}),
   };
 }
 
@@ -81,9 +84,11 @@ export async function createCallFinisher(options: CallFinisherOptions): Promise<
     }
   }
   const detector = recorder?.detector ?? new CostAnomalyDetector({ registry, logger });
-  return {
+  const finisher: CallFinisher = {
     finish(session, output) {
-      const record = callRecord(session, output);
+      finisher.finishRecord(callRecord(session, output));
+    },
+    finishRecord(record) {
       if (recorder) {
         track(
           recorder.finish(record).catch((err: unknown) => {
@@ -113,4 +118,5 @@ export async function createCallFinisher(options: CallFinisherOptions): Promise<
       store?.close();
     },
   };
+  return finisher;
 }

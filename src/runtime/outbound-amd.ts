@@ -7,8 +7,11 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import { CallEventLog } from '../calllog/call-log.js';
 import type { CallEndpoint } from '../calls/session.js';
 import type { Config } from '../config/schema.js';
+import { emptyBreakdown } from '../cost/ledger.js';
+import type { CallRecord } from '../cost/store.js';
 import { ConfigError } from '../errors.js';
 import {
   type AmdParams,
@@ -206,6 +209,7 @@ export async function runOutbound(
   extra: { purpose?: string } = {},
 ): Promise<OutboundCall> {
   const config = runtime.config.amd;
+  const startedAt = Date.now();
   const start = (amd?: AmdOutcome): OutboundCall => {
     const handle = runtime.startCall(call, extra);
     return { id: call.id, handle, done: handle.done, ...(amd ? { amd } : {}) };
@@ -217,11 +221,10 @@ export async function runOutbound(
   if (result.status === 'HUMAN' || result.status === 'NOTSURE') {
     return start({ ...outcome, action: 'call' });
   }
-  const ended = (endReason: string, amd: AmdOutcome): OutboundCall => ({
-    id: call.id,
-    amd,
-    done: Promise.resolve({ endReason, turns: 0, bargeIns: 0 }),
-  });
+  const ended = (endReason: string, amd: AmdOutcome): OutboundCall => {
+    runtime.recordEndedCall(amdCallRecord(runtime, call, { startedAt, endReason, amd }));
+    return { id: call.id, amd, done: Promise.resolve({ endReason, turns: 0, bargeIns: 0 }) };
+  };
   if (result.status === 'HANGUP') return ended('hangup', { ...outcome, action: 'none' });
   if (config.onMachine === 'message' && config.message) {
     // A beep that decided has just ended: the machine is recording already.
@@ -242,4 +245,46 @@ async function hangUp(runtime: Runtime, call: CallEndpoint): Promise<void> {
   await call.hangup().catch((err: unknown) => {
     runtime.logger.warn({ callId: call.id, err: (err as Error).message }, 'hang-up failed');
   });
+}
+
+/**
+ * The call record of an outbound call that AMD ended (no call machine ran): end reason
+ * `machine` (hung up on), `message` (message left) or `hangup` (the callee hung up first), with
+ * the AMD result in its event log.
+ */
+export function amdCallRecord(
+  runtime: Pick<Runtime, 'config' | 'registry'>,
+  call: CallEndpoint,
+  outcome: { startedAt: number; endReason: string; amd: AmdOutcome },
+): CallRecord {
+  const log = new CallEventLog({
+    startedAt: outcome.startedAt,
+    registry: runtime.registry,
+    includePhoneNumbers: runtime.config.logPii,
+  });
+  log.add('started', {
+    direction: call.direction,
+    language: call.language,
+    callerNumber: call.callerNumber || undefined,
+  });
+  const { amd } = outcome;
+  log.add('amd', {
+    result: amd.status,
+    cause: amd.cause,
+    atMs: amd.atMs,
+    action: amd.action,
+    ...(amd.messageAt ? { messageAt: amd.messageAt } : {}),
+  });
+  log.add('ended', { reason: outcome.endReason, turns: 0 });
+  return {
+    id: call.id,
+    startedAt: outcome.startedAt,
+    endedAt: Date.now(),
+    direction: call.direction,
+    flags: {},
+    cost: emptyBreakdown(runtime.config.prices.currency),
+    turns: 0,
+    endReason: outcome.endReason,
+    events: log.toJSON(),
+  };
 }

@@ -16,6 +16,7 @@ import {
 } from '../answer/tool-config.js';
 import { createToolRunner, type ToolRunner } from '../answer/tool-runner.js';
 import { connectRedis } from '../cache/redis.js';
+import { checkOptOutDigit, consentText, loadRecordingConfig } from '../calllog/recording-config.js';
 import { waitForRedis } from '../dlq/queue-redis.js';
 import { AbortedError, VoxstateError } from '../errors.js';
 import { cloudEmbedderFromConfig } from '../knowledge/cloud-embedder.js';
@@ -41,6 +42,7 @@ import {
   openEmbeddingPool,
 } from '../workers/pools.js';
 import { type CallFinisher, createCallFinisher } from './call-finisher.js';
+import { CallRecordings } from './call-recordings.js';
 import type { RuntimeConfig } from './config.js';
 import type { RuntimeOptions } from './runtime.js';
 
@@ -64,6 +66,8 @@ export interface RuntimeParts {
   /** The noise suppression pool, when some call may use it (setting on, or a `noise` flag). */
   noisePool: NoisePool | undefined;
   finisher: CallFinisher;
+  /** Consent and recording of the calls of a business that records. */
+  recordings: CallRecordings;
   /**
    * The background part of the pre-warm (see `prewarm.ts`): resolves with its report when it is
    * done or was stopped by `close`, or with undefined when pre-warm is off.
@@ -143,6 +147,8 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
     if (redis) closers.push(() => void redis.disconnect());
     const business = await loadBusinessData(config.businessFile);
     const actions = await loadBusinessActions(config.businessFile);
+    const recordingConfig = await loadRecordingConfig(config.businessFile);
+    checkOptOutDigit(recordingConfig, Object.keys(actions.digits), config.businessFile);
     const deps = { registry, logger };
     const tools = createToolRunner({ actions, ...deps });
     logger.info(describeActions(actions), 'business actions');
@@ -153,6 +159,9 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
         businessNames: Object.values(business.names).concat(business.name),
         greetingName: (language) => business.names[language as Language] ?? business.name,
         callLanguages: business.languages,
+        ...(recordingConfig.enabled
+          ? { firstPhrases: (language: string) => [consentText(recordingConfig, language)] }
+          : {}),
       },
       { ...deps, ...(redis ? { redis } : {}) },
     );
@@ -194,6 +203,13 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       deadLetter: options.deadLetter ?? config.deadLetter,
     });
     closers.push(() => finisher.close());
+    const recordings = new CallRecordings({
+      config: recordingConfig,
+      dataDir: config.knowledge.dataDir,
+      speech,
+      ...deps,
+    });
+    closers.push(() => recordings.close());
 
     const background = new AbortController();
     const warmed = config.speech.prewarm
@@ -222,6 +238,7 @@ export async function buildRuntimeParts(options: RuntimeOptions): Promise<Runtim
       createVad: () => new VadSession(vadPool),
       noisePool,
       finisher,
+      recordings,
       warmed,
       closers,
     };

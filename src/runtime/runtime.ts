@@ -25,6 +25,7 @@ import type { Answerer } from '../answer/answerer.js';
 import type { BusinessActions } from '../answer/tool-config.js';
 import { type CallEndpoint, CallSession } from '../calls/session.js';
 import { assignFlags } from '../config/flags.js';
+import type { CallRecord } from '../cost/store.js';
 import { ConfigError, isAbortError } from '../errors.js';
 import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { callMachine } from '../machines/call.machine.js';
@@ -38,10 +39,11 @@ import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
-import { isLanguage, type Language } from '../text/language.js';
 import type { CallTracer } from '../tracing/call-tracer.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
+import { callInput, callLanguage } from './call-input.js';
+import type { CallRecordings } from './call-recordings.js';
 import type { RuntimeConfig } from './config.js';
 import { recordFlagAssignment } from './flag-metrics.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
@@ -114,6 +116,7 @@ export class Runtime {
   readonly #handles = new Map<string, CallHandle>();
   readonly #closers: Array<() => Promise<void> | void>;
   readonly #finisher: CallFinisher;
+  readonly #recordings: CallRecordings;
   readonly #active;
   #closed = false;
   #scriptText: RuntimeOptions['scriptText'];
@@ -133,6 +136,7 @@ export class Runtime {
     this.redis = parts.redis;
     this.warmed = parts.warmed;
     this.#finisher = parts.finisher;
+    this.#recordings = parts.recordings;
     this.#closers = parts.closers;
     this.#active = catalogGauge(this.registry, 'voxstate_active_calls');
     const selectStt = createSttSelector({
@@ -202,7 +206,7 @@ export class Runtime {
   startCall(endpoint: CallEndpoint, extra: { purpose?: string } = {}): CallHandle {
     const callId = endpoint.id;
     if (this.#handles.has(callId)) throw new ConfigError(`call ${callId} is already in progress`);
-    const language = asLanguage(endpoint.language, this.business);
+    const language = callLanguage(endpoint.language, this.business);
     const flags = assignFlags(callId, this.config.flags);
     recordFlagAssignment(this.registry, flags);
     const business = this.business;
@@ -241,16 +245,11 @@ export class Runtime {
     let self: unknown;
     const actor = createActor(machine, {
       id: `call-${callId}`,
-      input: {
+      input: callInput(this.config, this.#actions, {
         callId,
         direction: endpoint.direction,
         language,
-        format: 'slin16',
-        limits: this.config.limits,
-        bargeInOnGreeting: this.config.bargeInOnGreeting,
-        digitActions: this.#actions.digits,
-        ...(this.#actions.transfer ? { transfer: this.#actions.transfer } : {}),
-      },
+      }),
       inspect: (event) => this.#observe(session, self, event),
     });
     const done = new Promise<CallOutput>((resolve) => {
@@ -263,6 +262,7 @@ export class Runtime {
       });
     });
     self = actor;
+    const start = () => actor.start();
     const handle: CallHandle = { id: callId, actor, session, done };
     this.#handles.set(callId, handle);
     this.#active.set(this.#handles.size);
@@ -277,8 +277,19 @@ export class Runtime {
       },
       'call started',
     );
-    actor.start();
+    // A business that records: the consent announcement first, then the call machine.
+    if (this.#recordings.wants(flags)) void this.#recordings.begin(session, language).then(start);
+    else actor.start();
     return handle;
+  }
+
+  /** Records a call that ended before a call machine ran (an answering machine was hung up on). */
+  recordEndedCall(record: CallRecord): void {
+    catalogCounter(this.registry, 'voxstate_calls_total').inc({
+      direction: record.direction,
+      end_reason: record.endReason,
+    });
+    this.#finisher.finishRecord(record);
   }
 
   /** Stops every pool, cache and connection. Calls in progress are ended first. */
@@ -286,6 +297,7 @@ export class Runtime {
     if (this.#closed) return;
     this.#closed = true;
     const pending = this.handles();
+    this.#recordings.stopAnnouncements();
     for (const h of pending) h.actor.send({ type: 'media.hangup', reason: 'shutdown' });
     await Promise.all(pending.map((h) => h.done));
     for (const close of this.#closers.reverse()) {
@@ -329,6 +341,7 @@ export class Runtime {
     session.turns.close();
     session.timeline.ended(output.endReason);
     session.log.add('ended', { reason: output.endReason, turns: output.turns });
+    this.#recordings.end(session);
     session.close();
     if (output.endReason !== 'hangup' && !session.endpoint.ended) {
       session.endpoint.hangup().catch((err: unknown) => {
@@ -340,10 +353,4 @@ export class Runtime {
     this.logger.info(output, 'call ended');
     return output;
   }
-}
-
-function asLanguage(language: string | undefined, business: BusinessData): Language {
-  const short = language?.slice(0, 2).toLowerCase();
-  if (short && isLanguage(short) && business.languages.includes(short)) return short;
-  return business.languages[0] ?? 'en';
 }

@@ -38,6 +38,7 @@ import type { Runtime, RuntimeOptions } from './runtime.js';
 import { type ServeConfig, serveConfig as serveConfigOf } from './serve-config.js';
 import {
   checkAriEarly,
+  enforceRecordingRetentionAtStart,
   enforceRetentionAtStart,
   listenMedia,
   listenOps,
@@ -249,6 +250,11 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
       config,
       retentionDays,
       options.runtimeOptions?.recordCalls ?? true,
+      logger,
+    );
+    await enforceRecordingRetentionAtStart(
+      config.knowledge.dataDir,
+      settings.VOXSTATE_RECORDING_RETENTION_DAYS,
       logger,
     );
     if (startup.signal.aborted) throw startupAbortReason(startup.signal);

@@ -8,6 +8,7 @@
  * @module
  */
 import type { EventEmitter } from 'node:events';
+import { enforceRecordingRetention, repairRecordings } from '../calllog/recordings.js';
 import { enforceRetention } from '../calllog/retention.js';
 import { AbortedError, ConfigError, VoxstateError } from '../errors.js';
 import { AudioSocketServer } from '../media/audiosocket-server.js';
@@ -167,5 +168,25 @@ export async function enforceRetentionAtStart(
     }
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'call-record retention failed at start-up');
+  }
+}
+
+/**
+ * Finishes recordings a crash left open (their headers) and deletes those past their retention;
+ * a failure is logged, never fatal.
+ */
+export async function enforceRecordingRetentionAtStart(
+  dataDir: string,
+  days: number,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const { repaired } = await repairRecordings(dataDir);
+    if (repaired.length > 0) logger.warn({ repaired }, 'recordings left by a crash finished');
+    const { deleted, kept } = await enforceRecordingRetention(dataDir, days);
+    if (deleted > 0)
+      logger.info({ retentionDays: days, deleted, kept }, 'recording retention enforced');
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'recording retention failed at start-up');
   }
 }

@@ -69,6 +69,8 @@ export function createSpeech(
     greetingName?: (language: string) => string | undefined;
     /** The languages calls can be in; only theirs are warmed before taking calls. */
     callLanguages?: readonly string[];
+    /** More phrases warmed with the greetings (the recording consent). */
+    firstPhrases?: (language: string) => readonly string[];
   },
   deps: SpeechDeps = {},
 ): Speech {
@@ -115,6 +117,7 @@ export function createSpeech(
     businessNames: config.businessNames,
     ...(config.greetingName ? { greetingName: config.greetingName } : {}),
     ...(config.callLanguages ? { callLanguages: config.callLanguages } : {}),
+    ...(config.firstPhrases ? { firstPhrases: config.firstPhrases } : {}),
   });
   const warm = (jobs: typeof plan.first, label: string, signal?: AbortSignal) =>
     runPrewarm(tts, jobs, {

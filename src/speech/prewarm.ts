@@ -39,6 +39,8 @@ export interface PrewarmPlanOptions {
    * language no call speaks is warmed in the background. Default: every configured language.
    */
   callLanguages?: readonly string[];
+  /** More phrases calls in `language` may need at once (the recording consent), warmed first. */
+  firstPhrases?: (language: string) => readonly string[];
 }
 
 /** The two parts of a pre-warm. */
@@ -109,6 +111,7 @@ export function prewarmPlan(options: PrewarmPlanOptions): PrewarmPlan {
     const businessName = options.greetingName?.(language);
     add(first, language, phraseText('greeting', language, businessName ? { businessName } : {}));
     for (const filler of fillerTexts(language)) add(first, language, filler);
+    for (const text of options.firstPhrases?.(language) ?? []) add(first, language, text);
   }
   for (const language of options.languages) {
     for (const text of allPhraseTexts(language, options.businessNames)) add(rest, language, text);

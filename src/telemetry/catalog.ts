@@ -58,6 +58,11 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
     'result',
     'cause',
   ]),
+  c(
+    'voxstate_recordings_total',
+    'Call recordings by outcome (recorded, opted_out, failed, abandoned during the consent)',
+    ['result'],
+  ),
   h('voxstate_greeting_latency_seconds', 'Answer (StasisStart) to first greeting audio'),
   h(
     'voxstate_call_setup_seconds',

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { wavHeader } from '../../src/audio/wav.js';
 import { enforceRetention } from '../../src/calllog/retention.js';
 import { run } from '../../src/cli/commands/maintenance.js';
 import { emptyBreakdown } from '../../src/cost/ledger.js';
@@ -75,6 +76,34 @@ describe('voxstate maintenance', () => {
     const store = await openCallStore({ dataDir: dir });
     expect((await store.queryCalls()).map((c) => c.id)).toEqual(['new']);
     store.close();
+  });
+
+  it('deletes recordings past their own retention and finishes those a crash left open', async () => {
+    const now = Date.now();
+    const put = async (path: string, ageDays: number, header: Buffer) => {
+      const file = join(dir, path);
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, Buffer.concat([header, Buffer.alloc(4 * 160)]));
+      const at = (now - ageDays * DAY) / 1000;
+      await utimes(file, at, at);
+      return file;
+    };
+    await put('recordings/2026-10-01/old.wav', 20, wavHeader(640, 16_000, 2));
+    const crashed = await put('recordings/2026-12-01/crashed.wav', 2, wavHeader(0, 16_000, 2));
+    const r = await cli(['--data-dir', dir, '--json', '--recording-retention-days', '10']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).recordings).toMatchObject({
+      days: 10,
+      deleted: 1,
+      kept: 1,
+      repaired: ['recordings/2026-12-01/crashed.wav'],
+    });
+    expect((await readFile(crashed)).readUInt32LE(40)).toBe(640);
+    const text = await cli(['--data-dir', dir, '--recording-retention-days', '1']);
+    expect(text.out).toMatch(/recordings 1 days: deleted 1 last written before .*; 0 kept\n/);
+    const bad = await cli(['--data-dir', dir, '--recording-retention-days', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--recording-retention-days must be a positive number of days/);
   });
 
   it('rejects a bad retention value with one line naming the flag, exit 2 (usage)', async () => {

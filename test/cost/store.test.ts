@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallEventLog } from '../../src/calllog/call-log.js';
 import { enforceRetention } from '../../src/calllog/retention.js';
@@ -51,6 +53,52 @@ describe('CallStore', () => {
     await store.write(r);
     const [back] = await store.queryCalls();
     expect(back).toEqual(r);
+  });
+
+  it('keeps the recording path and finds one call by id', async () => {
+    const r = {
+      ...record('rec1', 1_700_000_000_000),
+      recordingPath: 'recordings/2023-11-14/rec1.wav',
+    };
+    await store.writeMany([r, record("o'neil", 1_700_000_001_000)]);
+    expect(await store.getCall('rec1')).toEqual(r);
+    expect((await store.getCall("o'neil"))?.recordingPath).toBeUndefined();
+    expect(await store.getCall('nope')).toBeUndefined();
+  });
+
+  it('adds the recording column to a table made before recording, keeping its rows', async () => {
+    const db = await lancedb.connect(dir);
+    const utf8 = (n: string) => new Field(n, new Utf8(), false);
+    const f64 = (n: string) => new Field(n, new Float64(), false);
+    const old = new Schema([
+      utf8('id'),
+      f64('started_at'),
+      f64('ended_at'),
+      utf8('direction'),
+      utf8('flags'),
+      ...['cost_stt', 'cost_llm', 'cost_tts', 'cost_embeddings', 'cost_total', 'cost_baseline'].map(
+        f64,
+      ),
+      utf8('cost_json'),
+      utf8('currency'),
+      new Field('turns', new Int32(), false),
+      utf8('end_reason'),
+      utf8('events'),
+    ]);
+    await db.createEmptyTable('calls', old);
+    db.close();
+    const before = record('before', 1_700_000_000_000);
+    const oldStore = await openCallStore({ dataDir: dir });
+    await oldStore.write(before);
+    oldStore.close();
+    const after = {
+      ...record('after', 1_700_000_002_000),
+      recordingPath: 'recordings/x/after.wav',
+    };
+    const reopened = await openCallStore({ dataDir: dir });
+    await reopened.write(after);
+    expect(await reopened.queryCalls()).toEqual([before, after]);
+    reopened.close();
   });
 
   it('keeps the realtime component of a speech-to-speech call', async () => {

@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallOutcome, run } from '../../src/cli/commands/call.js';
+import { openCallStore } from '../../src/cost/store.js';
 import type { CallRecording } from '../../src/simulator/call-recording.js';
 import { personCallee, voicemailCallee } from '../../src/simulator/callees.js';
 import type { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
@@ -88,6 +89,12 @@ describe('voxstate call with answering-machine detection', () => {
     for (const part of heard) expect(part.atMs).toBeGreaterThanOrEqual(beep!.atMs + 500);
     // We hung up after the message, before the machine's 8 s of recording ran out.
     expect(recording!.timeline.map((e) => e.kind)).not.toContain('caller.hangup');
+    const store = await openCallStore({ dataDir });
+    try {
+      expect((await store.getCall(outcome.callId))?.endReason).toBe('message');
+    } finally {
+      store.close();
+    }
   }, 60_000);
 
   it('a short greeting then a beep: the beep decides MACHINE and the message follows it', async () => {
@@ -117,6 +124,17 @@ describe('voxstate call with answering-machine detection', () => {
     expect(kinds).not.toContain('bot.audio.start');
     expect(kinds).not.toContain('caller.hangup');
     expect(outcome.durationMs).toBeLessThan(8_000);
+    // Recorded like any call: its record (end reason, AMD result in the event log).
+    const store = await openCallStore({ dataDir });
+    try {
+      const record = await store.getCall(outcome.callId);
+      expect(record).toMatchObject({ endReason: 'machine', turns: 0, direction: 'outbound' });
+      const amd = record!.events.events.find((e) => e.type === 'amd');
+      expect(amd?.fields).toMatchObject({ result: 'MACHINE', action: 'hangup' });
+      expect(record!.events.events.map((e) => e.type)).toEqual(['started', 'amd', 'ended']);
+    } finally {
+      store.close();
+    }
   }, 60_000);
 
   it('a bad setting: message mode without a message is a clear error', async () => {

@@ -26,7 +26,7 @@ const LAYERS: readonly (readonly [folder: string, job: string][])[] = [
     ['models', 'model folder, pulls, transformers environment'],
     ['cache', 'Redis connection and memory+Redis tiering'],
     ['prompts', 'system prompts, greetings and the phrase catalogue'],
-    ['calllog', "a call's event log and its retention"],
+    ['calllog', "a call's event log and its retention; call recordings"],
     ['dlq', 'dead-letter queue and offline buffer'],
     ['ops', 'ops HTTP server, default metrics, shutdown'],
   ],

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadAnswerConfig } from '../../src/answer/config.js';
-import { retentionDaysFromEnv } from '../../src/calllog/retention.js';
+import {
+  recordingRetentionDaysFromEnv,
+  retentionDaysFromEnv,
+} from '../../src/calllog/retention.js';
 import { loadFlagConfig } from '../../src/config/flags.js';
 import { inferenceConfigFromEnv } from '../../src/config/inference.js';
 import { INVALID } from '../../src/config/kinds.js';
@@ -134,6 +137,8 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['prices', loadPriceTable, 'VOXSTATE_PRICES', '/no/such/prices.json'],
   ['retention', retentionDaysFromEnv, 'VOXSTATE_RETENTION_DAYS', '0'],
   ['retention', retentionDaysFromEnv, 'VOXSTATE_RETENTION_DAYS', 'forever'],
+  ['retention', recordingRetentionDaysFromEnv, 'VOXSTATE_RECORDING_RETENTION_DAYS', '-1'],
+  ['retention', recordingRetentionDaysFromEnv, 'VOXSTATE_RECORDING_RETENTION_DAYS', 'a week'],
   [
     'inspector',
     (env) => inspectorOptions([], env),

@@ -177,7 +177,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const userEnv = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? DEMO_DATA_DIR);
   // The demo's own folder and Redis keys: a user's knowledge base and queues stay untouched.
-  const { env, base, stt } = sandboxSettings(userEnv, dataDir, 'demo', options.stt);
+  const { base, stt } = sandboxSettings(userEnv, dataDir, 'demo', options.stt);
   const scriptPath = resolve(options.script ?? join(ROOT, 'examples/calls/demo-en.json'));
   const script = await readScript(scriptPath);
   const language = options.language ?? script.lang?.slice(0, 2) ?? 'en';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { bool, duration, int, oneOf, setting, text } from '../kinds.js';
+import { bool, oneOf, setting, text } from '../kinds.js';
 
 const AMD = 'amd';
 

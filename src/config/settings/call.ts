@@ -85,6 +85,12 @@ export const CALL_SETTINGS = {
     description:
       'days: call records older than this are deleted by `voxstate maintenance` and at `voxstate serve` start-up',
   }),
+  VOXSTATE_RECORDING_RETENTION_DAYS: setting(num(0, Number.MAX_VALUE, { above: true }), {
+    group: RECORDS,
+    default: 30,
+    description:
+      'days: call recordings (`<data folder>/recordings`, for a business whose `recording` is on) last written longer ago are deleted by `voxstate maintenance` and at `voxstate serve` start-up',
+  }),
   VOXSTATE_LOG_LEVEL: setting(oneOf(LOG_LEVELS), {
     group: LOGS,
     defaultDoc: '`info` for `voxstate serve`, `warn` for the other commands',
