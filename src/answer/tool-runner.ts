@@ -41,6 +41,8 @@ export interface ToolRunner {
   readonly specs: readonly ToolSpec[];
   /** A slow tool gets a filler after this long, ms. */
   fillerAfterMs(name: string): number;
+  /** A webhook tool's own timeout, ms; undefined for built-ins (they answer at once). */
+  timeoutMs(name: string): number | undefined;
   /** Runs one call; throws `AbortedError` when `signal` aborts (hang-up, barge-in). */
   run(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome>;
 }
@@ -245,6 +247,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   return {
     specs,
     fillerAfterMs: (name) => http.get(name)?.fillerAfterMs ?? Number.POSITIVE_INFINITY,
+    timeoutMs: (name) => http.get(name)?.timeoutMs,
     async run(call, signal) {
       if (signal.aborted) throw new AbortedError(`tool ${call.name}`);
       const validate = validators.get(call.name);

@@ -11,6 +11,8 @@
  *
  * @module
  */
+
+import type { Registry } from 'prom-client';
 import {
   type AnyEventObject,
   type CallbackActorLogic,
@@ -26,6 +28,7 @@ import { isAbortError } from '../errors.js';
 import type { PlaybackItem } from '../media/playback-queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { RealtimeBrain, ResponseHandle } from './realtime-brain.js';
+import { sessionTurnsActor } from './realtime-turns.js';
 
 /** Longest wait for the session's transcript of a caller turn, ms. */
 const TRANSCRIPT_WAIT_MS = 1_500;
@@ -77,10 +80,12 @@ export function realtimeCallActors(
   session: CallSession,
   brain: RealtimeBrain,
   logger?: Logger,
+  registry?: Registry,
 ): CallActors {
   const model = () => brain.live?.model ?? 'realtime';
   return {
     ...cascade,
+    endpointing: sessionTurnsActor(cascade.endpointing, session, brain, registry),
     speak: fromPromise(async (args) => {
       const { input, signal } = args;
       if (input.phrase !== 'greeting') return run(cascade.speak)(args);
@@ -95,7 +100,11 @@ export function realtimeCallActors(
       signal.addEventListener('abort', stop, { once: true });
       try {
         const result = await handle.done;
-        session.log.add('greeting', { brain: 'realtime', text: result.text });
+        session.log.add('greeting', {
+          brain: 'realtime',
+          text: result.heardText,
+          ...(result.ended === 'played' ? {} : { interrupted: true }),
+        });
       } catch (err) {
         if (signal.aborted || isAbortError(err)) throw err;
         return run(cascade.speak)(args);
@@ -111,7 +120,12 @@ export function realtimeCallActors(
       const { input, signal } = args;
       const rt = brain.live;
       if (!rt) return run(cascade.transcribe)(args);
-      const handle = brain.respond(rt, { kind: 'answer', label: 'realtime', commit: true });
+      const handle = brain.respond(rt, {
+        kind: 'answer',
+        label: 'realtime',
+        commit: true,
+        turnItem: brain.turnItem(input.utteranceId),
+      });
       const stop = () => void brain.interrupt(handle);
       signal.addEventListener('abort', stop, { once: true });
       let text: string | undefined;
@@ -143,12 +157,14 @@ export function realtimeCallActors(
       if (!handle || !brain.live) return run(cascade.streamAnswer)(args);
       const stop = () => {
         void brain.interrupt(handle);
+        // The turn log keeps the words the caller heard, as in cascade mode.
         handle.done.then(
-          (r) => session.turns.stopped(r.text, model()),
+          (r) => session.turns.stopped(r.heardText, model()),
           () => {},
         );
       };
       signal.addEventListener('abort', stop, { once: true });
+      const unfollow = handle.onProgress((event) => emit(event));
       const onStart = (item: PlaybackItem) => {
         if (item === handle.item) emit({ type: 'answer.audio.started' });
       };
@@ -172,6 +188,7 @@ export function realtimeCallActors(
         brain.fallBack('call', err);
         return run(cascade.streamAnswer)(args);
       } finally {
+        unfollow();
         signal.removeEventListener('abort', stop);
         session.playback.off('item.started', onStart);
       }

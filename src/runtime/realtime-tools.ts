@@ -1,7 +1,7 @@
 /**
  * The business's tools (its HTTP webhooks and enabled built-ins) as Realtime function tools: each
  * call the model makes runs through the same {@link ToolRunner} as in cascade mode (ajv argument
- * check, webhook timeout, metrics), under the session's signal and the turn's (hang-up and
+ * check, the webhook's own timeout rather than the session's tool deadline, metrics), under the session's signal and the turn's (hang-up and
  * barge-in abort it; after a barge-in no response follows the aborted call). A built-in's action (`call.end`, `call.transfer`) is handed to the brain and
  * its output is final: the model is not asked for another response, the call machine speaks next.
  *
@@ -21,6 +21,17 @@ export interface RealtimeToolHooks {
   onOutcome(name: string, outcome: ToolOutcome, ms: number): void;
 }
 
+/** Time the runner may take beyond a webhook's timeout to answer with its failure text, ms. */
+const RUNNER_MARGIN_MS = 1_000;
+
+/**
+ * A webhook's deadline in the session: its own timeout (the runner enforces it and answers
+ * with the tool's failure text), not the session's shorter tool deadline.
+ */
+function ownDeadline(timeoutMs: number | undefined): { timeoutMs?: number } {
+  return timeoutMs === undefined ? {} : { timeoutMs: timeoutMs + RUNNER_MARGIN_MS };
+}
+
 /**
  * The runner's tools as Realtime tools.
  *
@@ -34,6 +45,7 @@ export function realtimeToolsOf(runner: ToolRunner, hooks: RealtimeToolHooks): R
     name: spec.name,
     description: spec.description,
     parameters: spec.parameters,
+    ...ownDeadline(runner.timeoutMs(spec.name)),
     async run(args, signal) {
       const started = performance.now();
       const turn = hooks.turnSignal();
