@@ -24,7 +24,7 @@ import {
 } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import type { CallSession } from '../calls/session.js';
-import { isAbortError } from '../errors.js';
+import { AbortedError, isAbortError } from '../errors.js';
 import type { PlaybackItem } from '../media/playback-queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { RealtimeBrain, ResponseHandle } from './realtime-brain.js';
@@ -55,15 +55,34 @@ function listen<R extends EventObject, I, E extends EventObject>(
   return logic.config as Callback<R, I, E>;
 }
 
-/** Resolves with `value` after `ms`, or earlier with the promise's value. */
-function within<T>(promise: Promise<T>, ms: number, value: T): Promise<T> {
+/** Resolves with `value` after `ms` or when `signal` aborts, or earlier with the promise's value. */
+function within<T>(promise: Promise<T>, ms: number, value: T, signal: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => {};
   return Promise.race([
     promise,
     new Promise<T>((resolve) => {
       timer = setTimeout(() => resolve(value), ms);
+      onAbort = () => resolve(value);
+      signal.addEventListener('abort', onAbort, { once: true });
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  });
+}
+
+/** The promise's value, or an {@link AbortedError} as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedError(what));
+  let onAbort = () => {};
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      onAbort = () => reject(new AbortedError(what));
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /**
@@ -130,7 +149,7 @@ export function realtimeCallActors(
       signal.addEventListener('abort', stop, { once: true });
       let text: string | undefined;
       try {
-        text = (await within(handle.callerText, TRANSCRIPT_WAIT_MS, undefined))?.trim();
+        text = (await within(handle.callerText, TRANSCRIPT_WAIT_MS, undefined, signal))?.trim();
       } finally {
         signal.removeEventListener('abort', stop);
       }
@@ -198,7 +217,10 @@ export function realtimeCallActors(
       if (!rt) return run(cascade.upgradePrompt)(args);
       const started = performance.now();
       const full = session.prompts.buildFull();
-      await rt.upgrade(full);
+      // Stopped (hang-up): the actor ends now; the session's own close ends the request.
+      const upgraded = rt.upgrade(full);
+      upgraded.catch(() => {});
+      await untilAborted(upgraded, args.signal, 'prompt upgrade');
       return { variant: 'full', chars: full.length, builtInMs: performance.now() - started };
     }),
   };

@@ -85,7 +85,6 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   readonly #tracks = new WeakMap<ResponseHandle, ResponseTrack>();
   #input: RealtimeInput | undefined;
   readonly #transcripts = new Map<string, string>();
-  readonly #waiting = new Map<string, (text: string) => void>();
   readonly #turnItems = new Map<string, string>();
   readonly #onAudio = (frame: Buffer) =>
     this.#rt?.appendAudio(this.#input ? this.#input.push(frame) : frame);
@@ -93,8 +92,6 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     this.#transcripts.set(itemId, text);
     if (this.#transcripts.size > 16)
       this.#transcripts.delete(this.#transcripts.keys().next().value!);
-    this.#waiting.get(itemId)?.(text);
-    this.#waiting.delete(itemId);
   };
 
   constructor(options: RealtimeBrainOptions) {
@@ -216,8 +213,6 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   #detach(): void {
     this.#session.endpoint.media.off('audio', this.#onAudio);
     this.#input?.close();
-    for (const resolve of this.#waiting.values()) resolve('');
-    this.#waiting.clear();
     const rt = this.#rt;
     if (rt && rt.state === 'open') void rt.close();
   }
@@ -263,7 +258,8 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
       ...(this.#options.speakFiller ? { speakFiller: this.#options.speakFiller } : {}),
     });
     this.#track = track;
-    const callerText = this.#callerText(rt, options);
+    const waited = new AbortController();
+    const callerText = this.#callerText(rt, options, waited.signal);
     const onAudio = (frame: Buffer, itemId: string) => {
       if (item.state === 'ended') return;
       item.append(frame);
@@ -306,6 +302,8 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
         rt.off('response.done', onDone);
         rt.off('failed', onFailed);
         track.close(item.state === 'ended' && item.framesPlayed === 0);
+        // No transcript came before the response ended: nobody waits for it any more.
+        waited.abort();
       });
     const handle: ResponseHandle = {
       item,
@@ -323,26 +321,29 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   #callerText(
     rt: RealtimeSession,
     options: { commit?: boolean; turnItem?: string | undefined },
+    signal: AbortSignal,
   ): Promise<string | undefined> {
     if (!options.commit) return Promise.resolve(undefined);
     const itemId = options.turnItem;
     if (itemId !== undefined) {
       const known = this.#transcripts.get(itemId);
       if (known !== undefined) return Promise.resolve(known);
-      return new Promise((resolve) => this.#waiting.set(itemId, resolve));
     }
-    // `local`: the transcript that follows this commit.
     return new Promise((resolve) => {
-      const onCaller = ({ text }: { text: string }) => {
+      const finish = (text: string | undefined) => {
+        rt.off('caller.transcript', onCaller);
         rt.off('failed', onGone);
+        signal.removeEventListener('abort', onGone);
         resolve(text);
       };
-      const onGone = () => {
-        rt.off('caller.transcript', onCaller);
-        resolve(undefined);
+      // `local`: the transcript that follows this commit; else the one of the turn's item.
+      const onCaller = (t: { itemId: string; text: string }) => {
+        if (itemId === undefined || t.itemId === itemId) finish(t.text);
       };
-      rt.once('caller.transcript', onCaller);
+      const onGone = () => finish(undefined);
+      rt.on('caller.transcript', onCaller);
       rt.once('failed', onGone);
+      signal.addEventListener('abort', onGone, { once: true });
     });
   }
 
