@@ -25,6 +25,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { RealtimeInput } from './realtime-input.js';
 import { type ResponseProgress, ResponseTrack } from './realtime-response.js';
 import { realtimeToolsOf } from './realtime-tools.js';
+import { CallerTranscripts } from './realtime-transcripts.js';
 
 /** Duration of one playback frame, ms. */
 const FRAME_MS = 20;
@@ -84,15 +85,9 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   #track: ResponseTrack | undefined;
   readonly #tracks = new WeakMap<ResponseHandle, ResponseTrack>();
   #input: RealtimeInput | undefined;
-  readonly #transcripts = new Map<string, string>();
-  readonly #turnItems = new Map<string, string>();
+  readonly #transcripts = new CallerTranscripts();
   readonly #onAudio = (frame: Buffer) =>
     this.#rt?.appendAudio(this.#input ? this.#input.push(frame) : frame);
-  readonly #onTranscript = ({ itemId, text }: { itemId: string; text: string }) => {
-    this.#transcripts.set(itemId, text);
-    if (this.#transcripts.size > 16)
-      this.#transcripts.delete(this.#transcripts.keys().next().value!);
-  };
 
   constructor(options: RealtimeBrainOptions) {
     super();
@@ -117,13 +112,12 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
 
   /** The session's input item of a turn the session ended (server turns), by utterance id. */
   noteTurn(utteranceId: string, itemId: string): void {
-    this.#turnItems.set(utteranceId, itemId);
-    if (this.#turnItems.size > 8) this.#turnItems.delete(this.#turnItems.keys().next().value!);
+    this.#transcripts.noteTurn(utteranceId, itemId);
   }
 
   /** The session's item of an utterance, when the session ended that turn. */
   turnItem(utteranceId: string | undefined): string | undefined {
-    return utteranceId === undefined ? undefined : this.#turnItems.get(utteranceId);
+    return this.#transcripts.turnItem(utteranceId);
   }
 
   /** True once the call answers in cascade mode. */
@@ -157,7 +151,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
       }
       this.#rt = rt;
       rt.on('failed', (err) => this.fallBack('call', err));
-      rt.on('caller.transcript', this.#onTranscript);
+      this.#transcripts.follow(rt);
       if (this.serverTurns) {
         this.#input = new RealtimeInput({
           playback: session.playback,
@@ -259,7 +253,9 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     });
     this.#track = track;
     const waited = new AbortController();
-    const callerText = this.#callerText(rt, options, waited.signal);
+    const callerText = options.commit
+      ? this.#transcripts.next(rt, options.turnItem, waited.signal)
+      : Promise.resolve(undefined);
     const onAudio = (frame: Buffer, itemId: string) => {
       if (item.state === 'ended') return;
       item.append(frame);
@@ -286,7 +282,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     rt.on('tool.done', onToolDone);
     rt.on('response.done', onDone);
     rt.on('failed', onFailed);
-    const started = options.commit && rt.turnDetection === 'local' ? rt.commit() : rt.respond();
+    const started = options.commit && !this.serverTurns ? rt.commit() : rt.respond();
     started.catch((err: unknown) => onFailed(err instanceof Error ? err : new Error(String(err))));
     const done = Promise.race([ended, failed])
       .then((reason) => {
@@ -315,36 +311,6 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     this.#current = handle;
     this.#active = handle;
     return handle;
-  }
-
-  /** The session's transcript of the turn a response answers (undefined for the greeting). */
-  #callerText(
-    rt: RealtimeSession,
-    options: { commit?: boolean; turnItem?: string | undefined },
-    signal: AbortSignal,
-  ): Promise<string | undefined> {
-    if (!options.commit) return Promise.resolve(undefined);
-    const itemId = options.turnItem;
-    if (itemId !== undefined) {
-      const known = this.#transcripts.get(itemId);
-      if (known !== undefined) return Promise.resolve(known);
-    }
-    return new Promise((resolve) => {
-      const finish = (text: string | undefined) => {
-        rt.off('caller.transcript', onCaller);
-        rt.off('failed', onGone);
-        signal.removeEventListener('abort', onGone);
-        resolve(text);
-      };
-      // `local`: the transcript that follows this commit; else the one of the turn's item.
-      const onCaller = (t: { itemId: string; text: string }) => {
-        if (itemId === undefined || t.itemId === itemId) finish(t.text);
-      };
-      const onGone = () => finish(undefined);
-      rt.on('caller.transcript', onCaller);
-      rt.once('failed', onGone);
-      signal.addEventListener('abort', onGone, { once: true });
-    });
   }
 
   /**

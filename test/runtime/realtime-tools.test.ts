@@ -38,6 +38,7 @@ function setup() {
           name: 'slow_lookup',
           description: 'Never answers',
           endpoint: { url: `${hook.baseURL}/hang` },
+          timeoutMs: 8_000,
         },
       ],
       builtins: ['end_call', 'transfer_call'],
@@ -72,6 +73,10 @@ describe('realtimeToolsOf', () => {
       'end_call',
       'transfer_call',
     ]);
+  });
+
+  it("gives each webhook its own timeout as its deadline in the session (the built-ins the session's)", () => {
+    expect(setup().tools.map((t) => t.timeoutMs)).toEqual([6_000, 9_000, undefined, undefined]);
   });
 
   it('runs a webhook through the runner and gives its body back, not final', async () => {

@@ -189,11 +189,6 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
     }
   }
 
-  /** Who ends the caller's turns: `local` (the owner, with {@link commit}) or the session's VAD. */
-  get turnDetection(): RealtimeSessionOptions['turnDetection'] {
-    return this.#options.turnDetection;
-  }
-
   /** Ends the caller's turn when voxstate detects turns itself (`local`): commit, then respond. */
   async commit(): Promise<string> {
     this.#assertOpen();
@@ -218,10 +213,8 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
 
   /**
    * Barge-in: cancels the response in progress and truncates the model's latest audio item at
-   * `heardMs`, the audio the caller actually heard of it, so that the model knows what was said.
-   * Audio of that item still arriving is dropped. Undefined when no audio had come. `itemId`
-   * names the item the caller was hearing when a response spoke several (before and after a
-   * tool call); it is truncated at `heardMs` (clamped to its audio) instead of the latest.
+   * `heardMs`, the audio the caller heard of it (or `heard`: the item they were hearing, when a
+   * response spoke several), so the model knows what was said. Its remaining audio is dropped.
    *
    * @throws TimeoutError when the server does not confirm the truncation in time.
    */
