@@ -90,7 +90,7 @@ describe('realtime calls with the session detecting turns (server_vad)', () => {
 
     const first = sent(server, 'session.update', from)[0];
     expect(
-      (first?.session as { audio?: { input?: { turn_detection?: object } } }).audio?.input
+      (first!.session as { audio?: { input?: { turn_detection?: object } } }).audio?.input
         ?.turn_detection,
     ).toMatchObject({ type: 'server_vad', create_response: false, interrupt_response: false });
     // The session committed the turn; voxstate asked for the greeting and the answer.
