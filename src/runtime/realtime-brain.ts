@@ -20,6 +20,7 @@ import type { PlaybackEndReason, PlaybackItem, PlaybackKind } from '../media/pla
 import type { RealtimeConfig } from '../providers/realtime/config.js';
 import { openRealtimeForCall } from '../providers/realtime/open-for-call.js';
 import type { RealtimeSession } from '../providers/realtime/session.js';
+import { SERVER_VAD_SILENCE_MS } from '../providers/realtime/session-config.js';
 import type { RetrieveFn } from '../providers/realtime/tools.js';
 import type { Logger } from '../telemetry/logger.js';
 import { RealtimeInput } from './realtime-input.js';
@@ -103,6 +104,11 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   /** True when the session's voice detection ends the caller's turns (not `local`). */
   get serverTurns(): boolean {
     return this.#options.config.turnDetection !== 'local';
+  }
+
+  /** Silence after which the session ends a turn, ms, when known (`server_vad`). */
+  get turnSilenceMs(): number | undefined {
+    return this.#options.config.turnDetection === 'server_vad' ? SERVER_VAD_SILENCE_MS : undefined;
   }
 
   /** The caller's audio as sent to the session (server turns only). */

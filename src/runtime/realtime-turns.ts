@@ -84,7 +84,7 @@ export function sessionTurnsActor(
         endMs: audioEndMs,
       });
       brain.noteTurn(utteranceId, itemId);
-      session.timeline.speechEnded();
+      session.timeline.speechEnded(brain.turnSilenceMs);
       sendBack({
         type: 'media.speech.end',
         utteranceId,

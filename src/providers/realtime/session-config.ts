@@ -28,6 +28,9 @@ export interface SessionShape {
   tools: readonly RealtimeTool[];
 }
 
+/** Silence after which `server_vad` ends the caller's turn, ms. */
+export const SERVER_VAD_SILENCE_MS = 500;
+
 /**
  * The session's `turn_detection` for a mode (`null`: voxstate commits turns itself);
  * `responds: false` leaves responses and their cancellation to the owner.
@@ -42,7 +45,7 @@ export function turnDetection(
   return {
     type: 'server_vad',
     ...own,
-    silence_duration_ms: 500,
+    silence_duration_ms: SERVER_VAD_SILENCE_MS,
     prefix_padding_ms: 300,
   };
 }
