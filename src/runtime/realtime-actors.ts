@@ -143,7 +143,7 @@ export function realtimeCallActors(
         kind: 'answer',
         label: 'realtime',
         commit: true,
-        turnItem: brain.turnItem(input.utteranceId),
+        turnItem: brain.transcripts.turnItem(input.utteranceId),
       });
       const stop = () => void brain.interrupt(handle);
       signal.addEventListener('abort', stop, { once: true });

@@ -20,12 +20,11 @@ import type { PlaybackEndReason, PlaybackItem, PlaybackKind } from '../media/pla
 import type { RealtimeConfig } from '../providers/realtime/config.js';
 import { openRealtimeForCall } from '../providers/realtime/open-for-call.js';
 import type { RealtimeSession } from '../providers/realtime/session.js';
-import { SERVER_VAD_SILENCE_MS } from '../providers/realtime/session-config.js';
-import type { RetrieveFn } from '../providers/realtime/tools.js';
+import { type RetrieveFn, searchKnowledgeTool } from '../providers/realtime/tools.js';
 import type { Logger } from '../telemetry/logger.js';
 import { RealtimeInput } from './realtime-input.js';
 import { type ResponseProgress, ResponseTrack } from './realtime-response.js';
-import { realtimeToolsOf } from './realtime-tools.js';
+import { finalOnBargeIn, realtimeToolsOf } from './realtime-tools.js';
 import { CallerTranscripts } from './realtime-transcripts.js';
 
 /** Duration of one playback frame, ms. */
@@ -86,7 +85,9 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
   #track: ResponseTrack | undefined;
   readonly #tracks = new WeakMap<ResponseHandle, ResponseTrack>();
   #input: RealtimeInput | undefined;
-  readonly #transcripts = new CallerTranscripts();
+  /** The session's transcripts of the caller's turns (and the item of each session turn). */
+  readonly transcripts = new CallerTranscripts();
+  readonly #turnSignal = () => this.#turn.signal;
   readonly #onAudio = (frame: Buffer) =>
     this.#rt?.appendAudio(this.#input ? this.#input.push(frame) : frame);
 
@@ -106,24 +107,14 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     return this.#options.config.turnDetection !== 'local';
   }
 
-  /** Silence after which the session ends a turn, ms, when known (`server_vad`). */
-  get turnSilenceMs(): number | undefined {
-    return this.#options.config.turnDetection === 'server_vad' ? SERVER_VAD_SILENCE_MS : undefined;
+  /** Who ends the caller's turns (`VOXSTATE_REALTIME_TURN_DETECTION`). */
+  get turnDetection(): RealtimeConfig['turnDetection'] {
+    return this.#options.config.turnDetection;
   }
 
   /** The caller's audio as sent to the session (server turns only). */
   get input(): RealtimeInput | undefined {
     return this.#input;
-  }
-
-  /** The session's input item of a turn the session ended (server turns), by utterance id. */
-  noteTurn(utteranceId: string, itemId: string): void {
-    this.#transcripts.noteTurn(utteranceId, itemId);
-  }
-
-  /** The session's item of an utterance, when the session ended that turn. */
-  turnItem(utteranceId: string | undefined): string | undefined {
-    return this.#transcripts.turnItem(utteranceId);
   }
 
   /** True once the call answers in cascade mode. */
@@ -143,8 +134,12 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
       const rt = await openRealtimeForCall(config, {
         vadResponds: false,
         compactPrompt: session.prompts.compact,
-        ...(this.#options.retrieve ? { retrieve: this.#options.retrieve } : {}),
-        ...(this.#options.tools ? { tools: this.#tools(this.#options.tools) } : {}),
+        tools: [
+          ...(this.#options.retrieve
+            ? [finalOnBargeIn(searchKnowledgeTool(this.#options.retrieve), this.#turnSignal)]
+            : []),
+          ...(this.#options.tools ? this.#tools(this.#options.tools) : []),
+        ],
         ledger: session.ledger,
         signal: session.signal,
         ...(this.#options.wsOptions ? { wsOptions: this.#options.wsOptions } : {}),
@@ -157,7 +152,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
       }
       this.#rt = rt;
       rt.on('failed', (err) => this.fallBack('call', err));
-      this.#transcripts.follow(rt);
+      this.transcripts.follow(rt);
       if (this.serverTurns) {
         this.#input = new RealtimeInput({
           playback: session.playback,
@@ -178,7 +173,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
 
   #tools(runner: ToolRunner) {
     return realtimeToolsOf(runner, {
-      turnSignal: () => this.#turn.signal,
+      turnSignal: this.#turnSignal,
       onAction: (action) => {
         const handle = this.#active;
         if (!handle) return;
@@ -260,7 +255,7 @@ export class RealtimeBrain extends EventEmitter<{ fallback: [] }> {
     this.#track = track;
     const waited = new AbortController();
     const callerText = options.commit
-      ? this.#transcripts.next(rt, options.turnItem, waited.signal)
+      ? this.transcripts.next(rt, options.turnItem, waited.signal)
       : Promise.resolve(undefined);
     const onAudio = (frame: Buffer, itemId: string) => {
       if (item.state === 'ended') return;

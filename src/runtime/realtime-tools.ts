@@ -21,6 +21,33 @@ export interface RealtimeToolHooks {
   onOutcome(name: string, outcome: ToolOutcome, ms: number): void;
 }
 
+/**
+ * `tool` run under the turn's signal as well (a barge-in aborts it): a call the caller interrupted
+ * is final, so the session does not answer a turn the caller has moved on from.
+ *
+ * @example
+ * ```ts
+ * tools: [finalOnBargeIn(searchKnowledgeTool(retrieve), () => turn.signal)]
+ * ```
+ */
+export function finalOnBargeIn(tool: RealtimeTool, turnSignal: () => AbortSignal): RealtimeTool {
+  return {
+    ...tool,
+    async run(args, signal) {
+      const turn = turnSignal();
+      try {
+        const out = await tool.run(args, AbortSignal.any([signal, turn]));
+        return turn.aborted && !signal.aborted ? new FinalToolOutput(out) : out;
+      } catch (err) {
+        if (turn.aborted && !signal.aborted) return new FinalToolOutput({ error: INTERRUPTED });
+        throw err;
+      }
+    },
+  };
+}
+
+const INTERRUPTED = 'the caller interrupted; the call was abandoned';
+
 /** Time the runner may take beyond a webhook's timeout to answer with its failure text, ms. */
 const RUNNER_MARGIN_MS = 1_000;
 
@@ -58,7 +85,7 @@ export function realtimeToolsOf(runner: ToolRunner, hooks: RealtimeToolHooks): R
       } catch (err) {
         // A barge-in: the caller speaks next, the model is not asked to answer this turn again.
         if (turn.aborted && !signal.aborted) {
-          return new FinalToolOutput({ error: 'the caller interrupted; the call was abandoned' });
+          return new FinalToolOutput({ error: INTERRUPTED });
         }
         throw err;
       }

@@ -22,6 +22,7 @@ import type { EndpointingEvent, MediaEvent, SttProgressEvent } from '../calls/ev
 import type { CallSession } from '../calls/session.js';
 import { BargeInControl } from '../media/barge-in.js';
 import type { RealtimeSession } from '../providers/realtime/session.js';
+import { SERVER_VAD_SILENCE_MS } from '../providers/realtime/session-config.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { RealtimeBrain } from './realtime-brain.js';
 
@@ -83,8 +84,10 @@ export function sessionTurnsActor(
         startMs: from,
         endMs: audioEndMs,
       });
-      brain.noteTurn(utteranceId, itemId);
-      session.timeline.speechEnded(brain.turnSilenceMs);
+      brain.transcripts.noteTurn(utteranceId, itemId);
+      session.timeline.speechEnded(
+        brain.turnDetection === 'server_vad' ? SERVER_VAD_SILENCE_MS : undefined,
+      );
       sendBack({
         type: 'media.speech.end',
         utteranceId,

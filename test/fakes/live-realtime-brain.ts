@@ -68,9 +68,9 @@ export class FakeLiveBrain extends EventEmitter {
   ready() {
     return Promise.resolve(this.rt);
   }
-  noteTurn(): void {}
-  turnItem(): undefined {
-    return undefined;
+  readonly transcripts = { noteTurn: () => {}, turnItem: () => undefined };
+  get turnDetection() {
+    return this.serverTurns ? 'server_vad' : 'local';
   }
   take() {
     const handle = this.#current;

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseBusinessActions } from '../../src/answer/tool-config.js';
 import { createToolRunner, type ToolAction } from '../../src/answer/tool-runner.js';
 import { AbortedError } from '../../src/errors.js';
-import { runToolCall } from '../../src/providers/realtime/tools.js';
-import { realtimeToolsOf } from '../../src/runtime/realtime-tools.js';
+import { runToolCall, searchKnowledgeTool } from '../../src/providers/realtime/tools.js';
+import { finalOnBargeIn, realtimeToolsOf } from '../../src/runtime/realtime-tools.js';
 import { startWebhookServer, type WebhookServer } from '../fakes/webhook-server.js';
 
 let hook: WebhookServer;
@@ -126,6 +126,39 @@ describe('realtimeToolsOf', () => {
     expect(hook.requests[0]!.aborted).toBe(true);
     nextTurn();
     expect((await call('order_status', { order: '1' })).ok).toBe(true);
+  });
+
+  it('search_knowledge interrupted by a barge-in is final; uninterrupted it is not', async () => {
+    let turn = new AbortController();
+    let aborted = false;
+    const knowledge = finalOnBargeIn(
+      searchKnowledgeTool(
+        (_q, signal) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve([{ text: 'Open at nine.' }]), 200);
+            signal.addEventListener('abort', () => {
+              aborted = true;
+              clearTimeout(timer);
+              reject(signal.reason);
+            });
+          }),
+      ),
+      () => turn.signal,
+    );
+    const ask = () =>
+      runToolCall(
+        [knowledge],
+        'search_knowledge',
+        '{"query":"hours"}',
+        3_000,
+        new AbortController().signal,
+      );
+    const pending = ask();
+    turn.abort(new AbortedError('turn'));
+    expect(await pending).toMatchObject({ final: true, ok: true });
+    expect(aborted).toBe(true);
+    turn = new AbortController();
+    expect(await ask()).toMatchObject({ final: false, output: '[1] Open at nine.' });
   });
 
   it('a hang-up aborts the webhook and the call rejects', async () => {
