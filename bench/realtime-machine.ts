@@ -23,6 +23,8 @@ export interface MachineRunOptions {
   llmBaseUrl: string;
   /** The fixture Realtime server (realtime brain). */
   realtime: Pick<FakeRealtimeServer, 'baseUrl' | 'ca'>;
+  /** Who ends the caller's turns in realtime mode (default `local`). */
+  turnDetection?: 'local' | 'server_vad';
 }
 
 function script(question: string, turns: number): CallerScript {
@@ -49,6 +51,7 @@ export async function endOfSpeechThroughMachine(options: MachineRunOptions): Pro
       VOXSTATE_REALTIME_CONNECT_TIMEOUT_MS: '10000',
       VOXSTATE_REALTIME_RESPONSE_TIMEOUT_MS: '10000',
       VOXSTATE_MAX_TURNS: String(options.turns + 5),
+      VOXSTATE_REALTIME_TURN_DETECTION: options.turnDetection ?? 'local',
     },
     runtimeOptions: { realtimeWsOptions: { ca: options.realtime.ca } },
   });

@@ -17,6 +17,9 @@
  *   caller's last voiced audio to the first frame of the answer (the cascade's filler does not
  *   count). Both include voxstate's end-of-turn silence; the cascade's LLM is the fixture OpenAI
  *   server with the same latency line (on its prompt: full instructions and passages).
+ * - `realtime.machineSessionTurns.endOfSpeechToFirstAudioMs`: the realtime call through the
+ *   machine with `VOXSTATE_REALTIME_TURN_DETECTION=server_vad`: the session's VAD ends the turn
+ *   (its 500 ms silence counted), voxstate asks for the response.
  * - `realtime.sessionServerVad.endOfSpeechToFirstAudioMs`: the session alone with the server's
  *   VAD (500 ms end-of-turn silence): caller frames paced in real time (600 ms of voice, then
  *   silence), from the last voiced frame sent to the first answer frame, full prompt.
@@ -143,9 +146,10 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
     firstTokenTimeoutMs: 10_000,
   });
   const cascadeGreeting = { compact: [] as number[], full: [] as number[] };
-  const machineEndOfSpeech: Record<'cascade' | 'realtime', number[]> = {
+  const machineEndOfSpeech: Record<'cascade' | 'realtime' | 'sessionTurns', number[]> = {
     cascade: [],
     realtime: [],
+    sessionTurns: [],
   };
   const firstPiece = async (system: string): Promise<{ ms: number; piece: string }> => {
     const t0 = performance.now();
@@ -219,6 +223,14 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
         realtime: rtServer,
       });
     }
+    machineEndOfSpeech.sessionTurns = await endOfSpeechThroughMachine({
+      brain: 'realtime',
+      question: QUESTION,
+      turns: MACHINE_TURNS,
+      llmBaseUrl: llmServer.baseURL,
+      realtime: rtServer,
+      turnDetection: 'server_vad',
+    });
   } finally {
     await espeak?.close().catch(() => {});
     await llmServer.close();
@@ -243,6 +255,9 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
         full: round(median(rtGreeting.full)),
       },
       endOfSpeechToFirstAudioMs: percentiles(machineEndOfSpeech.realtime),
+      machineSessionTurns: {
+        endOfSpeechToFirstAudioMs: percentiles(machineEndOfSpeech.sessionTurns),
+      },
       sessionServerVad: { endOfSpeechToFirstAudioMs: percentiles(endOfSpeech) },
     },
     cascade: {

@@ -44,6 +44,8 @@ export interface ToolRunner {
   readonly specs: readonly ToolSpec[];
   /** A slow tool gets a filler after this long, ms. */
   fillerAfterMs(name: string): number;
+  /** A webhook tool's own timeout, ms; undefined for built-ins (they answer at once). */
+  timeoutMs(name: string): number | undefined;
   /** Runs one call; throws `AbortedError` when `signal` aborts (hang-up, barge-in). */
   run(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome>;
   /**
@@ -248,6 +250,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     specs: offered,
     fillerAfterMs: (name) => http.get(name)?.fillerAfterMs ?? Number.POSITIVE_INFINITY,
     forCall: (next) => runner(dtmfSpec && next.sendDtmf ? [...specs, dtmfSpec] : specs, next),
+    timeoutMs: (name) => http.get(name)?.timeoutMs,
     async run(call, signal) {
       if (signal.aborted) throw new AbortedError(`tool ${call.name}`);
       const offeredHere = offered.some((s) => s.name === call.name);

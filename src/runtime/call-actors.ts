@@ -23,6 +23,7 @@ import { createRetrieveActor } from '../actors/retrieve.js';
 import { createSpeakActor } from '../actors/speak.js';
 import { SpeculativeRetrieval } from '../actors/speculative-retrieval.js';
 import { createStreamAnswerActor } from '../actors/stream-answer.js';
+import { synthesizeInto } from '../actors/synthesize-into.js';
 import { createTranscribeActor } from '../actors/transcribe.js';
 import { createTransferBlindActor } from '../actors/transfer-blind.js';
 import type { TransferDeps } from '../actors/transfer-deps.js';
@@ -39,7 +40,9 @@ import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { DenoisedVad } from '../media/denoised-vad.js';
 import { endOfTurnPolicy } from '../media/end-of-turn.js';
 import { NoiseSession } from '../media/noise.js';
+import type { PlaybackItem } from '../media/playback-queue.js';
 import type { VadSession } from '../media/vad.js';
+import { fillerTexts } from '../prompts/phrases.js';
 import { brainFor, type RealtimeConfig } from '../providers/realtime/config.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
@@ -112,10 +115,26 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
       (await retriever.retrieve({ query, signal, language: session.endpoint.language })).passages,
     ...(realtime.wsOptions ? { wsOptions: realtime.wsOptions } : {}),
     ...(tools ? { tools } : {}),
+    speakFiller: toolFiller(session, shared.tts),
+    ...(shared.endpointer.bargeInEchoLossDb !== undefined
+      ? { echoLossDb: shared.endpointer.bargeInEchoLossDb }
+      : {}),
     registry: shared.registry,
     logger: shared.logger,
   });
-  return realtimeCallActors(cascade, session, brain, shared.logger);
+  return realtimeCallActors(cascade, session, brain, shared.logger, shared.registry);
+}
+
+/** Speaks the call's next filler phrase into a playback item (a slow tool in realtime mode). */
+function toolFiller(session: CallSession, tts: TtsService) {
+  let next = 0;
+  return async (item: PlaybackItem, signal: AbortSignal): Promise<void> => {
+    const language = session.endpoint.language;
+    const fillers = fillerTexts(language);
+    const text = fillers[next++ % Math.max(1, fillers.length)];
+    if (!text) return item.end();
+    await synthesizeInto(tts, item, text, { language, format: session.playback.format, signal });
+  };
 }
 
 function createCascadeActors(

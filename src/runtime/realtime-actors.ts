@@ -11,6 +11,8 @@
  *
  * @module
  */
+
+import type { Registry } from 'prom-client';
 import {
   type AnyEventObject,
   type CallbackActorLogic,
@@ -22,10 +24,11 @@ import {
 } from 'xstate';
 import type { CallActors } from '../actors/contracts.js';
 import type { CallSession } from '../calls/session.js';
-import { isAbortError } from '../errors.js';
+import { AbortedError, isAbortError } from '../errors.js';
 import type { PlaybackItem } from '../media/playback-queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { RealtimeBrain, ResponseHandle } from './realtime-brain.js';
+import { sessionTurnsActor } from './realtime-turns.js';
 
 /** Longest wait for the session's transcript of a caller turn, ms. */
 const TRANSCRIPT_WAIT_MS = 1_500;
@@ -52,15 +55,34 @@ function listen<R extends EventObject, I, E extends EventObject>(
   return logic.config as Callback<R, I, E>;
 }
 
-/** Resolves with `value` after `ms`, or earlier with the promise's value. */
-function within<T>(promise: Promise<T>, ms: number, value: T): Promise<T> {
+/** Resolves with `value` after `ms` or when `signal` aborts, or earlier with the promise's value. */
+function within<T>(promise: Promise<T>, ms: number, value: T, signal: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => {};
   return Promise.race([
     promise,
     new Promise<T>((resolve) => {
       timer = setTimeout(() => resolve(value), ms);
+      onAbort = () => resolve(value);
+      signal.addEventListener('abort', onAbort, { once: true });
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  });
+}
+
+/** The promise's value, or an {@link AbortedError} as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedError(what));
+  let onAbort = () => {};
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      onAbort = () => reject(new AbortedError(what));
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /**
@@ -77,10 +99,12 @@ export function realtimeCallActors(
   session: CallSession,
   brain: RealtimeBrain,
   logger?: Logger,
+  registry?: Registry,
 ): CallActors {
   const model = () => brain.live?.model ?? 'realtime';
   return {
     ...cascade,
+    endpointing: sessionTurnsActor(cascade.endpointing, session, brain, registry),
     speak: fromPromise(async (args) => {
       const { input, signal } = args;
       if (input.phrase !== 'greeting') return run(cascade.speak)(args);
@@ -95,7 +119,11 @@ export function realtimeCallActors(
       signal.addEventListener('abort', stop, { once: true });
       try {
         const result = await handle.done;
-        session.log.add('greeting', { brain: 'realtime', text: result.text });
+        session.log.add('greeting', {
+          brain: 'realtime',
+          text: result.heardText,
+          ...(result.ended === 'played' ? {} : { interrupted: true }),
+        });
       } catch (err) {
         if (signal.aborted || isAbortError(err)) throw err;
         return run(cascade.speak)(args);
@@ -111,12 +139,17 @@ export function realtimeCallActors(
       const { input, signal } = args;
       const rt = brain.live;
       if (!rt) return run(cascade.transcribe)(args);
-      const handle = brain.respond(rt, { kind: 'answer', label: 'realtime', commit: true });
+      const handle = brain.respond(rt, {
+        kind: 'answer',
+        label: 'realtime',
+        commit: true,
+        turnItem: brain.transcripts.turnItem(input.utteranceId),
+      });
       const stop = () => void brain.interrupt(handle);
       signal.addEventListener('abort', stop, { once: true });
       let text: string | undefined;
       try {
-        text = (await within(handle.callerText, TRANSCRIPT_WAIT_MS, undefined))?.trim();
+        text = (await within(handle.callerText, TRANSCRIPT_WAIT_MS, undefined, signal))?.trim();
       } finally {
         signal.removeEventListener('abort', stop);
       }
@@ -143,12 +176,14 @@ export function realtimeCallActors(
       if (!handle || !brain.live) return run(cascade.streamAnswer)(args);
       const stop = () => {
         void brain.interrupt(handle);
+        // The turn log keeps the words the caller heard, as in cascade mode.
         handle.done.then(
-          (r) => session.turns.stopped(r.text, model()),
+          (r) => session.turns.stopped(r.heardText, model()),
           () => {},
         );
       };
       signal.addEventListener('abort', stop, { once: true });
+      const unfollow = handle.onProgress((event) => emit(event));
       const onStart = (item: PlaybackItem) => {
         if (item === handle.item) emit({ type: 'answer.audio.started' });
       };
@@ -172,6 +207,7 @@ export function realtimeCallActors(
         brain.fallBack('call', err);
         return run(cascade.streamAnswer)(args);
       } finally {
+        unfollow();
         signal.removeEventListener('abort', stop);
         session.playback.off('item.started', onStart);
       }
@@ -181,7 +217,10 @@ export function realtimeCallActors(
       if (!rt) return run(cascade.upgradePrompt)(args);
       const started = performance.now();
       const full = session.prompts.buildFull();
-      await rt.upgrade(full);
+      // Stopped (hang-up): the actor ends now; the session's own close ends the request.
+      const upgraded = rt.upgrade(full);
+      upgraded.catch(() => {});
+      await untilAborted(upgraded, args.signal, 'prompt upgrade');
       return { variant: 'full', chars: full.length, builtInMs: performance.now() - started };
     }),
   };

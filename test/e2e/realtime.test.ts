@@ -40,6 +40,8 @@ const BYE = "That's all, thank you, bye.";
 const ORDER = 'Is my cake order ready?';
 const QUESTION = 'When do you open on Sunday?';
 const ANSWER = 'On Sunday we open at nine in the morning.';
+/** A webhook slower than the session's 3 s tool deadline, within its own 8 s timeout. */
+const SLOW_WEBHOOK_MS = 4_000;
 /** About 6 s of the fixture's tone at 50 ms per character: long enough to talk over. */
 const LONG_ANSWER = `${'We are at twelve Harbour Street, next to the old lighthouse, '.repeat(2)}.`;
 
@@ -105,6 +107,14 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
         },
         endpoint: { method: 'POST', url: `${webhook.baseURL}/answer` },
       },
+      {
+        name: 'delivery_slot',
+        description: 'Finds a delivery slot (slow).',
+        parameters: { type: 'object', properties: {}, additionalProperties: false },
+        endpoint: { method: 'POST', url: `${webhook.baseURL}/slow?ms=${SLOW_WEBHOOK_MS}` },
+        timeoutMs: 8_000,
+        fillerAfterMs: 300,
+      },
     ];
     businessDir = await mkdtemp(join(tmpdir(), 'voxstate-rt-tools-'));
     const businessFile = join(businessDir, 'business.json');
@@ -114,6 +124,7 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
         VOXSTATE_BRAIN: 'realtime',
         VOXSTATE_REALTIME_BASE_URL: server.baseUrl,
         VOXSTATE_REALTIME_API_KEY: 'test-key',
+        VOXSTATE_LOG_TRANSCRIPTS: 'true',
       },
       runtimeOptions: { realtimeWsOptions: { ca: server.ca } },
       // Phrases pre-warmed as in production: the cascade's filler and apology come from the cache.
@@ -178,6 +189,13 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
     expect(heard).toBeGreaterThan(500);
     expect(heard).toBeLessThan(LONG_ANSWER.length * 50);
     expect(sent(server, 'response.cancel', from).length).toBeLessThanOrEqual(1);
+    // The turn log keeps what the caller heard (whole words up to the truncation), interrupted.
+    const turn = logTypes(call!).find((e) => e.type === 'turn')?.fields ?? {};
+    expect(turn).toMatchObject({ transcript: QUESTION, outcome: 'interrupted', interrupted: true });
+    const answer = String(turn.answer);
+    expect(LONG_ANSWER.startsWith(answer)).toBe(true);
+    expect(answer.length).toBeLessThan(LONG_ANSWER.length - 10);
+    expect(Math.abs(answer.length - heard / 50)).toBeLessThan(16);
   }, 90_000);
 
   it('hangs up in each state of the mode: the session closes, nothing is left running', async () => {
@@ -299,5 +317,31 @@ describe('realtime brain (real ari-client, runtime, simulated Asterisk, Realtime
       { role: 'user', content: ORDER },
       { role: 'assistant', content: 'Your cake is ready.' },
     ]);
+  }, 90_000);
+
+  it('a slow webhook: its own timeout (not the 3 s tool deadline), a filler while the model waits, the tool on the timeline', async () => {
+    server.options.failure = undefined;
+    server.options.caller = ['Can you deliver tomorrow?'];
+    server.options.reply = (caller) =>
+      caller === undefined ? { say: GREETING } : { tool: 'delivery_slot', args: {} };
+    server.options.afterTool = () => 'We can deliver at ten.';
+    const from = server.received().length;
+    const [call] = await placeCalls(rig, [{ script: asking('Can you deliver tomorrow?') }]);
+    await turnsDone(call!, 1);
+    call!.sim.hangup();
+    await callEnded(call!);
+    server.options.afterTool = undefined;
+    const outputs = sent(server, 'conversation.item.create', from).flatMap((e) =>
+      e.item.type === 'function_call_output' ? [e.item.output] : [],
+    );
+    expect(outputs.map((o) => JSON.parse(o))).toEqual([{ ok: true, slow: SLOW_WEBHOOK_MS }]);
+    const turn = call!.handle.session.timeline.turns()[0]!;
+    expect(turn.tools).toEqual([expect.objectContaining({ name: 'delivery_slot', status: 'ok' })]);
+    expect(turn.tools![0]!.ms).toBeGreaterThanOrEqual(SLOW_WEBHOOK_MS - 50);
+    // The filler began while the webhook ran, before the model's answer audio.
+    expect(turn.filler).toBeDefined();
+    expect(turn.first_answer_audio).toBeDefined();
+    expect(turn.filler!).toBeLessThan(SLOW_WEBHOOK_MS);
+    expect(historyOf(call!)[1]).toEqual({ role: 'assistant', content: 'We can deliver at ten.' });
   }, 90_000);
 });

@@ -8,6 +8,7 @@ import {
   RealtimeAudioOut,
 } from '../../src/providers/realtime/audio.js';
 import { brainFor, realtimeConfigFromEnv } from '../../src/providers/realtime/config.js';
+import { heardPart, shareOfText } from '../../src/providers/realtime/heard.js';
 import { sessionConfig } from '../../src/providers/realtime/session-config.js';
 import { runToolCall, searchKnowledgeTool } from '../../src/providers/realtime/tools.js';
 import { realtimeUsage } from '../../src/providers/realtime/usage.js';
@@ -46,12 +47,12 @@ describe('realtime audio', () => {
 });
 
 describe('realtime configuration', () => {
-  it('defaults to the cascade brain, server VAD, and the OpenAI key', () => {
+  it('defaults to the cascade brain, local turn detection, and the OpenAI key', () => {
     const c = realtimeConfigFromEnv({ OPENAI_API_KEY: 'sk-x' });
     expect(c).toMatchObject({
       brain: 'cascade',
       model: 'gpt-realtime',
-      turnDetection: 'server_vad',
+      turnDetection: 'local',
       transcribeModel: 'gpt-4o-mini-transcribe',
       apiKey: 'sk-x',
       connectTimeoutMs: 3000,
@@ -95,6 +96,61 @@ describe('realtime configuration', () => {
     expect(s.audio?.input?.turn_detection).toBeNull();
     expect(s.audio?.input?.transcription).toBeUndefined();
   });
+
+  it('session VAD answers and cancels by itself unless its owner does (the call machine)', () => {
+    const shape = { instructions: 'x', voice: 'marin', tools: [] };
+    expect(
+      sessionConfig({ ...shape, turnDetection: 'server_vad' }).audio?.input?.turn_detection,
+    ).toMatchObject({ type: 'server_vad', create_response: true, interrupt_response: true });
+    expect(
+      sessionConfig({ ...shape, turnDetection: 'semantic_vad', vadResponds: false }).audio?.input
+        ?.turn_detection,
+    ).toEqual({ type: 'semantic_vad', create_response: false, interrupt_response: false });
+  });
+});
+
+describe('what the caller heard of a response', () => {
+  const items = [
+    { itemId: 'a', frames: 50, text: 'Let me check that for you.' },
+    { itemId: 'b', frames: 100, text: 'Your cake is ready, you can pick it up at five.' },
+  ];
+
+  it('keeps whole items played to the end and the heard share of the cut one, at a word', () => {
+    expect(heardPart(items, 150)).toEqual({
+      text: 'Let me check that for you. Your cake is ready, you can pick it up at five.',
+      itemId: 'b',
+      heardInItemMs: 2000,
+      itemMs: 2000,
+      cut: false,
+    });
+    const half = heardPart(items, 100);
+    expect(half).toMatchObject({ itemId: 'b', heardInItemMs: 1000, itemMs: 2000, cut: true });
+    expect(half.text).toBe('Let me check that for you. Your cake is ready, you');
+    expect(heardPart(items, 10).text).toBe('Let');
+    expect(heardPart(items, 0)).toEqual({
+      text: '',
+      itemId: 'a',
+      heardInItemMs: 0,
+      itemMs: 1000,
+      cut: true,
+    });
+  });
+
+  it('stopped between two items: the next item is truncated at its start', () => {
+    expect(heardPart(items, 50)).toMatchObject({
+      text: 'Let me check that for you.',
+      itemId: 'b',
+      heardInItemMs: 0,
+      cut: true,
+    });
+  });
+
+  it('cuts text back to a word boundary', () => {
+    expect(shareOfText('one two three', 0.4)).toBe('one');
+    expect(shareOfText('one two three', 0.55)).toBe('one two');
+    expect(shareOfText('one two three', 1)).toBe('one two three');
+    expect(shareOfText('one', 0.5)).toBe('');
+  });
 });
 
 describe('realtime tools and usage', () => {
@@ -112,6 +168,29 @@ describe('realtime tools and usage', () => {
       ok: false,
       output: '{"error":"tool search_knowledge timed out after 50 ms"}',
     });
+  });
+
+  it("a tool's own deadline replaces the session's", async () => {
+    const signal = new AbortController().signal;
+    const tool = {
+      name: 'order_status',
+      description: 'x',
+      parameters: {},
+      timeoutMs: 400,
+      run: () => new Promise((resolve) => setTimeout(() => resolve('ready'), 150)),
+    };
+    expect(await runToolCall([tool], 'order_status', '{}', 50, signal)).toMatchObject({
+      ok: true,
+      output: 'ready',
+    });
+    const late = await runToolCall(
+      [{ ...tool, timeoutMs: 60 }],
+      'order_status',
+      '{}',
+      5_000,
+      signal,
+    );
+    expect(late.output).toBe('{"error":"tool order_status timed out after 60 ms"}');
   });
 
   it('maps response usage to ledger tokens, cached input apart', () => {

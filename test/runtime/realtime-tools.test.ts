@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseBusinessActions } from '../../src/answer/tool-config.js';
 import { createToolRunner, type ToolAction } from '../../src/answer/tool-runner.js';
 import { AbortedError } from '../../src/errors.js';
-import { runToolCall } from '../../src/providers/realtime/tools.js';
-import { realtimeToolsOf } from '../../src/runtime/realtime-tools.js';
+import { runToolCall, searchKnowledgeTool } from '../../src/providers/realtime/tools.js';
+import { finalOnBargeIn, realtimeToolsOf } from '../../src/runtime/realtime-tools.js';
 import { startWebhookServer, type WebhookServer } from '../fakes/webhook-server.js';
 
 let hook: WebhookServer;
@@ -38,6 +38,7 @@ function setup() {
           name: 'slow_lookup',
           description: 'Never answers',
           endpoint: { url: `${hook.baseURL}/hang` },
+          timeoutMs: 8_000,
         },
       ],
       builtins: ['end_call', 'transfer_call'],
@@ -72,6 +73,10 @@ describe('realtimeToolsOf', () => {
       'end_call',
       'transfer_call',
     ]);
+  });
+
+  it("gives each webhook its own timeout as its deadline in the session (the built-ins the session's)", () => {
+    expect(setup().tools.map((t) => t.timeoutMs)).toEqual([6_000, 9_000, undefined, undefined]);
   });
 
   it('runs a webhook through the runner and gives its body back, not final', async () => {
@@ -121,6 +126,39 @@ describe('realtimeToolsOf', () => {
     expect(hook.requests[0]!.aborted).toBe(true);
     nextTurn();
     expect((await call('order_status', { order: '1' })).ok).toBe(true);
+  });
+
+  it('search_knowledge interrupted by a barge-in is final; uninterrupted it is not', async () => {
+    let turn = new AbortController();
+    let aborted = false;
+    const knowledge = finalOnBargeIn(
+      searchKnowledgeTool(
+        (_q, signal) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve([{ text: 'Open at nine.' }]), 200);
+            signal.addEventListener('abort', () => {
+              aborted = true;
+              clearTimeout(timer);
+              reject(signal.reason);
+            });
+          }),
+      ),
+      () => turn.signal,
+    );
+    const ask = () =>
+      runToolCall(
+        [knowledge],
+        'search_knowledge',
+        '{"query":"hours"}',
+        3_000,
+        new AbortController().signal,
+      );
+    const pending = ask();
+    turn.abort(new AbortedError('turn'));
+    expect(await pending).toMatchObject({ final: true, ok: true });
+    expect(aborted).toBe(true);
+    turn = new AbortController();
+    expect(await ask()).toMatchObject({ final: false, output: '[1] Open at nine.' });
   });
 
   it('a hang-up aborts the webhook and the call rejects', async () => {

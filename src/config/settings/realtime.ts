@@ -43,9 +43,9 @@ export const REALTIME_SETTINGS = {
   }),
   VOXSTATE_REALTIME_TURN_DETECTION: setting(oneOf(['server_vad', 'semantic_vad', 'local']), {
     group: G,
-    default: 'server_vad',
+    default: 'local',
     description:
-      "who ends the caller's turn and detects barge-in: the session (`server_vad`, `semantic_vad`) or voxstate's own endpointer (`local`)",
+      "who ends the caller's turn and detects barge-in: voxstate's own endpointer (`local`: adaptive end of turn, backchannels, the same turn-taking in both brains) or the session's voice detection (`server_vad`, `semantic_vad`: no local VAD, echo gated by level)",
   }),
   VOXSTATE_REALTIME_TRANSCRIBE_MODEL: setting(text, {
     group: G,

@@ -19,14 +19,19 @@ export interface RealtimeSessionEvents {
   /** Text of the model's speech: deltas (`final: false`), then the whole (`final: true`). */
   'bot.transcript': [info: { itemId: string; text: string; final: boolean }];
   /** The session's VAD heard the caller start; `botSpeaking`: the model's audio was coming. */
-  'caller.speech.started': [info: { audioStartMs: number; botSpeaking: boolean }];
-  /** The session's VAD heard the caller stop; a response follows. */
-  'caller.speech.stopped': [info: { audioEndMs: number }];
+  'caller.speech.started': [info: { audioStartMs: number; botSpeaking: boolean; itemId: string }];
+  /**
+   * The session's VAD heard the caller stop (`audioEndMs` into the input audio); the turn's audio
+   * is committed as item `itemId` (a response follows when the session responds by itself).
+   */
+  'caller.speech.stopped': [info: { audioEndMs: number; itemId: string }];
   /** The session's transcript of one caller turn. */
   'caller.transcript': [info: { itemId: string; text: string }];
   'response.started': [info: { responseId: string }];
   /** A response ended (`completed`, `cancelled`, ...); `toolCalls` it asked for are being run. */
   'response.done': [info: { responseId: string; status: string; toolCalls: number }];
+  /** A tool call started (`name`, `callId`). */
+  'tool.started': [info: { name: string; callId: string }];
   /** A tool call was answered. */
   'tool.done': [info: { name: string; callId: string; ok: boolean; durationMs: number }];
   /** Token usage of one response, and its cost as recorded in the ledger (0 without one). */

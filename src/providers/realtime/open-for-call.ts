@@ -28,6 +28,8 @@ export interface RealtimeCallParts {
   signal?: AbortSignal;
   /** WebSocket options, such as `ca` for a private certificate authority. */
   wsOptions?: ClientOptions;
+  /** With the session's voice detection: it answers and cancels by itself (default true). */
+  vadResponds?: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function openRealtimeForCall(
     connectTimeoutMs: config.connectTimeoutMs,
     responseTimeoutMs: config.responseTimeoutMs,
     toolTimeoutMs: config.toolTimeoutMs,
+    ...(parts.vadResponds !== undefined ? { vadResponds: parts.vadResponds } : {}),
     ...(parts.wsOptions ? { wsOptions: parts.wsOptions } : {}),
     ...(parts.ledger ? { ledger: parts.ledger } : {}),
     ...(parts.logger ? { logger: parts.logger } : {}),

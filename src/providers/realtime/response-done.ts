@@ -72,6 +72,7 @@ async function toolRound(
       timeoutMs: ctx.toolTimeoutMs,
       signal: ctx.signal,
       send: ctx.send,
+      onStart: (call) => target.emit('tool.started', call),
       onResult: ({ name, callId }, { ok, durationMs }) => {
         ctx.logger?.debug(
           { tool: name, ok, durationMs: Math.round(durationMs) },

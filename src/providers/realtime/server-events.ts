@@ -30,10 +30,14 @@ export function relayServerEvent(
       target.emit('caller.speech.started', {
         audioStartMs: event.audio_start_ms,
         botSpeaking: ctx.responding || ctx.output.speaking,
+        itemId: event.item_id,
       });
       break;
     case 'input_audio_buffer.speech_stopped':
-      target.emit('caller.speech.stopped', { audioEndMs: event.audio_end_ms });
+      target.emit('caller.speech.stopped', {
+        audioEndMs: event.audio_end_ms,
+        itemId: event.item_id,
+      });
       break;
     case 'conversation.item.input_audio_transcription.completed':
       ctx.logger?.debug({ transcript: event.transcript }, 'realtime caller turn');

@@ -18,21 +18,34 @@ export interface SessionShape {
   instructions: string;
   voice: string;
   turnDetection: RealtimeTurnDetection;
+  /**
+   * With `server_vad`/`semantic_vad`: the session starts a response when the caller stops and
+   * cancels one when they start (default true); false: it only reports speech and commits the
+   * turn's audio, and its owner asks for responses and handles barge-in (the call machine).
+   */
+  vadResponds?: boolean | undefined;
   transcribeModel?: string | undefined;
   tools: readonly RealtimeTool[];
 }
 
-/** The session's `turn_detection` for a mode (`null`: voxstate commits turns itself). */
-export function turnDetection(mode: RealtimeTurnDetection): RealtimeAudioInputTurnDetection | null {
+/** Silence after which `server_vad` ends the caller's turn, ms. */
+export const SERVER_VAD_SILENCE_MS = 500;
+
+/**
+ * The session's `turn_detection` for a mode (`null`: voxstate commits turns itself);
+ * `responds: false` leaves responses and their cancellation to the owner.
+ */
+export function turnDetection(
+  mode: RealtimeTurnDetection,
+  responds = true,
+): RealtimeAudioInputTurnDetection | null {
   if (mode === 'local') return null;
-  if (mode === 'semantic_vad') {
-    return { type: 'semantic_vad', create_response: true, interrupt_response: true };
-  }
+  const own = { create_response: responds, interrupt_response: responds };
+  if (mode === 'semantic_vad') return { type: 'semantic_vad', ...own };
   return {
     type: 'server_vad',
-    create_response: true,
-    interrupt_response: true,
-    silence_duration_ms: 500,
+    ...own,
+    silence_duration_ms: SERVER_VAD_SILENCE_MS,
     prefix_padding_ms: 300,
   };
 }
@@ -47,7 +60,7 @@ export function sessionConfig(shape: SessionShape): RealtimeSessionCreateRequest
     audio: {
       input: {
         format,
-        turn_detection: turnDetection(shape.turnDetection),
+        turn_detection: turnDetection(shape.turnDetection, shape.vadResponds ?? true),
         ...(shape.transcribeModel ? { transcription: { model: shape.transcribeModel } } : {}),
       },
       output: { format, voice: shape.voice },

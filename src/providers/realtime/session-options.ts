@@ -18,6 +18,12 @@ export interface RealtimeSessionOptions {
   /** The compact instructions the session starts with. */
   instructions: string;
   turnDetection: RealtimeTurnDetection;
+  /**
+   * With `server_vad`/`semantic_vad`, the session answers and cancels by itself (default true);
+   * false: it reports the caller's speech and commits each turn, the owner calls
+   * {@link RealtimeSession.respond} and {@link RealtimeSession.interrupt} (the call machine).
+   */
+  vadResponds?: boolean;
   /** Model that transcribes the caller; undefined: no caller transcript. */
   transcribeModel?: string | undefined;
   /** Tools the model may call (`searchKnowledgeTool(...)`, actions). */
@@ -32,7 +38,7 @@ export interface RealtimeSessionOptions {
   connectTimeoutMs?: number;
   /** Deadline for the session to acknowledge a request, ms (default 5000). */
   responseTimeoutMs?: number;
-  /** Deadline of one tool call, ms (default 3000). */
+  /** Deadline of one tool call, ms (default 3000), unless the tool has its own `timeoutMs`. */
   toolTimeoutMs?: number;
   /** Where each response's usage is recorded. */
   ledger?: CostLedger;

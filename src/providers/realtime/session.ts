@@ -125,6 +125,7 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
           instructions: options.instructions,
           voice: options.voice,
           turnDetection: options.turnDetection,
+          vadResponds: options.vadResponds,
           transcribeModel: options.transcribeModel,
           tools: session.#tools,
         }),
@@ -212,15 +213,19 @@ export class RealtimeSession extends EventEmitter<RealtimeSessionEvents> {
 
   /**
    * Barge-in: cancels the response in progress and truncates the model's latest audio item at
-   * `heardMs`, the audio the caller actually heard of it, so that the model knows what was said.
-   * Audio of that item still arriving is dropped. Undefined when no audio had come.
+   * `heardMs`, the audio the caller heard of it (or `heard`: the item they were hearing, when a
+   * response spoke several), so the model knows what was said. Its remaining audio is dropped.
    *
    * @throws TimeoutError when the server does not confirm the truncation in time.
    */
-  async interrupt(heardMs: number): Promise<Interruption | undefined> {
+  async interrupt(
+    heardMs: number,
+    heard?: { itemId: string; receivedMs: number },
+  ): Promise<Interruption | undefined> {
     this.#assertOpen();
     if (this.#activeResponse) this.#channel.send({ type: 'response.cancel' });
-    const out = this.#output.cut();
+    const latest = this.#output.cut();
+    const out = heard ?? latest;
     if (!out) return undefined;
     const audioEndMs = Math.max(0, Math.min(Math.floor(heardMs), Math.floor(out.receivedMs)));
     await this.#channel.request<ConversationItemTruncatedEvent>(

@@ -18,6 +18,8 @@ export interface ToolRoundDeps {
   /** The session's signal: a hang-up aborts the round. */
   signal: AbortSignal;
   send(event: RealtimeClientEvent): void;
+  /** Called as each call starts. */
+  onStart?(call: { name: string; callId: string }): void;
   /** Called as each call is answered. */
   onResult(call: { name: string; callId: string }, result: ToolCallResult): void;
 }
@@ -35,6 +37,7 @@ export async function answerToolCalls(
   const results = await Promise.all(
     calls.map(async (call) => {
       const callId = call.call_id ?? '';
+      deps.onStart?.({ name: call.name, callId });
       const result = await runToolCall(
         deps.tools,
         call.name,

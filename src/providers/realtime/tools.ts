@@ -16,6 +16,11 @@ export interface RealtimeTool {
   /** JSON schema of the arguments object. */
   parameters: Record<string, unknown>;
   /**
+   * This tool's deadline, ms (a business webhook's own, longer timeout); the session's tool
+   * deadline when undefined.
+   */
+  timeoutMs?: number;
+  /**
    * Runs the call. The result is sent to the model as the function's output (strings as they
    * are, anything else as JSON). Pass `signal` on: it aborts at the tool deadline and hang-up.
    */
@@ -97,7 +102,8 @@ export interface ToolCallResult {
 }
 
 /**
- * Runs a function call the model made, within `timeoutMs` and `signal`. Never throws: an unknown
+ * Runs a function call the model made, within the tool's own `timeoutMs` (else `timeoutMs`) and
+ * `signal`. Never throws: an unknown
  * tool, bad JSON, a failure or a timeout is an `{ "error": ... }` output the model can talk
  * about. Only an abort of `signal` (hang-up) rejects, with {@link AbortedError}.
  */
@@ -131,16 +137,17 @@ export async function runToolCall(
   } catch {
     return done({ error: 'arguments are not valid JSON' }, false);
   }
+  const deadlineMs = tool.timeoutMs ?? timeoutMs;
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new TimeoutError(`tool ${name}`, timeoutMs);
+      const err = new TimeoutError(`tool ${name}`, deadlineMs);
       controller.abort(err);
       reject(err);
-    }, timeoutMs);
+    }, deadlineMs);
   });
   try {
     if (signal.aborted) throw new AbortedError(`tool ${name}`);
