@@ -45,6 +45,7 @@ import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
 import type { RuntimeConfig } from './config.js';
 import { recordFlagAssignment } from './flag-metrics.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
+import { type TransferSnapshot, transferWatcher } from './transfer-watch.js';
 
 /** Options for {@link Runtime.create}. */
 export interface RuntimeOptions {
@@ -239,6 +240,7 @@ export class Runtime {
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     const machine = callMachine.provide({ actors: createCallActors(session, this.#shared) });
     let self: unknown;
+    const transfers = transferWatcher(session.timeline);
     const actor = createActor(machine, {
       id: `call-${callId}`,
       input: {
@@ -257,7 +259,7 @@ export class Runtime {
           noAnswer: this.config.transfer.noAnswer,
         },
       },
-      inspect: (event) => this.#observe(session, self, event),
+      inspect: (event) => this.#observe(session, self, event, transfers),
     });
     const done = new Promise<CallOutput>((resolve) => {
       actor.subscribe({
@@ -301,8 +303,17 @@ export class Runtime {
     }
   }
 
-  #observe(session: CallSession, self: unknown, event: InspectionEvent): void {
+  #observe(
+    session: CallSession,
+    self: unknown,
+    event: InspectionEvent,
+    transfers: (snapshot: TransferSnapshot) => void,
+  ): void {
     this.#options.inspect?.next?.(event);
+    if (event.type === '@xstate.snapshot' && event.actorRef === self) {
+      transfers(event.snapshot as unknown as TransferSnapshot);
+      return;
+    }
     if (event.type === '@xstate.actor') {
       // Each child actor of the call, as it is created: the timeline reads what it emits.
       if (self !== undefined && event.actorRef !== self) {
