@@ -7,7 +7,8 @@
  * the normal base-URL settings:
  * - answers from the OpenAI chat fixture (`test/fakes/openai-server.ts`), routed by the product's
  *   router between `gpt-4o-mini` (cheap) and `gpt-4o` (strong); the fixture answers from the
- *   first passage the request carries, like a grounded model, and reports usage as the
+ *   passage the request carries that best matches the question, like a grounded model (two
+ *   sentences at most), and reports usage as the
  *   request's characters / 4 (the whole prompt, passages and history: a realistic token count);
  *   the routing classifier is off, so phrases the heuristics cannot place go to the strong model
  *   (the saving is a lower bound of what the classifier would allow);
@@ -38,13 +39,38 @@ const CHEAP = 'gpt-4o-mini';
 const STRONG = 'gpt-4o';
 const REDIS_URL = process.env.VOXSTATE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** The first passage of the request's turn message, cut to two sentences: a grounded answer. */
+const wordsOf = (text: string) =>
+  new Set(
+    text
+      .toLocaleLowerCase()
+      .split(/[^\p{L}\p{N}:]+/u)
+      .filter((w) => w.length >= 3),
+  );
+
+/**
+ * A grounded answer, as a model would give it from the request's turn message: the numbered
+ * passage sharing the most words with the caller's question, and of it the (at most two)
+ * sentences that share the most (the first two when none does).
+ */
 export function groundedAnswer(request: RecordedRequest): string {
   const user = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const first = /^\[1\] (.+)$/m.exec(user)?.[1];
-  if (!first) return "I'm sorry, I don't know that. Shall I connect you with a person?";
-  const sentences = first.match(/[^.!?]+[.!?]+/g) ?? [first];
-  return sentences.slice(0, 2).join(' ').slice(0, 240).trim();
+  const question = wordsOf(/^Caller: (.*)$/m.exec(user)?.[1] ?? '');
+  const shared = (text: string) => [...wordsOf(text)].filter((w) => question.has(w)).length;
+  const passages = [...user.matchAll(/^\[\d+\] (.+)$/gm)].map((m) => m[1] ?? '');
+  if (passages.length === 0)
+    return "I'm sorry, I don't know that. Shall I connect you with a person?";
+  const best = passages.reduce((a, b) => (shared(b) > shared(a) ? b : a));
+  const sentences = best.split(/(?<=[.!?])\s+/);
+  const ranked = sentences
+    .map((text, i) => ({ text: text.trim(), i, score: shared(text) }))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .slice(0, 2)
+    .sort((a, b) => a.i - b.i);
+  return ranked
+    .map((r) => r.text)
+    .join(' ')
+    .slice(0, 240)
+    .trim();
 }
 
 const money = (n: number) => Math.round(n * 1e6) / 1e6;
