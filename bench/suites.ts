@@ -16,6 +16,7 @@ export const BENCH_FLAGS = ['--json'] as const;
 /** Flags one suite reads beside the runner's (suite name to its flags). */
 export const SUITE_FLAGS: Readonly<Record<string, readonly string[]>> = {
   kbquality: ['--misses'],
+  cost: ['--only'],
 };
 
 /** The suite names, sorted. */

@@ -137,7 +137,8 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           model = ev.model;
           emit({ type: 'llm.request', provider: ev.provider, model, attempt: ev.attempt });
         } else if (ev.type === 'tool') {
-          if (ev.phase === 'start') emit({ type: 'tool.started', name: ev.name });
+          if (ev.phase === 'start')
+            emit({ type: 'tool.started', name: ev.name, arguments: ev.arguments });
           else if (ev.phase === 'slow') coverSlowTool();
           else {
             emit({
@@ -146,6 +147,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
               status: ev.status,
               ms: ev.ms,
               webhookMs: ev.webhookMs,
+              ...(ev.httpStatus !== undefined ? { httpStatus: ev.httpStatus } : {}),
             });
             session.log.add('tool', { name: ev.name, status: ev.status, ms: Math.round(ev.ms) });
           }

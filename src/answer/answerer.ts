@@ -54,7 +54,13 @@ export type AnswerEvent =
   | { type: 'usage'; provider: string; model: string; usage: LlmUsage }
   | { type: 'retry'; provider: string; model: string; error: string }
   | { type: 'offline' }
-  | { type: 'tool'; phase: 'start'; name: string }
+  | {
+      type: 'tool';
+      phase: 'start';
+      name: string;
+      /** The model's arguments as JSON text: personal data, never logged. */
+      arguments: string;
+    }
   | { type: 'tool'; phase: 'slow'; name: string }
   | {
       type: 'tool';
@@ -65,6 +71,8 @@ export type AnswerEvent =
       ms: number;
       /** The part of it spent waiting for the webhook, ms. */
       webhookMs: number;
+      /** The webhook's HTTP status, when it answered. */
+      httpStatus?: number;
     }
   | { type: 'action'; action: ToolAction }
   | {

@@ -53,7 +53,7 @@ export async function* runToolRound(
   const round: ToolRound = { text, calls: [...calls], results: [] };
   for (const call of calls) {
     const started = performance.now();
-    yield { type: 'tool', phase: 'start', name: call.name };
+    yield { type: 'tool', phase: 'start', name: call.name, arguments: call.arguments };
     const running = tools.run(call, signal);
     if (await slowerThan(running, tools.fillerAfterMs(call.name))) {
       yield { type: 'tool', phase: 'slow', name: call.name };
@@ -66,6 +66,7 @@ export async function* runToolRound(
       status: outcome.status,
       ms: performance.now() - started,
       webhookMs: outcome.webhookMs,
+      ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
     };
     round.results.push({
       id: call.id,

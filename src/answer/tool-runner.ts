@@ -34,6 +34,8 @@ export interface ToolOutcome {
   status: 'ok' | 'invalid' | 'failed' | 'timeout';
   /** Time spent waiting for the webhook, ms (0 for built-ins and refused calls). */
   webhookMs: number;
+  /** The webhook's HTTP status, when it answered. */
+  httpStatus?: number;
   /** A decisive action for the call machine; the answer ends with it. */
   action?: ToolAction;
 }
@@ -158,11 +160,16 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       controller.abort();
     }, tool.timeoutMs);
     const started = performance.now();
-    const failed = (status: 'failed' | 'timeout', why: string): ToolOutcome => ({
+    const failed = (
+      status: 'failed' | 'timeout',
+      why: string,
+      httpStatus?: number,
+    ): ToolOutcome => ({
       content: `error: the tool ${why}. Tell the caller: "${tool.onFailure}"`,
       isError: true,
       status,
       webhookMs: performance.now() - started,
+      ...(httpStatus !== undefined ? { httpStatus } : {}),
     });
     try {
       const res = await client.send(url, {
@@ -172,12 +179,13 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         signal: controller.signal,
         maxChars: MAX_RESULT_CHARS,
       });
-      if (!res.ok) return failed('failed', `failed with HTTP ${res.status}`);
+      if (!res.ok) return failed('failed', `failed with HTTP ${res.status}`, res.status);
       return {
         content: res.text || 'ok',
         isError: false,
         status: 'ok',
         webhookMs: performance.now() - started,
+        httpStatus: res.status,
       };
     } catch (err) {
       if (signal.aborted) throw new AbortedError(`tool ${tool.name}`, { cause: err });

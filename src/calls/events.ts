@@ -81,12 +81,21 @@ export type AnswerProgressEvent =
 export type SttProgressEvent = { type: 'stt.partial'; text: string; stable: boolean };
 
 /**
- * Progress of a tool call inside the answer, emitted: `tool.started`, `tool.finished` with the
- * whole call's time and the part spent waiting for the webhook, ms.
+ * Progress of a tool call inside the answer, emitted: `tool.started` (with the model's
+ * arguments as JSON text: personal data, read only by tracing with the text switches on),
+ * `tool.finished` with the whole call's time, the part spent waiting for the webhook, ms, and
+ * the webhook's HTTP status when it answered.
  */
 export type ToolProgressEvent =
-  | { type: 'tool.started'; name: string }
-  | { type: 'tool.finished'; name: string; status: string; ms: number; webhookMs: number };
+  | { type: 'tool.started'; name: string; arguments?: string }
+  | {
+      type: 'tool.finished';
+      name: string;
+      status: string;
+      ms: number;
+      webhookMs: number;
+      httpStatus?: number;
+    };
 
 /** Every progress event an actor emits for the call's timeline. */
 export type ProgressEvent =

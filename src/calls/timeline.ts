@@ -46,7 +46,32 @@ export interface TurnTiming {
   /** Finer points of the answer path, see {@link TurnMark}. */
   marks?: Partial<Record<TurnMark, number>>;
   /** Tool calls of the turn: start ms after the end of speech, whole time and webhook time. */
-  tools?: Array<{ name: string; status: string; atMs: number; ms: number; webhookMs: number }>;
+  tools?: Array<{
+    name: string;
+    status: string;
+    atMs: number;
+    ms: number;
+    webhookMs: number;
+    httpStatus?: number;
+  }>;
+}
+
+/**
+ * How a transfer to a person ended: `transferred` (the caller was handed to the dialplan, or
+ * bridged with the agent and the bot left), `returned` (no answer, busy, the agent hung up or
+ * a step failed: the caller came back to the bot), `unavailable` (no transfer configured),
+ * `abandoned` (the call ended first).
+ */
+export type TransferOutcome = 'transferred' | 'returned' | 'unavailable' | 'abandoned';
+
+/** One transfer of the call to a person, on the timeline's clock. */
+export interface TransferTiming {
+  kind: 'blind' | 'attended';
+  requestedAtMs: number;
+  outcome?: TransferOutcome;
+  endedAtMs?: number;
+  /** From the request to the caller handed off or bridged with the agent, ms (`transferred`). */
+  requestToBridgedMs?: number;
 }
 
 const STAGE_LABEL: Record<TurnStage, string> = {
@@ -70,6 +95,7 @@ export type TimelineNote =
   | { type: 'said'; atMs: number; turn: TurnTiming; text: string }
   | { type: 'barge-in'; atMs: number; turn: TurnTiming }
   | { type: 'progress'; atMs: number; event: ProgressEvent }
+  | { type: 'transfer'; atMs: number; transfer: TransferTiming }
   | { type: 'ended'; atMs: number; reason: string };
 
 /** Reads a call's {@link TimelineNote}s. */
@@ -105,6 +131,7 @@ export class CallTimeline {
   #answeredAtMs: number | undefined;
   #greetingMs: number | undefined;
   #turnCount = 0;
+  #transfers: TransferTiming[] = [];
   #watchers: TimelineWatcher[] = [];
 
   constructor(options: CallTimelineOptions = {}) {
@@ -148,8 +175,46 @@ export class CallTimeline {
     };
   }
 
-  /** The call ended now, for `reason`; watchers hear it last. */
+  /**
+   * A transfer of `kind` was asked for now (the call machine entered its transfer states).
+   * Watchers hear a `transfer` note without an outcome.
+   */
+  transferRequested(kind: TransferTiming['kind']): void {
+    if (this.#openTransfer()) return;
+    const transfer: TransferTiming = { kind, requestedAtMs: this.#now() };
+    this.#transfers.push(transfer);
+    if (this.#transfers.length > this.#maxTurns) this.#transfers.shift();
+    if (this.#watchers.length > 0)
+      this.#tell({ type: 'transfer', atMs: transfer.requestedAtMs, transfer });
+  }
+
+  /** The open transfer ended now with `outcome`; watchers hear the same record, ended. */
+  transferEnded(outcome: TransferOutcome): void {
+    const transfer = this.#openTransfer();
+    if (!transfer) return;
+    const atMs = this.#now();
+    transfer.outcome = outcome;
+    transfer.endedAtMs = atMs;
+    if (outcome === 'transferred') transfer.requestToBridgedMs = atMs - transfer.requestedAtMs;
+    if (this.#watchers.length > 0) this.#tell({ type: 'transfer', atMs, transfer });
+  }
+
+  #openTransfer(): TransferTiming | undefined {
+    const last = this.#transfers.at(-1);
+    return last && last.outcome === undefined ? last : undefined;
+  }
+
+  /** The transfers of the call, oldest first. */
+  transfers(): readonly TransferTiming[] {
+    return this.#transfers;
+  }
+
+  /**
+   * The call ended now, for `reason`; watchers hear it last. A transfer still open ends first:
+   * `transferred` when that is the reason, else `abandoned`.
+   */
   ended(reason: string): void {
+    this.transferEnded(reason === 'transferred' ? 'transferred' : 'abandoned');
     if (this.#watchers.length > 0) this.#tell({ type: 'ended', atMs: this.#now(), reason });
     this.#watchers = [];
   }
@@ -251,6 +316,7 @@ export class CallTimeline {
         atMs: this.#now() - turn.speechEndAtMs - event.ms,
         ms: event.ms,
         webhookMs: event.webhookMs,
+        ...(event.httpStatus !== undefined ? { httpStatus: event.httpStatus } : {}),
       });
     }
   }

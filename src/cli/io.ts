@@ -43,6 +43,8 @@ export interface OptionSpec {
    * taken out of the arguments before parsing and read by the command from `argv`.
    */
   optionalValue?: boolean;
+  /** A `string` option that may be given more than once; its value is then a list. */
+  multiple?: boolean;
 }
 
 /** A command's options, by long name (without the dashes). */
@@ -83,7 +85,11 @@ export function helpText(spec: CommandSpec): string {
 
 /** The values of a command's options: strings for `string` options, booleans for the rest. */
 export type OptionValues<T extends OptionTable = OptionTable> = {
-  [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean;
+  [K in keyof T]?: T[K]['type'] extends 'string'
+    ? T[K] extends { multiple: true }
+      ? string[]
+      : string
+    : boolean;
 } & { help?: boolean };
 
 /** Parsed arguments: option values by name, and the positionals. */
@@ -112,11 +118,19 @@ export function parseCommand<const S extends CommandSpec>(
     .filter(([, o]) => o.optionalValue)
     .map(([name]) => name);
   const isOptional = (a: string) => optional.some((n) => a === `--${n}` || a.startsWith(`--${n}=`));
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+  > = {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, o] of Object.entries(spec.options)) {
-    if (!o.optionalValue) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
+    if (!o.optionalValue)
+      options[name] = {
+        type: o.type,
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+      };
   }
   let parsed: ParsedCommand<S['options']>;
   try {
@@ -156,12 +170,12 @@ function usageFailure(spec: CommandSpec, io: Pick<CommandIo, 'err'>, message: st
  * bounds, or a {@link UsageError} naming the flag.
  */
 export function numberOption(
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | string[] | boolean | undefined>,
   flag: string,
   bounds: { min?: number; max?: number; integer?: boolean; what?: string } = {},
 ): number | undefined {
   const raw = values[flag];
-  if (raw === undefined || typeof raw === 'boolean') return undefined;
+  if (raw === undefined || typeof raw !== 'string') return undefined;
   const n = raw.trim() === '' ? Number.NaN : Number(raw);
   const ok =
     Number.isFinite(n) &&

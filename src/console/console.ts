@@ -13,6 +13,7 @@ import type { CostBreakdown } from '../cost/ledger.js';
 import type { CostReport } from '../cost/report.js';
 import type { OpsReply, OpsRoutes } from '../ops/server.js';
 import { CONSOLE_CSS, CONSOLE_SCRIPT } from './assets.js';
+import { recordingReply } from './recording.js';
 import { costChartSvg, esc, waterfallSvg } from './svg.js';
 
 /** What the console shows of one call. */
@@ -29,6 +30,8 @@ export interface ConsoleCall {
   /** The call's turns (words inside: shown only with `showText`). */
   turns: readonly TurnTiming[];
   cost?: CostBreakdown;
+  /** The call's recording, relative to the data folder (or absolute inside it), when there is one. */
+  recordingPath?: string;
 }
 
 /** Options for {@link createConsole}. */
@@ -43,6 +46,8 @@ export interface ConsoleOptions {
   costReport?: () => Promise<CostReport>;
   /** The Stately inspector's page, when it is on. */
   inspectorUrl?: () => string | undefined;
+  /** The data folder: recordings are served only from inside it (default `./data`). */
+  dataDir?: string;
   now?: () => number;
 }
 
@@ -76,7 +81,7 @@ function page(title: string, body: string, inspectorUrl?: string): OpsReply {
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · voxstate</title><meta name="viewport" content="width=device-width"><link rel="stylesheet" href="/console/style.css"><script src="/console/app.js" defer></script></head><body><header><a href="/console">voxstate console</a> · <a href="/console/costs">costs</a>${inspector}</header><main>${body}</main></body></html>`,
     headers: {
       'content-security-policy':
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'",
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; media-src 'self'",
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     },
@@ -147,6 +152,11 @@ export function createConsole(options: ConsoleOptions): WebConsole {
       '<h2>Cost</h2>',
       costTable(call.cost),
     ].join('');
+  // Outside the refreshed part, so that a refresh does not restart the player.
+  const player = (call: ConsoleCall) =>
+    call.recordingPath
+      ? `<h2>Recording</h2><audio id="recording" controls preload="metadata" src="/console/calls/${encodeURIComponent(call.id)}/recording"></audio>`
+      : '';
   const costsFragment = () => {
     const calls = [...options.live(), ...ring].filter((c) => c.cost).reverse();
     const currency = calls[0]?.cost?.currency ?? 'USD';
@@ -177,7 +187,7 @@ export function createConsole(options: ConsoleOptions): WebConsole {
     }
   };
 
-  const routes: OpsRoutes = (path) => {
+  const routes: OpsRoutes = (path, _query, headers) => {
     if (path === '/console' || path === '/console/') {
       return page(
         'calls',
@@ -201,6 +211,13 @@ export function createConsole(options: ConsoleOptions): WebConsole {
         ),
       );
     }
+    const recording = /^\/console\/calls\/([^/]+)\/recording$/.exec(path);
+    if (recording?.[1]) {
+      const found = find(decodeURIComponent(recording[1]));
+      if (!found?.recordingPath) return { status: 404, body: '<p>No recording.</p>' };
+      const range = headers?.range;
+      return recordingReply(options.dataDir ?? './data', found.recordingPath, range);
+    }
     const call = /^\/console\/(calls|fragment\/call)\/([^/]+)$/.exec(path);
     if (call?.[2]) {
       const id = decodeURIComponent(call[2]);
@@ -210,7 +227,7 @@ export function createConsole(options: ConsoleOptions): WebConsole {
       if (call[1] !== 'calls') return { body: callFragment(found) };
       return page(
         `call ${id}`,
-        `<h1>Call ${esc(id)}</h1><div id="call" data-refresh="/console/fragment/call/${encodeURIComponent(id)}">${callFragment(found)}</div>`,
+        `<h1>Call ${esc(id)}</h1>${player(found)}<div id="call" data-refresh="/console/fragment/call/${encodeURIComponent(id)}">${callFragment(found)}</div>`,
         options.inspectorUrl?.(),
       );
     }

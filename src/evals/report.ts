@@ -31,6 +31,7 @@ export function formatTable(r: EvalResult): string {
   const rows = r.calls.map((c) => {
     const answered = c.turns.map((t) => t.answerMs).filter((v): v is number => v !== undefined);
     return [
+      String(c.number),
       c.passed ? 'ok' : 'FAIL',
       c.name,
       c.language,
@@ -42,6 +43,7 @@ export function formatTable(r: EvalResult): string {
     ];
   });
   const head = [
+    '#',
     '',
     'call',
     'lang',
@@ -53,7 +55,7 @@ export function formatTable(r: EvalResult): string {
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (row: string[]) =>
-    `  ${row.map((v, i) => (i >= 3 && i !== 5 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
+    `  ${row.map((v, i) => (i === 0 || (i >= 4 && i !== 6) ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
   const out = ['', line(head)];
   r.calls.forEach((c, i) => {
     out.push(line(rows[i] ?? []));

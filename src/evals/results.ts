@@ -28,7 +28,10 @@ export interface TurnResult {
 
 /** One scripted call. */
 export interface CallResult {
+  /** Position among the calls run (0-based). */
   index: number;
+  /** Position in the suite file (1-based, a repeat counting once): what `--only 7` selects. */
+  number: number;
   name: string;
   language: string;
   endReason: string;

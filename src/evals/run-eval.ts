@@ -25,9 +25,11 @@ import { checkBudgets, checkOutcome, checkText, type ObservedTurn } from './chec
 import { summarizeCost } from './cost-summary.js';
 import { createJudge, type Judge } from './judge.js';
 import type { CallResult, EvalResult, TurnResult } from './results.js';
+import { type EvalSelection, selectCalls } from './select.js';
 import type { EvalCall, EvalSuite } from './suite.js';
 
 export type { CallResult, EvalCostSummary, EvalResult, TurnResult } from './results.js';
+export type { EvalSelection } from './select.js';
 
 /** The eval's own data folder, relative to the current directory. */
 export const EVAL_DATA_DIR = '.voxstate/eval';
@@ -35,8 +37,8 @@ export const EVAL_DATA_DIR = '.voxstate/eval';
 /** How long the runtime may take to finish a call after the caller hung up. */
 const WIND_DOWN_MS = 5_000;
 
-/** Options of {@link runEval}. */
-export interface RunEvalOptions {
+/** Options of {@link runEval}; `only` and `languages` run part of the suite (see `select.ts`). */
+export interface RunEvalOptions extends EvalSelection {
   /** Environment the runtime is configured from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
   /** The eval's data folder (default {@link EVAL_DATA_DIR}); `VOXSTATE_DATA_DIR` is not used. */
@@ -80,6 +82,7 @@ async function runCall(
   line: SimulatedLine,
   call: EvalCall,
   index: number,
+  number: number,
   suite: EvalSuite,
   judge: Judge | undefined,
 ): Promise<CallResult> {
@@ -182,6 +185,7 @@ async function runCall(
   const cost: CostBreakdown = handle.session.ledger.breakdown();
   return {
     index,
+    number,
     name: call.name,
     language: call.language,
     endReason: output.endReason,
@@ -198,17 +202,24 @@ async function runCall(
 }
 
 /**
- * Runs `suite` and resolves with every call's checks and cost. Never throws for a failed check:
- * `result.passed` is false and the failures are listed per turn and per call.
+ * Runs `suite` (or the part `options.only` / `options.languages` select) and resolves with
+ * every call's checks and cost. Never throws for a failed check: `result.passed` is false and
+ * the failures are listed per turn and per call.
+ *
+ * @throws ConfigError when a selection pattern or language matches no call.
  *
  * @example
  * ```ts
- * const result = await runEval(await loadSuite('examples/evals/bakery.json'));
+ * const result = await runEval(await loadSuite('examples/evals/bakery.json'), { only: ['sunday'] });
  * expect(result.failures).toBe(0);
  * ```
  */
-export async function runEval(suite: EvalSuite, options: RunEvalOptions = {}): Promise<EvalResult> {
+export async function runEval(
+  wholeSuite: EvalSuite,
+  options: RunEvalOptions = {},
+): Promise<EvalResult> {
   const started = performance.now();
+  const suite = selectCalls(wholeSuite, options);
   const userEnv = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? EVAL_DATA_DIR);
   const { base, stt } = sandboxSettings(userEnv, dataDir, 'eval', options.stt);
@@ -240,7 +251,8 @@ export async function runEval(suite: EvalSuite, options: RunEvalOptions = {}): P
           const index = next++;
           const call = suite.calls[index];
           if (!call) break;
-          const result = await runCall(line, call, index, suite, judge);
+          const number = wholeSuite.calls.indexOf(call) + 1;
+          const result = await runCall(line, call, index, number, suite, judge);
           results.push(result);
           options.onCall?.(result, results.length, total);
         }

@@ -19,7 +19,15 @@
  * @module
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../telemetry/logger.js';
 import {
@@ -47,14 +55,19 @@ export interface OpsReply {
   status?: number;
   /** Content type (default `text/html; charset=utf-8`). */
   type?: string;
-  body: string;
+  /** The body: text, or a stream piped to the response (a file; destroyed unread for HEAD). */
+  body: string | Readable;
   headers?: Record<string, string>;
 }
 
-/** Extra routes: a reply for a path, or undefined when the path is not theirs. */
+/**
+ * Extra routes: a reply for a path, or undefined when the path is not theirs. `headers` are the
+ * request's (a `Range` for a recording).
+ */
 export type OpsRoutes = (
   path: string,
   query: URLSearchParams,
+  headers?: IncomingHttpHeaders,
 ) => OpsReply | undefined | Promise<OpsReply | undefined>;
 
 /** The cookie a browser keeps the ops token in. */
@@ -199,14 +212,23 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
         return send(res, 200, JSON.stringify({ count: calls.length, calls }));
       }
       default: {
-        const reply = await options.routes?.(path, url.searchParams);
+        const reply = await options.routes?.(path, url.searchParams, req.headers);
         if (!reply) return send(res, 404, '{"error":"not found"}');
         res.writeHead(reply.status ?? 200, {
           'content-type': reply.type ?? 'text/html; charset=utf-8',
           'cache-control': 'no-store',
           ...reply.headers,
         });
-        res.end(req.method === 'HEAD' ? undefined : reply.body);
+        const { body } = reply;
+        if (typeof body === 'string') res.end(req.method === 'HEAD' ? undefined : body);
+        else if (req.method === 'HEAD') {
+          body.destroy();
+          res.end();
+        } else {
+          await pipeline(body, res).catch((err: unknown) => {
+            if (!res.writableFinished) res.destroy(err as Error);
+          });
+        }
         return;
       }
     }

@@ -50,14 +50,25 @@ export function activeCallInfo(handles: readonly CallHandle[]): ActiveCallInfo[]
 }
 
 /**
+ * The call's recording, when its session has one: an optional `recordingPath` (relative to the
+ * data folder) that call recording sets; read structurally, so the console needs nothing else
+ * of it.
+ */
+function recordingPathOf(session: object): string | undefined {
+  const path = (session as { readonly recordingPath?: unknown }).recordingPath;
+  return typeof path === 'string' && path !== '' ? path : undefined;
+}
+
+/**
  * What the web console shows of a call: its state, turns (the timeline's, words inside: the
- * console shows them only when transcripts may be kept) and cost so far.
+ * console shows them only when transcripts may be kept), cost so far and recording.
  */
 export function consoleCallOf(
   h: CallHandle,
   ended?: { reason: string; atMs: number },
 ): ConsoleCall {
   const snapshot = h.actor.getSnapshot();
+  const recording = recordingPathOf(h.session);
   return {
     id: h.id,
     state: stateValueString(snapshot.value),
@@ -69,6 +80,7 @@ export function consoleCallOf(
       .turns()
       .map((t) => ({ ...t, ...(t.marks ? { marks: { ...t.marks } } : {}) })),
     cost: h.session.ledger.breakdown(),
+    ...(recording ? { recordingPath: recording } : {}),
   };
 }
 

@@ -47,6 +47,7 @@ import type { CallRecordings } from './call-recordings.js';
 import type { RuntimeConfig } from './config.js';
 import { recordFlagAssignment } from './flag-metrics.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
+import { type TransferSnapshot, transferWatcher } from './transfer-watch.js';
 
 /** Options for {@link Runtime.create}. */
 export interface RuntimeOptions {
@@ -243,6 +244,7 @@ export class Runtime {
     session.log.add('started', { direction: endpoint.direction, language, callerNumber });
     const machine = callMachine.provide({ actors: createCallActors(session, this.#shared) });
     let self: unknown;
+    const transfers = transferWatcher(session.timeline);
     const actor = createActor(machine, {
       id: `call-${callId}`,
       input: callInput(this.config, this.#actions, {
@@ -250,7 +252,7 @@ export class Runtime {
         direction: endpoint.direction,
         language,
       }),
-      inspect: (event) => this.#observe(session, self, event),
+      inspect: (event) => this.#observe(session, self, event, transfers),
     });
     const done = new Promise<CallOutput>((resolve) => {
       actor.subscribe({
@@ -307,8 +309,17 @@ export class Runtime {
     }
   }
 
-  #observe(session: CallSession, self: unknown, event: InspectionEvent): void {
+  #observe(
+    session: CallSession,
+    self: unknown,
+    event: InspectionEvent,
+    transfers: (snapshot: TransferSnapshot) => void,
+  ): void {
     this.#options.inspect?.next?.(event);
+    if (event.type === '@xstate.snapshot' && event.actorRef === self) {
+      transfers(event.snapshot as unknown as TransferSnapshot);
+      return;
+    }
     if (event.type === '@xstate.actor') {
       // Each child actor of the call, as it is created: the timeline reads what it emits.
       if (self !== undefined && event.actorRef !== self) {

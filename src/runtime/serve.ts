@@ -157,6 +157,7 @@ export async function serve(options: ServeOptions = {}): Promise<VoxstateServer>
   const web = createConsole({
     live: () => (runtime ? runtime.handles().map((h) => consoleCallOf(h)) : []),
     showText: config.logTranscripts,
+    dataDir: settings.VOXSTATE_DATA_DIR ?? './data',
     inspectorUrl: () => inspector?.pageUrl ?? inspector?.url,
     costReport: async () => {
       // LanceDB loads only when the costs page is opened.

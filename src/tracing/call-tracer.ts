@@ -3,8 +3,8 @@
  * trace per call (`voxstate.call`), a span per turn, and under each turn the spans the timeline
  * can place: end-of-turn detection, speech-to-text, retrieval, the model call (GenAI semantic
  * conventions: `chat <model>` with `gen_ai.*` attributes, first token as an event), TTS first
- * byte and playback. Other progress (tools, transfers) becomes an event on the turn, by name
- * only. The caller's and the bot's words go into spans only when `includeText` is set (the
+ * byte, playback and tool calls (`action-spans.ts`), and a span per transfer under the call.
+ * Other progress becomes an event on the turn, by name only. The caller's and the bot's words go into spans only when `includeText` is set (the
  * transcript switch).
  *
  * @module
@@ -28,6 +28,14 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
 } from '@opentelemetry/semantic-conventions/incubating';
 import type { CallTimeline, TimelineNote, TurnTiming } from '../calls/timeline.js';
+import {
+  abortToolSpan,
+  endToolSpan,
+  endTransferSpan,
+  type OpenTool,
+  startToolSpan,
+  startTransferSpan,
+} from './action-spans.js';
 
 /** What a call's root span says about it (no phone numbers). */
 export interface TracedCall {
@@ -58,6 +66,8 @@ interface OpenTurn {
   llmRequested?: boolean;
   tts?: Span;
   playback?: Span;
+  /** Tool calls started and not finished, in order. */
+  tools: OpenTool[];
   said: number;
 }
 
@@ -113,6 +123,7 @@ export class CallTracer {
       this.#tracer.startSpan(name, { startTime: t(startMs), kind }, parent);
     let answeredAtMs = timeline.answeredAtMs;
     let open: OpenTurn | undefined;
+    let transfer: Span | undefined;
 
     const endStt = (turn: OpenTurn, text?: string) => {
       if (!turn.stt) return;
@@ -129,6 +140,7 @@ export class CallTracer {
       open.llm?.end(t(atMs));
       open.tts?.end(t(atMs));
       open.playback?.end(t(atMs));
+      for (const tool of open.tools) abortToolSpan(tool.span, t(atMs));
       for (const stage of ['filler', 'transcript', 'retrieval', 'first_answer_audio'] as const) {
         const ms = timing[stage];
         if (ms !== undefined) span.setAttribute(`voxstate.turn.${stage}_ms`, ms);
@@ -154,7 +166,7 @@ export class CallTracer {
           const startMs = note.atMs - (silence ?? 0);
           const span = child(`${SPAN.turn} ${note.turn.turn}`, startMs);
           span.setAttribute('voxstate.turn.number', note.turn.turn);
-          open = { timing: note.turn, span, said: 0 };
+          open = { timing: note.turn, span, tools: [], said: 0 };
           if (silence !== undefined) {
             const eot = child(SPAN.endOfTurn, startMs, trace.setSpan(rootContext, span));
             eot.setAttribute('voxstate.end_of_turn.silence_ms', silence);
@@ -179,6 +191,14 @@ export class CallTracer {
           return;
         case 'progress':
           this.#progress(open, note, child, rootContext);
+          return;
+        case 'transfer':
+          if (note.transfer.outcome === undefined) {
+            transfer = startTransferSpan((name, ms) => child(name, ms), note.transfer);
+          } else if (transfer) {
+            endTransferSpan(transfer, note.transfer, t(note.atMs));
+            transfer = undefined;
+          }
           return;
         case 'ended':
           closeTurn(note.atMs);
@@ -300,6 +320,16 @@ export class CallTracer {
         open.llm = undefined;
         open.llmRequested = false;
       }
+    } else if (event.type === 'tool.started') {
+      if (!open) return;
+      const parent = trace.setSpan(rootContext, open.span);
+      open.tools.push(
+        startToolSpan((name, ms) => child(name, ms, parent), event, note.atMs, this.#includeText),
+      );
+    } else if (event.type === 'tool.finished') {
+      const i = open?.tools.findIndex((tool) => tool.name === event.name) ?? -1;
+      const tool = i >= 0 ? open?.tools.splice(i, 1)[0] : undefined;
+      if (tool) endToolSpan(tool.span, event, t(note.atMs));
     } else if (event.type === 'filler.failed' || event.type === 'prefetch.failed') {
       open?.span.addEvent(event.type, t(note.atMs));
     } else if (

@@ -1,7 +1,9 @@
 /**
  * Tracing set-up from the standard OpenTelemetry variables: whether tracing is on, where spans
- * go, and the tracer provider (a batch processor in front of the OTLP/HTTP exporter). Only
- * {@link startTracing} loads the OpenTelemetry SDK, so a process with tracing off never does.
+ * go and how (OTLP JSON or protobuf over HTTP, or gRPC), and the tracer provider (a batch
+ * processor in front of the official OTLP exporter for that protocol). Only {@link startTracing}
+ * loads the OpenTelemetry SDK and only the one exporter chosen, so a process with tracing off
+ * loads none of them.
  *
  * @module
  */
@@ -16,6 +18,8 @@ export type TracingSettings = Pick<
   | 'OTEL_TRACES_EXPORTER'
   | 'OTEL_EXPORTER_OTLP_ENDPOINT'
   | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
+  | 'OTEL_EXPORTER_OTLP_PROTOCOL'
+  | 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
   | 'OTEL_EXPORTER_OTLP_HEADERS'
   | 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'
   | 'OTEL_SERVICE_NAME'
@@ -27,7 +31,9 @@ export type TracingSettings = Pick<
 /** Where spans go and what they carry, once tracing is on. */
 export interface TracingOptions {
   exporter: 'otlp' | 'console';
-  /** The OTLP traces URL (with `exporter: 'otlp'`). */
+  /** How OTLP travels (with `exporter: 'otlp'`). */
+  protocol: OtlpProtocol;
+  /** The OTLP traces URL (with `exporter: 'otlp'`): `.../v1/traces` over HTTP, the endpoint over gRPC. */
   url: string;
   /** Secret: never logged. */
   headers: Record<string, string>;
@@ -37,8 +43,14 @@ export interface TracingOptions {
   includeText: boolean;
 }
 
+/** OTLP transports, as `OTEL_EXPORTER_OTLP_PROTOCOL` names them. */
+export type OtlpProtocol = 'http/json' | 'http/protobuf' | 'grpc';
+
 /** The default OTLP/HTTP endpoint of the specification. */
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+
+/** The default OTLP/gRPC endpoint of the specification. */
+export const DEFAULT_OTLP_GRPC_ENDPOINT = 'http://localhost:4317';
 
 function pairsOf(items: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -59,9 +71,16 @@ export function tracingOptionsOf(settings: TracingSettings): TracingOptions | un
   const full = settings.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const exporter = settings.OTEL_TRACES_EXPORTER ?? (base || full ? 'otlp' : 'none');
   if (exporter === 'none') return undefined;
-  const url = full ?? `${(base ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`;
+  const protocol =
+    settings.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? settings.OTEL_EXPORTER_OTLP_PROTOCOL;
+  const url =
+    full ??
+    (protocol === 'grpc'
+      ? (base ?? DEFAULT_OTLP_GRPC_ENDPOINT)
+      : `${(base ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`);
   return {
     exporter,
+    protocol,
     url,
     headers: {
       ...pairsOf(settings.OTEL_EXPORTER_OTLP_HEADERS),
@@ -71,6 +90,31 @@ export function tracingOptionsOf(settings: TracingSettings): TracingOptions | un
     resource: pairsOf(settings.OTEL_RESOURCE_ATTRIBUTES),
     includeText: settings.VOXSTATE_TRACE_TEXT && settings.VOXSTATE_LOG_TRANSCRIPTS,
   };
+}
+
+/** The official OTLP exporter for the options' protocol, its module loaded now. */
+async function otlpExporter(options: TracingOptions): Promise<SpanExporter> {
+  const { url, headers } = options;
+  switch (options.protocol) {
+    case 'http/protobuf': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+      return new OTLPTraceExporter({ url, headers });
+    }
+    case 'grpc': {
+      const [{ OTLPTraceExporter }, grpc] = await Promise.all([
+        import('@opentelemetry/exporter-trace-otlp-grpc'),
+        import('@grpc/grpc-js'),
+      ]);
+      // Headers travel as gRPC metadata; the exporter goes without TLS to an http:// endpoint.
+      const metadata = new grpc.Metadata();
+      for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+      return new OTLPTraceExporter({ url, metadata });
+    }
+    default: {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+      return new OTLPTraceExporter({ url, headers });
+    }
+  }
 }
 
 /** Tracing in force: the call tracer and the provider's flush and shutdown. */
@@ -107,12 +151,7 @@ export async function startTracing(
     ]);
   const chosen =
     exporter ??
-    (options.exporter === 'console'
-      ? new sdk.ConsoleSpanExporter()
-      : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({
-          url: options.url,
-          headers: options.headers,
-        }));
+    (options.exporter === 'console' ? new sdk.ConsoleSpanExporter() : await otlpExporter(options));
   const provider = new sdk.BasicTracerProvider({
     resource: resourceFromAttributes({
       ...options.resource,

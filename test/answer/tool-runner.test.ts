@@ -64,7 +64,7 @@ describe('tool runner', () => {
     const { tools, registry } = runner('/answer');
     expect(tools.specs.map((s) => s.name)).toEqual(['order_status', 'end_call', 'transfer_call']);
     const out = await tools.run(call({ order: '42' }), signal());
-    expect(out).toMatchObject({ status: 'ok', isError: false });
+    expect(out).toMatchObject({ status: 'ok', isError: false, httpStatus: 200 });
     expect(JSON.parse(out.content)).toEqual({ ok: true, echo: { order: '42' } });
     expect(hook.requests[0]).toMatchObject({ method: 'POST', body: { order: '42' } });
     expect(hook.requests[0]!.headers.authorization).toBe('Bearer s3cret');
@@ -89,7 +89,7 @@ describe('tool runner', () => {
   it('tells the model what to say when the webhook fails', async () => {
     const { tools } = runner('/fail');
     const out = await tools.run(call({ order: '1' }), signal());
-    expect(out).toMatchObject({ status: 'failed', isError: true });
+    expect(out).toMatchObject({ status: 'failed', isError: true, httpStatus: 500 });
     expect(out.content).toContain('HTTP 500');
     expect(out.content).toContain('Our order system is down, please call back later.');
   });

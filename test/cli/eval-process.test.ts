@@ -83,28 +83,37 @@ describe('voxstate eval as a process', () => {
     expect(existsSync(userData)).toBe(false);
   }, 240_000);
 
-  it('passes a suite the bot answers: exit 0, JSON with the cost against the baseline', async () => {
+  it('passes the part of a suite it is asked to run: exit 0, JSON with the cost against the baseline', async () => {
     const suite = join(tmp, 'passing.json');
     await writeFile(
       suite,
       JSON.stringify({
         name: 'passing',
-        calls: [call('sunday', 'Are you open on Sunday?', { contains: '9:00', cites: 'en/' })],
+        calls: [
+          call('sunday', 'Are you open on Sunday?', { contains: '9:00', cites: 'en/' }),
+          call('would fail', 'Do you deliver?', { contains: 'pizza' }),
+        ],
       }),
     );
     const run = spawnVoxstate(
-      ['eval', suite, '--json', '--data-dir', join(tmp, 'eval-data')],
+      ['eval', suite, '--json', '--only', 'SUNDAY', '--data-dir', join(tmp, 'eval-data')],
       OFFLINE,
     );
     const { code } = await run.exited;
     const result = JSON.parse(run.stdout()) as {
       passed: boolean;
       checks: number;
-      calls: { turns: { bot: string }[]; cost: { total: number; baselineTotal: number } }[];
+      calls: {
+        name: string;
+        turns: { bot: string }[];
+        cost: { total: number; baselineTotal: number };
+      }[];
       cost: { currency: string; total: number; baselineTotal: number; baseline: string };
     };
     expect(code, run.stdout()).toBe(0);
     expect(result.passed).toBe(true);
+    expect(result.calls.map((c) => c.name)).toEqual(['sunday']);
+    expect(run.stderr()).toContain('1 of 2 calls of passing');
     expect(result.checks).toBe(2);
     expect(result.calls[0]?.turns[0]?.bot).toContain('9:00');
     // Offline the bot's engines cost 0; the baseline prices the caller's audio on cloud STT.
@@ -124,5 +133,22 @@ describe('voxstate eval as a process', () => {
       `voxstate eval: ${suite}: calls[0].steps[1].expect.matches: not a valid regular expression`,
     ]);
     expect(run.stdout()).toBe('');
+  }, 60_000);
+
+  it('a pattern or a language that selects nothing: one line naming it, exit 2, no call placed', async () => {
+    const suite = join(tmp, 'two.json');
+    await writeFile(
+      suite,
+      JSON.stringify({
+        name: 'two',
+        calls: [call('sunday', 'Are you open on Sunday?', { contains: '9:00' })],
+      }),
+    );
+    const typo = spawnVoxstate(['eval', suite, '--only', 'sundya'], OFFLINE);
+    expect((await typo.exited).code).toBe(2);
+    expect(typo.messages()).toEqual(['voxstate eval: "sundya" matches no call of two']);
+    const lang = spawnVoxstate(['eval', suite, '--lang', 'ru'], OFFLINE);
+    expect((await lang.exited).code).toBe(2);
+    expect(lang.messages()).toEqual(['voxstate eval: two has no call in language "ru"']);
   }, 60_000);
 });

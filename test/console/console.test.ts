@@ -78,7 +78,7 @@ describe('console pages', () => {
       anomalies: [],
     };
     const web = createConsole({ live: () => [], costReport: async () => report });
-    const body = (await web.routes('/console/costs', new URLSearchParams()))?.body ?? '';
+    const body = String((await web.routes('/console/costs', new URLSearchParams()))?.body ?? '');
     expect(body).toContain('50% saved');
     expect(body.match(/class="cost-bar" data-label="2026-12-0[56]"/g)).toHaveLength(2);
     const failing = createConsole({

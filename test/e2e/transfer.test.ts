@@ -197,6 +197,10 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
       ]),
     );
     expect(dials[0]).toMatchObject({ via: 'dial', status: 'ANSWER', endpoint: 'PJSIP/agent-100' });
+    // The timeline (and so the trace's transfer span) has it, from request to bridged.
+    const [transfer] = call.handle.session.timeline.transfers();
+    expect(transfer).toMatchObject({ kind: 'attended', outcome: 'transferred' });
+    expect(transfer?.requestToBridgedMs).toBeGreaterThan(0);
     // Caller and agent only: the bot's media channel left the bridge.
     const expected = JSON.stringify([call.sim.channelId, dials[0]!.peerChannelId].sort());
     await waitFor(() => {
@@ -258,6 +262,9 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     // The hold music stopped when the bot came back to the caller.
     const kinds = call.sim.recording.timeline.map((e) => e.kind);
     expect(kinds.indexOf('moh.stop')).toBeGreaterThan(kinds.indexOf('moh.start'));
+    expect(call.handle.session.timeline.transfers()).toEqual([
+      expect.objectContaining({ kind: 'attended', outcome: 'returned' }),
+    ]);
     await nothingLeft();
   }, 60_000);
 

@@ -45,6 +45,7 @@ function call(name: string, failures: string[], outcomeFailures: string[] = []):
   cost.baseline.stt = 0.004;
   return {
     index: 0,
+    number: 1,
     name,
     language: 'en',
     endReason: 'hangup',
@@ -112,10 +113,14 @@ describe('eval reports', () => {
 
   it('the table lists the failures under their call and the cost against the baseline', () => {
     const text = formatTable(
-      result([call('en: hours', []), call('en: wrong', ['answer audio 2400 ms > 1500 ms'])]),
+      result([
+        call('en: hours', []),
+        { ...call('en: wrong', ['answer audio 2400 ms > 1500 ms']), number: 12 },
+      ]),
     );
-    expect(text).toMatch(/ok\s+en: hours/);
-    expect(text).toMatch(/FAIL\s+en: wrong/);
+    // The call's number in the suite comes first: what `--only 12` selects.
+    expect(text).toMatch(/^\s+1\s+ok\s+en: hours/m);
+    expect(text).toMatch(/^\s+12\s+FAIL\s+en: wrong/m);
     expect(text).toContain(
       'turn 1 "Do you sell "pies" & <cakes>?": answer audio 2400 ms > 1500 ms',
     );

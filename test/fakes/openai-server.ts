@@ -26,6 +26,11 @@ export interface ScriptedReply {
   toolCalls?: ReadonlyArray<{ name: string; arguments: unknown; id?: string }>;
   /** The answer, as chunks (array) or as one string split into word chunks. */
   text?: string | readonly string[];
+  /**
+   * The answer computed from the request (instead of `text`), split into word chunks: e.g. a
+   * grounded answer made from the passages the request carries (OpenAI fixture only).
+   */
+  answer?: (request: RecordedRequest) => string;
   /** Delay before the first chunk, ms, or a function of the prompt length in characters. */
   firstTokenMs?: number | ((promptChars: number) => number);
   /** Delay between chunks, ms. */
@@ -324,7 +329,7 @@ export async function startOpenAiServer(
     const role = { role: 'assistant', content: '', refusal: null };
     res.write(chunk([{ index: 0, delta: role, logprobs: null, finish_reason: null }]));
 
-    const pieces = replyChunks(reply);
+    const pieces = reply.answer ? wordChunks(reply.answer(record)) : replyChunks(reply);
     let sent = 0;
     for (const piece of pieces) {
       if (reply.stallAfterChunks !== undefined && sent >= reply.stallAfterChunks) return;

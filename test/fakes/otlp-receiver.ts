@@ -1,9 +1,12 @@
 /**
- * A local OTLP/HTTP traces receiver on loopback: accepts `POST /v1/traces` with OTLP JSON, keeps
- * each request's headers and spans, answers 200 with an empty partial success. Anything else is
- * 404 (wrong path) or 415 (not JSON), so an exporter misconfigured against it fails visibly.
+ * A local OTLP/HTTP traces receiver on loopback: accepts `POST /v1/traces` with OTLP JSON
+ * (`application/json`) or protobuf (`application/x-protobuf`, decoded by `otlp-protobuf.ts`),
+ * keeps each request's headers, its encoding and its spans, answers 200 with an empty partial
+ * success in the request's encoding. Anything else is 404 (wrong path) or 415 (another content
+ * type), so an exporter misconfigured against it fails visibly.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { decodeTraceRequest } from './otlp-protobuf.js';
 
 /** One OTLP attribute value as JSON carries it. */
 export interface OtlpValue {
@@ -30,6 +33,8 @@ export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
   headers: IncomingHttpHeaders[];
+  /** The encoding of each request, in order. */
+  encodings: Array<'json' | 'protobuf'>;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ function flat(list: readonly KeyValue[] | undefined): Record<string, string | nu
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const headers: IncomingHttpHeaders[] = [];
+  const encodings: Array<'json' | 'protobuf'> = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -60,11 +66,24 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(404).end();
         return;
       }
-      if (!String(req.headers['content-type']).startsWith('application/json')) {
+      const type = String(req.headers['content-type']);
+      if (type.startsWith('application/x-protobuf')) {
+        headers.push(req.headers);
+        encodings.push('protobuf');
+        for (const s of decodeTraceRequest(Buffer.concat(chunks))) {
+          const { kind: _k, startNs: _s, endNs: _e, status: _st, ...span } = s;
+          spans.push(span);
+        }
+        // An empty ExportTraceServiceResponse is zero bytes.
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
+      if (!type.startsWith('application/json')) {
         res.writeHead(415).end();
         return;
       }
       headers.push(req.headers);
+      encodings.push('json');
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
         resourceSpans?: Array<{
           resource?: { attributes?: KeyValue[] };
@@ -106,6 +125,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${port}`,
     spans,
     headers,
+    encodings,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -192,6 +192,7 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318'],
   ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://collector/v1/traces'],
   ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_PROTOCOL', 'smoke-signals'],
+  ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'http/thrift'],
   ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_HEADERS', 'no-equals-sign'],
   ['tracing', readEnv, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'no-equals-sign'],
   ['tracing', readEnv, 'OTEL_RESOURCE_ATTRIBUTES', 'no-equals-sign'],

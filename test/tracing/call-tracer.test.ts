@@ -6,6 +6,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallTimeline } from '../../src/calls/timeline.js';
+import { ACTION_SPAN } from '../../src/tracing/action-spans.js';
 import { CallTracer, SPAN } from '../../src/tracing/call-tracer.js';
 
 /** A call timeline on a hand-moved clock, traced into memory. */
@@ -196,5 +197,114 @@ describe('CallTracer', () => {
     stop();
     timeline.mark('transcript');
     expect(seen).toEqual(['turn']);
+  });
+
+  it('puts each tool call under its turn: name, outcome, duration, HTTP status, no arguments', () => {
+    for (const includeText of [false, true]) {
+      const t = tracedCall(includeText);
+      t.at(2_000);
+      t.timeline.speechEnded();
+      t.at(2_100);
+      t.timeline.progress({
+        type: 'tool.started',
+        name: 'order_status',
+        arguments: '{"order":"A-1234"}',
+      });
+      t.at(2_350);
+      t.timeline.progress({
+        type: 'tool.finished',
+        name: 'order_status',
+        status: 'ok',
+        ms: 250,
+        webhookMs: 240,
+        httpStatus: 200,
+      });
+      t.timeline.progress({ type: 'tool.started', name: 'book_table', arguments: '{}' });
+      t.at(2_400);
+      t.timeline.progress({
+        type: 'tool.finished',
+        name: 'book_table',
+        status: 'failed',
+        ms: 50,
+        webhookMs: 48,
+        httpStatus: 503,
+      });
+      t.timeline.progress({ type: 'tool.started', name: 'order_status', arguments: '{}' });
+      t.at(2_500);
+      t.timeline.bargedIn();
+      t.at(2_600);
+      t.timeline.ended('hangup');
+      const spans = t.exporter.getFinishedSpans();
+      const turn = byName(spans, `${SPAN.turn} 1`);
+      const tools = spans.filter((s) => s.name.startsWith(`${ACTION_SPAN.tool} `));
+      expect(tools.map((s) => s.name)).toEqual([
+        'execute_tool order_status',
+        'execute_tool book_table',
+        'execute_tool order_status',
+      ]);
+      for (const s of tools) expect(s.parentSpanContext?.spanId).toBe(turn.spanContext().spanId);
+      const [ok, failed, aborted] = tools as [ReadableSpan, ReadableSpan, ReadableSpan];
+      expect([ms(ok, 'startTime'), ms(ok, 'endTime')]).toEqual([2_100, 2_350]);
+      expect(ok.attributes).toMatchObject({
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'order_status',
+        'voxstate.tool.outcome': 'ok',
+        'voxstate.tool.webhook_ms': 240,
+        'http.response.status_code': 200,
+      });
+      expect(ok.status.code).toBe(0); // UNSET
+      expect(failed.attributes).toMatchObject({
+        'voxstate.tool.outcome': 'failed',
+        'error.type': 'failed',
+        'http.response.status_code': 503,
+      });
+      expect(failed.status.code).toBe(2); // ERROR
+      expect(aborted.attributes['voxstate.tool.outcome']).toBe('aborted');
+      expect(ms(aborted, 'endTime')).toBe(2_600);
+      expect(turn.events.map((e) => e.name)).not.toContain('tool.started');
+      const text = JSON.stringify(spans.map((s) => s.attributes));
+      if (includeText)
+        expect(ok.attributes['gen_ai.tool.call.arguments']).toBe('{"order":"A-1234"}');
+      else expect(text).not.toContain('A-1234');
+      void t.provider.shutdown();
+    }
+  });
+
+  it('makes a transfer span under the call: kind, outcome and request to bridged', () => {
+    const t = tracedCall();
+    provider = t.provider;
+    t.at(2_000);
+    t.timeline.speechEnded();
+    t.at(2_500);
+    t.timeline.transferRequested('blind');
+    t.at(2_700);
+    t.timeline.transferEnded('returned');
+    t.at(3_000);
+    t.timeline.speechEnded();
+    t.at(3_200);
+    t.timeline.transferRequested('attended');
+    t.at(6_700);
+    t.timeline.ended('transferred');
+    const spans = t.exporter.getFinishedSpans();
+    const call = byName(spans, SPAN.call);
+    const transfers = spans.filter((s) => s.name === ACTION_SPAN.transfer);
+    expect(transfers).toHaveLength(2);
+    const [returned, bridged] = transfers as [ReadableSpan, ReadableSpan];
+    for (const s of transfers) expect(s.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect([ms(returned, 'startTime'), ms(returned, 'endTime')]).toEqual([2_500, 2_700]);
+    expect(returned.attributes).toMatchObject({
+      'voxstate.transfer.kind': 'blind',
+      'voxstate.transfer.outcome': 'returned',
+    });
+    expect(returned.attributes['voxstate.transfer.request_to_bridged_ms']).toBeUndefined();
+    expect(returned.status.code).toBe(2);
+    expect([ms(bridged, 'startTime'), ms(bridged, 'endTime')]).toEqual([3_200, 6_700]);
+    expect(bridged.attributes).toMatchObject({
+      'voxstate.transfer.kind': 'attended',
+      'voxstate.transfer.outcome': 'transferred',
+      'voxstate.transfer.request_to_bridged_ms': 3_500,
+    });
+    expect(bridged.status.code).toBe(0);
+    expect(spans.every((s) => s.ended)).toBe(true);
   });
 });

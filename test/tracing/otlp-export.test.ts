@@ -3,7 +3,30 @@ import { CallTimeline } from '../../src/calls/timeline.js';
 import { readEnv } from '../../src/config/schema.js';
 import { SPAN } from '../../src/tracing/call-tracer.js';
 import { startTracing, type Tracing, tracingOptionsOf } from '../../src/tracing/setup.js';
+import { type OtlpGrpcReceiver, startOtlpGrpcReceiver } from '../fakes/otlp-grpc-receiver.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../fakes/otlp-receiver.js';
+
+/** A short traced call: a turn with its end of turn, transcript and model call, then the end. */
+function playCall(tracing: Tracing): void {
+  const timeline = new CallTimeline();
+  timeline.answered();
+  tracing.tracer.follow(timeline, { id: 'c-7', direction: 'outbound', language: 'ru' });
+  timeline.speechEnded(250);
+  timeline.mark('transcript');
+  timeline.heard('secret words');
+  timeline.progress({ type: 'answer.mark', mark: 'answer_start' });
+  timeline.progress({ type: 'llm.request', provider: 'openai', model: 'gpt-x', attempt: 1 });
+  timeline.progress({
+    type: 'llm.usage',
+    provider: 'openai',
+    model: 'gpt-x',
+    inputTokens: 10,
+    outputTokens: 3,
+  });
+  timeline.ended('hangup');
+}
+
+const CALL_SPANS = [SPAN.call, `${SPAN.turn} 1`, SPAN.endOfTurn, SPAN.stt, 'chat gpt-x'].sort();
 
 const optionsOf = (env: Record<string, string>) => tracingOptionsOf(readEnv(env));
 
@@ -54,9 +77,34 @@ describe('tracing settings', () => {
     ).toBe(true);
   });
 
+  it('reads the protocol: JSON by default, the traces one wins, gRPC to the endpoint itself', () => {
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(optionsOf(on)?.protocol).toBe('http/json');
+    expect(optionsOf({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' })).toMatchObject({
+      protocol: 'http/protobuf',
+      url: 'http://collector:4318/v1/traces',
+    });
+    expect(
+      optionsOf({
+        ...on,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      })?.protocol,
+    ).toBe('http/json');
+    expect(
+      optionsOf({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      }),
+    ).toMatchObject({ protocol: 'grpc', url: 'http://collector:4317' });
+    expect(
+      optionsOf({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })?.url,
+    ).toBe('http://localhost:4317');
+  });
+
   it('refuses what it cannot do, by name, and never prints header values', () => {
-    expect(() => readEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
-      /OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/json, got "grpc"/,
+    expect(() => readEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/json, http\/protobuf, grpc, got "http\/thrift"/,
     );
     expect(() => readEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
       /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/,
@@ -126,5 +174,65 @@ describe('export to a local OTLP/HTTP receiver', () => {
     });
     expect(JSON.stringify(spans)).not.toContain('secret words');
     expect(receiver.headers[0]?.['x-api-key']).toBe('k1');
+  });
+
+  it('sends protobuf with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, decoded by the receiver', async () => {
+    receiver = await startOtlpReceiver();
+    const options = optionsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=k2',
+      OTEL_SERVICE_NAME: 'voxstate-proto',
+    });
+    if (!options) throw new Error('tracing should be on');
+    tracing = await startTracing(options);
+    playCall(tracing);
+    await tracing.flush();
+    expect(receiver.encodings).toEqual(['protobuf']);
+    expect(receiver.headers[0]?.['content-type']).toBe('application/x-protobuf');
+    expect(receiver.headers[0]?.['x-api-key']).toBe('k2');
+    const spans = receiver.spans;
+    expect(spans.map((s) => s.name).sort()).toEqual(CALL_SPANS);
+    const call = spans.find((s) => s.name === SPAN.call);
+    expect(call?.resource['service.name']).toBe('voxstate-proto');
+    expect(call?.attributes).toMatchObject({
+      'voxstate.call.id': 'c-7',
+      'voxstate.call.end_reason': 'hangup',
+    });
+    expect(call?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const turn = spans.find((s) => s.name === `${SPAN.turn} 1`);
+    expect(turn?.parentSpanId).toBe(call?.spanId);
+    expect(turn?.attributes['voxstate.turn.barge_in']).toBe(false);
+    expect(spans.find((s) => s.name === 'chat gpt-x')?.attributes).toMatchObject({
+      'gen_ai.usage.input_tokens': 10,
+      'gen_ai.usage.output_tokens': 3,
+    });
+    expect(JSON.stringify(spans)).not.toContain('secret words');
+  });
+});
+
+describe('export to a local OTLP/gRPC receiver', () => {
+  let receiver: OtlpGrpcReceiver | undefined;
+  let tracing: Tracing | undefined;
+  afterEach(async () => {
+    await tracing?.shutdown();
+    await receiver?.close();
+  });
+
+  it('sends the trace over gRPC with the headers as metadata', async () => {
+    receiver = await startOtlpGrpcReceiver();
+    const options = optionsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=k3',
+    });
+    if (!options) throw new Error('tracing should be on');
+    tracing = await startTracing(options);
+    playCall(tracing);
+    await tracing.flush();
+    expect(receiver.spans.map((s) => s.name).sort()).toEqual(CALL_SPANS);
+    expect(receiver.metadata[0]?.get('x-api-key')).toEqual(['k3']);
+    const call = receiver.spans.find((s) => s.name === SPAN.call);
+    expect(receiver.spans.every((s) => s.traceId === call?.traceId)).toBe(true);
   });
 });

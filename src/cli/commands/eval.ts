@@ -9,8 +9,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../../errors.js';
 import { formatJunit, formatTable, progressLine } from '../../evals/report.js';
 import { EVAL_DATA_DIR, runEval } from '../../evals/run-eval.js';
+import { selectCalls } from '../../evals/select.js';
 import { loadSuite } from '../../evals/suite.js';
 import type { SttChoice } from '../../runtime/config.js';
 import {
@@ -48,6 +50,18 @@ export const SPEC = {
       value: '<engine>',
       help: 'whisper | script (default: whisper when its model is present, else script)',
     },
+    only: {
+      type: 'string',
+      multiple: true,
+      value: '<pattern>',
+      help: 'run only these calls: a number (7), a range (3-7), part of a name, or a glob (ru:*); repeat or comma-separate',
+    },
+    lang: {
+      type: 'string',
+      multiple: true,
+      value: '<code>',
+      help: 'run only the calls in these languages (en, ru...); repeat or comma-separate',
+    },
     'data-dir': {
       type: 'string',
       value: '<dir>',
@@ -77,7 +91,14 @@ export async function run(
         throw new UsageError(`--stt must be "whisper" or "script", got "${stt}"`);
       }
       const concurrency = numberOption(values, 'concurrency', { min: 1, max: 64, integer: true });
-      const suite = await loadSuite(suitePath);
+      const whole = await loadSuite(suitePath);
+      let suite: typeof whole;
+      try {
+        suite = selectCalls(whole, { only: values.only ?? [], languages: values.lang ?? [] });
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UsageError(err.message);
+        throw err;
+      }
       const tty = io.err.isTTY === true;
       let progress = '';
       const result = await runEval(suite, {
@@ -88,7 +109,7 @@ export async function run(
         ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
         onStart: (info) =>
           io.err.write(
-            `voxstate eval: ${info.calls} calls of ${suite.name}, ${concurrency ?? suite.concurrency} at a time (stt ${info.stt}, answers ${info.answerer})\n`,
+            `voxstate eval: ${info.calls}${suite.calls.length < whole.calls.length ? ` of ${whole.calls.length}` : ''} calls of ${suite.name}, ${concurrency ?? suite.concurrency} at a time (stt ${info.stt}, answers ${info.answerer})\n`,
           ),
         onCall: (call, done, total) => {
           const line = progressLine(call, done, total);

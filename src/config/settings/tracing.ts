@@ -9,6 +9,9 @@ import { bool, httpUrl, list, oneOf, setting, text } from '../kinds.js';
 
 const TRACING = 'tracing';
 
+/** OTLP transports, as the specification names them. */
+const PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
+
 /** `key=value` pairs, comma separated (`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_HEADERS`). */
 const pairs = list({ expected: '`key=value` pairs', test: (s) => /^[^=\s]+=.*$/.test(s) });
 
@@ -23,22 +26,27 @@ export const TRACING_SETTINGS = {
     group: TRACING,
     defaultDoc: '`otlp` when an endpoint is set, else `none`',
     description:
-      '`otlp` (OTLP over HTTP to the endpoint below), `console` (spans printed to stdout, for a quick look) or `none`',
+      '`otlp` (OTLP to the endpoint below), `console` (spans printed to stdout, for a quick look) or `none`',
   }),
   OTEL_EXPORTER_OTLP_ENDPOINT: setting(httpUrl, {
     group: TRACING,
     description:
-      'OTLP/HTTP base URL (a collector, Jaeger, Tempo...); traces go to `<endpoint>/v1/traces`. Setting it switches tracing on',
+      'OTLP base URL (a collector, Jaeger, Tempo...); over HTTP traces go to `<endpoint>/v1/traces`, over gRPC to the endpoint itself. Setting it switches tracing on',
   }),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: setting(httpUrl, {
     group: TRACING,
     description: 'full URL for traces, used as is; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`',
   }),
-  OTEL_EXPORTER_OTLP_PROTOCOL: setting(oneOf(['http/json']), {
+  OTEL_EXPORTER_OTLP_PROTOCOL: setting(oneOf(PROTOCOLS), {
     group: TRACING,
     default: 'http/json',
     description:
-      'the exporter sends OTLP as JSON over HTTP (every OTLP/HTTP receiver accepts it); `grpc` and `http/protobuf` are refused by name',
+      'how spans travel: `http/json` (OTLP JSON over HTTP, default endpoint `http://localhost:4318`), `http/protobuf` (OTLP protobuf over HTTP, same endpoint) or `grpc` (OTLP over gRPC, default endpoint `http://localhost:4317`); the exporter for it is loaded only when tracing is on',
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: setting(oneOf(PROTOCOLS), {
+    group: TRACING,
+    defaultDoc: '`OTEL_EXPORTER_OTLP_PROTOCOL`',
+    description: 'the same for traces only; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`',
   }),
   OTEL_EXPORTER_OTLP_HEADERS: setting(pairs, {
     group: TRACING,
