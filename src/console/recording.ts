@@ -1,13 +1,14 @@
 /**
  * A call's recording as the console serves it to its `<audio>` player: the file named by the
- * call's `recordingPath`, only from inside the data folder, with HTTP byte ranges (players seek
+ * call's `recordingPath`, only from the data folder's recordings, with HTTP byte ranges (players seek
  * with `Range: bytes=...`; 206 with `Content-Range`, 416 when the range is outside the file).
  *
  * @module
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname } from 'node:path';
+import { resolveRecordingPath } from '../calllog/recordings.js';
 import type { OpsReply } from '../ops/server.js';
 
 const AUDIO_TYPES: Record<string, string> = {
@@ -20,15 +21,15 @@ const AUDIO_TYPES: Record<string, string> = {
 };
 
 /**
- * The file `recordingPath` names (relative to `root`, or absolute), or undefined when it is not
- * inside `root`: a path that climbs out of the data folder is never served.
+ * The file `recordingPath` names inside `<root>/recordings`, or undefined for any other path
+ * (absolute, or climbing out): a call record is data, and only recordings are ever served.
  */
 export function recordingFile(root: string, recordingPath: string): string | undefined {
-  const base = resolve(root);
-  const file = resolve(base, recordingPath);
-  const rel = relative(base, file);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
-  return file;
+  try {
+    return resolveRecordingPath(root, recordingPath);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses one `bytes=` range of a file of `size` bytes: [start, end] inclusive, or 'bad'. */

@@ -50,16 +50,6 @@ export function activeCallInfo(handles: readonly CallHandle[]): ActiveCallInfo[]
 }
 
 /**
- * The call's recording, when its session has one: an optional `recordingPath` (relative to the
- * data folder) that call recording sets; read structurally, so the console needs nothing else
- * of it.
- */
-function recordingPathOf(session: object): string | undefined {
-  const path = (session as { readonly recordingPath?: unknown }).recordingPath;
-  return typeof path === 'string' && path !== '' ? path : undefined;
-}
-
-/**
  * What the web console shows of a call: its state, turns (the timeline's, words inside: the
  * console shows them only when transcripts may be kept), cost so far and recording.
  */
@@ -68,7 +58,7 @@ export function consoleCallOf(
   ended?: { reason: string; atMs: number },
 ): ConsoleCall {
   const snapshot = h.actor.getSnapshot();
-  const recording = recordingPathOf(h.session);
+  const recording = h.session.recordingPath || undefined;
   return {
     id: h.id,
     state: stateValueString(snapshot.value),

@@ -50,7 +50,8 @@ describe('recording byte ranges and paths', () => {
 
   it('serves only files inside the data folder', () => {
     expect(recordingFile('/data', 'recordings/a.wav')).toBe('/data/recordings/a.wav');
-    expect(recordingFile('/data', '/data/recordings/a.wav')).toBe('/data/recordings/a.wav');
+    expect(recordingFile('/data', '/data/recordings/a.wav')).toBeUndefined();
+    expect(recordingFile('/data', 'other/a.wav')).toBeUndefined();
     expect(recordingFile('/data', '../etc/passwd')).toBeUndefined();
     expect(recordingFile('/data', 'recordings/../../etc/passwd')).toBeUndefined();
     expect(recordingFile('/data', '/etc/passwd')).toBeUndefined();
@@ -60,7 +61,7 @@ describe('recording byte ranges and paths', () => {
 });
 
 describe('consoleCallOf', () => {
-  it("takes a call's recording from an optional recordingPath of its session", () => {
+  it("takes a call's recording from its session's recordingPath", () => {
     const handle = (session: Record<string, unknown>) =>
       ({
         id: 'c',
@@ -77,7 +78,7 @@ describe('consoleCallOf', () => {
       'recordings/c.wav',
     );
     expect(consoleCallOf(handle({})).recordingPath).toBeUndefined();
-    expect(consoleCallOf(handle({ recordingPath: 42 })).recordingPath).toBeUndefined();
+    expect(consoleCallOf(handle({ recordingPath: '' })).recordingPath).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@
  * token cookie, and seeking asks the server for a byte range. The WAV is written by the test.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,8 @@ describe('the recording player in headless Chromium', () => {
     const samples = new Int16Array(32_000);
     for (let i = 0; i < samples.length; i++)
       samples[i] = Math.round(8_000 * Math.sin((2 * Math.PI * 440 * i) / 16_000));
-    await writeFile(join(dataDir, 'call-r.wav'), writeWav(samples, 16_000));
+    await mkdir(join(dataDir, 'recordings'));
+    await writeFile(join(dataDir, 'recordings', 'call-r.wav'), writeWav(samples, 16_000));
     const web = createConsole({ live: () => [], dataDir });
     web.ended({
       id: 'call-r',
@@ -54,7 +55,7 @@ describe('the recording player in headless Chromium', () => {
       endedAt: Date.now(),
       endReason: 'hangup',
       turns: [],
-      recordingPath: 'call-r.wav',
+      recordingPath: 'recordings/call-r.wav',
     });
     const routes: OpsRoutes = (path, query, headers?: IncomingHttpHeaders) => {
       if (path.endsWith('/recording') && headers?.range) ranges.push(headers.range);
