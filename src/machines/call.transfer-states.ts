@@ -100,7 +100,7 @@ const attendedState = callSetup.createStateConfig({
       },
       states: {
         ringing: {
-          initial: 'waiting',
+          initial: 'quiet',
           invoke: {
             id: 'dialAgent',
             src: 'dialAgent',
@@ -109,7 +109,7 @@ const attendedState = callSetup.createStateConfig({
             onError: { target: RETURNING, actions: failed('dialAgent') },
           },
           states: {
-            waiting: { always: { guard: 'holdPrompt', target: 'prompting' } },
+            quiet: { always: { guard: 'holdPrompt', target: 'prompting' } },
             prompting: {
               invoke: {
                 id: 'holdPrompt',

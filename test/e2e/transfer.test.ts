@@ -190,7 +190,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     expect(call.states).toEqual(
       expect.arrayContaining([
         'transferring.attended.announcing',
-        'transferring.attended.holding.ringing.waiting',
+        'transferring.attended.holding.ringing.quiet',
         'transferring.attended.holding.connectingAgent',
         'transferring.attended.holding.tellingAgent',
         'transferring.attended.bridging',
@@ -249,7 +249,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     call.sim.hangup();
     const output = await within(call.handle.done, 30_000, 'the call to end');
     expect(output.endReason).toBe('hangup');
-    const i = call.states.indexOf('transferring.attended.holding.ringing.waiting');
+    const i = call.states.indexOf('transferring.attended.holding.ringing.quiet');
     expect(i).toBeGreaterThan(0);
     expect(call.states.slice(i)).toEqual(
       expect.arrayContaining([

@@ -102,7 +102,7 @@ describe('call machine: transferring', () => {
     actor.send({ ...request, target: 'agent' });
     await flush();
     await step('transferAnnouncement');
-    expect(at()).toBe('transferring.attended.holding.ringing.waiting');
+    expect(at()).toBe('transferring.attended.holding.ringing.quiet');
     expect(harness.inputs.get('holdCaller')).toEqual({
       callId: PATH_INPUT.callId,
       music: 'default',
