@@ -2,7 +2,8 @@
  * The voxstate runtime: builds every shared part once (worker pools, knowledge base, speech,
  * answerer, caches, metrics) and runs one call machine actor per call.
  *
- * `startCall()` prepares the call (the compact prompt is built here, before any audio), creates
+ * `startCall()` prepares the call (its language, prompts and machine input come from
+ * `call-input.ts`; the compact prompt is built before any audio), creates
  * the call's session, provides the call machine with actors made around that session
  * (`createCallActors(session, shared)`) and starts its actor; when the actor ends, the session
  * is closed, the cost is recorded and the telephony side is hung up if the bot ended the call.
@@ -30,18 +31,15 @@ import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { callMachine } from '../machines/call.machine.js';
 import type { CallOutput } from '../machines/call.types.js';
 import { type BusinessData, businessName } from '../prompts/business.js';
-import { CallPrompts } from '../prompts/call-prompts.js';
-import { buildCompactPrompt } from '../prompts/compact-prompt.js';
-import { buildFullPrompt } from '../prompts/full-prompt.js';
 import { createSttSelector } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { Speech } from '../speech/create-speech.js';
 import { catalogCounter, catalogGauge } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
-import { isLanguage, type Language } from '../text/language.js';
 import type { CallTracer } from '../tracing/call-tracer.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
+import { callLanguage, callMachineInput, callPrompts } from './call-input.js';
 import type { RuntimeConfig } from './config.js';
 import { recordFlagAssignment } from './flag-metrics.js';
 import { buildRuntimeParts, type RuntimeParts } from './runtime-parts.js';
@@ -202,19 +200,12 @@ export class Runtime {
   startCall(endpoint: CallEndpoint, extra: { purpose?: string } = {}): CallHandle {
     const callId = endpoint.id;
     if (this.#handles.has(callId)) throw new ConfigError(`call ${callId} is already in progress`);
-    const language = asLanguage(endpoint.language, this.business);
+    const language = callLanguage(endpoint.language, this.business);
     const flags = assignFlags(callId, this.config.flags);
     recordFlagAssignment(this.registry, flags);
     const business = this.business;
-    const promptCall = {
-      language,
-      direction: endpoint.direction,
-      ...(extra.purpose ? { purpose: extra.purpose } : {}),
-    };
-    const prompts = new CallPrompts(
-      () => buildCompactPrompt(business, promptCall),
-      () => buildFullPrompt(business, promptCall),
-    );
+    const direction = endpoint.direction;
+    const prompts = callPrompts(business, { language, direction, purpose: extra.purpose });
     const scriptText = this.#scriptText;
     const session = new CallSession({
       endpoint,
@@ -241,22 +232,7 @@ export class Runtime {
     let self: unknown;
     const actor = createActor(machine, {
       id: `call-${callId}`,
-      input: {
-        callId,
-        direction: endpoint.direction,
-        language,
-        format: 'slin16',
-        limits: this.config.limits,
-        bargeInOnGreeting: this.config.bargeInOnGreeting,
-        digitActions: this.#actions.digits,
-        ...(this.#actions.transfer ? { digitTransfer: this.#actions.transfer } : {}),
-        transfer: {
-          blind: this.config.transfer.blind !== undefined,
-          attended: this.config.transfer.agentEndpoint !== undefined,
-          announcement: this.config.transfer.announcement,
-          noAnswer: this.config.transfer.noAnswer,
-        },
-      },
+      input: callMachineInput({ callId, direction, language }, this.config, this.#actions),
       inspect: (event) => this.#observe(session, self, event),
     });
     const done = new Promise<CallOutput>((resolve) => {
@@ -346,10 +322,4 @@ export class Runtime {
     this.logger.info(output, 'call ended');
     return output;
   }
-}
-
-function asLanguage(language: string | undefined, business: BusinessData): Language {
-  const short = language?.slice(0, 2).toLowerCase();
-  if (short && isLanguage(short) && business.languages.includes(short)) return short;
-  return business.languages[0] ?? 'en';
 }
