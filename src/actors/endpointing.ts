@@ -41,6 +41,9 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Language } from '../text/language.js';
 import type { EndpointingInput } from './contracts.js';
 
+/** Duration of one frame of a media connection (20 ms of 16 kHz audio). */
+const FRAME_MS = 20;
+
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
 const SILENT_KEEP_MS = 3_000;
 
@@ -70,6 +73,8 @@ interface Frame {
   endMs: number;
   /** Clock time it arrived. */
   arrivedAtMs: number;
+  /** Where it starts in the audio the connection received (20 ms a frame from its first; no gaps). */
+  receivedMs: number;
   samples: Float32Array;
 }
 
@@ -83,6 +88,18 @@ function collect(frames: readonly Frame[], startMs: number, endMs: number): Floa
     offset += f.samples.length;
   }
   return out;
+}
+
+/** Where the frames that overlap `[startMs, endMs)` sit in the audio received. */
+function receivedRange(
+  frames: readonly Frame[],
+  startMs: number,
+  endMs: number,
+): { startMs: number; endMs: number } | undefined {
+  const first = frames.find((f) => f.endMs > startMs && f.startMs < endMs);
+  const last = frames.findLast((f) => f.endMs > startMs && f.startMs < endMs);
+  if (!first || !last) return undefined;
+  return { startMs: first.receivedMs, endMs: last.receivedMs + (last.endMs - last.startMs) };
 }
 
 /**
@@ -112,6 +129,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     const clock = session.playback.clock;
     const frameClock = new FrameClock({ originMs: clock.now() });
     const frames: Frame[] = [];
+    /** Frames this actor heard (where the connection does not count them). */
+    let heard = 0;
     let speechStartMs: number | undefined;
     let live: SttStream | undefined;
     let failures = 0;
@@ -164,10 +183,12 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       }
       speechStartMs = undefined;
       const audio = collect(frames, ev.startMs, ev.endMs);
+      const received = receivedRange(frames, ev.startMs, ev.endMs);
       const utteranceId = s.putUtterance({
         audio,
         startMs: ev.startMs,
         endMs: ev.endMs,
+        ...(received ? { received } : {}),
         ...(live ? { live } : {}),
       });
       live = undefined;
@@ -222,7 +243,9 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     const onAudio = (frame: Buffer) => {
       const samples = int16ToFloat32(frame);
       const placed = frameClock.place(clock.now(), samples.length);
-      frames.push({ ...placed, samples });
+      heard++;
+      const receivedMs = ((media.framesIn ?? heard) - 1) * FRAME_MS;
+      frames.push({ ...placed, receivedMs, samples });
       live?.push(samples);
       echo.caller(placed.endMs, samplesEnergy(samples));
       const horizon = Math.max(

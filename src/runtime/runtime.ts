@@ -52,8 +52,8 @@ export interface RuntimeOptions {
   /** Inspection observer attached to every call actor (the Stately inspector). */
   inspect?: Observer<InspectionEvent>;
   /**
-   * Simulator only: the text a scripted caller spoke between two points of a call's audio
-   * clock, for `stt: 'script'`.
+   * Simulator only: the text a scripted caller spoke between two points of the audio a call
+   * received (ms of audio, see `Utterance.received`), for `stt: 'script'`.
    */
   scriptText?: (callId: string, startMs: number, endMs: number) => string | undefined;
   /** WebSocket options of the Realtime sessions (a private certificate authority in tests). */
@@ -169,7 +169,7 @@ export class Runtime {
 
   /**
    * Simulator only: where the `script` speech-to-text engine gets the words a scripted caller
-   * spoke between two points of a call's audio clock.
+   * spoke between two points of the audio a call received.
    */
   useScriptText(scriptText: RuntimeOptions['scriptText']): void {
     this.#scriptText = scriptText;
