@@ -54,7 +54,8 @@ export function bridgeAudioFor(
 /** Records that the frame sent as number `framesSent` of its stream carried `caller`'s script at `scriptMs`. */
 function noteSent(caller: SimChannel, framesSent: number, scriptMs: number): void {
   const sentMs = framesSent * 20;
-  const pieces = (caller.scriptSent ??= []);
+  caller.scriptSent ??= [];
+  const pieces = caller.scriptSent;
   const last = pieces.at(-1);
   if (!last || last.scriptMs + (sentMs - last.sentMs) !== scriptMs)
     pieces.push({ sentMs, scriptMs });
