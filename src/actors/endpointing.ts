@@ -78,28 +78,24 @@ interface Frame {
   samples: Float32Array;
 }
 
-/** Joins the frames that overlap `[startMs, endMs)` into one buffer (gaps are left out). */
-function collect(frames: readonly Frame[], startMs: number, endMs: number): Float32Array {
+/**
+ * Joins the frames that overlap `[startMs, endMs)` into one buffer (gaps are left out), and says
+ * where they sit in the audio received.
+ */
+function collect(frames: readonly Frame[], startMs: number, endMs: number) {
   const parts = frames.filter((f) => f.endMs > startMs && f.startMs < endMs);
-  const out = new Float32Array(parts.reduce((n, f) => n + f.samples.length, 0));
+  const audio = new Float32Array(parts.reduce((n, f) => n + f.samples.length, 0));
   let offset = 0;
   for (const f of parts) {
-    out.set(f.samples, offset);
+    audio.set(f.samples, offset);
     offset += f.samples.length;
   }
-  return out;
-}
-
-/** Where the frames that overlap `[startMs, endMs)` sit in the audio received. */
-function receivedRange(
-  frames: readonly Frame[],
-  startMs: number,
-  endMs: number,
-): { startMs: number; endMs: number } | undefined {
-  const first = frames.find((f) => f.endMs > startMs && f.startMs < endMs);
-  const last = frames.findLast((f) => f.endMs > startMs && f.startMs < endMs);
-  if (!first || !last) return undefined;
-  return { startMs: first.receivedMs, endMs: last.receivedMs + (last.endMs - last.startMs) };
+  const [first, last] = [parts[0], parts.at(-1)];
+  const received =
+    first && last
+      ? { startMs: first.receivedMs, endMs: last.receivedMs + last.endMs - last.startMs }
+      : undefined;
+  return { audio, received };
 }
 
 /**
@@ -129,8 +125,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     const clock = session.playback.clock;
     const frameClock = new FrameClock({ originMs: clock.now() });
     const frames: Frame[] = [];
-    /** Frames this actor heard (where the connection does not count them). */
-    let heard = 0;
+    let heard = 0; // frames heard, where the connection does not count them
     let speechStartMs: number | undefined;
     let live: SttStream | undefined;
     let failures = 0;
@@ -176,14 +171,13 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         }
         live?.close();
         live = deps.openSttStream?.(input.callId);
-        live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY));
+        live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY).audio);
         if (live) void readPartials(live);
         sendBack({ type: 'media.speech.start' });
         return;
       }
       speechStartMs = undefined;
-      const audio = collect(frames, ev.startMs, ev.endMs);
-      const received = receivedRange(frames, ev.startMs, ev.endMs);
+      const { audio, received } = collect(frames, ev.startMs, ev.endMs);
       const utteranceId = s.putUtterance({
         audio,
         startMs: ev.startMs,
