@@ -126,6 +126,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     const frameClock = new FrameClock({ originMs: clock.now() });
     const frames: Frame[] = [];
     let heard = 0; // frames heard, where the connection does not count them
+    let judgedMs = 0; // media time up to which the detector's probabilities have come back
     let speechStartMs: number | undefined;
     let live: SttStream | undefined;
     let failures = 0;
@@ -242,10 +243,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       frames.push({ ...placed, receivedMs, samples });
       live?.push(samples);
       echo.caller(placed.endMs, samplesEnergy(samples));
-      const horizon = Math.max(
-        placed.endMs - keepMs,
-        speechStartMs ?? placed.endMs - SILENT_KEEP_MS,
-      );
+      // Silence goes once judged: a lagging detector must not lose speech it has not seen yet.
+      const horizon = Math.max(placed.endMs - keepMs, speechStartMs ?? judgedMs - SILENT_KEEP_MS);
       while (frames.length > 0 && (frames[0] as Frame).endMs <= horizon) frames.shift();
       pending++;
       vad.process(samples, controller.signal).then(
@@ -255,6 +254,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
           failures = 0;
           probabilities.forEach((p, i) => {
             const endMs = placed.windowEndsMs[i] ?? placed.endMs;
+            judgedMs = endMs;
             const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
             for (const ev of events) onEvent(session, ev);
           });
@@ -262,6 +262,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         },
         (err: unknown) => {
           pending--;
+          judgedMs = Math.max(judgedMs, placed.endMs);
           if (controller.signal.aborted || isAbortError(err)) return;
           schedule();
           failures++;

@@ -222,6 +222,24 @@ describe('endpointing actor', () => {
     expect(utterance!.startMs - received.startMs).toBeGreaterThan(450);
   });
 
+  it('keeps the audio the detector has not judged yet, however far behind it is', async () => {
+    const r = rig();
+    stop = () => r.actor.stop();
+    r.vad.hold = true;
+    await r.send(10, false);
+    await r.send(25, true);
+    await r.send(200, false); // 4 s more, while no probability has come back
+    for (const release of r.vad.held.splice(0)) release();
+    await r.wait(0);
+    await r.wait(0);
+    const end = r.events.find((e) => e.type === 'media.speech.end');
+    const utterance = r.session.takeUtterance(end!.utteranceId!);
+    // The 500 ms of voice (and its pre-roll) are all there, found on both timelines.
+    expect(utterance!.audio.length / 16).toBeGreaterThanOrEqual(500);
+    expect(utterance!.received!.startMs).toBeLessThanOrEqual(200);
+    expect(utterance!.received!.endMs).toBeGreaterThanOrEqual(700);
+  });
+
   it('does not judge silence while audio waits for the detector', async () => {
     const r = rig();
     stop = () => r.actor.stop();
