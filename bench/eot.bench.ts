@@ -22,19 +22,17 @@ import { defaultInferenceConfig } from '../src/config/inference.js';
 import { adaptiveEndOfTurn, fixedEndOfTurn } from '../src/media/end-of-turn.js';
 import type { EndOfTurnPolicy } from '../src/media/endpointer.js';
 import { Endpointer, type EndpointerEvent } from '../src/media/endpointer.js';
-import { VAD_WINDOW_MS, VadSession } from '../src/media/vad.js';
-import { createEspeakEngine } from '../src/providers/tts/espeak.js';
+import { VadSession } from '../src/media/vad.js';
 import { casePartials, PAUSE_CASES, type PauseCase } from '../src/simulator/pause-cases.js';
-import { synthesizeScript } from '../src/simulator/script-audio.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { createVadPool } from '../src/workers/pools.js';
+import { endpointLine, percentile, RATE, speak, speechBounds } from './scripted-speech.js';
 
 /** Options every suite takes. */
 export interface BenchOptions {
   json: boolean;
 }
 
-const RATE = 16_000;
 const LEAD_MS = 500;
 const TAIL_MS = 2_500;
 /** A streaming engine's partial trails the end of the words it covers by this much. */
@@ -68,66 +66,36 @@ interface Turn {
   pieces: { fromMs: number; toMs: number; partial: string }[];
 }
 
-/** First and last sample of 10 ms blocks within 35 dB of the loudest block. */
-function speechBounds(x: Float32Array): [number, number] {
-  const block = 160;
-  const levels: number[] = [];
-  for (let at = 0; at + block <= x.length; at += block) {
-    let s = 0;
-    for (let i = at; i < at + block; i++) s += (x[i] ?? 0) ** 2;
-    levels.push(Math.sqrt(s / block));
-  }
-  const floor = Math.max(...levels) * 10 ** (-35 / 20);
-  const first = levels.findIndex((l) => l > floor);
-  const last = levels.length - 1 - [...levels].reverse().findIndex((l) => l > floor);
-  return [first * block, (last + 1) * block];
-}
-
-/** The `p`th percentile (nearest rank), rounded; null for no values. */
-function percentile(xs: number[], p: number): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number);
-}
-
 async function buildTurns(): Promise<Turn[]> {
-  const espeak = createEspeakEngine({ threads: 1 });
-  try {
-    return await Promise.all(
-      PAUSE_CASES.map(async (c) => {
-        const audio = await synthesizeScript(
-          { steps: c.pieces.map((p) => ({ say: p.text, lang: c.language })) },
-          espeak,
-        );
-        const partials = casePartials(c);
-        const parts: Float32Array[] = [new Float32Array((LEAD_MS / 1000) * RATE)];
-        const pieces: Turn['pieces'] = [];
-        let at = parts[0]?.length ?? 0;
-        c.pieces.forEach((p, i) => {
-          const samples = Float32Array.from(audio.get(i) ?? new Int16Array(0), (v) => v / 32_768);
-          const [from, to] = speechBounds(samples);
-          pieces.push({
-            fromMs: ((at + from) / RATE) * 1000,
-            toMs: ((at + to) / RATE) * 1000,
-            partial: partials[i] ?? '',
-          });
-          const gap = new Float32Array((((p.pauseAfterMs ?? 0) || 0) / 1000) * RATE);
-          parts.push(samples, gap);
-          at += samples.length + gap.length;
-        });
-        parts.push(new Float32Array((TAIL_MS / 1000) * RATE));
-        const total = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-        let o = 0;
-        for (const p of parts) {
-          total.set(p, o);
-          o += p.length;
-        }
-        return { c, audio: total, pieces };
-      }),
-    );
-  } finally {
-    await espeak.close();
-  }
+  const spoken = await speak(
+    PAUSE_CASES.map((c) => c.pieces.map((p) => ({ say: p.text, lang: c.language }))),
+  );
+  return PAUSE_CASES.map((c, k) => {
+    const partials = casePartials(c);
+    const parts: Float32Array[] = [new Float32Array((LEAD_MS / 1000) * RATE)];
+    const pieces: Turn['pieces'] = [];
+    let at = parts[0]?.length ?? 0;
+    c.pieces.forEach((p, i) => {
+      const samples = spoken[k]?.[i] ?? new Float32Array(0);
+      const [from, to] = speechBounds(samples);
+      pieces.push({
+        fromMs: ((at + from) / RATE) * 1000,
+        toMs: ((at + to) / RATE) * 1000,
+        partial: partials[i] ?? '',
+      });
+      const gap = new Float32Array((((p.pauseAfterMs ?? 0) || 0) / 1000) * RATE);
+      parts.push(samples, gap);
+      at += samples.length + gap.length;
+    });
+    parts.push(new Float32Array((TAIL_MS / 1000) * RATE));
+    const total = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      total.set(p, o);
+      o += p.length;
+    }
+    return { c, audio: total, pieces };
+  });
 }
 
 /** Runs one turn's VAD probabilities through an endpointer with `policy`. */
@@ -139,20 +107,10 @@ function endpoint(
 ): EndpointerEvent[] {
   const ep = new Endpointer({}, policy);
   ep.setLanguage(turn.c.language);
-  const arrivals = partials
+  const partialsAt = partials
     ? turn.pieces.map((p) => ({ atMs: p.toMs + STT_LAG_MS, text: p.partial }))
     : [];
-  const events: EndpointerEvent[] = [];
-  probabilities.forEach((p, i) => {
-    const t = i * VAD_WINDOW_MS;
-    while (arrivals.length > 0 && (arrivals[0]?.atMs ?? Infinity) <= t) {
-      const a = arrivals.shift() as { atMs: number; text: string };
-      ep.setPartial(a.text);
-      events.push(...ep.advance(a.atMs));
-    }
-    events.push(...ep.push(p, t));
-  });
-  return events;
+  return endpointLine(ep, probabilities, { partials: partialsAt });
 }
 
 function judge(turns: Turn[], eventsOf: (t: Turn) => EndpointerEvent[]): PolicyFigures {

@@ -24,8 +24,7 @@ import { Registry } from 'prom-client';
 import { defaultInferenceConfig } from '../src/config/inference.js';
 import { Endpointer, type EndpointerEvent } from '../src/media/endpointer.js';
 import { NoiseSession } from '../src/media/noise.js';
-import { VAD_WINDOW_MS, VadSession } from '../src/media/vad.js';
-import { createEspeakEngine } from '../src/providers/tts/espeak.js';
+import { VadSession } from '../src/media/vad.js';
 import {
   activeSpeechLevel,
   type LineNoiseKind,
@@ -33,16 +32,15 @@ import {
   noiseLevelFor,
 } from '../src/simulator/line-noise.js';
 import { caseText, PAUSE_CASES } from '../src/simulator/pause-cases.js';
-import { synthesizeScript } from '../src/simulator/script-audio.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import { createNoisePool, createVadPool } from '../src/workers/pools.js';
+import { endpointLine, percentile, RATE, speak, speechBounds } from './scripted-speech.js';
 
 /** Options every suite takes. */
 export interface BenchOptions {
   json: boolean;
 }
 
-const RATE = 16_000;
 const LEAD_MS = 2_000;
 const TAIL_MS = 2_000;
 /** Onsets this close to the speech belong to it. */
@@ -104,45 +102,6 @@ export interface Outcome {
   delayMs: number | undefined;
 }
 
-function toFloat(samples: Int16Array): Float32Array {
-  return Float32Array.from(samples, (v) => v / 32_768);
-}
-
-/** First and last sample of 10 ms blocks within 35 dB of the loudest block. */
-function speechBounds(x: Float32Array): [number, number] {
-  const block = 160;
-  const levels: number[] = [];
-  for (let at = 0; at + block <= x.length; at += block) {
-    let s = 0;
-    for (let i = at; i < at + block; i++) s += (x[i] ?? 0) ** 2;
-    levels.push(Math.sqrt(s / block));
-  }
-  const floor = Math.max(...levels) * 10 ** (-35 / 20);
-  const first = levels.findIndex((l) => l > floor);
-  const last = levels.length - 1 - [...levels].reverse().findIndex((l) => l > floor);
-  return [first * block, (last + 1) * block];
-}
-
-async function synthesize(items: readonly (readonly [string, string])[]): Promise<Float32Array[]> {
-  const espeak = createEspeakEngine({ threads: 1 });
-  try {
-    const audio = await synthesizeScript(
-      { steps: items.map(([lang, say]) => ({ say, lang })) },
-      espeak,
-    );
-    return items.map((_, i) => toFloat(audio.get(i) ?? new Int16Array(0)));
-  } finally {
-    await espeak.close();
-  }
-}
-
-/** The `p`th percentile (nearest rank), rounded; null for no values. */
-function percentile(xs: number[], p: number): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number);
-}
-
 function figures(outcomes: Outcome[], noiseOnlyMs: number): SideFigures {
   const delays = outcomes.flatMap((o) => (o.delayMs === undefined ? [] : [o.delayMs]));
   const falseStarts = outcomes.reduce((n, o) => n + o.falseStarts, 0);
@@ -195,7 +154,10 @@ export default async function run(opts: BenchOptions): Promise<NoiseBenchResult>
   };
   try {
     const said = PAUSE_CASES.map((c) => [c.language, caseText(c)] as const);
-    const [voices, babbleVoices] = await Promise.all([synthesize(said), synthesize(BABBLE)]);
+    const [voices = [], babbleVoices = []] = await speak([
+      said.map(([lang, say]) => ({ say, lang })),
+      BABBLE.map(([lang, say]) => ({ say, lang })),
+    ]);
     const utterances: Utterance[] = voices.map((audio, i) => {
       const [speechFrom, speechTo] = speechBounds(audio);
       return {
@@ -223,9 +185,7 @@ export default async function run(opts: BenchOptions): Promise<NoiseBenchResult>
         suppressedSamples += n;
       }
       const probabilities = await new VadSession(vadPool).process(heard);
-      const ep = new Endpointer();
-      const events = probabilities.flatMap((p, i) => ep.push(p, i * VAD_WINDOW_MS));
-      events.push(...ep.advance((n / RATE) * 1000));
+      const events = endpointLine(new Endpointer(), probabilities, { untilMs: (n / RATE) * 1000 });
       const toMs = (at: number) => ((lead + at) / RATE) * 1000;
       return judge(events, toMs(u.speechFrom), toMs(u.speechTo));
     };

@@ -41,6 +41,9 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Language } from '../text/language.js';
 import type { EndpointingInput } from './contracts.js';
 
+/** Duration of one frame of a media connection (20 ms of 16 kHz audio). */
+const FRAME_MS = 20;
+
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
 const SILENT_KEEP_MS = 3_000;
 
@@ -70,19 +73,29 @@ interface Frame {
   endMs: number;
   /** Clock time it arrived. */
   arrivedAtMs: number;
+  /** Where it starts in the audio the connection received (20 ms a frame from its first; no gaps). */
+  receivedMs: number;
   samples: Float32Array;
 }
 
-/** Joins the frames that overlap `[startMs, endMs)` into one buffer (gaps are left out). */
-function collect(frames: readonly Frame[], startMs: number, endMs: number): Float32Array {
+/**
+ * Joins the frames that overlap `[startMs, endMs)` into one buffer (gaps are left out), and says
+ * where they sit in the audio received.
+ */
+function collect(frames: readonly Frame[], startMs: number, endMs: number) {
   const parts = frames.filter((f) => f.endMs > startMs && f.startMs < endMs);
-  const out = new Float32Array(parts.reduce((n, f) => n + f.samples.length, 0));
+  const audio = new Float32Array(parts.reduce((n, f) => n + f.samples.length, 0));
   let offset = 0;
   for (const f of parts) {
-    out.set(f.samples, offset);
+    audio.set(f.samples, offset);
     offset += f.samples.length;
   }
-  return out;
+  const [first, last] = [parts[0], parts.at(-1)];
+  const received =
+    first && last
+      ? { startMs: first.receivedMs, endMs: last.receivedMs + last.endMs - last.startMs }
+      : undefined;
+  return { audio, received };
 }
 
 /**
@@ -112,6 +125,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     const clock = session.playback.clock;
     const frameClock = new FrameClock({ originMs: clock.now() });
     const frames: Frame[] = [];
+    let heard = 0; // frames heard, where the connection does not count them
+    let judgedMs = 0; // media time up to which the detector's probabilities have come back
     let speechStartMs: number | undefined;
     let live: SttStream | undefined;
     let failures = 0;
@@ -157,17 +172,18 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         }
         live?.close();
         live = deps.openSttStream?.(input.callId);
-        live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY));
+        live?.push(collect(frames, ev.startMs, Number.POSITIVE_INFINITY).audio);
         if (live) void readPartials(live);
         sendBack({ type: 'media.speech.start' });
         return;
       }
       speechStartMs = undefined;
-      const audio = collect(frames, ev.startMs, ev.endMs);
+      const { audio, received } = collect(frames, ev.startMs, ev.endMs);
       const utteranceId = s.putUtterance({
         audio,
         startMs: ev.startMs,
         endMs: ev.endMs,
+        ...(received ? { received } : {}),
         ...(live ? { live } : {}),
       });
       live = undefined;
@@ -222,13 +238,13 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     const onAudio = (frame: Buffer) => {
       const samples = int16ToFloat32(frame);
       const placed = frameClock.place(clock.now(), samples.length);
-      frames.push({ ...placed, samples });
+      heard++;
+      const receivedMs = ((media.framesIn ?? heard) - 1) * FRAME_MS;
+      frames.push({ ...placed, receivedMs, samples });
       live?.push(samples);
       echo.caller(placed.endMs, samplesEnergy(samples));
-      const horizon = Math.max(
-        placed.endMs - keepMs,
-        speechStartMs ?? placed.endMs - SILENT_KEEP_MS,
-      );
+      // Silence goes once judged: a lagging detector must not lose speech it has not seen yet.
+      const horizon = Math.max(placed.endMs - keepMs, speechStartMs ?? judgedMs - SILENT_KEEP_MS);
       while (frames.length > 0 && (frames[0] as Frame).endMs <= horizon) frames.shift();
       pending++;
       vad.process(samples, controller.signal).then(
@@ -238,6 +254,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
           failures = 0;
           probabilities.forEach((p, i) => {
             const endMs = placed.windowEndsMs[i] ?? placed.endMs;
+            judgedMs = endMs;
             const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
             for (const ev of events) onEvent(session, ev);
           });
@@ -245,6 +262,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         },
         (err: unknown) => {
           pending--;
+          judgedMs = Math.max(judgedMs, placed.endMs);
           if (controller.signal.aborted || isAbortError(err)) return;
           schedule();
           failures++;

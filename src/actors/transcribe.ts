@@ -61,7 +61,8 @@ export function createTranscribeActor(deps: TranscribeDeps) {
     const { session, engine } = deps;
     const utterance = session.takeUtterance(input.utteranceId);
     if (!utterance) return { text: '', engine: 'none' };
-    const scriptText = session.scriptText?.(utterance.startMs, utterance.endMs);
+    const range = utterance.received ?? utterance;
+    const scriptText = session.scriptText?.(range.startMs, range.endMs);
     let result: SttResult;
     try {
       result = utterance.live

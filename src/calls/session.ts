@@ -53,6 +53,11 @@ export interface Utterance {
   startMs: number;
   endMs: number;
   /**
+   * Where its frames sit in the audio received so far (ms of audio, not of time: a late frame
+   * adds no gap here). The simulator's script text is looked up by this range.
+   */
+  received?: { startMs: number; endMs: number };
+  /**
    * The stream the utterance's audio went to while the caller spoke (a streaming STT engine);
    * the transcribe actor finishes it instead of sending the audio again.
    */
@@ -81,7 +86,8 @@ export interface CallSessionOptions {
    */
   logPii?: boolean;
   /**
-   * Simulator only: the text the scripted caller spoke in an audio range, for `--stt=script`.
+   * Simulator only: the text the scripted caller spoke in a range of the audio received (ms of
+   * audio received, see `Utterance.received`), for `--stt=script`.
    */
   scriptText?: (startMs: number, endMs: number) => string | undefined;
 }

@@ -48,6 +48,12 @@ export interface MediaConnection extends EventEmitter<MediaConnectionEvents> {
   /** True once closed: `send` is then a no-op. */
   readonly closed: boolean;
   /**
+   * Frames of caller audio emitted so far, counted from the connection's first (inside an
+   * `audio` listener, the frame being emitted included): where a frame sits in the audio
+   * received, whatever the clock did.
+   */
+  readonly framesIn?: number;
+  /**
    * Sends one 20 ms frame of slin16 LE audio (640 bytes) to the caller. The caller paces: one
    * frame every 20 ms, so that stopping for barge-in is immediate. Returns false when closed.
    */

@@ -66,6 +66,8 @@ export class RtpEndpoint extends EventEmitter<MediaConnectionEvents> implements 
   #closed = false;
   /** Packets received and decoded. */
   packetsIn = 0;
+  /** 20 ms frames of caller audio emitted. */
+  framesIn = 0;
   /** Packets sent. */
   packetsOut = 0;
   /** Packets dropped: malformed, unknown payload type, or from a stranger. */
@@ -176,7 +178,10 @@ export class RtpEndpoint extends EventEmitter<MediaConnectionEvents> implements 
         return;
     }
     this.packetsIn++;
-    for (const frame of this.#inFrames.push(pcm16k)) this.emit('audio', frame);
+    for (const frame of this.#inFrames.push(pcm16k)) {
+      this.framesIn++;
+      this.emit('audio', frame);
+    }
   }
 
   #up(samples8k: Float32Array): Buffer {

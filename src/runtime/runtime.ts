@@ -2,7 +2,8 @@
  * The voxstate runtime: builds every shared part once (worker pools, knowledge base, speech,
  * answerer, caches, metrics) and runs one call machine actor per call.
  *
- * `startCall()` prepares the call (the compact prompt is built here, before any audio), creates
+ * `startCall()` prepares the call (its language, prompts and machine input come from
+ * `call-input.ts`; the compact prompt is built before any audio), creates
  * the call's session, provides the call machine with actors made around that session
  * (`createCallActors(session, shared)`) and starts its actor; when the actor ends, the session
  * is closed, the cost is recorded and the telephony side is hung up if the bot ended the call.
@@ -31,9 +32,6 @@ import type { KnowledgeRuntime } from '../knowledge/knowledge-runtime.js';
 import { callMachine } from '../machines/call.machine.js';
 import type { CallOutput } from '../machines/call.types.js';
 import { type BusinessData, businessName } from '../prompts/business.js';
-import { CallPrompts } from '../prompts/call-prompts.js';
-import { buildCompactPrompt } from '../prompts/compact-prompt.js';
-import { buildFullPrompt } from '../prompts/full-prompt.js';
 import { createSttSelector } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
 import type { Speech } from '../speech/create-speech.js';
@@ -42,7 +40,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { CallTracer } from '../tracing/call-tracer.js';
 import { createCallActors, type SharedCallParts } from './call-actors.js';
 import type { CallFinisher, CallFinisherOptions } from './call-finisher.js';
-import { callInput, callLanguage } from './call-input.js';
+import { callLanguage, callMachineInput, callPrompts } from './call-input.js';
 import type { CallRecordings } from './call-recordings.js';
 import type { RuntimeConfig } from './config.js';
 import { recordFlagAssignment } from './flag-metrics.js';
@@ -57,8 +55,8 @@ export interface RuntimeOptions {
   /** Inspection observer attached to every call actor (the Stately inspector). */
   inspect?: Observer<InspectionEvent>;
   /**
-   * Simulator only: the text a scripted caller spoke between two points of a call's audio
-   * clock, for `stt: 'script'`.
+   * Simulator only: the text a scripted caller spoke between two points of the audio a call
+   * received (ms of audio, see `Utterance.received`), for `stt: 'script'`.
    */
   scriptText?: (callId: string, startMs: number, endMs: number) => string | undefined;
   /** WebSocket options of the Realtime sessions (a private certificate authority in tests). */
@@ -176,7 +174,7 @@ export class Runtime {
 
   /**
    * Simulator only: where the `script` speech-to-text engine gets the words a scripted caller
-   * spoke between two points of a call's audio clock.
+   * spoke between two points of the audio a call received.
    */
   useScriptText(scriptText: RuntimeOptions['scriptText']): void {
     this.#scriptText = scriptText;
@@ -211,15 +209,8 @@ export class Runtime {
     const flags = assignFlags(callId, this.config.flags);
     recordFlagAssignment(this.registry, flags);
     const business = this.business;
-    const promptCall = {
-      language,
-      direction: endpoint.direction,
-      ...(extra.purpose ? { purpose: extra.purpose } : {}),
-    };
-    const prompts = new CallPrompts(
-      () => buildCompactPrompt(business, promptCall),
-      () => buildFullPrompt(business, promptCall),
-    );
+    const direction = endpoint.direction;
+    const prompts = callPrompts(business, { language, direction, purpose: extra.purpose });
     const scriptText = this.#scriptText;
     const session = new CallSession({
       endpoint,
@@ -247,11 +238,7 @@ export class Runtime {
     const transfers = transferWatcher(session.timeline);
     const actor = createActor(machine, {
       id: `call-${callId}`,
-      input: callInput(this.config, this.#actions, {
-        callId,
-        direction: endpoint.direction,
-        language,
-      }),
+      input: callMachineInput({ callId, direction, language }, this.config, this.#actions),
       inspect: (event) => this.#observe(session, self, event, transfers),
     });
     const done = new Promise<CallOutput>((resolve) => {

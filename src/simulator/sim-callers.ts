@@ -10,6 +10,7 @@ import { TelephonyError } from '../errors.js';
 import type { TtsEngine } from '../providers/tts/tts-engine.js';
 import { type CallerScript, CallerScriptRunner, type ScriptUtterance } from './caller-script.js';
 import { synthesizeScript } from './script-audio.js';
+import { scriptMsOfSent } from './sim-bridge-audio.js';
 import { channelJson, type SimBridge, type SimChannel } from './sim-model.js';
 import type { SimCall } from './sim-types.js';
 
@@ -95,14 +96,14 @@ export function mediaOf(host: CallerHost, ch: SimChannel): SimChannel | undefine
 export function scriptOf(
   host: CallerHost,
   id: string,
-): { runner: CallerScriptRunner; offsetMs: number } | undefined {
+): { runner: CallerScriptRunner; offsetMs: number; caller: SimChannel } | undefined {
   let ch = host.channels.get(id) ?? [...host.channels.values()].find((c) => c.uuid === id);
   if (ch?.link) {
     const bridge = ch.bridgeId ? host.bridges.get(ch.bridgeId) : undefined;
     ch = bridge?.channels.map((c) => host.channels.get(c)).find((c) => c?.runner);
   }
   if (!ch?.runner) return undefined;
-  return { runner: ch.runner, offsetMs: ch.scriptOffsetMs ?? 0 };
+  return { runner: ch.runner, offsetMs: ch.scriptOffsetMs ?? 0, caller: ch };
 }
 
 /** The scripted text spoken at `atMs` of media stream `id` (see {@link scriptOf}). */
@@ -111,7 +112,11 @@ export function scriptTextAt(host: CallerHost, id: string, atMs: number): string
   return found ? found.runner.textAt(atMs - found.offsetMs) : undefined;
 }
 
-/** The scripted utterances overlapping [startMs, endMs) of media stream `id`, joined. */
+/**
+ * The scripted utterances overlapping the audio of media stream `id` from `startMs` to `endMs`,
+ * joined. The positions count the audio sent on the stream (what the app received: 20 ms a
+ * frame, frames not sent not counted), not time, so a late or bunched frame cannot move them.
+ */
 export function scriptTextBetween(
   host: CallerHost,
   id: string,
@@ -120,8 +125,11 @@ export function scriptTextBetween(
 ): string | undefined {
   const found = scriptOf(host, id);
   if (!found) return undefined;
-  const from = startMs - found.offsetMs;
-  const to = endMs - found.offsetMs;
+  const from = scriptMsOfSent(found.caller, startMs);
+  // The end of the last frame: the script time of that frame, plus its 20 ms.
+  const last = scriptMsOfSent(found.caller, Math.max(startMs, endMs - 20));
+  if (from === undefined || last === undefined) return undefined;
+  const to = last + 20;
   const texts = found.runner.utterances
     .filter((u) => u.startMs < to && u.endMs > from)
     .map((u) => u.text);

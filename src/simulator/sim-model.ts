@@ -40,6 +40,14 @@ export interface SimChannel {
   runner?: CallerScriptRunner;
   /** Media time (ms) of the driving media link when this caller's script started. */
   scriptOffsetMs?: number;
+  /**
+   * Where this caller's script was on the media stream it is heard on, by audio sent: from
+   * `sentMs` of that stream (20 ms per frame sent; frames not sent are not counted) the script
+   * runs on from `scriptMs`. A new piece starts where frames were not sent (silence suppression)
+   * or the caller joined again. The app's position in the audio it received is the same number,
+   * whatever its clock did, so a lookup by it cannot slip.
+   */
+  scriptSent?: Array<{ sentMs: number; scriptMs: number }>;
   /** Stasis applications the dialplan tries after the current one (see sim-dialplan.ts). */
   nextApps?: string[];
   /** `channels.create` made it and it has not been dialled yet (`channels.dial` may dial it once). */

@@ -163,6 +163,7 @@ function newLegFor(ctx: RestContext, ch: SimChannel): SimChannel {
   ch.app = '';
   ch.inStasis = false;
   ch.scriptOffsetMs = undefined;
+  ch.scriptSent = undefined;
   ctx.channels.set(ch.id, ch);
   return ch;
 }

@@ -239,7 +239,11 @@ export class SimulatedAsterisk
     return scriptTextAt(this, id, atMs);
   }
 
-  /** Scripted utterances overlapping [startMs, endMs) of a media stream, joined (simulator only). */
+  /**
+   * Scripted utterances overlapping the audio from `startMs` to `endMs` of a media stream,
+   * joined (simulator only). The positions count the audio sent on the stream, which is the
+   * audio the app received (20 ms a frame), not time: see `scriptTextBetween` in sim-callers.ts.
+   */
   scriptTextBetween(id: string, startMs: number, endMs: number): string | undefined {
     return scriptTextBetween(this, id, startMs, endMs);
   }

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { TelephonyError } from '../errors.js';
 import { type Logger, silentLogger } from '../telemetry/logger.js';
+import { AgentLegs } from './agent-legs.js';
 import type { AriAppEvents, AriAppOptions, OriginateOptions } from './ari-app-types.js';
 import type { AriConnection } from './ari-connection.js';
 import {
@@ -29,17 +30,16 @@ import {
 } from './ari-metrics.js';
 import type { Channel } from './ari-types.js';
 import { type CallState, newCallState, reconcileCalls, releaseCall } from './call-state.js';
-import { AriCallTransfer, type TransferHost } from './call-transfer.js';
-import { createExternalMedia, type MediaSetup } from './external-media.js';
+import { AriCallTransfer } from './call-transfer.js';
+import { connectCaller } from './connect-caller.js';
+import { isOwnMedia, type MediaSetup } from './external-media.js';
 import { PendingOriginates } from './pending-originates.js';
 import { type CallDirection, callInfoOf, type HangupReason, PhoneCall } from './phone-call.js';
 import { StasisWaits } from './stasis-waits.js';
-import { TransferredPairs } from './transferred-pairs.js';
 
 export type { AriAppEvents, AriAppOptions, OriginateOptions } from './ari-app-types.js';
 export type { AriMediaOptions } from './external-media.js';
 
-const MEDIA_NAME = /^(AudioSocket|UnicastRTP|WebSocket)\//;
 /** Asterisk's defaults for `channels/{id}/dtmf`: each digit 100 ms long, 100 ms apart. */
 const DTMF_TIMING = { betweenMs: 100, durationMs: 100 };
 
@@ -65,10 +65,8 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   /** Every channel id we know: callers and our media channels, to their call. */
   readonly #byChannel = new Map<string, CallState>();
   readonly #originates = new PendingOriginates();
-  /** Agents' legs being dialled or spoken to during an attended transfer, to their call's transfer. */
-  readonly #agents = new Map<string, AriCallTransfer>();
-  /** Callers and agents bridged by a finished attended transfer: each to the other and the bridge. */
-  readonly #bridged = new TransferredPairs();
+  /** Agents' legs of attended transfers and the caller/agent pairs they left bridged. */
+  readonly #agents: AgentLegs;
   readonly #listeners: Array<[string, (...args: never[]) => void]> = [];
   #started = false;
   #accepting = true;
@@ -93,6 +91,12 @@ export class AriApp extends EventEmitter<AriAppEvents> {
         this.#byChannel.set(id, state);
       },
     };
+    this.#agents = new AgentLegs({
+      rest: options.ari.rest,
+      app: this.#app,
+      endTransferred: (state) => this.#end(state, 'transferred'),
+      reportCleanup: (errors) => this.#reportCleanup(errors),
+    });
   }
 
   /** Calls in progress (set-up or live). */
@@ -130,10 +134,12 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     };
     on('StasisStart', (event, channel) => this.#onStasisStart(event, channel as Channel));
     on('StasisEnd', (_e, channel) => this.#onChannelGone((channel as Channel).id));
-    on('Dial', (event) => {
-      const peer = (event.peer as Channel | undefined)?.id;
-      if (peer) this.#agents.get(peer)?.dialStatus(String(event.dialstatus ?? ''));
-    });
+    on('Dial', (event) =>
+      this.#agents.dialStatus(
+        (event.peer as Channel | undefined)?.id,
+        String(event.dialstatus ?? ''),
+      ),
+    );
     on('ChannelDestroyed', (event, channel) => {
       const id = (channel as Channel).id;
       this.#originates.destroyed(id, String(event.cause_txt ?? 'channel destroyed'));
@@ -201,18 +207,10 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     return reconcileCalls(this.#ari.rest, live, (state, reason) => this.#end(state, reason));
   }
 
-  #isOwnMedia(channel: Channel, args: unknown): boolean {
-    const own = this.#media.ownMedia;
-    if (own.has(channel.id)) return true;
-    const first = Array.isArray(args) ? args[0] : undefined;
-    if (typeof first === 'string' && own.has(first.toLowerCase())) return true;
-    return MEDIA_NAME.test(channel.name ?? '');
-  }
-
   #onStasisStart(event: Record<string, unknown>, channel: Channel): void {
     const at = performance.now();
     if (!channel?.id) return;
-    if (this.#isOwnMedia(channel, event.args)) {
+    if (isOwnMedia(this.#media, channel, event.args)) {
       this.#media.waits.entered(channel.id);
       return;
     }
@@ -246,8 +244,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
   }
 
   #onChannelGone(channelId: string): void {
-    this.#agents.get(channelId)?.agentGone();
-    this.#bridged.unlink(channelId, this.#ari.rest, (errors) => this.#reportCleanup(errors));
+    this.#agents.channelGone(channelId);
     this.#media.ownMedia.delete(channelId);
     this.#media.waits.gone(channelId);
     const state = this.#byChannel.get(channelId);
@@ -263,28 +260,12 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     direction: CallDirection,
     args: string[],
   ): Promise<PhoneCall> {
-    const rest = this.#ari.rest;
-    // Answering, the media channel and the bridge do not depend on each other: all at once,
-    // and every step settles before a failure is cleaned up, so nothing created late leaks.
-    const steps = await Promise.allSettled([
-      channel.state === 'Up' ? Promise.resolve() : rest.answer(channel.id),
-      createExternalMedia(this.#media, state).then((media) => {
-        state.media = media;
-      }),
-      rest.createBridge('mixing').then((bridge) => {
-        state.bridgeId = bridge.id;
-      }),
-    ]);
     try {
-      this.#abortIfGone(state);
-      const failed = steps.find((s) => s.status === 'rejected');
-      if (failed) throw failed.reason;
-      await rest.addChannels(state.bridgeId!, [channel.id, state.mediaChannelId!]);
-      this.#abortIfGone(state);
+      await connectCaller(this.#media, state, channel);
     } catch (err) {
       this.#observeSetup(state, state.gone ? 'abandoned' : 'failed');
       await this.#end(state, state.gone ? 'remote' : 'local');
-      this.#reportCleanup(await releaseCall(rest, state));
+      this.#reportCleanup(await releaseCall(this.#ari.rest, state));
       this.#forget(state);
       throw err;
     }
@@ -302,7 +283,7 @@ export class AriApp extends EventEmitter<AriAppEvents> {
       },
       media,
       (reason) => this.#end(state, reason),
-      new AriCallTransfer(this.#transferHost(state)),
+      new AriCallTransfer(this.#agents.hostFor(state)),
       direction === 'outbound'
         ? (dtmf) => this.#ari.rest.sendDtmf(state.channelId, dtmf, DTMF_TIMING)
         : undefined,
@@ -314,35 +295,9 @@ export class AriApp extends EventEmitter<AriAppEvents> {
     return call;
   }
 
-  #transferHost(state: CallState): TransferHost {
-    return {
-      rest: this.#ari.rest,
-      app: this.#app,
-      state,
-      trackAgent: (id, transfer) => this.#agents.set(id, transfer),
-      forgetAgent: (id) => this.#agents.delete(id),
-      handOver: (agentId) => {
-        state.handedOff = true;
-        state.gone = true;
-        if (agentId && state.bridgeId) {
-          state.released.add(`bridge:${state.bridgeId}`);
-          this.#bridged.link(state.channelId, agentId, state.bridgeId);
-        }
-        return this.#end(state, 'transferred');
-      },
-    };
-  }
-
   #observeSetup(state: CallState, outcome: CallSetupOutcome): void {
     const ms = performance.now() - state.stasisStartAt;
     this.#setupMetric.observe(this.#media.media.transport, outcome, ms);
-  }
-
-  #abortIfGone(state: CallState): void {
-    if (state.gone || state.ending)
-      throw new TelephonyError(`caller ${state.channelId} hung up during set-up`, {
-        retryable: false,
-      });
   }
 
   /** Releases a call's resources once; every trigger funnels here. */

@@ -14,6 +14,7 @@ import type { AudioSocketServer } from '../media/audiosocket-server.js';
 import type { MediaConnection } from '../media/media-connection.js';
 import { RtpEndpoint } from '../media/rtp.js';
 import type { AriRest } from './ari-rest.js';
+import type { Channel } from './ari-types.js';
 import type { CallState } from './call-state.js';
 import type { StasisWaits } from './stasis-waits.js';
 
@@ -38,6 +39,19 @@ export type AriMediaOptions =
        */
       format?: 'ulaw' | 'slin16';
     };
+
+const MEDIA_NAME = /^(AudioSocket|UnicastRTP|WebSocket)\//;
+
+/**
+ * True when `channel` entering the app is one of our media channels, not a caller: by the id or
+ * AudioSocket UUID (the first app argument) we chose, or by its channel name.
+ */
+export function isOwnMedia(setup: MediaSetup, channel: Channel, args: unknown): boolean {
+  if (setup.ownMedia.has(channel.id)) return true;
+  const first = Array.isArray(args) ? args[0] : undefined;
+  if (typeof first === 'string' && setup.ownMedia.has(first.toLowerCase())) return true;
+  return MEDIA_NAME.test(channel.name ?? '');
+}
 
 /** What the media set-up needs from the app. */
 export interface MediaSetup {

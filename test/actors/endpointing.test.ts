@@ -93,7 +93,7 @@ function rig(extra: Partial<EndpointingDeps> = {}) {
   });
   const vad = new LoudnessVad();
   const registry = new Registry();
-  const events: Array<{ type: string; at: number; durationMs?: number }> = [];
+  const events: Array<{ type: string; at: number; durationMs?: number; utteranceId?: string }> = [];
   const parent = setup({
     types: { events: {} as EndpointingEvent | MediaEvent },
     actors: {
@@ -105,7 +105,8 @@ function rig(extra: Partial<EndpointingDeps> = {}) {
       '*': {
         actions: assign(({ event }) => {
           const durationMs = 'durationMs' in event ? event.durationMs : undefined;
-          events.push({ type: event.type, at: clock.now(), durationMs });
+          const utteranceId = 'utteranceId' in event ? event.utteranceId : undefined;
+          events.push({ type: event.type, at: clock.now(), durationMs, utteranceId });
           return {};
         }),
       },
@@ -196,6 +197,47 @@ describe('endpointing actor', () => {
     // The utterance is the voice and its pre-roll, not the silence after it.
     expect(r.events[1]!.durationMs).toBeGreaterThanOrEqual(500 + 200 - 64);
     expect(r.events[1]!.durationMs).toBeLessThanOrEqual(500 + 200);
+  });
+
+  it('places an utterance in the audio received too, where frames that came late add no gap', async () => {
+    const r = rig();
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    // The line stalls for 500 ms, then ten frames come at once: on the clock that is a gap.
+    r.clock.advance(500);
+    for (let i = 0; i < 10; i++) r.session.endpoint.media.emit('audio', frame(false));
+    await r.wait(0);
+    await r.send(25, true);
+    await r.send(40, false);
+    const end = r.events.find((e) => e.type === 'media.speech.end');
+    const utterance = r.session.takeUtterance(end!.utteranceId!);
+    const received = utterance!.received!;
+    // Its audio is the frames of that range, exactly.
+    expect(received.endMs - received.startMs).toBe(utterance!.audio.length / 16);
+    // The voice is the 21st to 45th frame received: 400 to 900 ms of audio, with the pre-roll.
+    expect(received.startMs).toBeLessThanOrEqual(400);
+    expect(received.startMs).toBeGreaterThanOrEqual(400 - 200 - 32);
+    expect(received.endMs).toBeGreaterThanOrEqual(900);
+    // On the call's clock the same utterance sits about 480 ms later (the gap less one frame).
+    expect(utterance!.startMs - received.startMs).toBeGreaterThan(450);
+  });
+
+  it('keeps the audio the detector has not judged yet, however far behind it is', async () => {
+    const r = rig();
+    stop = () => r.actor.stop();
+    r.vad.hold = true;
+    await r.send(10, false);
+    await r.send(25, true);
+    await r.send(200, false); // 4 s more, while no probability has come back
+    for (const release of r.vad.held.splice(0)) release();
+    await r.wait(0);
+    await r.wait(0);
+    const end = r.events.find((e) => e.type === 'media.speech.end');
+    const utterance = r.session.takeUtterance(end!.utteranceId!);
+    // The 500 ms of voice (and its pre-roll) are all there, found on both timelines.
+    expect(utterance!.audio.length / 16).toBeGreaterThanOrEqual(500);
+    expect(utterance!.received!.startMs).toBeLessThanOrEqual(200);
+    expect(utterance!.received!.endMs).toBeGreaterThanOrEqual(700);
   });
 
   it('does not judge silence while audio waits for the detector', async () => {

@@ -149,8 +149,8 @@ export function pathEvents(): AnyCallEvent[] {
   ];
 }
 
-/** Serializes a snapshot by its state and the context that decides transitions. */
-export function serializeCallState(snapshot: {
+/** The parts of a snapshot the path keys read. */
+export interface CallSnapshotLike {
   value: unknown;
   status: string;
   context: {
@@ -161,7 +161,13 @@ export function serializeCallState(snapshot: {
     notUnderstood: number;
     endReason?: string;
   };
-}): string {
+}
+
+/**
+ * Serializes a snapshot by its whole state and the context that decides transitions: replays
+ * compare the live actor's snapshot with the path's after every step with it.
+ */
+export function serializeCallState(snapshot: CallSnapshotLike): string {
   const c = snapshot.context;
   return JSON.stringify([
     snapshot.status,
@@ -174,6 +180,57 @@ export function serializeCallState(snapshot: {
     c.pendingUtterance ? 'pending' : '',
   ]);
 }
+
+/** The value of one region of the `active` state (the final state's value once ended). */
+function regionValue(snapshot: CallSnapshotLike, region: 'conversation' | 'prompt'): unknown {
+  const value = snapshot.value as { active?: Record<string, unknown> } | string;
+  return typeof value === 'object' && value.active ? value.active[region] : value;
+}
+
+/**
+ * Path keys: what one traversal tells apart. Two snapshots with the same key are one state of
+ * that traversal. Keying the traversal by the whole snapshot ({@link serializeCallState}) walks
+ * the product of the regions (conversation x prompt x counters x greeting outcome): thousands of
+ * paths. Each key below walks one concern, so every state of every region, and every guard's
+ * outcomes, is still reached (and hung up in), without the cross product.
+ */
+export const PATH_KEYS = {
+  /**
+   * The conversation region with every counter a guard reads (turns, silence prompts, not
+   * understood, a pending utterance) and the end reason. The greeting's outcome is kept only
+   * while the greeting plays: no guard reads it later.
+   */
+  conversation: (s: CallSnapshotLike): string => {
+    const c = s.context;
+    const conversation = regionValue(s, 'conversation');
+    const greeting =
+      typeof conversation === 'object' && conversation !== null && 'greeting' in conversation;
+    return JSON.stringify([
+      s.status,
+      conversation,
+      greeting ? c.greeting : '',
+      c.turns,
+      c.silencePrompts,
+      c.notUnderstood,
+      c.endReason ?? '',
+      c.pendingUtterance ? 'pending' : '',
+    ]);
+  },
+  /** The greeting's outcomes (spoken, failed, skipped) in every conversation state. */
+  greeting: (s: CallSnapshotLike): string => {
+    const c = s.context;
+    return JSON.stringify([
+      s.status,
+      regionValue(s, 'conversation'),
+      c.greeting,
+      c.endReason ?? '',
+      c.pendingUtterance ? 'pending' : '',
+    ]);
+  },
+  /** The prompt region (compact, upgrading, full, compact only). */
+  prompt: (s: CallSnapshotLike): string =>
+    JSON.stringify([s.status, regionValue(s, 'prompt'), s.context.endReason ?? '']),
+} as const;
 
 const ACTOR_EVENT = /^xstate\.(done|error)\.actor\.(.+)$/;
 
@@ -188,14 +245,40 @@ export function eventsFor(snapshot: { children: Record<string, unknown> }): AnyC
   });
 }
 
-/** Shortest paths to every distinct reachable state of the call machine. */
+type CallPath = StatePath<ReturnType<typeof callMachine.transition>, AnyCallEvent>;
+
+/** Shortest paths to every state of the call machine that `key` tells apart. */
 export function callPaths(
   direction: 'inbound' | 'outbound' = 'inbound',
   bargeInOnGreeting = false,
-) {
+  key: (snapshot: CallSnapshotLike) => string = serializeCallState,
+): CallPath[] {
   return getShortestPaths(callMachine, {
     input: { ...PATH_INPUT, direction, bargeInOnGreeting },
     events: (s) => eventsFor(s as never),
-    serializeState: (s) => serializeCallState(s as never),
-  }) as Array<StatePath<ReturnType<typeof callMachine.transition>, AnyCallEvent>>;
+    serializeState: (s) => key(s as never),
+  }) as CallPath[];
+}
+
+/** A path of one {@link PATH_KEYS} traversal, with the key that traversal told states apart by. */
+export type RegionPath = CallPath & { key: (snapshot: CallSnapshotLike) => string };
+
+/**
+ * The paths of every {@link PATH_KEYS} traversal, one per distinct final snapshot: each state of
+ * each region and each counter a guard reads, reached by a shortest path. A traversal keeps one
+ * snapshot per key, so a path's snapshots are that traversal's representatives: a replay matches
+ * them by `key`, and a snapshot's parts outside the key may differ.
+ */
+export function regionPaths(
+  direction: 'inbound' | 'outbound' = 'inbound',
+  bargeInOnGreeting = false,
+): RegionPath[] {
+  const byEnd = new Map<string, RegionPath>();
+  for (const key of Object.values(PATH_KEYS)) {
+    for (const path of callPaths(direction, bargeInOnGreeting, key)) {
+      const end = serializeCallState(path.state as never);
+      if (!byEnd.has(end)) byEnd.set(end, { ...path, key });
+    }
+  }
+  return [...byEnd.values()];
 }

@@ -133,6 +133,9 @@ describe('SimulatedAsterisk', () => {
         WAIT,
       );
       expect(sim.scriptTextAt(em.body.id, 0)).toBeUndefined();
+      // By the audio received (20 ms a frame), whatever the clock did meanwhile.
+      expect(sim.scriptTextBetween(uuid, loudAt * 20, loudAt * 20 + 40)).toBe('hello there');
+      expect(sim.scriptTextBetween(uuid, 0, 20)).toBeUndefined();
       await rest('DELETE', `/channels/${em.body.id}`);
       await vi.waitFor(() => expect(conn.closed).toBe(true), WAIT);
     } finally {
