@@ -63,6 +63,8 @@ export interface EndpointingDeps {
   openSttStream?: (callId: string) => SttStream | undefined;
   /** Called with each partial transcript of the utterance in progress (after the endpointer). */
   onPartial?: (partial: { text: string; stable: boolean; atMs: number }) => void;
+  /** Called when the actor stops (hang-up): drops the work started on partials. */
+  onClose?: () => void;
 }
 
 interface Frame {
@@ -277,6 +279,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       bargeIn.close();
       live?.close();
       frames.length = 0;
+      deps.onClose?.();
     };
   });
 }

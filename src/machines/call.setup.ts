@@ -71,6 +71,7 @@ const DEFAULT_TRANSFER: TransferOptions = {
 const actors = {
   media: unprovidedCallback('media'),
   endpointing: unprovidedCallback('endpointing'),
+  preemptAnswer: unprovidedCallback('preemptAnswer'),
   speak: unprovidedPromise('speak'),
   playFiller: unprovidedCallback('playFiller'),
   prefetchEmbedding: unprovidedCallback('prefetchEmbedding'),

@@ -16,6 +16,8 @@ import { createDialAgentActor } from '../actors/dial-agent.js';
 import { createEndpointingActor } from '../actors/endpointing.js';
 import { createMediaActor } from '../actors/media.js';
 import { createPlayFillerActor } from '../actors/play-filler.js';
+import { createPreemptAnswerActor } from '../actors/preempt-answer.js';
+import { PreemptiveAnswer } from '../actors/preemptive-answer.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
 import { createResumeCallerActor } from '../actors/resume-caller.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
@@ -126,6 +128,42 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
         registry,
       })
     : undefined;
+  const preemptive = turnTaking?.preemptiveAnswers
+    ? new PreemptiveAnswer({
+        answerer: shared.answerer,
+        tts,
+        passages: async (query, signal) => {
+          const language = shared.detectLanguage ? undefined : session.endpoint.language;
+          const result = speculative
+            ? await speculative.ensure(query)
+            : await shared.knowledge.retriever.retrieve({
+                query,
+                signal,
+                ...(language ? { language } : {}),
+              });
+          return result.passages.map((p) => ({
+            id: p.id,
+            text: p.text,
+            score: p.score,
+            source: p.source,
+          }));
+        },
+        system: () => session.prompts.systemPrompt(),
+        clock: session.playback.clock,
+        format: session.playback.format,
+        ledger: session.ledger,
+        ...(shared.tools ? { tools: shared.tools } : {}),
+        registry,
+        logger,
+      })
+    : undefined;
+  const onPartial =
+    speculative || preemptive
+      ? (p: { text: string; stable: boolean }) => {
+          speculative?.partial(p.text, p.stable);
+          preemptive?.partial(p.text, p.stable);
+        }
+      : undefined;
   const transfer: TransferDeps = {
     line: session.endpoint.transfer,
     settings: shared.transfer ?? NO_TRANSFER,
@@ -142,10 +180,15 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
       ...(turnTaking ? { endOfTurn: endOfTurnPolicy(turnTaking.endOfTurn) } : {}),
       registry,
       logger,
-      ...(speculative ? { onPartial: (p) => speculative.partial(p.text, p.stable) } : {}),
+      ...(onPartial ? { onPartial } : {}),
+      onClose: () => {
+        speculative?.close();
+        preemptive?.close();
+      },
       openSttStream: () =>
         openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
     }),
+    preemptAnswer: createPreemptAnswerActor(preemptive),
     speak: createSpeakActor({
       playback: session.playback,
       tts,
@@ -177,6 +220,7 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
       ttsEngine: tts.engine().name,
       filler,
       ...(shared.tools ? { tools: shared.tools } : {}),
+      ...(preemptive ? { preemptive } : {}),
       registry,
       logger,
     }),

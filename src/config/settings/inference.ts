@@ -133,6 +133,12 @@ export const INFERENCE_SETTINGS = {
     description:
       'with a streaming speech-to-text engine, start retrieval on a stable partial transcript and reuse it when the final transcript has the same words',
   }),
+  VOXSTATE_PREEMPTIVE_ANSWERS: setting(bool, {
+    group: G,
+    default: false,
+    description:
+      'with a streaming speech-to-text engine, start the answer (model and first sentence) on a stable partial that reads as finished, before the end of the turn is confirmed; cancelled when the caller goes on; the `preempt` flag (`on`/`off`) overrides it per call',
+  }),
   VOXSTATE_NOISE_SUPPRESSION: setting(bool, {
     group: G,
     default: false,
