@@ -27,7 +27,16 @@ export type FlagVariants = Readonly<Record<string, number>>;
 export type FlagConfig = Readonly<Record<string, FlagVariants>>;
 
 /** The flags voxstate itself reads; other names are allowed and assigned the same way. */
-export const KNOWN_FLAGS = ['stt', 'routing', 'tts', 'prompt', 'eot', 'noise', 'brain'] as const;
+export const KNOWN_FLAGS = [
+  'stt',
+  'routing',
+  'tts',
+  'prompt',
+  'eot',
+  'noise',
+  'preempt',
+  'brain',
+] as const;
 
 const NAME = /^[a-z][a-z0-9_-]{0,47}$/i;
 

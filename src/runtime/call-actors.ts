@@ -186,7 +186,10 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
         preemptive?.close();
       },
       openSttStream: () =>
-        openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
+        openLiveStream(stt, {
+          tag: session.id,
+          ...(shared.detectLanguage ? {} : { language: session.endpoint.language }),
+        }),
     }),
     preemptAnswer: createPreemptAnswerActor(preemptive),
     speak: createSpeakActor({

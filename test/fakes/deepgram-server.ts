@@ -11,6 +11,10 @@
  * - on `{"type":"CloseStream"}`: a `Metadata` message, then a normal close (1000);
  * - `{"type":"KeepAlive"}` is accepted.
  *
+ * Concurrent callers: the connection's query parameters go to `textFor`, so each connection
+ * follows its own scripted caller by its `tag` (the engine sends the call id as Deepgram's
+ * `tag`). With `followVoice`, partials follow the caller's voice (see `SttFakeOptions`).
+ *
  * Failures: an HTTP status instead of the upgrade (401, 429), a stall (audio accepted, nothing
  * sent), a socket drop after some audio, a slow final.
  */
@@ -18,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { pcm16Ms, type SttFakeOptions, SttScript } from './stt-script.js';
+import { pcm16Ms, type SttFakeOptions, SttScript, voicedMs } from './stt-script.js';
 
 /** One recorded connection. */
 export interface DeepgramRecordedConnection {
@@ -26,6 +30,8 @@ export interface DeepgramRecordedConnection {
   authorization: string | undefined;
   /** Bytes of audio received. */
   audioBytes: number;
+  /** Milliseconds of voiced audio received (see `followVoice`). */
+  voicedMs: number;
   /** Control messages received, by type. */
   controls: string[];
   /** Interim results sent. */
@@ -127,6 +133,7 @@ export async function startFakeDeepgramServer(
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
       audioBytes: 0,
+      voicedMs: 0,
       controls: [],
       interims: [],
       closed: false,
@@ -153,7 +160,8 @@ export async function startFakeDeepgramServer(
       partialTimer = true;
       later(script.partialDelayMs(), () => {
         partialTimer = false;
-        const heard = script.heardSoFar(text, pcm16Ms(record.audioBytes, rate));
+        const heardMs = options.followVoice ? record.voicedMs : pcm16Ms(record.audioBytes, rate);
+        const heard = script.heardSoFar(text, heardMs);
         if (heard && heard !== lastPartial) {
           lastPartial = heard;
           record.interims.push(heard);
@@ -169,6 +177,7 @@ export async function startFakeDeepgramServer(
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         record.audioBytes += (data as Buffer).length;
+        if (options.followVoice) record.voicedMs += voicedMs(data as Buffer, rate);
         if (
           options.dropAfterAudioMs !== undefined &&
           pcm16Ms(record.audioBytes, rate) >= options.dropAfterAudioMs

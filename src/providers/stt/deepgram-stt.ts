@@ -89,6 +89,7 @@ class DeepgramStream extends RemoteSttStream {
       interim_results: 'true',
       punctuate: 'true',
       ...(this.options.language ? { language: this.options.language } : {}),
+      ...(this.options.tag ? { tag: this.options.tag } : {}),
       reconnectAttempts: 0,
       connectionTimeoutInSeconds: this.#config.connectTimeoutMs / 1000,
     });

@@ -39,6 +39,8 @@ export interface SttStreamOptions {
   language?: string;
   /** Aborts the stream: the connection is closed, `finish` and the iteration reject. */
   signal?: AbortSignal;
+  /** A label for the provider's usage reports (the call id), where the engine takes one. */
+  tag?: string;
 }
 
 /**
