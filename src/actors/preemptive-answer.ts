@@ -24,12 +24,12 @@ import type { LlmUsage } from '../cost/ledger.js';
 import { normalizeQuery } from '../knowledge/normalize.js';
 import type { Passage } from '../knowledge/types.js';
 import type { PacerClock } from '../media/pacer.js';
-import { estimateTokens } from '../providers/llm/stream-guard.js';
-import type { SynthesizeOptions, TtsService, TtsSource } from '../speech/tts-service.js';
+import type { TtsService } from '../speech/tts-service.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import { detectLanguage, type Language } from '../text/language.js';
 import { classifyTurn } from '../text/turn-rules/index.js';
+import { type FirstPiece, gatedTools, replayingTts, wastedUsage } from './preemption-parts.js';
 import { ReplayStream } from './replay-stream.js';
 
 /** Dependencies of {@link PreemptiveAnswer}. */
@@ -73,12 +73,6 @@ export interface TakenAnswer {
   tts: Pick<TtsService, 'synthesize'>;
 }
 
-interface FirstPiece {
-  text: string;
-  audio: ReplayStream<Buffer>;
-  source: TtsSource | undefined;
-}
-
 interface Preemption {
   key: string;
   context: PreemptionContext;
@@ -96,26 +90,6 @@ const samePassages = (a: readonly Passage[], b: readonly Passage[]): boolean =>
 
 const sameHistory = (a: readonly HistoryMessage[], b: readonly HistoryMessage[]): boolean =>
   a.length === b.length && a.every((m, i) => m.role === b[i]?.role && m.content === b[i]?.content);
-
-/** Tools whose calls wait until the preemption is taken (a tool has effects outside the call). */
-function gatedTools(tools: ToolRunner, taken: Promise<void>): ToolRunner {
-  return {
-    specs: tools.specs,
-    fillerAfterMs: (name) => tools.fillerAfterMs(name),
-    run: async (call, signal) => {
-      await new Promise<void>((resolve, reject) => {
-        const abort = () => reject(signal.reason);
-        if (signal.aborted) abort();
-        signal.addEventListener('abort', abort, { once: true });
-        void taken.then(() => {
-          signal.removeEventListener('abort', abort);
-          resolve();
-        });
-      });
-      return tools.run(call, signal);
-    },
-  };
-}
 
 /**
  * One call's preemptive answers.
@@ -209,7 +183,7 @@ export class PreemptiveAnswer {
     this.#outcomes?.inc({ outcome: 'hit' });
     signal.addEventListener('abort', () => p.controller.abort(), { once: true });
     p.release();
-    return { events: p.events, tts: this.#replaying(p) };
+    return { events: p.events, tts: replayingTts(this.#deps.tts, () => p.first) };
   }
 
   /** Cancels what is in flight (hang-up). */
@@ -294,32 +268,11 @@ export class PreemptiveAnswer {
     return first;
   }
 
-  /** Synthesis that serves the recorded first sentence, and the TTS service for the rest. */
-  #replaying(p: Preemption): Pick<TtsService, 'synthesize'> {
-    const tts = this.#deps.tts;
-    let used = false;
-    return {
-      synthesize(text: string, options: SynthesizeOptions) {
-        const first = p.first;
-        if (used || !first || first.text !== text) return tts.synthesize(text, options);
-        used = true;
-        return (async function* () {
-          let told = false;
-          for await (const chunk of first.audio) {
-            if (!told && first.source) options.onSource?.(first.source);
-            told = true;
-            yield chunk;
-          }
-        })();
-      },
-    };
-  }
-
   #miss(p: Preemption): void {
     p.controller.abort();
     this.misses++;
     this.#outcomes?.inc({ outcome: 'miss' });
-    const usage = this.#usage(p);
+    const usage = wastedUsage(p.events.items, p.promptChars);
     if (!usage) return;
     this.wastedTokens += usage.inputTokens + usage.outputTokens;
     this.#deps.ledger.record('llm', usage);
@@ -327,32 +280,6 @@ export class PreemptiveAnswer {
       { model: usage.model, tokens: usage.inputTokens + usage.outputTokens },
       'preemptive answer cancelled',
     );
-  }
-
-  /** What the cancelled preemption cost: the reported usage, or an estimate of what was sent. */
-  #usage(p: Preemption): LlmUsage | undefined {
-    let model: string | undefined;
-    let chars = 0;
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let reported = false;
-    for (const ev of p.events.items) {
-      if (ev.type === 'model') model = ev.model;
-      else if (ev.type === 'text') chars += ev.text.length;
-      else if (ev.type === 'usage') {
-        model = ev.model;
-        inputTokens += ev.usage.inputTokens;
-        outputTokens += ev.usage.outputTokens;
-        reported = true;
-      }
-    }
-    // No model asked yet (or the offline answerer): nothing was paid for.
-    if (model === undefined) return undefined;
-    if (!reported) {
-      inputTokens = estimateTokens(p.promptChars);
-      outputTokens = estimateTokens(chars);
-    }
-    return { model, inputTokens, outputTokens, wasted: true };
   }
 
   #clearTimer(): void {
