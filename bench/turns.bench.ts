@@ -11,7 +11,9 @@
  * - `streaming`: the Deepgram fixture (the unmodified SDK; partials follow the caller's voice,
  *   each connection its own scripted caller by the call id Deepgram gets as `tag`), the
  *   adaptive end of turn, speculative retrieval, a filler only after 350 ms;
- * - `preemptive`: `streaming` with preemptive answers on (flag `preempt`).
+ * - `preemptive`: `streaming` with preemptive answers on (flag `preempt`);
+ * - `streamingEarlyFinal`: `streaming` with an early final (Deepgram `Finalize`) after 200 ms
+ *   of silence inside the utterance (`VOXSTATE_EARLY_FINAL_MS`, issue 15 follow-up).
  *
  * Times are on the media timeline as the caller hears them: from the end of the caller's voice
  * (the endpointer's end of speech, before the end-of-turn silence) to the first frame of the
@@ -27,7 +29,7 @@
 import type { Registry } from 'prom-client';
 import type { TurnTiming } from '../src/calls/timeline.js';
 import type { CallerScript, CallerStep } from '../src/simulator/caller-script.js';
-import { caseText, PAUSE_CASES, pauseCaseSteps } from '../src/simulator/pause-cases.js';
+import { PAUSE_CASES, pauseCaseSteps } from '../src/simulator/pause-cases.js';
 import { type CallRig, startCallRig } from '../test/fakes/call-rig.js';
 import { type FakeDeepgramServer, startFakeDeepgramServer } from '../test/fakes/deepgram-server.js';
 import { type FixtureServer, startOpenAiServer } from '../test/fakes/openai-server.js';
@@ -51,7 +53,7 @@ const PAUSED = PAUSE_CASES.filter((c) => c.language === 'en' && c.kind !== 'fini
 function scripted(i: number): Scripted {
   const wait: CallerStep = { waitForBot: { silenceMs: 400, timeoutMs: 15_000 } };
   const end: CallerStep[] = [
-    { waitForBot: { silenceMs: 1_500, timeoutMs: 15_000 } },
+    { waitForBot: { silenceMs: 3_000, timeoutMs: 15_000 } },
     { hangup: true },
   ];
   if (i % 3 === 2) {
@@ -59,7 +61,8 @@ function scripted(i: number): Scripted {
     if (c) {
       return {
         script: { steps: [wait, ...pauseCaseSteps(c), ...end] },
-        texts: [caseText(c)],
+        // The pieces, so the fixture's Finalize in a pause finalizes only what was said.
+        texts: [c.pieces.map((piece) => piece.text).join(' | ')],
         paused: true,
       };
     }
@@ -224,6 +227,13 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
     ],
     ['streaming', { VOXSTATE_FLAGS: '{"stt":"deepgram","eot":"adaptive","preempt":"off"}' }],
     ['preemptive', { VOXSTATE_FLAGS: '{"stt":"deepgram","eot":"adaptive","preempt":"on"}' }],
+    [
+      'streamingEarlyFinal',
+      {
+        VOXSTATE_FLAGS: '{"stt":"deepgram","eot":"adaptive","preempt":"off"}',
+        VOXSTATE_EARLY_FINAL_MS: '200',
+      },
+    ],
   ];
   const out: Record<string, unknown> = {
     calls: CALLS,

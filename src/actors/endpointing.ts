@@ -63,6 +63,11 @@ export interface EndpointingDeps {
   openSttStream?: (callId: string) => SttStream | undefined;
   /** Called with each partial transcript of the utterance in progress (after the endpointer). */
   onPartial?: (partial: { text: string; stable: boolean; atMs: number }) => void;
+  /**
+   * Silence inside an utterance after which the live stream is asked for an early final of
+   * what it heard (an end-of-turn candidate), ms; undefined: never (the final comes at the end).
+   */
+  earlyFinalAfterMs?: number;
   /** Called when the actor stops (hang-up): drops the work started on partials. */
   onClose?: () => void;
 }
@@ -121,6 +126,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     let pending = 0;
     let timer: unknown;
     let timerAtMs = Number.POSITIVE_INFINITY;
+    /** The silence the live stream was last asked to finalize at. */
+    let flushedAtSilenceMs: number | undefined;
 
     const c = endpointer.config;
     const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
@@ -202,6 +209,16 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       }
     };
 
+    /** At an end-of-turn candidate, asks the live stream once for an early final. */
+    const maybeFlush = (nowMs: number) => {
+      const after = deps.earlyFinalAfterMs;
+      const silenceFrom = endpointer.silenceFromMs();
+      if (after === undefined || !live || silenceFrom === undefined) return;
+      if (silenceFrom === flushedAtSilenceMs || nowMs - silenceFrom < after) return;
+      flushedAtSilenceMs = silenceFrom;
+      live.flush?.();
+    };
+
     /** Arms one timer for the endpointer's next deadline (silence with no audio at all). */
     const schedule = () => {
       if (controller.signal.aborted) return;
@@ -243,6 +260,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
             const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
             for (const ev of events) onEvent(session, ev);
           });
+          maybeFlush(placed.endMs);
           schedule();
         },
         (err: unknown) => {

@@ -26,6 +26,8 @@ export interface TurnTakingConfig {
   speculativeRetrieval: boolean;
   /** Preemptive answers for calls without a `preempt` flag. */
   preemptiveAnswers: boolean;
+  /** Silence inside an utterance after which a streaming engine is asked for an early final, ms (0: off). */
+  earlyFinalMs: number;
   /** The noise suppression pool. */
   noisePool: PoolConfig;
 }
@@ -50,6 +52,7 @@ export function turnTakingConfig(c: Config): TurnTakingConfig {
     noiseSuppression: c.VOXSTATE_NOISE_SUPPRESSION,
     speculativeRetrieval: c.VOXSTATE_SPECULATIVE_RETRIEVAL,
     preemptiveAnswers: c.VOXSTATE_PREEMPTIVE_ANSWERS,
+    earlyFinalMs: c.VOXSTATE_EARLY_FINAL_MS,
     noisePool: {
       minThreads: size ? (size.min ?? Math.min(1, size.max)) : 1,
       maxThreads: size?.max ?? 1,

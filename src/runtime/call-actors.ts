@@ -181,6 +181,9 @@ function createCascadeActors(session: CallSession, shared: SharedCallParts): Cal
       registry,
       logger,
       ...(onPartial ? { onPartial } : {}),
+      ...(shared.turnTaking?.earlyFinalMs
+        ? { earlyFinalAfterMs: shared.turnTaking.earlyFinalMs }
+        : {}),
       onClose: () => {
         speculative?.close();
         preemptive?.close();

@@ -98,6 +98,19 @@ export class SttScript {
   }
 }
 
+/** Whether each 20 ms block of 16-bit PCM in `chunk` is voiced (above -45 dBFS). */
+export function voiceBlocks(chunk: Buffer, rate = 16_000): boolean[] {
+  const block = Math.round(rate / 50);
+  const threshold = 32_768 * 10 ** (-45 / 20);
+  const out: boolean[] = [];
+  for (let at = 0; at + block * 2 <= chunk.length; at += block * 2) {
+    let sum = 0;
+    for (let i = at; i < at + block * 2; i += 2) sum += chunk.readInt16LE(i) ** 2;
+    out.push(Math.sqrt(sum / block) > threshold);
+  }
+  return out;
+}
+
 /** Milliseconds of 16-bit PCM in `chunk` (20 ms blocks) whose level is above -45 dBFS. */
 export function voicedMs(chunk: Buffer, rate = 16_000): number {
   const block = Math.round(rate / 50);

@@ -82,6 +82,13 @@ export interface SttStream extends AsyncIterable<SttStreamEvent> {
    * @throws SttEngineError when the engine fails or sends no final within its deadline.
    */
   finish(request?: Pick<SttRequest, 'scriptText'>): Promise<SttResult>;
+  /**
+   * An end-of-turn candidate (the caller went silent): asks the engine to finalize what it has
+   * heard so far (Deepgram `Finalize`), so the last words arrive as a stable partial at once
+   * instead of trailing. The stream goes on; `finish` still gives the whole utterance. Engines
+   * without it ignore it.
+   */
+  flush?(): void;
   /** Abandons the stream and closes its connection (idempotent). */
   close(): void;
 }
