@@ -103,14 +103,19 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
     await sim.ended;
     expect(output.turns).toBe(1);
     const requests = llm.requests.slice(before);
+    // Each finished-looking partial may start one ("Do you deliver? To Haifa" reads as finished
+    // too); every one but the answer to the whole question is aborted.
     const asked = requests.map((r) => r.messages.at(-1)?.content.split('Caller: ')[1]);
-    expect(asked).toEqual(['Do you deliver?', 'Do you deliver? To Haifa on Sunday?']);
+    expect(asked[0]).toBe('Do you deliver?');
+    expect(asked.at(-1)).toBe('Do you deliver? To Haifa on Sunday?');
     expect(states[0]).toContain('listening');
-    await vi.waitFor(() => expect(requests[0]?.closedEarly).toBe(true));
-    expect(requests[1]?.closedEarly).toBe(false);
+    const cancelled = requests.slice(0, -1);
+    expect(cancelled.length).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(cancelled.every((r) => r.closedEarly)).toBe(true));
+    expect(requests.at(-1)?.closedEarly).toBe(false);
     expect(
       await metricValue(rig.registry, 'voxstate_preemptive_answers_total', { outcome: 'miss' }),
-    ).toBe(1);
+    ).toBe(cancelled.length);
     const cost = handle.session.ledger.breakdown();
     expect(cost.wastedTokens).toBeGreaterThan(0);
   }, 30_000);

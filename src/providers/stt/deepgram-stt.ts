@@ -130,7 +130,8 @@ class DeepgramStream extends RemoteSttStream {
   }
 
   protected sendAudio(audio: Float32Array): void {
-    this.#socket?.sendMedia(float32ToInt16(audio));
+    // A socket that dropped is reported by its close event; the audio is not sent.
+    if (this.#socket?.readyState === 1) this.#socket.sendMedia(float32ToInt16(audio));
   }
 
   protected override sendEarlyFinal(): void {
