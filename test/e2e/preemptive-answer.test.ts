@@ -1,6 +1,7 @@
 /**
  * Preemptive answers through the whole stack (real runtime, simulated Asterisk, the unmodified
- * Deepgram SDK against its fixture, the OpenAI SDK against the LLM fixture, first token 300 ms),
+ * Deepgram SDK against its fixture, the OpenAI SDK against the LLM fixture: first token 300 ms,
+ * then 800 ms to the next chunk, so a cancelled answer is still streaming),
  * with the `preempt` flag on and a 900 ms end-of-turn silence:
  * - a finished question: the model request reaches the LLM fixture while the call machine is
  *   still listening (before the end of the turn), and the answer reuses it (one request, a hit);
@@ -23,7 +24,7 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
 
   beforeAll(async () => {
     llm = await startOpenAiServer({
-      fallback: { text: ['Yes, we do. ', 'Anything else?'], firstTokenMs: 300, chunkDelayMs: 20 },
+      fallback: { text: ['Yes, we do. ', 'Anything else?'], firstTokenMs: 300, chunkDelayMs: 800 },
     });
     deepgram = await startFakeDeepgramServer({ followVoice: true, msPerWord: 220 });
     rig = await startCallRig({
@@ -49,10 +50,10 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
   });
 
   /** The state the call machine was in when each LLM request arrived. */
-  function watchRequests(handle: CallHandle): string[] {
+  function watchRequests(handle: CallHandle, before: number): string[] {
     const states: string[] = [];
     const timer = setInterval(() => {
-      while (states.length < llm.requests.length)
+      while (before + states.length < llm.requests.length)
         states.push(JSON.stringify(handle.actor.getSnapshot().value));
     }, 5);
     void handle.done.finally(() => clearInterval(timer));
@@ -71,7 +72,7 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
         { hangup: true },
       ],
     });
-    const states = watchRequests(handle);
+    const states = watchRequests(handle, before);
     const output = await handle.done;
     await sim.ended;
     expect(output.turns).toBe(1);
@@ -98,7 +99,7 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
         { hangup: true },
       ],
     });
-    const states = watchRequests(handle);
+    const states = watchRequests(handle, before);
     const output = await handle.done;
     await sim.ended;
     expect(output.turns).toBe(1);
