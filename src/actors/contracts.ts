@@ -52,6 +52,15 @@ export interface EndpointingInput extends CallActorInput {
   language: string;
 }
 
+/**
+ * Preemptive answers while the caller speaks: the turn's history and language, which an answer
+ * started before the end of the turn is given.
+ */
+export interface PreemptInput extends CallActorInput {
+  history: HistoryMessage[];
+  language: string;
+}
+
 /** Speech synthesis and playback of one phrase or text. */
 export interface SpeakInput extends CallActorInput {
   phrase: PhraseKey | { text: string };
@@ -135,6 +144,8 @@ export interface CallActors {
   media: Callback<MediaInput, MediaEvent>;
   /** Sends speech start and end; emits partial transcripts for the call's timeline. */
   endpointing: Callback<EndpointingInput, EndpointingEvent | MediaEvent | SttProgressEvent>;
+  /** Tells the call's preemptive answers the turn's context; sends and emits nothing. */
+  preemptAnswer: Callback<PreemptInput, EventObject>;
   /** Resolves when the phrase has played (or a barge-in or hang-up stopped it). */
   speak: PromiseActorLogic<void, SpeakInput>;
   /** Emits progress for the call's timeline; sends nothing to the machine. */

@@ -10,16 +10,13 @@
  * machine hears `media.speech.start`); a sound that stops first (a backchannel) lets playback
  * go on ({@link BargeInControl}).
  *
- * With a streaming speech-to-text engine, the utterance's partial transcripts reach the
- * endpointer (the adaptive end-of-turn policy reads them) and are emitted as `stt.partial`
- * progress, never sent to the machine; `onPartial` hands them to whoever starts work early
- * (speculative retrieval).
+ * With a streaming speech-to-text engine, partial transcripts reach the endpointer (the
+ * adaptive policy reads them), are emitted as `stt.partial` progress and go to `onPartial`
+ * (speculative retrieval, preemptive answers); a silence may ask the stream for an early final.
  *
- * Time is the call's clock (the playback queue's), not a count of frames: a line that sends
- * nothing while the caller is silent (a Local channel between playbacks, SIP silence
- * suppression, DTX) still ends the utterance after the end-of-speech silence, because a timer
- * checks the endpointer's deadline when no audio comes ({@link FrameClock} places the frames
- * that do come on the clock).
+ * Time is the call's clock, not a count of frames: a line that sends nothing while the caller
+ * is silent (Local channel, SIP silence suppression, DTX) still ends the utterance, because a
+ * timer checks the endpointer's deadline when no audio comes ({@link FrameClock}).
  *
  * @module
  */
@@ -66,6 +63,10 @@ export interface EndpointingDeps {
   openSttStream?: (callId: string) => SttStream | undefined;
   /** Called with each partial transcript of the utterance in progress (after the endpointer). */
   onPartial?: (partial: { text: string; stable: boolean; atMs: number }) => void;
+  /** Silence inside an utterance after which the live stream is asked for an early final, ms. */
+  earlyFinalAfterMs?: number;
+  /** Called when the actor stops (hang-up): drops the work started on partials. */
+  onClose?: () => void;
 }
 
 interface Frame {
@@ -134,6 +135,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     let pending = 0;
     let timer: unknown;
     let timerAtMs = Number.POSITIVE_INFINITY;
+    /** The silence the live stream was last asked to finalize at. */
+    let flushedAtSilenceMs: number | undefined;
 
     const c = endpointer.config;
     const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
@@ -216,6 +219,19 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       }
     };
 
+    /** At an end-of-turn candidate, asks the live stream once for an early final. */
+    const maybeFlush = (nowMs: number) => {
+      const from = endpointer.silenceFromMs() ?? Number.POSITIVE_INFINITY;
+      if (
+        !live ||
+        from === flushedAtSilenceMs ||
+        !(nowMs - from >= (deps.earlyFinalAfterMs ?? Infinity))
+      )
+        return;
+      flushedAtSilenceMs = from;
+      live.flush?.();
+    };
+
     /** Arms one timer for the endpointer's next deadline (silence with no audio at all). */
     const schedule = () => {
       if (controller.signal.aborted) return;
@@ -258,6 +274,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
             const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
             for (const ev of events) onEvent(session, ev);
           });
+          maybeFlush(placed.endMs);
           schedule();
         },
         (err: unknown) => {
@@ -295,6 +312,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       bargeIn.close();
       live?.close();
       frames.length = 0;
+      deps.onClose?.();
     };
   });
 }

@@ -78,6 +78,19 @@ export class SpeculativeRetrieval {
   }
 
   /**
+   * The retrieval for `text` now (a preemptive answer needs its passages): the one in flight
+   * for the same words, or a new one in its place. The final transcript still {@link take}s it.
+   */
+  ensure(text: string): Promise<RetrievalResult> {
+    const key = normalizeQuery(text);
+    if (this.#current?.key !== key) {
+      this.#clearTimer();
+      this.#start(text, key);
+    }
+    return (this.#current as Speculation).result;
+  }
+
+  /**
    * The final transcript: the speculated result when it was retrieved for the same words, or
    * undefined (whatever was speculated is dropped and counted as waste).
    */

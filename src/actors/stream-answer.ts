@@ -30,6 +30,7 @@ import type { TtsService } from '../speech/tts-service.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { AnswerInput, AnswerOutput } from './contracts.js';
+import type { PreemptiveAnswer } from './preemptive-answer.js';
 import { synthesizeInto } from './synthesize-into.js';
 import type { TurnFiller } from './turn-filler.js';
 
@@ -45,6 +46,8 @@ export interface StreamAnswerDeps {
   filler?: TurnFiller;
   /** The call's tools; a tool call runs inside the answer, under its signal. */
   tools?: ToolRunner;
+  /** The call's preemptive answers: one started for this question is taken over. */
+  preemptive?: PreemptiveAnswer;
   registry?: Registry;
   logger?: Logger;
 }
@@ -79,10 +82,12 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
     };
     signal.addEventListener('abort', onStopped, { once: true });
 
+    /** The TTS service, or the preemptive answer's replay of its first sentence. */
+    let tts: Pick<TtsService, 'synthesize'> = deps.tts;
     const speakPiece = async (item: PlaybackItem, text: string): Promise<void> => {
       emit({ type: 'answer.mark', mark: 'tts_start' });
       try {
-        const { source } = await synthesizeInto(deps.tts, item, text, {
+        const { source } = await synthesizeInto(tts, item, text, {
           language: input.language,
           format: session.playback.format,
           signal,
@@ -124,15 +129,20 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
       let action: CallActionEvent | undefined;
       const ended: Promise<PlaybackEndReason>[] = [];
       emit({ type: 'answer.mark', mark: 'answer_start' });
-      for await (const ev of deps.answerer.answer({
-        query: input.query,
-        passages: input.passages,
-        history: input.history.map((m) => ({ role: m.role, content: m.content })),
-        system: session.prompts.systemPrompt(),
-        language: input.language,
-        signal,
-        ...(deps.tools ? { tools: deps.tools } : {}),
-      })) {
+      const preempted = await deps.preemptive?.take(input, signal);
+      if (preempted) tts = preempted.tts;
+      const events =
+        preempted?.events ??
+        deps.answerer.answer({
+          query: input.query,
+          passages: input.passages,
+          history: input.history.map((m) => ({ role: m.role, content: m.content })),
+          system: session.prompts.systemPrompt(),
+          language: input.language,
+          signal,
+          ...(deps.tools ? { tools: deps.tools } : {}),
+        });
+      for await (const ev of events) {
         if (ev.type === 'model') {
           model = ev.model;
           emit({ type: 'llm.request', provider: ev.provider, model, attempt: ev.attempt });

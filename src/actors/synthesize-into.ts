@@ -27,7 +27,7 @@ export interface SynthesizedInto {
  * ```
  */
 export async function synthesizeInto(
-  tts: TtsService,
+  tts: Pick<TtsService, 'synthesize'>,
   item: PlaybackItem,
   text: string,
   options: Omit<SynthesizeOptions, 'onSource'> & { onFirstAudio?: () => void },

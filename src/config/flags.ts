@@ -36,6 +36,7 @@ export const KNOWN_FLAGS = [
   'noise',
   'brain',
   'recording',
+  'preempt',
 ] as const;
 
 const NAME = /^[a-z][a-z0-9_-]{0,47}$/i;

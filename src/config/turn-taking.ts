@@ -1,7 +1,8 @@
 /**
  * Turn-taking configuration: the end-of-turn policy (fixed or adaptive silence) and noise
  * suppression of the caller's audio, with the per-call flags that override both
- * (`{"eot":{"adaptive":20,"fixed":80},"noise":{"on":50,"off":50}}` in `VOXSTATE_FLAGS`).
+ * (`{"eot":{"adaptive":20,"fixed":80},"noise":{"on":50,"off":50},"preempt":{"on":10,"off":90}}`
+ * in `VOXSTATE_FLAGS`), and preemptive answers with their `preempt` flag.
  *
  * @module
  */
@@ -13,6 +14,8 @@ import { type Config, type RawEnv, readEnv } from './schema.js';
 export const END_OF_TURN_FLAG = 'eot';
 /** The flag that turns a call's noise suppression on or off: variants `on` and `off`. */
 export const NOISE_FLAG = 'noise';
+/** The flag that turns a call's preemptive answers on or off: variants `on` and `off`. */
+export const PREEMPT_FLAG = 'preempt';
 
 /** What the turn-taking settings say, before a call's flags. */
 export interface TurnTakingConfig {
@@ -21,6 +24,10 @@ export interface TurnTakingConfig {
   noiseSuppression: boolean;
   /** Start retrieval on stable partial transcripts (streaming STT). */
   speculativeRetrieval: boolean;
+  /** Preemptive answers for calls without a `preempt` flag. */
+  preemptiveAnswers: boolean;
+  /** Silence inside an utterance after which a streaming engine is asked for an early final, ms (0: off). */
+  earlyFinalMs: number;
   /** The noise suppression pool. */
   noisePool: PoolConfig;
 }
@@ -29,6 +36,7 @@ export interface TurnTakingConfig {
 export interface CallTurnTaking {
   endOfTurn: EndOfTurnConfig;
   noiseSuppression: boolean;
+  preemptiveAnswers: boolean;
 }
 
 /** The turn-taking configuration from the parsed environment ({@link readEnv}). */
@@ -43,6 +51,8 @@ export function turnTakingConfig(c: Config): TurnTakingConfig {
     },
     noiseSuppression: c.VOXSTATE_NOISE_SUPPRESSION,
     speculativeRetrieval: c.VOXSTATE_SPECULATIVE_RETRIEVAL,
+    preemptiveAnswers: c.VOXSTATE_PREEMPTIVE_ANSWERS,
+    earlyFinalMs: c.VOXSTATE_EARLY_FINAL_MS,
     noisePool: {
       minThreads: size ? (size.min ?? Math.min(1, size.max)) : 1,
       maxThreads: size?.max ?? 1,
@@ -63,7 +73,7 @@ export function turnTakingConfigFromEnv(env: RawEnv): TurnTakingConfig {
 }
 
 /**
- * One call's turn-taking: the settings, overridden by the call's `eot` and `noise` flags
+ * One call's turn-taking: the settings, overridden by the call's `eot`, `noise` and `preempt` flags
  * (see `assignFlags`). An unknown variant is ignored (the setting stays).
  *
  * @example
@@ -78,9 +88,12 @@ export function callTurnTaking(
 ): CallTurnTaking {
   const eot = flags[END_OF_TURN_FLAG];
   const noise = flags[NOISE_FLAG];
+  const preempt = flags[PREEMPT_FLAG];
   const mode: EndOfTurnMode = eot === 'fixed' || eot === 'adaptive' ? eot : config.endOfTurn.mode;
   return {
     endOfTurn: { ...config.endOfTurn, mode },
     noiseSuppression: noise === 'on' ? true : noise === 'off' ? false : config.noiseSuppression,
+    preemptiveAnswers:
+      preempt === 'on' ? true : preempt === 'off' ? false : config.preemptiveAnswers,
   };
 }

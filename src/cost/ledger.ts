@@ -30,6 +30,11 @@ export interface LlmUsage {
    * for, but the baseline, which would have asked the strong model once, does not count it.
    */
   retry?: boolean;
+  /**
+   * A preemptive answer cancelled because the caller went on: paid for, counted apart as
+   * waste, and not in the baseline (which would not have asked).
+   */
+  wasted?: boolean;
 }
 /** TTS usage: characters synthesized, or served from the audio cache when `cached`. */
 export interface TtsUsage {
@@ -82,6 +87,10 @@ export interface CostBreakdown {
   byModel: Record<string, number>;
   /** `kind:name` entries that had no price (counted at zero). */
   unpriced: string[];
+  /** Cost of cancelled preemptive answers (part of `llm` and `total`). */
+  wasted: number;
+  /** Tokens (input and output) of cancelled preemptive answers. */
+  wastedTokens: number;
   currency: string;
 }
 
@@ -109,6 +118,8 @@ export function emptyBreakdown(currency: string): CostBreakdown {
     baseline: { stt: 0, llm: 0, tts: 0, embeddings: 0, realtime: 0 },
     byModel: {},
     unpriced: [],
+    wasted: 0,
+    wastedTokens: 0,
     currency,
   };
 }
@@ -132,6 +143,8 @@ export class CostLedger {
   readonly #baseline: Record<CostKind, number> = emptyBreakdown('').baseline;
   readonly #byModel = new Map<string, number>();
   readonly #unpriced = new Set<string>();
+  #wasted = 0;
+  #wastedTokens = 0;
 
   constructor(options: CostLedgerOptions) {
     this.#prices = options.prices;
@@ -146,16 +159,22 @@ export class CostLedger {
     const full = this.#price(kind, name, usage);
     const actual = usage.cached ? 0 : full;
     const baselineName = this.#prices.baseline[kind] ?? name;
-    const isRetry = kind === 'llm' && (usage as LlmUsage).retry === true;
-    const base = isRetry
-      ? 0
-      : baselineName === name
-        ? full
-        : this.#price(kind, baselineName, usage);
+    const llm = kind === 'llm' ? (usage as LlmUsage) : undefined;
+    const isWasted = llm?.wasted === true;
+    const base =
+      llm?.retry === true || isWasted
+        ? 0
+        : baselineName === name
+          ? full
+          : this.#price(kind, baselineName, usage);
     this.#actual[kind] += actual;
     this.#baseline[kind] += base;
     const key = `${kind}:${name}`;
     this.#byModel.set(key, (this.#byModel.get(key) ?? 0) + actual);
+    if (isWasted && llm) {
+      this.#wasted += actual;
+      this.#wastedTokens += Math.max(0, llm.inputTokens) + Math.max(0, llm.outputTokens);
+    }
     return actual;
   }
 
@@ -170,6 +189,8 @@ export class CostLedger {
     }
     out.byModel = Object.fromEntries(this.#byModel);
     out.unpriced = [...this.#unpriced];
+    out.wasted = this.#wasted;
+    out.wastedTokens = this.#wastedTokens;
     return out;
   }
 

@@ -41,6 +41,8 @@ export interface CostReport {
   /** Savings as a fraction of the baseline (0 when there is no baseline). */
   savingsRatio: number;
   average: number;
+  /** Cost and tokens of cancelled preemptive answers (part of `total`). */
+  wasted: { total: number; tokens: number };
   byComponent: Record<CostKind, { total: number; baseline: number }>;
   rows: CostReportRow[];
   /** flag -> variant -> calls and average cost. */
@@ -92,6 +94,7 @@ export function buildCostReport(
   const variants: CostReport['variants'] = {};
   let total = 0;
   let baselineTotal = 0;
+  const wasted = { total: 0, tokens: 0 };
   const row = (key: string): CostReportRow => {
     let r = rows.get(key);
     if (!r) {
@@ -103,6 +106,8 @@ export function buildCostReport(
   for (const call of calls) {
     total += call.cost.total;
     baselineTotal += call.cost.baselineTotal;
+    wasted.total += call.cost.wasted;
+    wasted.tokens += call.cost.wastedTokens;
     for (const k of COST_KINDS) {
       byComponent[k].total += call.cost[k];
       byComponent[k].baseline += call.cost.baseline[k];
@@ -153,6 +158,7 @@ export function buildCostReport(
     savings: baselineTotal - total,
     savingsRatio: baselineTotal > 0 ? (baselineTotal - total) / baselineTotal : 0,
     average,
+    wasted,
     byComponent,
     rows: [...rows.values()].sort((a, b) =>
       by === 'day' ? a.key.localeCompare(b.key) : b.total - a.total,
@@ -204,6 +210,11 @@ export function formatCostReport(r: CostReport): string {
   out.push(
     `baseline (strong model only, no caches): ${money(r.baselineTotal)} ${cur}   saved by routing and caches: ${money(r.savings)} ${cur} (${pct}%)`,
   );
+  if (r.wasted.tokens > 0) {
+    out.push(
+      `wasted by cancelled preemptive answers: ${money(r.wasted.total)} ${cur} (${r.wasted.tokens} tokens, part of the total)`,
+    );
+  }
   out.push(
     table(
       ['component', `actual ${cur}`, `baseline ${cur}`],

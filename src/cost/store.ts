@@ -93,6 +93,8 @@ function toRow(r: CallRecord): Record<string, unknown> {
       baseline: r.cost.baseline,
       byModel: r.cost.byModel,
       unpriced: r.cost.unpriced,
+      wasted: r.cost.wasted,
+      wastedTokens: r.cost.wastedTokens,
     }),
     currency: r.cost.currency,
     turns: Math.trunc(r.turns),
@@ -125,6 +127,8 @@ function fromRow(row: Record<string, unknown>): CallRecord {
     baseline: { ...emptyBreakdown(currency).baseline, ...extra.baseline },
     byModel: extra.byModel ?? {},
     unpriced: extra.unpriced ?? [],
+    wasted: Number(extra.wasted ?? 0),
+    wastedTokens: Number(extra.wastedTokens ?? 0),
   };
   return {
     id: String(row.id),

@@ -68,6 +68,7 @@ export function initialCallContext(input: CallInput): CallContext {
 const actors = {
   media: unprovidedCallback('media'),
   endpointing: unprovidedCallback('endpointing'),
+  preemptAnswer: unprovidedCallback('preemptAnswer'),
   speak: unprovidedPromise('speak'),
   playFiller: unprovidedCallback('playFiller'),
   prefetchEmbedding: unprovidedCallback('prefetchEmbedding'),

@@ -12,10 +12,24 @@ import { callSetup } from './call.setup.js';
 const CONVERSATION = '#call.active.conversation';
 const HEARING = `${CONVERSATION}.listening.hearing`;
 
-/** Waiting for the caller; silence is reprompted, then ends the call. */
+/**
+ * Waiting for the caller; silence is reprompted, then ends the call. The `preempt` child hands
+ * the turn's context to the call's preemptive answers (an answer may start on a finished
+ * partial; nothing plays before the machine reaches `answering`).
+ */
 export const listeningState = callSetup.createStateConfig({
   initial: 'waiting',
   entry: 'clearTurn',
+  invoke: {
+    id: 'preempt',
+    src: 'preemptAnswer',
+    input: ({ context }) => ({
+      callId: context.callId,
+      history: context.history,
+      language: context.language,
+    }),
+    onError: { actions: { type: 'fail', params: { actor: 'preempt' } } },
+  },
   states: {
     waiting: {
       after: {

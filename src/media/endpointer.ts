@@ -95,6 +95,15 @@ export class Endpointer {
     this.#turn = new TurnContext(policy ?? { requiredSilenceMs: () => c.endSilenceMs });
   }
 
+  /**
+   * Where the current silence inside an utterance began (the end of the last voiced window),
+   * media ms; undefined outside an utterance or while the caller speaks.
+   */
+  silenceFromMs(): number | undefined {
+    const p = this.phase;
+    return p.kind === 'speech' ? p.silenceFromMs : undefined;
+  }
+
   /** True between `speech.start` and `speech.end`. */
   get inSpeech(): boolean {
     return this.phase.kind === 'speech';

@@ -17,6 +17,8 @@ import { createEndpointingActor } from '../actors/endpointing.js';
 import { createHoldCallerActor } from '../actors/hold-caller.js';
 import { createMediaActor } from '../actors/media.js';
 import { createPlayFillerActor } from '../actors/play-filler.js';
+import { createPreemptAnswerActor } from '../actors/preempt-answer.js';
+import { PreemptiveAnswer } from '../actors/preemptive-answer.js';
 import { createPrefetchEmbeddingActor } from '../actors/prefetch-embedding.js';
 import { createResumeCallerActor } from '../actors/resume-caller.js';
 import { createRetrieveActor } from '../actors/retrieve.js';
@@ -162,6 +164,42 @@ function createCascadeActors(
         registry,
       })
     : undefined;
+  const preemptive = turnTaking?.preemptiveAnswers
+    ? new PreemptiveAnswer({
+        answerer: shared.answerer,
+        tts,
+        passages: async (query, signal) => {
+          const language = shared.detectLanguage ? undefined : session.endpoint.language;
+          const result = speculative
+            ? await speculative.ensure(query)
+            : await shared.knowledge.retriever.retrieve({
+                query,
+                signal,
+                ...(language ? { language } : {}),
+              });
+          return result.passages.map((p) => ({
+            id: p.id,
+            text: p.text,
+            score: p.score,
+            source: p.source,
+          }));
+        },
+        system: () => session.prompts.systemPrompt(),
+        clock: session.playback.clock,
+        format: session.playback.format,
+        ledger: session.ledger,
+        ...(tools ? { tools } : {}),
+        registry,
+        logger,
+      })
+    : undefined;
+  const onPartial =
+    speculative || preemptive
+      ? (p: { text: string; stable: boolean }) => {
+          speculative?.partial(p.text, p.stable);
+          preemptive?.partial(p.text, p.stable);
+        }
+      : undefined;
   const transfer: TransferDeps = {
     line: session.endpoint.transfer,
     plan: shared.transfer,
@@ -178,10 +216,21 @@ function createCascadeActors(
       ...(turnTaking ? { endOfTurn: endOfTurnPolicy(turnTaking.endOfTurn) } : {}),
       registry,
       logger,
-      ...(speculative ? { onPartial: (p) => speculative.partial(p.text, p.stable) } : {}),
+      ...(onPartial ? { onPartial } : {}),
+      ...(shared.turnTaking?.earlyFinalMs
+        ? { earlyFinalAfterMs: shared.turnTaking.earlyFinalMs }
+        : {}),
+      onClose: () => {
+        speculative?.close();
+        preemptive?.close();
+      },
       openSttStream: () =>
-        openLiveStream(stt, shared.detectLanguage ? {} : { language: session.endpoint.language }),
+        openLiveStream(stt, {
+          tag: session.id,
+          ...(shared.detectLanguage ? {} : { language: session.endpoint.language }),
+        }),
     }),
+    preemptAnswer: createPreemptAnswerActor(preemptive),
     speak: createSpeakActor({
       playback: session.playback,
       tts,
@@ -213,6 +262,7 @@ function createCascadeActors(
       ttsEngine: tts.engine().name,
       filler,
       ...(tools ? { tools } : {}),
+      ...(preemptive ? { preemptive } : {}),
       registry,
       logger,
     }),

@@ -131,6 +131,9 @@ export function realtimeCallActors(
         signal.removeEventListener('abort', stop);
       }
     }),
+    preemptAnswer: fromCallback((args) =>
+      brain.live ? undefined : listen(cascade.preemptAnswer)(args),
+    ),
     playFiller: fromCallback((args) => (brain.live ? undefined : listen(cascade.playFiller)(args))),
     prefetchEmbedding: fromCallback((args) =>
       brain.live ? undefined : listen(cascade.prefetchEmbedding)(args),

@@ -96,6 +96,11 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
   ),
   // embeddings and retrieval
   c(
+    'voxstate_preemptive_answers_total',
+    'Answers started on a stable, finished partial transcript before the end of the turn, by outcome: hit (the answer took it over) or miss (cancelled; its tokens are recorded as wasted)',
+    ['outcome'],
+  ),
+  c(
     'voxstate_speculative_retrievals_total',
     'Retrievals started on a stable partial transcript, by outcome: hit (the final transcript reused it) or wasted (dropped)',
     ['outcome'],

@@ -168,6 +168,45 @@ describe('endpointing actor with streaming partials', () => {
     expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
   });
 
+  it('asks the stream once per silence for an early final, after the configured silence', async () => {
+    const flushes: number[] = [];
+    const stream = Object.assign(fakeStream(), { flush: () => flushes.push(r.clock.now()) });
+    const r = rig({
+      endOfTurn: adaptiveEndOfTurn({ shortSilenceMs: 250, longSilenceMs: 800 }),
+      openSttStream: () => stream,
+      earlyFinalAfterMs: 200,
+    });
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    await r.send(25, true);
+    stream.partial("I'd like to order a cake and");
+    await r.wait(0);
+    await r.send(5, false);
+    expect(flushes).toEqual([]);
+    await r.send(10, false);
+    expect(flushes).toHaveLength(1);
+    await r.send(10, false);
+    expect(flushes).toHaveLength(1);
+    // The caller goes on, then pauses again: one more.
+    await r.send(10, true);
+    await r.send(15, false);
+    expect(flushes).toHaveLength(2);
+  });
+
+  it('never asks for an early final when it is off', async () => {
+    let flushed = 0;
+    const stream = Object.assign(fakeStream(), { flush: () => flushed++ });
+    const r = rig({
+      endOfTurn: adaptiveEndOfTurn({ shortSilenceMs: 250, longSilenceMs: 800 }),
+      openSttStream: () => stream,
+    });
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    await r.send(25, true);
+    await r.send(30, false);
+    expect(flushed).toBe(0);
+  });
+
   it('waits the long silence when the partial stops mid-thought', async () => {
     const { endAfterMs } = await withPartial("I'd like to order a cake and");
     expect(endAfterMs).toBeGreaterThanOrEqual(800 - 32);

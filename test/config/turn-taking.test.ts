@@ -48,7 +48,18 @@ describe('turn-taking configuration', () => {
 
   test('the eot and noise flags override the settings per call', () => {
     const c = turnTakingConfigFromEnv({});
-    expect(callTurnTaking(c, {})).toEqual({ endOfTurn: c.endOfTurn, noiseSuppression: false });
+    expect(callTurnTaking(c, {})).toEqual({
+      endOfTurn: c.endOfTurn,
+      noiseSuppression: false,
+      preemptiveAnswers: false,
+    });
+    expect(callTurnTaking(c, { preempt: 'on' }).preemptiveAnswers).toBe(true);
+    expect(
+      callTurnTaking({ ...c, preemptiveAnswers: true }, { preempt: 'off' }).preemptiveAnswers,
+    ).toBe(false);
+    expect(
+      callTurnTaking({ ...c, preemptiveAnswers: true }, { preempt: 'x' }).preemptiveAnswers,
+    ).toBe(true);
     const on = callTurnTaking(c, { eot: 'adaptive', noise: 'on' });
     expect(on.endOfTurn.mode).toBe('adaptive');
     expect(on.noiseSuppression).toBe(true);

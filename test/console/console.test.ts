@@ -69,6 +69,7 @@ describe('console pages', () => {
       savings: 0.03,
       savingsRatio: 0.5,
       average: 0.01,
+      wasted: { total: 0, tokens: 0 },
       byComponent: {} as never,
       rows: [
         { key: '2026-12-05', calls: 2, total: 0.02, baseline: 0.04, average: 0.01 },

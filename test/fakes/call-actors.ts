@@ -160,6 +160,7 @@ export function createCallActorHarness(
   const actors = {
     media: callback<CallActorInput>(),
     endpointing: callback<CallActorInput>(),
+    preemptAnswer: callback<CallActorInput>(),
     speak: promise<void, CallActorInput>(),
     playFiller: callback<CallActorInput>(),
     prefetchEmbedding: callback<CallActorInput>(),

@@ -11,6 +11,15 @@
  * - on `{"type":"CloseStream"}`: a `Metadata` message, then a normal close (1000);
  * - `{"type":"KeepAlive"}` is accepted.
  *
+ * Pieces: a text with ` | ` between the pieces a caller says with pauses between them is heard
+ * as the pieces joined; with `followVoice`, a `Finalize` finalizes the pieces whose voice has
+ * ended (an early `Finalize` in a pause gives the first piece, the last one the rest), and
+ * later interim results carry only the words after what was finalized, as Deepgram's do.
+ *
+ * Concurrent callers: the connection's query parameters go to `textFor`, so each connection
+ * follows its own scripted caller by its `tag` (the engine sends the call id as Deepgram's
+ * `tag`). With `followVoice`, partials follow the caller's voice (see `SttFakeOptions`).
+ *
  * Failures: an HTTP status instead of the upgrade (401, 429), a stall (audio accepted, nothing
  * sent), a socket drop after some audio, a slow final.
  */
@@ -18,7 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { pcm16Ms, type SttFakeOptions, SttScript } from './stt-script.js';
+import { pcm16Ms, type SttFakeOptions, SttScript, voiceBlocks } from './stt-script.js';
 
 /** One recorded connection. */
 export interface DeepgramRecordedConnection {
@@ -26,6 +35,8 @@ export interface DeepgramRecordedConnection {
   authorization: string | undefined;
   /** Bytes of audio received. */
   audioBytes: number;
+  /** Milliseconds of voiced audio received (see `followVoice`). */
+  voicedMs: number;
   /** Control messages received, by type. */
   controls: string[];
   /** Interim results sent. */
@@ -127,6 +138,7 @@ export async function startFakeDeepgramServer(
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
       audioBytes: 0,
+      voicedMs: 0,
       controls: [],
       interims: [],
       closed: false,
@@ -134,7 +146,16 @@ export async function startFakeDeepgramServer(
     connections.push(record);
     const requestId = randomUUID();
     const rate = Number(record.query.sample_rate ?? 16_000);
-    const text = script.nextText(record.query);
+    const pieces = script
+      .nextText(record.query)
+      .split('|')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const text = pieces.join(' ');
+    /** Voice: pieces whose voice ended, whether it is voiced now, silent blocks since. */
+    const voice = { ended: 0, inVoice: false, silentBlocks: 0 };
+    let finalizedPieces = 0;
+    let finalizedWords = 0;
     const timers = new Set<NodeJS.Timeout>();
     const later = (ms: number, fn: () => void) => {
       const t = setTimeout(() => {
@@ -153,7 +174,8 @@ export async function startFakeDeepgramServer(
       partialTimer = true;
       later(script.partialDelayMs(), () => {
         partialTimer = false;
-        const heard = script.heardSoFar(text, pcm16Ms(record.audioBytes, rate));
+        const heardMs = options.followVoice ? record.voicedMs : pcm16Ms(record.audioBytes, rate);
+        const heard = script.heardSoFar(text, heardMs).split(/\s+/).slice(finalizedWords).join(' ');
         if (heard && heard !== lastPartial) {
           lastPartial = heard;
           record.interims.push(heard);
@@ -169,6 +191,18 @@ export async function startFakeDeepgramServer(
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         record.audioBytes += (data as Buffer).length;
+        if (options.followVoice) {
+          for (const voiced of voiceBlocks(data as Buffer, rate)) {
+            if (voiced) {
+              record.voicedMs += 20;
+              voice.inVoice = true;
+              voice.silentBlocks = 0;
+            } else if (voice.inVoice && ++voice.silentBlocks >= 15) {
+              voice.ended++;
+              voice.inVoice = false;
+            }
+          }
+        }
         if (
           options.dropAfterAudioMs !== undefined &&
           pcm16Ms(record.audioBytes, rate) >= options.dropAfterAudioMs
@@ -188,9 +222,20 @@ export async function startFakeDeepgramServer(
       record.controls.push(type);
       const seconds = pcm16Ms(record.audioBytes, rate) / 1000;
       if (type === 'Finalize') {
+        // With pieces and followVoice: those whose voice has ended (the current one too once
+        // the caller is silent); otherwise everything not finalized yet.
+        const ended = voice.ended + (voice.inVoice && voice.silentBlocks > 0 ? 1 : 0);
+        const upTo =
+          options.followVoice && pieces.length > 1
+            ? Math.min(pieces.length, Math.max(finalizedPieces, ended))
+            : pieces.length;
+        const finalText = pieces.slice(finalizedPieces, upTo).join(' ');
+        finalizedPieces = upTo;
+        finalizedWords = pieces.slice(0, upTo).join(' ').split(/\s+/).filter(Boolean).length;
+        lastPartial = '';
         later(script.finalDelayMs(), () =>
           send(
-            results(requestId, text, 0, seconds, {
+            results(requestId, finalText, 0, seconds, {
               isFinal: true,
               speechFinal: true,
               fromFinalize: true,

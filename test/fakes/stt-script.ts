@@ -31,6 +31,13 @@ export interface SttFakeOptions {
   dropAfterAudioMs?: number;
   /** Speaking rate that reveals the words in partials, ms of audio per word (default 300). */
   msPerWord?: number;
+  /**
+   * Partials follow the caller's voice, as a real engine's do: only voiced audio (20 ms
+   * blocks above -45 dBFS) reveals words, at `msPerWord` of voice each, up to the whole text
+   * (the last word comes with the partial after it was spoken). Off (default): every byte of
+   * audio counts and the last word only comes with the final.
+   */
+  followVoice?: boolean;
   /** Seed of the timing jitter (default 1). */
   seed?: number;
 }
@@ -79,12 +86,42 @@ export class SttScript {
     return this.#between(this.options.finalDelayMs ?? [150, 300]) + (this.options.slowMs ?? 0);
   }
 
-  /** The words of `text` a listener has heard after `audioMs` of speech (never all of them). */
+  /**
+   * The words of `text` a listener has heard after `audioMs` of audio (of voice, with
+   * `followVoice`; without it never all of them).
+   */
   heardSoFar(text: string, audioMs: number): string {
     const words = text.split(/\s+/).filter(Boolean);
-    const n = Math.min(words.length - 1, Math.floor(audioMs / (this.options.msPerWord ?? 300)));
+    const cap = this.options.followVoice ? words.length : words.length - 1;
+    const n = Math.min(cap, Math.floor(audioMs / (this.options.msPerWord ?? 300)));
     return words.slice(0, Math.max(0, n)).join(' ');
   }
+}
+
+/** Whether each 20 ms block of 16-bit PCM in `chunk` is voiced (above -45 dBFS). */
+export function voiceBlocks(chunk: Buffer, rate = 16_000): boolean[] {
+  const block = Math.round(rate / 50);
+  const threshold = 32_768 * 10 ** (-45 / 20);
+  const out: boolean[] = [];
+  for (let at = 0; at + block * 2 <= chunk.length; at += block * 2) {
+    let sum = 0;
+    for (let i = at; i < at + block * 2; i += 2) sum += chunk.readInt16LE(i) ** 2;
+    out.push(Math.sqrt(sum / block) > threshold);
+  }
+  return out;
+}
+
+/** Milliseconds of 16-bit PCM in `chunk` (20 ms blocks) whose level is above -45 dBFS. */
+export function voicedMs(chunk: Buffer, rate = 16_000): number {
+  const block = Math.round(rate / 50);
+  const threshold = 32_768 * 10 ** (-45 / 20);
+  let voiced = 0;
+  for (let at = 0; at + block * 2 <= chunk.length; at += block * 2) {
+    let sum = 0;
+    for (let i = at; i < at + block * 2; i += 2) sum += chunk.readInt16LE(i) ** 2;
+    if (Math.sqrt(sum / block) > threshold) voiced += 20;
+  }
+  return voiced;
 }
 
 /** 16 kHz 16-bit mono PCM bytes to milliseconds. */

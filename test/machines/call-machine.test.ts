@@ -54,7 +54,9 @@ describe('call machine', () => {
     actor.send({ type: 'media.speech.start' });
     const before = harness.log.length;
     actor.send({ type: 'media.speech.end', utteranceId: 'u1', durationMs: 500 });
+    // Leaving listening stops its preemptive-answer child (the turn is closed to new ones).
     expect(harness.log.slice(before)).toEqual([
+      'stop:preempt',
       'start:filler',
       'start:prefetch',
       'start:transcribe',
@@ -188,7 +190,8 @@ describe('call machine', () => {
     expect(harness.running.has('answer')).toBe(true);
     actor.send({ type: 'media.speech.start' });
     expect(harness.running.has('answer')).toBe(false);
-    expect(harness.log.at(-1)).toBe('abort:answer');
+    expect(harness.log.slice(-2)).toEqual(['abort:answer', 'start:preempt']);
+    expect(harness.inputs.get('preempt')).toMatchObject({ history: [], language: 'en' });
     expect(at(actor)).toContain('"hearing"');
     expect(actor.getSnapshot().context.bargeIns).toBe(1);
   });

@@ -69,6 +69,8 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['turn-taking', turnTaking, 'VOXSTATE_END_OF_TURN_LONG_MS', '20000'],
   ['turn-taking', turnTaking, 'VOXSTATE_NOISE_SUPPRESSION', 'sometimes'],
   ['turn-taking', turnTaking, 'VOXSTATE_SPECULATIVE_RETRIEVAL', 'sometimes'],
+  ['turn-taking', turnTaking, 'VOXSTATE_PREEMPTIVE_ANSWERS', 'sometimes'],
+  ['turn-taking', turnTaking, 'VOXSTATE_EARLY_FINAL_MS', '-5'],
   ['turn-taking', turnTaking, 'VOXSTATE_NOISE_THREADS', '0'],
   ['turn-taking', turnTaking, 'VOXSTATE_NOISE_MAX_QUEUE', '-1'],
   ['knowledge', knowledge, 'VOXSTATE_REDIS_URL', 'http://127.0.0.1:6379'],

@@ -133,6 +133,18 @@ export const INFERENCE_SETTINGS = {
     description:
       'with a streaming speech-to-text engine, start retrieval on a stable partial transcript and reuse it when the final transcript has the same words',
   }),
+  VOXSTATE_EARLY_FINAL_MS: setting(duration('ms', 0, 5_000), {
+    group: G,
+    default: 0,
+    description:
+      "with a streaming speech-to-text engine, ask it for an early final (Deepgram `Finalize`) after this much silence inside the caller's utterance, so the last words are not trailing when the end of turn is judged; 0: off",
+  }),
+  VOXSTATE_PREEMPTIVE_ANSWERS: setting(bool, {
+    group: G,
+    default: false,
+    description:
+      'with a streaming speech-to-text engine, start the answer (model and first sentence) on a stable partial that reads as finished, before the end of the turn is confirmed; cancelled when the caller goes on; the `preempt` flag (`on`/`off`) overrides it per call',
+  }),
   VOXSTATE_NOISE_SUPPRESSION: setting(bool, {
     group: G,
     default: false,

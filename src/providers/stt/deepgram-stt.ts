@@ -68,6 +68,8 @@ class DeepgramStream extends RemoteSttStream {
   #socket: ListenSocket | undefined;
   /** Finalized segments so far (Deepgram finalizes long utterances piece by piece). */
   readonly #segments: string[] = [];
+  /** `Finalize` messages sent whose finalized result has not come back. */
+  #finalizing = 0;
 
   constructor(client: DeepgramClient, config: DeepgramSttConfig, options: SttStreamOptions) {
     super('deepgram', {
@@ -89,6 +91,7 @@ class DeepgramStream extends RemoteSttStream {
       interim_results: 'true',
       punctuate: 'true',
       ...(this.options.language ? { language: this.options.language } : {}),
+      ...(this.options.tag ? { tag: this.options.tag } : {}),
       reconnectAttempts: 0,
       connectionTimeoutInSeconds: this.#config.connectTimeoutMs / 1000,
     });
@@ -115,8 +118,11 @@ class DeepgramStream extends RemoteSttStream {
     if (m.is_final) {
       if (text) this.#segments.push(text);
       const whole = this.#segments.join(' ');
-      if (this.finishing && m.from_finalize) this.final(whole, alternative?.languages?.[0]);
-      else if (whole) this.partial(whole, true);
+      if (m.from_finalize) this.#finalizing = Math.max(0, this.#finalizing - 1);
+      // The final is the result of the last Finalize (an early one's may still be on its way).
+      if (this.finishing && m.from_finalize && this.#finalizing === 0) {
+        this.final(whole, alternative?.languages?.[0]);
+      } else if (whole) this.partial(whole, true);
       return;
     }
     const interim = [before, text].filter(Boolean).join(' ');
@@ -124,10 +130,17 @@ class DeepgramStream extends RemoteSttStream {
   }
 
   protected sendAudio(audio: Float32Array): void {
-    this.#socket?.sendMedia(float32ToInt16(audio));
+    // A socket that dropped is reported by its close event; the audio is not sent.
+    if (this.#socket?.readyState === 1) this.#socket.sendMedia(float32ToInt16(audio));
+  }
+
+  protected override sendEarlyFinal(): void {
+    this.#finalizing++;
+    this.#socket?.sendFinalize({ type: 'Finalize' });
   }
 
   protected sendFlush(): void {
+    this.#finalizing++;
     this.#socket?.sendFinalize({ type: 'Finalize' });
   }
 

@@ -220,6 +220,10 @@ class FallbackStream implements SttStream {
     return out;
   }
 
+  flush(): void {
+    if (this.#innerError === undefined) this.#inner?.flush?.();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -94,6 +94,14 @@ export abstract class RemoteSttStream implements SttStream {
     else this.#pending.push(audio.slice());
   }
 
+  /** Asks for an early final of what was heard (see `SttStream.flush`); once open only. */
+  flush(): void {
+    if (this.#open && !this.#finishing && !this.#done) this.sendEarlyFinal();
+  }
+
+  /** Sends the engine's request for an early final; engines without one do nothing. */
+  protected sendEarlyFinal(): void {}
+
   finish(): Promise<SttResult> {
     if (!this.#finishing && !this.#done) {
       this.#finishing = true;

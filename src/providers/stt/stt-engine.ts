@@ -39,6 +39,8 @@ export interface SttStreamOptions {
   language?: string;
   /** Aborts the stream: the connection is closed, `finish` and the iteration reject. */
   signal?: AbortSignal;
+  /** A label for the provider's usage reports (the call id), where the engine takes one. */
+  tag?: string;
 }
 
 /**
@@ -80,6 +82,13 @@ export interface SttStream extends AsyncIterable<SttStreamEvent> {
    * @throws SttEngineError when the engine fails or sends no final within its deadline.
    */
   finish(request?: Pick<SttRequest, 'scriptText'>): Promise<SttResult>;
+  /**
+   * An end-of-turn candidate (the caller went silent): asks the engine to finalize what it has
+   * heard so far (Deepgram `Finalize`), so the last words arrive as a stable partial at once
+   * instead of trailing. The stream goes on; `finish` still gives the whole utterance. Engines
+   * without it ignore it.
+   */
+  flush?(): void;
   /** Abandons the stream and closes its connection (idempotent). */
   close(): void;
 }

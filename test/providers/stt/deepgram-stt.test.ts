@@ -32,6 +32,30 @@ function engine(over: Partial<DeepgramSttConfig> = {}) {
 const TEXT = 'when do you open on sunday morning';
 
 describe('Deepgram live engine (real @deepgram/sdk, fixture server)', () => {
+  it('an early final in a pause (flush) gives the first piece as a stable partial; the final is the whole utterance', async () => {
+    server.options.texts = ['do you deliver | to haifa on sunday'];
+    server.options.followVoice = true;
+    server.options.msPerWord = 200;
+    const stream = engine().openStream({ language: 'en', tag: 'call-7' });
+    const events = collect(stream);
+    await speak(stream, tone(0.7));
+    await speak(stream, new Float32Array(16_000 * 0.36));
+    stream.flush?.();
+    await speak(stream, new Float32Array(16_000 * 0.34));
+    await speak(stream, tone(0.9));
+    await speak(stream, new Float32Array(16_000 * 0.1));
+    const result = await stream.finish();
+    expect(result.text).toBe('do you deliver to haifa on sunday');
+    const { events: got } = await events;
+    const partialEvents = got.flatMap((e) => (e.type === 'partial' ? [e] : []));
+    expect(partialEvents.filter((e) => e.stable).map((e) => e.text)).toEqual(['do you deliver']);
+    const partials = partialEvents.map((e) => e.text);
+    for (const p of partials) expect('do you deliver to haifa on sunday'.startsWith(p)).toBe(true);
+    const [conn] = server.connections;
+    expect(conn?.query.tag).toBe('call-7');
+    expect(conn?.controls.filter((c) => c === 'Finalize')).toHaveLength(2);
+  });
+
   it('yields growing partials while the caller speaks, then the final after Finalize', async () => {
     server.options.texts = [TEXT];
     const stream = engine().openStream({ language: 'en' });
