@@ -86,7 +86,7 @@ async function replay(
 }
 
 const PROMISE_ACTORS = ['speak', 'transcribe', 'retrieve', 'streamAnswer', 'upgradePrompt'];
-const CALLBACK_ACTORS = ['endpointing', 'playFiller', 'prefetchEmbedding'];
+const CALLBACK_ACTORS = ['endpointing', 'playFiller', 'prefetchEmbedding', 'preemptAnswer'];
 /** Realtime actors whose failure, live, becomes a fall-back to cascade rather than an error. */
 const LIVE_ERRORS = /^xstate\.error\.actor\.(greeting|transcribe|retrieve|answer|upgradePrompt)$/;
 
