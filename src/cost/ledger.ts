@@ -30,6 +30,11 @@ export interface LlmUsage {
    * for, but the baseline, which would have asked the strong model once, does not count it.
    */
   retry?: boolean;
+  /**
+   * `routing`: the routing classifier's request. It is paid for and listed on its own line
+   * (`llm:routing:<model>` in `byModel`), but the baseline, which has no routing, does not count it.
+   */
+  purpose?: 'answer' | 'routing';
 }
 /** TTS usage: characters synthesized, or served from the audio cache when `cached`. */
 export interface TtsUsage {
@@ -78,7 +83,10 @@ export interface CostBreakdown {
   baselineTotal: number;
   /** Baseline per component. */
   baseline: Record<CostKind, number>;
-  /** Actual cost per `kind:name`, e.g. `llm:claude-haiku-4-5`. */
+  /**
+   * Actual cost per `kind:name`, e.g. `llm:claude-haiku-4-5`; the routing classifier's requests
+   * are on their own line, `llm:routing:<model>`.
+   */
   byModel: Record<string, number>;
   /** `kind:name` entries that had no price (counted at zero). */
   unpriced: string[];
@@ -121,6 +129,7 @@ export function emptyBreakdown(currency: string): CostBreakdown {
  * const ledger = new CostLedger({ prices: loadPriceTable() });
  * ledger.record('stt', { engine: 'whisper', seconds: 4.2 });
  * ledger.record('llm', { model: 'claude-haiku-4-5', inputTokens: 900, outputTokens: 60 });
+ * ledger.record('llm', { model: 'gpt-4o-mini', inputTokens: 80, outputTokens: 1, purpose: 'routing' });
  * ledger.record('tts', { engine: 'cloud', characters: 120, cached: true });
  * const { total, baselineTotal } = ledger.breakdown();
  * ```
@@ -147,14 +156,16 @@ export class CostLedger {
     const actual = usage.cached ? 0 : full;
     const baselineName = this.#prices.baseline[kind] ?? name;
     const isRetry = kind === 'llm' && (usage as LlmUsage).retry === true;
-    const base = isRetry
-      ? 0
-      : baselineName === name
-        ? full
-        : this.#price(kind, baselineName, usage);
+    const isRouting = kind === 'llm' && (usage as LlmUsage).purpose === 'routing';
+    const base =
+      isRetry || isRouting
+        ? 0
+        : baselineName === name
+          ? full
+          : this.#price(kind, baselineName, usage);
     this.#actual[kind] += actual;
     this.#baseline[kind] += base;
-    const key = `${kind}:${name}`;
+    const key = isRouting ? `${kind}:routing:${name}` : `${kind}:${name}`;
     this.#byModel.set(key, (this.#byModel.get(key) ?? 0) + actual);
     return actual;
   }
