@@ -130,6 +130,8 @@ export default async function run(_opts: { json: boolean }): Promise<Record<stri
       savingsRatio: Math.round(cost.savingsRatio * 1000) / 1000,
       baseline: cost.baseline,
       llm: component('llm'),
+      /** The routing classifier's share of the LLM cost (0 here: the classifier is off). */
+      llmRouting: money(cost.routing),
       tts: component('tts'),
       stt: component('stt'),
       embeddings: component('embeddings'),

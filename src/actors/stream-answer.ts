@@ -14,7 +14,7 @@
  */
 import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
-import type { Answerer } from '../answer/answerer.js';
+import type { AnswerEvent, Answerer } from '../answer/answerer.js';
 import type { ToolRunner } from '../answer/tool-runner.js';
 import type {
   AnswerProgressEvent,
@@ -33,6 +33,27 @@ import type { AnswerInput, AnswerOutput } from './contracts.js';
 import type { PreemptiveAnswer } from './preemptive-answer.js';
 import { synthesizeInto } from './synthesize-into.js';
 import type { TurnFiller } from './turn-filler.js';
+
+/**
+ * Charges one `usage` event of an answer to the call's ledger: an answer request on its model,
+ * the routing classifier's request (`purpose: 'routing'`) on its own `llm:routing:<model>` line.
+ *
+ * @example
+ * ```ts
+ * for await (const ev of answerer.answer(req)) if (ev.type === 'usage') chargeLlmUsage(ledger, ev);
+ * ```
+ */
+export function chargeLlmUsage(
+  ledger: Pick<CallSession['ledger'], 'record'>,
+  ev: Extract<AnswerEvent, { type: 'usage' }>,
+): number {
+  return ledger.record('llm', {
+    model: ev.model,
+    inputTokens: ev.usage.inputTokens,
+    outputTokens: ev.usage.outputTokens,
+    ...(ev.purpose === 'routing' ? { purpose: 'routing' as const } : {}),
+  });
+}
 
 /** Dependencies of {@link createStreamAnswerActor}. */
 export interface StreamAnswerDeps {
@@ -163,18 +184,16 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           }
         } else if (ev.type === 'action') action = ev.action;
         else if (ev.type === 'usage') {
-          emit({
-            type: 'llm.usage',
-            provider: ev.provider,
-            model: ev.model,
-            inputTokens: ev.usage.inputTokens,
-            outputTokens: ev.usage.outputTokens,
-          });
-          session.ledger.record('llm', {
-            model: ev.model,
-            inputTokens: ev.usage.inputTokens,
-            outputTokens: ev.usage.outputTokens,
-          });
+          if (ev.purpose !== 'routing') {
+            emit({
+              type: 'llm.usage',
+              provider: ev.provider,
+              model: ev.model,
+              inputTokens: ev.usage.inputTokens,
+              outputTokens: ev.usage.outputTokens,
+            });
+          }
+          chargeLlmUsage(session.ledger, ev);
         } else if (ev.type === 'retry') {
           session.log.add('fallback', { from: ev.model, error: ev.error });
         } else if (ev.type === 'done') {

@@ -34,7 +34,8 @@ export interface AnswerRequest {
  * - `model`: an LLM attempt starts on this model (one per attempt; `attempt` counts from 1).
  * - `text`: a speakable piece (a clause or a sentence) ready for TTS, in order. Pieces are
  *   released by the speech chunker, so the first one comes as early as possible.
- * - `usage`: token usage of one LLM call, for the cost ledger.
+ * - `usage`: token usage of one LLM call, for the cost ledger; `purpose: 'routing'` marks the
+ *   routing classifier's request (made before the answer's first `model` event).
  * - `retry`: an attempt failed before anything was said; another model is tried.
  * - `offline`: the answer comes from the offline answerer (no LLM).
  * - `tool`: a tool call `start`s, is `slow` (past its filler delay: cover it) or `end`s.
@@ -51,7 +52,14 @@ export type AnswerEvent =
       attempt: number;
     }
   | { type: 'text'; text: string }
-  | { type: 'usage'; provider: string; model: string; usage: LlmUsage }
+  | {
+      type: 'usage';
+      provider: string;
+      model: string;
+      usage: LlmUsage;
+      /** `routing`: the routing classifier's request; absent: an answer request. */
+      purpose?: 'routing';
+    }
   | { type: 'retry'; provider: string; model: string; error: string }
   | { type: 'offline' }
   | {

@@ -94,6 +94,11 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       canCallLlm: () => budget.callsLeft > 1,
       onClassifierCall: () => budget.beginCall(0),
     });
+    if (decision.classifierUsage) {
+      const { provider: name, model, usage } = decision.classifierUsage;
+      budget.addUsage(usage);
+      yield { type: 'usage', provider: name, model, usage, purpose: 'routing' };
+    }
     let provider: LlmProvider | undefined = firstAttempt(deps.models, decision.tier, health);
     decisions?.inc({ model: provider.model, reason: decision.reason });
     log.info(

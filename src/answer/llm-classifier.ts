@@ -5,11 +5,25 @@
  * @module
  */
 import { ParseError } from '../errors.js';
-import type { LlmProvider } from '../providers/llm/llm-provider.js';
+import type { LlmProvider, LlmUsage } from '../providers/llm/llm-provider.js';
 import type { ModelTier } from './heuristics.js';
 
-/** Classifies a phrase into a tier; aborting `signal` cancels the HTTP request. */
-export type PhraseClassifier = (phrase: string, signal: AbortSignal) => Promise<ModelTier>;
+/** The token usage of one classifier request, with the model that served it. */
+export interface ClassifierUsage {
+  provider: string;
+  model: string;
+  usage: LlmUsage;
+}
+
+/**
+ * Classifies a phrase into a tier; aborting `signal` cancels the HTTP request. `onUsage` is told
+ * the request's token usage when the model reports it (once per request), for the cost ledger.
+ */
+export type PhraseClassifier = (
+  phrase: string,
+  signal: AbortSignal,
+  onUsage?: (usage: ClassifierUsage) => void,
+) => Promise<ModelTier>;
 
 /** The classifier's system prompt. */
 export const CLASSIFIER_PROMPT = `You route phone calls to a small shop. Reply with exactly one word.
@@ -26,7 +40,7 @@ COMPLEX: placing or changing an order, complaints, comparisons or advice, severa
  * ```
  */
 export function createLlmClassifier(provider: LlmProvider): PhraseClassifier {
-  return async (phrase, signal) => {
+  return async (phrase, signal, onUsage) => {
     let text = '';
     for await (const chunk of provider.stream({
       system: CLASSIFIER_PROMPT,
@@ -36,6 +50,9 @@ export function createLlmClassifier(provider: LlmProvider): PhraseClassifier {
       signal,
     })) {
       if (chunk.type === 'text') text += chunk.text;
+      else if (chunk.type === 'usage') {
+        onUsage?.({ provider: provider.provider, model: provider.model, usage: chunk.usage });
+      }
     }
     const word = text.trim().toUpperCase();
     if (word.startsWith('SIMPLE')) return 'cheap';

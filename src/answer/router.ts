@@ -13,7 +13,7 @@ import { AbortedError, isAbortError } from '../errors.js';
 import { counter } from '../telemetry/metrics.js';
 import type { Language } from '../text/language.js';
 import { classifyPhrase, type HeuristicOptions, type ModelTier } from './heuristics.js';
-import type { PhraseClassifier } from './llm-classifier.js';
+import type { ClassifierUsage, PhraseClassifier } from './llm-classifier.js';
 
 /** A routing decision. */
 export interface RouteDecision {
@@ -23,6 +23,11 @@ export interface RouteDecision {
   /** Where it came from. */
   source: 'heuristic' | 'classifier' | 'cache' | 'fixed';
   language: Language;
+  /**
+   * The token usage of the classifier request this decision made (to be charged to the call);
+   * absent when no request was made (heuristics, cache hit) or none reported usage.
+   */
+  classifierUsage?: ClassifierUsage;
 }
 
 /** Options of {@link ModelRouter}. */
@@ -115,18 +120,29 @@ export class ModelRouter {
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.#timeoutMs);
     });
+    let usage: ClassifierUsage | undefined;
+    const onUsage = (u: ClassifierUsage) => {
+      usage = u;
+    };
+    const charged = () => (usage ? { classifierUsage: usage } : {});
     try {
-      const result = await Promise.race([classifier(phrase, ac.signal), timeout]);
+      const result = await Promise.race([classifier(phrase, ac.signal, onUsage), timeout]);
       if (result === 'timeout') {
-        return { tier: unsure, reason: 'classifier_timeout', source: 'fixed', language };
+        return {
+          tier: unsure,
+          reason: 'classifier_timeout',
+          source: 'fixed',
+          language,
+          ...charged(),
+        };
       }
       this.#cache.set(key, result);
-      return { tier: result, reason: 'classifier', source: 'classifier', language };
+      return { tier: result, reason: 'classifier', source: 'classifier', language, ...charged() };
     } catch (err) {
       if (outer?.aborted) {
         throw isAbortError(err) ? err : new AbortedError('routing classifier', { cause: err });
       }
-      return { tier: unsure, reason: 'classifier_error', source: 'fixed', language };
+      return { tier: unsure, reason: 'classifier_error', source: 'fixed', language, ...charged() };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);

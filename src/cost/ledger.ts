@@ -35,6 +35,11 @@ export interface LlmUsage {
    * waste, and not in the baseline (which would not have asked).
    */
   wasted?: boolean;
+  /**
+   * `routing`: the routing classifier's request. It is paid for and listed on its own line
+   * (`llm:routing:<model>` in `byModel`), but the baseline, which has no routing, does not count it.
+   */
+  purpose?: 'answer' | 'routing';
 }
 /** TTS usage: characters synthesized, or served from the audio cache when `cached`. */
 export interface TtsUsage {
@@ -83,7 +88,10 @@ export interface CostBreakdown {
   baselineTotal: number;
   /** Baseline per component. */
   baseline: Record<CostKind, number>;
-  /** Actual cost per `kind:name`, e.g. `llm:claude-haiku-4-5`. */
+  /**
+   * Actual cost per `kind:name`, e.g. `llm:claude-haiku-4-5`; the routing classifier's requests
+   * are on their own line, `llm:routing:<model>`.
+   */
   byModel: Record<string, number>;
   /** `kind:name` entries that had no price (counted at zero). */
   unpriced: string[];
@@ -132,6 +140,7 @@ export function emptyBreakdown(currency: string): CostBreakdown {
  * const ledger = new CostLedger({ prices: loadPriceTable() });
  * ledger.record('stt', { engine: 'whisper', seconds: 4.2 });
  * ledger.record('llm', { model: 'claude-haiku-4-5', inputTokens: 900, outputTokens: 60 });
+ * ledger.record('llm', { model: 'gpt-4o-mini', inputTokens: 80, outputTokens: 1, purpose: 'routing' });
  * ledger.record('tts', { engine: 'cloud', characters: 120, cached: true });
  * const { total, baselineTotal } = ledger.breakdown();
  * ```
@@ -161,15 +170,16 @@ export class CostLedger {
     const baselineName = this.#prices.baseline[kind] ?? name;
     const llm = kind === 'llm' ? (usage as LlmUsage) : undefined;
     const isWasted = llm?.wasted === true;
+    const isRouting = llm?.purpose === 'routing';
     const base =
-      llm?.retry === true || isWasted
+      llm?.retry === true || isWasted || isRouting
         ? 0
         : baselineName === name
           ? full
           : this.#price(kind, baselineName, usage);
     this.#actual[kind] += actual;
     this.#baseline[kind] += base;
-    const key = `${kind}:${name}`;
+    const key = isRouting ? `${kind}:routing:${name}` : `${kind}:${name}`;
     this.#byModel.set(key, (this.#byModel.get(key) ?? 0) + actual);
     if (isWasted && llm) {
       this.#wasted += actual;

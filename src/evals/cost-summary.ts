@@ -15,10 +15,14 @@ export function summarizeCost(
   const byComponent: EvalCostSummary['byComponent'] = {};
   let total = 0;
   let baselineTotal = 0;
+  let routing = 0;
   for (const kind of COST_KINDS) byComponent[kind] = { total: 0, baseline: 0 };
   for (const { cost } of calls) {
     total += cost.total;
     baselineTotal += cost.baselineTotal;
+    for (const [key, value] of Object.entries(cost.byModel)) {
+      if (key.startsWith('llm:routing:')) routing += value;
+    }
     for (const kind of COST_KINDS) {
       const c = byComponent[kind];
       if (c) {
@@ -42,5 +46,6 @@ export function summarizeCost(
     perCall: total / n,
     baselinePerCall: baselineTotal / n,
     byComponent,
+    routing,
   };
 }

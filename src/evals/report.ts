@@ -78,6 +78,11 @@ export function formatTable(r: EvalResult): string {
       : []),
     `  cost: ${money(cost.total, currency)} (${money(cost.perCall, currency)} a call); baseline ${money(cost.baselineTotal, currency)} (${money(cost.baselinePerCall, currency)} a call: ${cost.baseline || 'the engines used'}, no caches)`,
     `  saving: ${money(cost.savings, currency)}, ${(cost.savingsRatio * 100).toFixed(1)}% of the baseline; prices: ${cost.prices}`,
+    ...(cost.routing > 0
+      ? [
+          `  routing classifier: ${money(cost.routing, currency)} (in the LLM cost, not in the baseline)`,
+        ]
+      : []),
     `  speech-to-text: ${r.stt}; answers: ${r.answerer}; data: ${r.dataDir}`,
     `  ${r.passed ? 'PASSED' : 'FAILED'}`,
     '',

@@ -66,6 +66,11 @@ export interface EvalCostSummary {
   baselinePerCall: number;
   /** Actual and baseline per component. */
   byComponent: Record<string, { total: number; baseline: number }>;
+  /**
+   * The routing classifier's share of `total` (the calls' `llm:routing:<model>` lines, in the
+   * LLM component; the baseline has none). 0 when the classifier is off or decided nothing.
+   */
+  routing: number;
 }
 
 /** A whole run. */

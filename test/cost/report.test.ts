@@ -86,6 +86,21 @@ describe('cost report', () => {
     ]);
   });
 
+  it('shows the routing classifier on its own line, outside the baseline', () => {
+    const ledger = new CostLedger({ prices });
+    ledger.record('llm', { model: 'cheap', inputTokens: 50, outputTokens: 1, purpose: 'routing' });
+    ledger.record('llm', { model: 'strong', inputTokens: 100, outputTokens: 0 });
+    const record = { ...call('r', T0, 0), cost: ledger.breakdown() };
+    const r = buildCostReport([record], { by: 'model' });
+    expect(r.rows.map((x) => [x.key, Number(x.total.toFixed(6))])).toEqual([
+      ['llm:strong', 1],
+      ['llm:routing:cheap', 0.05],
+    ]);
+    expect(r.byComponent.llm.total).toBeCloseTo(1.05, 12);
+    expect(r.byComponent.llm.baseline).toBeCloseTo(1, 12);
+    expect(formatCostReport(r)).toContain('llm:routing:cheap');
+  });
+
   it('formats the text report', () => {
     const text = formatCostReport(buildCostReport(CALLS));
     expect(text).toContain('2026-11-01');

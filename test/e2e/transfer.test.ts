@@ -2,7 +2,8 @@
  * Transfers to a person end to end: the runtime, the real ari-client and the simulated
  * Asterisk. A test hook sends `call.transfer` to the call actor (as the transfer_call tool
  * does). Blind into the dialplan and by redirect, attended (the agent hears a summary alone,
- * then caller and agent are bridged, the bot leaves, and they hear each other), an agent who
+ * then caller and agent are bridged, the bot leaves, and they hear each other; with music on
+ * hold, or with a hold prompt repeated while the agent rings), an agent who
  * does not answer (back to the caller, who hears so), and a caller who hangs up while the agent
  * rings. Who heard whom is checked on the audio: the caller's and the agent's "speech" are pure
  * tones (500 and 700 Hz) that a beep detector finds in what the other side heard.
@@ -47,6 +48,11 @@ const TRANSFER = {
     queue: { description: 'the support queue', dialplan: { context: 'agents', extension: '100' } },
     forward: { redirect: 'PJSIP/agent-100' },
     desk: { agent: 'PJSIP/agent-100', ringTimeoutMs: 1_500, hold: { music: 'default' } },
+    prompted: {
+      agent: 'PJSIP/agent-100',
+      ringTimeoutMs: 10_000,
+      hold: { prompt: 'Still connecting you.', repeatMs: 1_000 },
+    },
   },
 };
 
@@ -124,9 +130,14 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
   async function callAndTransfer(target: string, script: CallerScript = CALLER) {
     const call = await rig.placeCall(script);
     const states: string[] = [];
+    /** When each state was entered (wall clock), in order. */
+    const entered: Array<{ state: string; wallMs: number }> = [];
     call.handle.actor.subscribe((s) => {
       const state = conversationState(s.value);
-      if (states.at(-1) !== state) states.push(state);
+      if (states.at(-1) !== state) {
+        states.push(state);
+        entered.push({ state, wallMs: Date.now() });
+      }
     });
     await waitFor(
       () => conversationState(call.handle.actor.getSnapshot().value).startsWith('listening'),
@@ -137,7 +148,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
       target,
       summary: 'The caller asks about invoice 42.',
     });
-    return { ...call, states };
+    return { ...call, states, entered };
   }
 
   async function nothingLeft(): Promise<void> {
@@ -231,6 +242,47 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
     expect(hold.at(-1)!.endMs).toBeLessThan(agentVoice!.endMs - 300);
     // The agent never hears the caller's hold music.
     expect(tonesHeard(peer.recording).some(near(MOH_HZ))).toBe(false);
+    await nothingLeft();
+  }, 60_000);
+
+  it('attended with a hold prompt: the caller hears the prompt again and again while the agent rings, then the agent after the bridge', async () => {
+    agent = { ...ATTENDED_AGENT, answerAfterMs: 4_500 };
+    // The caller stays on the line; the test hangs up once the caller heard the agent.
+    const call = await callAndTransfer('prompted', {
+      steps: [{ waitForBot: { silenceMs: 400, timeoutMs: 20_000 } }, { pause: 60_000 }],
+    });
+    const output = await within(call.handle.done, 30_000, 'the bot to leave');
+    expect(output.endReason).toBe('transferred');
+    await waitFor(
+      () => tonesHeard(call.sim.recording).some(near(AGENT_HZ)),
+      "the caller to hear the agent's voice",
+    );
+    call.sim.hangup();
+    // The prompt was spoken, paused, and spoken again while the agent rang.
+    const PROMPTING = 'transferring.attended.holding.ringing.prompting';
+    const prompts = call.entered.filter((e) => e.state === PROMPTING);
+    expect(prompts.length).toBeGreaterThanOrEqual(2);
+    const first = call.states.indexOf(PROMPTING);
+    expect(call.states.slice(first, first + 3)).toEqual([
+      PROMPTING,
+      'transferring.attended.holding.ringing.pausing',
+      PROMPTING,
+    ]);
+    // The caller heard each of them: bot audio starting in what the caller heard soon after each
+    // prompt began, a separate stretch of audio each time (the pause between them is silence).
+    const botStarts = call.sim.recording.timeline.filter((e) => e.kind === 'bot.audio.start');
+    const heard = prompts.map((p) =>
+      botStarts.findIndex((b) => b.wallMs >= p.wallMs && b.wallMs <= p.wallMs + 3_000),
+    );
+    expect(heard.every((i) => i >= 0)).toBe(true);
+    expect(new Set(heard).size).toBe(heard.length);
+    // No music on hold with a prompt, and the agent's voice came after the last prompt.
+    expect(call.sim.recording.timeline.some((e) => e.kind === 'moh.start')).toBe(false);
+    const lastPrompt = botStarts[heard.at(-1)!]!;
+    const agentVoice = tonesAt(call.sim.recording).find((t) => near(AGENT_HZ)(t.hz));
+    expect(agentVoice!.endMs).toBeGreaterThan(lastPrompt.atMs + 400);
+    // The agent answered and was told the summary before the bridge.
+    expect(call.states).toContain('transferring.attended.holding.tellingAgent');
     await nothingLeft();
   }, 60_000);
 

@@ -129,6 +129,20 @@ describe('eval reports', () => {
       'baseline 0.00800 USD (0.00400 USD a call: stt: cloud, llm: claude-sonnet-4-5, no caches)',
     );
     expect(text).toContain('saving: 0.00800 USD, 100.0% of the baseline');
+    expect(text).not.toContain('routing classifier');
     expect(text).toMatch(/FAILED\n$/);
+  });
+
+  it("sums the routing classifier's ledger lines and shows them beside the saving", () => {
+    const charged = call('en: unsure', []);
+    charged.cost.llm = 0.0005;
+    charged.cost.total = 0.0005;
+    charged.cost.byModel = { 'llm:routing:gpt-4o-mini': 0.0001, 'llm:gpt-4o': 0.0004 };
+    const r = result([charged, call('en: cached', [])]);
+    expect(r.cost.routing).toBeCloseTo(0.0001, 12);
+    expect(r.cost.byComponent.llm?.total).toBeCloseTo(0.0005, 12);
+    expect(formatTable(r)).toContain(
+      'routing classifier: 0.00010 USD (in the LLM cost, not in the baseline)',
+    );
   });
 });
