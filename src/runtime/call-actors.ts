@@ -44,10 +44,10 @@ import { endOfTurnPolicy } from '../media/end-of-turn.js';
 import { NoiseSession } from '../media/noise.js';
 import type { PlaybackItem } from '../media/playback-queue.js';
 import type { VadSession } from '../media/vad.js';
-import { fillerTexts } from '../prompts/phrases.js';
 import { brainFor, type RealtimeConfig } from '../providers/realtime/config.js';
 import { openLiveStream } from '../providers/stt/engines.js';
 import type { SttEngine } from '../providers/stt/stt-engine.js';
+import { FillerPicker } from '../speech/fillers.js';
 import type { TtsService } from '../speech/tts-service.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { NoisePool } from '../workers/pools.js';
@@ -129,11 +129,10 @@ export function createCallActors(session: CallSession, shared: SharedCallParts):
 
 /** Speaks the call's next filler phrase into a playback item (a slow tool in realtime mode). */
 function toolFiller(session: CallSession, tts: TtsService) {
-  let next = 0;
+  const language = session.endpoint.language;
+  const picker = new FillerPicker(language);
   return async (item: PlaybackItem, signal: AbortSignal): Promise<void> => {
-    const language = session.endpoint.language;
-    const fillers = fillerTexts(language);
-    const text = fillers[next++ % Math.max(1, fillers.length)];
+    const text = picker.next();
     if (!text) return item.end();
     await synthesizeInto(tts, item, text, { language, format: session.playback.format, signal });
   };
