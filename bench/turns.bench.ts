@@ -47,6 +47,8 @@ interface Scripted {
   /** The text of each utterance, in order (what the streaming fixture hears). */
   texts: string[];
   paused: boolean;
+  /** The pause case's id, for a paused caller. */
+  caseId?: string;
 }
 
 const PAUSED = PAUSE_CASES.filter((c) => c.language === 'en' && c.kind !== 'finished');
@@ -66,6 +68,7 @@ function scripted(i: number): Scripted {
         // The pieces, so the fixture's Finalize in a pause finalizes only what was said.
         texts: [c.pieces.map((piece) => piece.text).join(' | ')],
         paused: true,
+        caseId: c.id,
       };
     }
   }
@@ -79,6 +82,8 @@ interface ConfigResult {
   answeredTurns: number;
   pausedCalls: number;
   cutIns: number;
+  /** Pause case ids of the callers cut off, with how many times. */
+  cutInCases: Record<string, number>;
   wastedTokens: number;
   errors: number;
 }
@@ -126,6 +131,7 @@ async function runConfig(
     answeredTurns: 0,
     pausedCalls: 0,
     cutIns: 0,
+    cutInCases: {},
     wastedTokens: 0,
     errors: 0,
   };
@@ -143,7 +149,11 @@ async function runConfig(
       result.answeredTurns += output.turns;
       if (s.paused) {
         result.pausedCalls++;
-        if (turns.length > s.texts.length) result.cutIns++;
+        if (turns.length > s.texts.length) {
+          result.cutIns++;
+          const id = s.caseId ?? '?';
+          result.cutInCases[id] = (result.cutInCases[id] ?? 0) + 1;
+        }
       }
       result.wastedTokens += handle.session.ledger.breakdown().wastedTokens;
     } catch {
@@ -157,6 +167,47 @@ async function runConfig(
     }),
   );
   return { result, rig };
+}
+
+/**
+ * Where the time goes: each stage and answer mark as p50/p95 ms after the end of speech (the
+ * end-of-turn decision, add `endOfTurnSilenceMs` for the caller's last word).
+ */
+function stages(turns: readonly TurnTiming[]): Record<string, Record<string, number | undefined>> {
+  const out: Record<string, Record<string, number | undefined>> = {};
+  const add = (key: string, values: Array<number | undefined>) => {
+    const vs = values.filter((v): v is number => v !== undefined);
+    if (vs.length > 0) out[key] = p5095(vs);
+  };
+  add(
+    'transcript',
+    turns.map((t) => t.transcript),
+  );
+  add(
+    'retrieval',
+    turns.map((t) => t.retrieval),
+  );
+  add(
+    'filler',
+    turns.map((t) => t.filler),
+  );
+  for (const mark of [
+    'answer_start',
+    'answer_first_piece',
+    'tts_start',
+    'answer_ready',
+    'answer_played',
+  ] as const) {
+    add(
+      mark,
+      turns.map((t) => t.marks?.[mark]),
+    );
+  }
+  add(
+    'first_answer_audio',
+    turns.map((t) => t.first_answer_audio),
+  );
+  return out;
 }
 
 async function figures(name: string, r: ConfigResult, rig: CallRig) {
@@ -190,6 +241,8 @@ async function figures(name: string, r: ConfigResult, rig: CallRig) {
     endOfSpeechToFirstAudioMs: p5095(first),
     endOfTurnSilenceMs: p5095(r.turns.map((t) => t.endpointing ?? 0)),
     fillersPlayed: r.turns.filter((t) => t.filler !== undefined).length,
+    cutInCases: r.cutInCases,
+    stagesMs: stages(r.turns),
     falseCutInRate: r.pausedCalls > 0 ? Math.round((r.cutIns / r.pausedCalls) * 1000) / 1000 : 0,
     speculativeHitRate: rate(spec.hit ?? 0, spec.wasted ?? 0),
     preemptiveHitRate: rate(pre.hit ?? 0, pre.miss ?? 0),
