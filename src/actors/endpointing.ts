@@ -12,7 +12,9 @@
  *
  * With a streaming speech-to-text engine, partial transcripts reach the endpointer (the
  * adaptive policy reads them), are emitted as `stt.partial` progress and go to `onPartial`
- * (speculative retrieval, preemptive answers); a silence may ask the stream for an early final.
+ * (speculative retrieval, preemptive answers). A pause asks the stream for an early final (a
+ * flush): its settled text tells the end-of-turn policy whether the caller finished, and when
+ * the pause ends the turn, it is the transcript (no second round trip).
  *
  * Time is the call's clock, not a count of frames: a line that sends nothing while the caller
  * is silent (Local channel, SIP silence suppression, DTX) still ends the utterance, because a
@@ -137,6 +139,8 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     let timerAtMs = Number.POSITIVE_INFINITY;
     /** The silence the live stream was last asked to finalize at. */
     let flushedAtSilenceMs: number | undefined;
+    /** End of the voice that flush covers: an utterance ending there needs no other flush. */
+    let flushedVoiceEndMs: number | undefined;
 
     const c = endpointer.config;
     const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
@@ -161,6 +165,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       }
       if (ev.type === 'speech.start') {
         speechStartMs = ev.startMs;
+        flushedVoiceEndMs = undefined;
         // A guarded start with nothing left to interrupt (the bot finished during the echo
         // cooldown) is not a barge-in.
         const timing = ev.bargeIn ? bargeIn.confirm(clockOf(ev.onsetMs)) : undefined;
@@ -188,7 +193,11 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         endMs: ev.endMs,
         ...(received ? { received } : {}),
         ...(live ? { live } : {}),
+        ...(live && ev.reason === 'silence' && flushedVoiceEndMs === ev.endMs
+          ? { liveAfterFlush: true }
+          : {}),
       });
+      flushedVoiceEndMs = undefined;
       live = undefined;
       s.timeline.speechEnded(ev.atMs - ev.endMs);
       sendBack({
@@ -207,7 +216,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         for await (const ev of stream) {
           if (ev.type !== 'partial') continue;
           if (stream !== live || controller.signal.aborted) return;
-          endpointer.setPartial(ev.text);
+          endpointer.setPartial(ev.text, ev.settled === true);
           const atMs = frameClock.mediaMs(clock.now());
           emit({ type: 'stt.partial', text: ev.text, stable: ev.stable });
           deps.onPartial?.({ text: ev.text, stable: ev.stable, atMs });
@@ -229,7 +238,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       )
         return;
       flushedAtSilenceMs = from;
-      live.flush?.();
+      if (live.flush?.()) flushedVoiceEndMs = endpointer.markFlushed();
     };
 
     /** Arms one timer for the endpointer's next deadline (silence with no audio at all). */

@@ -12,7 +12,12 @@ import type { Registry } from 'prom-client';
 import { fromPromise } from 'xstate';
 import type { CallSession } from '../calls/session.js';
 import { errorKind, isAbortError } from '../errors.js';
-import type { SttEngine, SttResult, SttStream } from '../providers/stt/stt-engine.js';
+import type {
+  SttEngine,
+  SttFinishOptions,
+  SttResult,
+  SttStream,
+} from '../providers/stt/stt-engine.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { TranscribeInput, TranscribeOutput } from './contracts.js';
@@ -35,13 +40,13 @@ export interface TranscribeDeps {
 async function finishLive(
   live: SttStream,
   signal: AbortSignal,
-  scriptText: string | undefined,
+  options: SttFinishOptions,
 ): Promise<SttResult> {
   const close = () => live.close();
   if (signal.aborted) close();
   signal.addEventListener('abort', close, { once: true });
   try {
-    return await live.finish(scriptText === undefined ? {} : { scriptText });
+    return await live.finish(options);
   } finally {
     signal.removeEventListener('abort', close);
   }
@@ -66,7 +71,10 @@ export function createTranscribeActor(deps: TranscribeDeps) {
     let result: SttResult;
     try {
       result = utterance.live
-        ? await finishLive(utterance.live, signal, scriptText)
+        ? await finishLive(utterance.live, signal, {
+            ...(scriptText === undefined ? {} : { scriptText }),
+            ...(utterance.liveAfterFlush ? { afterFlush: true } : {}),
+          })
         : await engine.transcribe({
             audio: utterance.audio,
             language: deps.forceLanguage === false ? undefined : input.language,

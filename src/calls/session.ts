@@ -62,6 +62,11 @@ export interface Utterance {
    * the transcribe actor finishes it instead of sending the audio again.
    */
   live?: SttStream;
+  /**
+   * The live stream was flushed at the pause that ended the utterance and heard only silence
+   * after: the flush's result is the final (see `SttFinishOptions.afterFlush`).
+   */
+  liveAfterFlush?: boolean;
 }
 
 /** Options for {@link CallSession}. */

@@ -8,7 +8,8 @@
  *   "thank you") ends after a short silence (250 ms), one that stops mid-thought (a
  *   conjunction, a preposition or an article at the end, a hesitation, a number being
  *   dictated) waits longer (800 ms); with no partial, or one the caller has talked past, the
- *   default silence.
+ *   default silence. When the engine was asked to finalize the words up to this pause and has
+ *   not answered, a finished reading waits for the settled text (at most the default silence).
  *
  * Both are stateless, so one policy serves every call.
  *
@@ -40,7 +41,7 @@ export function fixedEndOfTurn(silenceMs: number): EndOfTurnPolicy {
 /** What an adaptive policy decided for one utterance state, with why. */
 export interface EndOfTurnDecision {
   silenceMs: number;
-  completion: TurnCompletion | 'none' | 'stale';
+  completion: TurnCompletion | 'none' | 'stale' | 'settling';
 }
 
 /**
@@ -76,6 +77,11 @@ export function adaptiveEndOfTurn(
       return { silenceMs: o.defaultSilenceMs, completion: 'stale' };
     }
     const completion = completionOf(u.partial.text, u.language);
+    if (completion === 'finished' && u.partial.settling) {
+      // The last words may be missing ("can I book a table" before "for"): wait for the
+      // engine's settled text, at most the default silence.
+      return { silenceMs: o.defaultSilenceMs, completion: 'settling' };
+    }
     const silenceMs =
       completion === 'finished'
         ? o.shortSilenceMs

@@ -63,6 +63,12 @@ export interface PartialTranscript {
    * when the caller went on speaking and the engine has not caught up (the text is stale).
    */
   voicedAfterMs: number;
+  /**
+   * True while the engine was asked to finalize the words up to this pause (a flush) and has
+   * not answered yet: the text may still lack the last words, so a reading of it as finished is
+   * not to be trusted until the settled text comes (within the engine's final latency).
+   */
+  settling?: boolean;
 }
 
 /** The utterance in progress, as an {@link EndOfTurnPolicy} sees it. */

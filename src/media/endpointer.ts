@@ -127,10 +127,23 @@ export class Endpointer {
    * silence may change: call {@link advance} with the current time and re-read
    * {@link nextDeadlineMs}.
    */
-  setPartial(text: string): void {
+  setPartial(text: string, settled = false): void {
     if (this.phase.kind === 'silence') return;
     const voicedEndMs = this.phase.kind === 'speech' ? this.phase.voicedEndMs : this.heardUntilMs;
-    this.#turn.setPartial(text, voicedEndMs);
+    this.#turn.setPartial(text, voicedEndMs, settled);
+  }
+
+  /**
+   * The driver asked the speech-to-text stream to finalize the words up to the current pause:
+   * until a settled partial comes, a finished reading of the text is not trusted (see
+   * `PartialTranscript.settling`). Returns the end of the voice the flush covers (the
+   * utterance's `endMs` if it ends in this pause), or undefined outside a pause.
+   */
+  markFlushed(): number | undefined {
+    const p = this.phase;
+    if (p.kind !== 'speech' || p.silenceFromMs === undefined) return undefined;
+    this.#turn.flushed(p.voicedEndMs);
+    return p.voicedEndMs;
   }
 
   /** True while a start would be treated as a barge-in (bot speaking or cooling down). */

@@ -19,6 +19,8 @@ export interface VoiceSpan {
 export class TurnContext {
   /** The utterance's latest partial transcript and the end of the voice it was given at. */
   #partial: { text: string; voicedEndMs: number } | undefined;
+  /** End of the voice of the pause whose flush the engine has not answered yet. */
+  #flushedAtVoiceEndMs: number | undefined;
   #language: Language | undefined;
 
   constructor(private readonly policy: EndOfTurnPolicy) {}
@@ -28,15 +30,25 @@ export class TurnContext {
     this.#language = language;
   }
 
-  /** The latest partial transcript, given when the voice heard ended at `voicedEndMs`. */
-  setPartial(text: string, voicedEndMs: number): void {
+  /**
+   * The latest partial transcript, given when the voice heard ended at `voicedEndMs`;
+   * `settled` when the engine answered every flush (see {@link flushed}).
+   */
+  setPartial(text: string, voicedEndMs: number, settled = false): void {
     this.#partial = { text, voicedEndMs };
+    if (settled) this.#flushedAtVoiceEndMs = undefined;
     this.policy.onPartial?.(text, this.#language);
+  }
+
+  /** The engine was asked to finalize the words up to the pause after `voicedEndMs`. */
+  flushed(voicedEndMs: number): void {
+    this.#flushedAtVoiceEndMs = voicedEndMs;
   }
 
   /** The utterance ended: its partial goes with it. */
   clear(): void {
     this.#partial = undefined;
+    this.#flushedAtVoiceEndMs = undefined;
   }
 
   /** The silence that ends the utterance `voice`, `pauseMs` into its current pause. */
@@ -51,6 +63,8 @@ export class TurnContext {
     if (partial) {
       const voicedAfterMs = Math.max(0, voice.voicedEndMs - partial.voicedEndMs);
       u.partial = { text: partial.text, voicedAfterMs };
+      // Only a flush of this very pause: once the caller spoke again, a later pause gets its own.
+      if (this.#flushedAtVoiceEndMs === voice.voicedEndMs) u.partial.settling = true;
     }
     if (this.#language) u.language = this.#language;
     return this.policy.requiredSilenceMs(u);

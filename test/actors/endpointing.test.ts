@@ -51,13 +51,14 @@ const flush = async () => {
 };
 
 /** A live STT stream the test feeds partials into. */
-function fakeStream(): SttStream & { partial(text: string): void } {
+function fakeStream(): SttStream & { partial(text: string): void; settle(text: string): void } {
   const events = new EventQueue<SttStreamEvent>();
   return {
     push: () => undefined,
     finish: async () => ({ text: '', engine: 'fake', audioSeconds: 0 }),
     close: () => events.end(),
     partial: (text: string) => events.put({ type: 'partial', text, stable: false }),
+    settle: (text: string) => events.put({ type: 'partial', text, stable: true, settled: true }),
     [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
   };
 }
@@ -191,6 +192,59 @@ describe('endpointing actor with streaming partials', () => {
     await r.send(10, true);
     await r.send(15, false);
     expect(flushes).toHaveLength(2);
+  });
+
+  it('a flushed pause waits for the settled words, and the utterance it ends carries the flush', async () => {
+    const stream = fakeStream();
+    let flushes = 0;
+    const settle = (text: string) => stream.settle(text);
+    const live = Object.assign(stream, {
+      flush: () => {
+        flushes++;
+        return true;
+      },
+    });
+    const r = rig({
+      endOfTurn: adaptiveEndOfTurn({ shortSilenceMs: 250, longSilenceMs: 800 }),
+      openSttStream: () => live,
+      earlyFinalAfterMs: 40,
+    });
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    await r.send(25, true);
+    stream.partial('Do you deliver'); // reads as finished, but the last word may be missing
+    await r.wait(0);
+    await r.send(4, false);
+    expect(flushes).toBe(1);
+    await r.send(16, false); // 400 ms of silence: past the short silence, the flush unanswered
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+    settle('Do you deliver to Haifa?');
+    await r.wait(0);
+    await r.send(1, false);
+    expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+    const id = r.events.at(-1)?.utteranceId as string;
+    expect(r.session.takeUtterance(id)?.liveAfterFlush).toBe(true);
+  });
+
+  it('an utterance that goes on after a flush is finished with a flush of its own', async () => {
+    let flushes = 0;
+    // Only the first pause's flush is sent (the second finds nothing to finalize).
+    const live = Object.assign(fakeStream(), { flush: () => ++flushes === 1 });
+    const r = rig({
+      endOfTurn: adaptiveEndOfTurn({ shortSilenceMs: 250, longSilenceMs: 800 }),
+      openSttStream: () => live,
+      earlyFinalAfterMs: 40,
+    });
+    stop = () => r.actor.stop();
+    await r.send(10, false);
+    await r.send(25, true);
+    await r.send(4, false); // a flush in this pause
+    await r.send(10, true); // the caller goes on
+    await r.send(40, false); // no flush answer: the default silence ends it
+    expect(flushes).toBe(2);
+    const end = r.events.find((e) => e.type === 'media.speech.end');
+    expect(end).toBeDefined();
+    expect(r.session.takeUtterance(end?.utteranceId as string)?.liveAfterFlush).toBeUndefined();
   });
 
   it('never asks for an early final when it is off', async () => {

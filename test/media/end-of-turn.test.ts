@@ -82,6 +82,52 @@ describe('adaptive end of turn in the endpointer', () => {
     ]);
   });
 
+  test('a flushed pause trusts a finished reading only once the settled words come', () => {
+    const ep = speaking();
+    ep.setPartial('Can I book a table'); // the engine has not caught up with "for"
+    expect(run(ep, 0.02, VOICE_END, VOICE_END + 64)).toEqual([]);
+    expect(ep.markFlushed()).toBe(VOICE_END);
+    // Not "finished" yet: at most the default silence while the engine settles.
+    expect(ep.nextDeadlineMs()).toBe(VOICE_END + 500);
+    expect(run(ep, 0.02, VOICE_END + 64, VOICE_END + 288)).toEqual([]);
+    ep.setPartial('Can I book a table for', true);
+    expect(ep.nextDeadlineMs()).toBe(VOICE_END + 800);
+    expect(ep.advance(VOICE_END + 300)).toEqual([]);
+  });
+
+  test('the settled words that read as finished end the turn at once when they come late', () => {
+    const ep = speaking();
+    ep.setPartial('Do you deliver');
+    run(ep, 0.02, VOICE_END, VOICE_END + 64);
+    ep.markFlushed();
+    expect(run(ep, 0.02, VOICE_END + 64, VOICE_END + 320)).toEqual([]);
+    ep.setPartial('Do you deliver?', true);
+    expect(ep.advance(VOICE_END + 330)).toMatchObject([
+      { type: 'speech.end', endMs: VOICE_END, atMs: VOICE_END + 330, reason: 'silence' },
+    ]);
+  });
+
+  test('a flush of an earlier pause does not hold a later one', () => {
+    const ep = speaking();
+    run(ep, 0.02, VOICE_END, VOICE_END + 64);
+    ep.markFlushed();
+    run(ep, 0.9, VOICE_END + 64, VOICE_END + 640); // the caller went on; no answer to the flush
+    ep.setPartial('Do you deliver to Haifa?');
+    expect(ep.nextDeadlineMs()).toBe(VOICE_END + 640 + 250);
+    expect(ep.markFlushed()).toBeUndefined(); // speaking: no pause to flush
+  });
+
+  test('the policy says why it waits', () => {
+    const policy = adaptiveEndOfTurn();
+    const u = { startMs: 0, voicedMs: 600, voicedEndMs: 600, pauseMs: 100 };
+    expect(
+      policy.decide({ ...u, partial: { text: 'Thanks!', voicedAfterMs: 0, settling: true } }),
+    ).toEqual({ silenceMs: 500, completion: 'settling' });
+    expect(
+      policy.decide({ ...u, partial: { text: 'a cake and', voicedAfterMs: 0, settling: true } }),
+    ).toEqual({ silenceMs: 800, completion: 'unfinished' });
+  });
+
   test('with no audio at all in the pause (DTX), the deadline follows the partial', () => {
     const ep = speaking();
     ep.setPartial('a cake and');

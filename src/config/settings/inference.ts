@@ -135,9 +135,9 @@ export const INFERENCE_SETTINGS = {
   }),
   VOXSTATE_EARLY_FINAL_MS: setting(duration('ms', 0, 5_000), {
     group: G,
-    default: 0,
+    default: 50,
     description:
-      "with a streaming speech-to-text engine, ask it for an early final (Deepgram `Finalize`) after this much silence inside the caller's utterance, so the last words are not trailing when the end of turn is judged; 0: off",
+      "with a streaming speech-to-text engine, ask it to finalize the words heard (Deepgram `Finalize`, OpenAI `input_audio_buffer.commit`) after this much silence inside the caller's utterance: the end of turn is judged on the settled words, and when the pause ends the turn the settled words are the transcript (no second round trip); 0: off (the final is asked for at the end of the turn)",
   }),
   VOXSTATE_PREEMPTIVE_ANSWERS: setting(bool, {
     group: G,

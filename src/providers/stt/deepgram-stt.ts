@@ -120,9 +120,9 @@ class DeepgramStream extends RemoteSttStream {
       const whole = this.#segments.join(' ');
       if (m.from_finalize) this.#finalizing = Math.max(0, this.#finalizing - 1);
       // The final is the result of the last Finalize (an early one's may still be on its way).
-      if (this.finishing && m.from_finalize && this.#finalizing === 0) {
-        this.final(whole, alternative?.languages?.[0]);
-      } else if (whole) this.partial(whole, true);
+      const settled = m.from_finalize === true && this.#finalizing === 0;
+      if (this.finishing && settled) this.final(whole, alternative?.languages?.[0]);
+      else if (whole) this.partial(whole, true, settled);
       return;
     }
     const interim = [before, text].filter(Boolean).join(' ');
@@ -134,9 +134,15 @@ class DeepgramStream extends RemoteSttStream {
     if (this.#socket?.readyState === 1) this.#socket.sendMedia(float32ToInt16(audio));
   }
 
-  protected override sendEarlyFinal(): void {
+  protected override sendEarlyFinal(): boolean {
+    if (this.#socket?.readyState !== 1) return false;
     this.#finalizing++;
-    this.#socket?.sendFinalize({ type: 'Finalize' });
+    this.#socket.sendFinalize({ type: 'Finalize' });
+    return true;
+  }
+
+  protected override settledText(): string | undefined {
+    return this.#finalizing === 0 ? this.#segments.join(' ') : undefined;
   }
 
   protected sendFlush(): void {

@@ -15,6 +15,7 @@ import {
   isStreamingEngine,
   type StreamingSttEngine,
   type SttEngine,
+  type SttFinishOptions,
   type SttRequest,
   type SttResult,
   type SttStream,
@@ -172,12 +173,12 @@ class FallbackStream implements SttStream {
     if (this.#innerError === undefined) this.#inner?.push(audio);
   }
 
-  finish(request: Pick<SttRequest, 'scriptText'> = {}): Promise<SttResult> {
+  finish(request: SttFinishOptions = {}): Promise<SttResult> {
     this.#finished ??= this.#finish(request);
     return this.#finished;
   }
 
-  async #finish(request: Pick<SttRequest, 'scriptText'>): Promise<SttResult> {
+  async #finish(request: SttFinishOptions): Promise<SttResult> {
     const signal = this.#options.signal;
     try {
       let result: SttResult | undefined;
@@ -185,7 +186,7 @@ class FallbackStream implements SttStream {
       if (this.#inner) {
         from = 1;
         try {
-          result = await this.#inner.finish();
+          result = await this.#inner.finish(request.afterFlush ? { afterFlush: true } : {});
         } catch (err) {
           if (signal?.aborted || isAbortError(err) || this.#closed) throw err;
           this.#innerError ??= err;
@@ -220,8 +221,8 @@ class FallbackStream implements SttStream {
     return out;
   }
 
-  flush(): void {
-    if (this.#innerError === undefined) this.#inner?.flush?.();
+  flush(): boolean {
+    return this.#innerError === undefined && (this.#inner?.flush?.() ?? false);
   }
 
   close(): void {

@@ -10,7 +10,13 @@
 import { AbortedError, SttEngineError } from '../../errors.js';
 import { EventQueue } from './event-queue.js';
 import { sttFailure } from './failure.js';
-import type { SttResult, SttStream, SttStreamEvent, SttStreamOptions } from './stt-engine.js';
+import type {
+  SttFinishOptions,
+  SttResult,
+  SttStream,
+  SttStreamEvent,
+  SttStreamOptions,
+} from './stt-engine.js';
 
 /** Deadlines of a remote stream. */
 export interface RemoteStreamTimeouts {
@@ -33,6 +39,8 @@ export abstract class RemoteSttStream implements SttStream {
   #open = false;
   #finishing = false;
   #done = false;
+  /** An early flush was sent (see `flush`). */
+  #flushed = false;
   #samples = 0;
   #timer: NodeJS.Timeout | undefined;
   #onAbort = () => this.close();
@@ -95,23 +103,47 @@ export abstract class RemoteSttStream implements SttStream {
   }
 
   /** Asks for an early final of what was heard (see `SttStream.flush`); once open only. */
-  flush(): void {
-    if (this.#open && !this.#finishing && !this.#done) this.sendEarlyFinal();
+  flush(): boolean {
+    if (!this.#open || this.#finishing || this.#done || !this.sendEarlyFinal()) return false;
+    this.#flushed = true;
+    return true;
   }
 
-  /** Sends the engine's request for an early final; engines without one do nothing. */
-  protected sendEarlyFinal(): void {}
+  /**
+   * Sends the engine's request for an early final; returns false when it sent none (an engine
+   * without one, or nothing to finalize).
+   */
+  protected sendEarlyFinal(): boolean {
+    return false;
+  }
 
-  finish(): Promise<SttResult> {
+  /**
+   * The whole text when every flush sent has been answered (see `SttStream.flush`), else
+   * undefined: with `finish({ afterFlush })` it is the final at once.
+   */
+  protected settledText(): string | undefined {
+    return undefined;
+  }
+
+  finish(options: SttFinishOptions = {}): Promise<SttResult> {
     if (!this.#finishing && !this.#done) {
       this.#finishing = true;
-      if (this.#open) this.#flush();
+      if (options.afterFlush && this.#flushed) {
+        // The caller was silent since the flush: its answer is the final, nothing more to send.
+        const settled = this.settledText();
+        if (settled !== undefined) this.final(settled);
+        else this.#armFinalDeadline();
+      } else if (this.#open) this.#flush();
     }
     return this.#final;
   }
 
   #flush(): void {
     this.sendFlush();
+    this.#armFinalDeadline();
+  }
+
+  #armFinalDeadline(): void {
     this.#timer = setTimeout(
       () =>
         this.fail(
@@ -130,9 +162,14 @@ export abstract class RemoteSttStream implements SttStream {
     return this.#finishing;
   }
 
-  /** Reports interim text (the whole utterance so far). */
-  protected partial(text: string, stable = false): void {
-    if (!this.#done) this.#events.put({ type: 'partial', text, stable });
+  /**
+   * Reports interim text (the whole utterance so far); `settled` when every flush sent has
+   * been answered (see `SttStream.flush`).
+   */
+  protected partial(text: string, stable = false, settled = false): void {
+    if (!this.#done) {
+      this.#events.put({ type: 'partial', text, stable, ...(settled ? { settled } : {}) });
+    }
   }
 
   /** Reports the final transcript and ends the stream. */

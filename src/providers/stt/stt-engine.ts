@@ -53,8 +53,23 @@ export type SttStreamEvent =
       text: string;
       /** True when the engine says the text will not change any more (a stable segment). */
       stable: boolean;
+      /**
+       * True when the engine answered every {@link SttStream.flush} so far: the text covers all
+       * the audio sent up to the last flush (at a pause, the caller's words up to the pause).
+       */
+      settled?: boolean;
     }
   | { type: 'final'; result: SttResult };
+
+/** How an utterance's stream is finished. */
+export interface SttFinishOptions extends Pick<SttRequest, 'scriptText'> {
+  /**
+   * The caller said nothing after the last {@link SttStream.flush} (the endpointer heard only
+   * silence since): that flush's result is the final transcript, so no new flush is sent and
+   * its result, when it is already in, is the final at once. Ignored when nothing was flushed.
+   */
+  afterFlush?: boolean;
+}
 
 /**
  * One utterance streamed to an engine while the caller speaks.
@@ -77,18 +92,20 @@ export interface SttStream extends AsyncIterable<SttStreamEvent> {
   push(audio: Float32Array): void;
   /**
    * End of utterance: flushes the engine and resolves with the final transcript. `request`
-   * carries what a fallback engine may need beside the audio (the simulator's script text).
+   * carries what a fallback engine may need beside the audio (the simulator's script text) and
+   * whether the last flush already covers the utterance ({@link SttFinishOptions.afterFlush}).
    *
    * @throws SttEngineError when the engine fails or sends no final within its deadline.
    */
-  finish(request?: Pick<SttRequest, 'scriptText'>): Promise<SttResult>;
+  finish(request?: SttFinishOptions): Promise<SttResult>;
   /**
    * An end-of-turn candidate (the caller went silent): asks the engine to finalize what it has
-   * heard so far (Deepgram `Finalize`), so the last words arrive as a stable partial at once
-   * instead of trailing. The stream goes on; `finish` still gives the whole utterance. Engines
-   * without it ignore it.
+   * heard so far (Deepgram `Finalize`, OpenAI `input_audio_buffer.commit`), so the last words
+   * arrive as a settled partial at once instead of trailing. The stream goes on; `finish` still
+   * gives the whole utterance. Returns true when a flush was sent (its answer will be a partial
+   * with `settled`); engines without one return false.
    */
-  flush?(): void;
+  flush?(): boolean;
   /** Abandons the stream and closes its connection (idempotent). */
   close(): void;
 }

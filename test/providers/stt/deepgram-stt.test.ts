@@ -56,6 +56,50 @@ describe('Deepgram live engine (real @deepgram/sdk, fixture server)', () => {
     expect(conn?.controls.filter((c) => c === 'Finalize')).toHaveLength(2);
   });
 
+  it('a flush at the pause that ends the utterance is its final: finish({ afterFlush }) sends no second Finalize', async () => {
+    server.options.texts = ['do you deliver to haifa'];
+    server.options.followVoice = true;
+    server.options.msPerWord = 200;
+    const stream = engine().openStream({ language: 'en', tag: 'call-8' });
+    const events = collect(stream);
+    await speak(stream, tone(1.2));
+    await speak(stream, new Float32Array(16_000 * 0.06));
+    expect(stream.flush?.()).toBe(true);
+    // The settled partial comes while the silence goes on (the end of turn waits for it).
+    await speak(stream, new Float32Array(16_000 * 0.4));
+    const started = Date.now();
+    const result = await stream.finish({ afterFlush: true });
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(result.text).toBe('do you deliver to haifa');
+    const { events: got } = await events;
+    const settled = got.flatMap((e) => (e.type === 'partial' && e.settled ? [e.text] : []));
+    expect(settled).toEqual(['do you deliver to haifa']);
+    const [conn] = server.connections;
+    expect(conn?.controls.filter((c) => c === 'Finalize')).toHaveLength(1);
+  });
+
+  it('finish({ afterFlush }) before the flush is answered waits for that answer, not a new one', async () => {
+    server.options.texts = ['is the bakery open'];
+    server.options.followVoice = true;
+    server.options.msPerWord = 200;
+    const stream = engine().openStream({ language: 'en' });
+    await speak(stream, tone(1));
+    await speak(stream, new Float32Array(16_000 * 0.06));
+    expect(stream.flush?.()).toBe(true);
+    const result = await stream.finish({ afterFlush: true });
+    expect(result.text).toBe('is the bakery open');
+    expect(server.connections[0]?.controls.filter((c) => c === 'Finalize')).toHaveLength(1);
+  });
+
+  it('finish({ afterFlush }) without a flush flushes as usual', async () => {
+    server.options.texts = [TEXT];
+    const stream = engine().openStream({ language: 'en' });
+    await speak(stream, tone(1.5));
+    const result = await stream.finish({ afterFlush: true });
+    expect(result.text).toBe(TEXT);
+    expect(server.connections[0]?.controls.filter((c) => c === 'Finalize')).toHaveLength(1);
+  });
+
   it('yields growing partials while the caller speaks, then the final after Finalize', async () => {
     server.options.texts = [TEXT];
     const stream = engine().openStream({ language: 'en' });
