@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { appendFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import type { TurnTiming } from '../src/calls/timeline.js';
 import type { CallerScript, CallerStep } from '../src/simulator/caller-script.js';
@@ -37,8 +38,8 @@ import { type FakeDeepgramServer, startFakeDeepgramServer } from '../test/fakes/
 import { type FixtureServer, startOpenAiServer } from '../test/fakes/openai-server.js';
 import { p5095, QUESTIONS } from './call-load.js';
 
-const CALLS = 50;
-const CONCURRENCY = 10;
+const CALLS = Number(process.env.TURNS_CALLS ?? 50);
+const CONCURRENCY = Number(process.env.TURNS_CONCURRENCY ?? 10);
 const FIRST_TOKEN_MS = 300;
 const CHUNK_MS = 20;
 
@@ -60,8 +61,10 @@ function scripted(i: number): Scripted {
     { waitForBot: { silenceMs: 3_000, timeoutMs: 15_000 } },
     { hangup: true },
   ];
-  if (i % 3 === 2) {
-    const c = PAUSED[Math.floor(i / 3) % PAUSED.length];
+  // TURNS_CASE=<pause case id>: every call is that paused caller (to look into a cut-in).
+  const only = process.env.TURNS_CASE;
+  if (i % 3 === 2 || only) {
+    const c = only ? PAUSED.find((p) => p.id === only) : PAUSED[Math.floor(i / 3) % PAUSED.length];
     if (c) {
       return {
         script: { steps: [wait, ...pauseCaseSteps(c), ...end] },
@@ -146,6 +149,13 @@ async function runConfig(
       scripts.delete(handle.id);
       const turns = handle.session.timeline.turns();
       result.turns.push(...turns);
+      // TURNS_DUMP=<file>: every call's turns as JSON lines, to look into a figure.
+      if (process.env.TURNS_DUMP) {
+        appendFileSync(
+          process.env.TURNS_DUMP,
+          `${JSON.stringify({ config: env.TURNS_NAME, call: i, case: s.caseId, texts: s.texts, turns })}\n`,
+        );
+      }
       result.answeredTurns += output.turns;
       if (s.paused) {
         result.pausedCalls++;
@@ -312,7 +322,7 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
   try {
     for (const [name, env] of configs.filter(([n]) => !only || only.includes(n))) {
       log(`${name}: ${CALLS} calls, ${CONCURRENCY} at a time`);
-      const { result, rig } = await runConfig(env, llm, deepgram, scripts);
+      const { result, rig } = await runConfig({ ...env, TURNS_NAME: name }, llm, deepgram, scripts);
       try {
         out[name] = await figures(name, result, rig);
       } finally {

@@ -203,6 +203,7 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           emit({ type: 'answer.mark', mark: 'answer_first_piece' });
           const piece = ev.text;
           const index = items.length;
+          if (index === 0) deps.filler?.answerComing();
           let onEnd: (reason: PlaybackEndReason) => void = () => {};
           ended.push(new Promise((resolve) => (onEnd = resolve)));
           const item = session.playback.open('answer', {

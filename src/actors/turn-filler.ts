@@ -29,6 +29,14 @@ import { synthesizeInto } from './synthesize-into.js';
  */
 const FILLER_GRACE_MS = 60;
 
+/**
+ * How much longer the filler waits when its delay runs out while the answer's first sentence is
+ * already being synthesized, ms: that audio is a synthesis away (tens of ms for espeak-ng, a
+ * first byte for a cloud voice), and a filler started now would hold the answer back for its
+ * whole phrase (600-900 ms).
+ */
+const ANSWER_COMING_HOLD_MS = 200;
+
 /** Dependencies of a {@link TurnFiller}. */
 export interface TurnFillerDeps {
   /** The call's playback queue (its clock times the delay). */
@@ -48,6 +56,10 @@ interface Turn {
   emit: Emit;
   claimed: boolean;
   timer: unknown;
+  /** The answer's first sentence went to synthesis. */
+  coming: boolean;
+  /** The delay ran out once while the answer was coming: the filler waited a little longer. */
+  held: boolean;
   item: PlaybackItem | undefined;
   /** Settles when the filler's first frame was sent or it ended. */
   begun: Promise<void>;
@@ -98,6 +110,8 @@ export class TurnFiller {
       emit,
       claimed: false,
       timer: undefined,
+      coming: false,
+      held: false,
       item: undefined,
       begun: Promise.resolve(),
       controller: new AbortController(),
@@ -108,10 +122,29 @@ export class TurnFiller {
       this.#play(turn);
       return;
     }
-    turn.timer = playback.clock.setTimeout(() => {
+    this.#arm(turn, delayMs);
+  }
+
+  /** Plays the filler after `ms` unless the answer is ready first (or about to be). */
+  #arm(turn: Turn, ms: number): void {
+    turn.timer = this.#deps.playback.clock.setTimeout(() => {
       turn.timer = undefined;
-      if (this.#turn === turn) this.#play(turn);
-    }, delayMs);
+      if (this.#turn !== turn) return;
+      if (turn.coming && !turn.held) {
+        turn.held = true;
+        this.#arm(turn, ANSWER_COMING_HOLD_MS);
+        return;
+      }
+      this.#play(turn);
+    }, ms);
+  }
+
+  /**
+   * The answer's first sentence went to synthesis: its audio is close, so a filler delay that
+   * runs out now waits a little longer for it.
+   */
+  answerComing(): void {
+    if (this.#turn) this.#turn.coming = true;
   }
 
   /**

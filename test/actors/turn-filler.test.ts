@@ -63,6 +63,38 @@ describe('turn filler', () => {
     expect(w.filler.spared).toBe(1);
   });
 
+  it('waits a little longer past the delay when the answer is already being synthesized', async () => {
+    const w = await world();
+    w.filler.start(INPUT, (e) => w.events.push(e.type));
+    w.filler.release();
+    w.filler.claim((e) => w.events.push(e.type));
+    await w.run(340);
+    w.filler.answerComing(); // the first sentence went to synthesis at 340
+    await w.run(80); // the delay (350) ran out meanwhile
+    w.filler.answerReady();
+    w.playback.enqueue('answer', Buffer.alloc(1_600, ANSWER));
+    await w.run(1_000);
+    w.filler.end();
+    expect(w.firstFrameOf(w.fillerTag)).toBeUndefined();
+    expect(w.firstFrameOf(ANSWER)).toBeLessThanOrEqual(440);
+    expect(w.filler.spared).toBe(1);
+  });
+
+  it('plays the filler after the hold when the coming answer is still not ready', async () => {
+    const w = await world();
+    w.filler.start(INPUT, (e) => w.events.push(e.type));
+    w.filler.release();
+    w.filler.claim((e) => w.events.push(e.type));
+    await w.run(100);
+    w.filler.answerComing();
+    await w.run(1_000);
+    w.filler.end();
+    const fillerAt = w.firstFrameOf(w.fillerTag) as number;
+    expect(fillerAt).toBeGreaterThanOrEqual(550);
+    expect(fillerAt).toBeLessThan(600);
+    expect(w.events).toContain('filler.started');
+  });
+
   it('plays a filler at the delay when the answer is late; the answer starts at its boundary', async () => {
     const w = await world();
     w.filler.start(INPUT, (e) => w.events.push(e.type));

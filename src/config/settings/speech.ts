@@ -126,9 +126,9 @@ export const SPEECH_SETTINGS = {
   }),
   VOXSTATE_FILLER_DELAY_MS: setting(duration('ms', 0, 5_000), {
     group: G,
-    default: 350,
+    default: 400,
     description:
-      'a filler plays only when the answer has no audio ready this long after the end of the turn (0: at once)',
+      "a filler plays only when the answer has no audio ready this long after the end of the turn (0: at once); when the answer's first sentence is already being synthesized then, the filler waits up to 200 ms more for it",
   }),
   VOXSTATE_PACER_MAX_BURST: setting(int(1, 50), {
     group: G,
