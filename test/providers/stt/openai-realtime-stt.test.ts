@@ -104,6 +104,17 @@ describe('OpenAI Realtime transcription engine (real openai/realtime/ws, fixture
     expect(commits()).toHaveLength(2);
   });
 
+  it('without a flush, the commit at the end of the utterance completes all its pieces', async () => {
+    server.options.texts = ['is the bakery open | on sunday morning'];
+    const stream = engine().openStream({ language: 'en' });
+    await speak(stream, tone(1));
+    await speak(stream, silence(0.4));
+    await speak(stream, tone(0.9));
+    await speak(stream, silence(0.1));
+    expect((await stream.finish()).text).toBe('is the bakery open on sunday morning');
+    expect(commits()).toHaveLength(1);
+  });
+
   it('deltas go to their item: a piece said while the previous commit is pending', async () => {
     server.options.texts = ['is the bakery open | on sunday | in the morning'];
     server.options.finalDelayMs = [700, 700];
