@@ -11,7 +11,7 @@
  * it is settled when every commit is answered. The API rejects a commit of under 100 ms of
  * audio, so none is sent: a flush then returns false, and `finish` with less than that since
  * the last commit waits for the items committed and takes their text (the tail, under 100 ms,
- * is not transcribed).
+ * is not transcribed; an utterance of under 100 ms has an empty final).
  *
  * @module
  */

@@ -196,6 +196,14 @@ describe('OpenAI Realtime transcription engine (real openai/realtime/ws, fixture
     expect(commits()).toHaveLength(1);
   });
 
+  it('an utterance of under 100 ms is not committed: its final is empty, not a failure', async () => {
+    const stream = engine().openStream({ language: 'en' });
+    await speak(stream, tone(0.06));
+    await expect.poll(() => server.sessions[0]?.audioBytes ?? 0).toBeGreaterThan(0);
+    expect(await stream.finish()).toMatchObject({ text: '', audioSeconds: 0.06 });
+    expect(commits()).toHaveLength(0);
+  });
+
   it('the fixture rejects a commit of under 100 ms as the API does', async () => {
     const rt = new OpenAIRealtimeWS(
       { model: 'gpt-4o-mini-transcribe', options: { ca: server.ca } },
