@@ -27,7 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { pcm16Ms, type SttFakeOptions, SttScript, voiceBlocks } from './stt-script.js';
+import { PieceVoice, pcm16Ms, type SttFakeOptions, SttScript, scriptPieces } from './stt-script.js';
 
 /** One recorded connection. */
 export interface DeepgramRecordedConnection {
@@ -146,14 +146,9 @@ export async function startFakeDeepgramServer(
     connections.push(record);
     const requestId = randomUUID();
     const rate = Number(record.query.sample_rate ?? 16_000);
-    const pieces = script
-      .nextText(record.query)
-      .split('|')
-      .map((p) => p.trim())
-      .filter(Boolean);
+    const pieces = scriptPieces(script.nextText(record.query));
     const text = pieces.join(' ');
-    /** Voice: pieces whose voice ended, whether it is voiced now, silent blocks since. */
-    const voice = { ended: 0, inVoice: false, silentBlocks: 0 };
+    const voice = new PieceVoice(rate);
     let finalizedPieces = 0;
     let finalizedWords = 0;
     const timers = new Set<NodeJS.Timeout>();
@@ -192,16 +187,8 @@ export async function startFakeDeepgramServer(
       if (isBinary) {
         record.audioBytes += (data as Buffer).length;
         if (options.followVoice) {
-          for (const voiced of voiceBlocks(data as Buffer, rate)) {
-            if (voiced) {
-              record.voicedMs += 20;
-              voice.inVoice = true;
-              voice.silentBlocks = 0;
-            } else if (voice.inVoice && ++voice.silentBlocks >= 15) {
-              voice.ended++;
-              voice.inVoice = false;
-            }
-          }
+          voice.feed(data as Buffer);
+          record.voicedMs = voice.voicedMs;
         }
         if (
           options.dropAfterAudioMs !== undefined &&
@@ -224,10 +211,9 @@ export async function startFakeDeepgramServer(
       if (type === 'Finalize') {
         // With pieces and followVoice: those whose voice has ended (the current one too once
         // the caller is silent); otherwise everything not finalized yet.
-        const ended = voice.ended + (voice.inVoice && voice.silentBlocks > 0 ? 1 : 0);
         const upTo =
           options.followVoice && pieces.length > 1
-            ? Math.min(pieces.length, Math.max(finalizedPieces, ended))
+            ? Math.min(pieces.length, Math.max(finalizedPieces, voice.ended))
             : pieces.length;
         const finalText = pieces.slice(finalizedPieces, upTo).join(' ');
         finalizedPieces = upTo;

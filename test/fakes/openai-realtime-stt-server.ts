@@ -10,7 +10,21 @@
  *   scripted caller's next words;
  * - `input_audio_buffer.commit`: `input_audio_buffer.committed`, then after 150-300 ms the last
  *   delta and `conversation.item.input_audio_transcription.completed` with the whole text and a
- *   duration usage; an empty buffer gets an `error` event (`input_audio_buffer_commit_empty`).
+ *   duration usage; items complete in commit order, as the API's do. A buffer under 100 ms gets
+ *   the API's `error` event (`input_audio_buffer_commit_empty`, "buffer too small"); a buffer
+ *   with no voice in it (every 20 ms block under -45 dBFS) completes with an empty transcript
+ *   and takes no scripted text.
+ *
+ * Pieces: a text with ` | ` between the pieces a caller says with pauses between them is one
+ * utterance, followed by the caller's voice (see `PieceVoice`: a piece ends with 300 ms of
+ * silence, or with a commit in a pause): a commit of a buffer that ends in a pause after a piece
+ * (an early commit) completes the pieces whose voice has ended since the last commit (the first
+ * piece, at the first pause); any other commit completes the rest of the utterance (so a caller
+ * whose audio has no pauses gets the whole text at the first commit). A pause under 300 ms with
+ * no commit in it does not end a piece: the pieces around it run together, and a commit at the
+ * end of the utterance then completes only the first of them. Deltas come while the buffer has
+ * voice and reveal the words of its item's pieces only. A text without pieces is one piece:
+ * each commit with voice takes the next scripted text, as before.
  *
  * OpenAI's own models may send their deltas only after the commit; the fixture sends them while
  * the caller speaks, as a streaming model does, and the engine handles both.
@@ -23,7 +37,7 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { pcm16Ms, type SttFakeOptions, SttScript } from './stt-script.js';
+import { PieceVoice, pcm16Ms, type SttFakeOptions, SttScript, scriptPieces } from './stt-script.js';
 import { loopbackCert } from './tls-cert.js';
 
 /** One recorded session. */
@@ -50,6 +64,8 @@ export interface FakeRealtimeServer {
 }
 
 const RATE = 24_000;
+/** The API rejects a commit of less audio than this. */
+const MIN_COMMIT_MS = 100;
 
 /** Starts the fixture on 127.0.0.1 and a free port. */
 export async function startFakeRealtimeServer(
@@ -94,13 +110,19 @@ export async function startFakeRealtimeServer(
     sessions.push(record);
     const sessionId = `sess_${randomUUID().slice(0, 12)}`;
     let itemId = `item_${randomUUID().slice(0, 12)}`;
-    let text: string | undefined;
+    /** The utterance being said (its pieces, how many were completed) and its caller's voice. */
+    let utterance: { pieces: string[]; done: number } | undefined;
+    let voice = new PieceVoice(RATE);
     const current = () => {
-      text ??= script.nextText(record.query);
-      return text;
+      utterance ??= { pieces: scriptPieces(script.nextText(record.query)), done: 0 };
+      return utterance;
     };
+    /** Audio and voice of the buffer since the last commit, words of it sent as deltas. */
     let bufferedBytes = 0;
+    let bufferedVoicedMs = 0;
     let sentWords = 0;
+    /** When the last commit's item completes (items complete in commit order). */
+    let lastCompletionAt = 0;
     let partialTimer = false;
     const timers = new Set<NodeJS.Timeout>();
     const later = (ms: number, fn: () => void) => {
@@ -127,6 +149,20 @@ export async function startFakeRealtimeServer(
         delta: (from > 0 ? ' ' : '') + w.join(' '),
       });
       return upTo;
+    };
+    /** The text a commit completes: the pieces said since the last one (see the header). */
+    const completePieces = (): string => {
+      const u = current();
+      voice.endPiece();
+      const ended = voice.ended;
+      const upTo = ended > u.done && ended < u.pieces.length ? ended : u.pieces.length;
+      const transcript = u.pieces.slice(u.done, upTo).join(' ');
+      u.done = upTo;
+      if (upTo === u.pieces.length) {
+        utterance = undefined;
+        voice = new PieceVoice(RATE);
+      }
+      return transcript;
     };
     const error = (code: string, message: string) =>
       send({ type: 'error', error: { type: 'invalid_request_error', code, message, param: null } });
@@ -170,9 +206,13 @@ export async function startFakeRealtimeServer(
           return;
         }
         case 'input_audio_buffer.append': {
-          const bytes = Buffer.from(String(event.audio ?? ''), 'base64').length;
+          const pcm = Buffer.from(String(event.audio ?? ''), 'base64');
+          const bytes = pcm.length;
           record.audioBytes += bytes;
           bufferedBytes += bytes;
+          const voicedBefore = voice.voicedMs;
+          voice.feed(pcm);
+          bufferedVoicedMs += voice.voicedMs - voicedBefore;
           if (
             options.dropAfterAudioMs !== undefined &&
             pcm16Ms(record.audioBytes, RATE) >= options.dropAfterAudioMs
@@ -184,48 +224,49 @@ export async function startFakeRealtimeServer(
             partialTimer = true;
             later(script.partialDelayMs(), () => {
               partialTimer = false;
-              if (text === undefined && bufferedBytes === 0) return;
-              const heard = script.heardSoFar(current(), pcm16Ms(bufferedBytes, RATE));
-              sentWords = delta(
-                itemId,
-                words(current()),
-                sentWords,
-                heard ? heard.split(' ').length : 0,
-              );
+              if (bufferedVoicedMs === 0) return;
+              const u = current();
+              const upTo = Math.min(u.pieces.length, Math.max(u.done + 1, voice.started));
+              const itemText = u.pieces.slice(u.done, upTo).join(' ');
+              const heardMs = options.followVoice ? bufferedVoicedMs : pcm16Ms(bufferedBytes, RATE);
+              const heard = script.heardSoFar(itemText, heardMs);
+              sentWords = delta(itemId, words(itemText), sentWords, words(heard).length);
             });
           }
           return;
         }
         case 'input_audio_buffer.commit': {
-          if (bufferedBytes === 0) {
+          const bufferedMs = pcm16Ms(bufferedBytes, RATE);
+          if (bufferedMs < MIN_COMMIT_MS) {
             error(
               'input_audio_buffer_commit_empty',
-              'Error committing input audio buffer: buffer is empty.',
+              `Error committing input audio buffer: buffer too small. Expected at least ${MIN_COMMIT_MS}ms of audio, but buffer only has ${bufferedMs.toFixed(2)}ms of audio.`,
             );
             return;
           }
-          const seconds = pcm16Ms(bufferedBytes, RATE) / 1000;
           const committed = itemId;
           send({
             type: 'input_audio_buffer.committed',
             previous_item_id: null,
             item_id: committed,
           });
-          const whole = current();
+          const transcript = bufferedVoicedMs > 0 ? completePieces() : '';
           const sent = sentWords;
-          later(script.finalDelayMs(), () => {
-            delta(committed, words(whole), sent, words(whole).length);
+          const now = Date.now();
+          lastCompletionAt = Math.max(now + script.finalDelayMs(), lastCompletionAt);
+          later(lastCompletionAt - now, () => {
+            delta(committed, words(transcript), sent, words(transcript).length);
             send({
               type: 'conversation.item.input_audio_transcription.completed',
               item_id: committed,
               content_index: 0,
-              transcript: whole,
-              usage: { type: 'duration', seconds },
+              transcript,
+              usage: { type: 'duration', seconds: bufferedMs / 1000 },
             });
           });
           itemId = `item_${randomUUID().slice(0, 12)}`;
-          text = undefined;
           bufferedBytes = 0;
+          bufferedVoicedMs = 0;
           sentWords = 0;
           return;
         }

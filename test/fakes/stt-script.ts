@@ -111,6 +111,63 @@ export function voiceBlocks(chunk: Buffer, rate = 16_000): boolean[] {
   return out;
 }
 
+/** The pieces of a scripted text a caller says with pauses between them (` | ` between them). */
+export const scriptPieces = (text: string): string[] =>
+  text
+    .split('|')
+    .map((p) => p.trim())
+    .filter(Boolean);
+
+/**
+ * Where a scripted caller who says a text in pieces is, from the level of the audio (see
+ * {@link voiceBlocks}): a piece's voice ends after 300 ms of silence, and the piece being said
+ * counts as ended as soon as the caller is silent (a flush comes some 50 ms into a pause).
+ */
+export class PieceVoice {
+  /** Voiced audio fed, ms. */
+  voicedMs = 0;
+  #ended = 0;
+  #inVoice = false;
+  #silentBlocks = 0;
+
+  constructor(readonly rate = 16_000) {}
+
+  /** Feeds 16-bit PCM at `rate`. */
+  feed(chunk: Buffer): void {
+    for (const voiced of voiceBlocks(chunk, this.rate)) {
+      if (voiced) {
+        this.voicedMs += 20;
+        this.#inVoice = true;
+        this.#silentBlocks = 0;
+      } else if (this.#inVoice && ++this.#silentBlocks >= 15) {
+        this.#ended++;
+        this.#inVoice = false;
+      }
+    }
+  }
+
+  /**
+   * Takes the pause the caller is in (if any) as the end of the piece being said, so that the
+   * voice after it, however soon, is the next piece (a commit in the pause ended it).
+   */
+  endPiece(): void {
+    if (this.#inVoice && this.#silentBlocks > 0) {
+      this.#ended++;
+      this.#inVoice = false;
+    }
+  }
+
+  /** Pieces whose voice has ended (the one being said too once the caller is silent). */
+  get ended(): number {
+    return this.#ended + (this.#inVoice && this.#silentBlocks > 0 ? 1 : 0);
+  }
+
+  /** Pieces whose voice has started. */
+  get started(): number {
+    return this.#ended + (this.#inVoice ? 1 : 0);
+  }
+}
+
 /** Milliseconds of 16-bit PCM in `chunk` (20 ms blocks) whose level is above -45 dBFS. */
 export function voicedMs(chunk: Buffer, rate = 16_000): number {
   const block = Math.round(rate / 50);

@@ -5,6 +5,14 @@
  * caller speaks, transcript deltas as partials, and at the end of the utterance a commit whose
  * `...input_audio_transcription.completed` event is the final.
  *
+ * An early final (`flush`, at a pause) commits the audio appended since the last commit; each
+ * commit is a conversation item, answered by its `completed` event. The text is the items'
+ * (their transcript once completed, their deltas until then, by `item_id`) in commit order;
+ * it is settled when every commit is answered. The API rejects a commit of under 100 ms of
+ * audio, so none is sent: a flush then returns false, and `finish` with less than that since
+ * the last commit waits for the items committed and takes their text (the tail, under 100 ms,
+ * is not transcribed; an utterance of under 100 ms has an empty final).
+ *
  * @module
  */
 import OpenAI from 'openai';
@@ -27,6 +35,15 @@ import type {
 
 /** The Realtime API's PCM rate. */
 export const REALTIME_PCM_RATE = 24_000;
+
+/** The least audio the API takes in a commit (`input_audio_buffer_commit_empty` below), samples. */
+const MIN_COMMIT_SAMPLES = REALTIME_PCM_RATE / 10;
+
+/** One committed buffer's conversation item: its deltas, then its transcript. */
+interface Item {
+  text: string;
+  completed: boolean;
+}
 
 /** Options beside the configuration. */
 export interface OpenAiRealtimeSttOptions {
@@ -77,10 +94,14 @@ class RealtimeStream extends RemoteSttStream {
   readonly #engineOptions: OpenAiRealtimeSttOptions;
   readonly #resampler = new Resampler(16_000, REALTIME_PCM_RATE);
   #rt: OpenAIRealtimeWS | undefined;
-  /** Text of the items completed so far, and the deltas of the item in progress. */
-  readonly #completed: string[] = [];
-  #current = '';
-  #committed = false;
+  /** The items by id; `#order` holds the committed ones in commit order. */
+  readonly #items = new Map<string, Item>();
+  readonly #order: string[] = [];
+  /** Commits sent, and items completed. */
+  #commits = 0;
+  #completedCount = 0;
+  /** 24 kHz samples appended since the last commit. */
+  #uncommitted = 0;
 
   constructor(
     client: OpenAI,
@@ -167,16 +188,27 @@ class RealtimeStream extends RemoteSttStream {
 
   #onEvent(event: RealtimeServerEvent): void {
     switch (event.type) {
-      case 'conversation.item.input_audio_transcription.delta':
-        this.#current += event.delta ?? '';
-        this.partial([...this.#completed, this.#current].join(' ').trim());
+      case 'input_audio_buffer.committed':
+        this.#item(event.item_id, true);
         break;
-      case 'conversation.item.input_audio_transcription.completed':
-        this.#completed.push(event.transcript.trim());
-        this.#current = '';
-        if (this.#committed) this.final(this.#completed.join(' '));
-        else this.partial(this.#completed.join(' '), true);
+      case 'conversation.item.input_audio_transcription.delta': {
+        const item = this.#item(event.item_id, false);
+        if (item.completed) break;
+        item.text += event.delta ?? '';
+        this.partial(this.#text(false), false);
         break;
+      }
+      case 'conversation.item.input_audio_transcription.completed': {
+        const item = this.#item(event.item_id, true);
+        if (item.completed) break;
+        item.text = event.transcript;
+        item.completed = true;
+        this.#completedCount++;
+        const settled = this.#outstanding() === 0;
+        if (this.finishing && settled) this.final(this.#text(true));
+        else this.partial(this.#text(false), this.#allCompleted(), settled);
+        break;
+      }
       case 'conversation.item.input_audio_transcription.failed':
         this.fail(new SttEngineError(this.engine, 'server', event.error.message ?? 'failed'));
         break;
@@ -185,22 +217,73 @@ class RealtimeStream extends RemoteSttStream {
     }
   }
 
+  /** The item `id` (made when new); `committed`: it is the buffer of a commit. */
+  #item(id: string, committed: boolean): Item {
+    let item = this.#items.get(id);
+    if (!item) {
+      item = { text: '', completed: false };
+      this.#items.set(id, item);
+    }
+    if (committed && !this.#order.includes(id)) this.#order.push(id);
+    return item;
+  }
+
+  /** Commits not answered yet. */
+  #outstanding(): number {
+    return this.#commits - this.#completedCount;
+  }
+
+  /** The items' text in commit order, then (unless `committedOnly`) those not committed yet. */
+  #text(committedOnly: boolean): string {
+    const ids = committedOnly
+      ? this.#order
+      : [...this.#order, ...[...this.#items.keys()].filter((id) => !this.#order.includes(id))];
+    return ids
+      .map((id) => this.#items.get(id)?.text.trim())
+      .filter(Boolean)
+      .join(' ');
+  }
+
+  #allCompleted(): boolean {
+    return [...this.#items.values()].every((item) => item.completed);
+  }
+
   protected sendAudio(audio: Float32Array): void {
     this.#append(this.#resampler.push(audio));
   }
 
   #append(pcm24k: Float32Array): void {
     if (pcm24k.length === 0) return;
+    this.#uncommitted += pcm24k.length;
     this.#rt?.send({
       type: 'input_audio_buffer.append',
       audio: float32ToInt16(pcm24k).toString('base64'),
     });
   }
 
+  /** Commits the audio since the last commit, unless the API would reject it as too short. */
+  #commit(): boolean {
+    if (!this.#rt || this.#uncommitted < MIN_COMMIT_SAMPLES) return false;
+    this.#rt.send({ type: 'input_audio_buffer.commit' });
+    this.#commits++;
+    this.#uncommitted = 0;
+    return true;
+  }
+
+  protected override sendEarlyFinal(): boolean {
+    return this.#commit();
+  }
+
+  protected override settledText(): string | undefined {
+    return this.#outstanding() === 0 ? this.#text(true) : undefined;
+  }
+
   protected sendFlush(): void {
     this.#append(this.#resampler.flush());
-    this.#committed = true;
-    this.#rt?.send({ type: 'input_audio_buffer.commit' });
+    // Too little since the last commit: the items committed are the whole utterance.
+    if (!this.#commit() && this.#outstanding() === 0) {
+      queueMicrotask(() => this.final(this.#text(true)));
+    }
   }
 
   protected disconnect(): void {
