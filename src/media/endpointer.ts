@@ -128,8 +128,19 @@ export class Endpointer {
    * {@link nextDeadlineMs}.
    */
   setPartial(text: string, settled = false): void {
-    if (this.phase.kind === 'silence') return;
-    const voicedEndMs = this.phase.kind === 'speech' ? this.phase.voicedEndMs : this.heardUntilMs;
+    const p = this.phase;
+    if (p.kind === 'silence') return;
+    if (
+      p.kind === 'speech' &&
+      p.silenceFromMs !== undefined &&
+      this.#turn.resumes(text, p.voicedEndMs)
+    ) {
+      // New words after the pause's settled ones: the caller speaks again before the voice
+      // detector says so. The pause is over; the next silence starts a new one.
+      this.phase = { ...p, voicedEndMs: this.heardUntilMs, silenceFromMs: undefined };
+    }
+    const q = this.phase;
+    const voicedEndMs = q.kind === 'speech' ? q.voicedEndMs : this.heardUntilMs;
     this.#turn.setPartial(text, voicedEndMs, settled);
   }
 

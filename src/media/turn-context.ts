@@ -8,6 +8,8 @@
 import type { Language } from '../text/language.js';
 import type { EndOfTurnPolicy, UtteranceProgress } from './endpointer-types.js';
 
+const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length;
+
 /** The voice of the utterance in progress, ms on the call's clock. */
 export interface VoiceSpan {
   startMs: number;
@@ -21,6 +23,8 @@ export class TurnContext {
   #partial: { text: string; voicedEndMs: number } | undefined;
   /** End of the voice of the pause whose flush the engine has not answered yet. */
   #flushedAtVoiceEndMs: number | undefined;
+  /** The settled words of the current pause (the engine's answer to its flush). */
+  #settled: { words: number; voicedEndMs: number } | undefined;
   #language: Language | undefined;
 
   constructor(private readonly policy: EndOfTurnPolicy) {}
@@ -36,8 +40,21 @@ export class TurnContext {
    */
   setPartial(text: string, voicedEndMs: number, settled = false): void {
     this.#partial = { text, voicedEndMs };
-    if (settled) this.#flushedAtVoiceEndMs = undefined;
+    if (settled) {
+      this.#flushedAtVoiceEndMs = undefined;
+      this.#settled = { words: wordCount(text), voicedEndMs };
+    }
     this.policy.onPartial?.(text, this.#language);
+  }
+
+  /**
+   * True when `text` has words beyond those the engine settled in the pause after
+   * `voicedEndMs`: they were said after the pause began, so the caller speaks again (the voice
+   * detector, which lags, has not caught up yet).
+   */
+  resumes(text: string, voicedEndMs: number): boolean {
+    const s = this.#settled;
+    return s !== undefined && s.voicedEndMs === voicedEndMs && wordCount(text) > s.words;
   }
 
   /** The engine was asked to finalize the words up to the pause after `voicedEndMs`. */
@@ -49,6 +66,7 @@ export class TurnContext {
   clear(): void {
     this.#partial = undefined;
     this.#flushedAtVoiceEndMs = undefined;
+    this.#settled = undefined;
   }
 
   /** The silence that ends the utterance `voice`, `pauseMs` into its current pause. */

@@ -14,7 +14,8 @@
  * Pieces: a text with ` | ` between the pieces a caller says with pauses between them is heard
  * as the pieces joined; with `followVoice`, a `Finalize` finalizes the pieces whose voice has
  * ended (an early `Finalize` in a pause gives the first piece, the last one the rest), and
- * later interim results carry only the words after what was finalized, as Deepgram's do.
+ * later interim results carry only the words after what was finalized, as Deepgram's do, and
+ * never a word of a piece whose voice has not begun (in a pause, the next piece is not heard yet).
  *
  * Concurrent callers: the connection's query parameters go to `textFor`, so each connection
  * follows its own scripted caller by its `tag` (the engine sends the call id as Deepgram's
@@ -170,7 +171,16 @@ export async function startFakeDeepgramServer(
       later(script.partialDelayMs(), () => {
         partialTimer = false;
         const heardMs = options.followVoice ? record.voicedMs : pcm16Ms(record.audioBytes, rate);
-        const heard = script.heardSoFar(text, heardMs).split(/\s+/).slice(finalizedWords).join(' ');
+        // Following the voice, no word of a piece the caller has not begun to say (the words'
+        // pace is an estimate; in a pause, the next piece's words are not heard yet).
+        const said = options.followVoice
+          ? pieces.slice(0, Math.max(finalizedPieces, voice.started)).join(' ')
+          : text;
+        const heard = script
+          .heardSoFar(said, heardMs)
+          .split(/\s+/)
+          .slice(finalizedWords)
+          .join(' ');
         if (heard && heard !== lastPartial) {
           lastPartial = heard;
           record.interims.push(heard);

@@ -16,11 +16,11 @@
  *   and takes no scripted text.
  *
  * Pieces: a text with ` | ` between the pieces a caller says with pauses between them is one
- * utterance, followed by the caller's voice (see `PieceVoice`: a piece ends with 300 ms of
+ * utterance, followed by the caller's voice (see `PieceVoice`: a piece ends with 500 ms of
  * silence, or with a commit in a pause): a commit of a buffer that ends in a pause after a piece
  * (an early commit) completes the pieces whose voice has ended since the last commit (the first
  * piece, at the first pause); any other commit completes the rest of the utterance (so a caller
- * whose audio has no pauses gets the whole text at the first commit). A pause under 300 ms with
+ * whose audio has no pauses gets the whole text at the first commit). A pause under 500 ms with
  * no commit in it does not end a piece: the pieces around it run together, and a commit at the
  * end of the utterance then completes only the first of them. Deltas come while the buffer has
  * voice and reveal the words of its item's pieces only. A text without pieces is one piece:

@@ -119,8 +119,14 @@ export const scriptPieces = (text: string): string[] =>
     .filter(Boolean);
 
 /**
+ * Silence that ends a piece, ms: longer than the pauses espeak-ng makes at a comma or a "...",
+ * shorter than a scripted caller's pause between pieces (450-500 ms plus espeak-ng's own edges).
+ */
+export const PIECE_PAUSE_MS = 500;
+
+/**
  * Where a scripted caller who says a text in pieces is, from the level of the audio (see
- * {@link voiceBlocks}): a piece's voice ends after 300 ms of silence, and the piece being said
+ * {@link voiceBlocks}): a piece's voice ends after {@link PIECE_PAUSE_MS} of silence, and the piece being said
  * counts as ended as soon as the caller is silent (a flush comes some 50 ms into a pause).
  */
 export class PieceVoice {
@@ -139,7 +145,7 @@ export class PieceVoice {
         this.voicedMs += 20;
         this.#inVoice = true;
         this.#silentBlocks = 0;
-      } else if (this.#inVoice && ++this.#silentBlocks >= 15) {
+      } else if (this.#inVoice && ++this.#silentBlocks >= PIECE_PAUSE_MS / 20) {
         this.#ended++;
         this.#inVoice = false;
       }

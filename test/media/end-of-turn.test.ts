@@ -117,6 +117,29 @@ describe('adaptive end of turn in the endpointer', () => {
     expect(ep.markFlushed()).toBeUndefined(); // speaking: no pause to flush
   });
 
+  test('new words after the settled ones in a pause: the caller speaks again, the turn goes on', () => {
+    const ep = speaking();
+    run(ep, 0.02, VOICE_END, VOICE_END + 64);
+    ep.markFlushed();
+    ep.setPartial('I was wondering, um', true); // unfinished: 800 ms
+    expect(run(ep, 0.02, VOICE_END + 64, VOICE_END + 608)).toEqual([]);
+    // The engine hears the next words before the voice detector does.
+    ep.setPartial('I was wondering, um do you');
+    expect(ep.advance(VOICE_END + 610)).toEqual([]);
+    // The pause is over: the next silence is a new one (the detector's voice carries on).
+    expect(ep.nextDeadlineMs()).toBeGreaterThanOrEqual(VOICE_END + 608 + 500);
+    expect(run(ep, 0.9, VOICE_END + 608, VOICE_END + 1200)).toEqual([]);
+  });
+
+  test('a partial that only repeats the settled words in the pause does not end it early', () => {
+    const ep = speaking();
+    run(ep, 0.02, VOICE_END, VOICE_END + 64);
+    ep.markFlushed();
+    ep.setPartial('I was wondering, um', true);
+    ep.setPartial('I was wondering, um');
+    expect(ep.nextDeadlineMs()).toBe(VOICE_END + 800);
+  });
+
   test('the policy says why it waits', () => {
     const policy = adaptiveEndOfTurn();
     const u = { startMs: 0, voicedMs: 600, voicedEndMs: 600, pauseMs: 100 };

@@ -108,7 +108,7 @@ describe('OpenAI Realtime transcription engine (real openai/realtime/ws, fixture
     server.options.texts = ['is the bakery open | on sunday morning'];
     const stream = engine().openStream({ language: 'en' });
     await speak(stream, tone(1));
-    await speak(stream, silence(0.4));
+    await speak(stream, silence(0.6));
     await speak(stream, tone(0.9));
     await speak(stream, silence(0.1));
     expect((await stream.finish()).text).toBe('is the bakery open on sunday morning');
