@@ -12,9 +12,10 @@
  *   question's active speech level.
  *
  * The fixture gets one connection per utterance the runtime hears and takes the call's next
- * scripted text for it. On a noisy call it answers only what was said: a connection opened
- * while the caller said nothing (the noise woke the voice detector) hears `''`, as a real
- * engine hears nothing in noise, and counts as a false speech start.
+ * scripted text for it. On a noisy call it hears only what was said on the connection, as it is
+ * said (`liveTextFor`): a connection opened while the caller said nothing (the noise woke the
+ * voice detector) hears `''`, as a real engine hears nothing in noise, and counts as a false
+ * speech start, unless the caller's words come while it is open.
  *
  * @module
  */
@@ -147,51 +148,66 @@ export function scripted(i: number, material: NoiseMaterial): Scripted {
   return { kind: 'finished', script: { steps: [wait, { say }, ...end] }, texts: [say] };
 }
 
-/** Voice this recent (ms) still counts as the utterance a new connection is for. */
-const SPEECH_GRACE_MS = 600;
+/**
+ * A connection opened this soon after an utterance's last word is still that utterance's (the
+ * runtime decided the speech start late), ms.
+ */
+const LATE_OPEN_MS = 300;
+/** Speaking rate of the scripted voice, ms a word (espeak-ng says a question at about 240). */
+const MS_PER_WORD = 220;
 
-/** The utterance the caller of `sim` is saying at its media time now (or just said). */
-function utteranceNow(sim: SimCall): { atMs: number; text: string } | undefined {
-  const now = sim.runner.nowMs;
-  const marks = sim.recording.timeline;
-  for (let k = marks.length - 1; k >= 0; k--) {
-    const m = marks[k];
-    if (m?.kind !== 'caller.speech.start') continue;
-    const end = marks.slice(k + 1).find((e) => e.kind === 'caller.speech.end');
-    if (end && now - end.atMs > SPEECH_GRACE_MS) return undefined;
-    return { atMs: m.atMs, text: m.text ?? '' };
-  }
-  return undefined;
+/** A call the fixture hears. */
+interface Heard {
+  s: Scripted;
+  sim: SimCall;
+  /** Media time (the caller's) at which each live connection opened. */
+  opens: number[];
+}
+
+/**
+ * The utterances connection `k` of `call` heard: those said while it was the last connection
+ * opened (up to {@link LATE_OPEN_MS} after their last word), each up to the words said so far.
+ * A speech start on noise that runs on into the words hears them; one that ended before hears
+ * nothing.
+ */
+function heardOn(call: Heard, k: number): string {
+  const now = call.sim.runner.nowMs;
+  const marks = call.sim.recording.timeline;
+  return marks
+    .flatMap((m, at) => {
+      if (m.kind !== 'caller.speech.start') return [];
+      const end = marks.slice(at + 1).find((e) => e.kind === 'caller.speech.end');
+      const until = end ? end.atMs + LATE_OPEN_MS : Number.POSITIVE_INFINITY;
+      if (call.opens.findLastIndex((o) => o <= until) !== k) return [];
+      const words = (m.text ?? '').split(/\s+/).filter(Boolean);
+      return end ? words : words.slice(0, Math.floor((now - m.atMs) / MS_PER_WORD));
+    })
+    .join(' ');
 }
 
 /** What the fixture hears, call by call (keyed by the call id it gets as `tag`). */
 export class FixtureCallers {
-  readonly #calls = new Map<
-    string,
-    { s: Scripted; sim: SimCall; heard: Set<number>; falseStarts: number }
-  >();
+  readonly #calls = new Map<string, Heard>();
   /** Connections for a call not registered (yet): heard as `''`. */
   unknown = 0;
 
   /** The call `id` (its `sim` side) follows `s`. */
   add(id: string, s: Scripted, sim: SimCall): void {
-    this.#calls.set(id, {
-      s: { ...s, texts: [...s.texts] },
-      sim,
-      heard: new Set(),
-      falseStarts: 0,
-    });
-  }
-
-  /** Forgets the call; returns its false speech starts (connections on noise alone). */
-  remove(id: string): number {
-    const falseStarts = this.#calls.get(id)?.falseStarts ?? 0;
-    this.#calls.delete(id);
-    return falseStarts;
+    this.#calls.set(id, { s: { ...s, texts: [...s.texts] }, sim, opens: [] });
   }
 
   /**
-   * The text of a new connection (the fixture's `textFor`). On a clean line, the call's next
+   * Forgets the call; returns its live connections (noisy lines): when each opened (the caller's
+   * media time) and what it heard (`''`: a speech start on noise alone).
+   */
+  remove(id: string): Array<{ atMs: number; heard: string }> {
+    const call = this.#calls.get(id);
+    this.#calls.delete(id);
+    return call ? call.opens.map((atMs, k) => ({ atMs, heard: heardOn(call, k) })) : [];
+  }
+
+  /**
+   * The text of a new connection on a clean line (the fixture's `textFor`): the call's next
    * scripted text (none left: undefined, and the fixture hears its default "hello", as before).
    */
   textFor(query: Record<string, string>): string | undefined {
@@ -200,13 +216,17 @@ export class FixtureCallers {
       this.unknown++;
       return '';
     }
-    if (call.s.kind !== 'noisy') return call.s.texts.shift();
-    const u = utteranceNow(call.sim);
-    if (!u || call.heard.has(u.atMs)) {
-      call.falseStarts++;
-      return '';
-    }
-    call.heard.add(u.atMs);
-    return u.text;
+    return call.s.texts.shift();
+  }
+
+  /**
+   * On a noisy line (the fixture's `liveTextFor`): what the caller has said on this connection
+   * so far, so that a speech start on noise hears nothing, or the words it runs on into.
+   */
+  liveTextFor(query: Record<string, string>): (() => string) | undefined {
+    const call = query.tag ? this.#calls.get(query.tag) : undefined;
+    if (call?.s.kind !== 'noisy') return undefined;
+    const k = call.opens.push(call.sim.runner.nowMs) - 1;
+    return () => heardOn(call, k);
   }
 }

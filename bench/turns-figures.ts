@@ -21,8 +21,8 @@ export interface CallOutcome {
   log: CallEvent[];
   /** The caller's side: speech and bot audio marks, media time. */
   heard: TimelineEvent[];
-  /** Connections the fixture opened on noise alone (streaming configurations). */
-  falseStarts: number;
+  /** Live connections of a noisy line (streaming configurations): opened at, words heard. */
+  connections: Array<{ atMs: number; heard: string }>;
   answeredTurns: number;
   /** Tokens of cancelled preemptive answers. */
   wastedTokens: number;
@@ -117,7 +117,12 @@ export function bargeInFigures(outcomes: readonly CallOutcome[]) {
       (n, o) => n + o.log.filter((e) => e.type === 'barge_in_resumed').length,
       0,
     ),
-    interruptionAnswered: calls.filter((o) => o.answeredTurns >= 2).length,
+    /** Calls whose turn after the interruption was answered (the call's event log). */
+    interruptionAnswered: calls.filter((o) =>
+      o.log.some(
+        (e) => e.type === 'turn' && (field(e, 'n') ?? 0) >= 2 && e.fields?.outcome === 'answered',
+      ),
+    ).length,
     detectionMs: p5095(defined(events.map((e) => field(e, 'detectionMs')))),
     toSilenceMs: p5095(defined(events.map((e) => field(e, 'toSilenceMs')))),
     heardToSilenceMs: p5095(defined(calls.map(heardToSilenceMs))),
@@ -144,7 +149,9 @@ export function noisyFigures(outcomes: readonly CallOutcome[], streaming: boolea
   return {
     calls: calls.length,
     byNoise,
-    falseSpeechStarts: streaming ? calls.reduce((n, o) => n + o.falseStarts, 0) : null,
+    falseSpeechStarts: streaming
+      ? calls.reduce((n, o) => n + o.connections.filter((c) => c.heard === '').length, 0)
+      : null,
     extraTurns: calls.reduce((n, o) => n + Math.max(0, o.turns.length - o.s.texts.length), 0),
     callsWithExtraTurns: calls.filter((o) => o.turns.length > o.s.texts.length).length,
     falseBargeIns: calls.reduce((n, o) => n + o.log.filter((e) => e.type === 'barge_in').length, 0),

@@ -34,7 +34,9 @@
  * `preemptiveHitRate` from the runtime's counters (all calls); `wastedTokenShare`: tokens of
  * cancelled preemptive answers over all answer tokens.
  *
- * Run: `npm run bench -- turns [--json]`.
+ * Run: `npm run bench -- turns [--json]`. `TURNS_CONFIGS=streaming,baseline` runs only those,
+ * `TURNS_CALLS=14` fewer calls (a quick check), `TURNS_DEBUG=1` prints each barge-in and
+ * noisy call's turns, event log, caller marks and live connections to stderr.
  *
  * @module
  */
@@ -54,7 +56,7 @@ import {
   stages,
 } from './turns-figures.js';
 
-const CALLS = 50;
+const CALLS = Number(process.env.TURNS_CALLS ?? 50);
 const CONCURRENCY = 10;
 const FIRST_TOKEN_MS = 300;
 const CHUNK_MS = 20;
@@ -119,16 +121,31 @@ async function runConfig(
       });
       const output = await handle.done;
       await sim.ended;
-      result.outcomes.push({
+      const outcome: CallOutcome = {
         s,
         turns: [...handle.session.timeline.turns()],
         bargeAfterMs,
         log: handle.session.log.events(),
         heard: [...sim.recording.timeline],
-        falseStarts: callers.remove(handle.id),
+        connections: callers.remove(handle.id),
         answeredTurns: output.turns,
         wastedTokens: handle.session.ledger.breakdown().wastedTokens,
-      });
+      };
+      result.outcomes.push(outcome);
+      if (process.env.TURNS_DEBUG && (s.kind === 'bargeIn' || s.kind === 'noisy'))
+        console.error(
+          JSON.stringify({
+            i,
+            kind: s.kind,
+            texts: s.texts,
+            noise: s.noise,
+            turns: outcome.turns,
+            log: outcome.log,
+            heard: outcome.heard.map((m) => [m.kind, m.atMs, m.text]),
+            connections: outcome.connections,
+            bargeAfterMs: [...bargeAfterMs],
+          }),
+        );
     } catch (err) {
       result.errors++;
       const key = `${s.kind}: ${(err as Error).message}`.slice(0, 120);
@@ -214,6 +231,7 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
     followVoice: true,
     msPerWord: 220,
     textFor: (query) => callers.textFor(query),
+    liveTextFor: (query) => callers.liveTextFor(query),
   });
   const configs: Array<[string, NodeJS.ProcessEnv]> = [
     [

@@ -19,6 +19,8 @@
  * Concurrent callers: the connection's query parameters go to `textFor`, so each connection
  * follows its own scripted caller by its `tag` (the engine sends the call id as Deepgram's
  * `tag`). With `followVoice`, partials follow the caller's voice (see `SttFakeOptions`).
+ * `liveTextFor` gives a connection a text asked again at every partial and final (what the
+ * caller has said on it so far), for callers whose words are known only as they come.
  *
  * Failures: an HTTP status instead of the upgrade (401, 429), a stall (audio accepted, nothing
  * sent), a socket drop after some audio, a slow final.
@@ -146,12 +148,14 @@ export async function startFakeDeepgramServer(
     connections.push(record);
     const requestId = randomUUID();
     const rate = Number(record.query.sample_rate ?? 16_000);
-    const pieces = script
-      .nextText(record.query)
-      .split('|')
-      .map((p) => p.trim())
-      .filter(Boolean);
-    const text = pieces.join(' ');
+    const live = options.liveTextFor?.(record.query);
+    const fixed = live ? '' : script.nextText(record.query);
+    /** The connection's pieces (with `liveTextFor`, what the caller has said on it so far). */
+    const piecesNow = () =>
+      (live ? live() : fixed)
+        .split('|')
+        .map((p) => p.trim())
+        .filter(Boolean);
     /** Voice: pieces whose voice ended, whether it is voiced now, silent blocks since. */
     const voice = { ended: 0, inVoice: false, silentBlocks: 0 };
     let finalizedPieces = 0;
@@ -175,6 +179,7 @@ export async function startFakeDeepgramServer(
       later(script.partialDelayMs(), () => {
         partialTimer = false;
         const heardMs = options.followVoice ? record.voicedMs : pcm16Ms(record.audioBytes, rate);
+        const text = piecesNow().join(' ');
         const heard = script.heardSoFar(text, heardMs).split(/\s+/).slice(finalizedWords).join(' ');
         if (heard && heard !== lastPartial) {
           lastPartial = heard;
@@ -224,6 +229,7 @@ export async function startFakeDeepgramServer(
       if (type === 'Finalize') {
         // With pieces and followVoice: those whose voice has ended (the current one too once
         // the caller is silent); otherwise everything not finalized yet.
+        const pieces = piecesNow();
         const ended = voice.ended + (voice.inVoice && voice.silentBlocks > 0 ? 1 : 0);
         const upTo =
           options.followVoice && pieces.length > 1
