@@ -144,17 +144,30 @@ export function noisyFigures(outcomes: readonly CallOutcome[], streaming: boolea
     const t = question(o);
     return t ? [t] : [];
   });
-  const byNoise: Record<string, number> = {};
-  for (const o of calls) byNoise[o.s.noise ?? '?'] = (byNoise[o.s.noise ?? '?'] ?? 0) + 1;
+  const falseStarts = (o: CallOutcome) =>
+    streaming ? o.connections.filter((c) => c.heard === '').length : null;
+  const bargeIns = (o: CallOutcome, type: string) => o.log.filter((e) => e.type === type).length;
+  /** Per noise, call by call (too few for percentiles). */
+  const byNoise: Record<string, Record<string, Array<number | null>>> = {};
+  for (const o of calls) {
+    const k = (byNoise[o.s.noise ?? '?'] ??= {
+      heardFirstAudioMs: [],
+      falseStarts: [],
+      falseBargeIns: [],
+    });
+    k.heardFirstAudioMs?.push(heardFirstAudioMs(o) ?? null);
+    k.falseStarts?.push(falseStarts(o));
+    k.falseBargeIns?.push(bargeIns(o, 'barge_in'));
+  }
   return {
     calls: calls.length,
     byNoise,
-    falseSpeechStarts: streaming
-      ? calls.reduce((n, o) => n + o.connections.filter((c) => c.heard === '').length, 0)
-      : null,
+    falseSpeechStarts: streaming ? calls.reduce((n, o) => n + (falseStarts(o) ?? 0), 0) : null,
     extraTurns: calls.reduce((n, o) => n + Math.max(0, o.turns.length - o.s.texts.length), 0),
     callsWithExtraTurns: calls.filter((o) => o.turns.length > o.s.texts.length).length,
-    falseBargeIns: calls.reduce((n, o) => n + o.log.filter((e) => e.type === 'barge_in').length, 0),
+    falseBargeIns: calls.reduce((n, o) => n + bargeIns(o, 'barge_in'), 0),
+    /** Playback held for noise and resumed (not a barge-in, but the caller heard the bot stop). */
+    heldAndResumed: calls.reduce((n, o) => n + bargeIns(o, 'barge_in_resumed'), 0),
     questionNotHeard: calls.length - heard.length,
     endOfSpeechToAnswerAudioMs: p5095(
       defined(heard.map((t) => sinceVoice(t, t.first_answer_audio))),
