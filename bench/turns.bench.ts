@@ -2,9 +2,11 @@
  * Benchmark suite `turns`: end of the caller's speech to the answer, through the whole stack
  * (the real runtime, the real ari-client, the simulated Asterisk with real-time AudioSocket
  * media, Silero VAD, espeak-ng, the OpenAI SDK against the LLM fixture with a 300 ms first
- * token). 50 scripted calls per configuration, 10 at a time: finished questions of the sample
- * knowledge base and the English paused callers of `src/simulator/pause-cases.ts` (mid-thought,
- * hesitation, dictation). Three configurations, each on its own rig, side by side:
+ * token). 50 scripted calls per configuration, 10 at a time (`bench/turns-calls.ts`): 22
+ * finished questions of the sample knowledge base, 14 English paused callers of
+ * `src/simulator/pause-cases.ts` (mid-thought, hesitation, dictation), 7 barge-in callers (a
+ * second question over the bot's answer) and 7 noisy lines (pink noise or babble 15 dB under
+ * the question). Five configurations, each on its own rig, side by side:
  *
  * - `baseline`: today's behaviour before issue 15: batch transcription (the caller script, ASR
  *   time ~0, which flatters it), a fixed 500 ms of end-of-speech silence, a filler every turn;
@@ -20,75 +22,53 @@
  * Times are on the media timeline as the caller hears them: from the end of the caller's voice
  * (the endpointer's end of speech, before the end-of-turn silence) to the first frame of the
  * answer (`endOfSpeechToAnswerAudioMs`) and to the first frame of anything, filler included
- * (`endOfSpeechToFirstAudioMs`). `falseCutInRate`: paused callers whose turn ended inside the
- * pause (an extra turn). `speculativeHitRate` and `preemptiveHitRate` from the runtime's
- * counters; `wastedTokenShare`: tokens of cancelled preemptive answers over all answer tokens.
+ * (`endOfSpeechToFirstAudioMs`). These main percentiles (and `stagesMs`, `endOfTurnSilenceMs`,
+ * `fillersPlayed`) take every turn of the clean-line calls: finished, paused and barge-in (the
+ * interrupted question and the interruption), except a barged-in turn whose answer audio came
+ * only after the barge-in (counted in `answerAfterBargeIn`: audio after the caller talked over
+ * the bot is no answer time; any at all means the answer was not cancelled). Noisy lines have their own figures (`noisy`: false speech starts, extra
+ * turns, false barge-ins, answer times; see `bench/turns-figures.ts`), and so do barge-ins
+ * (`bargeIn`: detected of scripted, the interruption's onset to the bot's silence as the runtime
+ * measured it and as the caller heard it). `falseCutInRate`: paused callers whose turn ended
+ * inside the pause (an extra turn), of the paused callers only. `speculativeHitRate` and
+ * `preemptiveHitRate` from the runtime's counters (all calls); `wastedTokenShare`: tokens of
+ * cancelled preemptive answers over all answer tokens.
  *
- * Run: `npm run bench -- turns [--json]`.
+ * Run: `npm run bench -- turns [--json]`. `TURNS_CONFIGS=streaming,baseline` runs only those,
+ * `TURNS_CALLS=14` fewer calls (a quick check), `TURNS_CONCURRENCY=1` one call at a time,
+ * `TURNS_CASE=en-um` every call that paused caller, `TURNS_DUMP=<file>` every call's turns as JSON
+ * lines, `TURNS_DEBUG=1` prints each barge-in and
+ * noisy call's turns, event log, caller marks and live connections to stderr.
  *
  * @module
  */
 import { appendFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
-import type { TurnTiming } from '../src/calls/timeline.js';
-import type { CallerScript, CallerStep } from '../src/simulator/caller-script.js';
-import { PAUSE_CASES, pauseCaseSteps } from '../src/simulator/pause-cases.js';
 import { type CallRig, startCallRig } from '../test/fakes/call-rig.js';
 import { type FakeDeepgramServer, startFakeDeepgramServer } from '../test/fakes/deepgram-server.js';
 import { type FixtureServer, startOpenAiServer } from '../test/fakes/openai-server.js';
 import { p5095, QUESTIONS } from './call-load.js';
+import { FixtureCallers, type NoiseMaterial, noiseMaterial, scripted } from './turns-calls.js';
+import {
+  bargeInFigures,
+  type CallOutcome,
+  firstAudio,
+  mainTurns,
+  noisyFigures,
+  sinceVoice,
+  stages,
+} from './turns-figures.js';
 
 const CALLS = Number(process.env.TURNS_CALLS ?? 50);
 const CONCURRENCY = Number(process.env.TURNS_CONCURRENCY ?? 10);
 const FIRST_TOKEN_MS = 300;
 const CHUNK_MS = 20;
 
-interface Scripted {
-  script: CallerScript;
-  /** The text of each utterance, in order (what the streaming fixture hears). */
-  texts: string[];
-  paused: boolean;
-  /** The pause case's id, for a paused caller. */
-  caseId?: string;
-}
-
-const PAUSED = PAUSE_CASES.filter((c) => c.language === 'en' && c.kind !== 'finished');
-
-/** Call `i`: greeting, one question (every third a paused caller), hang-up. */
-function scripted(i: number): Scripted {
-  const wait: CallerStep = { waitForBot: { silenceMs: 400, timeoutMs: 15_000 } };
-  const end: CallerStep[] = [
-    { waitForBot: { silenceMs: 3_000, timeoutMs: 15_000 } },
-    { hangup: true },
-  ];
-  // TURNS_CASE=<pause case id>: every call is that paused caller (to look into a cut-in).
-  const only = process.env.TURNS_CASE;
-  if (i % 3 === 2 || only) {
-    const c = only ? PAUSED.find((p) => p.id === only) : PAUSED[Math.floor(i / 3) % PAUSED.length];
-    if (c) {
-      return {
-        script: { steps: [wait, ...pauseCaseSteps(c), ...end] },
-        // The pieces, so the fixture's Finalize in a pause finalizes only what was said.
-        texts: [c.pieces.map((piece) => piece.text).join(' | ')],
-        paused: true,
-        caseId: c.id,
-      };
-    }
-  }
-  const q = QUESTIONS[i % QUESTIONS.length] ?? QUESTIONS[0];
-  const say = q?.say ?? 'Do you deliver?';
-  return { script: { steps: [wait, { say }, ...end] }, texts: [say], paused: false };
-}
-
 interface ConfigResult {
-  turns: TurnTiming[];
-  answeredTurns: number;
-  pausedCalls: number;
-  cutIns: number;
-  /** Pause case ids of the callers cut off, with how many times. */
-  cutInCases: Record<string, number>;
-  wastedTokens: number;
+  outcomes: CallOutcome[];
   errors: number;
+  /** Failed calls by kind of call and error message. */
+  errorKinds: Record<string, number>;
 }
 
 async function counter(registry: Registry, name: string): Promise<Record<string, number>> {
@@ -105,7 +85,8 @@ async function runConfig(
   env: NodeJS.ProcessEnv,
   llm: FixtureServer,
   deepgram: FakeDeepgramServer,
-  scripts: Map<string, string[]>,
+  callers: FixtureCallers,
+  material: NoiseMaterial,
 ): Promise<{ result: ConfigResult; rig: CallRig }> {
   const rig = await startCallRig({
     ingest: true,
@@ -129,45 +110,63 @@ async function runConfig(
     },
     configure: (c) => ({ ...c, speech: { ...c.speech, prewarm: true } }),
   });
-  const result: ConfigResult = {
-    turns: [],
-    answeredTurns: 0,
-    pausedCalls: 0,
-    cutIns: 0,
-    cutInCases: {},
-    wastedTokens: 0,
-    errors: 0,
-  };
+  const result: ConfigResult = { outcomes: [], errors: 0, errorKinds: {} };
   let next = 0;
   const one = async (i: number) => {
-    const s = scripted(i);
+    const s = scripted(i, material);
     try {
       const { sim, handle } = await rig.placeCall(s.script);
-      scripts.set(handle.id, [...s.texts]);
+      callers.add(handle.id, s, sim);
+      const bargeAfterMs = new Map<number, number>();
+      handle.session.timeline.watch((note) => {
+        if (note.type === 'barge-in')
+          bargeAfterMs.set(note.turn.turn, note.atMs - note.turn.speechEndAtMs);
+      });
       const output = await handle.done;
       await sim.ended;
-      scripts.delete(handle.id);
-      const turns = handle.session.timeline.turns();
-      result.turns.push(...turns);
+      const outcome: CallOutcome = {
+        s,
+        turns: [...handle.session.timeline.turns()],
+        bargeAfterMs,
+        log: handle.session.log.events(),
+        heard: [...sim.recording.timeline],
+        connections: callers.remove(handle.id),
+        answeredTurns: output.turns,
+        wastedTokens: handle.session.ledger.breakdown().wastedTokens,
+      };
+      result.outcomes.push(outcome);
       // TURNS_DUMP=<file>: every call's turns as JSON lines, to look into a figure.
       if (process.env.TURNS_DUMP) {
+        const line = {
+          config: env.TURNS_NAME,
+          call: i,
+          kind: s.kind,
+          case: s.caseId,
+          texts: s.texts,
+        };
         appendFileSync(
           process.env.TURNS_DUMP,
-          `${JSON.stringify({ config: env.TURNS_NAME, call: i, case: s.caseId, texts: s.texts, turns })}\n`,
+          `${JSON.stringify({ ...line, turns: outcome.turns })}\n`,
         );
       }
-      result.answeredTurns += output.turns;
-      if (s.paused) {
-        result.pausedCalls++;
-        if (turns.length > s.texts.length) {
-          result.cutIns++;
-          const id = s.caseId ?? '?';
-          result.cutInCases[id] = (result.cutInCases[id] ?? 0) + 1;
-        }
-      }
-      result.wastedTokens += handle.session.ledger.breakdown().wastedTokens;
-    } catch {
+      if (process.env.TURNS_DEBUG && (s.kind === 'bargeIn' || s.kind === 'noisy'))
+        console.error(
+          JSON.stringify({
+            i,
+            kind: s.kind,
+            texts: s.texts,
+            noise: s.noise,
+            turns: outcome.turns,
+            log: outcome.log,
+            heard: outcome.heard.map((m) => [m.kind, m.atMs, m.text]),
+            connections: outcome.connections,
+            bargeAfterMs: [...bargeAfterMs],
+          }),
+        );
+    } catch (err) {
       result.errors++;
+      const key = `${s.kind}: ${(err as Error).message}`.slice(0, 120);
+      result.errorKinds[key] = (result.errorKinds[key] ?? 0) + 1;
     }
   };
   await Promise.all(
@@ -179,85 +178,49 @@ async function runConfig(
   return { result, rig };
 }
 
-/**
- * Where the time goes: each stage and answer mark as p50/p95 ms after the end of speech (the
- * end-of-turn decision, add `endOfTurnSilenceMs` for the caller's last word).
- */
-function stages(turns: readonly TurnTiming[]): Record<string, Record<string, number | undefined>> {
-  const out: Record<string, Record<string, number | undefined>> = {};
-  const add = (key: string, values: Array<number | undefined>) => {
-    const vs = values.filter((v): v is number => v !== undefined);
-    if (vs.length > 0) out[key] = p5095(vs);
-  };
-  add(
-    'transcript',
-    turns.map((t) => t.transcript),
-  );
-  add(
-    'retrieval',
-    turns.map((t) => t.retrieval),
-  );
-  add(
-    'filler',
-    turns.map((t) => t.filler),
-  );
-  for (const mark of [
-    'answer_start',
-    'answer_first_piece',
-    'tts_start',
-    'answer_ready',
-    'answer_played',
-  ] as const) {
-    add(
-      mark,
-      turns.map((t) => t.marks?.[mark]),
-    );
-  }
-  add(
-    'first_answer_audio',
-    turns.map((t) => t.first_answer_audio),
-  );
-  return out;
-}
-
-async function figures(name: string, r: ConfigResult, rig: CallRig) {
-  const sinceVoice = (t: TurnTiming, mark: number | undefined) =>
-    mark === undefined ? undefined : mark + (t.endpointing ?? 0);
-  const answer = r.turns
+async function figures(name: string, r: ConfigResult, rig: CallRig, streaming: boolean) {
+  const { turns, answerAfterBargeIn } = mainTurns(r.outcomes);
+  const answer = turns
     .map((t) => sinceVoice(t, t.first_answer_audio))
     .filter((v): v is number => v !== undefined);
-  const first = r.turns
-    .map((t) =>
-      sinceVoice(
-        t,
-        t.filler !== undefined && t.first_answer_audio !== undefined
-          ? Math.min(t.filler, t.first_answer_audio)
-          : (t.filler ?? t.first_answer_audio),
-      ),
-    )
+  const first = turns
+    .map((t) => sinceVoice(t, firstAudio(t)))
     .filter((v): v is number => v !== undefined);
+  const paused = r.outcomes.filter((o) => o.s.kind === 'paused');
+  const cutIn = paused.filter((o) => o.turns.length > o.s.texts.length);
+  const cutInCases: Record<string, number> = {};
+  for (const o of cutIn) cutInCases[o.s.caseId ?? '?'] = (cutInCases[o.s.caseId ?? '?'] ?? 0) + 1;
+  const calls: Record<string, number> = {};
+  for (const o of r.outcomes) calls[o.s.kind] = (calls[o.s.kind] ?? 0) + 1;
   const spec = await counter(rig.registry, 'voxstate_speculative_retrievals_total');
   const pre = await counter(rig.registry, 'voxstate_preemptive_answers_total');
   const tokens = await counter(rig.registry, 'voxstate_llm_tokens_total');
   const allTokens = Object.values(tokens).reduce((a, b) => a + b, 0);
+  const wastedTokens = r.outcomes.reduce((n, o) => n + o.wastedTokens, 0);
   const rate = (hit: number, other: number) =>
     hit + other > 0 ? Math.round((hit / (hit + other)) * 1000) / 1000 : null;
   return {
     name,
     calls: CALLS,
-    answeredTurns: r.answeredTurns,
+    callsByKind: calls,
+    answeredTurns: r.outcomes.reduce((n, o) => n + o.answeredTurns, 0),
     errors: r.errors,
+    ...(r.errors > 0 ? { errorKinds: r.errorKinds } : {}),
     endOfSpeechToAnswerAudioMs: p5095(answer),
     endOfSpeechToFirstAudioMs: p5095(first),
-    endOfTurnSilenceMs: p5095(r.turns.map((t) => t.endpointing ?? 0)),
-    fillersPlayed: r.turns.filter((t) => t.filler !== undefined).length,
-    cutInCases: r.cutInCases,
-    stagesMs: stages(r.turns),
-    falseCutInRate: r.pausedCalls > 0 ? Math.round((r.cutIns / r.pausedCalls) * 1000) / 1000 : 0,
+    endOfTurnSilenceMs: p5095(turns.map((t) => t.endpointing ?? 0)),
+    fillersPlayed: turns.filter((t) => t.filler !== undefined).length,
+    answerAfterBargeIn,
+    cutInCases,
+    stagesMs: stages(turns),
+    falseCutInRate:
+      paused.length > 0 ? Math.round((cutIn.length / paused.length) * 1000) / 1000 : 0,
+    bargeIn: bargeInFigures(r.outcomes),
+    noisy: noisyFigures(r.outcomes, streaming),
     speculativeHitRate: rate(spec.hit ?? 0, spec.wasted ?? 0),
     preemptiveHitRate: rate(pre.hit ?? 0, pre.miss ?? 0),
     preemptive: { hit: pre.hit ?? 0, miss: pre.miss ?? 0 },
-    wastedTokenShare: allTokens > 0 ? Math.round((r.wastedTokens / allTokens) * 1000) / 1000 : 0,
+    wastedTokenShare: allTokens > 0 ? Math.round((wastedTokens / allTokens) * 1000) / 1000 : 0,
   };
 }
 
@@ -279,11 +242,13 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
       chunkDelayMs: CHUNK_MS,
     },
   });
-  const scripts = new Map<string, string[]>();
+  const material = await noiseMaterial();
+  const callers = new FixtureCallers();
   const deepgram = await startFakeDeepgramServer({
     followVoice: true,
     msPerWord: 220,
-    textFor: (query) => (query.tag ? scripts.get(query.tag)?.shift() : undefined),
+    textFor: (query) => callers.textFor(query),
+    liveTextFor: (query) => callers.liveTextFor(query),
   });
   const configs: Array<[string, NodeJS.ProcessEnv]> = [
     [
@@ -322,9 +287,15 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
   try {
     for (const [name, env] of configs.filter(([n]) => !only || only.includes(n))) {
       log(`${name}: ${CALLS} calls, ${CONCURRENCY} at a time`);
-      const { result, rig } = await runConfig({ ...env, TURNS_NAME: name }, llm, deepgram, scripts);
+      const { result, rig } = await runConfig(
+        { ...env, TURNS_NAME: name },
+        llm,
+        deepgram,
+        callers,
+        material,
+      );
       try {
-        out[name] = await figures(name, result, rig);
+        out[name] = await figures(name, result, rig, name !== 'baseline');
       } finally {
         await rig.close();
       }

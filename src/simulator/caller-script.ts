@@ -17,7 +17,7 @@
 import { EventEmitter } from 'node:events';
 import { FRAME_MS } from '../audio/format.js';
 import { CallRecording } from './call-recording.js';
-import { frameRms, mixEcho, SILENT_FRAME } from './line-audio.js';
+import { frameRms, mixEcho, mixNoise, SILENT_FRAME } from './line-audio.js';
 
 export { noiseBurst, toneAudio } from './sounds.js';
 
@@ -58,6 +58,12 @@ export interface CallerScript {
    * cancellation): `gainDb` under the bot's level (e.g. -20), `delayMs` later (default 120).
    */
   echo?: { gainDb: number; delayMs?: number };
+  /**
+   * Background noise on the line (a street, a café): 16 kHz samples, looped from the start of
+   * the call and added to everything the caller sends, so the line is never silent. Like the
+   * echo, it is not in the caller's recording.
+   */
+  noise?: Int16Array;
 }
 
 /** An utterance on the media timeline (simulator-only ground truth for `--stt=script`). */
@@ -98,6 +104,7 @@ export class CallerScriptRunner extends EventEmitter<{
   readonly #threshold: number;
   readonly #sendSilence: boolean;
   readonly #echo: { gain: number; delayMs: number } | undefined;
+  readonly #noise: Int16Array | undefined;
   #index = 0;
   #nowMs = 0;
   #state: StepState = { startedMs: 0, pos: 0, speaking: false, botHeard: false, digitIndex: 0 };
@@ -119,6 +126,7 @@ export class CallerScriptRunner extends EventEmitter<{
     this.#echo = script.echo
       ? { gain: 10 ** (script.echo.gainDb / 20), delayMs: script.echo.delayMs ?? 120 }
       : undefined;
+    this.#noise = script.noise;
   }
 
   /** Media time in ms (20 ms per frame pulled). */
@@ -143,7 +151,8 @@ export class CallerScriptRunner extends EventEmitter<{
   pull(): Buffer | undefined {
     const voice = this.#produce();
     this.recording.addCaller(voice ?? SILENT_FRAME, this.#nowMs);
-    const frame = this.#withEcho(voice);
+    const line = this.#withEcho(voice);
+    const frame = this.#noise ? mixNoise(line, this.#noise, (this.#nowMs / FRAME_MS) * 320) : line;
     this.#advance();
     return frame ?? (this.#sendSilence ? SILENT_FRAME : undefined);
   }

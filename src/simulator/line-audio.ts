@@ -1,7 +1,7 @@
 /**
  * The sample math of a simulated caller's line (slin16 LE, 20 ms frames of 640 bytes): a silent
- * frame, a frame's loudness (to tell the bot's speech from its silence), and the bot's echo mixed
- * under the caller's voice.
+ * frame, a frame's loudness (to tell the bot's speech from its silence), the bot's echo mixed
+ * under the caller's voice, and background noise on the line.
  *
  * @module
  */
@@ -34,4 +34,18 @@ export function mixEcho(voice: Buffer | undefined, echo: Buffer, gain: number): 
     out.writeInt16LE(Math.max(-32768, Math.min(32767, v)), i * 2);
   }
   return loud ? out : voice;
+}
+
+/**
+ * `frame` (undefined: silence) plus 20 ms of the noise bed `noise` (16 kHz samples, looped)
+ * from sample `atSample`, clipped to 16 bits: what a noisy line carries.
+ */
+export function mixNoise(frame: Buffer | undefined, noise: Int16Array, atSample: number): Buffer {
+  const out = Buffer.alloc(640);
+  for (let i = 0; i < 320; i++) {
+    const n = noise.length > 0 ? (noise[(atSample + i) % noise.length] ?? 0) : 0;
+    const v = (frame ? frame.readInt16LE(i * 2) : 0) + n;
+    out.writeInt16LE(Math.max(-32768, Math.min(32767, v)), i * 2);
+  }
+  return out;
 }

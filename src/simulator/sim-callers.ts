@@ -116,6 +116,8 @@ export function scriptTextAt(host: CallerHost, id: string, atMs: number): string
  * The scripted utterances overlapping the audio of media stream `id` from `startMs` to `endMs`,
  * joined. The positions count the audio sent on the stream (what the app received: 20 ms a
  * frame, frames not sent not counted), not time, so a late or bunched frame cannot move them.
+ * Audio of a scripted caller in which the caller said nothing (line noise, a sound) is `''`,
+ * as a real engine hears nothing in it; undefined only when the audio is not a scripted caller's.
  */
 export function scriptTextBetween(
   host: CallerHost,
@@ -133,5 +135,5 @@ export function scriptTextBetween(
   const texts = found.runner.utterances
     .filter((u) => u.startMs < to && u.endMs > from)
     .map((u) => u.text);
-  return texts.length > 0 ? texts.join(' ') : undefined;
+  return texts.join(' ');
 }

@@ -20,6 +20,8 @@
  * Concurrent callers: the connection's query parameters go to `textFor`, so each connection
  * follows its own scripted caller by its `tag` (the engine sends the call id as Deepgram's
  * `tag`). With `followVoice`, partials follow the caller's voice (see `SttFakeOptions`).
+ * `liveTextFor` gives a connection a text asked again at every partial and final (what the
+ * caller has said on it so far), for callers whose words are known only as they come.
  *
  * Failures: an HTTP status instead of the upgrade (401, 429), a stall (audio accepted, nothing
  * sent), a socket drop after some audio, a slow final.
@@ -147,8 +149,10 @@ export async function startFakeDeepgramServer(
     connections.push(record);
     const requestId = randomUUID();
     const rate = Number(record.query.sample_rate ?? 16_000);
-    const pieces = scriptPieces(script.nextText(record.query));
-    const text = pieces.join(' ');
+    const live = options.liveTextFor?.(record.query);
+    const fixed = live ? '' : script.nextText(record.query);
+    /** The connection's pieces (with `liveTextFor`, what the caller has said on it so far). */
+    const piecesNow = () => scriptPieces(live ? live() : fixed);
     const voice = new PieceVoice(rate);
     let finalizedPieces = 0;
     let finalizedWords = 0;
@@ -171,11 +175,14 @@ export async function startFakeDeepgramServer(
       later(script.partialDelayMs(), () => {
         partialTimer = false;
         const heardMs = options.followVoice ? record.voicedMs : pcm16Ms(record.audioBytes, rate);
+        const pieces = piecesNow();
         // Following the voice, no word of a piece the caller has not begun to say (the words'
         // pace is an estimate; in a pause, the next piece's words are not heard yet).
-        const said = options.followVoice
-          ? pieces.slice(0, Math.max(finalizedPieces, voice.started)).join(' ')
-          : text;
+        const said = (
+          options.followVoice
+            ? pieces.slice(0, Math.max(finalizedPieces, voice.started))
+            : pieces
+        ).join(' ');
         const heard = script
           .heardSoFar(said, heardMs)
           .split(/\s+/)
@@ -221,6 +228,7 @@ export async function startFakeDeepgramServer(
       if (type === 'Finalize') {
         // With pieces and followVoice: those whose voice has ended (the current one too once
         // the caller is silent); otherwise everything not finalized yet.
+        const pieces = piecesNow();
         const upTo =
           options.followVoice && pieces.length > 1
             ? Math.min(pieces.length, Math.max(finalizedPieces, voice.ended))

@@ -17,6 +17,13 @@ export interface SttFakeOptions {
    * `texts` and `text`.
    */
   textFor?: (request: Record<string, string>) => string | undefined;
+  /**
+   * For a streaming connection, a source of its text asked again at every partial and final:
+   * what the caller has said on this connection so far (a caller whose words are known only as
+   * they come, e.g. a speech start on line noise that runs on into the words). Undefined falls
+   * through to `textFor`. Only the Deepgram fixture reads it.
+   */
+  liveTextFor?: (request: Record<string, string>) => (() => string) | undefined;
   /** Interval between partials, ms, drawn from [min, max] (default [100, 200]). */
   partialEveryMs?: [number, number];
   /** End of utterance to the final, ms, drawn from [min, max] (default [150, 300]). */

@@ -135,6 +135,30 @@ describe('CallerScriptRunner', () => {
     expect(runner.recording.samples('caller').every((v) => v === 0)).toBe(true);
   });
 
+  it('adds a looped noise bed to everything the caller sends, silence included', () => {
+    const bed = new Int16Array(480).map((_, i) => (i < 320 ? 1000 : -2000));
+    const runner = new CallerScriptRunner(
+      { sendSilence: false, noise: bed, steps: [{ say: 'hi', audio: toneAudio(300, 40) }] },
+      new Map(),
+    );
+    const out = Array.from({ length: 4 }, () => runner.pull());
+    // A noisy line is never silent: every frame is sent, even with `sendSilence: false`.
+    expect(out.every((f) => f !== undefined)).toBe(true);
+    const [voiced, , silent1, silent2] = out as [Buffer, Buffer, Buffer, Buffer];
+    // Voice plus noise in the first frames; noise alone after, looped (samples 640-959 wrap).
+    expect(voiced.readInt16LE(2)).toBe(toneAudio(300, 40)[1]! + 1000);
+    expect(silent1.readInt16LE(0)).toBe(1000);
+    expect(silent1.readInt16LE(2 * 200)).toBe(-2000);
+    expect(silent2.readInt16LE(0)).toBe(1000);
+    // The caller's own recording holds only the voice.
+    expect(
+      runner.recording
+        .samples('caller')
+        .slice(640)
+        .every((v) => v === 0),
+    ).toBe(true);
+  });
+
   it('makes a deterministic noise burst at the asked level', () => {
     const burst = noiseBurst(300, 6000);
     expect(burst).toHaveLength(4800);
