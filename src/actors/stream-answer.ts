@@ -105,13 +105,14 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
 
     /** The TTS service, or the preemptive answer's replay of its first sentence. */
     let tts: Pick<TtsService, 'synthesize'> = deps.tts;
-    const speakPiece = async (item: PlaybackItem, text: string): Promise<void> => {
+    const speakPiece = async (item: PlaybackItem, text: string, urgent = false): Promise<void> => {
       emit({ type: 'answer.mark', mark: 'tts_start' });
       try {
         const { source } = await synthesizeInto(tts, item, text, {
           language: input.language,
           format: session.playback.format,
           signal,
+          ...(urgent ? { urgent } : {}),
           onFirstAudio: () => {
             deps.filler?.answerReady();
             emit({ type: 'answer.mark', mark: 'answer_ready' });
@@ -216,7 +217,8 @@ export function createStreamAnswerActor(deps: StreamAnswerDeps) {
           });
           items.push(item);
           pieces.push(piece);
-          synth = synth.then(() => speakPiece(item, piece));
+          // The first piece is what the caller waits for: ahead of other calls' later pieces.
+          synth = synth.then(() => speakPiece(item, piece, index === 0));
         }
       }
       await synth;

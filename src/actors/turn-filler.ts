@@ -216,6 +216,7 @@ export class TurnFiller {
           language: input.language,
           format: input.format,
           signal: turn.controller.signal,
+          urgent: true,
         });
       } catch (err) {
         item.cancel();

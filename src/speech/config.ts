@@ -65,7 +65,7 @@ export interface SpeechConfig {
     fillerJoin: FillerJoin;
     /**
      * A filler plays only when no answer audio is ready this long after the end of the turn, ms
-     * (default 350).
+     * (default 400).
      */
     fillerDelayMs: number;
     /** Time after the bot's last audio during which caller audio is treated as echo, ms (default 300). */
@@ -101,7 +101,7 @@ export function defaultSpeechConfig(): SpeechConfig {
     },
     playback: {
       fillerJoin: 'boundary',
-      fillerDelayMs: 350,
+      fillerDelayMs: 400,
       echoCooldownMs: 300,
       maxBurstFrames: 3,
     },

@@ -29,6 +29,8 @@ export interface SynthesizeOptions {
   voice?: string;
   /** Told where the audio comes from, before the first chunk. */
   onSource?: (source: TtsSource) => void;
+  /** The caller is waiting for it now (see `TtsRequest.urgent`). */
+  urgent?: boolean;
 }
 
 /** Where a clip came from. */
@@ -180,6 +182,7 @@ export class TtsService {
         voice: options.voice,
         format: options.format,
         signal: options.signal,
+        ...(options.urgent ? { urgent: true } : {}),
       })) {
         mark();
         yield chunk;
@@ -237,6 +240,7 @@ export class TtsService {
         voice: options.voice,
         format: options.format,
         signal,
+        ...(options.urgent ? { urgent: true } : {}),
       }),
     );
     this.#inflight.set(key, shared);

@@ -56,6 +56,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Buffers moved (not copied) to the thread, e.g. the audio's `ArrayBuffer`. */
   transferList?: ArrayBuffer[];
+  /**
+   * Waits ahead of the tasks that are not urgent (behind earlier urgent ones): what a caller is
+   * waiting to hear now (an answer's first sentence) before what has time (later sentences).
+   */
+  urgent?: boolean;
 }
 
 interface Pending {
@@ -181,7 +186,10 @@ export class InferencePool<TTask, TResult> {
         signal.addEventListener('abort', onAbort, { once: true });
         entry.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.queue.push(entry);
+      if (options.urgent) {
+        const at = this.queue.findIndex((e) => !e.options.urgent);
+        this.queue.splice(at < 0 ? this.queue.length : at, 0, entry);
+      } else this.queue.push(entry);
       this.pump();
     });
   }

@@ -52,6 +52,24 @@ describe('InferencePool', () => {
     expect(await errorCount(registry, 'queue_full')).toBe(1);
   });
 
+  test('an urgent task waits ahead of the others, behind earlier urgent ones', async () => {
+    const pool = makePool(8);
+    const done: number[] = [];
+    const track = (p: Promise<BehaveResult>) => p.then((r) => done.push(r.value as number));
+    const running = track(
+      pool.run({ op: 'sleep', ms: 200 }).then(() => ({ value: 0 }) as BehaveResult),
+    );
+    const all = [
+      track(pool.run({ op: 'echo', value: 1 })),
+      track(pool.run({ op: 'echo', value: 2 })),
+      track(pool.run({ op: 'echo', value: 3 }, { urgent: true })),
+      track(pool.run({ op: 'echo', value: 4 })),
+      track(pool.run({ op: 'echo', value: 5 }, { urgent: true })),
+    ];
+    await Promise.all([running, ...all]);
+    expect(done).toEqual([0, 3, 5, 1, 2, 4]);
+  });
+
   test('a task that throws gives a WorkerError and the same thread serves on', async () => {
     const registry = new Registry();
     const pool = makePool(2, registry);

@@ -76,6 +76,7 @@ export class EspeakEngine implements TtsEngine {
   async *synthesize(request: TtsRequest): AsyncIterable<Buffer> {
     const voice = this.voiceFor(request.language, request.voice);
     // Every piece costs a fresh WASM instance, so only long texts are cut (about 80 characters).
+    let urgent = request.urgent === true;
     for (const sentence of splitSentences(request.text, 80)) {
       if (request.signal?.aborted) throw new AbortedError('espeak synthesis');
       const bytes = await this.#run(
@@ -87,7 +88,10 @@ export class EspeakEngine implements TtsEngine {
           pitch: this.#pitch,
         },
         request.signal,
+        urgent,
       );
+      // Only the first part is awaited by the caller: the rest has its playing time.
+      urgent = false;
       if (bytes.byteLength > 0) yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
   }
@@ -114,11 +118,14 @@ export class EspeakEngine implements TtsEngine {
    *
    * @throws AbortedError, QueueFullError or WorkerError (see {@link InferencePool.run}).
    */
-  async #run(task: EspeakTask, signal?: AbortSignal): Promise<Uint8Array> {
+  async #run(task: EspeakTask, signal?: AbortSignal, urgent = false): Promise<Uint8Array> {
     const started = performance.now();
     this.#pending++;
     try {
-      const out = await this.#pool.run(task, signal ? { signal } : {});
+      const out = await this.#pool.run(task, {
+        ...(signal ? { signal } : {}),
+        ...(urgent ? { urgent } : {}),
+      });
       this.#observe?.(performance.now() - started);
       return out;
     } finally {

@@ -14,6 +14,11 @@ export interface TtsRequest {
   /** Audio is delivered ready to send in this format. */
   format: MediaFormat;
   signal?: AbortSignal;
+  /**
+   * The caller is waiting for this audio now (an answer's first sentence, a filler): engines
+   * with their own threads synthesize its first part ahead of work that is not urgent.
+   */
+  urgent?: boolean;
 }
 
 /** Turns text into audio in the call's media format, streamed in chunks. */
