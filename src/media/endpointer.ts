@@ -8,7 +8,8 @@
  * - **End**: after speech, a window below `negThreshold` starts a silence; the required silence
  *   (`endSilenceMs`, or what an {@link EndOfTurnPolicy} says) gives `speech.end` (reason
  *   `silence`). A window at or above `threshold` cancels the silence. An utterance reaching
- *   `maxUtteranceMs` ends at once (reason `max_length`).
+ *   `maxUtteranceMs` ends at once (reason `max_length`). The utterance's steps are in
+ *   `./speech-phase.ts`.
  * - **Time is the clock, not the frame count.** A caller's line may send nothing while the
  *   caller is silent (a Local channel between playbacks, SIP silence suppression or DTX). Window
  *   times are positions on the call's clock; a window that starts after the previous one ended
@@ -47,6 +48,15 @@ import {
   stepBargeIn,
 } from './barge-in-candidate.js';
 import type { EndOfTurnPolicy, EndpointerEvent } from './endpointer-types.js';
+import {
+  newSpeechPhase,
+  type SpeechPhase,
+  type SpeechStep,
+  speechDeadline,
+  speechEnd,
+  speechSilenceUntil,
+  stepSpeech,
+} from './speech-phase.js';
 import { TurnContext } from './turn-context.js';
 
 export * from './endpointer-types.js';
@@ -55,13 +65,7 @@ type Phase =
   | { kind: 'silence' }
   | { kind: 'candidate'; firstMs: number }
   | BargeInCandidate
-  | {
-      kind: 'speech';
-      startMs: number;
-      voicedFromMs: number;
-      voicedEndMs: number;
-      silenceFromMs: number | undefined;
-    };
+  | SpeechPhase;
 
 /**
  * Turns VAD probabilities into `speech.start` / `speech.end` events.
@@ -195,11 +199,7 @@ export class Endpointer {
     const p = this.phase;
     if (p.kind === 'bargeIn') return bargeInDeadline(p, this.config);
     if (p.kind !== 'speech') return undefined;
-    const silenceFrom = p.silenceFromMs ?? this.heardUntilMs;
-    return Math.min(
-      silenceFrom + this.requiredSilence(p, Math.max(0, this.heardUntilMs - silenceFrom)),
-      p.voicedFromMs + this.config.maxUtteranceMs,
-    );
+    return speechDeadline(p, this.config, this.#turn, this.heardUntilMs);
   }
 
   /** Ends an utterance in progress (hang-up, end of stream); returns its `speech.end`, if any. */
@@ -209,16 +209,7 @@ export class Endpointer {
     if (p.kind === 'bargeIn' && p.paused) {
       return [{ type: 'speech.dropped', onsetMs: p.firstMs, atMs: nowMs }];
     }
-    if (p.kind !== 'speech') return [];
-    return [
-      {
-        type: 'speech.end',
-        startMs: p.startMs,
-        endMs: p.voicedEndMs,
-        atMs: nowMs,
-        reason: 'flush',
-      },
-    ];
+    return p.kind === 'speech' ? [speechEnd(p, nowMs, 'flush')] : [];
   }
 
   /**
@@ -235,28 +226,8 @@ export class Endpointer {
       return bargeInGapEnded(p, this.config, toMs) ? this.dropBargeIn(p, toMs) : [];
     }
     if (p.kind !== 'speech') return [];
-    const silenceFromMs = p.silenceFromMs ?? Math.max(this.heardUntilMs, p.voicedEndMs);
-    const silenceEnd = silenceFromMs + this.requiredSilence(p, toMs - silenceFromMs);
-    const maxEnd = p.voicedFromMs + this.config.maxUtteranceMs;
-    if (maxEnd <= toMs && maxEnd < silenceEnd) {
-      this.toSilence();
-      const endMs = Math.min(maxEnd, p.voicedEndMs);
-      return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: toMs, reason: 'max_length' }];
-    }
-    if (silenceEnd <= toMs) {
-      this.toSilence();
-      return [
-        {
-          type: 'speech.end',
-          startMs: p.startMs,
-          endMs: p.voicedEndMs,
-          atMs: toMs,
-          reason: 'silence',
-        },
-      ];
-    }
-    if (commit) this.phase = { ...p, silenceFromMs };
-    return [];
+    const step = speechSilenceUntil(p, this.config, this.#turn, this.heardUntilMs, toMs);
+    return this.afterSpeech(step, commit);
   }
 
   private window(
@@ -282,33 +253,7 @@ export class Endpointer {
       }
       return this.maybeStart(p.firstMs, endMs);
     }
-    // speech
-    if (endMs - p.voicedFromMs >= c.maxUtteranceMs) {
-      this.toSilence();
-      return [{ type: 'speech.end', startMs: p.startMs, endMs, atMs: endMs, reason: 'max_length' }];
-    }
-    if (
-      probability >= c.threshold ||
-      (p.silenceFromMs === undefined && probability >= c.negThreshold)
-    ) {
-      this.phase = { ...p, voicedEndMs: endMs, silenceFromMs: undefined };
-      return [];
-    }
-    const silenceFromMs = p.silenceFromMs ?? timeMs;
-    if (endMs - silenceFromMs >= this.requiredSilence(p, endMs - silenceFromMs)) {
-      this.toSilence();
-      return [
-        {
-          type: 'speech.end',
-          startMs: p.startMs,
-          endMs: p.voicedEndMs,
-          atMs: endMs,
-          reason: 'silence',
-        },
-      ];
-    }
-    this.phase = { ...p, silenceFromMs };
-    return [];
+    return this.afterSpeech(stepSpeech(p, c, this.#turn, probability, timeMs, endMs));
   }
 
   /** A window while nothing is going on: may open a candidate. */
@@ -359,8 +304,14 @@ export class Endpointer {
     this.#turn.clear();
   }
 
-  private requiredSilence(p: Extract<Phase, { kind: 'speech' }>, pauseMs: number): number {
-    return this.#turn.requiredSilenceMs(p, pauseMs);
+  /** The utterance ended, or goes on (its new phase kept when `keep`). */
+  private afterSpeech(step: SpeechStep, keep = true): EndpointerEvent[] {
+    if (step.outcome === 'ended') {
+      this.toSilence();
+      return [step.event];
+    }
+    if (keep) this.phase = step.phase;
+    return [];
   }
 
   private maybeStart(firstMs: number, endMs: number): EndpointerEvent[] {
@@ -369,14 +320,10 @@ export class Endpointer {
   }
 
   private start(firstMs: number, endMs: number, bargeIn: boolean): EndpointerEvent[] {
-    const startMs = Math.max(0, firstMs - this.config.preRollMs);
-    this.phase = {
-      kind: 'speech',
-      startMs,
-      voicedFromMs: firstMs,
-      voicedEndMs: endMs,
-      silenceFromMs: undefined,
-    };
-    return [{ type: 'speech.start', startMs, onsetMs: firstMs, atMs: endMs, bargeIn }];
+    const phase = newSpeechPhase(firstMs, endMs, this.config.preRollMs);
+    this.phase = phase;
+    return [
+      { type: 'speech.start', startMs: phase.startMs, onsetMs: firstMs, atMs: endMs, bargeIn },
+    ];
   }
 }

@@ -75,37 +75,13 @@ export interface SpeechConfig {
   };
 }
 
-/** The defaults of {@link SpeechConfig}. */
+/**
+ * The defaults of {@link SpeechConfig}: the configuration of an empty environment, so the
+ * settings' defaults (src/config/settings/speech.ts, `VOXSTATE_ECHO_COOLDOWN_MS` in
+ * src/config/settings/inference.ts) are the only place they are written.
+ */
 export function defaultSpeechConfig(): SpeechConfig {
-  return {
-    engine: 'espeak',
-    languages: ['en', 'ru', 'uk', 'he'],
-    formats: ['slin16'],
-    businessNames: [],
-    prewarm: true,
-    cache: {
-      version: 'v1',
-      ttlMs: 24 * 60 * 60 * 1000,
-      maxItemBytes: 1024 * 1024,
-      maxEntries: 20_000,
-      lruMaxBytes: 64 * 1024 * 1024,
-      keyPrefix: 'tts:',
-    },
-    espeak: { threads: 1, maxQueue: 64, rateWpm: 165, pitch: 50 },
-    openai: {
-      baseUrl: undefined,
-      apiKey: undefined,
-      model: 'gpt-4o-mini-tts',
-      voice: 'alloy',
-      timeoutMs: 10_000,
-    },
-    playback: {
-      fillerJoin: 'boundary',
-      fillerDelayMs: 400,
-      echoCooldownMs: 300,
-      maxBurstFrames: 3,
-    },
-  };
+  return speechConfig(readEnv({}));
 }
 
 /**
@@ -126,9 +102,9 @@ export function speechConfigFromEnv(env: RawEnv = process.env): SpeechConfig {
 export function speechConfig(c: Config): SpeechConfig {
   return {
     engine: c.VOXSTATE_TTS_ENGINE,
-    languages: c.VOXSTATE_TTS_LANGUAGES,
-    formats: c.VOXSTATE_TTS_FORMATS as MediaFormat[],
-    businessNames: c.VOXSTATE_TTS_BUSINESS_NAMES,
+    languages: [...c.VOXSTATE_TTS_LANGUAGES],
+    formats: [...c.VOXSTATE_TTS_FORMATS] as MediaFormat[],
+    businessNames: [...c.VOXSTATE_TTS_BUSINESS_NAMES],
     prewarm: c.VOXSTATE_TTS_PREWARM,
     cache: {
       version: c.VOXSTATE_TTS_CACHE_VERSION,

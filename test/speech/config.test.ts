@@ -6,6 +6,14 @@ describe('speech config', () => {
   it('has the documented defaults', () => {
     const c = speechConfigFromEnv({});
     expect(c).toEqual(defaultSpeechConfig());
+    expect(c.playback).toEqual({
+      fillerJoin: 'boundary',
+      fillerDelayMs: 400,
+      echoCooldownMs: 300,
+      maxBurstFrames: 3,
+    });
+    // Each call gives its own lists: changing one leaves the settings' defaults alone.
+    expect(defaultSpeechConfig().languages).not.toBe(defaultSpeechConfig().languages);
     expect(c.cache.ttlMs).toBe(86_400_000);
     expect(c.engine).toBe('espeak');
     expect(c.playback.fillerJoin).toBe('boundary');
