@@ -150,11 +150,9 @@ export function noisyFigures(outcomes: readonly CallOutcome[], streaming: boolea
   /** Per noise, call by call (too few for percentiles). */
   const byNoise: Record<string, Record<string, Array<number | null>>> = {};
   for (const o of calls) {
-    const k = (byNoise[o.s.noise ?? '?'] ??= {
-      heardFirstAudioMs: [],
-      falseStarts: [],
-      falseBargeIns: [],
-    });
+    const name = o.s.noise ?? '?';
+    const k = byNoise[name] ?? { heardFirstAudioMs: [], falseStarts: [], falseBargeIns: [] };
+    byNoise[name] = k;
     k.heardFirstAudioMs?.push(heardFirstAudioMs(o) ?? null);
     k.falseStarts?.push(falseStarts(o));
     k.falseBargeIns?.push(bargeIns(o, 'barge_in'));

@@ -179,15 +179,9 @@ export async function startFakeDeepgramServer(
         // Following the voice, no word of a piece the caller has not begun to say (the words'
         // pace is an estimate; in a pause, the next piece's words are not heard yet).
         const said = (
-          options.followVoice
-            ? pieces.slice(0, Math.max(finalizedPieces, voice.started))
-            : pieces
+          options.followVoice ? pieces.slice(0, Math.max(finalizedPieces, voice.started)) : pieces
         ).join(' ');
-        const heard = script
-          .heardSoFar(said, heardMs)
-          .split(/\s+/)
-          .slice(finalizedWords)
-          .join(' ');
+        const heard = script.heardSoFar(said, heardMs).split(/\s+/).slice(finalizedWords).join(' ');
         if (heard && heard !== lastPartial) {
           lastPartial = heard;
           record.interims.push(heard);
