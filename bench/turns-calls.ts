@@ -32,8 +32,10 @@ import type { SimCall } from '../src/simulator/sim-types.js';
 import { QUESTIONS } from './call-load.js';
 import { speak } from './scripted-speech.js';
 
+/** The kinds of scripted call. */
+export const CALL_KINDS = ['finished', 'paused', 'bargeIn', 'noisy'] as const;
 /** What a scripted call is about. */
-export type CallKind = 'finished' | 'paused' | 'bargeIn' | 'noisy';
+export type CallKind = (typeof CALL_KINDS)[number];
 
 /** The kind of call `i % 7`. */
 const PATTERN: readonly CallKind[] = [

@@ -52,6 +52,7 @@ import { type FakeDeepgramServer, startFakeDeepgramServer } from '../test/fakes/
 import { type FixtureServer, startOpenAiServer } from '../test/fakes/openai-server.js';
 import { p5095, QUESTIONS } from './call-load.js';
 import {
+  CALL_KINDS,
   FixtureCallers,
   kindOf,
   type NoiseMaterial,
@@ -72,6 +73,12 @@ const CALLS = Number(process.env.TURNS_CALLS ?? 50);
 const CONCURRENCY = Number(process.env.TURNS_CONCURRENCY ?? 10);
 /** `TURNS_KINDS=noisy,bargeIn`: only the calls of those kinds (each keeps its number and script). */
 const KINDS = process.env.TURNS_KINDS?.split(',');
+const unknownKinds = KINDS?.filter((k) => !(CALL_KINDS as readonly string[]).includes(k)) ?? [];
+if (unknownKinds.length > 0) {
+  throw new Error(
+    `TURNS_KINDS: unknown kind(s) ${unknownKinds.join(', ')}; the kinds are ${CALL_KINDS.join(', ')}`,
+  );
+}
 /** The numbers of the calls to place. */
 const CALL_NUMBERS = Array.from({ length: CALLS }, (_, i) => i).filter(
   (i) => !KINDS || KINDS.includes(kindOf(i)),
