@@ -32,8 +32,10 @@ import type { SimCall } from '../src/simulator/sim-types.js';
 import { QUESTIONS } from './call-load.js';
 import { speak } from './scripted-speech.js';
 
+/** The kinds of scripted call. */
+export const CALL_KINDS = ['finished', 'paused', 'bargeIn', 'noisy'] as const;
 /** What a scripted call is about. */
-export type CallKind = 'finished' | 'paused' | 'bargeIn' | 'noisy';
+export type CallKind = (typeof CALL_KINDS)[number];
 
 /** The kind of call `i % 7`. */
 const PATTERN: readonly CallKind[] = [
@@ -108,11 +110,16 @@ function noiseBed(
 
 const PAUSED = PAUSE_CASES.filter((c) => c.language === 'en' && c.kind !== 'finished');
 
+/** The kind of call `i` (every call is `paused` with `TURNS_CASE`). */
+export function kindOf(i: number): CallKind {
+  // TURNS_CASE=<pause case id>: every call is that paused caller (to look into a cut-in).
+  return process.env.TURNS_CASE ? 'paused' : (PATTERN[i % PATTERN.length] ?? 'finished');
+}
+
 /** Call `i`: greeting, then its kind's turn(s), then hang-up. Deterministic by `i`. */
 export function scripted(i: number, material: NoiseMaterial): Scripted {
-  // TURNS_CASE=<pause case id>: every call is that paused caller (to look into a cut-in).
   const only = process.env.TURNS_CASE;
-  const kind = only ? 'paused' : (PATTERN[i % PATTERN.length] ?? 'finished');
+  const kind = kindOf(i);
   /** The how-many-th call of its kind this is. */
   const nth =
     Math.floor(i / PATTERN.length) * PATTERN.filter((k) => k === kind).length +

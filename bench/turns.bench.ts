@@ -6,7 +6,7 @@
  * finished questions of the sample knowledge base, 14 English paused callers of
  * `src/simulator/pause-cases.ts` (mid-thought, hesitation, dictation), 7 barge-in callers (a
  * second question over the bot's answer) and 7 noisy lines (pink noise or babble 15 dB under
- * the question). Five configurations, each on its own rig, side by side:
+ * the question). Six configurations, each on its own rig, side by side:
  *
  * - `baseline`: today's behaviour before issue 15: batch transcription (the caller script, ASR
  *   time ~0, which flatters it), a fixed 500 ms of end-of-speech silence, a filler every turn;
@@ -17,7 +17,9 @@
  * - `ready`: `streaming` with the offline answerer (no LLM: an answer that is ready at once);
  *   its answer times are `readyAnswerMs`;
  * - `streamingEarlyFinal`: `streaming` with an early final (Deepgram `Finalize`) after 200 ms
- *   of silence inside the utterance (`VOXSTATE_EARLY_FINAL_MS`, issue 15 follow-up).
+ *   of silence inside the utterance (`VOXSTATE_EARLY_FINAL_MS`, issue 15 follow-up);
+ * - `streamingDenoised`: `streaming` with noise suppression (RNNoise before the voice detector,
+ *   `VOXSTATE_NOISE_SUPPRESSION`), for its `noisy` figures beside `streaming`'s.
  *
  * Times are on the media timeline as the caller hears them: from the end of the caller's voice
  * (the endpointer's end of speech, before the end-of-turn silence) to the first frame of the
@@ -35,7 +37,8 @@
  * cancelled preemptive answers over all answer tokens.
  *
  * Run: `npm run bench -- turns [--json]`. `TURNS_CONFIGS=streaming,baseline` runs only those,
- * `TURNS_CALLS=14` fewer calls (a quick check), `TURNS_CONCURRENCY=1` one call at a time,
+ * `TURNS_CALLS=14` fewer calls (a quick check), `TURNS_KINDS=noisy,bargeIn` only the calls of
+ * those kinds (each keeps its number, script and noise), `TURNS_CONCURRENCY=1` one call at a time,
  * `TURNS_CASE=en-um` every call that paused caller, `TURNS_DUMP=<file>` every call's turns as JSON
  * lines, `TURNS_DEBUG=1` prints each barge-in and
  * noisy call's turns, event log, caller marks and live connections to stderr.
@@ -48,7 +51,14 @@ import { type CallRig, startCallRig } from '../test/fakes/call-rig.js';
 import { type FakeDeepgramServer, startFakeDeepgramServer } from '../test/fakes/deepgram-server.js';
 import { type FixtureServer, startOpenAiServer } from '../test/fakes/openai-server.js';
 import { p5095, QUESTIONS } from './call-load.js';
-import { FixtureCallers, type NoiseMaterial, noiseMaterial, scripted } from './turns-calls.js';
+import {
+  CALL_KINDS,
+  FixtureCallers,
+  kindOf,
+  type NoiseMaterial,
+  noiseMaterial,
+  scripted,
+} from './turns-calls.js';
 import {
   bargeInFigures,
   type CallOutcome,
@@ -61,6 +71,18 @@ import {
 
 const CALLS = Number(process.env.TURNS_CALLS ?? 50);
 const CONCURRENCY = Number(process.env.TURNS_CONCURRENCY ?? 10);
+/** `TURNS_KINDS=noisy,bargeIn`: only the calls of those kinds (each keeps its number and script). */
+const KINDS = process.env.TURNS_KINDS?.split(',');
+const unknownKinds = KINDS?.filter((k) => !(CALL_KINDS as readonly string[]).includes(k)) ?? [];
+if (unknownKinds.length > 0) {
+  throw new Error(
+    `TURNS_KINDS: unknown kind(s) ${unknownKinds.join(', ')}; the kinds are ${CALL_KINDS.join(', ')}`,
+  );
+}
+/** The numbers of the calls to place. */
+const CALL_NUMBERS = Array.from({ length: CALLS }, (_, i) => i).filter(
+  (i) => !KINDS || KINDS.includes(kindOf(i)),
+);
 const FIRST_TOKEN_MS = 300;
 const CHUNK_MS = 20;
 
@@ -172,7 +194,7 @@ async function runConfig(
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, lane) => {
       await new Promise((r) => setTimeout(r, lane * 200));
-      for (let i = next++; i < CALLS; i = next++) await one(i);
+      for (let k = next++; k < CALL_NUMBERS.length; k = next++) await one(CALL_NUMBERS[k] ?? 0);
     }),
   );
   return { result, rig };
@@ -201,7 +223,7 @@ async function figures(name: string, r: ConfigResult, rig: CallRig, streaming: b
     hit + other > 0 ? Math.round((hit / (hit + other)) * 1000) / 1000 : null;
   return {
     name,
-    calls: CALLS,
+    calls: CALL_NUMBERS.length,
     callsByKind: calls,
     answeredTurns: r.outcomes.reduce((n, o) => n + o.answeredTurns, 0),
     errors: r.errors,
@@ -275,9 +297,17 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
         VOXSTATE_EARLY_FINAL_MS: '200',
       },
     ],
+    [
+      'streamingDenoised',
+      {
+        VOXSTATE_FLAGS: '{"stt":"deepgram","eot":"adaptive","preempt":"off"}',
+        VOXSTATE_NOISE_SUPPRESSION: 'true',
+      },
+    ],
   ];
   const out: Record<string, unknown> = {
-    calls: CALLS,
+    calls: CALL_NUMBERS.length,
+    ...(KINDS ? { kinds: KINDS } : {}),
     concurrency: CONCURRENCY,
     llm: `OpenAI fixture, first token ${FIRST_TOKEN_MS} ms, ${CHUNK_MS} ms between chunks`,
     stt: 'baseline: caller script (batch, ~0 ms); streaming/preemptive: Deepgram fixture (partials every 100-200 ms following the voice, final 150-300 ms after Finalize)',
@@ -286,7 +316,7 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
   const only = process.env.TURNS_CONFIGS?.split(',');
   try {
     for (const [name, env] of configs.filter(([n]) => !only || only.includes(n))) {
-      log(`${name}: ${CALLS} calls, ${CONCURRENCY} at a time`);
+      log(`${name}: ${CALL_NUMBERS.length} calls, ${CONCURRENCY} at a time`);
       const { result, rig } = await runConfig(
         { ...env, TURNS_NAME: name },
         llm,
