@@ -54,6 +54,21 @@ export const QUESTIONS: readonly BenchQuestion[] = [
 
 const FALLBACK_CHUNKS = ['Sorry, ', 'I did not catch that. ', 'Could you repeat?'];
 
+/**
+ * The runtime's settings for the OpenAI fixture at `baseURL`: one model, no routing, a first
+ * token deadline that the fixture's latency never reaches.
+ */
+export function fixtureLlmEnv(baseURL: string): Record<string, string> {
+  return {
+    OPENAI_API_KEY: 'bench',
+    OPENAI_BASE_URL: baseURL,
+    VOXSTATE_LLM_CHEAP_MODEL: 'none',
+    VOXSTATE_LLM_STRONG_MODEL: 'gpt-4o-mini',
+    VOXSTATE_ROUTING: 'off',
+    VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS: '10000',
+  };
+}
+
 /** Simulated provider latencies. */
 export interface SimulatedLatency {
   /** The fixture LLM's delay before its first chunk, ms. */
@@ -110,12 +125,7 @@ export async function startBenchRig(
   const rig = await startCallRig({
     stt: 'script',
     env: {
-      OPENAI_API_KEY: 'bench',
-      OPENAI_BASE_URL: llm.baseURL,
-      VOXSTATE_LLM_CHEAP_MODEL: 'none',
-      VOXSTATE_LLM_STRONG_MODEL: 'gpt-4o-mini',
-      VOXSTATE_ROUTING: 'off',
-      VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS: '10000',
+      ...fixtureLlmEnv(llm.baseURL),
       VOXSTATE_TTS_LANGUAGES: 'en',
       VOXSTATE_TTS_FORMATS: 'slin16',
       ...env,

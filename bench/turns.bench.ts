@@ -50,7 +50,7 @@ import type { Registry } from 'prom-client';
 import { type CallRig, startCallRig } from '../test/fakes/call-rig.js';
 import { type FakeDeepgramServer, startFakeDeepgramServer } from '../test/fakes/deepgram-server.js';
 import { type FixtureServer, startOpenAiServer } from '../test/fakes/openai-server.js';
-import { p5095, QUESTIONS } from './call-load.js';
+import { fixtureLlmEnv, p5095, QUESTIONS } from './call-load.js';
 import {
   CALL_KINDS,
   FixtureCallers,
@@ -104,6 +104,7 @@ async function counter(registry: Registry, name: string): Promise<Record<string,
 }
 
 async function runConfig(
+  name: string,
   env: NodeJS.ProcessEnv,
   llm: FixtureServer,
   deepgram: FakeDeepgramServer,
@@ -114,16 +115,7 @@ async function runConfig(
     ingest: true,
     stt: 'script',
     env: {
-      ...(env.TURNS_OFFLINE
-        ? {}
-        : {
-            OPENAI_API_KEY: 'bench',
-            OPENAI_BASE_URL: llm.baseURL,
-            VOXSTATE_LLM_CHEAP_MODEL: 'none',
-            VOXSTATE_LLM_STRONG_MODEL: 'gpt-4o-mini',
-            VOXSTATE_ROUTING: 'off',
-            VOXSTATE_LLM_FIRST_TOKEN_TIMEOUT_MS: '10000',
-          }),
+      ...(env.TURNS_OFFLINE ? {} : fixtureLlmEnv(llm.baseURL)),
       VOXSTATE_TTS_LANGUAGES: 'en',
       VOXSTATE_TTS_FORMATS: 'slin16',
       VOXSTATE_STT_DEEPGRAM_API_KEY: 'bench',
@@ -160,7 +152,7 @@ async function runConfig(
       // TURNS_DUMP=<file>: every call's turns as JSON lines, to look into a figure.
       if (process.env.TURNS_DUMP) {
         const line = {
-          config: env.TURNS_NAME,
+          config: name,
           call: i,
           kind: s.kind,
           case: s.caseId,
@@ -317,13 +309,7 @@ export default async function run(opts: { json: boolean }): Promise<Record<strin
   try {
     for (const [name, env] of configs.filter(([n]) => !only || only.includes(n))) {
       log(`${name}: ${CALL_NUMBERS.length} calls, ${CONCURRENCY} at a time`);
-      const { result, rig } = await runConfig(
-        { ...env, TURNS_NAME: name },
-        llm,
-        deepgram,
-        callers,
-        material,
-      );
+      const { result, rig } = await runConfig(name, env, llm, deepgram, callers, material);
       try {
         out[name] = await figures(name, result, rig, name !== 'baseline');
       } finally {

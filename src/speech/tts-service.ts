@@ -8,7 +8,7 @@
 import type { Registry } from 'prom-client';
 import type { MediaFormat } from '../audio/format.js';
 import { ConfigError, isAbortError } from '../errors.js';
-import type { TtsEngine } from '../providers/tts/tts-engine.js';
+import type { TtsEngine, TtsRequest } from '../providers/tts/tts-engine.js';
 import type { Logger } from '../telemetry/logger.js';
 import { counter, histogram, seconds } from '../telemetry/metrics.js';
 import { SharedStream } from './shared-stream.js';
@@ -31,6 +31,22 @@ export interface SynthesizeOptions {
   onSource?: (source: TtsSource) => void;
   /** The caller is waiting for it now (see `TtsRequest.urgent`). */
   urgent?: boolean;
+}
+
+/** What an engine is asked for `text` with the service's `options`. */
+function engineRequest(
+  text: string,
+  options: SynthesizeOptions,
+  signal: AbortSignal | undefined,
+): TtsRequest {
+  return {
+    text,
+    language: options.language,
+    voice: options.voice,
+    format: options.format,
+    signal,
+    ...(options.urgent ? { urgent: true } : {}),
+  };
 }
 
 /** Where a clip came from. */
@@ -176,14 +192,7 @@ export class TtsService {
     };
     if (!useCache) {
       options.onSource?.('engine');
-      for await (const chunk of engine.synthesize({
-        text,
-        language: options.language,
-        voice: options.voice,
-        format: options.format,
-        signal: options.signal,
-        ...(options.urgent ? { urgent: true } : {}),
-      })) {
+      for await (const chunk of engine.synthesize(engineRequest(text, options, options.signal))) {
         mark();
         yield chunk;
       }
@@ -234,14 +243,7 @@ export class TtsService {
     const existing = this.#inflight.get(key);
     if (existing) return existing;
     const shared = new SharedStream<Buffer>((signal) =>
-      engine.synthesize({
-        text,
-        language: options.language,
-        voice: options.voice,
-        format: options.format,
-        signal,
-        ...(options.urgent ? { urgent: true } : {}),
-      }),
+      engine.synthesize(engineRequest(text, options, signal)),
     );
     this.#inflight.set(key, shared);
     void shared.finished.then(async (ok) => {

@@ -135,10 +135,7 @@ class DeepgramStream extends RemoteSttStream {
   }
 
   protected override sendEarlyFinal(): boolean {
-    if (this.#socket?.readyState !== 1) return false;
-    this.#finalizing++;
-    this.#socket.sendFinalize({ type: 'Finalize' });
-    return true;
+    return this.#finalize();
   }
 
   protected override settledText(): string | undefined {
@@ -146,8 +143,15 @@ class DeepgramStream extends RemoteSttStream {
   }
 
   protected sendFlush(): void {
+    this.#finalize();
+  }
+
+  /** Sends `Finalize` on an open socket; its `from_finalize` result is awaited. */
+  #finalize(): boolean {
+    if (this.#socket?.readyState !== 1) return false;
     this.#finalizing++;
-    this.#socket?.sendFinalize({ type: 'Finalize' });
+    this.#socket.sendFinalize({ type: 'Finalize' });
+    return true;
   }
 
   protected disconnect(): void {
