@@ -2,7 +2,8 @@
  * Preemptive answers through the whole stack (real runtime, simulated Asterisk, the unmodified
  * Deepgram SDK against its fixture, the OpenAI SDK against the LLM fixture: first token 300 ms,
  * then 800 ms to the next chunk, so a cancelled answer is still streaming),
- * with the `preempt` flag on and a 900 ms end-of-turn silence:
+ * with the `preempt` flag on and a 2 s end-of-turn silence (a pause of 1 s inside the question
+ * leaves the preemption a second to start however loaded the machine, and ends no turn):
  * - a finished question: the model request reaches the LLM fixture while the call machine is
  *   still listening (before the end of the turn), and the answer reuses it (one request, a hit);
  * - a caller who pauses after "Do you deliver?" and goes on: the request started in the pause is
@@ -36,7 +37,7 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
         VOXSTATE_LLM_CHEAP_MODEL: 'none',
         VOXSTATE_LLM_STRONG_MODEL: 'gpt-test',
         VOXSTATE_FLAGS: '{"stt":"deepgram","preempt":"on","eot":"fixed"}',
-        VOXSTATE_END_SILENCE_MS: '900',
+        VOXSTATE_END_SILENCE_MS: '2000',
         VOXSTATE_STT_DEEPGRAM_API_KEY: 'dg-test',
         VOXSTATE_STT_DEEPGRAM_BASE_URL: deepgram.baseUrl,
       },
@@ -93,9 +94,9 @@ describe('preemptive answers (Deepgram fixture, LLM fixture)', () => {
       steps: [
         { waitForBot: { silenceMs: 400, timeoutMs: 10_000 } },
         { say: 'Do you deliver?' },
-        { pause: 300 },
+        { pause: 1_000 },
         { say: 'To Haifa on Sunday?' },
-        { waitForBot: { silenceMs: 2_000, timeoutMs: 10_000 } },
+        { waitForBot: { silenceMs: 2_500, timeoutMs: 12_000 } },
         { hangup: true },
       ],
     });
