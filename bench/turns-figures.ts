@@ -126,7 +126,18 @@ export function bargeInFigures(outcomes: readonly CallOutcome[]) {
     detectionMs: p5095(defined(events.map((e) => field(e, 'detectionMs')))),
     toSilenceMs: p5095(defined(events.map((e) => field(e, 'toSilenceMs')))),
     heardToSilenceMs: p5095(defined(calls.map(heardToSilenceMs))),
+    /**
+     * The interruption's level against the caller's own speech level when it was confirmed, dB:
+     * how far real barge-ins stay above `VOXSTATE_BARGE_IN_CALLER_LEVEL_DB` (-12 by default).
+     */
+    callerLevelDb: levelRange(defined(events.map((e) => field(e, 'callerLevelDb')))),
   };
+}
+
+function levelRange(levels: number[]): { min: number; median: number } | null {
+  if (levels.length === 0) return null;
+  const sorted = [...levels].sort((a, b) => a - b);
+  return { min: sorted[0] as number, median: sorted[Math.floor(sorted.length / 2)] as number };
 }
 
 /**

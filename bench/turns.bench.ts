@@ -41,7 +41,8 @@
  * those kinds (each keeps its number, script and noise), `TURNS_CONCURRENCY=1` one call at a time,
  * `TURNS_CASE=en-um` every call that paused caller, `TURNS_DUMP=<file>` every call's turns as JSON
  * lines, `TURNS_DEBUG=1` prints each barge-in and
- * noisy call's turns, event log, caller marks and live connections to stderr.
+ * noisy call's turns, event log, caller marks and live connections to stderr,
+ * `TURNS_ENV='{"VOXSTATE_BARGE_IN_CALLER_LEVEL_DB":"0"}'` adds settings to every configuration.
  *
  * @module
  */
@@ -71,6 +72,21 @@ import {
 
 const CALLS = Number(process.env.TURNS_CALLS ?? 50);
 const CONCURRENCY = Number(process.env.TURNS_CONCURRENCY ?? 10);
+/** `TURNS_ENV='{"VOXSTATE_…":"…"}'`: settings added to every configuration (a side-by-side run). */
+const EXTRA_ENV = parseExtraEnv(process.env.TURNS_ENV);
+
+function parseExtraEnv(json: string | undefined): Record<string, string> {
+  if (!json) return {};
+  const parsed: unknown = JSON.parse(json);
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Object.values(parsed).some((v) => typeof v !== 'string')
+  )
+    throw new Error('TURNS_ENV: a JSON object of strings, e.g. {"VOXSTATE_END_SILENCE_MS":"600"}');
+  return parsed as Record<string, string>;
+}
+
 /** `TURNS_KINDS=noisy,bargeIn`: only the calls of those kinds (each keeps its number and script). */
 const KINDS = process.env.TURNS_KINDS?.split(',');
 const unknownKinds = KINDS?.filter((k) => !(CALL_KINDS as readonly string[]).includes(k)) ?? [];
@@ -121,6 +137,7 @@ async function runConfig(
       VOXSTATE_STT_DEEPGRAM_API_KEY: 'bench',
       VOXSTATE_STT_DEEPGRAM_BASE_URL: deepgram.baseUrl,
       ...env,
+      ...EXTRA_ENV,
     },
     configure: (c) => ({ ...c, speech: { ...c.speech, prewarm: true } }),
   });
@@ -167,6 +184,7 @@ async function runConfig(
         console.error(
           JSON.stringify({
             i,
+            id: handle.id,
             kind: s.kind,
             texts: s.texts,
             noise: s.noise,

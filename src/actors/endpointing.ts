@@ -30,6 +30,7 @@ import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import { errorKind, isAbortError } from '../errors.js';
 import { BargeInControl } from '../media/barge-in.js';
+import { CallerLevel } from '../media/caller-level.js';
 import { EchoGate, frameEnergy, samplesEnergy } from '../media/echo-gate.js';
 import { type EndOfTurnPolicy, Endpointer, type EndpointerEvent } from '../media/endpointer.js';
 import { FrameClock } from '../media/frame-clock.js';
@@ -144,6 +145,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
 
     const c = endpointer.config;
     const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
+    const callerLevel = new CallerLevel({ marginDb: c.bargeInCallerLevelDb });
     const bargeIn = new BargeInControl(session.playback, deps.registry);
     endpointer.setLanguage(input.language as Language);
 
@@ -172,10 +174,14 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         if (timing) {
           bargeIns?.inc();
           s.timeline.bargedIn();
+          const relative = callerLevel.relativeDb(echo.callerEnergy(ev.atMs) ?? 0);
           s.log.add('barge_in', {
             atMs: Math.round(ev.atMs),
             detectionMs: Math.round(timing.decidedAtMs - timing.onsetAtMs),
             toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
+            ...(relative !== undefined && Number.isFinite(relative)
+              ? { callerLevelDb: Math.round(relative) }
+              : {}),
           });
         }
         live?.close();
@@ -280,7 +286,13 @@ export function createEndpointingActor(deps: EndpointingDeps) {
           probabilities.forEach((p, i) => {
             const endMs = placed.windowEndsMs[i] ?? placed.endMs;
             judgedMs = endMs;
-            const events = endpointer.push(p, endMs - VAD_WINDOW_MS, echo.nearEnd(endMs));
+            const energy = echo.callerEnergy(endMs) ?? 0;
+            const guarded = endpointer.isGuarded(endMs);
+            // While the bot speaks, voice is the caller's only when it is neither the bot's
+            // echo nor far quieter than the caller's own speech (voices around them).
+            const own = echo.nearEnd(endMs) && (!guarded || callerLevel.accepts(energy));
+            const events = endpointer.push(p, endMs - VAD_WINDOW_MS, own);
+            if (!guarded && endpointer.inSpeech && p >= c.threshold) callerLevel.learn(energy);
             for (const ev of events) onEvent(session, ev);
           });
           maybeFlush(placed.endMs);

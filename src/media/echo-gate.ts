@@ -104,6 +104,13 @@ export class EchoGate {
       if (l.atMs >= from - this.#spanMs && l.atMs <= atMs) echo = Math.max(echo, l.energy);
     }
     if (echo === 0) return true;
+    const caller = this.callerEnergy(atMs);
+    return caller !== undefined && caller >= echo * this.#ratio;
+  }
+
+  /** The caller's mean energy over the smoothing span up to `atMs`; undefined if nothing was heard. */
+  callerEnergy(atMs: number): number | undefined {
+    const from = atMs - this.#smoothMs;
     let sum = 0;
     let n = 0;
     for (const l of this.#caller) {
@@ -112,7 +119,7 @@ export class EchoGate {
         n++;
       }
     }
-    return n > 0 && sum / n >= echo * this.#ratio;
+    return n > 0 ? sum / n : undefined;
   }
 
   #prune(levels: Level[], beforeMs: number): void {

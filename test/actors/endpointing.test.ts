@@ -40,9 +40,9 @@ class LoudnessVad {
   }
 }
 
-function frame(loud: boolean): Buffer {
+function frame(loud: boolean, amplitude = LOUD): Buffer {
   const b = Buffer.alloc(640);
-  if (loud) for (let i = 0; i < 320; i++) b.writeInt16LE(i % 2 ? LOUD : -LOUD, i * 2);
+  if (loud) for (let i = 0; i < 320; i++) b.writeInt16LE(i % 2 ? amplitude : -amplitude, i * 2);
   return b;
 }
 
@@ -119,10 +119,10 @@ function rig(extra: Partial<EndpointingDeps> = {}) {
     .getSnapshot()
     .children.endpointing?.on('*', (e: { type: string; text?: string }) => emitted.push(e));
   /** The caller's line sends `n` frames, 20 ms apart on the clock. */
-  const send = async (n: number, loud: boolean) => {
+  const send = async (n: number, loud: boolean, amplitude = LOUD) => {
     for (let i = 0; i < n; i++) {
       clock.advance(20);
-      media.emit('audio', frame(loud));
+      media.emit('audio', frame(loud, amplitude));
       await flush();
     }
   };
@@ -412,6 +412,53 @@ describe('endpointing actor', () => {
       }
       expect(r.session.playback.paused).toBe(false);
       expect(r.events).toEqual([]);
+    });
+
+    /**
+     * The caller asks a question at their speaking level (amplitude 20000), the bot answers,
+     * and voices around the caller (amplitude 4000: 14 dB under the caller, but only 12 dB under
+     * the bot, louder than its echo could be) go on while it speaks.
+     */
+    const backgroundVoices = async (r: ReturnType<typeof rig>) => {
+      await r.send(75, true, 20_000);
+      await r.send(30, false);
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+      botSpeaks(r.session);
+      await r.send(5, false);
+      await r.send(60, true, 4_000);
+    };
+
+    it('voices far quieter than the caller do not interrupt the bot; the caller does', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      await backgroundVoices(r);
+      expect(r.session.playback.paused).toBe(false);
+      expect(r.session.playback.isSpeaking).toBe(true);
+      expect(r.events).toHaveLength(2);
+
+      // The caller interrupts, a little quieter than they asked (-2 dB): the bot stops.
+      await r.send(40, true, 16_000);
+      expect(r.events.map((e) => e.type).slice(2)).toEqual(['media.speech.start']);
+      expect(r.session.playback.idle).toBe(true);
+      const bargeIn = r.session.log.events().find((e) => e.type === 'barge_in');
+      expect(bargeIn?.fields?.callerLevelDb).toBe(-2);
+    });
+
+    it('with the caller-level gate off, the same voices stop the bot', async () => {
+      const r = rig({ endpointer: { bargeInCallerLevelDb: 0 } });
+      stop = () => r.actor.stop();
+      await backgroundVoices(r);
+      expect(r.events.map((e) => e.type).slice(2)).toEqual(['media.speech.start']);
+      expect(r.session.playback.idle).toBe(true);
+    });
+
+    it('before the caller has said anything, every voice can interrupt', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      botSpeaks(r.session);
+      await r.send(5, false);
+      await r.send(60, true, 4_000);
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
     });
   });
 });

@@ -56,6 +56,8 @@ const WRONG: Array<[string, Loader, string, string, Env?]> = [
   ['inference', inference, 'VOXSTATE_BARGE_IN_PAUSE_MS', '900'],
   ['inference', inference, 'VOXSTATE_BARGE_IN_MAX_GAP_MS', '0'],
   ['inference', inference, 'VOXSTATE_BARGE_IN_ECHO_LOSS_DB', 'loud'],
+  ['inference', inference, 'VOXSTATE_BARGE_IN_CALLER_LEVEL_DB', '-3'],
+  ['inference', inference, 'VOXSTATE_BARGE_IN_CALLER_LEVEL_DB', '90'],
   ['inference', inference, 'VOXSTATE_PRE_ROLL_MS', '1e3x'],
   ['inference', inference, 'VOXSTATE_POOL_IDLE_MS', '-1'],
   ['inference', inference, 'VOXSTATE_EMBEDDING_THREADS', '0'],

@@ -1,0 +1,97 @@
+/**
+ * Tells the caller's own voice from voices further away (a café's babble, a television, people
+ * in the next room) while the bot speaks.
+ *
+ * To a voice detector, background voices are speech like the caller's: babble on the line wakes
+ * Silero as surely as the caller does, and while the bot talks that is a barge-in that stops
+ * the answer. But the caller speaks into the handset; the other voices reach it from across the
+ * room, 10-20 dB quieter. The gate learns the caller's own speech level from the call itself
+ * (the energy of the voiced windows of their utterances, said while the bot was silent) and
+ * says when voice during the bot's turn is too quiet to be theirs: more than `marginDb` under
+ * that level. Until the caller has said enough to learn from (their first words of the call),
+ * every voice counts.
+ *
+ * The level is a high percentile of the energies learned, over the caller's recent speech: their
+ * loud syllables stand out of babble that slipped into an utterance, and the level follows a
+ * caller who moves the handset or raises their voice.
+ *
+ * Energies are mean squares of 16-bit samples over a short span (the echo gate's
+ * {@link EchoGate.callerEnergy}).
+ *
+ * @module
+ */
+
+/** Options of {@link CallerLevel}. */
+export interface CallerLevelOptions {
+  /** Voice this many dB or more under the caller's level is not the caller's. 0: off. Default 12. */
+  marginDb?: number;
+  /** Windows of the caller's speech learned before the gate acts. Default 15 (about half a second). */
+  minWindows?: number;
+  /** Windows of the caller's speech remembered (the most recent). Default 400 (about 13 s). */
+  memory?: number;
+  /** The percentile of the remembered energies taken as the caller's level. Default 0.8. */
+  percentile?: number;
+}
+
+/** The caller's speech level of one call, and the gate it makes. */
+export class CallerLevel {
+  readonly #marginDb: number;
+  readonly #minWindows: number;
+  readonly #memory: number;
+  readonly #percentile: number;
+  /** Learned energies in dB, oldest first. */
+  readonly #learned: number[] = [];
+  #levelDb: number | undefined;
+  #dirty = false;
+
+  constructor(options: CallerLevelOptions = {}) {
+    this.#marginDb = options.marginDb ?? 12;
+    this.#minWindows = options.minWindows ?? 15;
+    this.#memory = Math.max(1, options.memory ?? 400);
+    this.#percentile = Math.min(1, Math.max(0, options.percentile ?? 0.8));
+  }
+
+  /** Learns one voiced window of the caller's own speech (said while the bot was silent). */
+  learn(energy: number): void {
+    if (!(energy > 0)) return;
+    this.#learned.push(toDb(energy));
+    if (this.#learned.length > this.#memory) this.#learned.shift();
+    this.#dirty = true;
+  }
+
+  /** The caller's speech level in dB (of 16-bit energy), once enough of it is learned. */
+  levelDb(): number | undefined {
+    if (this.#learned.length < this.#minWindows) return undefined;
+    if (this.#dirty) {
+      const sorted = [...this.#learned].sort((a, b) => a - b);
+      this.#levelDb =
+        sorted[Math.min(sorted.length - 1, Math.floor(this.#percentile * sorted.length))];
+      this.#dirty = false;
+    }
+    return this.#levelDb;
+  }
+
+  /**
+   * How far `energy` lies from the caller's level, dB (negative: quieter); undefined until the
+   * level is learned.
+   */
+  relativeDb(energy: number): number | undefined {
+    const level = this.levelDb();
+    if (level === undefined) return undefined;
+    return energy > 0 ? toDb(energy) - level : Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * True when voice of this energy may be the caller's: the gate is off, the level is not
+   * learned yet, or it is less than `marginDb` under the level.
+   */
+  accepts(energy: number): boolean {
+    if (this.#marginDb <= 0) return true;
+    const relative = this.relativeDb(energy);
+    return relative === undefined || relative > -this.#marginDb;
+  }
+}
+
+function toDb(energy: number): number {
+  return 10 * Math.log10(energy);
+}
