@@ -128,7 +128,7 @@ export function bargeInFigures(outcomes: readonly CallOutcome[]) {
     heardToSilenceMs: p5095(defined(calls.map(heardToSilenceMs))),
     /**
      * The interruption's level against the caller's own speech level when it was confirmed, dB:
-     * how far real barge-ins stay above `VOXSTATE_BARGE_IN_CALLER_LEVEL_DB` (-12 by default).
+     * how far real barge-ins stay above `VOXSTATE_CALLER_LEVEL_GATE_DB` (-12 by default).
      */
     callerLevelDb: levelRange(defined(events.map((e) => field(e, 'callerLevelDb')))),
   };

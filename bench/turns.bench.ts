@@ -42,7 +42,7 @@
  * `TURNS_CASE=en-um` every call that paused caller, `TURNS_DUMP=<file>` every call's turns as JSON
  * lines, `TURNS_DEBUG=1` prints each barge-in and
  * noisy call's turns, event log, caller marks and live connections to stderr,
- * `TURNS_ENV='{"VOXSTATE_BARGE_IN_CALLER_LEVEL_DB":"0"}'` adds settings to every configuration.
+ * `TURNS_ENV='{"VOXSTATE_CALLER_LEVEL_GATE_DB":"0"}'` adds settings to every configuration.
  *
  * @module
  */

@@ -44,6 +44,13 @@ import type { EndpointingInput } from './contracts.js';
 /** Duration of one frame of a media connection (20 ms of 16 kHz audio). */
 const FRAME_MS = 20;
 
+/**
+ * Span of the caller's energy judged against their own level outside the bot's turn, ms: long
+ * enough that a soft syllable between loud ones is still the caller's (over 120 ms, one in a
+ * pink-noise call was cut off), short enough that voices around them stop counting soon after.
+ */
+const LISTEN_SPAN_MS = 320;
+
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
 const SILENT_KEEP_MS = 3_000;
 
@@ -145,7 +152,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
 
     const c = endpointer.config;
     const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
-    const callerLevel = new CallerLevel({ marginDb: c.bargeInCallerLevelDb });
+    const callerLevel = new CallerLevel({ marginDb: c.callerLevelGateDb });
     const bargeIn = new BargeInControl(session.playback, deps.registry);
     endpointer.setLanguage(input.language as Language);
 
@@ -288,11 +295,17 @@ export function createEndpointingActor(deps: EndpointingDeps) {
             judgedMs = endMs;
             const energy = echo.callerEnergy(endMs) ?? 0;
             const guarded = endpointer.isGuarded(endMs);
-            // While the bot speaks, voice is the caller's only when it is neither the bot's
-            // echo nor far quieter than the caller's own speech (voices around them).
-            const own = echo.nearEnd(endMs) && (!guarded || callerLevel.accepts(energy));
-            const events = endpointer.push(p, endMs - VAD_WINDOW_MS, own);
-            if (!guarded && endpointer.inSpeech && p >= c.threshold) callerLevel.learn(energy);
+            // Voices around the caller, far quieter than their own speech, are not the caller:
+            // while the bot speaks they cannot interrupt it (judged over 120 ms, as the echo);
+            // otherwise they neither start nor prolong an utterance (judged over a longer span,
+            // so that a soft syllable between loud ones is still the caller's).
+            const theirs = callerLevel.accepts(
+              guarded ? energy : (echo.callerEnergy(endMs, LISTEN_SPAN_MS) ?? 0),
+            );
+            const own = echo.nearEnd(endMs) && (!guarded || theirs);
+            const heard = guarded || theirs ? p : 0;
+            const events = endpointer.push(heard, endMs - VAD_WINDOW_MS, own);
+            if (!guarded && endpointer.inSpeech && heard >= c.threshold) callerLevel.learn(energy);
             for (const ev of events) onEvent(session, ev);
           });
           maybeFlush(placed.endMs);

@@ -44,12 +44,12 @@ export interface EndpointerConfig {
    */
   bargeInEchoLossDb: number;
   /**
-   * While the bot speaks, voice this many dB or more under the caller's own speech level
-   * (learned from what they said earlier in the call, with the bot silent) is taken for voices
-   * around them (a café, a television), not for the caller: it cannot interrupt. 0: off.
-   * Default 12 dB.
+   * Voice this many dB or more under the caller's own speech level (learned from what they said
+   * earlier in the call, with the bot silent) is taken for voices around them (a café, a
+   * television), not for the caller: it cannot interrupt the bot, and it neither starts nor
+   * prolongs the caller's utterance. 0: off. Default 12 dB.
    */
-  bargeInCallerLevelDb: number;
+  callerLevelGateDb: number;
   /** Audio kept before the first voiced window. Default 200 ms. */
   preRollMs: number;
   /** Duration of one window. Default 32 ms (512 samples at 16 kHz). */
@@ -69,7 +69,7 @@ export const DEFAULT_ENDPOINTER_CONFIG: EndpointerConfig = {
   bargeInMaxGapMs: 300,
   bargeInThreshold: 0.8,
   bargeInEchoLossDb: 18,
-  bargeInCallerLevelDb: 12,
+  callerLevelGateDb: 12,
   preRollMs: 200,
   windowMs: 32,
 };

@@ -177,7 +177,7 @@ export function inferenceConfig(c: Config): InferenceConfig {
           Math.min(d.vad.endpointer.bargeInPauseMs, c.VOXSTATE_BARGE_IN_MIN_SPEECH_MS),
         bargeInMaxGapMs: c.VOXSTATE_BARGE_IN_MAX_GAP_MS,
         bargeInEchoLossDb: c.VOXSTATE_BARGE_IN_ECHO_LOSS_DB,
-        bargeInCallerLevelDb: c.VOXSTATE_BARGE_IN_CALLER_LEVEL_DB,
+        callerLevelGateDb: c.VOXSTATE_CALLER_LEVEL_GATE_DB,
         preRollMs: c.VOXSTATE_PRE_ROLL_MS,
       },
     },

@@ -1,22 +1,24 @@
 /**
  * Tells the caller's own voice from voices further away (a café's babble, a television, people
- * in the next room) while the bot speaks.
+ * in the next room).
  *
  * To a voice detector, background voices are speech like the caller's: babble on the line wakes
- * Silero as surely as the caller does, and while the bot talks that is a barge-in that stops
- * the answer. But the caller speaks into the handset; the other voices reach it from across the
- * room, 10-20 dB quieter. The gate learns the caller's own speech level from the call itself
- * (the energy of the voiced windows of their utterances, said while the bot was silent) and
- * says when voice during the bot's turn is too quiet to be theirs: more than `marginDb` under
- * that level. Until the caller has said enough to learn from (their first words of the call),
- * every voice counts.
+ * Silero as surely as the caller does. While the bot talks that is a barge-in that stops the
+ * answer; while the caller talks it holds their utterance open long after they stopped (the
+ * turns bench saw a question answered 13 s late); between turns it starts utterances of nobody.
+ * But the caller speaks into the handset; the other voices reach it from across the room,
+ * 10-20 dB quieter. The gate learns the caller's own speech level from the call itself (the
+ * energy of the voiced windows of their utterances, said while the bot was silent) and says when
+ * voice is too quiet to be theirs: more than `marginDb` under that level. Until the caller has
+ * said enough to learn from (their first half second of the call), every voice counts.
  *
  * The level is a high percentile of the energies learned, over the caller's recent speech: their
  * loud syllables stand out of babble that slipped into an utterance, and the level follows a
- * caller who moves the handset or raises their voice.
+ * caller who moves the handset or raises their voice. The driver learns only windows the gate
+ * accepts, so babble that goes on for a long time does not become the caller's level.
  *
  * Energies are mean squares of 16-bit samples over a short span (the echo gate's
- * {@link EchoGate.callerEnergy}).
+ * `callerEnergy`).
  *
  * @module
  */

@@ -90,7 +90,7 @@ export class EchoGate {
   /** A caller frame of this energy ended at `atMs`. */
   caller(atMs: number, energy: number): void {
     this.#caller.push({ atMs, energy });
-    this.#prune(this.#caller, atMs - this.#smoothMs - 1_000);
+    this.#prune(this.#caller, atMs - Math.max(this.#smoothMs, 400) - 1_000);
   }
 
   /**
@@ -108,9 +108,12 @@ export class EchoGate {
     return caller !== undefined && caller >= echo * this.#ratio;
   }
 
-  /** The caller's mean energy over the smoothing span up to `atMs`; undefined if nothing was heard. */
-  callerEnergy(atMs: number): number | undefined {
-    const from = atMs - this.#smoothMs;
+  /**
+   * The caller's mean energy over `spanMs` (default the smoothing span) up to `atMs`; undefined
+   * if nothing was heard.
+   */
+  callerEnergy(atMs: number, spanMs = this.#smoothMs): number | undefined {
+    const from = atMs - spanMs;
     let sum = 0;
     let n = 0;
     for (const l of this.#caller) {

@@ -445,11 +445,37 @@ describe('endpointing actor', () => {
     });
 
     it('with the caller-level gate off, the same voices stop the bot', async () => {
-      const r = rig({ endpointer: { bargeInCallerLevelDb: 0 } });
+      const r = rig({ endpointer: { callerLevelGateDb: 0 } });
       stop = () => r.actor.stop();
       await backgroundVoices(r);
       expect(r.events.map((e) => e.type).slice(2)).toEqual(['media.speech.start']);
       expect(r.session.playback.idle).toBe(true);
+    });
+
+    it('voices around the caller neither hold their utterance open nor start one', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      // The question at the caller's level, then voices 14 dB under it for 3 s, then quiet.
+      await r.send(75, true, 20_000);
+      await r.send(150, true, 4_000);
+      // The utterance ended within a second of the caller's last word, not with the voices.
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+      const end = r.events[1]!;
+      expect(end.at - 75 * 20).toBeLessThan(1_000);
+      expect(end.durationMs).toBeLessThan(75 * 20 + 400);
+      await r.send(30, false);
+      expect(r.events).toHaveLength(2);
+    });
+
+    it('with the gate off, the same voices hold the utterance open', async () => {
+      const r = rig({ endpointer: { callerLevelGateDb: 0 } });
+      stop = () => r.actor.stop();
+      await r.send(75, true, 20_000);
+      await r.send(150, true, 4_000);
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start']);
+      await r.send(30, false);
+      expect(r.events.map((e) => e.type)).toEqual(['media.speech.start', 'media.speech.end']);
+      expect(r.events[1]!.durationMs).toBeGreaterThan(75 * 20 + 150 * 20 - 100);
     });
 
     it('before the caller has said anything, every voice can interrupt', async () => {

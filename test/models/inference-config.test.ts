@@ -110,7 +110,7 @@ describe('endpointing config', () => {
       VOXSTATE_BARGE_IN_PAUSE_MS: '160',
       VOXSTATE_BARGE_IN_MAX_GAP_MS: '100',
       VOXSTATE_BARGE_IN_ECHO_LOSS_DB: '12',
-      VOXSTATE_BARGE_IN_CALLER_LEVEL_DB: '9',
+      VOXSTATE_CALLER_LEVEL_GATE_DB: '9',
       VOXSTATE_PRE_ROLL_MS: '100',
     }).vad.endpointer;
     expect(e).toEqual({
@@ -125,7 +125,7 @@ describe('endpointing config', () => {
       bargeInPauseMs: 160,
       bargeInMaxGapMs: 100,
       bargeInEchoLossDb: 12,
-      bargeInCallerLevelDb: 9,
+      callerLevelGateDb: 9,
       preRollMs: 100,
       windowMs: 32,
     });

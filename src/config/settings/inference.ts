@@ -186,11 +186,11 @@ export const INFERENCE_SETTINGS = {
     description:
       "while the bot speaks, caller audio this many dB or more under the bot's own recent level is taken for echo; lower it on lines with strong echo (the caller then needs to be louder to interrupt)",
   }),
-  VOXSTATE_BARGE_IN_CALLER_LEVEL_DB: setting(int(0, 60), {
+  VOXSTATE_CALLER_LEVEL_GATE_DB: setting(int(0, 60), {
     group: G,
-    default: EP.bargeInCallerLevelDb,
+    default: EP.callerLevelGateDb,
     description:
-      "while the bot speaks, voice this many dB or more under the caller's own speech level (learned from what they said earlier in the call) is taken for voices around them (a café, a television) and cannot interrupt; 0: off (every voice the detector hears can interrupt)",
+      "voice this many dB or more under the caller's own speech level (learned from what they said earlier in the call) is taken for voices around them (a café, a television): it cannot interrupt the bot, and it neither starts nor prolongs the caller's utterance; 0: off (every voice the detector hears counts)",
   }),
   VOXSTATE_PRE_ROLL_MS: setting(duration('ms', 0), {
     group: G,
