@@ -36,8 +36,13 @@ export type CallerStep =
   | { dtmf: string; gapMs?: number }
   /** Hang up. */
   | { hangup: true }
-  /** Wait until the bot has spoken and then been silent for `silenceMs` (default 800), at most `timeoutMs` (default 30000). */
-  | { waitForBot: { silenceMs?: number; timeoutMs?: number } }
+  /**
+   * Wait until the bot has spoken and then been silent for `silenceMs` (default 800), at most
+   * `timeoutMs` (default 30000). `afterHold`: only the far end's audio heard after music on hold
+   * stopped counts (a caller taken off hold waits for whoever picks up, however long the hold
+   * music ran or how soon a voice follows it).
+   */
+  | { waitForBot: { silenceMs?: number; timeoutMs?: number; afterHold?: boolean } }
   /** Wait until the far end has pressed `digits` (a phone menu), at most `timeoutMs` (default 30000). */
   | { waitForDtmf: { digits: string; timeoutMs?: number } };
 
@@ -82,6 +87,8 @@ interface StepState {
   pos: number;
   speaking: boolean;
   botHeard: boolean;
+  /** Loud far-end audio heard since this step began, after music on hold stopped. */
+  heardAfterHold: boolean;
   bargeAtMs?: number;
   digitIndex: number;
 }
@@ -107,10 +114,19 @@ export class CallerScriptRunner extends EventEmitter<{
   readonly #noise: Int16Array | undefined;
   #index = 0;
   #nowMs = 0;
-  #state: StepState = { startedMs: 0, pos: 0, speaking: false, botHeard: false, digitIndex: 0 };
+  #state: StepState = {
+    startedMs: 0,
+    pos: 0,
+    speaking: false,
+    botHeard: false,
+    heardAfterHold: false,
+    digitIndex: 0,
+  };
   #botSpeaking = false;
   #lastBotLoudMs = -1;
   #finished = false;
+  /** Music on hold: `playing` while it plays, `ended` once it stopped (until the next hold). */
+  #hold: 'none' | 'playing' | 'ended' = 'none';
   /** DTMF digits the far end sent to this person, in order. */
   #dtmfReceived = '';
   /** Received digits a `waitForDtmf` step already matched (digits sent early still count). */
@@ -183,10 +199,26 @@ export class CallerScriptRunner extends EventEmitter<{
     if (frameRms(pcm) < this.#threshold) return;
     this.#lastBotLoudMs = this.#nowMs;
     this.#state.botHeard = true;
+    if (this.#hold === 'ended') this.#state.heardAfterHold = true;
     if (!this.#botSpeaking) {
       this.#botSpeaking = true;
       this.recording.mark('bot.audio.start', this.#nowMs);
     }
+  }
+
+  /**
+   * The person is put on music on hold of `mohClass` (`channels/{id}/moh`): what they hear
+   * (through {@link hear}) is the music until {@link stopHold}.
+   */
+  startHold(mohClass: string): void {
+    this.#hold = 'playing';
+    this.recording.mark('moh.start', this.#nowMs, { text: mohClass });
+  }
+
+  /** The music on hold of `mohClass` stopped. */
+  stopHold(mohClass: string): void {
+    this.#hold = 'ended';
+    this.recording.mark('moh.stop', this.#nowMs, { text: mohClass });
   }
 
   /** A DTMF digit the far end sent (`channels/{id}/dtmf`); a `waitForDtmf` step waits for it. */
@@ -213,6 +245,7 @@ export class CallerScriptRunner extends EventEmitter<{
       pos: 0,
       speaking: false,
       botHeard: false,
+      heardAfterHold: false,
       digitIndex: 0,
     };
   }
@@ -295,9 +328,10 @@ export class CallerScriptRunner extends EventEmitter<{
       }
       return undefined;
     }
-    const { silenceMs = 800, timeoutMs = 30_000 } = step.waitForBot;
+    const { silenceMs = 800, timeoutMs = 30_000, afterHold = false } = step.waitForBot;
     const quietFor = now - Math.max(this.#lastBotLoudMs, s.startedMs);
-    if ((s.botHeard && quietFor >= silenceMs) || now - s.startedMs >= timeoutMs) {
+    const heard = afterHold ? s.heardAfterHold : s.botHeard;
+    if ((heard && quietFor >= silenceMs) || now - s.startedMs >= timeoutMs) {
       this.#next();
       return NEXT;
     }

@@ -60,10 +60,13 @@ function step(raw: unknown, where: string): CallerStep {
     if (!isObj(w)) return fail('`waitForBot` must be an object');
     if (w.silenceMs !== undefined && !isMs(w.silenceMs)) fail('`silenceMs` must be ms >= 0');
     if (w.timeoutMs !== undefined && !isMs(w.timeoutMs)) fail('`timeoutMs` must be ms >= 0');
+    if (w.afterHold !== undefined && typeof w.afterHold !== 'boolean')
+      fail('`afterHold` must be true or false');
     return {
       waitForBot: {
         ...(w.silenceMs !== undefined ? { silenceMs: w.silenceMs as number } : {}),
         ...(w.timeoutMs !== undefined ? { timeoutMs: w.timeoutMs as number } : {}),
+        ...(w.afterHold !== undefined ? { afterHold: w.afterHold as boolean } : {}),
       },
     };
   }

@@ -48,13 +48,13 @@ export function startMoh(ctx: RestContext, id: string, q: URLSearchParams): Rest
     },
   };
   ctx.clock.add(source);
-  ch.runner?.recording.mark('moh.start', ch.runner.nowMs, { text: mohClass });
+  ch.runner?.startHold(mohClass);
   ch.moh = {
     mohClass,
     stop: () => {
       ctx.clock.remove(source);
       ch.moh = undefined;
-      ch.runner?.recording.mark('moh.stop', ch.runner.nowMs, { text: mohClass });
+      ch.runner?.stopHold(mohClass);
     },
   };
   return NO_CONTENT;

@@ -70,6 +70,25 @@ const CALLER: CallerScript = {
   ],
 };
 
+/**
+ * The caller of an attended transfer with music on hold: stays on the line through the greeting,
+ * the announcement and the hold music until the agent has spoken, answers, then hangs up. It
+ * waits for the voice after the hold rather than counting stretches of audio by the silences
+ * between them: how long the silence between the hold music and the agent's voice is depends
+ * on how soon the bot bridges the caller after the summary, and the agent starts 800 ms after
+ * the summary whether or not the caller is there yet. On a loaded machine the two ran together,
+ * the caller took them for one and then waited for a voice that never came, while the agent
+ * waited for the caller.
+ */
+const HELD_CALLER: CallerScript = {
+  steps: [
+    { waitForBot: { afterHold: true, silenceMs: 300, timeoutMs: 30_000 } },
+    { say: 'Hello, Dana.', audio: toneAudio(CALLER_HZ, 400) },
+    { pause: 800 },
+    { hangup: true },
+  ],
+};
+
 /** An agent reached by a blind transfer: speaks first. */
 const BLIND_AGENT: CalleeBehavior = {
   answerAfterMs: 150,
@@ -194,7 +213,7 @@ describe('transfer to a person (runtime + real ari-client + simulated Asterisk)'
 
   it('attended: the caller hears music on hold while the agent rings, the agent hears the summary alone, then caller and agent hear each other after the bot leaves', async () => {
     agent = ATTENDED_AGENT;
-    const call = await callAndTransfer('desk');
+    const call = await callAndTransfer('desk', HELD_CALLER);
     const output = await within(call.handle.done, 30_000, 'the bot to leave');
     const botLeftAt = Date.now();
     expect(output.endReason).toBe('transferred');

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../../src/audio/wav.js';
-import { CallerScriptRunner, noiseBurst, toneAudio } from '../../src/simulator/caller-script.js';
+import {
+  CallerScriptRunner,
+  type CallerStep,
+  noiseBurst,
+  toneAudio,
+} from '../../src/simulator/caller-script.js';
 
 const loud = (() => {
   const b = Buffer.alloc(640);
@@ -91,6 +96,50 @@ describe('CallerScriptRunner', () => {
     const wav = readWav(runner.recording.toWav('mix'));
     expect(wav.sampleRate).toBe(16_000);
     expect(wav.samples.length).toBe((runner.nowMs / 1000) * 16_000);
+  });
+
+  it('waits after hold for the voice that follows the hold music, however soon it follows', () => {
+    // An attended transfer as the caller hears it: an announcement, hold music, and the agent's
+    // voice right after the music (the bot bridged the caller late: the agent had started).
+    const caller = (steps: CallerStep[]) =>
+      new CallerScriptRunner(
+        { steps: [...steps, { say: 'hello', audio: toneAudio(300, 40) }] },
+        new Map(),
+      );
+    /** Plays the far end to `runner`; the media times (ms) at which the caller spoke. */
+    const play = (runner: CallerScriptRunner, agentSpeaks = true) => {
+      const spoke: number[] = [];
+      const tick = (n: number, bot: Buffer) => {
+        for (let i = 0; i < n; i++) {
+          runner.hear(bot);
+          const at = runner.nowMs;
+          if (energy(runner.nextFrame()) > 1000) spoke.push(at);
+        }
+      };
+      tick(5, loud); // the announcement, 100 ms
+      runner.startHold('default');
+      tick(10, loud); // hold music, 200 ms
+      runner.stopHold('default');
+      if (agentSpeaks) tick(5, loud); // the agent, 100 ms, no silence before it
+      tick(50, quiet);
+      return spoke;
+    };
+    // Told apart by silence alone, the three are one stretch of audio: a script that waits for
+    // the announcement and then for the agent waits for a voice that never comes.
+    const bySilence = caller([
+      { waitForBot: { silenceMs: 100 } },
+      { waitForBot: { silenceMs: 100 } },
+    ]);
+    expect(play(bySilence)).toEqual([]);
+    // `afterHold` waits for the voice after the music, then the silence after it.
+    const afterHold = caller([{ waitForBot: { silenceMs: 100, afterHold: true } }]);
+    // The agent's last frame is at 380 ms; the caller speaks 100 ms after it.
+    expect(play(afterHold)).toEqual([480, 500]);
+    const kinds = afterHold.recording.timeline.map((e) => e.kind);
+    expect(kinds.indexOf('moh.stop')).toBeGreaterThan(kinds.indexOf('moh.start'));
+    expect(kinds.indexOf('caller.speech.start')).toBeGreaterThan(kinds.indexOf('moh.stop'));
+    // Hold music alone never ends it, however long the silence after the music.
+    expect(play(caller([{ waitForBot: { silenceMs: 100, afterHold: true } }]), false)).toEqual([]);
   });
 
   it('sends no frames while silent when the script suppresses silence, and its clock still runs', () => {

@@ -12,10 +12,12 @@ describe('parseCallerScript', () => {
         { dtmf: '12#', gapMs: 100 },
         { pause: 300 },
         { waitForBot: { silenceMs: 700, timeoutMs: 5000 } },
+        { waitForBot: { afterHold: true } },
         { hangup: true },
       ],
     });
-    expect(script.steps).toHaveLength(6);
+    expect(script.steps).toHaveLength(7);
+    expect(script.steps[5]).toEqual({ waitForBot: { afterHold: true } });
     expect(script.lang).toBe('ru');
     expect(parseCallerScript([{ pause: 1 }]).steps).toEqual([{ pause: 1 }]);
     expect(parseCallerScript({ sendSilence: false, steps: [] }).sendSilence).toBe(false);
@@ -27,6 +29,7 @@ describe('parseCallerScript', () => {
     [{ steps: [{ pause: -1 }] }, /step 1: `pause`/],
     [{ steps: [{ pause: 1 }, { dtmf: '12x' }] }, /step 2: `dtmf`/],
     [{ steps: [{ hangup: 'yes' }] }, /`hangup` must be true/],
+    [{ steps: [{ waitForBot: { afterHold: 1 } }] }, /`afterHold` must be true or false/],
     [{ steps: [{ sing: 'la' }] }, /unknown step: sing/],
     [{ nope: true }, /expected \{ steps/],
     [{ sendSilence: 'no', steps: [] }, /`sendSilence` must be true or false/],
