@@ -5,10 +5,11 @@
  * the call session for the transcribe actor.
  *
  * While the bot speaks, and for the echo cooldown after, caller speech is an interruption: a
- * short stretch of clear voice that is not at the level of the bot's own echo ({@link EchoGate})
- * pauses playback at once; more of it confirms the barge-in (playback is discarded and the
- * machine hears `media.speech.start`); a sound that stops first (a backchannel) lets playback
- * go on ({@link BargeInControl}).
+ * short stretch of clear voice that is neither the bot's own echo nor far quieter than the
+ * caller's own speech pauses playback at once; more of it confirms the barge-in (playback is
+ * discarded and the machine hears `media.speech.start`); a sound that stops first (a
+ * backchannel) lets playback go on ({@link BargeInControl}). Outside the bot's turn, voices far
+ * quieter than the caller (babble around them) are silence to the endpointer ({@link VoiceGate}).
  *
  * With a streaming speech-to-text engine, partial transcripts reach the endpointer (the
  * adaptive policy reads them), are emitted as `stt.partial` progress and go to `onPartial`
@@ -30,11 +31,11 @@ import type { CallSession } from '../calls/session.js';
 import type { EndpointerConfig } from '../config/endpointing.js';
 import { errorKind, isAbortError } from '../errors.js';
 import { BargeInControl } from '../media/barge-in.js';
-import { CallerLevel } from '../media/caller-level.js';
-import { EchoGate, frameEnergy, samplesEnergy } from '../media/echo-gate.js';
+import { frameEnergy, samplesEnergy } from '../media/echo-gate.js';
 import { type EndOfTurnPolicy, Endpointer, type EndpointerEvent } from '../media/endpointer.js';
 import { FrameClock } from '../media/frame-clock.js';
 import { VAD_WINDOW_MS, type VadSession } from '../media/vad.js';
+import { VoiceGate } from '../media/voice-gate.js';
 import type { SttStream } from '../providers/stt/stt-engine.js';
 import { catalogCounter } from '../telemetry/catalog.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -43,13 +44,6 @@ import type { EndpointingInput } from './contracts.js';
 
 /** Duration of one frame of a media connection (20 ms of 16 kHz audio). */
 const FRAME_MS = 20;
-
-/**
- * Span of the caller's energy judged against their own level outside the bot's turn, ms: long
- * enough that a soft syllable between loud ones is still the caller's (over 120 ms, one in a
- * pink-noise call was cut off), short enough that voices around them stop counting soon after.
- */
-const LISTEN_SPAN_MS = 320;
 
 /** Audio kept while nobody speaks: enough for the pre-roll of a start still being confirmed. */
 const SILENT_KEEP_MS = 3_000;
@@ -122,6 +116,9 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     ? catalogCounter(deps.registry, 'voxstate_barge_ins_total')
     : undefined;
   const errors = deps.registry ? catalogCounter(deps.registry, 'voxstate_errors_total') : undefined;
+  const backgroundVoice = deps.registry
+    ? catalogCounter(deps.registry, 'voxstate_background_voice_seconds_total')
+    : undefined;
 
   return fromCallback<
     EventObject,
@@ -151,8 +148,13 @@ export function createEndpointingActor(deps: EndpointingDeps) {
     let flushedVoiceEndMs: number | undefined;
 
     const c = endpointer.config;
-    const echo = new EchoGate({ echoLossDb: c.bargeInEchoLossDb });
-    const callerLevel = new CallerLevel({ marginDb: c.callerLevelGateDb });
+    const gate = new VoiceGate({
+      echoLossDb: c.bargeInEchoLossDb,
+      callerLevelGateDb: c.callerLevelGateDb,
+      threshold: c.threshold,
+      windowMs: c.windowMs,
+      ...(backgroundVoice ? { backgroundVoice } : {}),
+    });
     const bargeIn = new BargeInControl(session.playback, deps.registry);
     endpointer.setLanguage(input.language as Language);
 
@@ -181,14 +183,12 @@ export function createEndpointingActor(deps: EndpointingDeps) {
         if (timing) {
           bargeIns?.inc();
           s.timeline.bargedIn();
-          const relative = callerLevel.relativeDb(echo.callerEnergy(ev.atMs) ?? 0);
+          const callerLevelDb = gate.relativeDb(ev.atMs);
           s.log.add('barge_in', {
             atMs: Math.round(ev.atMs),
             detectionMs: Math.round(timing.decidedAtMs - timing.onsetAtMs),
             toSilenceMs: Math.round(timing.silentAtMs - timing.onsetAtMs),
-            ...(relative !== undefined && Number.isFinite(relative)
-              ? { callerLevelDb: Math.round(relative) }
-              : {}),
+            ...(callerLevelDb !== undefined ? { callerLevelDb } : {}),
           });
         }
         live?.close();
@@ -280,7 +280,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       const receivedMs = ((media.framesIn ?? heard) - 1) * FRAME_MS;
       frames.push({ ...placed, receivedMs, samples });
       live?.push(samples);
-      echo.caller(placed.endMs, samplesEnergy(samples));
+      gate.caller(placed.endMs, samplesEnergy(samples));
       // Silence goes once judged: a lagging detector must not lose speech it has not seen yet.
       const horizon = Math.max(placed.endMs - keepMs, speechStartMs ?? judgedMs - SILENT_KEEP_MS);
       while (frames.length > 0 && (frames[0] as Frame).endMs <= horizon) frames.shift();
@@ -293,19 +293,10 @@ export function createEndpointingActor(deps: EndpointingDeps) {
           probabilities.forEach((p, i) => {
             const endMs = placed.windowEndsMs[i] ?? placed.endMs;
             judgedMs = endMs;
-            const energy = echo.callerEnergy(endMs) ?? 0;
             const guarded = endpointer.isGuarded(endMs);
-            // Voices around the caller, far quieter than their own speech, are not the caller:
-            // while the bot speaks they cannot interrupt it (judged over 120 ms, as the echo);
-            // otherwise they neither start nor prolong an utterance (judged over a longer span,
-            // so that a soft syllable between loud ones is still the caller's).
-            const theirs = callerLevel.accepts(
-              guarded ? energy : (echo.callerEnergy(endMs, LISTEN_SPAN_MS) ?? 0),
-            );
-            const own = echo.nearEnd(endMs) && (!guarded || theirs);
-            const heard = guarded || theirs ? p : 0;
-            const events = endpointer.push(heard, endMs - VAD_WINDOW_MS, own);
-            if (!guarded && endpointer.inSpeech && heard >= c.threshold) callerLevel.learn(energy);
+            const w = gate.judge(p, endMs, guarded);
+            const events = endpointer.push(w.probability, endMs - VAD_WINDOW_MS, w.nearEnd);
+            if (!guarded && endpointer.inSpeech) gate.learn(endMs, w.probability);
             for (const ev of events) onEvent(session, ev);
           });
           maybeFlush(placed.endMs);
@@ -332,7 +323,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       endpointer.setBotSpeaking(speaking, frameClock.mediaMs(atMs));
     const format = session.playback.format;
     const onBotFrame = (frame: Buffer, atMs: number) =>
-      echo.bot(frameClock.mediaMs(atMs), frameEnergy(frame, format));
+      gate.bot(frameClock.mediaMs(atMs), frameEnergy(frame, format));
     const media = session.endpoint.media;
     media.on('audio', onAudio);
     session.playback.on('speaking', onSpeaking);

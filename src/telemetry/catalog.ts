@@ -87,6 +87,10 @@ export const METRIC_CATALOG: readonly CatalogEntry[] = [
     'voxstate_barge_in_resumes_total',
     'Bot audio held for caller sound that stopped before it was a barge-in (then resumed)',
   ),
+  c(
+    'voxstate_background_voice_seconds_total',
+    "Voice the detector heard that the caller-level gate took for voices around the caller (far under the caller's own level), seconds",
+  ),
   c('voxstate_errors_total', 'Errors by kind and component', ['kind', 'component']),
   h('voxstate_prompt_upgrade_seconds', 'Compact to full prompt upgrade duration'),
   c(

@@ -465,6 +465,8 @@ describe('endpointing actor', () => {
       expect(end.durationMs).toBeLessThan(75 * 20 + 400);
       await r.send(30, false);
       expect(r.events).toHaveLength(2);
+      const background = await metric(r.registry, 'voxstate_background_voice_seconds_total');
+      expect(background[0]?.value).toBeGreaterThan(2);
     });
 
     it('with the gate off, the same voices hold the utterance open', async () => {
