@@ -24,6 +24,7 @@ import {
 /** A question of the sample knowledge base and the simulated LLM's answer to it, in chunks. */
 export interface BenchQuestion {
   say: string;
+  /** What the turn's user message asks, after `Caller:` (the passages before it may name anything). */
   match: RegExp;
   chunks: string[];
 }
@@ -32,22 +33,22 @@ export interface BenchQuestion {
 export const QUESTIONS: readonly BenchQuestion[] = [
   {
     say: 'Are you open on Sunday?',
-    match: /sunday/i,
+    match: /Caller: [^\n]*sunday/i,
     chunks: ['Yes, on Sunday ', 'we are open from nine to three. ', 'Anything else?'],
   },
   {
     say: 'Do you deliver?',
-    match: /deliver/i,
+    match: /Caller: [^\n]*deliver/i,
     chunks: ['Yes, we deliver ', 'within ten kilometres every day. ', 'Anything else?'],
   },
   {
     say: 'What time do you open?',
-    match: /what time/i,
+    match: /Caller: [^\n]*what time/i,
     chunks: ['On weekdays ', 'we open at seven. ', 'Anything else?'],
   },
   {
     say: 'Can I return a cake?',
-    match: /return/i,
+    match: /Caller: [^\n]*return/i,
     chunks: ['Fresh cakes ', 'cannot be returned. ', 'Send us a photo if something is wrong.'],
   },
 ];

@@ -14,7 +14,6 @@
  *
  * @module
  */
-import type { Counter } from 'prom-client';
 import { CallerLevel } from './caller-level.js';
 import { EchoGate } from './echo-gate.js';
 
@@ -35,8 +34,8 @@ export interface VoiceGateOptions {
   threshold: number;
   /** Duration of one window, ms. */
   windowMs: number;
-  /** Seconds of voice taken for voices around the caller. */
-  backgroundVoice?: Pick<Counter, 'inc'>;
+  /** Seconds of voice taken for voices around the caller (a prom-client counter). */
+  backgroundVoice?: { inc(value?: number): void };
 }
 
 /** What the endpointer is given for one window. */
