@@ -154,6 +154,7 @@ export function createEndpointingActor(deps: EndpointingDeps) {
       threshold: c.threshold,
       windowMs: c.windowMs,
       ...(backgroundVoice ? { backgroundVoice } : {}),
+      onRelearn: () => session.log.add('caller_level_relearned'),
     });
     const bargeIn = new BargeInControl(session.playback, deps.registry);
     endpointer.setLanguage(input.language as Language);

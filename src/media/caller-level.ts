@@ -15,7 +15,10 @@
  * The level is a high percentile of the energies learned, over the caller's recent speech: their
  * loud syllables stand out of babble that slipped into an utterance, and the level follows a
  * caller who moves the handset or raises their voice. The driver learns only windows the gate
- * accepts, so babble that goes on for a long time does not become the caller's level.
+ * accepts, so babble that goes on for a long time does not become the caller's level. But a
+ * caller whose voice drops for good (a speakerphone, a handset held away) must not meet a deaf
+ * bot: after `relearnAfterMs` of voice turned away with none accepted, the level is forgotten
+ * and learned again.
  *
  * Energies are mean squares of 16-bit samples over a short span (the echo gate's
  * `callerEnergy`).
@@ -33,6 +36,11 @@ export interface CallerLevelOptions {
   memory?: number;
   /** The percentile of the remembered energies taken as the caller's level. Default 0.8. */
   percentile?: number;
+  /**
+   * Voice turned away (outside the bot's turn) with none accepted after which the level is
+   * forgotten and learned again, ms. Default 4000.
+   */
+  relearnAfterMs?: number;
 }
 
 /** The caller's speech level of one call, and the gate it makes. */
@@ -41,6 +49,9 @@ export class CallerLevel {
   readonly #minWindows: number;
   readonly #memory: number;
   readonly #percentile: number;
+  readonly #relearnAfterMs: number;
+  /** Voice turned away since the last voice accepted, ms. */
+  #turnedAwayMs = 0;
   /** Learned energies in dB, oldest first. */
   readonly #learned: number[] = [];
   #levelDb: number | undefined;
@@ -51,6 +62,24 @@ export class CallerLevel {
     this.#minWindows = options.minWindows ?? 15;
     this.#memory = Math.max(1, options.memory ?? 400);
     this.#percentile = Math.min(1, Math.max(0, options.percentile ?? 0.8));
+    this.#relearnAfterMs = options.relearnAfterMs ?? 4_000;
+  }
+
+  /**
+   * Notes `ms` of voice outside the bot's turn that the gate `accepted` or turned away; returns
+   * true when it forgot the level (see the module header).
+   */
+  heard(accepted: boolean, ms: number): boolean {
+    if (accepted) {
+      this.#turnedAwayMs = 0;
+      return false;
+    }
+    this.#turnedAwayMs += ms;
+    if (this.#turnedAwayMs < this.#relearnAfterMs) return false;
+    this.#turnedAwayMs = 0;
+    this.#learned.length = 0;
+    this.#levelDb = undefined;
+    return true;
   }
 
   /** Learns one voiced window of the caller's own speech (said while the bot was silent). */

@@ -10,7 +10,8 @@
  *   the endpointer: it neither starts an utterance nor holds one open.
  *
  * The caller's level is learned from the windows of their utterances said while the bot was
- * silent and accepted by the gate.
+ * silent and accepted by the gate, and learned again when the gate has turned voice away for
+ * long with none accepted (the caller's own voice dropped: a speakerphone).
  *
  * @module
  */
@@ -36,6 +37,8 @@ export interface VoiceGateOptions {
   windowMs: number;
   /** Seconds of voice taken for voices around the caller (a prom-client counter). */
   backgroundVoice?: { inc(value?: number): void };
+  /** The caller's level was forgotten after long voice turned away (see `CallerLevel`). */
+  onRelearn?: () => void;
 }
 
 /** What the endpointer is given for one window. */
@@ -75,7 +78,10 @@ export class VoiceGate {
       guarded ? energy : (this.#echo.callerEnergy(endMs, LISTEN_SPAN_MS) ?? 0),
     );
     const o = this.#options;
-    if (!theirs && p >= o.threshold) o.backgroundVoice?.inc(o.windowMs / 1000);
+    if (p >= o.threshold) {
+      if (!theirs) o.backgroundVoice?.inc(o.windowMs / 1000);
+      if (!guarded && this.#level.heard(theirs, o.windowMs)) o.onRelearn?.();
+    }
     return {
       probability: guarded || theirs ? p : 0,
       nearEnd: this.#echo.nearEnd(endMs) && (!guarded || theirs),

@@ -469,6 +469,20 @@ describe('endpointing actor', () => {
       expect(background[0]?.value).toBeGreaterThan(2);
     });
 
+    it('a caller whose voice drops for good (a speakerphone) is heard again after 4 s', async () => {
+      const r = rig();
+      stop = () => r.actor.stop();
+      await r.send(75, true, 20_000);
+      await r.send(30, false);
+      expect(r.events).toHaveLength(2);
+      // Now 14 dB quieter, talking on: turned away at first, then the level is learned again.
+      await r.send(300, true, 4_000);
+      expect(r.events.map((e) => e.type).slice(2)).toEqual(['media.speech.start']);
+      const relearned = r.session.log.events().filter((e) => e.type === 'caller_level_relearned');
+      expect(relearned).toHaveLength(1);
+      expect(r.events[2]!.at - 105 * 20).toBeGreaterThan(3_900);
+    });
+
     it('with the gate off, the same voices hold the utterance open', async () => {
       const r = rig({ endpointer: { callerLevelGateDb: 0 } });
       stop = () => r.actor.stop();

@@ -40,6 +40,18 @@ describe('CallerLevel', () => {
     expect(level.levelDb()).toBeCloseTo(60, 6);
   });
 
+  it('forgets the level after long voice turned away with none accepted, and learns again', () => {
+    const level = new CallerLevel({ minWindows: 1, relearnAfterMs: 1_000 });
+    level.learn(energy(70));
+    for (let i = 0; i < 30; i++) expect(level.heard(false, 32)).toBe(false);
+    // accepted voice in between starts the count again
+    expect(level.heard(true, 32)).toBe(false);
+    for (let i = 0; i < 31; i++) expect(level.heard(false, 32)).toBe(false);
+    expect(level.heard(false, 32)).toBe(true);
+    expect(level.levelDb()).toBeUndefined();
+    expect(level.accepts(energy(50))).toBe(true);
+  });
+
   it('is off at a margin of 0, and ignores silent windows', () => {
     const off = new CallerLevel({ marginDb: 0, minWindows: 1 });
     off.learn(energy(80));
