@@ -20,8 +20,8 @@ import { EchoGate } from './echo-gate.js';
 
 /**
  * Span of the caller's energy judged against their own level outside the bot's turn, ms: long
- * enough that a soft syllable between loud ones is still the caller's (over 120 ms, one in a
- * pink-noise call was cut off), short enough that voices around them stop counting soon after.
+ * enough that a soft syllable between loud ones is still the caller's, short enough that voices
+ * around them stop counting soon after the caller's last word.
  */
 export const LISTEN_SPAN_MS = 320;
 
