@@ -12,7 +12,9 @@
  *    article, an auxiliary): `unfinished`;
  * 4. ends with `.` or `!`: `finished`;
  * 5. ends with a closing word ("thank you", "спасибо", "that's all"): `finished`;
- * 6. three words or more that start with a question word: `finished`;
+ * 6. three words or more that start with a question word ("what", "когда"), or four or more
+ *    that open a yes/no question ("can", "можно"): `finished` ("Can I return", three words,
+ *    usually goes on with what the caller wants to return);
  * 7. otherwise `unknown`.
  *
  * @module
@@ -40,6 +42,7 @@ interface Compiled {
   hesitations: Set<string>;
   closings: Set<string>;
   questionStarts: Set<string>;
+  yesNoStarts: Set<string>;
   digitWords: Set<string>;
   numberContexts: Set<string>;
   prefixLetters: string;
@@ -58,6 +61,7 @@ function compile(rules: TurnRules): Compiled {
     hesitations: new Set(rules.hesitations),
     closings: new Set(rules.closings),
     questionStarts: new Set(rules.questionStarts),
+    yesNoStarts: new Set(rules.yesNoStarts),
     digitWords: new Set(rules.digitWords),
     numberContexts: new Set(rules.numberContexts),
     prefixLetters: rules.prefixLetters ?? '',
@@ -146,6 +150,8 @@ export function classifyTurn(text: string, language: Language): TurnCompletion {
   if (endsWith(words, c.continuations, c.longest)) return 'unfinished';
   if (TRAILING_END.test(trimmed)) return 'finished';
   if (endsWith(words, c.closings, c.longest)) return 'finished';
-  if (words.length >= 3 && c.questionStarts.has(words[0] as string)) return 'finished';
+  const first = words[0] as string;
+  if (words.length >= 3 && c.questionStarts.has(first)) return 'finished';
+  if (words.length >= 4 && c.yesNoStarts.has(first)) return 'finished';
   return 'unknown';
 }

@@ -23,9 +23,10 @@ export const EN_TURN_RULES: TurnRules = {
     'thanks please bye goodbye okay ok yes no yeah nope sure right great perfect alright',
     `thank you|that's all|that's it|all right|got it|that's everything|nothing else`,
   ),
-  questionStarts: words(
-    `what when where which who whom whose why how is are was were do does did can could would
-    will should may might have has am isn't aren't don't doesn't can't won't`,
+  questionStarts: words('what when where which who whom whose why how'),
+  yesNoStarts: words(
+    `is are was were do does did can could would will should may might have has am isn't aren't
+    don't doesn't can't won't`,
   ),
   digitWords: words('zero oh one two three four five six seven eight nine double triple'),
   numberContexts: words(

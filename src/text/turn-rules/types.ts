@@ -19,8 +19,14 @@ export interface TurnRules {
   hesitations: readonly string[];
   /** Words and phrases that close an utterance when they end it ("thank you", "that's all"). */
   closings: readonly string[];
-  /** Question words: an utterance of three words or more that starts with one reads as a question. */
+  /** Question words ("what", "когда"): an utterance of three words or more that starts with one reads as a question. */
   questionStarts: readonly string[];
+  /**
+   * Words that open a yes/no question ("can", "do", "можно"): an utterance of four words or more
+   * that starts with one reads as a question; three ("Can I return", "Do you have") usually go on
+   * with what they ask for, so they read as unknown until the engine punctuates them.
+   */
+  yesNoStarts: readonly string[];
   /** Digits spoken as words ("five", "пять"): a run of them is a number being dictated. */
   digitWords: readonly string[];
   /** Words that announce a number ("number", "номер"): a number right after them may go on. */
