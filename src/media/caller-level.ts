@@ -52,10 +52,10 @@ export class CallerLevel {
   readonly #relearnAfterMs: number;
   /** Voice turned away since the last voice accepted, ms. */
   #turnedAwayMs = 0;
-  /** Learned energies in dB, oldest first. */
+  /** Learned energies in dB, oldest first (which one to forget next). */
   readonly #learned: number[] = [];
-  #levelDb: number | undefined;
-  #dirty = false;
+  /** The same energies in ascending order (the percentile), kept sorted as they come and go. */
+  readonly #sorted: number[] = [];
 
   constructor(options: CallerLevelOptions = {}) {
     this.#marginDb = options.marginDb ?? 12;
@@ -78,28 +78,27 @@ export class CallerLevel {
     if (this.#turnedAwayMs < this.#relearnAfterMs) return false;
     this.#turnedAwayMs = 0;
     this.#learned.length = 0;
-    this.#levelDb = undefined;
+    this.#sorted.length = 0;
     return true;
   }
 
   /** Learns one voiced window of the caller's own speech (said while the bot was silent). */
   learn(energy: number): void {
     if (!(energy > 0)) return;
-    this.#learned.push(toDb(energy));
-    if (this.#learned.length > this.#memory) this.#learned.shift();
-    this.#dirty = true;
+    const db = toDb(energy);
+    this.#learned.push(db);
+    this.#sorted.splice(lowerBound(this.#sorted, db), 0, db);
+    if (this.#learned.length > this.#memory) {
+      const oldest = this.#learned.shift() as number;
+      this.#sorted.splice(lowerBound(this.#sorted, oldest), 1);
+    }
   }
 
   /** The caller's speech level in dB (of 16-bit energy), once enough of it is learned. */
   levelDb(): number | undefined {
-    if (this.#learned.length < this.#minWindows) return undefined;
-    if (this.#dirty) {
-      const sorted = [...this.#learned].sort((a, b) => a - b);
-      this.#levelDb =
-        sorted[Math.min(sorted.length - 1, Math.floor(this.#percentile * sorted.length))];
-      this.#dirty = false;
-    }
-    return this.#levelDb;
+    const sorted = this.#sorted;
+    if (sorted.length < this.#minWindows) return undefined;
+    return sorted[Math.min(sorted.length - 1, Math.floor(this.#percentile * sorted.length))];
   }
 
   /**
@@ -121,6 +120,18 @@ export class CallerLevel {
     const relative = this.relativeDb(energy);
     return relative === undefined || relative > -this.#marginDb;
   }
+}
+
+/** The first index of ascending `values` whose value is not below `v`. */
+function lowerBound(values: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((values[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function toDb(energy: number): number {

@@ -25,6 +25,11 @@ export interface EchoGateOptions {
   echoSpanMs?: number;
   /** Caller energy is averaged over this span, ms. Default 120. */
   smoothMs?: number;
+  /**
+   * Longest span `callerEnergy` is asked for, ms (the caller's energy is kept that long).
+   * Default `smoothMs`.
+   */
+  callerSpanMs?: number;
 }
 
 interface Level {
@@ -72,6 +77,7 @@ export class EchoGate {
   readonly #ratio: number;
   readonly #spanMs: number;
   readonly #smoothMs: number;
+  readonly #callerSpanMs: number;
   readonly #bot: Level[] = [];
   readonly #caller: Level[] = [];
 
@@ -79,6 +85,7 @@ export class EchoGate {
     this.#ratio = 10 ** (-(options.echoLossDb ?? 18) / 10);
     this.#spanMs = options.echoSpanMs ?? 400;
     this.#smoothMs = options.smoothMs ?? 120;
+    this.#callerSpanMs = Math.max(this.#smoothMs, options.callerSpanMs ?? 0);
   }
 
   /** The bot sent a frame of this energy at `atMs`. */
@@ -90,7 +97,7 @@ export class EchoGate {
   /** A caller frame of this energy ended at `atMs`. */
   caller(atMs: number, energy: number): void {
     this.#caller.push({ atMs, energy });
-    this.#prune(this.#caller, atMs - Math.max(this.#smoothMs, 400) - 1_000);
+    this.#prune(this.#caller, atMs - this.#callerSpanMs - 1_000);
   }
 
   /**

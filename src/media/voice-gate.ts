@@ -57,7 +57,7 @@ export class VoiceGate {
 
   constructor(options: VoiceGateOptions) {
     this.#options = options;
-    this.#echo = new EchoGate({ echoLossDb: options.echoLossDb });
+    this.#echo = new EchoGate({ echoLossDb: options.echoLossDb, callerSpanMs: LISTEN_SPAN_MS });
     this.#level = new CallerLevel({ marginDb: options.callerLevelGateDb });
   }
 

@@ -97,11 +97,11 @@ describe('adaptive end of turn in the endpointer', () => {
 
   test('the settled words that read as finished end the turn at once when they come late', () => {
     const ep = speaking();
-    ep.setPartial('Do you deliver');
+    ep.setPartial('Do you deliver to Haifa');
     run(ep, 0.02, VOICE_END, VOICE_END + 64);
     ep.markFlushed();
     expect(run(ep, 0.02, VOICE_END + 64, VOICE_END + 320)).toEqual([]);
-    ep.setPartial('Do you deliver?', true);
+    ep.setPartial('Do you deliver to Haifa?', true);
     expect(ep.advance(VOICE_END + 330)).toMatchObject([
       { type: 'speech.end', endMs: VOICE_END, atMs: VOICE_END + 330, reason: 'silence' },
     ]);
