@@ -58,12 +58,19 @@ const TRANSFER = {
 
 const near = (hz: number) => (found: number) => Math.abs(found - hz) <= 50;
 
-/** The caller: greeting, announcement, then talks to whoever answers, then hangs up. */
+/**
+ * The caller of a blind transfer: greeting, announcement, then talks to the agent who answers,
+ * then hangs up. The bot's announcement may follow the greeting with no silence between them
+ * (the transfer is asked for as soon as the greeting ends, and a cached phrase plays at once):
+ * then the first wait takes both, the second the agent, and a third wait for the agent would
+ * never end. So the last wait gives up after 5 s of the caller's media time; the agent speaks
+ * within half a second of being bridged, and waits 20 s for the caller.
+ */
 const CALLER: CallerScript = {
   steps: [
     { waitForBot: { silenceMs: 400, timeoutMs: 20_000 } },
     { waitForBot: { silenceMs: 300, timeoutMs: 20_000 } },
-    { waitForBot: { silenceMs: 300, timeoutMs: 30_000 } },
+    { waitForBot: { silenceMs: 300, timeoutMs: 5_000 } },
     { say: 'Hello, Dana.', audio: toneAudio(CALLER_HZ, 400) },
     { pause: 800 },
     { hangup: true },
